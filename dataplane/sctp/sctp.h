@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sctp.h: the sans-IO SCTP protocol core (RFC 9260, RFC 3758).
+ *
+ * The core never reads a clock, never makes a syscall and never copies
+ * user payload. Time is passed in as monotonic nanoseconds; randomness
+ * comes from an injected source; payloads are referenced by opaque handles
+ * that the core references and unreferences through injected callbacks.
+ *
+ * Flow for the caller:
+ *   - sctp_endpoint_new() with a config and callbacks;
+ *   - every received SCTP packet (the bytes after the IP header) goes to
+ *     sctp_endpoint_input();
+ *   - packets to transmit are pulled with sctp_endpoint_write_packet()
+ *     until it returns 0;
+ *   - user events (messages, notifications) are pulled with
+ *     sctp_endpoint_poll_event() and given back with sctp_event_release();
+ *   - sctp_endpoint_next_timeout() / sctp_endpoint_handle_timeout() drive
+ *     timers.
+ *
+ * Every function returns 0 (or a count) on success and a negative
+ * enum sctp_error otherwise; each declaration lists what it returns.
+ */
+#ifndef SCTP_H
+#define SCTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Monotonic time in nanoseconds. */
+typedef uint64_t sctp_tstamp;
+#define SCTP_TSTAMP_MAX UINT64_MAX
+#define SCTP_MS         ((sctp_tstamp)1000000)
+#define SCTP_SEC        ((sctp_tstamp)1000000000)
+
+enum sctp_error {
+    SCTP_ERR_INVAL = -1,     /* bad argument */
+    SCTP_ERR_NOMEM = -2,     /* allocation failed */
+    SCTP_ERR_PROTO = -3,     /* malformed packet or protocol violation */
+    SCTP_ERR_NOBUF = -4,     /* no room in the caller's buffer */
+    SCTP_ERR_STATE = -5,     /* not allowed in the association's state */
+    SCTP_ERR_NOTFOUND = -6,  /* no such association */
+    SCTP_ERR_AGAIN = -7,     /* send queue full: retry after SACKs arrive */
+    SCTP_ERR_MSGSIZE = -8,   /* message larger than the send queue allows */
+    SCTP_ERR_CHECKSUM = -9,  /* CRC32c mismatch: packet dropped */
+    SCTP_ERR_VTAG = -10,     /* verification tag mismatch: packet dropped */
+    SCTP_ERR_STREAM = -11,   /* stream id not negotiated */
+    SCTP_ERR_SHUTDOWN = -12, /* association shutting down: no new data */
+    SCTP_ERR_ADDR = -13,     /* address not part of the association */
+    SCTP_ERR_LIMIT = -14,    /* a configured limit (associations, ...) */
+    SCTP_ERR_OOTB = -15,     /* out of the blue packet (answered per 8.4) */
+};
+
+const char *sctp_strerror(int error);
+
+/* An IPv4 or IPv6 address, network byte order. */
+struct sctp_addr {
+    uint8_t family; /* SCTP_AF_INET or SCTP_AF_INET6 */
+    uint8_t addr[16];
+};
+#define SCTP_AF_INET  4
+#define SCTP_AF_INET6 6
+
+bool sctp_addr_equal(const struct sctp_addr *a, const struct sctp_addr *b);
+struct sctp_addr sctp_addr_v4(uint32_t host_order);
+
+/* A piece of payload: bytes plus the handle that keeps them alive. */
+struct sctp_frag {
+    const uint8_t *data;
+    uint32_t len;
+    void *handle;
+};
+
+/* Flags of struct sctp_sndinfo (values follow the seeds / RFC 6458). */
+#define SCTP_UNORDERED        0x0400
+#define SCTP_ADDR_OVER        0x0800
+#define SCTP_ABORT            0x0200
+#define SCTP_EOF              0x0100
+#define SCTP_SENDALL          0x1000
+#define SCTP_SACK_IMMEDIATELY 0x0008
+
+/* PR-SCTP policies (RFC 3758, RFC 7496). */
+enum sctp_pr_policy {
+    SCTP_PR_SCTP_NONE = 0,
+    SCTP_PR_SCTP_TTL = 1, /* value: lifetime in ms */
+    SCTP_PR_SCTP_BUF = 2, /* value: bytes the send queue may hold */
+    SCTP_PR_SCTP_RTX = 3, /* value: retransmissions allowed */
+};
+
+struct sctp_sndinfo {
+    uint16_t sid;
+    uint16_t flags;
+    uint32_t ppid; /* network byte order, as the seeds pass it */
+    uint32_t context;
+    uint8_t pr_policy;
+    uint32_t pr_value;
+    struct sctp_addr addr_over; /* used with SCTP_ADDR_OVER */
+};
+
+/* Events for the layer above (RFC 6458 section 6). */
+enum sctp_event_type {
+    SCTP_EV_DATA = 1,
+    SCTP_EV_ASSOC_CHANGE,
+    SCTP_EV_PADDR_CHANGE,
+    SCTP_EV_REMOTE_ERROR,
+    SCTP_EV_SEND_FAILED,
+    SCTP_EV_SHUTDOWN,
+    SCTP_EV_PDAPI_ABORTED,
+};
+
+enum sctp_assoc_change_state {
+    SCTP_COMM_UP = 1,
+    SCTP_COMM_LOST,
+    SCTP_RESTART,
+    SCTP_SHUTDOWN_COMP,
+    SCTP_CANT_STR_ASSOC,
+};
+
+enum sctp_paddr_state {
+    SCTP_ADDR_AVAILABLE = 1,
+    SCTP_ADDR_UNREACHABLE,
+    SCTP_ADDR_MADE_PRIM,
+    SCTP_ADDR_CONFIRMED,
+};
+
+#define SCTP_EV_DATA_UNORDERED  0x1
+#define SCTP_SEND_FAILED_UNSENT 0x1 /* never put on the wire */
+#define SCTP_SEND_FAILED_SENT   0x2 /* sent, not acknowledged */
+
+#define SCTP_EV_CAUSE_MAX 256
+
+struct sctp_event {
+    enum sctp_event_type type;
+    uint32_t assoc_id;
+    union {
+        struct {
+            uint16_t sid;
+            uint16_t ssn;
+            uint32_t ppid; /* network byte order */
+            uint32_t tsn;  /* TSN of the first fragment */
+            uint32_t flags;
+            uint32_t len; /* total bytes in frags */
+            uint32_t nfrags;
+            struct sctp_frag *frags;
+        } data;
+        struct {
+            enum sctp_assoc_change_state state;
+            uint16_t error;
+            uint16_t outbound_streams;
+            uint16_t inbound_streams;
+            uint16_t info_len; /* ABORT cause bytes, for COMM_LOST */
+            uint8_t info[SCTP_EV_CAUSE_MAX];
+        } assoc_change;
+        struct {
+            struct sctp_addr addr;
+            enum sctp_paddr_state state;
+            uint16_t error;
+        } paddr;
+        struct {
+            uint16_t cause;
+            uint16_t len;
+            uint8_t data[SCTP_EV_CAUSE_MAX];
+        } remote_error;
+        struct {
+            uint32_t flags; /* SCTP_SEND_FAILED_UNSENT or _SENT */
+            uint16_t error; /* the cause, e.g. PR-SCTP abandoned */
+            struct sctp_sndinfo info;
+            uint32_t len;
+            uint32_t nfrags;
+            struct sctp_frag *frags; /* the data not delivered */
+        } send_failed;
+        struct {
+            uint16_t sid;
+            uint16_t ssn;
+        } pdapi;
+    } u;
+};
+
+/* Called by the core; all optional but payload_ref/unref. */
+struct sctp_callbacks {
+    void *user;
+    void (*payload_ref)(void *user, void *handle);
+    void (*payload_unref)(void *user, void *handle);
+    /* Fills len random bytes. Seeded by the caller for reproducibility. */
+    void (*random)(void *user, uint8_t *buf, size_t len);
+    /* Allocation, defaults to malloc/free. */
+    void *(*alloc)(void *user, size_t size);
+    void (*free)(void *user, void *ptr);
+};
+
+#define SCTP_MAX_ADDRS 8
+
+struct sctp_config {
+    uint16_t port; /* local SCTP port */
+    uint8_t n_addrs;
+    struct sctp_addr addrs[SCTP_MAX_ADDRS];
+    bool one_to_one; /* at most one association */
+    uint16_t num_ostreams;
+    uint16_t max_instreams;
+    uint32_t rwnd;        /* advertised receiver window, bytes */
+    uint32_t pmtu;        /* default path MTU (IP packet size) */
+    bool pr_sctp;         /* offer Forward-TSN-Supported */
+    bool tx_csum_offload; /* NIC fills the CRC32c of what we send */
+
+    /* RFC 9260 15: protocol parameters. */
+    sctp_tstamp rto_initial, rto_min, rto_max;
+    sctp_tstamp valid_cookie_life;
+    sctp_tstamp hb_interval;
+    sctp_tstamp sack_delay; /* at most 500 ms; default 200 ms */
+    uint32_t sack_freq;     /* packets before a SACK; default 2 */
+    uint32_t max_init_retransmits;
+    uint32_t assoc_max_retrans;
+    uint32_t path_max_retrans;
+    sctp_tstamp cookie_secret_lifetime; /* rotation period */
+
+    /* Limits that a peer cannot blow up. */
+    uint32_t max_assocs;
+    uint32_t max_sendq_bytes; /* per association */
+    uint32_t max_reasm_bytes; /* per association */
+    uint32_t max_gap_blocks;  /* reported in a SACK */
+    uint32_t max_dup_tsns;    /* reported in a SACK */
+
+    /* Locally chosen verification tags: (random & ~vtag_mask) | vtag_value.
+     * The daemon puts the owner lcore index in the low bits. */
+    uint32_t vtag_mask;
+    uint32_t vtag_value;
+};
+
+/* Fills cfg with RFC 9260 section 16 defaults and project limits. */
+void sctp_config_default(struct sctp_config *cfg);
+
+struct sctp_endpoint;
+
+/* Returns NULL if cfg is invalid or memory runs out. */
+struct sctp_endpoint *sctp_endpoint_new(const struct sctp_config *cfg,
+                                        const struct sctp_callbacks *cb, sctp_tstamp now);
+/* Frees every association and releases every payload reference held. */
+void sctp_endpoint_free(struct sctp_endpoint *ep);
+
+/* Checksum state of a received packet. */
+enum sctp_csum_state {
+    SCTP_CSUM_UNCHECKED = 0, /* the core computes CRC32c */
+    SCTP_CSUM_GOOD,          /* the NIC checked it */
+    SCTP_CSUM_BAD,           /* the NIC found it wrong */
+};
+
+struct sctp_rx_packet {
+    const uint8_t *data; /* SCTP common header onwards, contiguous */
+    uint32_t len;
+    void *handle; /* referenced for every DATA chunk the core keeps */
+    struct sctp_addr src, dst;
+    enum sctp_csum_state csum;
+};
+
+/*
+ * Processes one received packet. Returns 0, or SCTP_ERR_CHECKSUM,
+ * SCTP_ERR_PROTO, SCTP_ERR_VTAG, SCTP_ERR_OOTB (the packet was dropped or
+ * answered as the RFC says), SCTP_ERR_NOMEM.
+ */
+int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *pkt,
+                        sctp_tstamp now);
+
+#define SCTP_TX_HDR_MAX  2048 /* header bytes (common header + chunks) */
+#define SCTP_TX_SEGS_MAX 64
+
+/*
+ * An outgoing packet: an ordered list of segments. A segment with a NULL
+ * handle points into hdr[]; otherwise it is payload owned by the send
+ * queue, valid until the next call into the endpoint (take your own
+ * reference to keep it, e.g. rte_pktmbuf_clone).
+ */
+struct sctp_tx_packet {
+    struct sctp_addr src, dst;
+    uint32_t len; /* total bytes */
+    uint16_t nsegs;
+    bool csum_filled;  /* false when tx_csum_offload: the NIC fills it */
+    uint32_t assoc_id; /* 0 for packets of no association */
+    struct sctp_frag segs[SCTP_TX_SEGS_MAX];
+    uint8_t hdr[SCTP_TX_HDR_MAX];
+};
+
+/* Produces the next packet to send. Returns 1 if *pkt was filled, 0 if
+ * there is nothing to send now. */
+int sctp_endpoint_write_packet(struct sctp_endpoint *ep, struct sctp_tx_packet *pkt,
+                               sctp_tstamp now);
+
+/* Returns 1 and fills *ev if an event is pending, 0 otherwise. */
+int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev);
+/* Gives the event back: frees its fragment list and drops its payload
+ * references. Take your own references first to keep the payload. */
+void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev);
+
+sctp_tstamp sctp_endpoint_next_timeout(const struct sctp_endpoint *ep);
+void sctp_endpoint_handle_timeout(struct sctp_endpoint *ep, sctp_tstamp now);
+
+/*
+ * Starts an association to the peer's addresses (the first is primary).
+ * If first is non-NULL, that message is queued and rides on the COOKIE
+ * ECHO. Returns 0 and sets *assoc_id, or SCTP_ERR_INVAL, SCTP_ERR_LIMIT,
+ * SCTP_ERR_NOMEM, SCTP_ERR_STATE (one-to-one endpoint already has one).
+ */
+int sctp_endpoint_connect(struct sctp_endpoint *ep, const struct sctp_addr *peers, unsigned n_peers,
+                          uint16_t peer_port, uint16_t ostreams, const struct sctp_sndinfo *first,
+                          const struct sctp_frag *payload, uint32_t *assoc_id, sctp_tstamp now);
+
+/*
+ * Queues one message (the payload handle is referenced, never copied).
+ * Flags: SCTP_UNORDERED, SCTP_SACK_IMMEDIATELY, SCTP_ADDR_OVER, SCTP_EOF
+ * (graceful shutdown after the data), SCTP_ABORT (payload is the abort
+ * reason), SCTP_SENDALL (assoc_id ignored: every association).
+ * Returns the number of associations the message was queued on (1 unless
+ * SENDALL), or SCTP_ERR_NOTFOUND, SCTP_ERR_STREAM, SCTP_ERR_AGAIN,
+ * SCTP_ERR_MSGSIZE, SCTP_ERR_SHUTDOWN, SCTP_ERR_ADDR, SCTP_ERR_NOMEM,
+ * SCTP_ERR_INVAL.
+ */
+int sctp_endpoint_send(struct sctp_endpoint *ep, uint32_t assoc_id, const struct sctp_sndinfo *info,
+                       const struct sctp_frag *payload, sctp_tstamp now);
+
+/* Graceful shutdown (RFC 9260 9.2). SCTP_ERR_NOTFOUND, SCTP_ERR_STATE. */
+int sctp_assoc_shutdown(struct sctp_endpoint *ep, uint32_t assoc_id, sctp_tstamp now);
+/* ABORT with a User-Initiated Abort cause (12) carrying reason. */
+int sctp_assoc_abort(struct sctp_endpoint *ep, uint32_t assoc_id, const uint8_t *reason,
+                     uint16_t reason_len, sctp_tstamp now);
+/* Chooses the primary peer address. SCTP_ERR_NOTFOUND, SCTP_ERR_ADDR. */
+int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
+                           const struct sctp_addr *addr);
+/* Feeds a path MTU learned from ICMP (RFC 9260 7.3). */
+int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
+                           uint16_t peer_port, uint32_t mtu);
+
+enum sctp_state {
+    SCTP_S_CLOSED = 0,
+    SCTP_S_COOKIE_WAIT,
+    SCTP_S_COOKIE_ECHOED,
+    SCTP_S_ESTABLISHED,
+    SCTP_S_SHUTDOWN_PENDING,
+    SCTP_S_SHUTDOWN_SENT,
+    SCTP_S_SHUTDOWN_RECEIVED,
+    SCTP_S_SHUTDOWN_ACK_SENT,
+};
+const char *sctp_state_name(enum sctp_state s);
+
+struct sctp_path_info {
+    struct sctp_addr addr;
+    bool active;
+    bool primary;
+    uint32_t cwnd, ssthresh, flight, mtu, error_count;
+    sctp_tstamp srtt, rttvar, rto;
+};
+
+struct sctp_assoc_info {
+    uint32_t assoc_id;
+    enum sctp_state state;
+    uint16_t peer_port;
+    uint16_t ostreams, istreams;
+    uint32_t local_vtag, peer_vtag;
+    uint32_t peer_rwnd, outstanding_bytes, queued_bytes;
+    uint32_t next_tsn, cum_ack_in;
+    uint64_t retransmissions, fast_retransmissions, t3_expiries;
+    uint8_t n_paths;
+    struct sctp_path_info paths[SCTP_MAX_ADDRS];
+};
+
+/* SCTP_ERR_NOTFOUND. */
+int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
+                        struct sctp_assoc_info *info);
+/* Calls fn for every association id; stops when fn returns non-zero. */
+void sctp_endpoint_foreach_assoc(const struct sctp_endpoint *ep,
+                                 int (*fn)(void *arg, uint32_t assoc_id), void *arg);
+
+struct sctp_endpoint_stats {
+    uint64_t rx_packets, rx_chunks, rx_data_chunks, rx_bad_csum, rx_bad_vtag, rx_malformed, rx_ootb,
+        rx_dup_tsns;
+    uint64_t tx_packets, tx_chunks, tx_data_chunks, retransmissions;
+    uint64_t assocs_established, assocs_aborted;
+    uint32_t assocs_by_state[SCTP_S_SHUTDOWN_ACK_SENT + 1];
+};
+void sctp_endpoint_get_stats(const struct sctp_endpoint *ep, struct sctp_endpoint_stats *st);
+
+/* The verification tag a COOKIE ECHO's cookie was made for, so that any
+ * lcore can route it to its owner. Returns 0 and sets *vtag, or
+ * SCTP_ERR_PROTO. */
+int sctp_cookie_peek_vtag(const uint8_t *pkt, uint32_t len, uint32_t *vtag);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

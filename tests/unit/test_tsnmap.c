@@ -1,0 +1,5 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#include "suites.h"
+
+TEST_SUITE_BEGIN(tsnmap)
+TEST_SUITE_END()
