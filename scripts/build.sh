@@ -5,7 +5,8 @@
 #
 # A new DIR is set up with the arguments given; an existing one is
 # reconfigured with them (meson setup --reconfigure), so changed options
-# take effect. Then ninja builds everything.
+# take effect. Then ninja builds everything it can; the exit status is
+# non-zero if any target failed.
 set -euo pipefail
 
 if [[ $# -lt 1 ]]; then
@@ -25,4 +26,6 @@ elif [[ -d "$dir/meson-private" ]]; then
 else
     meson setup "$dir" "$root" "$@"
 fi
-ninja -C "$dir"
+# -k 0: build every target that can be built, so one broken target does
+# not keep the tests of the others from running.
+ninja -C "$dir" -k 0

@@ -104,23 +104,42 @@ check_format() {
     fi
 }
 
+# Prints "name<TAB>built" or "name<TAB>missing" for each test of DIR.
+list_meson_tests() {
+    meson introspect "$1" --tests | python3 -c '
+import json, os, sys
+for t in json.load(sys.stdin):
+    exe = t["cmd"][0] if t["cmd"] else ""
+    print(t["name"] + "\t" + ("built" if os.path.exists(exe) else "missing"))
+'
+}
+
 # run_meson_tests DIR: the unit runner first with its full CUnit output,
-# then every other test with the logs of failures.
+# then every other test with the logs of failures. Tests whose program
+# was not built count as failed (meson refuses to run any test then).
 run_meson_tests() {
-    local dir="$1" rc=0 line name
-    local others=() all=()
-    mapfile -t all < <(meson test -C "$dir" --no-rebuild --list 2>/dev/null)
-    for line in "${all[@]}"; do
-        name="${line##* / }"
-        [[ -n "$name" && "$name" != "$line" ]] || continue
-        if [[ "$name" != "unit" ]]; then
+    local dir="$1" rc=0 name state have_unit=0
+    local others=() listing=()
+    if ! mapfile -t listing < <(list_meson_tests "$dir"); then
+        echo "cannot list the tests of $dir"
+        return 1
+    fi
+    for line in "${listing[@]}"; do
+        name="${line%$'\t'*}"
+        state="${line##*$'\t'}"
+        if [[ "$state" != "built" ]]; then
+            echo "test $name: program not built"
+            rc=1
+        elif [[ "$name" == "unit" ]]; then
+            have_unit=1
+        else
             others+=("$name")
         fi
     done
-    if printf '%s\n' "${all[@]}" | grep -q ' / unit$'; then
+    if [[ $have_unit -eq 1 ]]; then
         meson test -C "$dir" --no-rebuild --print-errorlogs --verbose unit || rc=1
     else
-        echo "no unit test registered in $dir (CUnit missing?)"
+        echo "no unit test built in $dir"
         rc=1
     fi
     if [[ ${#others[@]} -gt 0 ]]; then
@@ -154,8 +173,10 @@ group_end "format"
 
 # --- gcc build and tests ---------------------------------------------------
 group_begin
-if step "build $build_dir (gcc)" "$t_build" env CC=gcc bash "$root/scripts/build.sh" \
-    "$build_dir"; then
+step "build $build_dir (gcc)" "$t_build" env CC=gcc bash "$root/scripts/build.sh" "$build_dir"
+# Even after a failed build, run what was built: one broken target must
+# not hide the results of the others.
+if [[ -f "$build_dir/build.ninja" ]]; then
     step "meson test $build_dir" "$t_test" bash "$self" --run-meson-tests "$build_dir"
 fi
 group_end "meson-build"
@@ -167,10 +188,11 @@ else
     asan_cc=gcc
 fi
 group_begin
-if step "build $asan_dir ($asan_cc, ASan+UBSan)" "$t_build" env CC="$asan_cc" \
+step "build $asan_dir ($asan_cc, ASan+UBSan)" "$t_build" env CC="$asan_cc" \
     bash "$root/scripts/build.sh" "$asan_dir" \
     -Db_sanitize=address,undefined -Db_lundef=false \
-    -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all; then
+    -Dc_args=-fno-sanitize-recover=all -Dc_link_args=-fno-sanitize-recover=all
+if [[ -f "$asan_dir/build.ninja" ]]; then
     step "meson test $asan_dir" "$t_test" env \
         ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
         UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
