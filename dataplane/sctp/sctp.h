@@ -224,6 +224,8 @@ struct sctp_config {
     uint32_t max_reasm_bytes; /* per association */
     uint32_t max_gap_blocks;  /* reported in a SACK */
     uint32_t max_dup_tsns;    /* reported in a SACK */
+    uint32_t tsn_window;      /* TSNs tracked above the cumulative ack */
+    uint32_t pd_point;        /* partial delivery starts at this size */
 
     /* Locally chosen verification tags: (random & ~vtag_mask) | vtag_value.
      * The daemon puts the owner lcore index in the low bits. */

@@ -1,1 +1,539 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sctp_assoc.c: association life cycle, notifications, path management
+ * (RFC 9260 8.1-8.3), timers and the packet writer (bundling, 6.10).
+ */
+#include "sctp_internal.h"
+
+void sctp_assoc_set_state(struct sctp_assoc *a, enum sctp_state s)
+{
+    a->ep->stats.assocs_by_state[a->state]--;
+    a->ep->stats.assocs_by_state[s]++;
+    a->state = s;
+}
+
+void sctp_assoc_notify_change(struct sctp_assoc *a, enum sctp_assoc_change_state st, uint16_t error,
+                              const uint8_t *info, uint16_t info_len)
+{
+    struct sctp_event ev = {.type = SCTP_EV_ASSOC_CHANGE, .assoc_id = a->id};
+    ev.u.assoc_change.state = st;
+    ev.u.assoc_change.error = error;
+    ev.u.assoc_change.outbound_streams = a->ostreams;
+    ev.u.assoc_change.inbound_streams = a->istreams;
+    if (info_len > SCTP_EV_CAUSE_MAX)
+        info_len = SCTP_EV_CAUSE_MAX;
+    if (info && info_len)
+        memcpy(ev.u.assoc_change.info, info, info_len);
+    ev.u.assoc_change.info_len = info_len;
+    sctp_ep_event_push(a->ep, &ev);
+}
+
+void sctp_assoc_notify_paddr(struct sctp_assoc *a, struct sctp_path *p, enum sctp_paddr_state st)
+{
+    struct sctp_event ev = {.type = SCTP_EV_PADDR_CHANGE, .assoc_id = a->id};
+    ev.u.paddr.addr = p->addr;
+    ev.u.paddr.state = st;
+    sctp_ep_event_push(a->ep, &ev);
+}
+
+void sctp_assoc_close(struct sctp_assoc *a, enum sctp_assoc_change_state st, uint16_t error,
+                      const uint8_t *info, uint16_t info_len)
+{
+    if (a->state == SCTP_S_CLOSED && a->freed_pending)
+        return;
+    /* Messages still queued are given back to the user first. */
+    sctp_data_deliver(a);
+    sctp_data_fail_all(a, error);
+    sctp_assoc_notify_change(a, st, error, info, info_len);
+    if (st == SCTP_COMM_LOST || st == SCTP_CANT_STR_ASSOC)
+        a->ep->stats.assocs_aborted++;
+    sctp_assoc_set_state(a, SCTP_S_CLOSED);
+    a->freed_pending = true;
+}
+
+/* ---- paths ---- */
+
+struct sctp_path *sctp_assoc_path_of(struct sctp_assoc *a, const struct sctp_addr *addr)
+{
+    for (unsigned i = 0; i < a->n_paths; i++)
+        if (sctp_addr_equal(&a->paths[i].addr, addr))
+            return &a->paths[i];
+    return NULL;
+}
+
+/* RFC 9260 6.4: the primary while it is active, otherwise an active
+ * alternate; if none is active, the primary still. */
+struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a)
+{
+    struct sctp_path *p = &a->paths[a->primary];
+    if (p->active)
+        return p;
+    for (unsigned i = 0; i < a->n_paths; i++)
+        if (a->paths[i].active && a->paths[i].confirmed)
+            return &a->paths[i];
+    for (unsigned i = 0; i < a->n_paths; i++)
+        if (a->paths[i].active)
+            return &a->paths[i];
+    return p;
+}
+
+bool sctp_assoc_error_step(struct sctp_assoc *a)
+{
+    /* RFC 9260 8.1: Association.Max.Retrans. */
+    if (++a->error_count > a->ep->cfg.assoc_max_retrans) {
+        sctp_assoc_close(a, SCTP_COMM_LOST, 0, NULL, 0);
+        return true;
+    }
+    return false;
+}
+
+void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    (void)now;
+    /* RFC 9260 8.2: Path.Max.Retrans. */
+    if (++p->error_count > a->ep->cfg.path_max_retrans && p->active) {
+        p->active = false;
+        sctp_assoc_notify_paddr(a, p, SCTP_ADDR_UNREACHABLE);
+    }
+}
+
+void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p)
+{
+    p->error_count = 0;
+    a->error_count = 0;
+    if (!p->active) {
+        p->active = true;
+        sctp_assoc_notify_paddr(a, p, SCTP_ADDR_AVAILABLE);
+    }
+}
+
+void sctp_assoc_add_error(struct sctp_assoc *a, uint16_t code, const void *info, uint16_t len)
+{
+    int n = sctp_cause_encode(a->errbuf + a->errbuf_len, SCTP_ERRBUF_MAX - a->errbuf_len, code,
+                              info, len);
+    if (n > 0)
+        a->errbuf_len += (uint16_t)n;
+}
+
+/* ---- timers ---- */
+
+static sctp_tstamp tmin(sctp_tstamp x, sctp_tstamp y)
+{
+    return x < y ? x : y;
+}
+
+void sctp_assoc_timers_changed(struct sctp_assoc *a)
+{
+    sctp_tstamp t = tmin(tmin(a->t1_timer, a->t2_timer), tmin(a->t5_timer, a->sack_timer));
+    for (unsigned i = 0; i < a->n_paths; i++)
+        t = tmin(t, tmin(a->paths[i].t3_timer, a->paths[i].hb_timer));
+    if (t != a->next_timer) {
+        a->next_timer = t;
+        sctp_ep_timer_update(a->ep, a);
+    }
+}
+
+static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    if (p->hb_outstanding) {
+        /* RFC 9260 8.3: no HEARTBEAT ACK within the RTO. */
+        p->hb_outstanding = false;
+        sctp_rto_backoff(&p->rto);
+        sctp_assoc_path_failure(a, p, now);
+        if (sctp_assoc_error_step(a))
+            return;
+    }
+    p->hb_nonce = ((uint64_t)sctp_ep_random32(a->ep) << 32) | sctp_ep_random32(a->ep);
+    p->hb_pending = true;
+    p->hb_outstanding = true;
+    p->hb_sent = now;
+    p->hb_timer = now + p->rto.rto;
+    sctp_ep_tx_schedule(a->ep, a);
+}
+
+void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
+{
+    if (a->t1_timer <= now) {
+        a->t1_timer = SCTP_TIMER_OFF;
+        sctp_setup_t1_expired(a, now);
+    }
+    if (a->state != SCTP_S_CLOSED && a->t5_timer <= now) {
+        /* RFC 9260 9.2: T5-shutdown-guard: abort. */
+        a->t5_timer = SCTP_TIMER_OFF;
+        sctp_shutdown_send_abort(a, 0, NULL, 0, false);
+    }
+    if (a->state != SCTP_S_CLOSED && a->t2_timer <= now) {
+        a->t2_timer = SCTP_TIMER_OFF;
+        sctp_shutdown_t2_expired(a, now);
+    }
+    if (a->state != SCTP_S_CLOSED && a->sack_timer <= now) {
+        a->sack_timer = SCTP_TIMER_OFF;
+        if (a->sack_needed) {
+            a->sack_now = true;
+            sctp_ep_tx_schedule(a->ep, a);
+        }
+    }
+    for (unsigned i = 0; i < a->n_paths && a->state != SCTP_S_CLOSED; i++) {
+        struct sctp_path *p = &a->paths[i];
+        if (p->t3_timer <= now) {
+            p->t3_timer = SCTP_TIMER_OFF;
+            sctp_data_t3_expired(a, p, now);
+        }
+        if (a->state != SCTP_S_CLOSED && p->hb_timer <= now)
+            heartbeat_due(a, p, now);
+    }
+    if (a->state != SCTP_S_CLOSED)
+        sctp_data_pr_check(a, now);
+    sctp_assoc_timers_changed(a);
+}
+
+/* ---- packet writer ---- */
+
+struct txb {
+    struct sctp_tx_packet *pkt;
+    uint32_t hdr_used;
+    uint32_t max; /* SCTP packet bytes allowed on the path */
+    bool hdr_open;
+    unsigned chunks;
+};
+
+static void txb_init(struct txb *b, struct sctp_tx_packet *pkt, struct sctp_assoc *a,
+                     struct sctp_path *dst)
+{
+    b->pkt = pkt;
+    b->hdr_used = 0;
+    b->hdr_open = false;
+    b->chunks = 0;
+    b->max = dst->cc.mtu;
+    pkt->len = 0;
+    pkt->nsegs = 0;
+    pkt->dst = dst->addr;
+    pkt->src = a->ep->cfg.addrs[0];
+    for (unsigned i = 0; i < a->ep->cfg.n_addrs; i++)
+        if (a->ep->cfg.addrs[i].family == dst->addr.family) {
+            pkt->src = a->ep->cfg.addrs[i];
+            break;
+        }
+}
+
+static uint8_t *txb_bytes(struct txb *b, uint32_t n)
+{
+    struct sctp_tx_packet *pkt = b->pkt;
+    if (b->hdr_used + n > SCTP_TX_HDR_MAX)
+        return NULL;
+    if (!b->hdr_open) {
+        if (pkt->nsegs == SCTP_TX_SEGS_MAX)
+            return NULL;
+        pkt->segs[pkt->nsegs++] =
+            (struct sctp_frag){.data = pkt->hdr + b->hdr_used, .len = 0, .handle = NULL};
+        b->hdr_open = true;
+    }
+    uint8_t *p = pkt->hdr + b->hdr_used;
+    pkt->segs[pkt->nsegs - 1].len += n;
+    b->hdr_used += n;
+    pkt->len += n;
+    return p;
+}
+
+static uint32_t txb_room(const struct txb *b)
+{
+    uint32_t r = b->max > b->pkt->len ? b->max - b->pkt->len : 0;
+    uint32_t h = SCTP_TX_HDR_MAX - b->hdr_used;
+    return r < h ? r : h;
+}
+
+/* Adds an encoded control chunk from a scratch buffer if it fits. */
+static bool txb_chunk(struct txb *b, const uint8_t *chunk, uint32_t len)
+{
+    if (len > txb_room(b) && b->chunks > 0)
+        return false;
+    uint8_t *p = txb_bytes(b, len);
+    if (!p)
+        return false;
+    memcpy(p, chunk, len);
+    b->chunks++;
+    return true;
+}
+
+static bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid, uint16_t ssn,
+                     uint32_t ppid)
+{
+    uint32_t pad = SCTP_PAD4(c->len) - c->len;
+    if (SCTP_DATA_HDR_LEN + c->len + pad > txb_room(b) && b->chunks > 0)
+        return false;
+    if (b->pkt->nsegs + 3 > SCTP_TX_SEGS_MAX)
+        return false;
+    uint8_t *p = txb_bytes(b, SCTP_DATA_HDR_LEN);
+    if (!p)
+        return false;
+    sctp_data_hdr_encode(p, SCTP_DATA_HDR_LEN, c->flags, c->tsn, sid, ssn, ppid, c->len);
+    struct sctp_tx_packet *pkt = b->pkt;
+    pkt->segs[pkt->nsegs++] =
+        (struct sctp_frag){.data = c->data, .len = c->len, .handle = c->msg->handle};
+    pkt->len += c->len;
+    b->hdr_open = false;
+    if (pad) {
+        uint8_t *z = txb_bytes(b, pad);
+        if (z)
+            memset(z, 0, pad);
+    }
+    b->chunks++;
+    return true;
+}
+
+static bool write_common(struct txb *b, struct sctp_assoc *a)
+{
+    uint8_t *p = txb_bytes(b, SCTP_COMMON_HDR_LEN);
+    if (!p)
+        return false;
+    sctp_common_hdr_encode(p, SCTP_COMMON_HDR_LEN, a->ep->cfg.port, a->peer_port, a->peer_vtag);
+    return true;
+}
+
+static void add_sack(struct txb *b, struct sctp_assoc *a, uint8_t *scratch, size_t room)
+{
+    int n = sctp_data_write_sack(a, scratch, room);
+    if (n > 0 && txb_chunk(b, scratch, (uint32_t)n)) {
+        a->sack_needed = false;
+        a->sack_now = false;
+        a->data_pkts_unacked = 0;
+        a->sack_timer = SCTP_TIMER_OFF;
+    }
+}
+
+static void on_data_sent(struct sctp_path *p, sctp_tstamp now)
+{
+    p->last_sent = now;
+    if (p->t3_timer == SCTP_TIMER_OFF)
+        p->t3_timer = now + p->rto.rto;
+}
+
+/* Retransmissions first (6.1 C, 7.2.4), then new DATA (6.1 A, B). */
+static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, sctp_tstamp now)
+{
+    struct sctp_endpoint *ep = a->ep;
+    bool allowed = sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
+    if (a->q.n_retransmit && allowed) {
+        for (uint32_t i = 0; i < a->q.count && a->q.n_retransmit; i++) {
+            struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+            if (c->state != SCTP_OUT_RETRANSMIT)
+                continue;
+            if (!txb_data(b, c, c->msg->sid, c->msg->ssn, c->msg->ppid))
+                break;
+            c->state = SCTP_OUT_INFLIGHT;
+            a->q.n_retransmit--;
+            c->nsent++;
+            c->sent_at = now;
+            c->path = dst;
+            c->in_flight = true;
+            dst->cc.flight += c->len;
+            a->q.outstanding_bytes += c->len;
+            a->retransmissions++;
+            ep->stats.retransmissions++;
+            ep->stats.tx_data_chunks++;
+            on_data_sent(dst, now);
+        }
+        a->fast_rtx_pending = false;
+    }
+    if (a->state != SCTP_S_ESTABLISHED && a->state != SCTP_S_SHUTDOWN_PENDING &&
+        a->state != SCTP_S_SHUTDOWN_RECEIVED && a->state != SCTP_S_COOKIE_ECHOED)
+        return;
+    if (a->state == SCTP_S_COOKIE_ECHOED && !a->send_cookie_echo)
+        return; /* DATA only rides with the COOKIE ECHO itself */
+    if (!allowed || a->q.n_retransmit)
+        return;
+    uint32_t hdr = dst->addr.family == SCTP_AF_INET6 ? 0 : 0; /* cc.mtu excludes IP */
+    uint32_t max_frag = (dst->cc.mtu - hdr - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN) & ~3u;
+    while (a->q.unsent_head) {
+        struct sctp_msg *m = a->q.unsent_head;
+        if (m->abandoned) {
+            a->q.unsent_head = m->next;
+            if (!a->q.unsent_head)
+                a->q.unsent_tail = NULL;
+            m->next = NULL;
+            m->in_unsent = false;
+            if (m->refs == 0)
+                sctp_data_release_msg(a, m);
+            continue;
+        }
+        if (m->path_over && m->path_over != dst)
+            break;
+        uint32_t rem = m->len - m->sent_off;
+        uint32_t len = rem < max_frag ? rem : max_frag;
+        /* 6.1 A: new data within the peer's window, except one chunk
+         * when nothing is outstanding (zero window probe). */
+        if (len > a->peer_rwnd && a->q.outstanding_bytes > 0)
+            break;
+        if (SCTP_DATA_HDR_LEN + SCTP_PAD4(len) > txb_room(b) && b->chunks > 0)
+            break;
+        if (a->q.queued_bytes && b->pkt->nsegs + 3 > SCTP_TX_SEGS_MAX)
+            break;
+        struct sctp_out_chunk *c = sctp_sendq_push(&a->q, &ep->cb);
+        if (!c)
+            break;
+        c->tsn = a->next_tsn;
+        c->msg = m;
+        c->data = m->data + m->sent_off;
+        c->len = (uint16_t)len;
+        c->flags = (m->sent_off == 0 ? SCTP_DATA_FLAG_B : 0) | (len == rem ? SCTP_DATA_FLAG_E : 0) |
+                   ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0);
+        if (len == rem && (m->flags & SCTP_SACK_IMMEDIATELY))
+            c->flags |= SCTP_DATA_FLAG_I;
+        if (!txb_data(b, c, m->sid, m->ssn, m->ppid)) {
+            /* Undo: the chunk did not fit after all. */
+            a->q.count--;
+            break;
+        }
+        a->next_tsn++;
+        m->refs++;
+        m->sent_off += len;
+        c->state = SCTP_OUT_INFLIGHT;
+        c->nsent = 1;
+        c->sent_at = now;
+        c->path = dst;
+        c->in_flight = true;
+        dst->cc.flight += len;
+        a->q.outstanding_bytes += len;
+        a->q.unsent_bytes -= len;
+        a->peer_rwnd = a->peer_rwnd > len ? a->peer_rwnd - len : 0;
+        ep->stats.tx_data_chunks++;
+        on_data_sent(dst, now);
+        if (m->sent_off == m->len) {
+            a->q.unsent_head = m->next;
+            if (!a->q.unsent_head)
+                a->q.unsent_tail = NULL;
+            m->next = NULL;
+            m->in_unsent = false;
+        }
+    }
+}
+
+static bool data_waiting(const struct sctp_assoc *a, const struct sctp_path *dst)
+{
+    if (a->q.n_retransmit)
+        return sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
+    if (!a->q.unsent_head || !sctp_cc_can_send(&dst->cc))
+        return false;
+    if (a->state == SCTP_S_COOKIE_ECHOED)
+        return a->send_cookie_echo;
+    return a->state == SCTP_S_ESTABLISHED || a->state == SCTP_S_SHUTDOWN_PENDING ||
+           a->state == SCTP_S_SHUTDOWN_RECEIVED;
+}
+
+int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tstamp now)
+{
+    struct txb b;
+    uint8_t scratch[1024];
+    if (a->state == SCTP_S_CLOSED)
+        return 0;
+    if (a->state == SCTP_S_COOKIE_WAIT) {
+        if (!a->send_init)
+            return 0;
+        txb_init(&b, pkt, a, &a->paths[a->primary]);
+        /* 8.5.1: the INIT carries a zero verification tag. */
+        uint8_t *p = txb_bytes(&b, SCTP_COMMON_HDR_LEN);
+        sctp_common_hdr_encode(p, SCTP_COMMON_HDR_LEN, a->ep->cfg.port, a->peer_port, 0);
+        int n = sctp_setup_send_init(a, scratch, sizeof(scratch));
+        if (n < 0 || !txb_chunk(&b, scratch, (uint32_t)n))
+            return 0;
+        a->send_init = false;
+        a->ep->stats.tx_chunks++;
+        return 1;
+    }
+
+    /* HEARTBEAT ACK goes back where the HEARTBEAT came from. */
+    if (a->hb_ack_pending && a->hb_ack_path) {
+        txb_init(&b, pkt, a, a->hb_ack_path);
+        write_common(&b, a);
+        int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_HEARTBEAT_ACK, 0,
+                                      (uint16_t)(4 + a->hb_ack_len));
+        memcpy(scratch + n, a->hb_ack_info, a->hb_ack_len);
+        a->hb_ack_pending = false;
+        if (txb_chunk(&b, scratch, SCTP_PAD4(4 + a->hb_ack_len))) {
+            if (a->sack_needed && a->hb_ack_path == a->sack_path)
+                add_sack(&b, a, scratch, sizeof(scratch));
+            a->ep->stats.tx_chunks += b.chunks;
+            return 1;
+        }
+    }
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *p = &a->paths[i];
+        if (!p->hb_pending)
+            continue;
+        p->hb_pending = false;
+        txb_init(&b, pkt, a, p);
+        write_common(&b, a);
+        uint8_t info[20];
+        sctp_put32(info, i);
+        sctp_put32(info + 4, (uint32_t)(p->hb_nonce >> 32));
+        sctp_put32(info + 8, (uint32_t)p->hb_nonce);
+        sctp_put32(info + 12, (uint32_t)(p->hb_sent >> 32));
+        sctp_put32(info + 16, (uint32_t)p->hb_sent);
+        int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_HEARTBEAT, 0, 4 + 24);
+        n += sctp_tlv_encode(scratch + n, sizeof(scratch) - n, SCTP_PT_HEARTBEAT_INFO, info,
+                             sizeof(info));
+        if (txb_chunk(&b, scratch, (uint32_t)n)) {
+            a->ep->stats.tx_chunks++;
+            return 1;
+        }
+    }
+
+    struct sctp_path *dst = sctp_assoc_data_path(a);
+    if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active)
+        dst = a->rtx_path;
+    else if (!a->q.n_retransmit && a->q.unsent_head && a->q.unsent_head->path_over)
+        dst = a->q.unsent_head->path_over;
+    txb_init(&b, pkt, a, dst);
+    write_common(&b, a);
+    bool data = data_waiting(a, dst);
+
+    if (a->send_cookie_echo && a->cookie) {
+        int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_COOKIE_ECHO, 0,
+                                      (uint16_t)(4 + a->cookie_len));
+        memcpy(scratch + n, a->cookie, a->cookie_len);
+        memset(scratch + n + a->cookie_len, 0, SCTP_PAD4(a->cookie_len) - a->cookie_len);
+        txb_chunk(&b, scratch, SCTP_PAD4(4 + a->cookie_len));
+    }
+    if (a->cookie_ack_pending) {
+        sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_COOKIE_ACK, 0, 4);
+        if (txb_chunk(&b, scratch, 4))
+            a->cookie_ack_pending = false;
+    }
+    if (a->errbuf_len) {
+        int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_ERROR, 0,
+                                      (uint16_t)(4 + a->errbuf_len));
+        memcpy(scratch + n, a->errbuf, a->errbuf_len);
+        if (txb_chunk(&b, scratch, 4 + a->errbuf_len))
+            a->errbuf_len = 0;
+    }
+    if (a->send_shutdown_ack) {
+        sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_SHUTDOWN_ACK, 0, 4);
+        if (txb_chunk(&b, scratch, 4))
+            a->send_shutdown_ack = false;
+    }
+    if (a->sack_needed && (a->sack_now || data || b.chunks > 0 || a->send_shutdown))
+        add_sack(&b, a, scratch, sizeof(scratch));
+    if (a->send_shutdown) {
+        int n = sctp_shutdown_encode(scratch, sizeof(scratch), a->map.cum_tsn);
+        if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n))
+            a->send_shutdown = false;
+    }
+    if (a->fwd_tsn_pending) {
+        int n = sctp_data_write_forward_tsn(a, scratch, sizeof(scratch));
+        if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n))
+            a->fwd_tsn_pending = false;
+        else if (n <= 0)
+            a->fwd_tsn_pending = false;
+    }
+    unsigned ctl = b.chunks;
+    if (data)
+        add_data(&b, a, dst, now);
+    if (a->send_cookie_echo)
+        a->send_cookie_echo = false;
+    if (b.chunks == 0)
+        return 0;
+    a->ep->stats.tx_chunks += b.chunks;
+    (void)ctl;
+    sctp_assoc_timers_changed(a);
+    return 1;
+}

@@ -1,1 +1,668 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sctp_assoc_data.c: user data transfer (RFC 9260 6), retransmission and
+ * congestion reactions (6.3, 7.2) and partial reliability (RFC 3758).
+ */
+#include "sctp_internal.h"
+
+/* ---- send side ---- */
+
+static bool msg_done(const struct sctp_msg *m)
+{
+    return m->refs == 0 && !m->in_unsent;
+}
+
+void sctp_data_release_msg(struct sctp_assoc *a, struct sctp_msg *m)
+{
+    struct sctp_endpoint *ep = a->ep;
+    a->q.queued_bytes -= m->len < a->q.queued_bytes ? m->len : a->q.queued_bytes;
+    if (!m->abandoned && m->sent_off < m->len)
+        a->q.unsent_bytes -= m->len - m->sent_off;
+    if (m->pr_policy != SCTP_PR_SCTP_NONE && a->n_pr_msgs)
+        a->n_pr_msgs--;
+    sctp_payload_unref(&ep->cb, m->handle);
+    sctp_ep_msg_put(ep, m);
+}
+
+static void send_failed(struct sctp_assoc *a, struct sctp_msg *m, uint16_t error)
+{
+    if (m->failed_reported)
+        return;
+    m->failed_reported = true;
+    struct sctp_endpoint *ep = a->ep;
+    struct sctp_event ev = {.type = SCTP_EV_SEND_FAILED, .assoc_id = a->id};
+    ev.u.send_failed.flags = m->sent_off ? SCTP_SEND_FAILED_SENT : SCTP_SEND_FAILED_UNSENT;
+    ev.u.send_failed.error = error;
+    ev.u.send_failed.info.sid = m->sid;
+    ev.u.send_failed.info.flags = m->flags;
+    ev.u.send_failed.info.ppid = m->ppid;
+    ev.u.send_failed.info.context = m->context;
+    ev.u.send_failed.info.pr_policy = m->pr_policy;
+    ev.u.send_failed.info.pr_value = m->pr_value;
+    ev.u.send_failed.len = m->len;
+    struct sctp_frag *f = sctp_mem_alloc(&ep->cb, sizeof(*f));
+    if (f) {
+        *f = (struct sctp_frag){.data = m->data, .len = m->len, .handle = m->handle};
+        sctp_payload_ref(&ep->cb, m->handle);
+        ev.u.send_failed.frags = f;
+        ev.u.send_failed.nfrags = 1;
+    }
+    if (sctp_ep_event_push(ep, &ev) < 0 && f) {
+        sctp_payload_unref(&ep->cb, m->handle);
+        sctp_mem_free(&ep->cb, f);
+    }
+}
+
+int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
+                      const struct sctp_frag *payload, sctp_tstamp now)
+{
+    struct sctp_endpoint *ep = a->ep;
+    if (!payload || !payload->data || !payload->handle || payload->len == 0)
+        return SCTP_ERR_INVAL;
+    if (a->state >= SCTP_S_SHUTDOWN_PENDING || a->state == SCTP_S_CLOSED)
+        return SCTP_ERR_SHUTDOWN;
+    if (info->sid >= a->ostreams)
+        return SCTP_ERR_STREAM;
+    if (info->pr_policy > SCTP_PR_SCTP_RTX)
+        return SCTP_ERR_INVAL;
+    if (payload->len > ep->cfg.max_sendq_bytes)
+        return SCTP_ERR_MSGSIZE;
+    struct sctp_path *over = NULL;
+    if (info->flags & SCTP_ADDR_OVER) {
+        over = sctp_assoc_path_of(a, &info->addr_over);
+        if (!over)
+            return SCTP_ERR_ADDR;
+    }
+    if (info->pr_policy == SCTP_PR_SCTP_BUF) {
+        /* RFC 7496 4.3: make room by abandoning older unsent messages
+         * that accept it. */
+        for (struct sctp_msg *m = a->q.unsent_head;
+             m && a->q.queued_bytes + payload->len > info->pr_value; m = m->next)
+            if (!m->abandoned && m->sent_off == 0 && m->pr_policy == SCTP_PR_SCTP_BUF) {
+                m->abandoned = true;
+                a->q.unsent_bytes -= m->len;
+                send_failed(a, m, 0);
+            }
+    }
+    if (a->q.queued_bytes + payload->len > ep->cfg.max_sendq_bytes)
+        return SCTP_ERR_AGAIN;
+    struct sctp_msg *m = sctp_ep_msg_get(ep);
+    if (!m)
+        return SCTP_ERR_NOMEM;
+    m->data = payload->data;
+    m->handle = payload->handle;
+    m->len = payload->len;
+    m->sid = info->sid;
+    m->flags = info->flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
+    m->ppid = info->ppid;
+    m->context = info->context;
+    m->pr_policy = info->pr_policy;
+    m->pr_value = info->pr_value;
+    m->path_over = over;
+    m->expire = SCTP_TIMER_OFF;
+    if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value)
+        m->expire = now + (sctp_tstamp)info->pr_value * SCTP_MS;
+    if (info->pr_policy != SCTP_PR_SCTP_NONE)
+        a->n_pr_msgs++;
+    /* RFC 9260 6.6: unordered messages carry no meaningful SSN. */
+    m->ssn = (info->flags & SCTP_UNORDERED) ? 0 : a->next_ssn[info->sid]++;
+    sctp_payload_ref(&ep->cb, m->handle);
+    m->in_unsent = true;
+    if (a->q.unsent_tail)
+        a->q.unsent_tail->next = m;
+    else
+        a->q.unsent_head = m;
+    a->q.unsent_tail = m;
+    a->q.queued_bytes += m->len;
+    a->q.unsent_bytes += m->len;
+    sctp_ep_tx_schedule(ep, a);
+    return 0;
+}
+
+/* Removes a chunk from its path's flight. */
+static void leave_flight(struct sctp_assoc *a, struct sctp_out_chunk *c)
+{
+    if (!c->in_flight)
+        return;
+    c->in_flight = false;
+    if (c->path)
+        c->path->cc.flight -= c->len < c->path->cc.flight ? c->len : c->path->cc.flight;
+    a->q.outstanding_bytes -= c->len < a->q.outstanding_bytes ? c->len : a->q.outstanding_bytes;
+}
+
+/* RFC 3758 3.5 C2: Advanced.Peer.Ack.Point moves over abandoned chunks. */
+static void advance_peer_ack(struct sctp_assoc *a)
+{
+    if (!a->peer_pr_sctp)
+        return;
+    if (sctp_tsn_lt(a->adv_peer_ack, a->cum_ack_in))
+        a->adv_peer_ack = a->cum_ack_in;
+    uint32_t old = a->adv_peer_ack;
+    for (;;) {
+        struct sctp_out_chunk *c = sctp_sendq_at(&a->q, a->adv_peer_ack + 1);
+        if (!c || (c->state != SCTP_OUT_ABANDONED))
+            break;
+        a->adv_peer_ack++;
+    }
+    /* C3: a FORWARD TSN when the point is ahead of the cumulative ack. */
+    if (sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in) && a->adv_peer_ack != old)
+        a->fwd_tsn_pending = true;
+    if (sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
+        a->fwd_tsn_pending = true;
+}
+
+/* Gives up on a message (PR-SCTP). Returns false if it cannot be: a
+ * message already on the wire stays unless the peer supports PR-SCTP. */
+static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
+{
+    if (m->abandoned)
+        return true;
+    if (m->sent_off > 0 && !a->peer_pr_sctp)
+        return false;
+    m->abandoned = true;
+    if (m->sent_off < m->len)
+        a->q.unsent_bytes -= m->len - m->sent_off;
+    if (m->sent_off > 0) {
+        for (uint32_t i = 0; i < a->q.count; i++) {
+            struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+            if (c->msg != m || c->state == SCTP_OUT_ABANDONED)
+                continue;
+            if (c->state == SCTP_OUT_RETRANSMIT)
+                a->q.n_retransmit--;
+            leave_flight(a, c);
+            c->state = SCTP_OUT_ABANDONED;
+        }
+    }
+    send_failed(a, m, 0);
+    advance_peer_ack(a);
+    sctp_ep_tx_schedule(a->ep, a);
+    return true;
+}
+
+void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
+{
+    /* Messages for streams the peer did not grant (after INIT ACK). */
+    bool stream_check = true;
+    if (a->n_pr_msgs == 0 && !stream_check)
+        return;
+    for (struct sctp_msg *m = a->q.unsent_head; m; m = m->next) {
+        if (m->abandoned)
+            continue;
+        if (m->sid >= a->ostreams && a->state != SCTP_S_COOKIE_WAIT) {
+            m->abandoned = true;
+            a->q.unsent_bytes -= m->len - m->sent_off;
+            send_failed(a, m, SCTP_CAUSE_INVALID_STREAM);
+            continue;
+        }
+        if (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now)
+            abandon(a, m);
+    }
+    if (a->n_pr_msgs == 0)
+        return;
+    for (uint32_t i = 0; i < a->q.count; i++) {
+        struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        if ((c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) &&
+            c->msg->pr_policy == SCTP_PR_SCTP_TTL && c->msg->expire <= now)
+            abandon(a, c->msg);
+    }
+}
+
+/* Marks a chunk for retransmission, or abandons its message under the
+ * RTX policy (RFC 7496 4.1). */
+static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp_tstamp now)
+{
+    struct sctp_msg *m = c->msg;
+    if ((m->pr_policy == SCTP_PR_SCTP_RTX && c->nsent > m->pr_value) ||
+        (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now)) {
+        if (abandon(a, m))
+            return;
+    }
+    leave_flight(a, c);
+    if (c->state != SCTP_OUT_RETRANSMIT) {
+        c->state = SCTP_OUT_RETRANSMIT;
+        a->q.n_retransmit++;
+    }
+}
+
+void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < a->q.count; i++) {
+        struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        if (c->path == p && c->state == SCTP_OUT_INFLIGHT) {
+            any = true;
+            break;
+        }
+    }
+    if (!any)
+        return;
+    /* RFC 9260 6.3.3 E1-E3, 7.2.3. */
+    a->t3_expiries++;
+    sctp_cc_on_timeout(&p->cc);
+    sctp_rto_backoff(&p->rto);
+    sctp_assoc_path_failure(a, p, now);
+    if (sctp_assoc_error_step(a))
+        return;
+    for (uint32_t i = 0; i < a->q.count; i++) {
+        struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        if (c->path == p && c->state == SCTP_OUT_INFLIGHT)
+            mark_retransmit(a, c, now);
+    }
+    /* 6.4.1: retransmit to an alternate active address when there is one. */
+    a->rtx_path = NULL;
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *alt = &a->paths[i];
+        if (alt != p && alt->active) {
+            a->rtx_path = alt;
+            break;
+        }
+    }
+    sctp_ep_tx_schedule(a->ep, a);
+}
+
+bool sctp_data_all_acked(const struct sctp_assoc *a)
+{
+    if (a->q.count)
+        return false;
+    for (const struct sctp_msg *m = a->q.unsent_head; m; m = m->next)
+        if (!m->abandoned)
+            return false;
+    return true;
+}
+
+void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
+{
+    for (uint32_t i = 0; i < a->q.count; i++) {
+        struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        struct sctp_msg *m = c->msg;
+        if (!m)
+            continue;
+        send_failed(a, m, error);
+        c->msg = NULL;
+        if (--m->refs == 0 && !m->in_unsent)
+            sctp_data_release_msg(a, m);
+    }
+    a->q.head_tsn += a->q.count;
+    a->q.count = 0;
+    a->q.n_retransmit = 0;
+    a->q.outstanding_bytes = 0;
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        a->paths[i].cc.flight = 0;
+        a->paths[i].t3_timer = SCTP_TIMER_OFF;
+    }
+    struct sctp_msg *m = a->q.unsent_head;
+    a->q.unsent_head = a->q.unsent_tail = NULL;
+    while (m) {
+        struct sctp_msg *next = m->next;
+        m->next = NULL;
+        m->in_unsent = false;
+        send_failed(a, m, error);
+        if (m->refs == 0)
+            sctp_data_release_msg(a, m);
+        m = next;
+    }
+}
+
+/* ---- SACK processing (6.2.1, 7.2) ---- */
+
+int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp_tstamp now)
+{
+    struct sctp_sack_chunk s;
+    if (sctp_sack_decode(&s, chunk) < 0)
+        return SCTP_ERR_PROTO;
+    if (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED)
+        return 0;
+    uint32_t cum = s.cum_tsn;
+    /* 6.2.1 D i: a SACK older than the cumulative ack point is ignored. */
+    if (sctp_tsn_lt(cum, a->cum_ack_in))
+        return 0;
+    if (sctp_tsn_ge(cum, a->next_tsn)) {
+        /* Acknowledges data we never sent: protocol violation. */
+        static const char why[] = "SACK beyond highest TSN sent";
+        sctp_shutdown_send_abort(a, SCTP_CAUSE_PROTOCOL_VIOLATION, why, sizeof(why) - 1, false);
+        return SCTP_ERR_PROTO;
+    }
+    uint32_t acked[SCTP_MAX_ADDRS] = {0};
+    bool cum_advanced = sctp_tsn_gt(cum, a->cum_ack_in);
+    bool newly = false;
+    uint32_t htna = cum; /* highest TSN newly acknowledged */
+    sctp_tstamp rtt_sent[SCTP_MAX_ADDRS] = {0};
+    bool rtt_ok[SCTP_MAX_ADDRS] = {false};
+
+    /* Cumulative part. */
+    while (a->q.count && sctp_tsn_le(a->q.head_tsn, cum)) {
+        struct sctp_out_chunk *c = &a->q.ring[a->q.head_tsn & (a->q.cap - 1)];
+        if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
+            newly = true;
+            htna = c->tsn;
+            if (c->state == SCTP_OUT_RETRANSMIT)
+                a->q.n_retransmit--;
+            if (c->path) {
+                unsigned pi = (unsigned)(c->path - a->paths);
+                acked[pi] += c->len;
+                if (c->nsent == 1 && c->state == SCTP_OUT_INFLIGHT) {
+                    rtt_sent[pi] = c->sent_at;
+                    rtt_ok[pi] = true;
+                }
+            }
+            leave_flight(a, c);
+        }
+        struct sctp_msg *m = c->msg;
+        sctp_sendq_pop(&a->q);
+        if (m) {
+            m->refs--;
+            if (msg_done(m))
+                sctp_data_release_msg(a, m);
+        }
+    }
+    a->cum_ack_in = cum;
+
+    /* Gap blocks: walk the ring above cum once, block by block. */
+    uint16_t g = 0;
+    uint32_t highest_gap = cum;
+    for (uint16_t i = 0; i < s.n_gaps; i++) {
+        struct sctp_gap_block b = sctp_sack_gap(&s, i);
+        if (b.end >= b.start && sctp_tsn_gt(cum + b.end, highest_gap))
+            highest_gap = cum + b.end;
+    }
+    for (uint32_t tsn = cum + 1; sctp_tsn_le(tsn, highest_gap); tsn++) {
+        struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
+        if (!c)
+            break;
+        while (g < s.n_gaps) {
+            struct sctp_gap_block b = sctp_sack_gap(&s, g);
+            if (b.end < b.start || sctp_tsn_gt(tsn, cum + b.end))
+                g++;
+            else
+                break;
+        }
+        bool covered = false;
+        if (g < s.n_gaps) {
+            struct sctp_gap_block b = sctp_sack_gap(&s, g);
+            covered = sctp_tsn_ge(tsn, cum + b.start) && sctp_tsn_le(tsn, cum + b.end);
+        }
+        if (covered) {
+            if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
+                newly = true;
+                htna = tsn;
+                if (c->state == SCTP_OUT_RETRANSMIT)
+                    a->q.n_retransmit--;
+                if (c->path) {
+                    unsigned pi = (unsigned)(c->path - a->paths);
+                    acked[pi] += c->len;
+                    if (c->nsent == 1 && c->state == SCTP_OUT_INFLIGHT) {
+                        rtt_sent[pi] = c->sent_at;
+                        rtt_ok[pi] = true;
+                    }
+                }
+                leave_flight(a, c);
+                c->state = SCTP_OUT_ACKED;
+            }
+        } else if (c->state == SCTP_OUT_ACKED) {
+            /* 6.2.1: the peer reneged: send it again. */
+            c->state = SCTP_OUT_RETRANSMIT;
+            a->q.n_retransmit++;
+        }
+    }
+
+    /* 7.2.4: miss indications below the highest TSN newly acknowledged. */
+    bool fast = false;
+    if (newly && s.n_gaps) {
+        for (uint32_t tsn = cum + 1; sctp_tsn_lt(tsn, htna); tsn++) {
+            struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
+            if (!c)
+                break;
+            if (c->state != SCTP_OUT_INFLIGHT || c->fast_rtx)
+                continue;
+            if (++c->miss >= 3) {
+                c->miss = 0;
+                c->fast_rtx = true;
+                struct sctp_path *p = c->path;
+                mark_retransmit(a, c, now);
+                if (c->state == SCTP_OUT_RETRANSMIT) {
+                    fast = true;
+                    a->fast_retransmissions++;
+                    if (p)
+                        sctp_cc_on_fast_retransmit(&p->cc, a->next_tsn - 1);
+                }
+            }
+        }
+    }
+    if (fast)
+        a->fast_rtx_pending = true;
+
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *p = &a->paths[i];
+        if (acked[i]) {
+            sctp_cc_on_ack(&p->cc, acked[i], cum_advanced, cum);
+            /* 8.2: an acknowledgement clears the path's error count. */
+            sctp_assoc_path_success(a, p);
+        }
+        if (rtt_ok[i] && now >= rtt_sent[i])
+            sctp_rto_measure(&p->rto, now - rtt_sent[i]);
+        /* 6.3.2 R2, R3: stop T3 when nothing is outstanding on the path,
+         * restart it when the earliest outstanding TSN was acknowledged. */
+        if (p->cc.flight == 0)
+            p->t3_timer = SCTP_TIMER_OFF;
+        else if (cum_advanced && p->t3_timer != SCTP_TIMER_OFF)
+            p->t3_timer = now + p->rto.rto;
+    }
+    if (newly)
+        a->error_count = 0;
+    if (cum_advanced)
+        a->rtx_path = NULL;
+
+    /* 6.2.1 D iv: rwnd = a_rwnd - bytes still outstanding. */
+    a->peer_rwnd = s.a_rwnd > a->q.outstanding_bytes ? s.a_rwnd - a->q.outstanding_bytes : 0;
+
+    advance_peer_ack(a);
+    if (a->state >= SCTP_S_SHUTDOWN_PENDING)
+        sctp_shutdown_progress(a, now);
+    if (a->q.unsent_head || a->q.n_retransmit || a->fwd_tsn_pending)
+        sctp_ep_tx_schedule(a->ep, a);
+    sctp_assoc_timers_changed(a);
+    return 0;
+}
+
+void sctp_data_cum_ack(struct sctp_assoc *a, uint32_t cum, sctp_tstamp now)
+{
+    /* A SHUTDOWN's cumulative TSN ack acts as a SACK without gaps (9.2). */
+    uint8_t buf[16];
+    sctp_put32(buf + 4, cum);
+    sctp_put32(buf + 8, a->peer_rwnd + a->q.outstanding_bytes);
+    sctp_put32(buf + 12, 0);
+    struct sctp_chunk c = {.type = SCTP_CT_SACK, .length = 16, .value = buf + 4, .value_len = 12};
+    if (sctp_tsn_ge(cum, a->cum_ack_in) && sctp_tsn_lt(cum, a->next_tsn))
+        sctp_data_on_sack(a, &c, now);
+}
+
+/* ---- receive side ---- */
+
+uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
+{
+    uint32_t held = (a->reasm ? sctp_reasm_bytes(a->reasm) : 0) + a->undelivered_bytes;
+    return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
+}
+
+void sctp_data_deliver(struct sctp_assoc *a)
+{
+    if (!a->reasm)
+        return;
+    struct sctp_event ev;
+    while (sctp_reasm_pop(a->reasm, &ev) == 1) {
+        ev.assoc_id = a->id;
+        if (ev.type == SCTP_EV_DATA)
+            a->undelivered_bytes += ev.u.data.len;
+        if (sctp_ep_event_push(a->ep, &ev) < 0) {
+            if (ev.type == SCTP_EV_DATA) {
+                a->undelivered_bytes -= ev.u.data.len;
+                sctp_reasm_event_free(&a->ep->cb, &ev);
+            }
+            break;
+        }
+    }
+}
+
+int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                      const struct sctp_chunk *c, struct sctp_path *from, sctp_tstamp now)
+{
+    (void)now;
+    struct sctp_data_chunk d;
+    if (sctp_data_decode(&d, c) < 0)
+        return 0;
+    if (a->state != SCTP_S_ESTABLISHED && a->state != SCTP_S_SHUTDOWN_PENDING &&
+        a->state != SCTP_S_SHUTDOWN_SENT && a->state != SCTP_S_SHUTDOWN_RECEIVED)
+        return 0;
+    if (d.payload_len == 0) {
+        /* RFC 9260 6.2: DATA without user data: ABORT "No User Data". */
+        uint8_t info[4];
+        sctp_put32(info, d.tsn);
+        sctp_shutdown_send_abort(a, SCTP_CAUSE_NO_USER_DATA, info, 4, false);
+        return SCTP_ERR_PROTO;
+    }
+    if (from)
+        a->sack_path = from;
+    if (d.flags & SCTP_DATA_FLAG_I)
+        a->sack_now = true; /* RFC 7053: SACK-IMMEDIATELY */
+    a->sack_needed = true;
+    enum sctp_tsn_verdict v = sctp_tsnmap_check(&a->map, d.tsn);
+    if (v == SCTP_TSN_DUP) {
+        /* 6.2: a duplicate is reported, and acknowledged at once. */
+        sctp_tsnmap_mark(&a->map, d.tsn);
+        a->ep->stats.rx_dup_tsns++;
+        a->sack_now = true;
+        return 0;
+    }
+    if (v == SCTP_TSN_BEYOND) {
+        a->sack_now = true;
+        return 0;
+    }
+    if (d.sid >= a->istreams) {
+        /* 6.5: acknowledge, discard, report Invalid Stream Identifier. */
+        sctp_tsnmap_mark(&a->map, d.tsn);
+        uint8_t info[4];
+        sctp_put16(info, d.sid);
+        sctp_put16(info + 2, 0);
+        sctp_assoc_add_error(a, SCTP_CAUSE_INVALID_STREAM, info, 4);
+        a->sack_now = true;
+        return 0;
+    }
+    /* 6.2: no room: drop, unless the TSN fills a hole below the highest
+     * received (that frees the peer's retransmission queue soonest). */
+    if (!sctp_reasm_can_take(a->reasm, d.payload_len) &&
+        (sctp_tsn_gt(d.tsn, a->map.highest_tsn) || sctp_data_rwnd(a) == 0)) {
+        a->sack_now = true;
+        return 0;
+    }
+    struct sctp_frag f = {.data = d.payload, .len = d.payload_len, .handle = pkt->handle};
+    sctp_payload_ref(&a->ep->cb, pkt->handle);
+    int r = sctp_reasm_add(a->reasm, &d, f);
+    if (r < 0) {
+        a->sack_now = true;
+        return 0; /* not marked: the peer will retransmit */
+    }
+    sctp_tsnmap_mark(&a->map, d.tsn);
+    if (sctp_tsnmap_has_gaps(&a->map))
+        a->sack_now = true; /* 6.7: report gaps at once */
+    return 0;
+}
+
+void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now)
+{
+    sctp_data_deliver(a);
+    if (had_data && a->sack_needed) {
+        /* 6.2: a SACK for every second packet with DATA, and within
+         * sack_delay of the first unacknowledged one. */
+        if (++a->data_pkts_unacked >= a->ep->cfg.sack_freq)
+            a->sack_now = true;
+        if (a->state == SCTP_S_SHUTDOWN_SENT) {
+            /* 9.2: answer DATA in SHUTDOWN-SENT with a SHUTDOWN; restart T2. */
+            a->send_shutdown = true;
+            a->sack_now = true;
+            a->t2_timer = now + a->paths[a->primary].rto.rto;
+        }
+        if (!a->sack_now && a->sack_timer == SCTP_TIMER_OFF) {
+            a->sack_timer = now + a->ep->cfg.sack_delay;
+            sctp_assoc_timers_changed(a);
+        }
+    }
+    if (a->sack_now || a->errbuf_len || a->cookie_ack_pending || a->hb_ack_pending)
+        sctp_ep_tx_schedule(a->ep, a);
+}
+
+int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room)
+{
+    struct sctp_gap_block gaps[256];
+    uint32_t dups[64];
+    unsigned max_gaps = a->ep->cfg.max_gap_blocks;
+    if (max_gaps > 256)
+        max_gaps = 256;
+    /* Keep the SACK within the packet: 16 + 4 per block/dup. */
+    if (room < 16)
+        return SCTP_ERR_NOBUF;
+    if (max_gaps > (room - 16) / 4)
+        max_gaps = (unsigned)(room - 16) / 4;
+    unsigned ng = sctp_tsnmap_gaps(&a->map, gaps, max_gaps);
+    unsigned max_dups = a->ep->cfg.max_dup_tsns;
+    if (max_dups > 64)
+        max_dups = 64;
+    if (max_dups > (room - 16) / 4 - ng)
+        max_dups = (unsigned)((room - 16) / 4 - ng);
+    unsigned nd = sctp_tsnmap_take_dups(&a->map, dups, max_dups);
+    uint32_t rwnd = sctp_data_rwnd(a);
+    a->last_rwnd_sent = rwnd;
+    return sctp_sack_encode(p, room, a->map.cum_tsn, rwnd, gaps, (uint16_t)ng, dups, (uint16_t)nd);
+}
+
+/* ---- FORWARD TSN (RFC 3758 3.5, 3.6) ---- */
+
+int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room)
+{
+    if (!a->peer_pr_sctp || !sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
+        return 0;
+    struct sctp_fwd_stream s[64];
+    uint16_t n = 0;
+    for (uint32_t tsn = a->cum_ack_in + 1; sctp_tsn_le(tsn, a->adv_peer_ack); tsn++) {
+        struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
+        if (!c || !c->msg)
+            continue;
+        if (c->flags & SCTP_DATA_FLAG_U)
+            continue;
+        /* The highest skipped SSN per stream. */
+        unsigned i;
+        for (i = 0; i < n; i++)
+            if (s[i].sid == c->msg->sid)
+                break;
+        if (i == n) {
+            if (n == 64 || 8u + 4u * (n + 1u) > room)
+                break;
+            s[n].sid = c->msg->sid;
+            s[n].ssn = c->msg->ssn;
+            n++;
+        } else if (sctp_ssn_lt(s[i].ssn, c->msg->ssn)) {
+            s[i].ssn = c->msg->ssn;
+        }
+    }
+    return sctp_forward_tsn_encode(p, room, a->adv_peer_ack, s, n);
+}
+
+void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, sctp_tstamp now)
+{
+    (void)now;
+    struct sctp_forward_tsn_chunk f;
+    if (sctp_forward_tsn_decode(&f, c) < 0 || !a->reasm)
+        return;
+    a->sack_needed = true;
+    a->sack_now = true;
+    if (sctp_tsn_le(f.new_cum_tsn, a->map.cum_tsn))
+        return; /* old news: just acknowledge */
+    /* Never move beyond what the window can have carried. */
+    if (sctp_tsn_gt(f.new_cum_tsn, a->map.cum_tsn + a->map.window))
+        return;
+    struct sctp_fwd_stream streams[64];
+    unsigned n = f.n_streams < 64 ? f.n_streams : 64;
+    for (unsigned i = 0; i < n; i++)
+        streams[i] = sctp_forward_tsn_stream(&f, i);
+    sctp_tsnmap_forward(&a->map, f.new_cum_tsn);
+    sctp_reasm_forward(a->reasm, f.new_cum_tsn, streams, n);
+}

@@ -1,1 +1,692 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sctp_assoc_setup.c: association initialization (RFC 9260 5): INIT,
+ * INIT ACK with a stateless cookie, COOKIE ECHO (including the action
+ * table of 5.2.4 for collisions and restarts), COOKIE ACK, T1 timers.
+ */
+#include "sctp_internal.h"
+
+static uint16_t min16(uint16_t a, uint16_t b)
+{
+    return a < b ? a : b;
+}
+
+/* Address parameters (5.1.2): only when multi-homed; a single address is
+ * taken from the IP header by the peer. */
+static int put_addresses(const struct sctp_endpoint *ep, uint8_t *p, size_t room)
+{
+    int total = 0;
+    if (ep->cfg.n_addrs < 2)
+        return 0;
+    for (unsigned i = 0; i < ep->cfg.n_addrs; i++) {
+        const struct sctp_addr *a = &ep->cfg.addrs[i];
+        int n = a->family == SCTP_AF_INET6
+                    ? sctp_tlv_encode(p + total, room - total, SCTP_PT_IPV6, a->addr, 16)
+                    : sctp_tlv_encode(p + total, room - total, SCTP_PT_IPV4, a->addr, 4);
+        if (n < 0)
+            return n;
+        total += n;
+    }
+    return total;
+}
+
+static int put_common_params(const struct sctp_endpoint *ep, uint8_t *p, size_t room, bool pr_sctp)
+{
+    int total = put_addresses(ep, p, room);
+    if (total < 0)
+        return total;
+    if (pr_sctp) {
+        /* RFC 3758 3.3.1 */
+        int n = sctp_tlv_encode(p + total, room - total, SCTP_PT_FORWARD_TSN_SUPPORTED, NULL, 0);
+        if (n < 0)
+            return n;
+        total += n;
+    }
+    return total;
+}
+
+int sctp_setup_send_init(struct sctp_assoc *a, uint8_t *p, size_t room)
+{
+    struct sctp_endpoint *ep = a->ep;
+    struct sctp_init_chunk init = {
+        .init_tag = a->local_vtag,
+        .a_rwnd = ep->cfg.rwnd,
+        .ostreams = a->ostreams,
+        .istreams = ep->cfg.max_instreams,
+        .initial_tsn = a->local_init_tsn,
+    };
+    int n = sctp_init_encode(p, room, SCTP_CT_INIT, &init);
+    if (n < 0)
+        return n;
+    int m = put_common_params(ep, p + n, room - n, ep->cfg.pr_sctp);
+    if (m < 0)
+        return m;
+    n += m;
+    if (a->cookie_preserve) {
+        /* 5.2.6: ask for a longer cookie life after a stale cookie. */
+        uint8_t v[4];
+        uint64_t ms = a->cookie_preserve / SCTP_MS;
+        sctp_put32(v, ms > UINT32_MAX ? UINT32_MAX : (uint32_t)ms);
+        m = sctp_tlv_encode(p + n, room - n, SCTP_PT_COOKIE_PRESERVATIVE, v, 4);
+        if (m < 0)
+            return m;
+        n += m;
+    }
+    sctp_chunk_set_length(p, (uint16_t)n);
+    return n;
+}
+
+/* What an INIT or INIT ACK told us. */
+struct peer_params {
+    unsigned n_addrs;
+    struct sctp_addr addrs[SCTP_MAX_ADDRS];
+    bool pr_sctp;
+    bool hostname;
+    sctp_tstamp preserve;
+    uint16_t unrec_len; /* Unrecognized Parameter causes/params to report */
+    uint8_t unrec[256];
+    bool stop; /* a 00/01 parameter stopped processing */
+};
+
+/* RFC 9260 3.2.1: parameters are handled by type, unknown ones by their
+ * two high bits. Returns 0 or SCTP_ERR_PROTO for a malformed list. */
+static int parse_params(const uint8_t *buf, size_t len, const struct sctp_addr *src,
+                        struct peer_params *pp)
+{
+    memset(pp, 0, sizeof(*pp));
+    pp->addrs[0] = *src;
+    pp->n_addrs = 1;
+    size_t off = 0;
+    struct sctp_tlv t;
+    int r;
+    while ((r = sctp_tlv_next(buf, len, &off, &t)) == 1) {
+        struct sctp_addr a = {0};
+        switch (t.type) {
+        case SCTP_PT_IPV4:
+            if (t.value_len != 4)
+                return SCTP_ERR_PROTO;
+            a.family = SCTP_AF_INET;
+            memcpy(a.addr, t.value, 4);
+            goto add;
+        case SCTP_PT_IPV6:
+            if (t.value_len != 16)
+                return SCTP_ERR_PROTO;
+            a.family = SCTP_AF_INET6;
+            memcpy(a.addr, t.value, 16);
+        add : {
+            bool dup = false;
+            for (unsigned i = 0; i < pp->n_addrs; i++)
+                dup |= sctp_addr_equal(&pp->addrs[i], &a);
+            if (!dup && pp->n_addrs < SCTP_MAX_ADDRS)
+                pp->addrs[pp->n_addrs++] = a;
+            break;
+        }
+        case SCTP_PT_HOSTNAME:
+            pp->hostname = true;
+            break;
+        case SCTP_PT_COOKIE_PRESERVATIVE:
+            if (t.value_len >= 4)
+                pp->preserve = (sctp_tstamp)sctp_get32(t.value) * SCTP_MS;
+            break;
+        case SCTP_PT_FORWARD_TSN_SUPPORTED:
+            pp->pr_sctp = true;
+            break;
+        case SCTP_PT_SUPPORTED_ADDR_TYPES:
+        case SCTP_PT_ECN_CAPABLE:
+        case SCTP_PT_PADDING:
+        case SCTP_PT_SUPPORTED_EXTENSIONS:
+        case SCTP_PT_STATE_COOKIE:
+        case SCTP_PT_UNRECOGNIZED:
+            break;
+        default: {
+            unsigned act = t.type >> 14;
+            if (act == 1 || act == 3) {
+                /* Report: the whole parameter, as received. */
+                uint16_t l = SCTP_PAD4(t.length);
+                if (pp->unrec_len + 4u + l <= sizeof(pp->unrec)) {
+                    int n = sctp_tlv_encode(pp->unrec + pp->unrec_len,
+                                            sizeof(pp->unrec) - pp->unrec_len, SCTP_PT_UNRECOGNIZED,
+                                            t.value - 4, t.length);
+                    if (n > 0)
+                        pp->unrec_len += (uint16_t)n;
+                }
+            }
+            if (act == 0 || act == 1) {
+                pp->stop = true;
+                return 0;
+            }
+            break;
+        }
+        }
+    }
+    return r < 0 ? SCTP_ERR_PROTO : 0;
+}
+
+/* An ABORT with the T bit clear, tagged with the peer's Initiate Tag,
+ * answering an INIT we cannot accept. */
+static void abort_init(struct sctp_endpoint *ep, const struct sctp_rx_packet *pkt,
+                       const struct sctp_common_hdr *h, uint32_t peer_tag, uint16_t cause,
+                       const void *info, uint16_t ilen)
+{
+    uint8_t *b = sctp_ep_ctl_reserve(ep);
+    if (!b)
+        return;
+    int n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, h->dport, h->sport, peer_tag);
+    int c = n;
+    n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_ABORT, 0, 4);
+    int m = sctp_cause_encode(b + n, SCTP_CTL_SLOT_LEN - n, cause, info, ilen);
+    if (m > 0)
+        n += m;
+    sctp_chunk_set_length(b + c, (uint16_t)(n - c));
+    sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)n);
+}
+
+void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
+                        const struct sctp_rx_packet *pkt, const struct sctp_common_hdr *h,
+                        const struct sctp_chunk *c, sctp_tstamp now)
+{
+    struct sctp_init_chunk init;
+    if (sctp_init_decode(&init, c) < 0) {
+        ep->stats.rx_malformed++;
+        return;
+    }
+    /* RFC 9260 3.3.2: a zero Initiate Tag is discarded; zero streams are
+     * an invalid mandatory parameter. */
+    if (init.init_tag == 0)
+        return;
+    if (init.ostreams == 0 || init.istreams == 0) {
+        abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_INVALID_PARAM, NULL, 0);
+        return;
+    }
+    struct peer_params pp;
+    if (parse_params(init.params, init.params_len, &pkt->src, &pp) < 0) {
+        abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
+        return;
+    }
+    if (pp.hostname) {
+        /* 5.1.2: host names are not supported here. */
+        abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_UNRESOLVABLE_ADDR, NULL, 0);
+        return;
+    }
+    struct sctp_cookie_state st = {0};
+    if (a) {
+        if (a->state == SCTP_S_SHUTDOWN_ACK_SENT) {
+            /* 9.2: discard and retransmit the SHUTDOWN ACK. */
+            a->send_shutdown_ack = true;
+            sctp_ep_tx_schedule(ep, a);
+            return;
+        }
+        if (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED) {
+            /* 5.2.1: answer with our original Initiate Tag. */
+            st.local_vtag = a->local_vtag;
+            st.local_tsn = a->local_init_tsn;
+            st.local_tie_tag = a->local_vtag;
+            st.peer_tie_tag = a->peer_vtag;
+        } else {
+            /* 5.2.2: a fresh tag; tie-tags carry the current ones. An INIT
+             * that adds addresses is refused (restart with new addresses). */
+            for (unsigned i = 0; i < pp.n_addrs; i++)
+                if (!sctp_assoc_path_of(a, &pp.addrs[i])) {
+                    uint8_t info[20];
+                    uint16_t il = 0;
+                    const struct sctp_addr *na = &pp.addrs[i];
+                    il = (uint16_t)sctp_tlv_encode(info, sizeof(info),
+                                                   na->family == SCTP_AF_INET6 ? SCTP_PT_IPV6
+                                                                               : SCTP_PT_IPV4,
+                                                   na->addr, na->family == SCTP_AF_INET6 ? 16 : 4);
+                    abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_RESTART_NEW_ADDRS, info, il);
+                    return;
+                }
+            st.local_vtag = sctp_ep_new_vtag(ep);
+            st.local_tsn = sctp_ep_random32(ep);
+            st.local_tie_tag = a->local_vtag;
+            st.peer_tie_tag = a->peer_vtag;
+        }
+    } else {
+        if (ep->n_assocs >= ep->cfg.max_assocs || (ep->cfg.one_to_one && ep->n_assocs > 0)) {
+            abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
+            return;
+        }
+        st.local_vtag = sctp_ep_new_vtag(ep);
+        st.local_tsn = sctp_ep_random32(ep);
+    }
+    if (st.local_vtag == 0)
+        return;
+    st.created = now;
+    sctp_tstamp extra = pp.preserve;
+    if (extra > ep->cfg.valid_cookie_life)
+        extra = ep->cfg.valid_cookie_life; /* bounded increment */
+    st.lifetime = ep->cfg.valid_cookie_life + extra;
+    st.peer_vtag = init.init_tag;
+    st.peer_tsn = init.initial_tsn;
+    st.peer_rwnd = init.a_rwnd;
+    st.ostreams = min16(ep->cfg.num_ostreams, init.istreams);
+    st.istreams = min16(init.ostreams, ep->cfg.max_instreams);
+    st.local_port = h->dport;
+    st.peer_port = h->sport;
+    st.peer_pr_sctp = pp.pr_sctp && ep->cfg.pr_sctp;
+    st.n_peer_addrs = (uint8_t)pp.n_addrs;
+    memcpy(st.peer_addrs, pp.addrs, sizeof(st.peer_addrs));
+
+    uint8_t *b = sctp_ep_ctl_reserve(ep);
+    if (!b)
+        return;
+    size_t room = SCTP_CTL_SLOT_LEN;
+    int n = sctp_common_hdr_encode(b, room, h->dport, h->sport, init.init_tag);
+    uint8_t *chunk = b + n;
+    struct sctp_init_chunk ack = {
+        .init_tag = st.local_vtag,
+        .a_rwnd = ep->cfg.rwnd,
+        .ostreams = st.ostreams,
+        .istreams = st.istreams,
+        .initial_tsn = st.local_tsn,
+    };
+    int cn = sctp_init_encode(chunk, room - n, SCTP_CT_INIT_ACK, &ack);
+    if (cn < 0)
+        return;
+    /* State Cookie parameter. */
+    if ((size_t)(n + cn + 4 + SCTP_COOKIE_LEN) > room)
+        return;
+    uint8_t *cp = chunk + cn;
+    sctp_put16(cp, SCTP_PT_STATE_COOKIE);
+    sctp_put16(cp + 2, 4 + SCTP_COOKIE_LEN);
+    int k = sctp_cookie_encode(cp + 4, room - n - cn - 4, &st, &ep->keys);
+    if (k < 0)
+        return;
+    cn += SCTP_PAD4(4 + k);
+    int m = put_common_params(ep, chunk + cn, room - n - cn, st.peer_pr_sctp);
+    if (m < 0)
+        return;
+    cn += m;
+    if (pp.unrec_len && (size_t)(n + cn + pp.unrec_len) <= room) {
+        memcpy(chunk + cn, pp.unrec, pp.unrec_len);
+        cn += pp.unrec_len;
+    }
+    sctp_chunk_set_length(chunk, (uint16_t)cn);
+    /* 5.2.1 (1): the INIT ACK goes to where the INIT came from. */
+    sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)(n + cn));
+}
+
+int sctp_assoc_setup_tcb(struct sctp_assoc *a, uint32_t local_tsn, uint32_t peer_tsn,
+                         uint32_t peer_rwnd, uint16_t ostreams, uint16_t istreams)
+{
+    struct sctp_endpoint *ep = a->ep;
+    if (!a->next_ssn || ostreams != a->ostreams) {
+        uint16_t *ssn = sctp_mem_calloc(&ep->cb, (ostreams ? ostreams : 1) * sizeof(*ssn));
+        if (!ssn)
+            return SCTP_ERR_NOMEM;
+        sctp_mem_free(&ep->cb, a->next_ssn);
+        a->next_ssn = ssn;
+    }
+    a->ostreams = ostreams;
+    a->istreams = istreams;
+    if (a->q.ring == NULL) {
+        if (sctp_sendq_init(&a->q, 64, &ep->cb) < 0)
+            return SCTP_ERR_NOMEM;
+        a->next_tsn = local_tsn;
+        a->q.head_tsn = local_tsn;
+        a->cum_ack_in = local_tsn - 1;
+        a->adv_peer_ack = local_tsn - 1;
+    }
+    if (a->map.bits)
+        sctp_tsnmap_free(&a->map);
+    if (sctp_tsnmap_init(&a->map, peer_tsn, ep->cfg.tsn_window, ep->cfg.max_dup_tsns, &ep->cb) < 0)
+        return SCTP_ERR_NOMEM;
+    if (a->reasm)
+        sctp_reasm_free(a->reasm);
+    a->reasm = sctp_reasm_new(istreams, ep->cfg.max_reasm_bytes, ep->cfg.pd_point, &ep->cb);
+    if (!a->reasm)
+        return SCTP_ERR_NOMEM;
+    a->peer_rwnd = peer_rwnd;
+    for (unsigned i = 0; i < a->n_paths; i++)
+        sctp_cc_init(&a->paths[i].cc, a->paths[i].cc.mtu, peer_rwnd);
+    return 0;
+}
+
+/* Heartbeats start once the association is up (8.3). Unconfirmed
+ * addresses are probed at once. */
+static void start_heartbeats(struct sctp_assoc *a, sctp_tstamp now)
+{
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *p = &a->paths[i];
+        uint32_t jitter = sctp_ep_random32(a->ep) % 1000;
+        sctp_tstamp j = p->rto.rto / 2 + p->rto.rto * jitter / 1000; /* RTO +/- 50% */
+        p->hb_timer = p->confirmed ? now + a->ep->cfg.hb_interval + j : now + j / 4;
+    }
+}
+
+static void established(struct sctp_assoc *a, sctp_tstamp now)
+{
+    sctp_assoc_set_state(a, SCTP_S_ESTABLISHED);
+    a->t1_timer = SCTP_TIMER_OFF;
+    a->ep->stats.assocs_established++;
+    start_heartbeats(a, now);
+    sctp_assoc_notify_change(a, SCTP_COMM_UP, 0, NULL, 0);
+    if (a->shutdown_pending_user)
+        sctp_shutdown_start(a, now);
+    sctp_assoc_timers_changed(a);
+    sctp_ep_tx_schedule(a->ep, a);
+}
+
+int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                           const struct sctp_chunk *c, sctp_tstamp now)
+{
+    struct sctp_init_chunk ack;
+    struct sctp_endpoint *ep = a->ep;
+    if (sctp_init_decode(&ack, c) < 0 || ack.init_tag == 0 || ack.ostreams == 0 ||
+        ack.istreams == 0) {
+        /* 5.1.1 / 3.3.3: an invalid INIT ACK: give up on this attempt. */
+        sctp_shutdown_send_abort(a, SCTP_CAUSE_INVALID_PARAM, NULL, 0, false);
+        return SCTP_ERR_PROTO;
+    }
+    struct peer_params pp;
+    if (parse_params(ack.params, ack.params_len, &pkt->src, &pp) < 0) {
+        sctp_shutdown_send_abort(a, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0, false);
+        return SCTP_ERR_PROTO;
+    }
+    /* The State Cookie is mandatory (5.1.3). */
+    size_t off = 0;
+    struct sctp_tlv t;
+    const uint8_t *cookie = NULL;
+    uint16_t cookie_len = 0;
+    while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1)
+        if (t.type == SCTP_PT_STATE_COOKIE) {
+            cookie = t.value;
+            cookie_len = t.value_len;
+            break;
+        }
+    if (!cookie || cookie_len == 0) {
+        uint16_t missing = SCTP_PT_STATE_COOKIE;
+        uint8_t info[8];
+        int n = sctp_cause_missing_param_encode(info, sizeof(info), &missing, 1);
+        (void)n;
+        sctp_shutdown_send_abort(a, SCTP_CAUSE_MISSING_PARAM, info + 4, 6, false);
+        return SCTP_ERR_PROTO;
+    }
+    uint8_t *copy = sctp_mem_alloc(&ep->cb, cookie_len);
+    if (!copy)
+        return SCTP_ERR_NOMEM;
+    sctp_mem_free(&ep->cb, a->cookie);
+    a->cookie = copy;
+    memcpy(copy, cookie, cookie_len);
+    a->cookie_len = cookie_len;
+
+    /* Peer addresses: the INIT ACK may list more (5.1.2). */
+    sctp_ep_hash_paths(ep, a, false);
+    for (unsigned i = 0; i < pp.n_addrs; i++) {
+        if (sctp_assoc_path_of(a, &pp.addrs[i]) || a->n_paths >= SCTP_MAX_ADDRS)
+            continue;
+        struct sctp_path *p = &a->paths[a->n_paths++];
+        memset(p, 0, sizeof(*p));
+        p->addr = pp.addrs[i];
+        p->assoc = a;
+        p->pmtu = ep->cfg.pmtu;
+        p->active = true;
+        sctp_rto_init(&p->rto, ep->cfg.rto_initial, ep->cfg.rto_min, ep->cfg.rto_max);
+        sctp_cc_init(&p->cc, p->pmtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20), 0);
+        p->hb_timer = p->t3_timer = SCTP_TIMER_OFF;
+    }
+    sctp_ep_hash_paths(ep, a, true);
+
+    a->peer_vtag = ack.init_tag;
+    a->peer_pr_sctp = pp.pr_sctp && ep->cfg.pr_sctp;
+    uint16_t os = min16(a->ostreams, ack.istreams);
+    uint16_t is = min16(ack.ostreams, ep->cfg.max_instreams);
+    if (sctp_assoc_setup_tcb(a, a->local_init_tsn, ack.initial_tsn, ack.a_rwnd, os, is) < 0) {
+        sctp_assoc_close(a, SCTP_CANT_STR_ASSOC, SCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
+        return SCTP_ERR_NOMEM;
+    }
+    /* Messages queued for streams the peer did not grant fail now. */
+    sctp_data_pr_check(a, now);
+    if (pp.unrec_len) {
+        /* 5.1 / 3.3.3: report unrecognized parameters in an ERROR bundled
+         * with the COOKIE ECHO. */
+        size_t o2 = 0;
+        struct sctp_tlv u;
+        while (sctp_tlv_next(pp.unrec, pp.unrec_len, &o2, &u) == 1)
+            sctp_assoc_add_error(a, SCTP_CAUSE_UNRECOGNIZED_PARAMS, u.value, u.value_len);
+    }
+    sctp_assoc_set_state(a, SCTP_S_COOKIE_ECHOED);
+    a->send_cookie_echo = true;
+    a->init_retries = 0;
+    a->t1_timer = now + a->paths[a->primary].rto.rto;
+    sctp_assoc_timers_changed(a);
+    sctp_ep_tx_schedule(ep, a);
+    return 0;
+}
+
+/* A new association from a verified cookie (5.1.5 step 4). */
+static struct sctp_assoc *from_cookie(struct sctp_endpoint *ep, const struct sctp_cookie_state *st,
+                                      sctp_tstamp now)
+{
+    struct sctp_assoc *a = sctp_assoc_new(ep, st->peer_port, st->peer_addrs, st->n_peer_addrs, now);
+    if (!a)
+        return NULL;
+    /* The cookie's tag replaces the random one assoc_new picked. */
+    sctp_ep_hash_vtag(ep, a, false);
+    a->local_vtag = st->local_vtag;
+    sctp_ep_hash_vtag(ep, a, true);
+    a->peer_vtag = st->peer_vtag;
+    a->local_init_tsn = st->local_tsn;
+    a->peer_pr_sctp = st->peer_pr_sctp;
+    a->ostreams = st->ostreams;
+    if (sctp_assoc_setup_tcb(a, st->local_tsn, st->peer_tsn, st->peer_rwnd, st->ostreams,
+                             st->istreams) < 0) {
+        a->freed_pending = true;
+        sctp_assoc_destroy(a);
+        return NULL;
+    }
+    return a;
+}
+
+/* 5.2.4: restart: the peer lost its state; keep our association object but
+ * start over with the cookie's parameters. */
+static void restart(struct sctp_assoc *a, const struct sctp_cookie_state *st, sctp_tstamp now)
+{
+    struct sctp_endpoint *ep = a->ep;
+    sctp_data_fail_all(a, 0);
+    sctp_sendq_free(&a->q, &ep->cb);
+    memset(&a->q, 0, sizeof(a->q));
+    sctp_ep_hash_vtag(ep, a, false);
+    a->local_vtag = st->local_vtag;
+    sctp_ep_hash_vtag(ep, a, true);
+    a->peer_vtag = st->peer_vtag;
+    a->local_init_tsn = st->local_tsn;
+    a->peer_pr_sctp = st->peer_pr_sctp;
+    a->fwd_tsn_pending = false;
+    a->undelivered_bytes = 0;
+    a->error_count = 0;
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *p = &a->paths[i];
+        p->t3_timer = SCTP_TIMER_OFF;
+        p->error_count = 0;
+        p->active = true;
+        p->cc.flight = 0;
+    }
+    a->t2_timer = a->t5_timer = a->sack_timer = SCTP_TIMER_OFF;
+    a->send_shutdown = a->send_shutdown_ack = false;
+    if (sctp_assoc_setup_tcb(a, st->local_tsn, st->peer_tsn, st->peer_rwnd, st->ostreams,
+                             st->istreams) < 0) {
+        sctp_assoc_close(a, SCTP_COMM_LOST, SCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
+        return;
+    }
+    memset(a->next_ssn, 0, a->ostreams * sizeof(*a->next_ssn));
+    if (a->state != SCTP_S_ESTABLISHED)
+        sctp_assoc_set_state(a, SCTP_S_ESTABLISHED);
+    start_heartbeats(a, now);
+    a->cookie_ack_pending = true;
+    sctp_assoc_notify_change(a, SCTP_RESTART, 0, NULL, 0);
+    sctp_assoc_timers_changed(a);
+    sctp_ep_tx_schedule(ep, a);
+}
+
+static void stale_error(struct sctp_endpoint *ep, const struct sctp_rx_packet *pkt,
+                        const struct sctp_common_hdr *h, const struct sctp_cookie_state *st,
+                        uint32_t staleness_us)
+{
+    /* 5.1.5 step 3: ERROR with Stale Cookie, tagged with the peer's tag. */
+    uint8_t *b = sctp_ep_ctl_reserve(ep);
+    if (!b)
+        return;
+    int n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, h->dport, h->sport, st->peer_vtag);
+    int c = n;
+    n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_ERROR, 0, 4);
+    n += sctp_cause_stale_cookie_encode(b + n, SCTP_CTL_SLOT_LEN - n, staleness_us);
+    sctp_chunk_set_length(b + c, (uint16_t)(n - c));
+    sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)n);
+}
+
+struct sctp_assoc *sctp_setup_on_cookie_echo(struct sctp_endpoint *ep, struct sctp_assoc *a,
+                                             const struct sctp_rx_packet *pkt,
+                                             const struct sctp_common_hdr *h,
+                                             const struct sctp_chunk *c, sctp_tstamp now)
+{
+    struct sctp_cookie_state st;
+    uint32_t staleness = 0;
+    int r = sctp_cookie_decode(&st, c->value, c->value_len, &ep->keys, now, &staleness);
+    if (r < 0 || st.local_port != h->dport || st.peer_port != h->sport) {
+        ep->stats.rx_malformed++;
+        return NULL; /* 5.1.5 step 2: silently discard */
+    }
+    /* 5.1.5 step 1: the packet's tag must be the one in the cookie. */
+    if (h->vtag != st.local_vtag) {
+        ep->stats.rx_bad_vtag++;
+        return NULL;
+    }
+    if (!a) {
+        struct sctp_assoc *by_tag = sctp_ep_find_vtag(ep, st.local_vtag);
+        if (by_tag && by_tag->peer_port == st.peer_port)
+            a = by_tag;
+    }
+    if (r == 1) {
+        /* Stale: unless it matches an existing association exactly
+         * (case D, a retransmitted cookie), report the staleness. */
+        if (!(a && a->local_vtag == st.local_vtag && a->peer_vtag == st.peer_vtag)) {
+            stale_error(ep, pkt, h, &st, staleness);
+            return NULL;
+        }
+    }
+    if (!a) {
+        a = from_cookie(ep, &st, now);
+        if (!a) {
+            /* Out of resources: ABORT (3.3.10.4). */
+            uint8_t *b = sctp_ep_ctl_reserve(ep);
+            if (b) {
+                int n =
+                    sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, h->dport, h->sport, st.peer_vtag);
+                int cc = n;
+                n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_ABORT, 0, 4);
+                n += sctp_cause_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CAUSE_OUT_OF_RESOURCE,
+                                       NULL, 0);
+                sctp_chunk_set_length(b + cc, (uint16_t)(n - cc));
+                sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)n);
+            }
+            return NULL;
+        }
+        a->cookie_ack_pending = true;
+        established(a, now);
+        return a;
+    }
+
+    /* 5.2.4: an association exists with this peer. */
+    bool local_eq = a->local_vtag == st.local_vtag;
+    bool peer_eq = a->peer_vtag == st.peer_vtag;
+    bool ties_match = st.local_tie_tag == a->local_vtag && st.peer_tie_tag == a->peer_vtag;
+    if (!local_eq && !peer_eq && ties_match && st.local_tie_tag != 0) {
+        /* Action A: the peer restarted. */
+        if (a->state == SCTP_S_SHUTDOWN_ACK_SENT) {
+            /* 9.2: answer with SHUTDOWN ACK and an ERROR "cookie received
+             * while shutting down". */
+            sctp_assoc_add_error(a, SCTP_CAUSE_COOKIE_IN_SHUTDOWN, NULL, 0);
+            a->send_shutdown_ack = true;
+            sctp_ep_tx_schedule(ep, a);
+            return NULL;
+        }
+        restart(a, &st, now);
+        return a;
+    }
+    if (local_eq && !peer_eq) {
+        /* Action B: INIT collision; the peer's new tag wins. */
+        a->peer_vtag = st.peer_vtag;
+        if (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED) {
+            if (sctp_assoc_setup_tcb(a, st.local_tsn, st.peer_tsn, st.peer_rwnd, st.ostreams,
+                                     st.istreams) < 0)
+                return NULL;
+            a->peer_pr_sctp = st.peer_pr_sctp;
+            a->send_cookie_echo = false;
+            established(a, now);
+        }
+        a->cookie_ack_pending = true;
+        sctp_ep_tx_schedule(ep, a);
+        return a;
+    }
+    if (!local_eq && peer_eq && st.local_tie_tag == 0 && st.peer_tie_tag == 0) {
+        /* Action C: silently discard. */
+        return NULL;
+    }
+    if (local_eq && peer_eq) {
+        /* Action D: our COOKIE ACK was lost, or the cookie crossed ours. */
+        if (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED) {
+            if (a->state == SCTP_S_COOKIE_WAIT &&
+                sctp_assoc_setup_tcb(a, st.local_tsn, st.peer_tsn, st.peer_rwnd, st.ostreams,
+                                     st.istreams) < 0)
+                return NULL;
+            a->send_cookie_echo = false;
+            established(a, now);
+        }
+        a->cookie_ack_pending = true;
+        sctp_ep_tx_schedule(ep, a);
+        return a;
+    }
+    return NULL;
+}
+
+void sctp_setup_on_cookie_ack(struct sctp_assoc *a, sctp_tstamp now)
+{
+    if (a->state != SCTP_S_COOKIE_ECHOED)
+        return;
+    sctp_mem_free(&a->ep->cb, a->cookie);
+    a->cookie = NULL;
+    a->cookie_len = 0;
+    a->send_cookie_echo = false;
+    established(a, now);
+}
+
+void sctp_setup_on_stale_cookie(struct sctp_assoc *a, uint32_t staleness_us, sctp_tstamp now)
+{
+    /* 5.2.6: start over with an INIT asking for a longer cookie life, or
+     * give up after Max.Init.Retransmits. */
+    if (++a->init_retries > a->ep->cfg.max_init_retransmits) {
+        sctp_assoc_close(a, SCTP_CANT_STR_ASSOC, SCTP_CAUSE_STALE_COOKIE, NULL, 0);
+        return;
+    }
+    a->cookie_preserve = (sctp_tstamp)staleness_us * 1000 * 2 + SCTP_SEC;
+    sctp_mem_free(&a->ep->cb, a->cookie);
+    a->cookie = NULL;
+    a->send_cookie_echo = false;
+    a->peer_vtag = 0;
+    sctp_assoc_set_state(a, SCTP_S_COOKIE_WAIT);
+    a->send_init = true;
+    a->t1_timer = now + a->paths[a->primary].rto.rto;
+    sctp_assoc_timers_changed(a);
+    sctp_ep_tx_schedule(a->ep, a);
+}
+
+void sctp_setup_t1_expired(struct sctp_assoc *a, sctp_tstamp now)
+{
+    if (a->state != SCTP_S_COOKIE_WAIT && a->state != SCTP_S_COOKIE_ECHOED)
+        return;
+    /* 5.1 C / 6.3.3: back off and retransmit, or report CANT_STR_ASSOC. */
+    if (++a->init_retries > a->ep->cfg.max_init_retransmits) {
+        sctp_assoc_close(a, SCTP_CANT_STR_ASSOC, 0, NULL, 0);
+        return;
+    }
+    struct sctp_path *p = &a->paths[a->primary];
+    sctp_rto_backoff(&p->rto);
+    if (a->state == SCTP_S_COOKIE_WAIT)
+        a->send_init = true;
+    else
+        a->send_cookie_echo = true;
+    a->t1_timer = now + p->rto.rto;
+    sctp_ep_tx_schedule(a->ep, a);
+}

@@ -1,1 +1,73 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* sctp_cc.c: congestion control per destination (RFC 9260 7.2). */
+#include "sctp_internal.h"
+
+void sctp_cc_init(struct sctp_cc *cc, uint32_t mtu, uint32_t peer_rwnd)
+{
+    cc->mtu = mtu;
+    /* 7.2.1: cwnd = min(4*MTU, max(2*MTU, 4404)); ssthresh may be
+     * arbitrarily high: the peer's receiver window. */
+    uint32_t two = 2 * mtu > 4404 ? 2 * mtu : 4404;
+    cc->cwnd = 4 * mtu < two ? 4 * mtu : two;
+    cc->ssthresh = peer_rwnd ? peer_rwnd : UINT32_MAX;
+    cc->partial_bytes_acked = 0;
+    cc->flight = 0;
+    cc->in_fast_recovery = false;
+    cc->fast_recovery_exit = 0;
+}
+
+void sctp_cc_on_ack(struct sctp_cc *cc, uint32_t bytes_acked, bool cum_advanced, uint32_t cum_tsn)
+{
+    if (cc->in_fast_recovery) {
+        /* 7.2.4: leave fast recovery once the exit point is acked; no
+         * cwnd growth while in it. */
+        if (sctp_tsn_ge(cum_tsn, cc->fast_recovery_exit))
+            cc->in_fast_recovery = false;
+        else
+            return;
+    }
+    if (!cum_advanced || bytes_acked == 0)
+        return;
+    if (cc->cwnd <= cc->ssthresh) {
+        /* 7.2.1 slow start: only when cwnd is being fully used, grow by
+         * at most one MTU per SACK (L = 1). */
+        if (cc->flight + bytes_acked >= cc->cwnd)
+            cc->cwnd += bytes_acked < cc->mtu ? bytes_acked : cc->mtu;
+    } else {
+        /* 7.2.2 congestion avoidance. */
+        cc->partial_bytes_acked += bytes_acked;
+        if (cc->partial_bytes_acked >= cc->cwnd && cc->flight + bytes_acked >= cc->cwnd) {
+            cc->partial_bytes_acked -= cc->cwnd;
+            cc->cwnd += cc->mtu;
+        }
+    }
+}
+
+void sctp_cc_on_fast_retransmit(struct sctp_cc *cc, uint32_t highest_outstanding)
+{
+    if (cc->in_fast_recovery)
+        return;
+    uint32_t half = cc->cwnd / 2;
+    cc->ssthresh = half > 4 * cc->mtu ? half : 4 * cc->mtu;
+    cc->cwnd = cc->ssthresh;
+    cc->partial_bytes_acked = 0;
+    cc->in_fast_recovery = true;
+    cc->fast_recovery_exit = highest_outstanding;
+}
+
+void sctp_cc_on_timeout(struct sctp_cc *cc)
+{
+    uint32_t half = cc->cwnd / 2;
+    cc->ssthresh = half > 4 * cc->mtu ? half : 4 * cc->mtu;
+    cc->cwnd = cc->mtu;
+    cc->partial_bytes_acked = 0;
+    cc->in_fast_recovery = false;
+}
+
+void sctp_cc_on_idle(struct sctp_cc *cc)
+{
+    uint32_t two = 2 * cc->mtu > 4404 ? 2 * cc->mtu : 4404;
+    uint32_t init = 4 * cc->mtu < two ? 4 * cc->mtu : two;
+    if (cc->cwnd > init)
+        cc->cwnd = init;
+}

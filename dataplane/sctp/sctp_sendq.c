@@ -1,1 +1,61 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sctp_sendq.c: the retransmission ring. Chunks get TSNs in the order they
+ * are first sent, so the chunks between the cumulative TSN ack and the
+ * next TSN form a dense ring indexed by TSN: SACK processing finds a chunk
+ * by subtraction (RFC 9260 6.2.1).
+ */
+#include "sctp_internal.h"
+
+int sctp_sendq_init(struct sctp_sendq *q, uint32_t cap, const struct sctp_callbacks *cb)
+{
+    uint32_t c = 16;
+    while (c < cap)
+        c <<= 1;
+    memset(q, 0, sizeof(*q));
+    q->ring = sctp_mem_calloc(cb, c * sizeof(*q->ring));
+    if (!q->ring)
+        return SCTP_ERR_NOMEM;
+    q->cap = c;
+    return 0;
+}
+
+void sctp_sendq_free(struct sctp_sendq *q, const struct sctp_callbacks *cb)
+{
+    sctp_mem_free(cb, q->ring);
+    q->ring = NULL;
+    q->cap = 0;
+    q->count = 0;
+}
+
+struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q, const struct sctp_callbacks *cb)
+{
+    if (q->count == q->cap) {
+        uint32_t ncap = q->cap * 2;
+        struct sctp_out_chunk *n = sctp_mem_alloc(cb, ncap * sizeof(*n));
+        if (!n)
+            return NULL;
+        /* Re-index by TSN under the new mask. */
+        for (uint32_t i = 0; i < q->count; i++) {
+            uint32_t tsn = q->head_tsn + i;
+            n[tsn & (ncap - 1)] = q->ring[tsn & (q->cap - 1)];
+        }
+        sctp_mem_free(cb, q->ring);
+        q->ring = n;
+        q->cap = ncap;
+    }
+    uint32_t tsn = q->head_tsn + q->count;
+    struct sctp_out_chunk *c = &q->ring[tsn & (q->cap - 1)];
+    memset(c, 0, sizeof(*c));
+    c->tsn = tsn;
+    q->count++;
+    return c;
+}
+
+void sctp_sendq_pop(struct sctp_sendq *q)
+{
+    if (q->count == 0)
+        return;
+    q->head_tsn++;
+    q->count--;
+}

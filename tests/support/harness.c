@@ -1,1 +1,268 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include "harness.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+long hbuf_live;
+
+struct hbuf *hbuf_new(const void *data, uint32_t len)
+{
+    struct hbuf *b = malloc(sizeof(*b) + (len ? len : 1));
+    if (!b)
+        abort();
+    b->refs = 1;
+    b->len = len;
+    if (data && len)
+        memcpy(b->data, data, len);
+    hbuf_live++;
+    return b;
+}
+
+void hbuf_ref(struct hbuf *b)
+{
+    b->refs++;
+}
+
+void hbuf_unref(struct hbuf *b)
+{
+    if (b->refs <= 0)
+        abort(); /* double release */
+    if (--b->refs == 0) {
+        hbuf_live--;
+        free(b);
+    }
+}
+
+struct hpkt {
+    int to;
+    sctp_tstamp at;
+    struct sctp_addr src, dst;
+    struct hbuf *buf;
+};
+
+static void cb_ref(void *user, void *handle)
+{
+    (void)user;
+    hbuf_ref(handle);
+}
+
+static void cb_unref(void *user, void *handle)
+{
+    (void)user;
+    hbuf_unref(handle);
+}
+
+uint64_t h_rand(struct harness *h)
+{
+    /* splitmix64 */
+    uint64_t z = (h->rng += 0x9e3779b97f4a7c15ull);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return z ^ (z >> 31);
+}
+
+static void cb_random(void *user, uint8_t *buf, size_t len)
+{
+    struct harness *h = user;
+    for (size_t i = 0; i < len; i++)
+        buf[i] = (uint8_t)h_rand(h);
+}
+
+void h_init(struct harness *h, uint64_t seed, bool multihomed, void (*tune)(struct sctp_config *))
+{
+    memset(h, 0, sizeof(*h));
+    h->rng = seed;
+    h->latency = 1 * SCTP_MS;
+    h->now = 1 * SCTP_SEC;
+    struct sctp_callbacks cb = {
+        .user = h, .payload_ref = cb_ref, .payload_unref = cb_unref, .random = cb_random};
+    for (int i = 0; i < H_NODES; i++) {
+        struct sctp_config *c = &h->cfg[i];
+        sctp_config_default(c);
+        c->port = (uint16_t)(5000 + i);
+        c->n_addrs = multihomed ? 2 : 1;
+        c->addrs[0] = sctp_addr_v4(0xC6120001u + ((uint32_t)i << 8));
+        c->addrs[1] = sctp_addr_v4(0xC612000Bu + ((uint32_t)i << 8));
+        c->rto_initial = 100 * SCTP_MS;
+        c->rto_min = 50 * SCTP_MS;
+        c->rto_max = 2 * SCTP_SEC;
+        c->hb_interval = 1 * SCTP_SEC;
+        if (tune)
+            tune(c);
+        h->ep[i] = sctp_endpoint_new(c, &cb, h->now);
+        if (!h->ep[i])
+            abort();
+    }
+}
+
+void h_fini(struct harness *h)
+{
+    for (unsigned i = 0; i < h->qlen; i++)
+        hbuf_unref(h->q[i].buf);
+    free(h->q);
+    h->q = NULL;
+    h->qlen = 0;
+    for (int i = 0; i < H_NODES; i++) {
+        sctp_endpoint_free(h->ep[i]);
+        h->ep[i] = NULL;
+    }
+}
+
+static bool is_down(struct harness *h, const struct sctp_addr *a)
+{
+    for (unsigned i = 0; i < h->n_down; i++)
+        if (sctp_addr_equal(&h->down[i], a))
+            return true;
+    return false;
+}
+
+static int node_of(struct harness *h, const struct sctp_addr *a)
+{
+    for (int i = 0; i < H_NODES; i++)
+        for (unsigned j = 0; j < h->cfg[i].n_addrs; j++)
+            if (sctp_addr_equal(&h->cfg[i].addrs[j], a))
+                return i;
+    return -1;
+}
+
+static void enqueue(struct harness *h, int to, const struct sctp_tx_packet *p, struct hbuf *b,
+                    sctp_tstamp extra)
+{
+    if (h->qlen % 256 == 0) {
+        h->q = realloc(h->q, (h->qlen + 256) * sizeof(*h->q));
+        if (!h->q)
+            abort();
+    }
+    h->q[h->qlen++] = (struct hpkt){
+        .to = to, .at = h->now + h->latency + extra, .src = p->src, .dst = p->dst, .buf = b};
+}
+
+static void transmit(struct harness *h, int from, const struct sctp_tx_packet *p)
+{
+    h->sent++;
+    int to = node_of(h, &p->dst);
+    if (to < 0 || to == from)
+        return;
+    /* Gather the segments: this copy stands in for the NIC. */
+    struct hbuf *b = hbuf_new(NULL, p->len);
+    uint32_t off = 0;
+    for (unsigned i = 0; i < p->nsegs; i++) {
+        memcpy(b->data + off, p->segs[i].data, p->segs[i].len);
+        off += p->segs[i].len;
+    }
+    if (b->len > 13) {
+        uint8_t type = b->data[12];
+        h->chunk_counts[from][type]++;
+    }
+    if (h->filter && !h->filter(h, from, b->data, b->len)) {
+        hbuf_unref(b);
+        h->dropped++;
+        return;
+    }
+    if (is_down(h, &p->dst) || is_down(h, &p->src) || (h->loss && h_rand(h) % 1000 < h->loss)) {
+        hbuf_unref(b);
+        h->dropped++;
+        return;
+    }
+    if (h->corrupt && h_rand(h) % 1000 < h->corrupt) {
+        b->data[h_rand(h) % b->len] ^= (uint8_t)(1u << (h_rand(h) % 8));
+        h->corrupted++;
+    }
+    sctp_tstamp extra = 0;
+    if (h->reorder && h_rand(h) % 1000 < h->reorder) {
+        extra = (h_rand(h) % 3000) * 1000; /* up to 3 ms late */
+        h->reordered++;
+    }
+    if (h->dup && h_rand(h) % 1000 < h->dup) {
+        hbuf_ref(b);
+        enqueue(h, to, p, b, extra + 100000);
+        h->duplicated++;
+    }
+    enqueue(h, to, p, b, extra);
+}
+
+static void drain_events(struct harness *h)
+{
+    for (int i = 0; i < H_NODES; i++) {
+        struct sctp_event ev;
+        while (sctp_endpoint_poll_event(h->ep[i], &ev) == 1) {
+            if (h->on_event)
+                h->on_event(h, i, &ev);
+            sctp_event_release(h->ep[i], &ev);
+        }
+    }
+}
+
+static void flush(struct harness *h)
+{
+    static struct sctp_tx_packet pkt;
+    for (int i = 0; i < H_NODES; i++)
+        for (int n = 0; n < 100000 && sctp_endpoint_write_packet(h->ep[i], &pkt, h->now) == 1; n++)
+            transmit(h, i, &pkt);
+}
+
+void h_step(struct harness *h)
+{
+    flush(h);
+    /* Next event time. */
+    sctp_tstamp next = SCTP_TSTAMP_MAX;
+    for (unsigned i = 0; i < h->qlen; i++)
+        if (h->q[i].at < next)
+            next = h->q[i].at;
+    for (int i = 0; i < H_NODES; i++) {
+        sctp_tstamp t = sctp_endpoint_next_timeout(h->ep[i]);
+        if (t < next)
+            next = t;
+    }
+    if (next == SCTP_TSTAMP_MAX)
+        next = h->now + 10 * SCTP_MS;
+    if (next > h->now)
+        h->now = next;
+    /* Deliver every packet due, in queue order (bursts). */
+    unsigned w = 0;
+    for (unsigned i = 0; i < h->qlen; i++) {
+        struct hpkt p = h->q[i];
+        if (p.at > h->now) {
+            h->q[w++] = p;
+            continue;
+        }
+        struct sctp_rx_packet rx = {.data = p.buf->data,
+                                    .len = p.buf->len,
+                                    .handle = p.buf,
+                                    .src = p.src,
+                                    .dst = p.dst,
+                                    .csum = SCTP_CSUM_UNCHECKED};
+        sctp_endpoint_input(h->ep[p.to], &rx, h->now);
+        hbuf_unref(p.buf);
+        h->delivered++;
+    }
+    h->qlen = w;
+    for (int i = 0; i < H_NODES; i++)
+        sctp_endpoint_handle_timeout(h->ep[i], h->now);
+    drain_events(h);
+    flush(h);
+}
+
+bool h_run(struct harness *h, bool (*done)(struct harness *h), sctp_tstamp max_ns)
+{
+    sctp_tstamp end = h->now + max_ns;
+    for (unsigned long i = 0; i < 200000000ul && h->now < end; i++) {
+        if (done && done(h))
+            return true;
+        h_step(h);
+    }
+    return done ? done(h) : true;
+}
+
+int h_send(struct harness *h, int node, uint32_t assoc, uint16_t sid, uint16_t flags,
+           const void *data, uint32_t len)
+{
+    struct hbuf *b = hbuf_new(data, len);
+    struct sctp_sndinfo info = {.sid = sid, .flags = flags, .ppid = 0x01000000};
+    struct sctp_frag f = {.data = b->data, .len = len, .handle = b};
+    int r = sctp_endpoint_send(h->ep[node], assoc, &info, &f, h->now);
+    hbuf_unref(b);
+    return r;
+}

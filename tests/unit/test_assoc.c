@@ -1,5 +1,399 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/* Association behaviour between two core endpoints over the in-memory link. */
+#include <stdio.h>
+#include <string.h>
+
+#include "harness.h"
+#include "sctp_codec.h"
 #include "suites.h"
 
+struct rec {
+    uint32_t assoc[H_NODES];
+    int up[H_NODES], lost[H_NODES], comp[H_NODES], cant[H_NODES], restart[H_NODES];
+    int shutdown_ev[H_NODES], send_failed[H_NODES];
+    uint16_t lost_cause[H_NODES];
+    uint8_t lost_info[H_NODES][64];
+    uint16_t lost_info_len[H_NODES];
+    uint32_t msgs[H_NODES];
+    uint32_t bad[H_NODES];
+    uint32_t next_seq[H_NODES][8];
+    uint64_t bytes[H_NODES];
+};
+
+static struct rec R;
+
+static void on_event(struct harness *h, int node, struct sctp_event *ev)
+{
+    (void)h;
+    switch (ev->type) {
+    case SCTP_EV_ASSOC_CHANGE:
+        switch (ev->u.assoc_change.state) {
+        case SCTP_COMM_UP:
+            R.up[node]++;
+            R.assoc[node] = ev->assoc_id;
+            break;
+        case SCTP_COMM_LOST:
+            R.lost[node]++;
+            R.lost_cause[node] = ev->u.assoc_change.error;
+            R.lost_info_len[node] =
+                ev->u.assoc_change.info_len < 64 ? ev->u.assoc_change.info_len : 64;
+            memcpy(R.lost_info[node], ev->u.assoc_change.info, R.lost_info_len[node]);
+            break;
+        case SCTP_SHUTDOWN_COMP:
+            R.comp[node]++;
+            break;
+        case SCTP_CANT_STR_ASSOC:
+            R.cant[node]++;
+            break;
+        case SCTP_RESTART:
+            R.restart[node]++;
+            break;
+        }
+        break;
+    case SCTP_EV_SHUTDOWN:
+        R.shutdown_ev[node]++;
+        break;
+    case SCTP_EV_SEND_FAILED:
+        R.send_failed[node]++;
+        break;
+    case SCTP_EV_DATA: {
+        /* Payload: 4-byte sequence per stream, then bytes (seq + i). */
+        uint8_t buf[70000];
+        uint32_t off = 0;
+        for (uint32_t i = 0; i < ev->u.data.nfrags; i++) {
+            memcpy(buf + off, ev->u.data.frags[i].data, ev->u.data.frags[i].len);
+            off += ev->u.data.frags[i].len;
+        }
+        uint32_t seq = sctp_get32(buf);
+        for (uint32_t i = 4; i < off; i++)
+            if (buf[i] != (uint8_t)(seq + i))
+                R.bad[node]++;
+        if (!(ev->u.data.flags & SCTP_EV_DATA_UNORDERED) && ev->u.data.sid < 8) {
+            if (seq != R.next_seq[node][ev->u.data.sid])
+                R.bad[node]++;
+            R.next_seq[node][ev->u.data.sid] = seq + 1;
+        }
+        R.msgs[node]++;
+        R.bytes[node] += off;
+        break;
+    }
+    default:
+        break;
+    }
+}
+
+static bool both_up(struct harness *h)
+{
+    (void)h;
+    return R.up[0] && R.up[1];
+}
+
+static struct harness H;
+
+static void connect_pair(uint64_t seed, bool multi, void (*tune)(struct sctp_config *))
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, seed, multi, tune);
+    H.on_event = on_event;
+    struct sctp_addr peer[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], peer, multi ? 2 : 1, H.cfg[1].port, 8,
+                                                NULL, NULL, &id, H.now),
+                          0);
+}
+
+static void make_msg(uint8_t *buf, uint32_t seq, uint32_t len)
+{
+    sctp_put32(buf, seq);
+    for (uint32_t i = 4; i < len; i++)
+        buf[i] = (uint8_t)(seq + i);
+}
+
+static uint32_t sent_seq[8];
+
+static int send_seq(int node, uint16_t sid, uint32_t len, uint16_t flags)
+{
+    static uint8_t buf[70000];
+    uint32_t seq = (flags & SCTP_UNORDERED) ? 0xFFFF0000u : sent_seq[sid];
+    make_msg(buf, seq, len);
+    int r = h_send(&H, node, R.assoc[node], sid, flags, buf, len);
+    if (r > 0 && !(flags & SCTP_UNORDERED))
+        sent_seq[sid]++;
+    return r;
+}
+
+static void finish(void)
+{
+    h_fini(&H);
+    CU_ASSERT_EQUAL(hbuf_live, 0);
+    hbuf_live = 0;
+}
+
+static void test_handshake(void)
+{
+    connect_pair(1, false, NULL);
+    CU_ASSERT_TRUE(h_run(&H, both_up, 5 * SCTP_SEC));
+    struct sctp_assoc_info i0, i1;
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &i0), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[1], R.assoc[1], &i1), 0);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i1.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i0.local_vtag, i1.peer_vtag);
+    CU_ASSERT_EQUAL(i1.local_vtag, i0.peer_vtag);
+    CU_ASSERT_EQUAL(i0.ostreams, 8);
+    CU_ASSERT_EQUAL(i1.istreams, 8);
+    /* Exactly one INIT, INIT ACK, COOKIE ECHO, COOKIE ACK on a clean link. */
+    CU_ASSERT_EQUAL(H.chunk_counts[0][SCTP_CT_INIT], 1);
+    CU_ASSERT_EQUAL(H.chunk_counts[1][SCTP_CT_INIT_ACK], 1);
+    CU_ASSERT_EQUAL(H.chunk_counts[0][SCTP_CT_COOKIE_ECHO], 1);
+    CU_ASSERT_EQUAL(H.chunk_counts[1][SCTP_CT_COOKIE_ACK], 1);
+    finish();
+}
+
+static uint32_t want_msgs;
+static bool got_all(struct harness *h)
+{
+    (void)h;
+    return R.msgs[1] >= want_msgs;
+}
+
+static void transfer(unsigned loss, unsigned n, uint64_t seed)
+{
+    connect_pair(seed, false, NULL);
+    memset(sent_seq, 0, sizeof(sent_seq));
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    H.loss = loss;
+    H.dup = loss;
+    H.reorder = loss;
+    H.corrupt = loss;
+    uint32_t sent = 0;
+    for (unsigned guard = 0; sent < n && guard < 10000000; guard++) {
+        uint16_t sid = (uint16_t)(sent % 4);
+        uint32_t len = (sent % 50 == 7) ? 5000 + (sent % 3000) : 4 + (sent % 300);
+        uint16_t flags = (sent % 10 == 3) ? SCTP_UNORDERED : 0;
+        int r = send_seq(0, sid, len, flags);
+        if (r == SCTP_ERR_AGAIN) {
+            h_step(&H);
+            continue;
+        }
+        CU_ASSERT_EQUAL_FATAL(r, 1);
+        sent++;
+        if (sent % 64 == 0)
+            h_step(&H);
+    }
+    want_msgs = n;
+    CU_ASSERT_TRUE(h_run(&H, got_all, 600 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.msgs[1], n);
+    CU_ASSERT_EQUAL(R.bad[1], 0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+}
+
+static void test_data_clean(void)
+{
+    transfer(0, 5000, 2);
+    finish();
+}
+
+static void test_data_lossy(void)
+{
+    transfer(50, 5000, 3);
+    struct sctp_assoc_info i0;
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &i0), 0);
+    CU_ASSERT_TRUE(i0.retransmissions > 0);
+    finish();
+}
+
+static bool closed_both(struct harness *h)
+{
+    (void)h;
+    return R.comp[0] && R.comp[1];
+}
+
+static void test_graceful_shutdown(void)
+{
+    transfer(0, 200, 4);
+    H.loss = 0;
+    H.dup = H.reorder = H.corrupt = 0;
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], R.assoc[0], H.now), 0);
+    CU_ASSERT_TRUE(h_run(&H, closed_both, 10 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.shutdown_ev[1], 1);
+    CU_ASSERT_EQUAL(H.chunk_counts[0][SCTP_CT_ABORT] + H.chunk_counts[1][SCTP_CT_ABORT], 0);
+    CU_ASSERT_EQUAL(H.chunk_counts[1][SCTP_CT_SHUTDOWN_ACK], 1);
+    CU_ASSERT_EQUAL(H.chunk_counts[0][SCTP_CT_SHUTDOWN_COMPLETE], 1);
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &(struct sctp_assoc_info){0}),
+                    SCTP_ERR_NOTFOUND);
+    finish();
+}
+
+static void test_shutdown_lossy(void)
+{
+    transfer(50, 300, 5);
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[1], R.assoc[1], H.now), 0);
+    CU_ASSERT_TRUE(h_run(&H, closed_both, 60 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+static bool lost_peer(struct harness *h)
+{
+    (void)h;
+    return R.lost[1] > 0;
+}
+
+static void test_user_abort(void)
+{
+    connect_pair(6, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    const char reason[] = "maintenance";
+    CU_ASSERT_EQUAL(sctp_assoc_abort(H.ep[0], R.assoc[0], (const uint8_t *)reason, 11, H.now), 0);
+    CU_ASSERT_TRUE(h_run(&H, lost_peer, 5 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.lost[0], 1);
+    /* The peer sees cause 12 with our reason. */
+    CU_ASSERT_TRUE(R.lost_info_len[1] >= 4 + 11);
+    CU_ASSERT_EQUAL(sctp_get16(R.lost_info[1]), SCTP_CAUSE_USER_ABORT);
+    CU_ASSERT_EQUAL(memcmp(R.lost_info[1] + 4, reason, 11), 0);
+    finish();
+}
+
+static void test_init_collision(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 7, false, NULL);
+    H.on_event = on_event;
+    uint32_t id0, id1;
+    CU_ASSERT_EQUAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4, NULL,
+                                          NULL, &id0, H.now),
+                    0);
+    CU_ASSERT_EQUAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, 4, NULL,
+                                          NULL, &id1, H.now),
+                    0);
+    CU_ASSERT_TRUE(h_run(&H, both_up, 10 * SCTP_SEC));
+    h_run(&H, NULL, 2 * SCTP_SEC);
+    struct sctp_assoc_info i0, i1;
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[0], id0, &i0), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[1], id1, &i1), 0);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i1.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i0.local_vtag, i1.peer_vtag);
+    CU_ASSERT_EQUAL(i1.local_vtag, i0.peer_vtag);
+    CU_ASSERT_EQUAL(R.up[0], 1);
+    CU_ASSERT_EQUAL(R.up[1], 1);
+    finish();
+}
+
+static void test_data_on_cookie_echo(void)
+{
+    memset(&R, 0, sizeof(R));
+    memset(sent_seq, 0, sizeof(sent_seq));
+    h_init(&H, 8, false, NULL);
+    H.on_event = on_event;
+    uint8_t buf[100];
+    make_msg(buf, 0, sizeof(buf));
+    struct hbuf *b = hbuf_new(buf, sizeof(buf));
+    struct sctp_sndinfo info = {.sid = 0};
+    struct sctp_frag f = {.data = b->data, .len = 100, .handle = b};
+    uint32_t id;
+    CU_ASSERT_EQUAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4, &info,
+                                          &f, &id, H.now),
+                    0);
+    hbuf_unref(b);
+    want_msgs = 1;
+    CU_ASSERT_TRUE(h_run(&H, got_all, 5 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.bad[1], 0);
+    /* The message rode on the COOKIE ECHO: no packet led with DATA. */
+    CU_ASSERT_EQUAL(H.chunk_counts[0][SCTP_CT_DATA], 0);
+    CU_ASSERT_EQUAL(H.chunk_counts[0][SCTP_CT_COOKIE_ECHO], 1);
+    finish();
+}
+
+static int drop_all_from_1(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)p;
+    (void)len;
+    return from != 1;
+}
+
+static bool cant(struct harness *h)
+{
+    (void)h;
+    return R.cant[0] > 0;
+}
+
+static void tune_init(struct sctp_config *c)
+{
+    c->max_init_retransmits = 3;
+}
+
+static void test_t1_init_gives_up(void)
+{
+    connect_pair(9, false, tune_init);
+    H.filter = drop_all_from_1;
+    CU_ASSERT_TRUE(h_run(&H, cant, 60 * SCTP_SEC));
+    CU_ASSERT_EQUAL(H.chunk_counts[0][SCTP_CT_INIT], 4); /* 1 + 3 retransmissions */
+    finish();
+}
+
+static bool lost0(struct harness *h)
+{
+    (void)h;
+    return R.lost[0] > 0;
+}
+
+static void test_peer_unreachable(void)
+{
+    transfer(0, 100, 10);
+    H.filter = drop_all_from_1;
+    CU_ASSERT_TRUE(send_seq(0, 0, 100, 0) == 1);
+    CU_ASSERT_TRUE(h_run(&H, lost0, 600 * SCTP_SEC));
+    /* The unacknowledged message is handed back. */
+    CU_ASSERT_TRUE(R.send_failed[0] >= 1);
+    finish();
+}
+
+static void test_ootb_abort(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 11, false, NULL);
+    /* A SACK for a tag nobody owns: 8.4 (8) ABORT with the T bit. */
+    uint8_t pkt[28];
+    sctp_common_hdr_encode(pkt, sizeof(pkt), 6000, H.cfg[1].port, 0x12345678);
+    sctp_sack_encode(pkt + 12, 16, 1, 1000, NULL, 0, NULL, 0);
+    struct hbuf *b = hbuf_new(pkt, sizeof(pkt));
+    /* checksum */
+    extern void sctp_crc32c_fill(struct sctp_frag *, unsigned, uint8_t *);
+    struct sctp_frag seg = {.data = b->data, .len = b->len};
+    sctp_crc32c_fill(&seg, 1, b->data);
+    struct sctp_rx_packet rx = {.data = b->data,
+                                .len = b->len,
+                                .handle = b,
+                                .src = H.cfg[0].addrs[0],
+                                .dst = H.cfg[1].addrs[0]};
+    CU_ASSERT_EQUAL(sctp_endpoint_input(H.ep[1], &rx, H.now), SCTP_ERR_OOTB);
+    static struct sctp_tx_packet out;
+    CU_ASSERT_EQUAL(sctp_endpoint_write_packet(H.ep[1], &out, H.now), 1);
+    CU_ASSERT_EQUAL(out.len, 16);
+    CU_ASSERT_EQUAL(sctp_get32(out.hdr + 4), 0x12345678);
+    CU_ASSERT_EQUAL(out.hdr[12], SCTP_CT_ABORT);
+    CU_ASSERT_EQUAL(out.hdr[13], SCTP_FLAG_T);
+    /* A corrupted copy is dropped and counted, not answered. */
+    b->data[20] ^= 1;
+    CU_ASSERT_EQUAL(sctp_endpoint_input(H.ep[1], &rx, H.now), SCTP_ERR_CHECKSUM);
+    CU_ASSERT_EQUAL(sctp_endpoint_write_packet(H.ep[1], &out, H.now), 0);
+    hbuf_unref(b);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
+TEST_CASE(test_handshake)
+TEST_CASE(test_data_clean)
+TEST_CASE(test_data_lossy)
+TEST_CASE(test_graceful_shutdown)
+TEST_CASE(test_shutdown_lossy)
+TEST_CASE(test_user_abort)
+TEST_CASE(test_init_collision)
+TEST_CASE(test_data_on_cookie_echo)
+TEST_CASE(test_t1_init_gives_up)
+TEST_CASE(test_peer_unreachable)
+TEST_CASE(test_ootb_abort)
 TEST_SUITE_END()

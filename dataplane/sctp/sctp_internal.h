@@ -1,0 +1,365 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sctp_internal.h: the association, path, send queue and endpoint
+ * structures shared by the core's modules. Not part of the API.
+ */
+#ifndef SCTP_INTERNAL_H
+#define SCTP_INTERNAL_H
+
+#include "sctp.h"
+#include "sctp_codec.h"
+#include "sctp_cookie.h"
+#include "sctp_mem.h"
+#include "sctp_reasm.h"
+#include "sctp_tsn.h"
+#include "sctp_tsnmap.h"
+
+#define SCTP_TIMER_OFF SCTP_TSTAMP_MAX
+
+/* ---- RTO (RFC 9260 6.3) ---- */
+struct sctp_rto {
+    sctp_tstamp srtt, rttvar, rto;
+    sctp_tstamp rto_min, rto_max;
+    bool measured;
+};
+void sctp_rto_init(struct sctp_rto *r, sctp_tstamp initial, sctp_tstamp min, sctp_tstamp max);
+/* 6.3.1 C1-C3: a new RTT measurement R. */
+void sctp_rto_measure(struct sctp_rto *r, sctp_tstamp rtt);
+/* 6.3.3 E2: timer expiry doubles the RTO, up to RTO.Max. */
+void sctp_rto_backoff(struct sctp_rto *r);
+
+/* ---- congestion control (RFC 9260 7.2) ---- */
+struct sctp_cc {
+    uint32_t cwnd, ssthresh, partial_bytes_acked, flight;
+    uint32_t mtu; /* SCTP bytes per packet on the path (PMTU - IP header) */
+    bool in_fast_recovery;
+    uint32_t fast_recovery_exit; /* TSN: leave fast recovery when acked */
+};
+/* 7.2.1: initial cwnd and ssthresh. */
+void sctp_cc_init(struct sctp_cc *cc, uint32_t mtu, uint32_t peer_rwnd);
+/* 7.2.1, 7.2.2: bytes newly acknowledged by a SACK that advanced the
+ * cumulative TSN ack point; cum_tsn for the fast recovery exit test. */
+void sctp_cc_on_ack(struct sctp_cc *cc, uint32_t bytes_acked, bool cum_advanced, uint32_t cum_tsn);
+/* 7.2.4: entering fast retransmit. highest_outstanding: the exit point. */
+void sctp_cc_on_fast_retransmit(struct sctp_cc *cc, uint32_t highest_outstanding);
+/* 7.2.3: T3-rtx expiry. */
+void sctp_cc_on_timeout(struct sctp_cc *cc);
+/* 7.2.1: restart after an idle period longer than RTO. */
+void sctp_cc_on_idle(struct sctp_cc *cc);
+/* May new data be sent? 6.1 B: one more packet while cwnd is not full. */
+static inline bool sctp_cc_can_send(const struct sctp_cc *cc)
+{
+    return cc->flight < cc->cwnd;
+}
+
+/* ---- paths (RFC 9260 8.2, 8.3) ---- */
+struct sctp_path {
+    struct sctp_addr addr;
+    struct sctp_rto rto;
+    struct sctp_cc cc;
+    uint32_t pmtu; /* IP MTU */
+    uint32_t error_count;
+    bool active;
+    bool confirmed;
+    bool hb_pending; /* a HEARTBEAT is to be written */
+    bool hb_outstanding;
+    sctp_tstamp hb_timer; /* next HEARTBEAT, or its ACK deadline */
+    sctp_tstamp hb_sent;
+    uint64_t hb_nonce;
+    sctp_tstamp t3_timer; /* T3-rtx for data outstanding on this path */
+    sctp_tstamp last_sent;
+    /* peer address hash chain */
+    struct sctp_path *hash_next;
+    struct sctp_assoc *assoc;
+};
+
+/* ---- send side ---- */
+struct sctp_msg {
+    struct sctp_msg *next; /* unsent queue or free list */
+    const uint8_t *data;
+    void *handle;
+    uint32_t len;
+    uint32_t sent_off; /* bytes already put into chunks */
+    uint32_t refs;     /* chunks in the retransmission ring */
+    uint16_t sid;
+    uint16_t ssn;
+    uint16_t flags; /* SCTP_UNORDERED, SCTP_SACK_IMMEDIATELY */
+    uint8_t pr_policy;
+    bool abandoned;
+    bool failed_reported;
+    bool in_unsent; /* still linked in the unsent queue */
+    uint32_t ppid;
+    uint32_t context;
+    uint32_t pr_value;
+    sctp_tstamp expire;          /* TTL deadline, or SCTP_TIMER_OFF */
+    struct sctp_path *path_over; /* ADDR_OVER destination */
+};
+
+enum sctp_chunk_state {
+    SCTP_OUT_INFLIGHT = 0, /* sent, awaiting acknowledgement */
+    SCTP_OUT_ACKED,        /* gap acknowledged (may be renaged) */
+    SCTP_OUT_RETRANSMIT,   /* marked for retransmission */
+    SCTP_OUT_ABANDONED,    /* PR-SCTP: given up on */
+};
+
+struct sctp_out_chunk {
+    struct sctp_msg *msg;
+    const uint8_t *data;
+    uint32_t tsn;
+    uint16_t len;
+    uint8_t flags; /* B E U I */
+    uint8_t state;
+    uint8_t nsent;
+    uint8_t miss;
+    bool fast_rtx;  /* already fast retransmitted once (7.2.4) */
+    bool in_flight; /* counted in its path's flight size */
+    struct sctp_path *path;
+    sctp_tstamp sent_at;
+};
+
+/* The retransmission ring: chunks with TSN cum_ack+1 .. next_tsn-1. */
+struct sctp_sendq {
+    struct sctp_out_chunk *ring;
+    uint32_t cap;      /* power of two */
+    uint32_t head_tsn; /* TSN at the ring's head (= cum_ack + 1) */
+    uint32_t count;
+    struct sctp_msg *unsent_head, *unsent_tail;
+    uint32_t unsent_bytes;
+    uint32_t outstanding_bytes; /* in flight, not acked */
+    uint32_t queued_bytes;      /* all payload held (unsent + ring) */
+    uint32_t n_retransmit;      /* chunks marked for retransmission */
+};
+
+int sctp_sendq_init(struct sctp_sendq *q, uint32_t cap, const struct sctp_callbacks *cb);
+void sctp_sendq_free(struct sctp_sendq *q, const struct sctp_callbacks *cb);
+static inline struct sctp_out_chunk *sctp_sendq_at(const struct sctp_sendq *q, uint32_t tsn)
+{
+    uint32_t i = tsn - q->head_tsn;
+    return i < q->count ? &q->ring[(q->head_tsn + i) & (q->cap - 1)] : NULL;
+}
+/* Appends a chunk with the next TSN; grows the ring. NULL on NOMEM. */
+struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q, const struct sctp_callbacks *cb);
+/* Removes the head chunk (acknowledged by the cumulative TSN). */
+void sctp_sendq_pop(struct sctp_sendq *q);
+
+/* ---- association ---- */
+#define SCTP_ERRBUF_MAX 512
+#define SCTP_HBINFO_MAX 256
+
+struct sctp_endpoint;
+
+struct sctp_assoc {
+    struct sctp_endpoint *ep;
+    uint32_t id;
+    enum sctp_state state;
+    uint32_t local_vtag, peer_vtag;
+    uint32_t local_tie_tag, peer_tie_tag;
+    uint16_t peer_port;
+    uint16_t ostreams, istreams;
+    bool peer_pr_sctp;
+    bool shutdown_pending_user; /* SHUTDOWN/EOF asked before ESTABLISHED */
+    bool freed_pending;         /* closed: free after this call */
+
+    /* paths */
+    uint8_t n_paths;
+    uint8_t primary;
+    struct sctp_path paths[SCTP_MAX_ADDRS];
+    struct sctp_path *sack_path; /* where DATA last came from */
+
+    /* send side */
+    uint32_t next_tsn;
+    uint32_t cum_ack_in;   /* peer's cumulative TSN ack */
+    uint32_t adv_peer_ack; /* RFC 3758 Advanced.Peer.Ack.Point */
+    uint32_t peer_rwnd;
+    struct sctp_sendq q;
+    uint16_t *next_ssn; /* per outbound stream */
+    bool fwd_tsn_pending;
+    uint32_t n_pr_msgs; /* queued messages with a PR-SCTP policy */
+    uint32_t rtx_count_total, error_count;
+
+    /* receive side */
+    struct sctp_tsnmap map;
+    struct sctp_reasm *reasm;
+    uint32_t undelivered_bytes; /* events not yet released by the user */
+    uint32_t data_pkts_unacked;
+    bool sack_needed, sack_now;
+    sctp_tstamp sack_timer;
+    uint32_t last_rwnd_sent;
+
+    /* handshake */
+    uint8_t init_retries;
+    uint32_t local_init_tsn;
+    sctp_tstamp t1_timer;
+    uint8_t *cookie; /* to echo, while COOKIE-ECHOED */
+    uint16_t cookie_len;
+    sctp_tstamp cookie_preserve; /* after a stale cookie error */
+    bool cookie_ack_pending;
+    bool send_init, send_cookie_echo;
+    bool fast_rtx_pending;      /* one packet of fast retransmits may exceed cwnd */
+    struct sctp_path *rtx_path; /* alternate destination after T3 (6.4.1) */
+
+    /* shutdown */
+    sctp_tstamp t2_timer, t5_timer;
+    uint8_t t2_retries;
+    bool send_shutdown, send_shutdown_ack, send_shutdown_complete;
+
+    /* control chunks waiting for the next packet */
+    uint16_t errbuf_len; /* error causes for an ERROR chunk */
+    uint8_t errbuf[SCTP_ERRBUF_MAX];
+    bool hb_ack_pending;
+    struct sctp_path *hb_ack_path;
+    uint16_t hb_ack_len;
+    uint8_t hb_ack_info[SCTP_HBINFO_MAX];
+
+    /* timers: heap position, cached earliest deadline */
+    sctp_tstamp next_timer;
+    uint32_t heap_idx;
+    bool tx_listed;
+    struct sctp_assoc *tx_next;
+
+    /* hash chains */
+    struct sctp_assoc *id_next, *vtag_next;
+
+    /* counters */
+    uint64_t retransmissions, fast_retransmissions, t3_expiries;
+};
+
+/* ---- endpoint ---- */
+#define SCTP_CTL_SLOTS    32
+#define SCTP_CTL_SLOT_LEN 1500
+
+struct sctp_ctl_packet {
+    struct sctp_addr src, dst;
+    uint16_t len;
+    uint8_t bytes[SCTP_CTL_SLOT_LEN];
+};
+
+struct sctp_endpoint {
+    struct sctp_config cfg;
+    struct sctp_callbacks cb;
+    struct sctp_cookie_keys keys;
+    uint32_t next_assoc_id;
+    uint32_t n_assocs;
+
+    uint32_t hash_mask;
+    struct sctp_assoc **by_id, **by_vtag;
+    struct sctp_path **by_peer;
+
+    /* timer heap of associations */
+    struct sctp_assoc **heap;
+    uint32_t heap_len, heap_cap;
+
+    /* associations with something to send */
+    struct sctp_assoc *tx_head, *tx_tail;
+
+    /* stateless replies (INIT ACK, OOTB ABORT, SHUTDOWN COMPLETE) */
+    uint32_t ctl_head, ctl_count;
+    struct sctp_ctl_packet *ctl;
+
+    /* events for the user */
+    struct sctp_event *events;
+    uint32_t ev_head, ev_count, ev_cap;
+
+    struct sctp_msg *msg_free;
+    uint32_t msg_free_count;
+
+    struct sctp_endpoint_stats stats;
+};
+
+/* endpoint services used by the association modules */
+struct sctp_assoc *sctp_ep_find_id(const struct sctp_endpoint *ep, uint32_t id);
+struct sctp_assoc *sctp_ep_find_vtag(const struct sctp_endpoint *ep, uint32_t vtag);
+struct sctp_path *sctp_ep_find_peer(const struct sctp_endpoint *ep, const struct sctp_addr *a,
+                                    uint16_t port);
+int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev);
+/* Reserves a stateless packet slot: returns its bytes (room
+ * SCTP_CTL_SLOT_LEN) or NULL when full. Finish with sctp_ep_ctl_commit. */
+uint8_t *sctp_ep_ctl_reserve(struct sctp_endpoint *ep);
+void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
+                        const struct sctp_addr *dst, uint16_t len);
+uint32_t sctp_ep_random32(struct sctp_endpoint *ep);
+uint32_t sctp_ep_new_vtag(struct sctp_endpoint *ep);
+struct sctp_msg *sctp_ep_msg_get(struct sctp_endpoint *ep);
+void sctp_ep_msg_put(struct sctp_endpoint *ep, struct sctp_msg *m);
+void sctp_ep_tx_schedule(struct sctp_endpoint *ep, struct sctp_assoc *a);
+void sctp_ep_timer_update(struct sctp_endpoint *ep, struct sctp_assoc *a);
+void sctp_ep_hash_vtag(struct sctp_endpoint *ep, struct sctp_assoc *a, bool add);
+void sctp_ep_hash_paths(struct sctp_endpoint *ep, struct sctp_assoc *a, bool add);
+
+/* ---- association modules ---- */
+/* sctp_assoc.c: life cycle, timers, output, events */
+struct sctp_assoc *sctp_assoc_new(struct sctp_endpoint *ep, uint16_t peer_port,
+                                  const struct sctp_addr *peers, unsigned n_peers, sctp_tstamp now);
+/* Tears down: releases all memory and references; unhashes. */
+void sctp_assoc_destroy(struct sctp_assoc *a);
+/* Moves to ESTABLISHED-ready state from negotiated parameters. */
+int sctp_assoc_setup_tcb(struct sctp_assoc *a, uint32_t local_tsn, uint32_t peer_tsn,
+                         uint32_t peer_rwnd, uint16_t ostreams, uint16_t istreams);
+void sctp_assoc_set_state(struct sctp_assoc *a, enum sctp_state s);
+void sctp_assoc_notify_change(struct sctp_assoc *a, enum sctp_assoc_change_state st, uint16_t error,
+                              const uint8_t *info, uint16_t info_len);
+void sctp_assoc_notify_paddr(struct sctp_assoc *a, struct sctp_path *p, enum sctp_paddr_state st);
+/* Closes with COMM_LOST (or the given state), failing queued messages. */
+void sctp_assoc_close(struct sctp_assoc *a, enum sctp_assoc_change_state st, uint16_t error,
+                      const uint8_t *info, uint16_t info_len);
+void sctp_assoc_timers_changed(struct sctp_assoc *a);
+void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now);
+int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tstamp now);
+struct sctp_path *sctp_assoc_path_of(struct sctp_assoc *a, const struct sctp_addr *addr);
+struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a);
+void sctp_assoc_add_error(struct sctp_assoc *a, uint16_t code, const void *info, uint16_t len);
+void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
+void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p);
+/* Counts toward Association.Max.Retrans; returns true if it closed. */
+bool sctp_assoc_error_step(struct sctp_assoc *a);
+
+/* sctp_assoc_setup.c: RFC 9260 5 */
+int sctp_setup_send_init(struct sctp_assoc *a, uint8_t *p, size_t room);
+void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
+                        const struct sctp_rx_packet *pkt, const struct sctp_common_hdr *h,
+                        const struct sctp_chunk *c, sctp_tstamp now);
+int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                           const struct sctp_chunk *c, sctp_tstamp now);
+/* Returns the association the cookie set up or matched (NULL: dropped). */
+struct sctp_assoc *sctp_setup_on_cookie_echo(struct sctp_endpoint *ep, struct sctp_assoc *a,
+                                             const struct sctp_rx_packet *pkt,
+                                             const struct sctp_common_hdr *h,
+                                             const struct sctp_chunk *c, sctp_tstamp now);
+void sctp_setup_on_cookie_ack(struct sctp_assoc *a, sctp_tstamp now);
+void sctp_setup_on_stale_cookie(struct sctp_assoc *a, uint32_t staleness_us, sctp_tstamp now);
+void sctp_setup_t1_expired(struct sctp_assoc *a, sctp_tstamp now);
+
+/* sctp_assoc_data.c: RFC 9260 6, 7, RFC 3758 */
+int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                      const struct sctp_chunk *c, struct sctp_path *from, sctp_tstamp now);
+void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now);
+int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *c, sctp_tstamp now);
+void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, sctp_tstamp now);
+/* Processes a cumulative TSN ack (from SACK or SHUTDOWN). */
+void sctp_data_cum_ack(struct sctp_assoc *a, uint32_t cum, sctp_tstamp now);
+int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
+                      const struct sctp_frag *payload, sctp_tstamp now);
+void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
+void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
+void sctp_data_deliver(struct sctp_assoc *a);
+uint32_t sctp_data_rwnd(const struct sctp_assoc *a);
+int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room);
+int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room);
+void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error);
+bool sctp_data_all_acked(const struct sctp_assoc *a);
+void sctp_data_release_msg(struct sctp_assoc *a, struct sctp_msg *m);
+
+/* sctp_assoc_shutdown.c: RFC 9260 9 */
+void sctp_shutdown_start(struct sctp_assoc *a, sctp_tstamp now);
+void sctp_shutdown_progress(struct sctp_assoc *a, sctp_tstamp now);
+void sctp_shutdown_on_shutdown(struct sctp_assoc *a, const struct sctp_chunk *c, sctp_tstamp now);
+void sctp_shutdown_on_shutdown_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                                   sctp_tstamp now);
+void sctp_shutdown_on_shutdown_complete(struct sctp_assoc *a, sctp_tstamp now);
+void sctp_shutdown_t2_expired(struct sctp_assoc *a, sctp_tstamp now);
+void sctp_shutdown_on_abort(struct sctp_assoc *a, const struct sctp_chunk *c);
+/* Queues an ABORT (stateless slot) for this association and closes it. */
+void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *info, uint16_t ilen,
+                              bool user);
+
+#endif

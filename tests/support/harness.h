@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * harness.h: two (or more) core endpoints in memory on a fake clock,
+ * joined by a link that drops, duplicates, reorders and corrupts packets
+ * from a seeded generator.
+ */
+#ifndef TESTS_HARNESS_H
+#define TESTS_HARNESS_H
+
+#include "sctp.h"
+
+#define H_NODES 2
+
+/* A refcounted payload buffer: the handle the core references. */
+struct hbuf {
+    int refs;
+    uint32_t len;
+    uint8_t data[];
+};
+struct hbuf *hbuf_new(const void *data, uint32_t len);
+void hbuf_ref(struct hbuf *b);
+void hbuf_unref(struct hbuf *b);
+extern long hbuf_live; /* buffers alive: leak check */
+
+struct hpkt;
+struct harness;
+
+typedef void (*h_event_fn)(struct harness *h, int node, struct sctp_event *ev);
+
+struct harness {
+    sctp_tstamp now;
+    uint64_t rng;
+    /* per mille */
+    unsigned loss, dup, reorder, corrupt;
+    sctp_tstamp latency;
+    struct sctp_endpoint *ep[H_NODES];
+    struct sctp_config cfg[H_NODES];
+    /* addresses that are cut off (multi-homing failover) */
+    struct sctp_addr down[4];
+    unsigned n_down;
+    struct hpkt *q;
+    unsigned qlen;
+    h_event_fn on_event;
+    void *user;
+    uint64_t sent, dropped, duplicated, corrupted, reordered, delivered;
+    uint64_t chunk_counts[2][256]; /* chunks sent by type, per node */
+    int (*filter)(struct harness *h, int from, const uint8_t *pkt, uint32_t len);
+};
+
+uint64_t h_rand(struct harness *h);
+/* Node 0 gets 198.18.0.1 (+ .0.11 if multi), node 1 gets 198.18.1.1 (+ .1.11). */
+void h_init(struct harness *h, uint64_t seed, bool multihomed, void (*tune)(struct sctp_config *));
+void h_fini(struct harness *h);
+/* Moves packets and time until done() returns true or max_ns passes.
+ * Returns true if done() became true. */
+bool h_run(struct harness *h, bool (*done)(struct harness *h), sctp_tstamp max_ns);
+/* One step: flush outputs, deliver due packets, fire timers. */
+void h_step(struct harness *h);
+/* Sends a message from a copy of data. */
+int h_send(struct harness *h, int node, uint32_t assoc, uint16_t sid, uint16_t flags,
+           const void *data, uint32_t len);
+
+#endif
