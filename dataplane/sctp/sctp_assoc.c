@@ -208,12 +208,7 @@ static void txb_init(struct txb *b, struct sctp_tx_packet *pkt, struct sctp_asso
     pkt->len = 0;
     pkt->nsegs = 0;
     pkt->dst = dst->addr;
-    pkt->src = a->ep->cfg.addrs[0];
-    for (unsigned i = 0; i < a->ep->cfg.n_addrs; i++)
-        if (a->ep->cfg.addrs[i].family == dst->addr.family) {
-            pkt->src = a->ep->cfg.addrs[i];
-            break;
-        }
+    pkt->src = sctp_ep_pick_src(a->ep, &dst->addr);
 }
 
 static uint8_t *txb_bytes(struct txb *b, uint32_t n)

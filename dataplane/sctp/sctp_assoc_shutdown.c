@@ -175,12 +175,7 @@ void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *
         memcpy(b + n, chunkbuf, clen);
         n += clen;
         struct sctp_path *p = sctp_assoc_data_path(a);
-        struct sctp_addr src = ep->cfg.addrs[0];
-        for (unsigned i = 0; i < ep->cfg.n_addrs; i++)
-            if (ep->cfg.addrs[i].family == p->addr.family) {
-                src = ep->cfg.addrs[i];
-                break;
-            }
+        struct sctp_addr src = sctp_ep_pick_src(ep, &p->addr);
         sctp_ep_ctl_commit(ep, &src, &p->addr, (uint16_t)n);
     }
     (void)user;

@@ -340,6 +340,36 @@ uint32_t sctp_ep_random32(struct sctp_endpoint *ep)
     return sctp_get32(b);
 }
 
+struct sctp_addr sctp_ep_pick_src(const struct sctp_endpoint *ep, const struct sctp_addr *dst)
+{
+    const struct sctp_addr *best = &ep->cfg.addrs[0];
+    int best_len = -1;
+    unsigned n = dst->family == SCTP_AF_INET6 ? 16 : 4;
+    for (unsigned i = 0; i < ep->cfg.n_addrs; i++) {
+        const struct sctp_addr *a = &ep->cfg.addrs[i];
+        if (a->family != dst->family)
+            continue;
+        int len = 0;
+        for (unsigned k = 0; k < n; k++) {
+            uint8_t x = a->addr[k] ^ dst->addr[k];
+            if (x == 0) {
+                len += 8;
+                continue;
+            }
+            while (!(x & 0x80)) {
+                len++;
+                x <<= 1;
+            }
+            break;
+        }
+        if (len > best_len) {
+            best_len = len;
+            best = a;
+        }
+    }
+    return *best;
+}
+
 uint32_t sctp_ep_new_vtag(struct sctp_endpoint *ep)
 {
     for (int tries = 0; tries < 64; tries++) {

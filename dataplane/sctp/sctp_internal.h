@@ -278,6 +278,9 @@ uint8_t *sctp_ep_ctl_reserve(struct sctp_endpoint *ep);
 void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
                         const struct sctp_addr *dst, uint16_t len);
 uint32_t sctp_ep_random32(struct sctp_endpoint *ep);
+/* The local address to send to dst from: same family, longest common
+ * prefix (so each path of a multi-homed pair leaves by its own network). */
+struct sctp_addr sctp_ep_pick_src(const struct sctp_endpoint *ep, const struct sctp_addr *dst);
 uint32_t sctp_ep_new_vtag(struct sctp_endpoint *ep);
 struct sctp_msg *sctp_ep_msg_get(struct sctp_endpoint *ep);
 void sctp_ep_msg_put(struct sctp_endpoint *ep, struct sctp_msg *m);

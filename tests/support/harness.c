@@ -83,8 +83,9 @@ void h_init(struct harness *h, uint64_t seed, bool multihomed, void (*tune)(stru
         sctp_config_default(c);
         c->port = (uint16_t)(5000 + i);
         c->n_addrs = multihomed ? 2 : 1;
-        c->addrs[0] = sctp_addr_v4(0xC6120001u + ((uint32_t)i << 8));
-        c->addrs[1] = sctp_addr_v4(0xC612000Bu + ((uint32_t)i << 8));
+        /* Two networks: 198.18.0.0/24 and 198.18.2.0/24. */
+        c->addrs[0] = sctp_addr_v4(0xC6120001u + (uint32_t)i);
+        c->addrs[1] = sctp_addr_v4(0xC6120201u + (uint32_t)i);
         c->rto_initial = 100 * SCTP_MS;
         c->rto_min = 50 * SCTP_MS;
         c->rto_max = 2 * SCTP_SEC;
@@ -161,7 +162,7 @@ static void transmit(struct harness *h, int from, const struct sctp_tx_packet *p
         h->dropped++;
         return;
     }
-    if (is_down(h, &p->dst) || is_down(h, &p->src) || (h->loss && h_rand(h) % 1000 < h->loss)) {
+    if (is_down(h, &p->dst) || (h->loss && h_rand(h) % 1000 < h->loss)) {
         hbuf_unref(b);
         h->dropped++;
         return;

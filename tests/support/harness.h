@@ -48,7 +48,7 @@ struct harness {
 };
 
 uint64_t h_rand(struct harness *h);
-/* Node 0 gets 198.18.0.1 (+ .0.11 if multi), node 1 gets 198.18.1.1 (+ .1.11). */
+/* Node i gets 198.18.0.(1+i), and 198.18.2.(1+i) when multi-homed. */
 void h_init(struct harness *h, uint64_t seed, bool multihomed, void (*tune)(struct sctp_config *));
 void h_fini(struct harness *h);
 /* Moves packets and time until done() returns true or max_ns passes.
