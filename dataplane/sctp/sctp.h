@@ -132,7 +132,8 @@ enum sctp_paddr_state {
 #define SCTP_SEND_FAILED_UNSENT 0x1 /* never put on the wire */
 #define SCTP_SEND_FAILED_SENT   0x2 /* sent, not acknowledged */
 
-#define SCTP_EV_CAUSE_MAX 256
+/* Cause bytes carried by an event (ABORT causes, remote errors). */
+#define SCTP_EV_CAUSE_MAX 1024
 
 struct sctp_event {
     enum sctp_event_type type;
@@ -154,7 +155,7 @@ struct sctp_event {
             uint16_t outbound_streams;
             uint16_t inbound_streams;
             uint16_t info_len; /* ABORT cause bytes, for COMM_LOST */
-            uint8_t info[SCTP_EV_CAUSE_MAX];
+            uint8_t *info;     /* freed by sctp_event_release */
         } assoc_change;
         struct {
             struct sctp_addr addr;
@@ -164,7 +165,7 @@ struct sctp_event {
         struct {
             uint16_t cause;
             uint16_t len;
-            uint8_t data[SCTP_EV_CAUSE_MAX];
+            uint8_t *data; /* freed by sctp_event_release */
         } remote_error;
         struct {
             uint32_t flags; /* SCTP_SEND_FAILED_UNSENT or _SENT */

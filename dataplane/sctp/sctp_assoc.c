@@ -22,10 +22,15 @@ void sctp_assoc_notify_change(struct sctp_assoc *a, enum sctp_assoc_change_state
     ev.u.assoc_change.inbound_streams = a->istreams;
     if (info_len > SCTP_EV_CAUSE_MAX)
         info_len = SCTP_EV_CAUSE_MAX;
-    if (info && info_len)
-        memcpy(ev.u.assoc_change.info, info, info_len);
-    ev.u.assoc_change.info_len = info_len;
-    sctp_ep_event_push(a->ep, &ev);
+    if (info && info_len) {
+        ev.u.assoc_change.info = sctp_mem_alloc(&a->ep->cb, info_len);
+        if (ev.u.assoc_change.info) {
+            memcpy(ev.u.assoc_change.info, info, info_len);
+            ev.u.assoc_change.info_len = info_len;
+        }
+    }
+    if (sctp_ep_event_push(a->ep, &ev) < 0)
+        sctp_mem_free(&a->ep->cb, ev.u.assoc_change.info);
 }
 
 void sctp_assoc_notify_paddr(struct sctp_assoc *a, struct sctp_path *p, enum sctp_paddr_state st)

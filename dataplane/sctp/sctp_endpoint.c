@@ -320,6 +320,14 @@ void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
         }
         ev->u.data.frags = NULL;
         ev->u.data.nfrags = 0;
+    } else if (ev->type == SCTP_EV_ASSOC_CHANGE) {
+        sctp_mem_free(&ep->cb, ev->u.assoc_change.info);
+        ev->u.assoc_change.info = NULL;
+        ev->u.assoc_change.info_len = 0;
+    } else if (ev->type == SCTP_EV_REMOTE_ERROR) {
+        sctp_mem_free(&ep->cb, ev->u.remote_error.data);
+        ev->u.remote_error.data = NULL;
+        ev->u.remote_error.len = 0;
     } else if (ev->type == SCTP_EV_SEND_FAILED) {
         frags = ev->u.send_failed.frags;
         n = ev->u.send_failed.nfrags;
@@ -676,9 +684,16 @@ static void on_error_chunk(struct sctp_assoc *a, const struct sctp_chunk *c, sct
         }
         struct sctp_event ev = {.type = SCTP_EV_REMOTE_ERROR, .assoc_id = a->id};
         ev.u.remote_error.cause = t.type;
-        ev.u.remote_error.len = t.value_len < SCTP_EV_CAUSE_MAX ? t.value_len : SCTP_EV_CAUSE_MAX;
-        memcpy(ev.u.remote_error.data, t.value, ev.u.remote_error.len);
-        sctp_ep_event_push(a->ep, &ev);
+        uint16_t len = t.value_len < SCTP_EV_CAUSE_MAX ? t.value_len : SCTP_EV_CAUSE_MAX;
+        if (len) {
+            ev.u.remote_error.data = sctp_mem_alloc(&a->ep->cb, len);
+            if (ev.u.remote_error.data) {
+                memcpy(ev.u.remote_error.data, t.value, len);
+                ev.u.remote_error.len = len;
+            }
+        }
+        if (sctp_ep_event_push(a->ep, &ev) < 0)
+            sctp_mem_free(&a->ep->cb, ev.u.remote_error.data);
     }
 }
 
