@@ -31,10 +31,11 @@ struct sctp_cookie_keys {
     sctp_tstamp rotated_at;
     sctp_tstamp lifetime; /* rotate after this long */
 };
+/* Both secrets come from cb->random, which must be set. */
 void sctp_cookie_keys_init(struct sctp_cookie_keys *k, const struct sctp_callbacks *cb,
                            sctp_tstamp lifetime, sctp_tstamp now);
 /* Rotates when the lifetime has passed: the old secret stays valid for
- * one more period. */
+ * one more period. A lifetime of 0 never rotates. */
 void sctp_cookie_keys_maybe_rotate(struct sctp_cookie_keys *k, const struct sctp_callbacks *cb,
                                    sctp_tstamp now);
 
@@ -61,7 +62,8 @@ struct sctp_cookie_state {
 #define SCTP_COOKIE_LEN (64 + SCTP_MAX_ADDRS * 17 + SCTP_COOKIE_MAC_LEN)
 
 /* Writes the cookie (state, then the HMAC over it). Returns
- * SCTP_COOKIE_LEN or SCTP_ERR_NOBUF. */
+ * SCTP_COOKIE_LEN, SCTP_ERR_NOBUF, or SCTP_ERR_INVAL if n_peer_addrs
+ * exceeds SCTP_MAX_ADDRS. */
 int sctp_cookie_encode(uint8_t *p, size_t room, const struct sctp_cookie_state *st,
                        const struct sctp_cookie_keys *k);
 /*
@@ -72,7 +74,8 @@ int sctp_cookie_encode(uint8_t *p, size_t room, const struct sctp_cookie_state *
  */
 int sctp_cookie_decode(struct sctp_cookie_state *st, const uint8_t *p, size_t len,
                        const struct sctp_cookie_keys *k, sctp_tstamp now, uint32_t *staleness_us);
-/* The local vtag stored in an (unverified) cookie, for steering. */
+/* The local vtag stored in an (unverified) cookie, for steering.
+ * Returns 0, or SCTP_ERR_PROTO if len is not SCTP_COOKIE_LEN. */
 int sctp_cookie_vtag(const uint8_t *p, size_t len, uint32_t *vtag);
 
 #endif
