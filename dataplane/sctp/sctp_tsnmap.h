@@ -28,7 +28,8 @@ enum sctp_tsn_verdict {
 };
 
 /* peer_initial_tsn: the TSN of the first DATA expected (cum = it - 1).
- * window is rounded up to a multiple of 32. Returns 0 or SCTP_ERR_NOMEM. */
+ * window is rounded up to a multiple of 32, and kept within 32 .. 2^30.
+ * Returns 0 or SCTP_ERR_NOMEM. */
 int sctp_tsnmap_init(struct sctp_tsnmap *m, uint32_t peer_initial_tsn, uint32_t window,
                      uint32_t max_dups, const struct sctp_callbacks *cb);
 void sctp_tsnmap_free(struct sctp_tsnmap *m);
@@ -43,7 +44,8 @@ void sctp_tsnmap_forward(struct sctp_tsnmap *m, uint32_t new_cum);
 /* Fills up to max gap blocks (offsets from cum_tsn), lowest first.
  * Returns the number written. */
 unsigned sctp_tsnmap_gaps(const struct sctp_tsnmap *m, struct sctp_gap_block *out, unsigned max);
-/* Copies and clears the duplicate list. Returns the number written. */
+/* Copies up to max duplicates and clears the whole list. Returns the
+ * number written. */
 unsigned sctp_tsnmap_take_dups(struct sctp_tsnmap *m, uint32_t *out, unsigned max);
 static inline bool sctp_tsnmap_has_gaps(const struct sctp_tsnmap *m)
 {
