@@ -74,6 +74,7 @@ static sctp_tstamp tmin(sctp_tstamp x, sctp_tstamp y)
 void sctp_assoc_timers_changed(struct sctp_assoc *a)
 {
     sctp_tstamp t = tmin(tmin(a->t1_timer, a->t2_timer), tmin(a->t5_timer, a->sack_timer));
+    t = tmin(t, a->pr_timer);
     for (unsigned i = 0; i < a->n_paths; i++)
         t = tmin(t, tmin(a->paths[i].t3_timer, a->paths[i].hb_timer));
     if (t != a->next_timer) {
@@ -131,7 +132,7 @@ void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
         if (a->state != SCTP_S_CLOSED && p->hb_timer <= now)
             heartbeat_due(a, p, now);
     }
-    if (a->state != SCTP_S_CLOSED)
+    if (a->state != SCTP_S_CLOSED && a->pr_timer <= now)
         sctp_data_pr_check(a, now);
     sctp_assoc_timers_changed(a);
 }

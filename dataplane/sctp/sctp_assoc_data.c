@@ -100,8 +100,13 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
     m->pr_value = info->pr_value;
     m->path_over = over;
     m->expire = SCTP_TIMER_OFF;
-    if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value)
+    if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value) {
         m->expire = now + (sctp_tstamp)info->pr_value * SCTP_MS;
+        if (m->expire < a->pr_timer) {
+            a->pr_timer = m->expire;
+            sctp_assoc_timers_changed(a);
+        }
+    }
     if (info->pr_policy != SCTP_PR_SCTP_NONE)
         a->n_pr_msgs++;
     /* RFC 9260 6.6: unordered messages carry no meaningful SSN. */
@@ -181,10 +186,9 @@ static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
 
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
 {
-    /* Messages for streams the peer did not grant (after INIT ACK). */
-    bool stream_check = true;
-    if (a->n_pr_msgs == 0 && !stream_check)
-        return;
+    /* RFC 7496 4.2: TTL expiry; and messages for streams the peer did not
+     * grant (known after the INIT ACK) fail with Invalid Stream. */
+    sctp_tstamp next = SCTP_TIMER_OFF;
     for (struct sctp_msg *m = a->q.unsent_head; m; m = m->next) {
         if (m->abandoned)
             continue;
@@ -194,17 +198,24 @@ void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
             send_failed(a, m, SCTP_CAUSE_INVALID_STREAM);
             continue;
         }
-        if (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now)
-            abandon(a, m);
+        if (m->pr_policy != SCTP_PR_SCTP_TTL)
+            continue;
+        if (m->expire <= now && abandon(a, m))
+            continue;
+        if (m->expire > now && m->expire < next)
+            next = m->expire;
     }
-    if (a->n_pr_msgs == 0)
-        return;
-    for (uint32_t i = 0; i < a->q.count; i++) {
+    for (uint32_t i = 0; a->n_pr_msgs && i < a->q.count; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
-        if ((c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) &&
-            c->msg->pr_policy == SCTP_PR_SCTP_TTL && c->msg->expire <= now)
-            abandon(a, c->msg);
+        if ((c->state != SCTP_OUT_INFLIGHT && c->state != SCTP_OUT_RETRANSMIT) ||
+            c->msg->pr_policy != SCTP_PR_SCTP_TTL)
+            continue;
+        if (c->msg->expire <= now && abandon(a, c->msg))
+            continue;
+        if (c->msg->expire > now && c->msg->expire < next)
+            next = c->msg->expire;
     }
+    a->pr_timer = next;
 }
 
 /* Marks a chunk for retransmission, or abandons its message under the

@@ -174,7 +174,8 @@ struct sctp_assoc {
     struct sctp_sendq q;
     uint16_t *next_ssn; /* per outbound stream */
     bool fwd_tsn_pending;
-    uint32_t n_pr_msgs; /* queued messages with a PR-SCTP policy */
+    uint32_t n_pr_msgs;   /* queued messages with a PR-SCTP policy */
+    sctp_tstamp pr_timer; /* earliest PR-SCTP TTL among queued messages */
     uint32_t rtx_count_total, error_count;
 
     /* receive side */
