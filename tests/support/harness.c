@@ -72,13 +72,22 @@ static void cb_random(void *user, uint8_t *buf, size_t len)
 
 void h_init(struct harness *h, uint64_t seed, bool multihomed, void (*tune)(struct sctp_config *))
 {
+    h_init_n(h, H_NODES, seed, multihomed, tune);
+}
+
+void h_init_n(struct harness *h, unsigned n_nodes, uint64_t seed, bool multihomed,
+              void (*tune)(struct sctp_config *))
+{
+    if (n_nodes < 2 || n_nodes > H_MAX_NODES)
+        abort();
     memset(h, 0, sizeof(*h));
+    h->n_nodes = n_nodes;
     h->rng = seed;
     h->latency = 1 * SCTP_MS;
     h->now = 1 * SCTP_SEC;
-    struct sctp_callbacks cb = {
+    h->cb = (struct sctp_callbacks){
         .user = h, .payload_ref = cb_ref, .payload_unref = cb_unref, .random = cb_random};
-    for (int i = 0; i < H_NODES; i++) {
+    for (int i = 0; i < (int)n_nodes; i++) {
         struct sctp_config *c = &h->cfg[i];
         sctp_config_default(c);
         c->port = (uint16_t)(5000 + i);
@@ -92,10 +101,18 @@ void h_init(struct harness *h, uint64_t seed, bool multihomed, void (*tune)(stru
         c->hb_interval = 1 * SCTP_SEC;
         if (tune)
             tune(c);
-        h->ep[i] = sctp_endpoint_new(c, &cb, h->now);
+        h->ep[i] = sctp_endpoint_new(c, &h->cb, h->now);
         if (!h->ep[i])
             abort();
     }
+}
+
+void h_restart_node(struct harness *h, int node)
+{
+    sctp_endpoint_free(h->ep[node]);
+    h->ep[node] = sctp_endpoint_new(&h->cfg[node], &h->cb, h->now);
+    if (!h->ep[node])
+        abort();
 }
 
 void h_fini(struct harness *h)
@@ -105,7 +122,7 @@ void h_fini(struct harness *h)
     free(h->q);
     h->q = NULL;
     h->qlen = 0;
-    for (int i = 0; i < H_NODES; i++) {
+    for (int i = 0; i < (int)h->n_nodes; i++) {
         sctp_endpoint_free(h->ep[i]);
         h->ep[i] = NULL;
     }
@@ -121,7 +138,7 @@ static bool is_down(struct harness *h, const struct sctp_addr *a)
 
 static int node_of(struct harness *h, const struct sctp_addr *a)
 {
-    for (int i = 0; i < H_NODES; i++)
+    for (int i = 0; i < (int)h->n_nodes; i++)
         for (unsigned j = 0; j < h->cfg[i].n_addrs; j++)
             if (sctp_addr_equal(&h->cfg[i].addrs[j], a))
                 return i;
@@ -157,6 +174,8 @@ static void transmit(struct harness *h, int from, const struct sctp_tx_packet *p
         uint8_t type = b->data[12];
         h->chunk_counts[from][type]++;
     }
+    h->pkt_src = p->src;
+    h->pkt_dst = p->dst;
     if (h->filter && !h->filter(h, from, b->data, b->len)) {
         hbuf_unref(b);
         h->dropped++;
@@ -186,7 +205,9 @@ static void transmit(struct harness *h, int from, const struct sctp_tx_packet *p
 
 static void drain_events(struct harness *h)
 {
-    for (int i = 0; i < H_NODES; i++) {
+    for (int i = 0; i < (int)h->n_nodes; i++) {
+        if (h->hold_events[i])
+            continue;
         struct sctp_event ev;
         while (sctp_endpoint_poll_event(h->ep[i], &ev) == 1) {
             if (h->on_event)
@@ -199,7 +220,7 @@ static void drain_events(struct harness *h)
 static void flush(struct harness *h)
 {
     static struct sctp_tx_packet pkt;
-    for (int i = 0; i < H_NODES; i++)
+    for (int i = 0; i < (int)h->n_nodes; i++)
         for (int n = 0; n < 100000 && sctp_endpoint_write_packet(h->ep[i], &pkt, h->now) == 1; n++)
             transmit(h, i, &pkt);
 }
@@ -212,7 +233,7 @@ void h_step(struct harness *h)
     for (unsigned i = 0; i < h->qlen; i++)
         if (h->q[i].at < next)
             next = h->q[i].at;
-    for (int i = 0; i < H_NODES; i++) {
+    for (int i = 0; i < (int)h->n_nodes; i++) {
         sctp_tstamp t = sctp_endpoint_next_timeout(h->ep[i]);
         if (t < next)
             next = t;
@@ -240,7 +261,7 @@ void h_step(struct harness *h)
         h->delivered++;
     }
     h->qlen = w;
-    for (int i = 0; i < H_NODES; i++)
+    for (int i = 0; i < (int)h->n_nodes; i++)
         sctp_endpoint_handle_timeout(h->ep[i], h->now);
     drain_events(h);
     flush(h);

@@ -9,7 +9,8 @@
 
 #include "sctp.h"
 
-#define H_NODES 2
+#define H_NODES     2 /* nodes made by h_init */
+#define H_MAX_NODES 4 /* nodes h_init_n can make */
 
 /* A refcounted payload buffer: the handle the core references. */
 struct hbuf {
@@ -33,8 +34,8 @@ struct harness {
     /* per mille */
     unsigned loss, dup, reorder, corrupt;
     sctp_tstamp latency;
-    struct sctp_endpoint *ep[H_NODES];
-    struct sctp_config cfg[H_NODES];
+    struct sctp_endpoint *ep[H_MAX_NODES];
+    struct sctp_config cfg[H_MAX_NODES];
     /* addresses that are cut off (multi-homing failover) */
     struct sctp_addr down[4];
     unsigned n_down;
@@ -43,13 +44,26 @@ struct harness {
     h_event_fn on_event;
     void *user;
     uint64_t sent, dropped, duplicated, corrupted, reordered, delivered;
-    uint64_t chunk_counts[2][256]; /* chunks sent by type, per node */
+    uint64_t chunk_counts[H_MAX_NODES][256]; /* chunks sent by type, per node */
     int (*filter)(struct harness *h, int from, const uint8_t *pkt, uint32_t len);
+    unsigned n_nodes;
+    /* Addresses of the packet being shown to filter. */
+    struct sctp_addr pkt_src, pkt_dst;
+    /* A node whose events stay queued in its endpoint: an application
+     * that does not read (its receive window fills up). */
+    bool hold_events[H_MAX_NODES];
+    struct sctp_callbacks cb;
 };
 
 uint64_t h_rand(struct harness *h);
 /* Node i gets 198.18.0.(1+i), and 198.18.2.(1+i) when multi-homed. */
 void h_init(struct harness *h, uint64_t seed, bool multihomed, void (*tune)(struct sctp_config *));
+/* Same with n_nodes (2 .. H_MAX_NODES) endpoints. */
+void h_init_n(struct harness *h, unsigned n_nodes, uint64_t seed, bool multihomed,
+              void (*tune)(struct sctp_config *));
+/* Frees a node's endpoint and creates it again with the same
+ * configuration: a peer that lost its state and restarted. */
+void h_restart_node(struct harness *h, int node);
 void h_fini(struct harness *h);
 /* Moves packets and time until done() returns true or max_ns passes.
  * Returns true if done() became true. */
