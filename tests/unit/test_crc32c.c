@@ -132,7 +132,38 @@ static void test_bit_flip(void)
     CU_ASSERT_TRUE(sctp_crc32c_check(pkt, sizeof(pkt)));
 }
 
+/* Long chains of short segments (the zero-copy TX shape) against one
+ * contiguous buffer, over every length the split path takes. */
+static void test_segment_chains(void)
+{
+    static uint8_t buf[2100];
+    struct sctp_frag segs[64];
+    uint64_t x = 0x1234567;
+    for (unsigned i = 0; i < sizeof(buf); i++) {
+        x = x * 6364136223846793005ull + 1442695040888963407ull;
+        buf[i] = (uint8_t)(x >> 33);
+    }
+    unsigned mismatches = 0;
+    for (unsigned len = 1; len <= 2060; len += 1) {
+        for (unsigned trial = 0; trial < 3; trial++) {
+            unsigned n = 0, off = 0;
+            while (off < len && n < 63) {
+                x = x * 6364136223846793005ull + 1442695040888963407ull;
+                unsigned l = (unsigned)(x >> 40) % (trial == 0 ? 20 : 200);
+                if (off + l > len || n == 62)
+                    l = len - off;
+                segs[n++] = (struct sctp_frag){.data = buf + off, .len = l};
+                off += l;
+            }
+            if (sctp_crc32c_segs(segs, n) != sctp_crc32c(0, buf, len))
+                mismatches++;
+        }
+    }
+    CU_ASSERT_EQUAL(mismatches, 0);
+}
+
 TEST_SUITE_BEGIN(crc32c)
+TEST_CASE(test_segment_chains)
 TEST_CASE(test_rfc3720_vectors)
 TEST_CASE(test_wire_order)
 TEST_CASE(test_chaining)
