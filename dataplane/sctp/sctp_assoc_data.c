@@ -560,8 +560,9 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
     }
     /* 6.2: no room: drop, unless the TSN fills a hole below the highest
      * received (that frees the peer's retransmission queue soonest). */
-    if (!sctp_reasm_can_take(a->reasm, d.payload_len) &&
-        (sctp_tsn_gt(d.tsn, a->map.highest_tsn) || sctp_data_rwnd(a) == 0)) {
+    bool beyond = sctp_tsn_gt(d.tsn, a->map.highest_tsn);
+    if ((beyond && sctp_reasm_bytes(a->reasm) + d.payload_len > a->ep->cfg.max_reasm_bytes) ||
+        !sctp_reasm_can_take(a->reasm, d.payload_len)) {
         a->sack_now = true;
         return 0;
     }

@@ -334,7 +334,10 @@ int sctp_assoc_setup_tcb(struct sctp_assoc *a, uint32_t local_tsn, uint32_t peer
         return SCTP_ERR_NOMEM;
     if (a->reasm)
         sctp_reasm_free(a->reasm);
-    a->reasm = sctp_reasm_new(istreams, ep->cfg.max_reasm_bytes, ep->cfg.pd_point, &ep->cb);
+    /* A quarter more than the budget: room for chunks that fill holes
+     * below the highest TSN once new data is refused (see on_data). */
+    a->reasm = sctp_reasm_new(istreams, ep->cfg.max_reasm_bytes + ep->cfg.max_reasm_bytes / 4,
+                              ep->cfg.pd_point, &ep->cb);
     if (!a->reasm)
         return SCTP_ERR_NOMEM;
     a->peer_rwnd = peer_rwnd;

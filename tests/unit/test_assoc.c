@@ -37,7 +37,8 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
             R.lost_cause[node] = ev->u.assoc_change.error;
             R.lost_info_len[node] =
                 ev->u.assoc_change.info_len < 64 ? ev->u.assoc_change.info_len : 64;
-            memcpy(R.lost_info[node], ev->u.assoc_change.info, R.lost_info_len[node]);
+            if (R.lost_info_len[node])
+                memcpy(R.lost_info[node], ev->u.assoc_change.info, R.lost_info_len[node]);
             break;
         case SCTP_SHUTDOWN_COMP:
             R.comp[node]++;
