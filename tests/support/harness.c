@@ -99,6 +99,7 @@ void h_init_n(struct harness *h, unsigned n_nodes, uint64_t seed, bool multihome
         c->rto_min = 50 * SCTP_MS;
         c->rto_max = 2 * SCTP_SEC;
         c->hb_interval = 1 * SCTP_SEC;
+        c->max_assocs = 256; /* small tables: endpoints are made per test */
         if (tune)
             tune(c);
         h->ep[i] = sctp_endpoint_new(c, &h->cb, h->now);
