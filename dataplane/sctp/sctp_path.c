@@ -58,4 +58,3 @@ void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p)
         sctp_assoc_notify_paddr(a, p, SCTP_ADDR_AVAILABLE);
     }
 }
-
