@@ -1,0 +1,356 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp.h: the sctpdp daemon's shared types: configuration, ports, per-lcore
+ * engines and their counters.
+ *
+ * Ownership: everything under struct dp_engine belongs to one lcore and is
+ * written only by it. Other threads (telemetry) read counters as plain
+ * 64-bit loads and read association details from a seqlock-protected
+ * snapshot the engine refreshes a few times per second.
+ */
+#ifndef DP_H
+#define DP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include <rte_common.h>
+#include <rte_ethdev.h>
+#include <rte_ether.h>
+#include <rte_ip_frag.h>
+#include <rte_log.h>
+#include <rte_mbuf.h>
+#include <rte_ring.h>
+#include <rte_seqlock.h>
+
+#include "sctp.h"
+
+extern int dp_logtype;
+#define DP_LOG(level, fmt, ...)                                                                    \
+    rte_log(RTE_LOG_##level, dp_logtype, "sctpdp: " fmt "\n", ##__VA_ARGS__)
+
+#define DP_MAX_PORTS     4
+#define DP_MAX_ENGINES   16
+#define DP_MAX_ADDRS     SCTP_MAX_ADDRS
+#define DP_MAX_SERVICES  3
+#define DP_BURST         32
+#define DP_MAILBOX_SIZE  4096
+#define DP_SNAP_ASSOCS   64
+#define DP_NEIGH_ENTRIES 256
+#define DP_NEIGH_HOLD    8
+
+/* Exit code for a bad command line or configuration file. */
+#define DP_EXIT_USAGE 2
+
+/* ------------------------------------------------------------------ */
+/* Configuration                                                       */
+
+struct dp_addr_conf {
+    struct sctp_addr addr;
+    uint8_t prefix;
+    uint16_t port; /* index of the port the address lives on */
+};
+
+enum dp_steering {
+    DP_STEER_MAILBOX = 0, /* the NIC does not hash SCTP ports: redirect */
+    DP_STEER_RSS,         /* the NIC hashes SCTP ports: place with softrss */
+};
+
+/* A driver profile (drivers-conf/<driver>.ini), after dev_info checks. */
+struct dp_profile {
+    char name[32];
+    char file[PATH_MAX];
+    uint16_t rx_desc, tx_desc;
+    bool rss;          /* spread RX over queues with RSS */
+    bool rss_sctp;     /* hash SCTP ports (else IP only) */
+    bool tx_sctp_csum; /* request RTE_ETH_TX_OFFLOAD_SCTP_CKSUM */
+    bool rx_l4_csum;   /* request RTE_ETH_RX_OFFLOAD_SCTP_CKSUM */
+    bool tx_ip_csum;
+    bool rx_ip_csum;
+    bool promisc;
+    enum dp_steering steering;
+};
+
+struct dp_port_conf {
+    char profile[32]; /* empty: chosen from the driver name */
+    uint16_t vlan;    /* 802.1Q id, 0 for untagged */
+    uint16_t mtu;     /* IP MTU */
+};
+
+struct dp_service_conf {
+    uint16_t port;
+    bool echo; /* false: discard */
+};
+
+struct dp_conf {
+    char name[64]; /* instance name applications attach to */
+    char profile_dir[PATH_MAX];
+    uint8_t n_addrs;
+    struct dp_addr_conf addrs[DP_MAX_ADDRS];
+    struct sctp_addr gw4, gw6; /* family 0 when none */
+    struct dp_port_conf ports[DP_MAX_PORTS];
+    uint16_t echo_port;    /* 0: no echo service */
+    uint16_t discard_port; /* 0: no discard service */
+    uint32_t mbufs;        /* per engine */
+    uint32_t shutdown_ms;
+    uint32_t neigh_timeout_ms;
+    uint32_t frag_max_flows;
+    uint32_t frag_ttl_ms;
+    struct sctp_config sctp; /* protocol parameters, shared by endpoints */
+
+    /* Client / traffic generator. */
+    uint8_t n_peers;
+    struct sctp_addr peers[DP_MAX_ADDRS];
+    uint16_t peer_port;
+    uint16_t local_port;
+    uint64_t gen_msgs;
+    uint32_t gen_size;
+    uint16_t gen_streams;
+    uint32_t gen_window;
+    uint32_t gen_timeout_s;
+    uint32_t connect_wait_ms;
+    bool gen_unordered;
+    bool hold; /* client: stay connected after the run until signalled */
+};
+
+/* Parses argv (after EAL's); returns 0, or -1 after printing a one-line
+ * error (the caller exits with DP_EXIT_USAGE), or 1 when --help was
+ * printed. */
+int dp_config_parse(struct dp_conf *conf, int argc, char **argv);
+void dp_config_usage(const char *prog);
+int dp_parse_addr(const char *s, struct sctp_addr *a, uint8_t *prefix);
+void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len);
+
+/* ------------------------------------------------------------------ */
+/* Ports                                                               */
+
+struct dp_port {
+    uint16_t port_id;
+    bool used;
+    char name[RTE_ETH_NAME_MAX_LEN];
+    char driver[64];
+    struct rte_ether_addr mac;
+    uint16_t vlan;
+    uint16_t mtu;
+    uint16_t nb_queues;
+    struct dp_profile prof; /* as applied: offloads the port really has */
+    bool tx_sctp_csum, rx_l4_csum, tx_ip_csum, rx_ip_csum, rss_sctp;
+    uint64_t tx_offloads, rx_offloads, rss_hf;
+    uint8_t rss_key[64];
+    uint8_t rss_key_len;
+    uint16_t reta_size;
+    uint16_t reta[512];
+};
+
+/* ------------------------------------------------------------------ */
+/* Counters                                                            */
+
+enum dp_drop {
+    DP_DROP_L2_NOT_OURS,  /* destination MAC not ours */
+    DP_DROP_L2_PROTO,     /* unknown ethertype */
+    DP_DROP_VLAN,         /* VLAN id not configured */
+    DP_DROP_L3_MALFORMED, /* IP header bad */
+    DP_DROP_L3_NOT_OURS,  /* destination address not ours */
+    DP_DROP_L3_PROTO,     /* IP protocol we do not serve */
+    DP_DROP_IP_CSUM,      /* IPv4 header checksum */
+    DP_DROP_SCTP_CSUM,    /* SCTP CRC32c */
+    DP_DROP_SCTP_PORT,    /* no service on that port */
+    DP_DROP_SCTP_CORE,    /* the protocol core refused the packet */
+    DP_DROP_FRAG,         /* reassembly failed or timed out */
+    DP_DROP_NO_ROUTE,     /* no port/subnet for a destination */
+    DP_DROP_NEIGH,        /* next hop did not resolve */
+    DP_DROP_NOMBUF,       /* mempool empty */
+    DP_DROP_TX_FULL,      /* the TX queue did not take it */
+    DP_DROP_MAILBOX_FULL, /* the owner's mailbox was full */
+    DP_DROP_ICMP,         /* ICMP we do not answer */
+    DP_DROP_MAX,
+};
+extern const char *const dp_drop_names[DP_DROP_MAX];
+
+/* Counters of one port as seen by one engine. */
+struct dp_port_stats {
+    uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
+    uint64_t rx_sctp, tx_sctp, rx_arp, tx_arp, rx_nd, tx_nd;
+    uint64_t rx_icmp_echo, tx_icmp_echo, rx_icmp_ptb, rx_frags, reassembled;
+    uint64_t csum_hw_good, csum_hw_bad, csum_sw_checked, csum_sw_bad;
+    uint64_t tx_csum_offloaded, tx_csum_sw;
+    uint64_t drops[DP_DROP_MAX];
+} __rte_cache_aligned;
+
+struct dp_engine_stats {
+    uint64_t loops, busy_loops;
+    uint64_t mailbox_tx, mailbox_rx, mailbox_full;
+    uint64_t inits_stateless, cookie_redirects;
+    uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
+    uint64_t echo_backlog_max, echo_dropped;
+    uint64_t tx_zero_copy_segs, tx_header_mbufs;
+    uint64_t timers_fired;
+} __rte_cache_aligned;
+
+/* Association details, published by the owner engine for telemetry. */
+struct dp_snapshot {
+    rte_seqlock_t lock;
+    uint64_t when_ns;
+    uint32_t n_assocs; /* in infos[] */
+    uint32_t total;    /* associations the engine has */
+    uint16_t local_port[DP_SNAP_ASSOCS];
+    struct sctp_assoc_info infos[DP_SNAP_ASSOCS];
+    struct sctp_endpoint_stats ep[DP_MAX_SERVICES];
+};
+
+/* ------------------------------------------------------------------ */
+/* Engines                                                             */
+
+struct dp_neigh {
+    struct sctp_addr ip;
+    struct rte_ether_addr mac;
+    uint16_t port;
+    uint8_t state; /* 0 free, 1 incomplete, 2 reachable */
+    uint8_t tries;
+    uint8_t n_hold;
+    uint64_t expire_ns; /* reachable: entry expiry; incomplete: next try */
+    struct rte_mbuf *hold[DP_NEIGH_HOLD];
+};
+
+struct dp_engine;
+struct dp_service;
+
+struct dp_gen; /* traffic generator state, dp_echo.c */
+
+struct dp_service {
+    uint16_t port;
+    uint8_t kind; /* DP_SVC_* */
+    struct sctp_endpoint *ep;
+};
+enum { DP_SVC_ECHO = 1, DP_SVC_DISCARD, DP_SVC_CLIENT };
+
+/* Echo messages that could not be queued yet (send queue full). */
+struct dp_backlog_item {
+    uint8_t svc;
+    uint32_t assoc_id;
+    struct sctp_sndinfo info;
+    struct sctp_frag frag;
+};
+#define DP_BACKLOG 8192
+
+struct dp_engine {
+    unsigned index; /* 0..n_engines-1, also the low bits of our vtags */
+    unsigned lcore_id;
+    struct rte_mempool *pool;     /* direct mbufs */
+    struct rte_mempool *ind_pool; /* indirect mbufs for payload refs */
+    struct rte_mempool *big_pool; /* linearized large packets */
+
+    unsigned n_svc;
+    struct dp_service svc[DP_MAX_SERVICES];
+
+    /* Mailboxes: in[j] is filled by engine j, emptied by us. */
+    struct rte_ring *in[DP_MAX_ENGINES];
+
+    /* TX staging per port. */
+    uint16_t tx_n[DP_MAX_PORTS];
+    struct rte_mbuf *tx_buf[DP_MAX_PORTS][DP_BURST];
+
+    struct dp_neigh neigh[DP_NEIGH_ENTRIES];
+    uint64_t next_neigh_scan;
+
+    struct rte_ip_frag_tbl *frag_tbl;
+    struct rte_ip_frag_death_row death_row;
+
+    uint32_t bl_head, bl_tail;
+    struct dp_backlog_item *backlog;
+
+    struct dp_gen *gen;
+
+    bool shutting_down, aborted;
+    uint64_t shutdown_deadline;
+    uint64_t next_snapshot;
+    uint64_t now; /* ns, refreshed each loop */
+
+    struct sctp_tx_packet *txp; /* scratch, large */
+    uint32_t rng_state[4];
+
+    struct dp_engine_stats st;
+    struct dp_port_stats pst[DP_MAX_PORTS];
+    struct dp_snapshot *snap;
+    volatile bool done; /* the loop has ended */
+} __rte_cache_aligned;
+
+/* Process-wide state, written before the engines start. */
+struct dp_main {
+    struct dp_conf conf;
+    unsigned n_ports;
+    struct dp_port ports[DP_MAX_PORTS];
+    unsigned n_engines;
+    struct dp_engine *engines[DP_MAX_ENGINES];
+    uint32_t vtag_mask;
+    volatile bool stop;     /* a signal asked us to shut down */
+    volatile bool gen_done; /* the client run ended */
+    volatile int gen_status;
+    uint64_t tsc_hz;
+    uint64_t tsc0;
+    uint64_t ns_mult; /* ns = (cycles * ns_mult) >> 32 */
+};
+extern struct dp_main dp;
+
+/* dp_port.c */
+int dp_ports_init(unsigned n_engines);
+int dp_ports_start(void);
+void dp_ports_close(void);
+int dp_profile_load(const char *dir, const char *name, struct dp_profile *p);
+/* Engine index whose RX queue the peer->us 4-tuple hashes to, or -1. */
+int dp_port_softrss_engine(unsigned port, const struct sctp_addr *peer,
+                           const struct sctp_addr *local, uint16_t peer_port, uint16_t local_port);
+
+/* dp_engine.c */
+int dp_engine_create(unsigned index, unsigned lcore_id);
+int dp_engines_link(void);
+int dp_engine_main(void *arg);
+uint64_t dp_now_ns(void);
+void dp_engine_free(struct dp_engine *e);
+
+/* dp_net.c: L2/L3. */
+void dp_net_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port);
+void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m);
+/* Sends an IP packet whose L3 header starts at l2_len into the mbuf
+ * (the Ethernet header is filled here after neighbour lookup). */
+void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, const struct sctp_addr *src,
+                   const struct sctp_addr *dst);
+void dp_net_timers(struct dp_engine *e);
+void dp_tx_enqueue(struct dp_engine *e, uint16_t port, struct rte_mbuf *m);
+void dp_tx_flush(struct dp_engine *e);
+int dp_route(const struct sctp_addr *src, const struct sctp_addr *dst, uint16_t *port,
+             struct sctp_addr *nexthop);
+bool dp_addr_is_local(const struct sctp_addr *a, uint16_t port);
+uint32_t dp_l2_len(uint16_t port);
+int dp_net_frag_init(struct dp_engine *e);
+
+/* dp_engine.c: SCTP packet into its owner (or the mailbox). */
+void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
+                   const struct sctp_addr *src, const struct sctp_addr *dst, bool redirected);
+void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
+                  uint16_t peer_port, uint32_t mtu);
+bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint32_t kind);
+enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
+
+/* dp_echo.c: services and the traffic generator. */
+void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev);
+void dp_service_poll(struct dp_engine *e);
+int dp_gen_init(struct dp_engine *e, unsigned svc);
+void dp_gen_report(void);
+bool dp_gen_finished(const struct dp_engine *e);
+
+/* dp_telemetry.c */
+int dp_telemetry_init(void);
+void dp_snapshot_update(struct dp_engine *e);
+
+/* Bytes of data an mbuf of this pool holds after the headroom. */
+static inline uint32_t dp_pool_room(struct rte_mempool *mp)
+{
+    return (uint32_t)rte_pktmbuf_data_room_size(mp) - (uint32_t)RTE_PKTMBUF_HEADROOM;
+}
+
+/* CRC32c over an SCTP packet in one buffer, checksum field as zero. */
+bool dp_sctp_crc_ok(const uint8_t *p, uint32_t len);
+
+#endif

@@ -1,0 +1,785 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_config.c: the daemon's options. An INI file (rte_cfgfile) gives the
+ * defaults; command line options after EAL's "--" override it. Every
+ * error is one line that names the option or key at fault.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_cfgfile.h>
+
+#include "dp.h"
+
+#ifndef DP_PROFILE_DIR
+#define DP_PROFILE_DIR "drivers-conf"
+#endif
+
+static void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fprintf(stderr, "sctpdp: error: ");
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, "\n");
+}
+
+void dp_config_usage(const char *prog)
+{
+    printf("Usage: %s [EAL options] -- [options]\n"
+           "\n"
+           "A DPDK poll-mode SCTP data plane. One engine per worker lcore; every\n"
+           "ethdev port given to EAL (e.g. --vdev=net_memif0,... or a PCI device) is\n"
+           "used with the profile of its driver from the profile directory.\n"
+           "\n"
+           "Options:\n"
+           "  --config FILE          INI file (rte_cfgfile); options below override it\n"
+           "  --addr ADDR/PREFIX[@PORT]\n"
+           "                         a local IPv4 or IPv6 address on port index PORT\n"
+           "                         (default 0); repeat for a multi-homed endpoint\n"
+           "  --gateway ADDR         default gateway (one IPv4, one IPv6)\n"
+           "  --name NAME            instance name applications attach to (default sctpdp)\n"
+           "  --echo-port PORT       SCTP port of the built-in echo service (default 7,\n"
+           "                         0 disables it)\n"
+           "  --discard-port PORT    SCTP port of the built-in discard service (default 0:\n"
+           "                         off)\n"
+           "  --profiles DIR         driver profile directory (default %s)\n"
+           "  --profile PORT=NAME    use profile NAME for port index PORT\n"
+           "  --mtu BYTES            IP MTU of every port (default 1500)\n"
+           "  --mbufs N              mbufs per engine (default 16384)\n"
+           "  --shutdown-timeout MS  graceful shutdown budget on SIGINT/SIGTERM, then\n"
+           "                         ABORT (default 2000)\n"
+           "\n"
+           "Client and traffic generator (tests, benchmarks):\n"
+           "  --connect ADDR:PORT    connect to the peer's echo service; IPv6 as\n"
+           "                         [ADDR]:PORT; repeat for a multi-homed peer\n"
+           "  --local-port PORT      local SCTP port of the client (default 40000)\n"
+           "  --gen-msgs N           messages to send and check (default 1000)\n"
+           "  --gen-size BYTES       message size (default 128, at least 16)\n"
+           "  --gen-streams K        streams used round robin (default 1)\n"
+           "  --gen-window N         messages in flight at most (default 256)\n"
+           "  --gen-timeout S        give up after S seconds (default 120)\n"
+           "  --gen-unordered        send unordered (only content is checked)\n"
+           "  --hold                 after the run stay connected until signalled\n"
+           "  --help                 this text\n"
+           "\n"
+           "The client exits 0 when every message came back intact and in order per\n"
+           "stream, 1 otherwise. Bad options or configuration: exit code 2.\n"
+           "\n"
+           "Configuration file (every key optional):\n"
+           "  [sctpdp]  name, addr (comma separated ADDR/PREFIX[@PORT]), gateway,\n"
+           "            echo_port, discard_port, profile_dir, mtu, mbufs,\n"
+           "            shutdown_timeout_ms, neigh_timeout_ms, frag_max_flows,\n"
+           "            frag_ttl_ms\n"
+           "  [portN]   profile, vlan, mtu\n"
+           "  [sctp]    rto_initial_ms, rto_min_ms, rto_max_ms, sack_delay_ms,\n"
+           "            sack_freq, hb_interval_ms, rwnd, max_assocs, sendq_bytes,\n"
+           "            ostreams, istreams, pr_sctp\n"
+           "  [client]  connect (comma separated ADDR:PORT), local_port, msgs, size,\n"
+           "            streams, window, timeout_s\n"
+           "\n"
+           "Telemetry: /sctpdp/info, /sctpdp/lcores, /sctpdp/ports, /sctpdp/assocs,\n"
+           "/sctpdp/assoc,ID over DPDK's telemetry socket (dpdk-telemetry.py, sctpdp-ctl).\n",
+           prog, DP_PROFILE_DIR);
+}
+
+void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len)
+{
+    if (a->family == SCTP_AF_INET) {
+        inet_ntop(AF_INET, a->addr, buf, len);
+    } else if (a->family == SCTP_AF_INET6) {
+        inet_ntop(AF_INET6, a->addr, buf, len);
+    } else {
+        snprintf(buf, len, "-");
+    }
+}
+
+static int parse_ip(const char *s, struct sctp_addr *a)
+{
+    memset(a, 0, sizeof(*a));
+    if (inet_pton(AF_INET, s, a->addr) == 1) {
+        a->family = SCTP_AF_INET;
+        return 0;
+    }
+    if (inet_pton(AF_INET6, s, a->addr) == 1) {
+        a->family = SCTP_AF_INET6;
+        return 0;
+    }
+    return -1;
+}
+
+static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    char *end;
+    unsigned long long v;
+
+    if (s == NULL || *s == '\0' || *s == '-')
+        return -1;
+    errno = 0;
+    v = strtoull(s, &end, 0);
+    if (errno != 0 || *end != '\0' || v < min || v > max)
+        return -1;
+    *out = v;
+    return 0;
+}
+
+/* ADDR/PREFIX[@PORT] */
+static int parse_addr_conf(const char *s, struct dp_addr_conf *ac)
+{
+    char buf[128], *slash, *at;
+    uint64_t v;
+
+    if (strlen(s) >= sizeof(buf))
+        return -1;
+    strcpy(buf, s);
+    ac->port = 0;
+    at = strchr(buf, '@');
+    if (at != NULL) {
+        *at = '\0';
+        if (parse_u64(at + 1, 0, DP_MAX_PORTS - 1, &v) < 0)
+            return -1;
+        ac->port = (uint16_t)v;
+    }
+    slash = strchr(buf, '/');
+    if (slash == NULL)
+        return -1;
+    *slash = '\0';
+    if (parse_ip(buf, &ac->addr) < 0)
+        return -1;
+    if (parse_u64(slash + 1, 1, ac->addr.family == SCTP_AF_INET ? 32 : 128, &v) < 0)
+        return -1;
+    ac->prefix = (uint8_t)v;
+    return 0;
+}
+
+int dp_parse_addr(const char *s, struct sctp_addr *a, uint8_t *prefix)
+{
+    struct dp_addr_conf ac;
+
+    if (parse_addr_conf(s, &ac) < 0)
+        return -1;
+    *a = ac.addr;
+    *prefix = ac.prefix;
+    return 0;
+}
+
+/* ADDR:PORT or [ADDR6]:PORT */
+static int parse_hostport(const char *s, struct sctp_addr *a, uint16_t *port)
+{
+    char buf[128], *colon, *host = buf;
+    uint64_t v;
+
+    if (strlen(s) >= sizeof(buf))
+        return -1;
+    strcpy(buf, s);
+    if (buf[0] == '[') {
+        char *close = strchr(buf, ']');
+        if (close == NULL || close[1] != ':')
+            return -1;
+        *close = '\0';
+        host = buf + 1;
+        colon = close + 1;
+    } else {
+        colon = strrchr(buf, ':');
+        if (colon == NULL)
+            return -1;
+        *colon = '\0';
+    }
+    if (parse_ip(host, a) < 0)
+        return -1;
+    if (parse_u64(colon + 1, 1, 65535, &v) < 0)
+        return -1;
+    *port = (uint16_t)v;
+    return 0;
+}
+
+static int add_addr(struct dp_conf *c, const char *what, const char *s)
+{
+    struct dp_addr_conf ac;
+
+    if (parse_addr_conf(s, &ac) < 0) {
+        error("%s: '%s' is not ADDR/PREFIX[@PORT] (IPv4 or IPv6, port index < %d)", what, s,
+              DP_MAX_PORTS);
+        return -1;
+    }
+    if (c->n_addrs >= DP_MAX_ADDRS) {
+        error("%s: more than %d local addresses", what, DP_MAX_ADDRS);
+        return -1;
+    }
+    for (unsigned i = 0; i < c->n_addrs; i++) {
+        if (sctp_addr_equal(&c->addrs[i].addr, &ac.addr)) {
+            error("%s: address '%s' given twice", what, s);
+            return -1;
+        }
+    }
+    c->addrs[c->n_addrs++] = ac;
+    return 0;
+}
+
+static int add_peer(struct dp_conf *c, const char *what, const char *s)
+{
+    struct sctp_addr a;
+    uint16_t port;
+
+    if (parse_hostport(s, &a, &port) < 0) {
+        error("%s: '%s' is not ADDR:PORT or [ADDR6]:PORT", what, s);
+        return -1;
+    }
+    if (c->n_peers >= DP_MAX_ADDRS) {
+        error("%s: more than %d peer addresses", what, DP_MAX_ADDRS);
+        return -1;
+    }
+    if (c->n_peers > 0 && c->peer_port != port) {
+        error("%s: every peer address must use the same port (%u, not %u)", what, c->peer_port,
+              port);
+        return -1;
+    }
+    c->peer_port = port;
+    c->peers[c->n_peers++] = a;
+    return 0;
+}
+
+static int set_gateway(struct dp_conf *c, const char *what, const char *s)
+{
+    struct sctp_addr a;
+
+    if (parse_ip(s, &a) < 0) {
+        error("%s: '%s' is not an IPv4 or IPv6 address", what, s);
+        return -1;
+    }
+    if (a.family == SCTP_AF_INET)
+        c->gw4 = a;
+    else
+        c->gw6 = a;
+    return 0;
+}
+
+/* Splits a comma separated list and calls fn on each element. */
+static int for_each_item(struct dp_conf *c, const char *what, const char *list,
+                         int (*fn)(struct dp_conf *, const char *, const char *))
+{
+    char buf[1024], *save = NULL, *tok;
+
+    if (strlen(list) >= sizeof(buf)) {
+        error("%s: value too long", what);
+        return -1;
+    }
+    strcpy(buf, list);
+    for (tok = strtok_r(buf, ", \t", &save); tok != NULL; tok = strtok_r(NULL, ", \t", &save)) {
+        if (fn(c, what, tok) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int num(const char *what, const char *s, uint64_t min, uint64_t max, uint64_t *out)
+{
+    if (parse_u64(s, min, max, out) < 0) {
+        error("%s: '%s' is not a number in [%llu, %llu]", what, s, (unsigned long long)min,
+              (unsigned long long)max);
+        return -1;
+    }
+    return 0;
+}
+
+static int boolean(const char *what, const char *s, bool *out)
+{
+    if (!strcasecmp(s, "yes") || !strcasecmp(s, "true") || !strcmp(s, "1") ||
+        !strcasecmp(s, "on")) {
+        *out = true;
+        return 0;
+    }
+    if (!strcasecmp(s, "no") || !strcasecmp(s, "false") || !strcmp(s, "0") ||
+        !strcasecmp(s, "off")) {
+        *out = false;
+        return 0;
+    }
+    error("%s: '%s' is not yes/no", what, s);
+    return -1;
+}
+
+static int set_profile(struct dp_conf *c, const char *what, const char *s)
+{
+    uint64_t idx;
+    const char *eq = strchr(s, '=');
+    char num_buf[8];
+
+    if (eq == NULL || eq == s || (size_t)(eq - s) >= sizeof(num_buf) || eq[1] == '\0' ||
+        strlen(eq + 1) >= sizeof(c->ports[0].profile)) {
+        error("%s: '%s' is not PORT=NAME", what, s);
+        return -1;
+    }
+    memcpy(num_buf, s, eq - s);
+    num_buf[eq - s] = '\0';
+    if (num(what, num_buf, 0, DP_MAX_PORTS - 1, &idx) < 0)
+        return -1;
+    snprintf(c->ports[idx].profile, sizeof(c->ports[idx].profile), "%s", eq + 1);
+    return 0;
+}
+
+/* One key of the configuration file. */
+static int config_key(struct dp_conf *c, const char *sec, const char *key, const char *val)
+{
+    char what[160];
+    uint64_t v;
+
+    snprintf(what, sizeof(what), "[%s] %s", sec, key);
+    if (!strcmp(sec, "sctpdp")) {
+        if (!strcmp(key, "name")) {
+            if (strlen(val) == 0 || strlen(val) >= sizeof(c->name)) {
+                error("%s: name empty or too long", what);
+                return -1;
+            }
+            snprintf(c->name, sizeof(c->name), "%s", val);
+        } else if (!strcmp(key, "addr")) {
+            return for_each_item(c, what, val, add_addr);
+        } else if (!strcmp(key, "gateway")) {
+            return for_each_item(c, what, val, set_gateway);
+        } else if (!strcmp(key, "echo_port")) {
+            if (num(what, val, 0, 65535, &v) < 0)
+                return -1;
+            c->echo_port = v;
+        } else if (!strcmp(key, "discard_port")) {
+            if (num(what, val, 0, 65535, &v) < 0)
+                return -1;
+            c->discard_port = v;
+        } else if (!strcmp(key, "profile_dir")) {
+            snprintf(c->profile_dir, sizeof(c->profile_dir), "%s", val);
+        } else if (!strcmp(key, "mtu")) {
+            if (num(what, val, 576, 9000, &v) < 0)
+                return -1;
+            for (unsigned i = 0; i < DP_MAX_PORTS; i++)
+                c->ports[i].mtu = v;
+        } else if (!strcmp(key, "mbufs")) {
+            if (num(what, val, 1024, 1 << 22, &v) < 0)
+                return -1;
+            c->mbufs = v;
+        } else if (!strcmp(key, "shutdown_timeout_ms")) {
+            if (num(what, val, 0, 600000, &v) < 0)
+                return -1;
+            c->shutdown_ms = v;
+        } else if (!strcmp(key, "neigh_timeout_ms")) {
+            if (num(what, val, 100, 3600000, &v) < 0)
+                return -1;
+            c->neigh_timeout_ms = v;
+        } else if (!strcmp(key, "frag_max_flows")) {
+            if (num(what, val, 1, 65536, &v) < 0)
+                return -1;
+            c->frag_max_flows = v;
+        } else if (!strcmp(key, "frag_ttl_ms")) {
+            if (num(what, val, 1, 60000, &v) < 0)
+                return -1;
+            c->frag_ttl_ms = v;
+        } else {
+            goto unknown;
+        }
+    } else if (!strncmp(sec, "port", 4)) {
+        if (num("section [portN]", sec + 4, 0, DP_MAX_PORTS - 1, &v) < 0)
+            return -1;
+        struct dp_port_conf *pc = &c->ports[v];
+        if (!strcmp(key, "profile")) {
+            if (strlen(val) >= sizeof(pc->profile)) {
+                error("%s: too long", what);
+                return -1;
+            }
+            snprintf(pc->profile, sizeof(pc->profile), "%s", val);
+        } else if (!strcmp(key, "vlan")) {
+            if (num(what, val, 0, 4094, &v) < 0)
+                return -1;
+            pc->vlan = v;
+        } else if (!strcmp(key, "mtu")) {
+            if (num(what, val, 576, 9000, &v) < 0)
+                return -1;
+            pc->mtu = v;
+        } else {
+            goto unknown;
+        }
+    } else if (!strcmp(sec, "sctp")) {
+        struct sctp_config *s = &c->sctp;
+        if (!strcmp(key, "rto_initial_ms")) {
+            if (num(what, val, 1, 600000, &v) < 0)
+                return -1;
+            s->rto_initial = v * SCTP_MS;
+        } else if (!strcmp(key, "rto_min_ms")) {
+            if (num(what, val, 1, 600000, &v) < 0)
+                return -1;
+            s->rto_min = v * SCTP_MS;
+        } else if (!strcmp(key, "rto_max_ms")) {
+            if (num(what, val, 1, 600000, &v) < 0)
+                return -1;
+            s->rto_max = v * SCTP_MS;
+        } else if (!strcmp(key, "sack_delay_ms")) {
+            if (num(what, val, 0, 500, &v) < 0)
+                return -1;
+            s->sack_delay = v * SCTP_MS;
+        } else if (!strcmp(key, "sack_freq")) {
+            if (num(what, val, 1, 64, &v) < 0)
+                return -1;
+            s->sack_freq = v;
+        } else if (!strcmp(key, "hb_interval_ms")) {
+            if (num(what, val, 1, 3600000, &v) < 0)
+                return -1;
+            s->hb_interval = v * SCTP_MS;
+        } else if (!strcmp(key, "rwnd")) {
+            if (num(what, val, 1500, 1u << 30, &v) < 0)
+                return -1;
+            s->rwnd = v;
+        } else if (!strcmp(key, "max_assocs")) {
+            if (num(what, val, 1, 1u << 20, &v) < 0)
+                return -1;
+            s->max_assocs = v;
+        } else if (!strcmp(key, "sendq_bytes")) {
+            if (num(what, val, 1500, 1u << 30, &v) < 0)
+                return -1;
+            s->max_sendq_bytes = v;
+        } else if (!strcmp(key, "ostreams")) {
+            if (num(what, val, 1, 65535, &v) < 0)
+                return -1;
+            s->num_ostreams = v;
+        } else if (!strcmp(key, "istreams")) {
+            if (num(what, val, 1, 65535, &v) < 0)
+                return -1;
+            s->max_instreams = v;
+        } else if (!strcmp(key, "pr_sctp")) {
+            return boolean(what, val, &s->pr_sctp);
+        } else {
+            goto unknown;
+        }
+    } else if (!strcmp(sec, "client")) {
+        if (!strcmp(key, "connect")) {
+            return for_each_item(c, what, val, add_peer);
+        } else if (!strcmp(key, "local_port")) {
+            if (num(what, val, 1, 65535, &v) < 0)
+                return -1;
+            c->local_port = v;
+        } else if (!strcmp(key, "msgs")) {
+            if (num(what, val, 1, UINT64_MAX / 2, &v) < 0)
+                return -1;
+            c->gen_msgs = v;
+        } else if (!strcmp(key, "size")) {
+            if (num(what, val, 16, 65000, &v) < 0)
+                return -1;
+            c->gen_size = v;
+        } else if (!strcmp(key, "streams")) {
+            if (num(what, val, 1, 1024, &v) < 0)
+                return -1;
+            c->gen_streams = v;
+        } else if (!strcmp(key, "window")) {
+            if (num(what, val, 1, 65536, &v) < 0)
+                return -1;
+            c->gen_window = v;
+        } else if (!strcmp(key, "timeout_s")) {
+            if (num(what, val, 1, 86400, &v) < 0)
+                return -1;
+            c->gen_timeout_s = v;
+        } else {
+            goto unknown;
+        }
+    } else {
+        error("config: unknown section [%s]", sec);
+        return -1;
+    }
+    return 0;
+unknown:
+    error("%s: unknown key", what);
+    return -1;
+}
+
+static int load_file(struct dp_conf *c, const char *path)
+{
+    struct rte_cfgfile *cf;
+    FILE *f;
+    int rc = 0;
+
+    f = fopen(path, "r");
+    if (f == NULL) {
+        error("--config: cannot open '%s': %s", path, strerror(errno));
+        return -1;
+    }
+    fclose(f);
+    cf = rte_cfgfile_load(path, 0);
+    if (cf == NULL) {
+        error("--config: '%s' is not a valid INI file (sections [name], lines key = value)", path);
+        return -1;
+    }
+    {
+        int total = rte_cfgfile_num_sections(cf, NULL, 0);
+        char **names = calloc(total > 0 ? total : 1, sizeof(char *));
+
+        for (int i = 0; i < total; i++)
+            names[i] = calloc(1, CFG_NAME_LEN);
+        if (rte_cfgfile_sections(cf, names, total) != total)
+            rc = -1;
+        for (int i = 0; i < total && rc == 0; i++) {
+            int ne = rte_cfgfile_section_num_entries(cf, names[i]);
+            struct rte_cfgfile_entry *e = calloc(ne > 0 ? ne : 1, sizeof(*e));
+
+            if (ne > 0 && rte_cfgfile_section_entries(cf, names[i], e, ne) != ne)
+                rc = -1;
+            for (int k = 0; k < ne && rc == 0; k++) {
+                if (config_key(c, names[i], e[k].name, e[k].value) < 0)
+                    rc = -2;
+            }
+            free(e);
+        }
+        for (int i = 0; i < total; i++)
+            free(names[i]);
+        free(names);
+    }
+    rte_cfgfile_close(cf);
+    if (rc == -1)
+        error("--config: '%s': cannot read its sections", path);
+    return rc < 0 ? -1 : 0;
+}
+
+static void set_defaults(struct dp_conf *c)
+{
+    memset(c, 0, sizeof(*c));
+    snprintf(c->name, sizeof(c->name), "sctpdp");
+    snprintf(c->profile_dir, sizeof(c->profile_dir), "%s", DP_PROFILE_DIR);
+    c->echo_port = 7;
+    c->mbufs = 16384;
+    c->shutdown_ms = 2000;
+    c->neigh_timeout_ms = 300000;
+    c->frag_max_flows = 1024;
+    c->frag_ttl_ms = 2000;
+    for (unsigned i = 0; i < DP_MAX_PORTS; i++)
+        c->ports[i].mtu = 1500;
+    sctp_config_default(&c->sctp);
+    c->local_port = 40000;
+    c->gen_msgs = 1000;
+    c->gen_size = 128;
+    c->gen_streams = 1;
+    c->gen_window = 256;
+    c->gen_timeout_s = 120;
+    c->connect_wait_ms = 10000;
+}
+
+enum {
+    OPT_CONFIG = 256,
+    OPT_ADDR,
+    OPT_GATEWAY,
+    OPT_NAME,
+    OPT_ECHO_PORT,
+    OPT_DISCARD_PORT,
+    OPT_PROFILES,
+    OPT_PROFILE,
+    OPT_MTU,
+    OPT_MBUFS,
+    OPT_SHUTDOWN,
+    OPT_CONNECT,
+    OPT_LOCAL_PORT,
+    OPT_GEN_MSGS,
+    OPT_GEN_SIZE,
+    OPT_GEN_STREAMS,
+    OPT_GEN_WINDOW,
+    OPT_GEN_TIMEOUT,
+    OPT_GEN_UNORDERED,
+    OPT_HOLD,
+    OPT_HELP,
+};
+
+static const struct option long_opts[] = {
+    {"config", required_argument, NULL, OPT_CONFIG},
+    {"addr", required_argument, NULL, OPT_ADDR},
+    {"gateway", required_argument, NULL, OPT_GATEWAY},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"echo-port", required_argument, NULL, OPT_ECHO_PORT},
+    {"discard-port", required_argument, NULL, OPT_DISCARD_PORT},
+    {"profiles", required_argument, NULL, OPT_PROFILES},
+    {"profile", required_argument, NULL, OPT_PROFILE},
+    {"mtu", required_argument, NULL, OPT_MTU},
+    {"mbufs", required_argument, NULL, OPT_MBUFS},
+    {"shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN},
+    {"connect", required_argument, NULL, OPT_CONNECT},
+    {"local-port", required_argument, NULL, OPT_LOCAL_PORT},
+    {"gen-msgs", required_argument, NULL, OPT_GEN_MSGS},
+    {"gen-size", required_argument, NULL, OPT_GEN_SIZE},
+    {"gen-streams", required_argument, NULL, OPT_GEN_STREAMS},
+    {"gen-window", required_argument, NULL, OPT_GEN_WINDOW},
+    {"gen-timeout", required_argument, NULL, OPT_GEN_TIMEOUT},
+    {"gen-unordered", no_argument, NULL, OPT_GEN_UNORDERED},
+    {"hold", no_argument, NULL, OPT_HOLD},
+    {"help", no_argument, NULL, OPT_HELP},
+    {NULL, 0, NULL, 0},
+};
+
+int dp_config_parse(struct dp_conf *c, int argc, char **argv)
+{
+    uint64_t v;
+    int opt;
+    bool cli_addrs = false, cli_peers = false;
+
+    set_defaults(c);
+
+    /* The file first, wherever --config stands, so options override it. */
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--help")) {
+            dp_config_usage(argv[0]);
+            return 1;
+        }
+        if (!strcmp(argv[i], "--config") || !strncmp(argv[i], "--config=", 9)) {
+            const char *path =
+                argv[i][8] == '=' ? argv[i] + 9 : (i + 1 < argc ? argv[i + 1] : NULL);
+            if (path == NULL) {
+                error("--config: missing FILE");
+                return -1;
+            }
+            if (load_file(c, path) < 0)
+                return -1;
+        }
+    }
+
+    optind = 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":", long_opts, NULL)) != -1) {
+        switch (opt) {
+        case OPT_CONFIG:
+            break;
+        case OPT_ADDR:
+            if (!cli_addrs) {
+                c->n_addrs = 0; /* the command line replaces the file's list */
+                cli_addrs = true;
+            }
+            if (add_addr(c, "--addr", optarg) < 0)
+                return -1;
+            break;
+        case OPT_GATEWAY:
+            if (set_gateway(c, "--gateway", optarg) < 0)
+                return -1;
+            break;
+        case OPT_NAME:
+            if (strlen(optarg) == 0 || strlen(optarg) >= sizeof(c->name)) {
+                error("--name: empty or longer than %zu characters", sizeof(c->name) - 1);
+                return -1;
+            }
+            snprintf(c->name, sizeof(c->name), "%s", optarg);
+            break;
+        case OPT_ECHO_PORT:
+            if (num("--echo-port", optarg, 0, 65535, &v) < 0)
+                return -1;
+            c->echo_port = v;
+            break;
+        case OPT_DISCARD_PORT:
+            if (num("--discard-port", optarg, 0, 65535, &v) < 0)
+                return -1;
+            c->discard_port = v;
+            break;
+        case OPT_PROFILES:
+            snprintf(c->profile_dir, sizeof(c->profile_dir), "%s", optarg);
+            break;
+        case OPT_PROFILE:
+            if (set_profile(c, "--profile", optarg) < 0)
+                return -1;
+            break;
+        case OPT_MTU:
+            if (num("--mtu", optarg, 576, 9000, &v) < 0)
+                return -1;
+            for (unsigned i = 0; i < DP_MAX_PORTS; i++)
+                c->ports[i].mtu = v;
+            break;
+        case OPT_MBUFS:
+            if (num("--mbufs", optarg, 1024, 1 << 22, &v) < 0)
+                return -1;
+            c->mbufs = v;
+            break;
+        case OPT_SHUTDOWN:
+            if (num("--shutdown-timeout", optarg, 0, 600000, &v) < 0)
+                return -1;
+            c->shutdown_ms = v;
+            break;
+        case OPT_CONNECT:
+            if (!cli_peers) {
+                c->n_peers = 0;
+                cli_peers = true;
+            }
+            if (add_peer(c, "--connect", optarg) < 0)
+                return -1;
+            break;
+        case OPT_LOCAL_PORT:
+            if (num("--local-port", optarg, 1, 65535, &v) < 0)
+                return -1;
+            c->local_port = v;
+            break;
+        case OPT_GEN_MSGS:
+            if (num("--gen-msgs", optarg, 1, UINT64_MAX / 2, &v) < 0)
+                return -1;
+            c->gen_msgs = v;
+            break;
+        case OPT_GEN_SIZE:
+            if (num("--gen-size", optarg, 16, 65000, &v) < 0)
+                return -1;
+            c->gen_size = v;
+            break;
+        case OPT_GEN_STREAMS:
+            if (num("--gen-streams", optarg, 1, 1024, &v) < 0)
+                return -1;
+            c->gen_streams = v;
+            break;
+        case OPT_GEN_WINDOW:
+            if (num("--gen-window", optarg, 1, 65536, &v) < 0)
+                return -1;
+            c->gen_window = v;
+            break;
+        case OPT_GEN_TIMEOUT:
+            if (num("--gen-timeout", optarg, 1, 86400, &v) < 0)
+                return -1;
+            c->gen_timeout_s = v;
+            break;
+        case OPT_GEN_UNORDERED:
+            c->gen_unordered = true;
+            break;
+        case OPT_HOLD:
+            c->hold = true;
+            break;
+        case ':':
+            error("%s: missing argument", argv[optind - 1]);
+            return -1;
+        default:
+            error("unknown option '%s' (see --help)", argv[optind - 1]);
+            return -1;
+        }
+    }
+    if (optind < argc) {
+        error("unexpected argument '%s' (see --help)", argv[optind]);
+        return -1;
+    }
+
+    /* Cross checks. */
+    if (c->n_addrs == 0) {
+        error("no local address: give --addr ADDR/PREFIX or [sctpdp] addr");
+        return -1;
+    }
+    for (unsigned i = 0; i < c->n_peers; i++) {
+        bool family = false;
+        for (unsigned k = 0; k < c->n_addrs; k++)
+            family |= c->addrs[k].addr.family == c->peers[i].family;
+        if (!family) {
+            error("--connect: no local address of the peer's address family");
+            return -1;
+        }
+    }
+    if (c->n_peers > 0 && c->local_port == c->echo_port) {
+        error("--local-port: %u is also the echo port", c->local_port);
+        return -1;
+    }
+    if (c->echo_port != 0 && c->echo_port == c->discard_port) {
+        error("--discard-port: %u is also the echo port", c->discard_port);
+        return -1;
+    }
+    if (c->gen_streams > c->sctp.num_ostreams) {
+        error("--gen-streams: %u is more than the %u outbound streams configured", c->gen_streams,
+              c->sctp.num_ostreams);
+        return -1;
+    }
+    return 0;
+}

@@ -1,0 +1,468 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_echo.c: the built-in services and the traffic generator.
+ *
+ * Echo returns every message on the stream it came on, with the same PPID
+ * (and unordered if it came unordered), sending the received mbuf itself:
+ * no copy unless the message arrived in several DATA chunks. Discard
+ * counts and drops. The generator (--connect) sends numbered messages to
+ * a peer's echo service and checks each one that comes back: length,
+ * stream, PPID, content, and order per stream.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <rte_byteorder.h>
+#include <rte_malloc.h>
+
+#include "dp.h"
+
+#define GEN_MAGIC 0x53435450u /* "SCTP" */
+
+struct dp_gen {
+    unsigned svc;
+    uint32_t assoc_id;
+    bool connecting, up, finished, failed, closing;
+    uint64_t sent, echoed, errors;
+    uint64_t t_start, t_up, t_end, deadline;
+    uint64_t *next_seq, *expect_seq;
+    uint64_t again;
+    char reason[160];
+};
+
+static struct dp_gen *the_gen; /* one client per process */
+
+static inline uint8_t pattern(uint64_t seq, uint16_t sid, uint32_t i)
+{
+    return (uint8_t)(seq * 31 + i * 7 + sid);
+}
+
+static void gen_fail(struct dp_engine *e, struct dp_gen *g, const char *why)
+{
+    if (g->failed || g->finished)
+        return;
+    g->failed = true;
+    g->finished = true;
+    g->t_end = e->now;
+    snprintf(g->reason, sizeof(g->reason), "%s", why);
+    DP_LOG(ERR, "generator: %s", why);
+    dp.gen_status = 1;
+    dp.gen_done = true;
+}
+
+int dp_gen_init(struct dp_engine *e, unsigned svc)
+{
+    struct dp_gen *g;
+    struct sctp_addr local;
+    uint16_t port;
+    int rc, owner = 0;
+
+    /* The client association lives on one engine: where the NIC will
+     * put the peer's packets (softrss), else engine 0. */
+    if (dp_route(NULL, &dp.conf.peers[0], &port, &local) == 0) {
+        for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+            if (dp.conf.addrs[i].port == port &&
+                dp.conf.addrs[i].addr.family == dp.conf.peers[0].family) {
+                int k = dp_port_softrss_engine(port, &dp.conf.peers[0], &dp.conf.addrs[i].addr,
+                                               dp.conf.peer_port, dp.conf.local_port);
+                if (k >= 0)
+                    owner = k;
+                break;
+            }
+        }
+    }
+    if ((unsigned)owner != e->index)
+        return 0;
+    g = rte_zmalloc("dp_gen", sizeof(*g), RTE_CACHE_LINE_SIZE);
+    if (g == NULL)
+        return -1;
+    g->next_seq = rte_zmalloc("dp_gen_seq", sizeof(uint64_t) * dp.conf.gen_streams, 0);
+    g->expect_seq = rte_zmalloc("dp_gen_seq", sizeof(uint64_t) * dp.conf.gen_streams, 0);
+    if (g->next_seq == NULL || g->expect_seq == NULL)
+        return -1;
+    g->svc = svc;
+    g->t_start = e->now;
+    g->deadline = e->now + (uint64_t)dp.conf.gen_timeout_s * 1000000000ULL;
+    e->gen = g;
+    the_gen = g;
+    rc = sctp_endpoint_connect(e->svc[svc].ep, dp.conf.peers, dp.conf.n_peers, dp.conf.peer_port,
+                               dp.conf.sctp.num_ostreams, NULL, NULL, &g->assoc_id, e->now);
+    if (rc < 0) {
+        char b[160];
+        snprintf(b, sizeof(b), "connect: %s", sctp_strerror(rc));
+        gen_fail(e, g, b);
+        return 0;
+    }
+    g->connecting = true;
+    DP_LOG(INFO,
+           "generator on engine %u: connecting (assoc %u), %" PRIu64 " messages of %u "
+           "bytes on %u stream(s)",
+           e->index, g->assoc_id, dp.conf.gen_msgs, dp.conf.gen_size, dp.conf.gen_streams);
+    return 0;
+}
+
+bool dp_gen_finished(const struct dp_engine *e)
+{
+    return e->gen == NULL || e->gen->finished;
+}
+
+static void gen_send(struct dp_engine *e, struct dp_gen *g)
+{
+    struct sctp_endpoint *ep = e->svc[g->svc].ep;
+    uint32_t size = dp.conf.gen_size;
+    struct rte_mempool *mp = size + 64 <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+
+    for (unsigned k = 0; k < 256; k++) {
+        struct rte_mbuf *m;
+        uint8_t *p;
+        uint16_t sid;
+        uint64_t seq;
+        struct sctp_sndinfo info;
+        struct sctp_frag frag;
+        int rc;
+
+        if (g->sent >= dp.conf.gen_msgs || g->sent - g->echoed >= dp.conf.gen_window)
+            return;
+        m = rte_pktmbuf_alloc(mp);
+        if (m == NULL)
+            return;
+        sid = (uint16_t)(g->sent % dp.conf.gen_streams);
+        seq = g->next_seq[sid];
+        p = (uint8_t *)rte_pktmbuf_append(m, size);
+        /* seq (8, LE), sid (2), zero (2), magic ^ seq (4), then pattern. */
+        for (unsigned i = 0; i < 8; i++)
+            p[i] = (uint8_t)(seq >> (8 * i));
+        p[8] = sid & 0xff;
+        p[9] = sid >> 8;
+        p[10] = p[11] = 0;
+        uint32_t mg = GEN_MAGIC ^ (uint32_t)seq;
+        memcpy(p + 12, &mg, 4);
+        for (uint32_t i = 16; i < size; i++)
+            p[i] = pattern(seq, sid, i);
+        memset(&info, 0, sizeof(info));
+        info.sid = sid;
+        info.ppid = rte_cpu_to_be_32(0x1000 + sid);
+        info.flags = dp.conf.gen_unordered ? SCTP_UNORDERED : 0;
+        frag.data = p;
+        frag.len = size;
+        frag.handle = m;
+        rc = sctp_endpoint_send(ep, g->assoc_id, &info, &frag, e->now);
+        rte_pktmbuf_free(m); /* the core holds its own reference */
+        if (rc == SCTP_ERR_AGAIN) {
+            g->again++;
+            return;
+        }
+        if (rc < 0) {
+            char b[160];
+            snprintf(b, sizeof(b), "send: %s", sctp_strerror(rc));
+            gen_fail(e, g, b);
+            return;
+        }
+        g->next_seq[sid]++;
+        g->sent++;
+        e->st.msgs_out++;
+        e->st.bytes_out += size;
+    }
+}
+
+/* Reads byte i of a message spread over frags. */
+static bool gen_check(struct dp_gen *g, const struct sctp_event *ev, char *why, size_t wl)
+{
+    uint32_t size = dp.conf.gen_size;
+    uint16_t sid = ev->u.data.sid;
+    uint8_t head[16];
+    uint32_t off = 0, fi = 0, fo = 0;
+    uint64_t seq = 0;
+
+    if (ev->u.data.len != size) {
+        snprintf(why, wl, "message of %u bytes, expected %u", ev->u.data.len, size);
+        return false;
+    }
+    if (sid >= dp.conf.gen_streams) {
+        snprintf(why, wl, "message on stream %u, only %u used", sid, dp.conf.gen_streams);
+        return false;
+    }
+    if (ev->u.data.ppid != rte_cpu_to_be_32(0x1000 + sid)) {
+        snprintf(why, wl, "stream %u: PPID 0x%x, expected 0x%x", sid,
+                 rte_be_to_cpu_32(ev->u.data.ppid), 0x1000 + sid);
+        return false;
+    }
+    for (off = 0; off < size; off++) {
+        uint8_t b;
+        while (fi < ev->u.data.nfrags && fo >= ev->u.data.frags[fi].len) {
+            fi++;
+            fo = 0;
+        }
+        if (fi >= ev->u.data.nfrags) {
+            snprintf(why, wl, "message shorter than its length");
+            return false;
+        }
+        b = ev->u.data.frags[fi].data[fo++];
+        if (off < 16) {
+            head[off] = b;
+            if (off == 15) {
+                uint32_t mg;
+                for (unsigned i = 0; i < 8; i++)
+                    seq |= (uint64_t)head[i] << (8 * i);
+                memcpy(&mg, head + 12, 4);
+                if ((head[8] | head[9] << 8) != sid || mg != (GEN_MAGIC ^ (uint32_t)seq)) {
+                    snprintf(why, wl, "stream %u: bad message header", sid);
+                    return false;
+                }
+                if (!dp.conf.gen_unordered && seq != g->expect_seq[sid]) {
+                    snprintf(why, wl, "stream %u: message %" PRIu64 " arrived, expected %" PRIu64,
+                             sid, seq, g->expect_seq[sid]);
+                    return false;
+                }
+            }
+        } else if (b != pattern(seq, sid, off)) {
+            snprintf(why, wl, "stream %u message %" PRIu64 ": byte %u differs", sid, seq, off);
+            return false;
+        }
+    }
+    g->expect_seq[sid]++;
+    return true;
+}
+
+static void gen_event(struct dp_engine *e, struct dp_gen *g, struct sctp_event *ev)
+{
+    char why[160];
+
+    switch (ev->type) {
+    case SCTP_EV_DATA:
+        e->st.msgs_in++;
+        e->st.bytes_in += ev->u.data.len;
+        if (!gen_check(g, ev, why, sizeof(why))) {
+            g->errors++;
+            gen_fail(e, g, why);
+            return;
+        }
+        g->echoed++;
+        if (g->echoed == dp.conf.gen_msgs && !g->finished) {
+            g->finished = true;
+            g->t_end = e->now;
+            DP_LOG(INFO, "generator: all %" PRIu64 " messages echoed and checked", g->echoed);
+            dp.gen_status = 0;
+            if (!dp.conf.hold)
+                dp.gen_done = true;
+        }
+        break;
+    case SCTP_EV_ASSOC_CHANGE:
+        switch (ev->u.assoc_change.state) {
+        case SCTP_COMM_UP:
+            g->up = true;
+            g->t_up = e->now;
+            if (ev->u.assoc_change.outbound_streams < dp.conf.gen_streams) {
+                snprintf(why, sizeof(why), "peer allows %u streams, %u asked",
+                         ev->u.assoc_change.outbound_streams, dp.conf.gen_streams);
+                gen_fail(e, g, why);
+            }
+            break;
+        case SCTP_COMM_LOST:
+            g->up = false;
+            if (!g->finished)
+                gen_fail(e, g, "association lost (ABORT or too many retransmissions)");
+            break;
+        case SCTP_CANT_STR_ASSOC:
+            gen_fail(e, g, "cannot start the association (no answer to INIT)");
+            break;
+        case SCTP_SHUTDOWN_COMP:
+            g->up = false;
+            if (!g->finished)
+                gen_fail(e, g, "peer shut the association down early");
+            break;
+        default:
+            break;
+        }
+        break;
+    case SCTP_EV_SEND_FAILED:
+        gen_fail(e, g, "a message could not be sent");
+        break;
+    default:
+        break;
+    }
+}
+
+static void backlog_push(struct dp_engine *e, unsigned svc, uint32_t assoc_id,
+                         const struct sctp_sndinfo *info, const struct sctp_frag *f)
+{
+    struct dp_backlog_item *it;
+
+    if (e->bl_tail - e->bl_head >= DP_BACKLOG) {
+        e->st.echo_dropped++;
+        return;
+    }
+    rte_mbuf_refcnt_update((struct rte_mbuf *)f->handle, 1);
+    it = &e->backlog[e->bl_tail++ % DP_BACKLOG];
+    it->svc = (uint8_t)svc;
+    it->assoc_id = assoc_id;
+    it->info = *info;
+    it->frag = *f;
+    if (e->bl_tail - e->bl_head > e->st.echo_backlog_max)
+        e->st.echo_backlog_max = e->bl_tail - e->bl_head;
+}
+
+static void echo_data(struct dp_engine *e, unsigned svc, const struct sctp_event *ev)
+{
+    struct sctp_sndinfo info;
+    struct sctp_frag f;
+    struct rte_mbuf *copy = NULL;
+    int rc;
+
+    memset(&info, 0, sizeof(info));
+    info.sid = ev->u.data.sid;
+    info.ppid = ev->u.data.ppid;
+    if (ev->u.data.flags & SCTP_EV_DATA_UNORDERED)
+        info.flags = SCTP_UNORDERED;
+    if (ev->u.data.nfrags == 1) {
+        f = ev->u.data.frags[0];
+    } else {
+        /* Reassembled from several chunks: one buffer for the reply. */
+        struct rte_mempool *mp = ev->u.data.len <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+        uint8_t *p;
+        copy = rte_pktmbuf_alloc(mp);
+        if (copy == NULL || (p = (uint8_t *)rte_pktmbuf_append(copy, ev->u.data.len)) == NULL) {
+            rte_pktmbuf_free(copy);
+            e->st.echo_dropped++;
+            return;
+        }
+        for (uint32_t i = 0, off = 0; i < ev->u.data.nfrags; i++) {
+            memcpy(p + off, ev->u.data.frags[i].data, ev->u.data.frags[i].len);
+            off += ev->u.data.frags[i].len;
+        }
+        f.data = p;
+        f.len = ev->u.data.len;
+        f.handle = copy;
+    }
+    if (e->bl_head != e->bl_tail) {
+        backlog_push(e, svc, ev->assoc_id, &info, &f); /* keep the order */
+    } else {
+        rc = sctp_endpoint_send(e->svc[svc].ep, ev->assoc_id, &info, &f, e->now);
+        if (rc == SCTP_ERR_AGAIN)
+            backlog_push(e, svc, ev->assoc_id, &info, &f);
+        else if (rc < 0)
+            e->st.echo_dropped++;
+        else {
+            e->st.msgs_out++;
+            e->st.bytes_out += f.len;
+        }
+    }
+    if (copy != NULL)
+        rte_pktmbuf_free(copy);
+}
+
+static const char *change_name(enum sctp_assoc_change_state s)
+{
+    switch (s) {
+    case SCTP_COMM_UP:
+        return "COMM_UP";
+    case SCTP_COMM_LOST:
+        return "COMM_LOST";
+    case SCTP_RESTART:
+        return "RESTART";
+    case SCTP_SHUTDOWN_COMP:
+        return "SHUTDOWN_COMP";
+    case SCTP_CANT_STR_ASSOC:
+        return "CANT_STR_ASSOC";
+    }
+    return "?";
+}
+
+void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev)
+{
+    struct dp_service *s = &e->svc[svc];
+
+    if (ev->type == SCTP_EV_ASSOC_CHANGE) {
+        DP_LOG(INFO, "engine %u port %u assoc %u: %s (streams out %u in %u)", e->index, s->port,
+               ev->assoc_id, change_name(ev->u.assoc_change.state),
+               ev->u.assoc_change.outbound_streams, ev->u.assoc_change.inbound_streams);
+    } else if (ev->type == SCTP_EV_SHUTDOWN) {
+        DP_LOG(INFO, "engine %u port %u assoc %u: peer sent SHUTDOWN", e->index, s->port,
+               ev->assoc_id);
+    } else if (ev->type == SCTP_EV_PADDR_CHANGE) {
+        char b[64];
+        dp_addr_str(&ev->u.paddr.addr, b, sizeof(b));
+        DP_LOG(INFO, "engine %u assoc %u: path %s state %d", e->index, ev->assoc_id, b,
+               ev->u.paddr.state);
+    }
+    switch (s->kind) {
+    case DP_SVC_ECHO:
+        if (ev->type == SCTP_EV_DATA) {
+            e->st.msgs_in++;
+            e->st.bytes_in += ev->u.data.len;
+            if (!e->shutting_down)
+                echo_data(e, svc, ev);
+        }
+        break;
+    case DP_SVC_DISCARD:
+        if (ev->type == SCTP_EV_DATA) {
+            e->st.msgs_in++;
+            e->st.bytes_in += ev->u.data.len;
+        }
+        break;
+    case DP_SVC_CLIENT:
+        if (e->gen != NULL && ev->assoc_id == e->gen->assoc_id)
+            gen_event(e, e->gen, ev);
+        break;
+    default:
+        break;
+    }
+}
+
+void dp_service_poll(struct dp_engine *e)
+{
+    /* Echo backlog first, in order. */
+    while (e->bl_head != e->bl_tail) {
+        struct dp_backlog_item *it = &e->backlog[e->bl_head % DP_BACKLOG];
+        int rc = sctp_endpoint_send(e->svc[it->svc].ep, it->assoc_id, &it->info, &it->frag, e->now);
+        if (rc == SCTP_ERR_AGAIN)
+            break;
+        if (rc < 0) {
+            e->st.echo_dropped++;
+        } else {
+            e->st.msgs_out++;
+            e->st.bytes_out += it->frag.len;
+        }
+        rte_pktmbuf_free(it->frag.handle);
+        e->bl_head++;
+    }
+    if (e->gen != NULL) {
+        struct dp_gen *g = e->gen;
+        if (g->up && !g->finished && !e->shutting_down)
+            gen_send(e, g);
+        if (!g->finished && e->now > g->deadline) {
+            char b[160];
+            snprintf(b, sizeof(b), "timeout after %us: %" PRIu64 " of %" PRIu64 " echoed",
+                     dp.conf.gen_timeout_s, g->echoed, dp.conf.gen_msgs);
+            gen_fail(e, g, b);
+        }
+    }
+}
+
+void dp_gen_report(void)
+{
+    struct dp_gen *g = the_gen;
+    double secs;
+
+    if (g == NULL) {
+        if (dp.conf.n_peers > 0)
+            printf("gen: result=FAIL reason=\"no generator started\"\n");
+        return;
+    }
+    if (!g->finished) {
+        g->t_end = dp_now_ns();
+        if (!g->failed)
+            snprintf(g->reason, sizeof(g->reason), "stopped before the end");
+    }
+    secs = g->t_up != 0 && g->t_end > g->t_up ? (double)(g->t_end - g->t_up) / 1e9 : 0.0;
+    bool ok = g->finished && !g->failed && g->echoed == dp.conf.gen_msgs;
+    printf("gen: result=%s msgs=%" PRIu64 " sent=%" PRIu64 " echoed=%" PRIu64 " errors=%" PRIu64
+           " size=%u streams=%u window=%u elapsed_s=%.3f msgs_per_s=%.0f%s%s%s\n",
+           ok ? "ok" : "FAIL", dp.conf.gen_msgs, g->sent, g->echoed, g->errors, dp.conf.gen_size,
+           dp.conf.gen_streams, dp.conf.gen_window, secs, secs > 0 ? (double)g->echoed / secs : 0.0,
+           ok ? "" : " reason=\"", ok ? "" : g->reason, ok ? "" : "\"");
+    if (!ok)
+        dp.gen_status = 1;
+    fflush(stdout);
+}

@@ -1,0 +1,638 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_engine.c: one engine per lcore. Each has its own RX/TX queue on every
+ * port, its own protocol endpoints (one per service port), associations,
+ * timers, mempools and mailboxes. The loop, as in DPDK's l3fwd:
+ *
+ *   RX burst on every port -> L2/L3 -> CRC -> owner? core input : mailbox
+ *   mailboxes from the other engines -> core input
+ *   timers -> user events (services) -> packets out (bundled by the core)
+ *   -> header mbuf + indirect mbufs on the payload -> TX burst
+ *
+ * The whole RX burst is fed before any packet is written, so an
+ * association acknowledges a burst with one SACK.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <isa-l/crc.h>
+#include <rte_cycles.h>
+#include <rte_ethdev.h>
+#include <rte_ip.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+#include <rte_random.h>
+
+#include "dp.h"
+
+#define WRITE_BUDGET 512 /* packets written per endpoint per loop */
+
+uint64_t dp_now_ns(void)
+{
+    uint64_t c = rte_get_tsc_cycles() - dp.tsc0;
+    return (uint64_t)(((unsigned __int128)c * dp.ns_mult) >> 32);
+}
+
+bool dp_sctp_crc_ok(const uint8_t *p, uint32_t len)
+{
+    static const uint8_t zero[4];
+    uint32_t crc, want;
+
+    /* RFC 9260 appendix A: CRC32c with the checksum field as zero. */
+    crc = crc32_iscsi((unsigned char *)p, 8, 0xffffffff);
+    crc = crc32_iscsi((unsigned char *)zero, 4, crc);
+    crc = crc32_iscsi((unsigned char *)p + 12, (int)(len - 12), crc);
+    crc = ~crc;
+    want = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
+    return crc == want;
+}
+
+/* ------------------------------------------------------------------ */
+/* Core callbacks: payload handles are struct rte_mbuf pointers.       */
+
+static void cb_ref(void *user, void *handle)
+{
+    (void)user;
+    rte_mbuf_refcnt_update((struct rte_mbuf *)handle, 1);
+}
+
+static void cb_unref(void *user, void *handle)
+{
+    (void)user;
+    rte_pktmbuf_free((struct rte_mbuf *)handle);
+}
+
+static void cb_random(void *user, uint8_t *buf, size_t len)
+{
+    (void)user;
+    while (len > 0) {
+        uint64_t r = rte_rand();
+        size_t n = len < 8 ? len : 8;
+        memcpy(buf, &r, n);
+        buf += n;
+        len -= n;
+    }
+}
+
+static const struct sctp_callbacks callbacks = {
+    .payload_ref = cb_ref,
+    .payload_unref = cb_unref,
+    .random = cb_random,
+};
+
+static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool csum_offload)
+{
+    struct sctp_config cfg = dp.conf.sctp;
+    struct dp_service *s = &e->svc[e->n_svc];
+
+    cfg.port = port;
+    cfg.n_addrs = dp.conf.n_addrs;
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++)
+        cfg.addrs[i] = dp.conf.addrs[i].addr;
+    cfg.one_to_one = false;
+    cfg.tx_csum_offload = csum_offload;
+    cfg.vtag_mask = dp.vtag_mask;
+    cfg.vtag_value = e->index & dp.vtag_mask;
+    /* The smallest MTU of our ports, less the IP header, is what fits. */
+    uint32_t mtu = 9000;
+    for (unsigned i = 0; i < dp.n_ports; i++)
+        mtu = RTE_MIN(mtu, (uint32_t)dp.ports[i].mtu);
+    cfg.pmtu = mtu;
+    s->ep = sctp_endpoint_new(&cfg, &callbacks, dp_now_ns());
+    if (s->ep == NULL) {
+        DP_LOG(ERR, "engine %u: cannot create the endpoint for port %u", e->index, port);
+        return -1;
+    }
+    s->port = port;
+    s->kind = kind;
+    e->n_svc++;
+    return 0;
+}
+
+int dp_engine_create(unsigned index, unsigned lcore_id)
+{
+    struct dp_engine *e;
+    char name[RTE_MEMPOOL_NAMESIZE];
+    int socket = (int)rte_lcore_to_socket_id(lcore_id);
+
+    e = rte_zmalloc_socket("dp_engine", sizeof(*e), RTE_CACHE_LINE_SIZE, socket);
+    if (e == NULL)
+        return -1;
+    e->index = index;
+    e->lcore_id = lcore_id;
+    snprintf(name, sizeof(name), "dp_mb_%u", index);
+    e->pool =
+        rte_pktmbuf_pool_create(name, dp.conf.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+    snprintf(name, sizeof(name), "dp_ind_%u", index);
+    e->ind_pool = rte_pktmbuf_pool_create(name, dp.conf.mbufs, 256, 0, 0, socket);
+    snprintf(name, sizeof(name), "dp_big_%u", index);
+    e->big_pool =
+        rte_pktmbuf_pool_create(name, 256, 32, 0, 9216 + 2 * RTE_PKTMBUF_HEADROOM, socket);
+    e->txp = rte_zmalloc_socket("dp_txp", sizeof(*e->txp), RTE_CACHE_LINE_SIZE, socket);
+    e->backlog = rte_zmalloc_socket("dp_backlog", sizeof(*e->backlog) * DP_BACKLOG,
+                                    RTE_CACHE_LINE_SIZE, socket);
+    e->snap = rte_zmalloc_socket("dp_snap", sizeof(*e->snap), RTE_CACHE_LINE_SIZE, socket);
+    if (e->pool == NULL || e->ind_pool == NULL || e->big_pool == NULL || e->txp == NULL ||
+        e->backlog == NULL || e->snap == NULL) {
+        DP_LOG(ERR, "engine %u: out of memory (%u mbufs asked: try --mbufs or more hugepages)",
+               index, dp.conf.mbufs);
+        return -1;
+    }
+    rte_seqlock_init(&e->snap->lock);
+    if (dp_net_frag_init(e) < 0) {
+        DP_LOG(ERR, "engine %u: fragment table", index);
+        return -1;
+    }
+    dp.engines[index] = e;
+    return 0;
+}
+
+/* Mailboxes and endpoints: after every engine and port exists. */
+int dp_engines_link(void)
+{
+    bool offload = true;
+
+    for (unsigned p = 0; p < dp.n_ports; p++)
+        offload &= dp.ports[p].tx_sctp_csum;
+    for (unsigned i = 0; i < dp.n_engines; i++) {
+        struct dp_engine *e = dp.engines[i];
+        for (unsigned j = 0; j < dp.n_engines; j++) {
+            char name[RTE_RING_NAMESIZE];
+            if (i == j)
+                continue;
+            snprintf(name, sizeof(name), "dp_mbox_%u_%u", j, i);
+            /* One producer (engine j), one consumer (engine i). */
+            e->in[j] = rte_ring_create(name, DP_MAILBOX_SIZE, rte_lcore_to_socket_id(e->lcore_id),
+                                       RING_F_SP_ENQ | RING_F_SC_DEQ);
+            if (e->in[j] == NULL) {
+                DP_LOG(ERR, "mailbox %u->%u: %s", j, i, rte_strerror(rte_errno));
+                return -1;
+            }
+        }
+        if (dp.conf.echo_port != 0 && add_service(e, dp.conf.echo_port, DP_SVC_ECHO, offload) < 0)
+            return -1;
+        if (dp.conf.discard_port != 0 &&
+            add_service(e, dp.conf.discard_port, DP_SVC_DISCARD, offload) < 0)
+            return -1;
+        if (dp.conf.n_peers > 0 && add_service(e, dp.conf.local_port, DP_SVC_CLIENT, offload) < 0)
+            return -1;
+    }
+    DP_LOG(INFO, "%u engine(s), vtag owner mask 0x%x, TX SCTP CRC %s", dp.n_engines, dp.vtag_mask,
+           offload ? "by the NIC" : "in software (ISA-L)");
+    return 0;
+}
+
+void dp_engine_free(struct dp_engine *e)
+{
+    if (e == NULL)
+        return;
+    for (unsigned i = 0; i < e->n_svc; i++)
+        sctp_endpoint_free(e->svc[i].ep);
+    for (unsigned j = 0; j < DP_MAX_ENGINES; j++) {
+        if (e->in[j] != NULL) {
+            struct rte_mbuf *m;
+            while (rte_ring_sc_dequeue(e->in[j], (void **)&m) == 0)
+                rte_pktmbuf_free(m);
+            rte_ring_free(e->in[j]);
+        }
+    }
+    for (unsigned p = 0; p < DP_MAX_PORTS; p++)
+        for (unsigned k = 0; k < e->tx_n[p]; k++)
+            rte_pktmbuf_free(e->tx_buf[p][k]);
+    for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++)
+        for (unsigned k = 0; k < e->neigh[i].n_hold; k++)
+            rte_pktmbuf_free(e->neigh[i].hold[k]);
+    while (e->bl_head != e->bl_tail) {
+        rte_pktmbuf_free(e->backlog[e->bl_head % DP_BACKLOG].frag.handle);
+        e->bl_head++;
+    }
+    if (e->frag_tbl != NULL)
+        rte_ip_frag_table_destroy(e->frag_tbl);
+}
+
+/* ------------------------------------------------------------------ */
+/* RX: steering and the core                                           */
+
+bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint32_t kind)
+{
+    struct rte_ring *r = dp.engines[to]->in[e->index];
+
+    m->hash.usr = kind;
+    if (rte_ring_sp_enqueue(r, m) != 0) {
+        e->st.mailbox_full++;
+        rte_pktmbuf_free(m);
+        return false;
+    }
+    e->st.mailbox_tx++;
+    return true;
+}
+
+static int find_service(const struct dp_engine *e, uint16_t port)
+{
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        if (e->svc[i].port == port)
+            return (int)i;
+    }
+    return -1;
+}
+
+/* Which engine owns the association this packet belongs to. */
+static unsigned owner_of(struct dp_engine *e, const uint8_t *p, uint32_t len)
+{
+    uint32_t vtag, tag;
+    uint8_t type, flags;
+
+    if (len < 16)
+        return e->index;
+    vtag = (uint32_t)p[4] << 24 | (uint32_t)p[5] << 16 | (uint32_t)p[6] << 8 | p[7];
+    type = p[12];
+    flags = p[13];
+    switch (type) {
+    case 1: /* INIT: answered statelessly by whoever gets it */
+        e->st.inits_stateless++;
+        return e->index;
+    case 10: /* COOKIE ECHO: the tag the cookie was made for */
+        if (sctp_cookie_peek_vtag(p, len, &tag) == 0) {
+            e->st.cookie_redirects += (tag & dp.vtag_mask) != e->index;
+            vtag = tag;
+        }
+        break;
+    case 6:  /* ABORT */
+    case 14: /* SHUTDOWN COMPLETE */
+        /* RFC 9260 8.5.1: with T set the tag is the sender's own. */
+        if (flags & 1)
+            return e->index;
+        break;
+    default:
+        break;
+    }
+    tag = vtag & dp.vtag_mask;
+    return tag < dp.n_engines ? tag : e->index;
+}
+
+void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3, uint32_t l4,
+                   const struct sctp_addr *src, const struct sctp_addr *dst, bool redirected)
+{
+    const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, l4);
+    uint32_t len = rte_pktmbuf_pkt_len(m) - l4;
+    uint16_t port = m->port < DP_MAX_PORTS ? m->port : 0;
+    struct sctp_rx_packet pkt;
+    int svc, rc;
+
+    svc = find_service(e, (uint16_t)(p[2] << 8 | p[3]));
+    if (svc < 0) {
+        e->pst[port].drops[DP_DROP_SCTP_PORT]++;
+        rte_pktmbuf_free(m);
+        return;
+    }
+    if (!redirected && dp.n_engines > 1) {
+        unsigned owner = owner_of(e, p, len);
+        if (owner != e->index) {
+            m->l2_len = l3;
+            m->l3_len = l4 - l3;
+            if (!dp_mailbox_send(e, owner, m, DP_MB_SCTP))
+                e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
+            return;
+        }
+    }
+    pkt.data = p;
+    pkt.len = len;
+    pkt.handle = m;
+    pkt.src = *src;
+    pkt.dst = *dst;
+    pkt.csum = SCTP_CSUM_GOOD; /* checked before steering */
+    rc = sctp_endpoint_input(e->svc[svc].ep, &pkt, e->now);
+    if (rc < 0 && rc != SCTP_ERR_OOTB)
+        e->pst[port].drops[DP_DROP_SCTP_CORE]++;
+    rte_pktmbuf_free(m); /* the core referenced what it keeps */
+}
+
+void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
+                  uint16_t peer_port, uint32_t mtu)
+{
+    int svc = find_service(e, local_port);
+
+    if (svc >= 0)
+        sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, mtu);
+}
+
+/* ------------------------------------------------------------------ */
+/* TX                                                                  */
+
+static uint32_t crc_chain(const struct rte_mbuf *m, uint32_t off)
+{
+    uint32_t crc = 0xffffffff;
+
+    for (; m != NULL; m = m->next) {
+        uint32_t dl = m->data_len;
+        if (off >= dl) {
+            off -= dl;
+            continue;
+        }
+        crc = crc32_iscsi(rte_pktmbuf_mtod_offset(m, unsigned char *, off), (int)(dl - off), crc);
+        off = 0;
+    }
+    return ~crc;
+}
+
+/* Builds the frame of one core packet: a direct mbuf with Ethernet, IP
+ * and the core's header bytes; payload segments as indirect mbufs on the
+ * payload's own mbuf (no copy, as examples/ipv4_multicast does). */
+static void emit(struct dp_engine *e, struct dp_service *s, const struct sctp_tx_packet *tp)
+{
+    uint16_t port;
+    struct sctp_addr nh;
+    struct rte_mbuf *head, *tail;
+    uint32_t l2, l3, hdr_room;
+    bool v4 = tp->dst.family == SCTP_AF_INET;
+    uint8_t *ip;
+    const struct dp_port *pp;
+
+    (void)s;
+    if (dp_route(&tp->src, &tp->dst, &port, &nh) < 0) {
+        e->pst[0].drops[DP_DROP_NO_ROUTE]++;
+        return;
+    }
+    pp = &dp.ports[port];
+    l2 = dp_l2_len(port);
+    l3 = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+    head = rte_pktmbuf_alloc(e->pool);
+    if (head == NULL) {
+        e->pst[port].drops[DP_DROP_NOMBUF]++;
+        return;
+    }
+    e->st.tx_header_mbufs++;
+    rte_pktmbuf_append(head, l2 + l3);
+    tail = head;
+    hdr_room = rte_pktmbuf_tailroom(head);
+    for (unsigned i = 0; i < tp->nsegs; i++) {
+        const struct sctp_frag *f = &tp->segs[i];
+        struct rte_mbuf *seg;
+
+        if (f->len == 0)
+            continue;
+        if (f->handle == NULL) {
+            /* Header bytes: into the current direct mbuf if it has room. */
+            if (RTE_MBUF_DIRECT(tail) && rte_pktmbuf_tailroom(tail) >= f->len) {
+                memcpy(rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len), f->data, f->len);
+                tail->data_len += f->len;
+                head->pkt_len += f->len;
+                continue;
+            }
+            seg = rte_pktmbuf_alloc(e->pool);
+            if (seg == NULL || f->len > rte_pktmbuf_tailroom(seg))
+                goto fail_seg;
+            memcpy(rte_pktmbuf_mtod(seg, uint8_t *), f->data, f->len);
+            seg->data_len = f->len;
+        } else {
+            struct rte_mbuf *pm = f->handle;
+            seg = rte_pktmbuf_alloc(e->ind_pool);
+            if (seg == NULL)
+                goto fail_seg;
+            rte_pktmbuf_attach(seg, pm);
+            seg->data_off = (uint16_t)((const uint8_t *)f->data - (uint8_t *)seg->buf_addr);
+            seg->data_len = f->len;
+            e->st.tx_zero_copy_segs++;
+        }
+        seg->pkt_len = seg->data_len;
+        tail->next = seg;
+        tail = seg;
+        head->nb_segs++;
+        head->pkt_len += seg->data_len;
+        continue;
+    fail_seg:
+        if (seg != NULL)
+            rte_pktmbuf_free(seg);
+        e->pst[port].drops[DP_DROP_NOMBUF]++;
+        rte_pktmbuf_free(head);
+        return;
+    }
+    (void)hdr_room;
+
+    ip = rte_pktmbuf_mtod_offset(head, uint8_t *, l2);
+    if (v4) {
+        struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+        h->version_ihl = 0x45;
+        h->type_of_service = 0;
+        h->total_length = rte_cpu_to_be_16(l3 + tp->len);
+        h->packet_id = 0;
+        /* RFC 9260 7.3 / RFC 4821: we do path MTU discovery: DF set. */
+        h->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+        h->time_to_live = 64;
+        h->next_proto_id = 132;
+        memcpy(&h->src_addr, tp->src.addr, 4);
+        memcpy(&h->dst_addr, tp->dst.addr, 4);
+        h->hdr_checksum = 0;
+        if (!pp->tx_ip_csum)
+            h->hdr_checksum = rte_ipv4_cksum(h);
+    } else {
+        struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)ip;
+        h->vtc_flow = rte_cpu_to_be_32(6u << 28);
+        h->payload_len = rte_cpu_to_be_16(tp->len);
+        h->proto = 132;
+        h->hop_limits = 64;
+        memcpy(h->src_addr, tp->src.addr, 16);
+        memcpy(h->dst_addr, tp->dst.addr, 16);
+    }
+    head->l2_len = l2;
+    head->l3_len = l3;
+    if (!tp->csum_filled) {
+        if (pp->tx_sctp_csum) {
+            head->ol_flags |=
+                RTE_MBUF_F_TX_SCTP_CKSUM | (v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
+            e->pst[port].tx_csum_offloaded++;
+        } else {
+            /* This port cannot: fill it here. */
+            uint8_t *sh = rte_pktmbuf_mtod_offset(head, uint8_t *, l2 + l3);
+            uint32_t crc;
+            memset(sh + 8, 0, 4);
+            crc = crc_chain(head, l2 + l3);
+            sh[8] = crc & 0xff;
+            sh[9] = (crc >> 8) & 0xff;
+            sh[10] = (crc >> 16) & 0xff;
+            sh[11] = crc >> 24;
+            e->pst[port].tx_csum_sw++;
+        }
+    } else {
+        e->pst[port].tx_csum_sw++;
+    }
+    if (v4 && pp->tx_ip_csum)
+        head->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_IPV4;
+    e->pst[port].tx_sctp++;
+    dp_net_output(e, head, &tp->src, &tp->dst);
+}
+
+static void write_packets(struct dp_engine *e)
+{
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        struct dp_service *s = &e->svc[i];
+        for (unsigned k = 0; k < WRITE_BUDGET; k++) {
+            if (sctp_endpoint_write_packet(s->ep, e->txp, e->now) != 1)
+                break;
+            emit(e, s, e->txp);
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Lifecycle                                                           */
+
+struct id_list {
+    unsigned n;
+    uint32_t ids[1024];
+};
+
+static int collect(void *arg, uint32_t id)
+{
+    struct id_list *l = arg;
+
+    if (l->n < RTE_DIM(l->ids))
+        l->ids[l->n++] = id;
+    return l->n == RTE_DIM(l->ids);
+}
+
+static unsigned live_assocs(const struct dp_engine *e)
+{
+    unsigned n = 0;
+
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        struct sctp_endpoint_stats st;
+        sctp_endpoint_get_stats(e->svc[i].ep, &st);
+        for (unsigned s = SCTP_S_COOKIE_WAIT; s <= SCTP_S_SHUTDOWN_ACK_SENT; s++)
+            n += st.assocs_by_state[s];
+    }
+    return n;
+}
+
+static void shutdown_all(struct dp_engine *e, bool abort)
+{
+    static const char reason[] = "sctpdp stopping";
+
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        struct id_list *l = malloc(sizeof(*l));
+        if (l == NULL)
+            return;
+        l->n = 0;
+        sctp_endpoint_foreach_assoc(e->svc[i].ep, collect, l);
+        for (unsigned k = 0; k < l->n; k++) {
+            if (abort)
+                sctp_assoc_abort(e->svc[i].ep, l->ids[k], (const uint8_t *)reason,
+                                 sizeof(reason) - 1, e->now);
+            else
+                sctp_assoc_shutdown(e->svc[i].ep, l->ids[k], e->now);
+        }
+        if (l->n > 0)
+            DP_LOG(INFO, "engine %u port %u: %s %u association(s)", e->index, e->svc[i].port,
+                   abort ? "ABORT" : "SHUTDOWN", l->n);
+        free(l);
+    }
+}
+
+static void poll_events(struct dp_engine *e)
+{
+    struct sctp_event ev;
+
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        struct sctp_endpoint *ep = e->svc[i].ep;
+        for (unsigned k = 0; k < 4096 && sctp_endpoint_poll_event(ep, &ev) == 1; k++) {
+            e->st.events++;
+            dp_service_event(e, i, &ev);
+            sctp_event_release(ep, &ev);
+        }
+    }
+}
+
+int dp_engine_main(void *arg)
+{
+    unsigned lcore = rte_lcore_id();
+    struct dp_engine *e = NULL;
+    struct rte_mbuf *pkts[DP_BURST];
+    unsigned drain_rounds = 0;
+
+    (void)arg;
+    for (unsigned i = 0; i < dp.n_engines; i++) {
+        if (dp.engines[i]->lcore_id == lcore)
+            e = dp.engines[i];
+    }
+    if (e == NULL)
+        return 0;
+    DP_LOG(INFO, "engine %u running on lcore %u", e->index, lcore);
+    e->now = dp_now_ns();
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        if (e->svc[i].kind == DP_SVC_CLIENT && dp_gen_init(e, i) < 0)
+            dp.gen_done = true;
+    }
+
+    for (;;) {
+        unsigned got = 0;
+
+        e->now = dp_now_ns();
+        e->st.loops++;
+        for (unsigned p = 0; p < dp.n_ports; p++) {
+            uint16_t n = rte_eth_rx_burst(dp.ports[p].port_id, e->index, pkts, DP_BURST);
+            for (uint16_t k = 0; k < n; k++) {
+                if (k + 1 < n)
+                    rte_prefetch0(rte_pktmbuf_mtod(pkts[k + 1], void *));
+                dp_net_input(e, pkts[k], p);
+            }
+            got += n;
+        }
+        for (unsigned j = 0; j < dp.n_engines; j++) {
+            unsigned n;
+            if (e->in[j] == NULL)
+                continue;
+            n = rte_ring_sc_dequeue_burst(e->in[j], (void **)pkts, DP_BURST, NULL);
+            for (unsigned k = 0; k < n; k++)
+                dp_net_mailbox(e, pkts[k]);
+            got += n;
+        }
+        if (got > 0)
+            e->st.busy_loops++;
+
+        for (unsigned i = 0; i < e->n_svc; i++) {
+            struct sctp_endpoint *ep = e->svc[i].ep;
+            if (sctp_endpoint_next_timeout(ep) <= e->now) {
+                sctp_endpoint_handle_timeout(ep, e->now);
+                e->st.timers_fired++;
+            }
+        }
+        poll_events(e);
+        dp_service_poll(e);
+        write_packets(e);
+        poll_events(e); /* what writing produced (e.g. send failures) */
+        dp_tx_flush(e);
+
+        if (e->now >= e->next_neigh_scan) {
+            e->next_neigh_scan = e->now + 100 * 1000 * 1000ULL;
+            dp_net_timers(e);
+        }
+        if (e->now >= e->next_snapshot) {
+            e->next_snapshot = e->now + 200 * 1000 * 1000ULL;
+            dp_snapshot_update(e);
+        }
+
+        /* Graceful stop: SHUTDOWN everything, wait, ABORT the rest. */
+        if ((dp.stop || dp.gen_done) && !e->shutting_down) {
+            e->shutting_down = true;
+            e->shutdown_deadline = e->now + (uint64_t)dp.conf.shutdown_ms * 1000000ULL;
+            shutdown_all(e, false);
+        }
+        if (e->shutting_down) {
+            bool empty = live_assocs(e) == 0;
+            if (!empty && !e->aborted && e->now >= e->shutdown_deadline) {
+                shutdown_all(e, true);
+                e->aborted = true;
+            }
+            if (empty || e->aborted) {
+                /* A few more rounds so the last packets leave. */
+                if (++drain_rounds > 1000)
+                    break;
+            }
+        }
+    }
+    dp_tx_flush(e);
+    dp_snapshot_update(e);
+    e->done = true;
+    DP_LOG(INFO, "engine %u stopped", e->index);
+    return 0;
+}

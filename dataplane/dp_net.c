@@ -1,0 +1,1094 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_net.c: Ethernet (and 802.1Q), ARP, IPv4, IPv6 with Neighbour
+ * Discovery, ICMP/ICMPv6 echo and the path MTU messages, IP reassembly,
+ * and the TX side: neighbour lookup, Ethernet header, TX staging.
+ *
+ * Everything here runs on one engine and touches only that engine's state.
+ * Neighbour entries learnt by one engine are copied to the others through
+ * their mailboxes, so each engine resolves without locks.
+ */
+#include <string.h>
+
+#include <rte_arp.h>
+#include <rte_byteorder.h>
+#include <rte_ethdev.h>
+#include <rte_icmp.h>
+#include <rte_ip.h>
+#include <rte_ip_frag.h>
+#include <rte_sctp.h>
+
+#include "dp.h"
+
+#define ICMP6_PTB       2
+#define ICMP6_ECHO_REQ  128
+#define ICMP6_ECHO_REP  129
+#define ICMP6_NS        135
+#define ICMP6_NA        136
+#define ND_OPT_SRC_LL   1
+#define ND_OPT_TGT_LL   2
+#define IPPROTO_SCTP_   132
+#define IPPROTO_ICMPV6_ 58
+#define NEIGH_RETRY_NS  (1000ULL * 1000 * 1000)
+#define NEIGH_TRIES     3
+
+/* Carried through a mailbox: a neighbour learnt by another engine. */
+struct mb_neigh {
+    struct sctp_addr ip;
+    struct rte_ether_addr mac;
+    uint16_t port;
+};
+
+/* Carried through a mailbox: a path MTU report for every engine. */
+struct mb_pmtu {
+    struct sctp_addr peer;
+    uint16_t local_port, peer_port;
+    uint32_t mtu;
+};
+
+static inline void drop(struct dp_engine *e, uint16_t port, struct rte_mbuf *m, enum dp_drop why)
+{
+    e->pst[port].drops[why]++;
+    rte_pktmbuf_free(m);
+}
+
+uint32_t dp_l2_len(uint16_t port)
+{
+    return dp.ports[port].vlan != 0 ? RTE_ETHER_HDR_LEN + 4 : RTE_ETHER_HDR_LEN;
+}
+
+static bool prefix_match(const struct sctp_addr *a, const struct sctp_addr *b, unsigned bits)
+{
+    unsigned bytes = bits / 8, rem = bits % 8;
+
+    if (a->family != b->family)
+        return false;
+    if (memcmp(a->addr, b->addr, bytes) != 0)
+        return false;
+    if (rem == 0)
+        return true;
+    uint8_t mask = (uint8_t)(0xff << (8 - rem));
+    return (a->addr[bytes] & mask) == (b->addr[bytes] & mask);
+}
+
+bool dp_addr_is_local(const struct sctp_addr *a, uint16_t port)
+{
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        if (dp.conf.addrs[i].port == port && sctp_addr_equal(&dp.conf.addrs[i].addr, a))
+            return true;
+    }
+    return false;
+}
+
+static const struct sctp_addr *local_of(uint16_t port, uint8_t family)
+{
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        if (dp.conf.addrs[i].port == port && dp.conf.addrs[i].addr.family == family)
+            return &dp.conf.addrs[i].addr;
+    }
+    return NULL;
+}
+
+static int onlink_port(const struct sctp_addr *dst, int prefer)
+{
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if ((prefer < 0 || ac->port == prefer) && prefix_match(&ac->addr, dst, ac->prefix))
+            return ac->port;
+    }
+    return -1;
+}
+
+int dp_route(const struct sctp_addr *src, const struct sctp_addr *dst, uint16_t *port,
+             struct sctp_addr *nexthop)
+{
+    int prefer = -1, p;
+    const struct sctp_addr *gw = dst->family == SCTP_AF_INET ? &dp.conf.gw4 : &dp.conf.gw6;
+
+    if (src != NULL) {
+        for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+            if (sctp_addr_equal(&dp.conf.addrs[i].addr, src))
+                prefer = dp.conf.addrs[i].port;
+        }
+    }
+    p = prefer >= 0 ? onlink_port(dst, prefer) : -1;
+    if (p < 0)
+        p = onlink_port(dst, -1);
+    if (p >= 0) {
+        *port = (uint16_t)p;
+        *nexthop = *dst;
+        return 0;
+    }
+    if (gw->family == 0)
+        return -1;
+    p = prefer >= 0 ? onlink_port(gw, prefer) : -1;
+    if (p < 0)
+        p = onlink_port(gw, -1);
+    if (p < 0)
+        return -1;
+    *port = (uint16_t)p;
+    *nexthop = *gw;
+    return 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* TX staging                                                          */
+
+void dp_tx_flush(struct dp_engine *e)
+{
+    for (unsigned p = 0; p < dp.n_ports; p++) {
+        uint16_t n = e->tx_n[p], sent;
+
+        if (n == 0)
+            continue;
+        sent = rte_eth_tx_burst(dp.ports[p].port_id, e->index, e->tx_buf[p], n);
+        e->pst[p].tx_packets += sent;
+        if (sent < n) {
+            /* Keep the rest for the next round: dropping here would cost
+             * an SCTP retransmission timeout. */
+            memmove(&e->tx_buf[p][0], &e->tx_buf[p][sent], (n - sent) * sizeof(void *));
+        }
+        e->tx_n[p] = n - sent;
+    }
+}
+
+void dp_tx_enqueue(struct dp_engine *e, uint16_t port, struct rte_mbuf *m)
+{
+    if (e->tx_n[port] == DP_BURST) {
+        dp_tx_flush(e);
+        if (e->tx_n[port] == DP_BURST) {
+            /* The queue is stuck: give it a few more tries, then drop. */
+            for (unsigned i = 0; i < 64 && e->tx_n[port] == DP_BURST; i++)
+                dp_tx_flush(e);
+            if (e->tx_n[port] == DP_BURST) {
+                drop(e, port, m, DP_DROP_TX_FULL);
+                return;
+            }
+        }
+    }
+    e->pst[port].tx_bytes += m->pkt_len;
+    e->tx_buf[port][e->tx_n[port]++] = m;
+}
+
+/* ------------------------------------------------------------------ */
+/* Neighbours                                                          */
+
+static unsigned neigh_hash(const struct sctp_addr *a)
+{
+    uint32_t h = 2166136261u;
+    unsigned n = a->family == SCTP_AF_INET ? 4 : 16;
+
+    for (unsigned i = 0; i < n; i++)
+        h = (h ^ a->addr[i]) * 16777619u;
+    return h % DP_NEIGH_ENTRIES;
+}
+
+static struct dp_neigh *neigh_find(struct dp_engine *e, const struct sctp_addr *a, bool create)
+{
+    unsigned h = neigh_hash(a);
+    struct dp_neigh *free_slot = NULL;
+
+    for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
+        struct dp_neigh *n = &e->neigh[(h + i) % DP_NEIGH_ENTRIES];
+        if (n->state == 0) {
+            if (free_slot == NULL)
+                free_slot = n;
+            /* Entries are never moved, so keep probing only while slots
+             * are in use; a free slot ends the chain. */
+            break;
+        }
+        if (sctp_addr_equal(&n->ip, a))
+            return n;
+    }
+    if (!create)
+        return NULL;
+    if (free_slot == NULL) {
+        /* Full: reuse the oldest reachable slot of the home bucket. */
+        free_slot = &e->neigh[h];
+        for (unsigned k = 0; k < free_slot->n_hold; k++)
+            rte_pktmbuf_free(free_slot->hold[k]);
+    }
+    memset(free_slot, 0, sizeof(*free_slot));
+    free_slot->ip = *a;
+    return free_slot;
+}
+
+static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target);
+
+/* Records ip -> mac and sends what was waiting for it. */
+static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
+                        const struct rte_ether_addr *mac, uint16_t port, bool create)
+{
+    struct dp_neigh *n = neigh_find(e, ip, create);
+
+    if (n == NULL)
+        return;
+    n->mac = *mac;
+    n->port = port;
+    n->state = 2;
+    n->tries = 0;
+    n->expire_ns = e->now + (uint64_t)dp.conf.neigh_timeout_ms * 1000000ULL;
+    for (unsigned k = 0; k < n->n_hold; k++) {
+        struct rte_mbuf *m = n->hold[k];
+        struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+        eh->dst_addr = *mac;
+        dp_tx_enqueue(e, port, m);
+    }
+    n->n_hold = 0;
+}
+
+/* Learnt here: tell the other engines. */
+static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
+                        const struct rte_ether_addr *mac, uint16_t port)
+{
+    for (unsigned j = 0; j < dp.n_engines; j++) {
+        struct rte_mbuf *m;
+        struct mb_neigh *mn;
+
+        if (j == e->index)
+            continue;
+        m = rte_pktmbuf_alloc(e->pool);
+        if (m == NULL)
+            return;
+        mn = (struct mb_neigh *)rte_pktmbuf_append(m, sizeof(*mn));
+        mn->ip = *ip;
+        mn->mac = *mac;
+        mn->port = port;
+        dp_mailbox_send(e, j, m, DP_MB_NEIGH);
+    }
+}
+
+static void learn_and_share(struct dp_engine *e, const struct sctp_addr *ip,
+                            const struct rte_ether_addr *mac, uint16_t port, bool create)
+{
+    struct dp_neigh *n = neigh_find(e, ip, false);
+    bool known = n != NULL && n->state == 2 && rte_is_same_ether_addr(&n->mac, mac);
+
+    if (n == NULL && !create)
+        return;
+    neigh_learn(e, ip, mac, port, create);
+    /* Share new or changed entries, and refreshes now and then. */
+    if (dp.n_engines > 1 && (!known || create))
+        neigh_share(e, ip, mac, port);
+}
+
+static void eth_fill(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
+                     uint16_t ethertype)
+{
+    struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+    const struct dp_port *p = &dp.ports[port];
+
+    eh->dst_addr = *dst;
+    eh->src_addr = p->mac;
+    if (p->vlan != 0) {
+        struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+        eh->ether_type = rte_cpu_to_be_16(RTE_ETHER_TYPE_VLAN);
+        vh->vlan_tci = rte_cpu_to_be_16(p->vlan);
+        vh->eth_proto = rte_cpu_to_be_16(ethertype);
+    } else {
+        eh->ether_type = rte_cpu_to_be_16(ethertype);
+    }
+}
+
+void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, const struct sctp_addr *src,
+                   const struct sctp_addr *dst)
+{
+    uint16_t port;
+    struct sctp_addr nh;
+    struct dp_neigh *n;
+    uint16_t et = dst->family == SCTP_AF_INET ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
+
+    if (dp_route(src, dst, &port, &nh) < 0) {
+        drop(e, 0, m, DP_DROP_NO_ROUTE);
+        return;
+    }
+    n = neigh_find(e, &nh, true);
+    if (n->state == 2 && n->expire_ns > e->now) {
+        eth_fill(m, n->port, &n->mac, et);
+        dp_tx_enqueue(e, n->port, m);
+        return;
+    }
+    eth_fill(m, port, &(struct rte_ether_addr){{0}}, et);
+    if (n->state != 1) {
+        /* New or expired: start resolving. */
+        n->state = 1;
+        n->tries = 1;
+        n->port = port;
+        n->expire_ns = e->now + NEIGH_RETRY_NS;
+        neigh_solicit(e, port, &nh);
+    }
+    if (n->n_hold == DP_NEIGH_HOLD) {
+        drop(e, port, m, DP_DROP_NEIGH);
+        return;
+    }
+    n->hold[n->n_hold++] = m;
+}
+
+void dp_net_timers(struct dp_engine *e)
+{
+    for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
+        struct dp_neigh *n = &e->neigh[i];
+
+        if (n->state != 1 || n->expire_ns > e->now)
+            continue;
+        if (n->tries >= NEIGH_TRIES) {
+            /* RFC 1122 2.3.2.2 / RFC 4861 7.3.3: give up, drop what waited. */
+            for (unsigned k = 0; k < n->n_hold; k++)
+                drop(e, n->port, n->hold[k], DP_DROP_NEIGH);
+            n->n_hold = 0;
+            n->tries = 0;
+            n->expire_ns = e->now; /* stays incomplete: next send retries */
+            n->state = 3;          /* failed: a send starts a new round */
+            continue;
+        }
+        n->tries++;
+        n->expire_ns = e->now + NEIGH_RETRY_NS;
+        neigh_solicit(e, n->port, &n->ip);
+    }
+    if (e->frag_tbl != NULL) {
+        rte_ip_frag_table_del_expired_entries(e->frag_tbl, &e->death_row, rte_rdtsc());
+        rte_ip_frag_free_death_row(&e->death_row, 0);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* ARP                                                                 */
+
+static struct rte_mbuf *alloc_l2(struct dp_engine *e, uint16_t port, uint32_t l3_bytes)
+{
+    struct rte_mbuf *m = rte_pktmbuf_alloc(e->pool);
+
+    if (m == NULL) {
+        e->pst[port].drops[DP_DROP_NOMBUF]++;
+        return NULL;
+    }
+    if (rte_pktmbuf_append(m, dp_l2_len(port) + l3_bytes) == NULL) {
+        rte_pktmbuf_free(m);
+        return NULL;
+    }
+    return m;
+}
+
+static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
+{
+    const struct sctp_addr *src = local_of(port, SCTP_AF_INET);
+    struct rte_mbuf *m;
+    struct rte_arp_hdr *ah;
+    static const struct rte_ether_addr bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+
+    if (src == NULL)
+        return;
+    m = alloc_l2(e, port, sizeof(*ah));
+    if (m == NULL)
+        return;
+    eth_fill(m, port, &bcast, RTE_ETHER_TYPE_ARP);
+    ah = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, dp_l2_len(port));
+    ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+    ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+    ah->arp_hlen = RTE_ETHER_ADDR_LEN;
+    ah->arp_plen = 4;
+    ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+    ah->arp_data.arp_sha = dp.ports[port].mac;
+    memcpy(&ah->arp_data.arp_sip, src->addr, 4);
+    memset(&ah->arp_data.arp_tha, 0, sizeof(ah->arp_data.arp_tha));
+    memcpy(&ah->arp_data.arp_tip, target->addr, 4);
+    e->pst[port].tx_arp++;
+    dp_tx_enqueue(e, port, m);
+}
+
+static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
+{
+    struct rte_arp_hdr *ah;
+    struct sctp_addr sip = {.family = SCTP_AF_INET}, tip = {.family = SCTP_AF_INET};
+    bool for_us;
+
+    if (rte_pktmbuf_data_len(m) < l2 + sizeof(*ah)) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    ah = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, l2);
+    if (ah->arp_hardware != rte_cpu_to_be_16(RTE_ARP_HRD_ETHER) ||
+        ah->arp_protocol != rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4) || ah->arp_hlen != 6 ||
+        ah->arp_plen != 4) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    e->pst[port].rx_arp++;
+    memcpy(sip.addr, &ah->arp_data.arp_sip, 4);
+    memcpy(tip.addr, &ah->arp_data.arp_tip, 4);
+    for_us = dp_addr_is_local(&tip, port);
+    /* RFC 826: update a known sender; add it if the request is for us. */
+    if (ah->arp_data.arp_sip != 0 && !rte_is_multicast_ether_addr(&ah->arp_data.arp_sha))
+        learn_and_share(e, &sip, &ah->arp_data.arp_sha, port, for_us);
+    if (!for_us) {
+        drop(e, port, m, DP_DROP_L3_NOT_OURS);
+        return;
+    }
+    if (ah->arp_opcode != rte_cpu_to_be_16(RTE_ARP_OP_REQUEST)) {
+        rte_pktmbuf_free(m);
+        return;
+    }
+    /* Answer in place. */
+    ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REPLY);
+    ah->arp_data.arp_tha = ah->arp_data.arp_sha;
+    ah->arp_data.arp_tip = ah->arp_data.arp_sip;
+    ah->arp_data.arp_sha = dp.ports[port].mac;
+    memcpy(&ah->arp_data.arp_sip, tip.addr, 4);
+    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ah)));
+    eth_fill(m, port, &ah->arp_data.arp_tha, RTE_ETHER_TYPE_ARP);
+    m->ol_flags = 0;
+    e->pst[port].tx_arp++;
+    dp_tx_enqueue(e, port, m);
+}
+
+/* ------------------------------------------------------------------ */
+/* IPv6 Neighbour Discovery (RFC 4861)                                 */
+
+static void solicited_node(const uint8_t *target, uint8_t *ip, struct rte_ether_addr *mac)
+{
+    static const uint8_t pfx[13] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff};
+
+    memcpy(ip, pfx, 13);
+    memcpy(ip + 13, target + 13, 3);
+    mac->addr_bytes[0] = 0x33;
+    mac->addr_bytes[1] = 0x33;
+    memcpy(&mac->addr_bytes[2], ip + 12, 4);
+}
+
+static void icmp6_send(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
+                       const struct rte_ether_addr *dmac, uint32_t icmp_len)
+{
+    uint32_t l2 = dp_l2_len(port);
+    struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
+    struct rte_icmp_hdr *ic = (struct rte_icmp_hdr *)(ip6 + 1);
+
+    ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+    ip6->payload_len = rte_cpu_to_be_16(icmp_len);
+    ip6->proto = IPPROTO_ICMPV6_;
+    ic->icmp_cksum = 0;
+    ic->icmp_cksum = rte_ipv6_udptcp_cksum(ip6, ic);
+    eth_fill(m, port, dmac, RTE_ETHER_TYPE_IPV6);
+    m->ol_flags = 0;
+    dp_tx_enqueue(e, port, m);
+}
+
+static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
+{
+    const struct sctp_addr *src = local_of(port, SCTP_AF_INET6);
+    struct rte_mbuf *m;
+    struct rte_ipv6_hdr *ip6;
+    uint8_t *icmp;
+    struct rte_ether_addr dmac;
+    const uint32_t icmp_len = 8 + 16 + 8;
+
+    if (src == NULL)
+        return;
+    m = alloc_l2(e, port, sizeof(*ip6) + icmp_len);
+    if (m == NULL)
+        return;
+    ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
+    icmp = (uint8_t *)(ip6 + 1);
+    memcpy(ip6->src_addr, src->addr, 16);
+    solicited_node(target->addr, ip6->dst_addr, &dmac);
+    ip6->hop_limits = 255;
+    memset(icmp, 0, icmp_len);
+    icmp[0] = ICMP6_NS;
+    memcpy(icmp + 8, target->addr, 16);
+    icmp[24] = ND_OPT_SRC_LL;
+    icmp[25] = 1;
+    memcpy(icmp + 26, &dp.ports[port].mac, 6);
+    e->pst[port].tx_nd++;
+    icmp6_send(e, m, port, &dmac, icmp_len);
+}
+
+static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
+{
+    if (target->family == SCTP_AF_INET)
+        arp_request(e, port, target);
+    else
+        nd_solicit(e, port, target);
+}
+
+/* Finds a link-layer address option of the given type. */
+static const struct rte_ether_addr *nd_option(const uint8_t *opt, uint32_t len, uint8_t type)
+{
+    while (len >= 8) {
+        uint32_t olen = opt[1] * 8u;
+        if (olen == 0 || olen > len)
+            return NULL;
+        if (opt[0] == type && olen >= 8)
+            return (const struct rte_ether_addr *)(opt + 2);
+        opt += olen;
+        len -= olen;
+    }
+    return NULL;
+}
+
+static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                     struct rte_ipv6_hdr *ip6, uint8_t *icmp, uint32_t icmp_len)
+{
+    struct sctp_addr target = {.family = SCTP_AF_INET6};
+    struct sctp_addr src = {.family = SCTP_AF_INET6};
+    const struct rte_ether_addr *ll;
+    static const uint8_t unspec[16];
+
+    /* RFC 4861 7.1: hop limit 255, code 0, at least 24 bytes. */
+    if (ip6->hop_limits != 255 || icmp[1] != 0 || icmp_len < 24) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    e->pst[port].rx_nd++;
+    memcpy(target.addr, icmp + 8, 16);
+    memcpy(src.addr, ip6->src_addr, 16);
+    if (icmp[0] == ICMP6_NA) {
+        ll = nd_option(icmp + 24, icmp_len - 24, ND_OPT_TGT_LL);
+        if (ll != NULL)
+            learn_and_share(e, &target, ll, port, false);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    /* NS */
+    if (!dp_addr_is_local(&target, port)) {
+        drop(e, port, m, DP_DROP_L3_NOT_OURS);
+        return;
+    }
+    ll = nd_option(icmp + 24, icmp_len - 24, ND_OPT_SRC_LL);
+    bool dad = memcmp(ip6->src_addr, unspec, 16) == 0;
+    if (ll != NULL && !dad)
+        learn_and_share(e, &src, ll, port, true);
+    /* Answer in place: NA, solicited + override, target LL option. */
+    struct rte_ether_addr dmac;
+    const uint32_t na_len = 8 + 16 + 8;
+    if (dad) {
+        static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+        memcpy(ip6->dst_addr, all_nodes, 16);
+        dmac = (struct rte_ether_addr){{0x33, 0x33, 0, 0, 0, 1}};
+    } else {
+        memcpy(ip6->dst_addr, ip6->src_addr, 16);
+        dmac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
+    }
+    memcpy(ip6->src_addr, target.addr, 16);
+    ip6->hop_limits = 255;
+    if (rte_pktmbuf_pkt_len(m) < l2 + sizeof(*ip6) + na_len &&
+        rte_pktmbuf_append(m, l2 + sizeof(*ip6) + na_len - rte_pktmbuf_pkt_len(m)) == NULL) {
+        drop(e, port, m, DP_DROP_NOMBUF);
+        return;
+    }
+    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + na_len));
+    icmp[0] = ICMP6_NA;
+    icmp[1] = 0;
+    icmp[4] = dad ? 0x20 : 0x60; /* S (not for DAD) and O */
+    icmp[5] = icmp[6] = icmp[7] = 0;
+    memcpy(icmp + 8, target.addr, 16);
+    icmp[24] = ND_OPT_TGT_LL;
+    icmp[25] = 1;
+    memcpy(icmp + 26, &dp.ports[port].mac, 6);
+    e->pst[port].tx_nd++;
+    icmp6_send(e, m, port, &dmac, na_len);
+}
+
+/* ------------------------------------------------------------------ */
+/* ICMP                                                                */
+
+static void pmtu_report(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
+                        uint16_t peer_port, uint32_t mtu)
+{
+    dp_icmp_pmtu(e, peer, local_port, peer_port, mtu);
+    for (unsigned j = 0; j < dp.n_engines; j++) {
+        struct rte_mbuf *m;
+        struct mb_pmtu *mp;
+
+        if (j == e->index)
+            continue;
+        m = rte_pktmbuf_alloc(e->pool);
+        if (m == NULL)
+            return;
+        mp = (struct mb_pmtu *)rte_pktmbuf_append(m, sizeof(*mp));
+        mp->peer = *peer;
+        mp->local_port = local_port;
+        mp->peer_port = peer_port;
+        mp->mtu = mtu;
+        dp_mailbox_send(e, j, m, DP_MB_PMTU);
+    }
+}
+
+static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                        struct rte_ipv4_hdr *ip, uint32_t l4, uint32_t len)
+{
+    struct rte_icmp_hdr *ic = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, l4);
+
+    if (len < sizeof(*ic) || rte_raw_cksum(ic, len) != 0xffff) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    if (ic->icmp_type == RTE_IP_ICMP_ECHO_REQUEST && ic->icmp_code == 0) {
+        struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+        uint32_t tmp = ip->src_addr;
+
+        e->pst[port].rx_icmp_echo++;
+        ip->src_addr = ip->dst_addr;
+        ip->dst_addr = tmp;
+        ip->time_to_live = 64;
+        ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+        ip->hdr_checksum = 0;
+        ip->hdr_checksum = rte_ipv4_cksum(ip);
+        ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
+        ic->icmp_cksum = 0;
+        ic->icmp_cksum = ~rte_raw_cksum(ic, len);
+        eth_fill(m, port, &eh->src_addr, RTE_ETHER_TYPE_IPV4);
+        m->ol_flags = 0;
+        e->pst[port].tx_icmp_echo++;
+        dp_tx_enqueue(e, port, m);
+        return;
+    }
+    /* RFC 1191 / RFC 9260 7.3: fragmentation needed, for SCTP we sent. */
+    if (ic->icmp_type == 3 /* destination unreachable */ && ic->icmp_code == 4 &&
+        len >= 8 + 20 + 8) {
+        struct rte_ipv4_hdr *in = (struct rte_ipv4_hdr *)((uint8_t *)ic + 8);
+        uint32_t ihl = (in->version_ihl & 0xf) * 4u;
+        if (in->next_proto_id == IPPROTO_SCTP_ && ihl >= 20 && len >= 8 + ihl + 8) {
+            const uint8_t *sh = (const uint8_t *)in + ihl;
+            struct sctp_addr peer = {.family = SCTP_AF_INET};
+            uint32_t mtu = rte_be_to_cpu_16(*(const uint16_t *)((uint8_t *)ic + 6));
+            memcpy(peer.addr, &in->dst_addr, 4);
+            e->pst[port].rx_icmp_ptb++;
+            if (mtu >= 68)
+                pmtu_report(e, &peer, (uint16_t)(sh[0] << 8 | sh[1]),
+                            (uint16_t)(sh[2] << 8 | sh[3]), mtu);
+            rte_pktmbuf_free(m);
+            return;
+        }
+    }
+    (void)l2;
+    drop(e, port, m, DP_DROP_ICMP);
+}
+
+static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                        struct rte_ipv6_hdr *ip6, uint32_t l4, uint32_t len)
+{
+    uint8_t *icmp = rte_pktmbuf_mtod_offset(m, uint8_t *, l4);
+
+    if (len < 8 || ip6->proto != IPPROTO_ICMPV6_ || rte_ipv6_udptcp_cksum_verify(ip6, icmp)) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    switch (icmp[0]) {
+    case ICMP6_NS:
+    case ICMP6_NA:
+        nd_input(e, m, port, l2, ip6, icmp, len);
+        return;
+    case ICMP6_ECHO_REQ: {
+        struct sctp_addr dst = {.family = SCTP_AF_INET6};
+        memcpy(dst.addr, ip6->dst_addr, 16);
+        if (!dp_addr_is_local(&dst, port)) {
+            drop(e, port, m, DP_DROP_L3_NOT_OURS);
+            return;
+        }
+        e->pst[port].rx_icmp_echo++;
+        struct rte_ether_addr dmac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
+        memcpy(ip6->dst_addr, ip6->src_addr, 16);
+        memcpy(ip6->src_addr, dst.addr, 16);
+        ip6->hop_limits = 64;
+        icmp[0] = ICMP6_ECHO_REP;
+        e->pst[port].tx_icmp_echo++;
+        icmp6_send(e, m, port, &dmac, len);
+        return;
+    }
+    case ICMP6_PTB:
+        if (len >= 8 + 40 + 8) {
+            struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(icmp + 8);
+            if (in->proto == IPPROTO_SCTP_) {
+                const uint8_t *sh = (const uint8_t *)(in + 1);
+                struct sctp_addr peer = {.family = SCTP_AF_INET6};
+                uint32_t mtu;
+                memcpy(&mtu, icmp + 4, 4);
+                mtu = rte_be_to_cpu_32(mtu);
+                memcpy(peer.addr, in->dst_addr, 16);
+                e->pst[port].rx_icmp_ptb++;
+                if (mtu >= 1280)
+                    pmtu_report(e, &peer, (uint16_t)(sh[0] << 8 | sh[1]),
+                                (uint16_t)(sh[2] << 8 | sh[3]), mtu);
+                rte_pktmbuf_free(m);
+                return;
+            }
+        }
+        break;
+    default:
+        break;
+    }
+    drop(e, port, m, DP_DROP_ICMP);
+}
+
+/* ------------------------------------------------------------------ */
+/* IPv4 / IPv6                                                         */
+
+int dp_net_frag_init(struct dp_engine *e)
+{
+    uint64_t cycles = (rte_get_tsc_hz() + 999) / 1000 * dp.conf.frag_ttl_ms;
+    uint32_t flows = dp.conf.frag_max_flows;
+
+    e->frag_tbl = rte_ip_frag_table_create(flows, 8, flows * 8 > flows ? flows : flows, cycles,
+                                           rte_socket_id());
+    return e->frag_tbl == NULL ? -1 : 0;
+}
+
+/* Copies a chained mbuf into one segment (reassembled datagrams, jumbo
+ * frames): the protocol core wants contiguous bytes. */
+static struct rte_mbuf *linearize(struct dp_engine *e, struct rte_mbuf *m)
+{
+    struct rte_mbuf *n;
+    struct rte_mempool *mp = m->pkt_len <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+
+    if (m->pkt_len > dp_pool_room(mp))
+        return NULL;
+    n = rte_pktmbuf_alloc(mp);
+    if (n == NULL)
+        return NULL;
+    if (rte_pktmbuf_read(m, 0, m->pkt_len, rte_pktmbuf_append(n, m->pkt_len)) == NULL) {
+        rte_pktmbuf_free(n);
+        return NULL;
+    }
+    n->port = m->port;
+    n->ol_flags = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+    n->l2_len = m->l2_len;
+    n->l3_len = m->l3_len;
+    rte_pktmbuf_free(m);
+    return n;
+}
+
+static enum sctp_csum_state rx_csum(struct dp_engine *e, struct rte_mbuf *m, uint16_t port)
+{
+    if (!dp.ports[port].rx_l4_csum)
+        return SCTP_CSUM_UNCHECKED;
+    switch (m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK) {
+    case RTE_MBUF_F_RX_L4_CKSUM_GOOD:
+        e->pst[port].csum_hw_good++;
+        return SCTP_CSUM_GOOD;
+    case RTE_MBUF_F_RX_L4_CKSUM_BAD:
+        e->pst[port].csum_hw_bad++;
+        return SCTP_CSUM_BAD;
+    default:
+        return SCTP_CSUM_UNCHECKED;
+    }
+}
+
+/* The SCTP packet at l4: check its CRC, then hand it to its owner. */
+static void sctp_rx(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l3,
+                    uint32_t l4, const struct sctp_addr *src, const struct sctp_addr *dst)
+{
+    uint32_t len = rte_pktmbuf_pkt_len(m) - l4;
+    enum sctp_csum_state cs;
+
+    e->pst[port].rx_sctp++;
+    if (len < 12) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    /* RFC 9260 6.8: a packet with a bad CRC is dropped, never processed. */
+    cs = rx_csum(e, m, port);
+    if (cs == SCTP_CSUM_UNCHECKED) {
+        e->pst[port].csum_sw_checked++;
+        if (!dp_sctp_crc_ok(rte_pktmbuf_mtod_offset(m, uint8_t *, l4), len)) {
+            e->pst[port].csum_sw_bad++;
+            cs = SCTP_CSUM_BAD;
+        }
+    }
+    if (cs == SCTP_CSUM_BAD) {
+        drop(e, port, m, DP_DROP_SCTP_CSUM);
+        return;
+    }
+    m->port = port;
+    dp_sctp_input(e, m, l3, l4, src, dst, false);
+}
+
+static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2);
+static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2);
+
+/* Reassembly runs on engine 0 only: fragments of one datagram may arrive
+ * on different queues. */
+static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                       uint32_t l3_len, bool v6)
+{
+    struct rte_mbuf *r;
+
+    e->pst[port].rx_frags++;
+    if (e->index != 0) {
+        m->port = port;
+        m->l2_len = l2;
+        if (!dp_mailbox_send(e, 0, m, DP_MB_FRAG))
+            e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
+        return;
+    }
+    m->l2_len = l2;
+    m->l3_len = l3_len;
+    if (v6) {
+        struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
+        struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip6);
+        r = rte_ipv6_frag_reassemble_packet(e->frag_tbl, &e->death_row, m, rte_rdtsc(), ip6, fh);
+    } else {
+        struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+        r = rte_ipv4_frag_reassemble_packet(e->frag_tbl, &e->death_row, m, rte_rdtsc(), ip);
+    }
+    rte_ip_frag_free_death_row(&e->death_row, 0);
+    if (r == NULL)
+        return; /* kept for later, or dropped by the table */
+    if (r->nb_segs > 1) {
+        r = linearize(e, r);
+        if (r == NULL) {
+            e->pst[port].drops[DP_DROP_FRAG]++;
+            return;
+        }
+    }
+    e->pst[port].reassembled++;
+    if (v6)
+        ipv6_input(e, r, port, l2);
+    else
+        ipv4_input(e, r, port, l2);
+}
+
+static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
+{
+    struct rte_ipv4_hdr *ip;
+    uint32_t ihl, tot;
+    struct sctp_addr src = {.family = SCTP_AF_INET}, dst = {.family = SCTP_AF_INET};
+
+    if (rte_pktmbuf_pkt_len(m) < l2 + sizeof(*ip)) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+    ihl = (ip->version_ihl & 0xf) * 4u;
+    tot = rte_be_to_cpu_16(ip->total_length);
+    if ((ip->version_ihl >> 4) != 4 || ihl < 20 || tot < ihl || tot > rte_pktmbuf_pkt_len(m) - l2) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    if ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) == RTE_MBUF_F_RX_IP_CKSUM_BAD ||
+        ((m->ol_flags & RTE_MBUF_F_RX_IP_CKSUM_MASK) != RTE_MBUF_F_RX_IP_CKSUM_GOOD &&
+         rte_raw_cksum(ip, ihl) != 0xffff)) {
+        drop(e, port, m, DP_DROP_IP_CSUM);
+        return;
+    }
+    /* Ethernet padding would read as SCTP bytes. */
+    if (rte_pktmbuf_pkt_len(m) > l2 + tot)
+        rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + tot));
+    memcpy(src.addr, &ip->src_addr, 4);
+    memcpy(dst.addr, &ip->dst_addr, 4);
+    if (!dp_addr_is_local(&dst, port)) {
+        drop(e, port, m, DP_DROP_L3_NOT_OURS);
+        return;
+    }
+    if (rte_ipv4_frag_pkt_is_fragmented(ip)) {
+        frag_input(e, m, port, l2, ihl, false);
+        return;
+    }
+    switch (ip->next_proto_id) {
+    case IPPROTO_SCTP_:
+        sctp_rx(e, m, port, l2, l2 + ihl, &src, &dst);
+        return;
+    case IPPROTO_ICMP:
+        icmp4_input(e, m, port, l2, ip, l2 + ihl, tot - ihl);
+        return;
+    default:
+        drop(e, port, m, DP_DROP_L3_PROTO);
+    }
+}
+
+static bool v6_for_us(const uint8_t *d, uint16_t port)
+{
+    struct sctp_addr a = {.family = SCTP_AF_INET6};
+    static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+
+    memcpy(a.addr, d, 16);
+    if (dp_addr_is_local(&a, port) || memcmp(d, all_nodes, 16) == 0)
+        return true;
+    /* Solicited-node multicast of one of our addresses. */
+    if (d[0] == 0xff && d[1] == 0x02 && d[11] == 0x01 && d[12] == 0xff) {
+        for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+            const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+            if (ac->port == port && ac->addr.family == SCTP_AF_INET6 &&
+                memcmp(ac->addr.addr + 13, d + 13, 3) == 0)
+                return true;
+        }
+    }
+    return false;
+}
+
+static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
+{
+    struct rte_ipv6_hdr *ip6;
+    uint32_t plen, off;
+    uint8_t nh;
+    struct sctp_addr src = {.family = SCTP_AF_INET6}, dst = {.family = SCTP_AF_INET6};
+
+    if (rte_pktmbuf_pkt_len(m) < l2 + sizeof(*ip6)) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
+    plen = rte_be_to_cpu_16(ip6->payload_len);
+    if ((rte_be_to_cpu_32(ip6->vtc_flow) >> 28) != 6 ||
+        plen > rte_pktmbuf_pkt_len(m) - l2 - sizeof(*ip6)) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    if (rte_pktmbuf_pkt_len(m) > l2 + sizeof(*ip6) + plen)
+        rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + plen));
+    if (!v6_for_us(ip6->dst_addr, port)) {
+        drop(e, port, m, DP_DROP_L3_NOT_OURS);
+        return;
+    }
+    memcpy(src.addr, ip6->src_addr, 16);
+    memcpy(dst.addr, ip6->dst_addr, 16);
+    /* Walk the extension headers we know (RFC 8200 4). */
+    nh = ip6->proto;
+    off = l2 + sizeof(*ip6);
+    for (unsigned hops = 0; hops < 8; hops++) {
+        if (nh == 0 || nh == 43 || nh == 60) {
+            uint8_t *x = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+            if (off + 8 > rte_pktmbuf_pkt_len(m)) {
+                drop(e, port, m, DP_DROP_L3_MALFORMED);
+                return;
+            }
+            nh = x[0];
+            off += (x[1] + 1u) * 8;
+            continue;
+        }
+        if (nh == 44) {
+            if (off != l2 + sizeof(*ip6)) {
+                /* The reassembly library wants the fragment header first. */
+                drop(e, port, m, DP_DROP_FRAG);
+                return;
+            }
+            frag_input(e, m, port, l2, sizeof(*ip6) + 8, true);
+            return;
+        }
+        break;
+    }
+    if (off > rte_pktmbuf_pkt_len(m)) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    switch (nh) {
+    case IPPROTO_SCTP_:
+        if (dst.addr[0] == 0xff) {
+            drop(e, port, m, DP_DROP_L3_NOT_OURS);
+            return;
+        }
+        sctp_rx(e, m, port, l2, off, &src, &dst);
+        return;
+    case IPPROTO_ICMPV6_:
+        icmp6_input(e, m, port, l2, ip6, off, rte_pktmbuf_pkt_len(m) - off);
+        return;
+    default:
+        drop(e, port, m, DP_DROP_L3_PROTO);
+    }
+}
+
+void dp_net_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port)
+{
+    struct rte_ether_hdr *eh;
+    const struct dp_port *p = &dp.ports[port];
+    uint16_t et, vlan = 0;
+    uint32_t l2 = RTE_ETHER_HDR_LEN;
+
+    e->pst[port].rx_packets++;
+    e->pst[port].rx_bytes += m->pkt_len;
+    if (m->nb_segs > 1) {
+        m = linearize(e, m);
+        if (m == NULL) {
+            e->pst[port].drops[DP_DROP_NOMBUF]++;
+            return;
+        }
+    }
+    if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+    if (!rte_is_same_ether_addr(&eh->dst_addr, &p->mac) &&
+        !rte_is_multicast_ether_addr(&eh->dst_addr)) {
+        drop(e, port, m, DP_DROP_L2_NOT_OURS);
+        return;
+    }
+    et = rte_be_to_cpu_16(eh->ether_type);
+    if (m->ol_flags & RTE_MBUF_F_RX_VLAN_STRIPPED)
+        vlan = m->vlan_tci & 0xfff;
+    if (et == RTE_ETHER_TYPE_VLAN) {
+        struct rte_vlan_hdr *vh = (struct rte_vlan_hdr *)(eh + 1);
+        if (rte_pktmbuf_data_len(m) < RTE_ETHER_HDR_LEN + 4) {
+            drop(e, port, m, DP_DROP_L3_MALFORMED);
+            return;
+        }
+        vlan = rte_be_to_cpu_16(vh->vlan_tci) & 0xfff;
+        et = rte_be_to_cpu_16(vh->eth_proto);
+        l2 += 4;
+    }
+    if (vlan != p->vlan || (vlan != 0 && l2 == RTE_ETHER_HDR_LEN)) {
+        /* Stripped tags are not re-inserted on TX: only in-band 802.1Q. */
+        drop(e, port, m, DP_DROP_VLAN);
+        return;
+    }
+    switch (et) {
+    case RTE_ETHER_TYPE_ARP:
+        arp_input(e, m, port, l2);
+        return;
+    case RTE_ETHER_TYPE_IPV4:
+        ipv4_input(e, m, port, l2);
+        return;
+    case RTE_ETHER_TYPE_IPV6:
+        ipv6_input(e, m, port, l2);
+        return;
+    default:
+        drop(e, port, m, DP_DROP_L2_PROTO);
+    }
+}
+
+/* Something another engine sent us. */
+void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m)
+{
+    uint32_t kind = m->hash.usr;
+
+    e->st.mailbox_rx++;
+    switch (kind) {
+    case DP_MB_SCTP: {
+        /* Already checked by the receiving engine; offsets in l2/l3_len. */
+        uint32_t l3 = m->l2_len, l4 = m->l2_len + m->l3_len;
+        struct sctp_addr src, dst;
+        uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, l3);
+        memset(&src, 0, sizeof(src));
+        memset(&dst, 0, sizeof(dst));
+        if ((ip[0] >> 4) == 4) {
+            src.family = dst.family = SCTP_AF_INET;
+            memcpy(src.addr, ip + 12, 4);
+            memcpy(dst.addr, ip + 16, 4);
+        } else {
+            src.family = dst.family = SCTP_AF_INET6;
+            memcpy(src.addr, ip + 8, 16);
+            memcpy(dst.addr, ip + 24, 16);
+        }
+        dp_sctp_input(e, m, l3, l4, &src, &dst, true);
+        return;
+    }
+    case DP_MB_NEIGH: {
+        struct mb_neigh *mn = rte_pktmbuf_mtod(m, struct mb_neigh *);
+        neigh_learn(e, &mn->ip, &mn->mac, mn->port, true);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    case DP_MB_PMTU: {
+        struct mb_pmtu *mp = rte_pktmbuf_mtod(m, struct mb_pmtu *);
+        dp_icmp_pmtu(e, &mp->peer, mp->local_port, mp->peer_port, mp->mtu);
+        rte_pktmbuf_free(m);
+        return;
+    }
+    case DP_MB_FRAG: {
+        uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len);
+        bool v6 = (ip[0] >> 4) == 6;
+        frag_input(e, m, m->port, m->l2_len, v6 ? 48 : (ip[0] & 0xf) * 4u, v6);
+        return;
+    }
+    default:
+        rte_pktmbuf_free(m);
+    }
+}

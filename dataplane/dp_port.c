@@ -1,0 +1,357 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_port.c: ethdev ports. Each port gets one RX and one TX queue per
+ * engine. What the driver profile asks for is checked against dev_info:
+ * anything the port does not offer falls back to software, and the choice
+ * is logged.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include <rte_cfgfile.h>
+#include <rte_ethdev.h>
+#include <rte_thash.h>
+
+#include "dp.h"
+
+/* Built-in profile for a driver without a file: request everything and
+ * let dev_info decide. */
+static void profile_generic(struct dp_profile *p, const char *name)
+{
+    memset(p, 0, sizeof(*p));
+    snprintf(p->name, sizeof(p->name), "%s", name);
+    snprintf(p->file, sizeof(p->file), "(built-in)");
+    p->rx_desc = 1024;
+    p->tx_desc = 1024;
+    p->rss = true;
+    p->rss_sctp = true;
+    p->tx_sctp_csum = true;
+    p->rx_l4_csum = true;
+    p->tx_ip_csum = false;
+    p->rx_ip_csum = true;
+    p->promisc = true;
+    p->steering = DP_STEER_RSS;
+}
+
+static bool yes(const char *v)
+{
+    return !strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") ||
+           !strcasecmp(v, "on");
+}
+
+int dp_profile_load(const char *dir, const char *name, struct dp_profile *p)
+{
+    struct rte_cfgfile *cf;
+    const char *v;
+    char path[PATH_MAX];
+    FILE *f;
+
+    profile_generic(p, name);
+    snprintf(path, sizeof(path), "%s/%s.ini", dir, name);
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -ENOENT;
+    fclose(f);
+    cf = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
+    if (cf == NULL || !rte_cfgfile_has_section(cf, "profile")) {
+        if (cf != NULL)
+            rte_cfgfile_close(cf);
+        return -EINVAL;
+    }
+    snprintf(p->file, sizeof(p->file), "%s", path);
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_desc")) != NULL)
+        p->rx_desc = (uint16_t)atoi(v);
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_desc")) != NULL)
+        p->tx_desc = (uint16_t)atoi(v);
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "rss")) != NULL) {
+        p->rss = strcasecmp(v, "none") != 0;
+        p->rss_sctp = !strcasecmp(v, "sctp");
+    }
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_sctp_csum")) != NULL)
+        p->tx_sctp_csum = yes(v);
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_sctp_csum")) != NULL)
+        p->rx_l4_csum = yes(v);
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_ip_csum")) != NULL)
+        p->tx_ip_csum = yes(v);
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_ip_csum")) != NULL)
+        p->rx_ip_csum = yes(v);
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "promisc")) != NULL)
+        p->promisc = yes(v);
+    if ((v = rte_cfgfile_get_entry(cf, "profile", "steering")) != NULL)
+        p->steering = !strcasecmp(v, "rss") ? DP_STEER_RSS : DP_STEER_MAILBOX;
+    rte_cfgfile_close(cf);
+    if (p->rx_desc == 0 || p->tx_desc == 0)
+        return -EINVAL;
+    return 0;
+}
+
+/* "net_ixgbe" -> "ixgbe", "mlx5_pci" -> "mlx5". */
+static void profile_name_of(const char *driver, char *out, size_t len)
+{
+    const char *s = driver;
+
+    if (!strncmp(s, "net_", 4))
+        s += 4;
+    snprintf(out, len, "%s", s);
+    char *us = strchr(out, '_');
+    if (us != NULL && !strncmp(out, "mlx", 3))
+        *us = '\0';
+    if (!strcmp(out, "e1000_igb"))
+        snprintf(out, len, "igb");
+}
+
+static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
+{
+    struct dp_port *p = &dp.ports[idx];
+    struct dp_port_conf *pc = &dp.conf.ports[idx];
+    struct rte_eth_dev_info info;
+    struct rte_eth_conf ec;
+    char pname[32];
+    int rc;
+
+    memset(p, 0, sizeof(*p));
+    p->port_id = port_id;
+    p->used = true;
+    rte_eth_dev_get_name_by_port(port_id, p->name);
+    rc = rte_eth_dev_info_get(port_id, &info);
+    if (rc != 0) {
+        DP_LOG(ERR, "port %u: dev_info: %s", idx, rte_strerror(-rc));
+        return rc;
+    }
+    snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
+    if (pc->profile[0] != '\0')
+        snprintf(pname, sizeof(pname), "%s", pc->profile);
+    else
+        profile_name_of(info.driver_name, pname, sizeof(pname));
+    rc = dp_profile_load(dp.conf.profile_dir, pname, &p->prof);
+    if (rc == -EINVAL) {
+        DP_LOG(ERR, "port %u: profile %s/%s.ini is not valid", idx, dp.conf.profile_dir, pname);
+        return rc;
+    }
+    if (rc == -ENOENT) {
+        if (pc->profile[0] != '\0') {
+            DP_LOG(ERR, "port %u: profile %s/%s.ini not found", idx, dp.conf.profile_dir, pname);
+            return rc;
+        }
+        DP_LOG(WARNING, "port %u (%s): no profile %s/%s.ini, using built-in defaults", idx,
+               info.driver_name, dp.conf.profile_dir, pname);
+    }
+
+    if (info.max_rx_queues < n_engines || info.max_tx_queues < n_engines) {
+        DP_LOG(ERR, "port %u (%s): %u engines need %u RX and TX queues, port has %u/%u", idx,
+               p->name, n_engines, n_engines, info.max_rx_queues, info.max_tx_queues);
+        return -EINVAL;
+    }
+    p->nb_queues = n_engines;
+    p->vlan = pc->vlan;
+    p->mtu = pc->mtu;
+
+    /* Offloads: what the profile asks for, if the port has it. */
+    memset(&ec, 0, sizeof(ec));
+    if (p->prof.tx_sctp_csum && (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_SCTP_CKSUM)) {
+        p->tx_sctp_csum = true;
+        p->tx_offloads |= RTE_ETH_TX_OFFLOAD_SCTP_CKSUM;
+    }
+    if (p->prof.tx_ip_csum && (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_IPV4_CKSUM)) {
+        p->tx_ip_csum = true;
+        p->tx_offloads |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM;
+    }
+    if (info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS)
+        p->tx_offloads |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+    if (p->prof.rx_l4_csum && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_SCTP_CKSUM)) {
+        p->rx_l4_csum = true;
+        p->rx_offloads |= RTE_ETH_RX_OFFLOAD_SCTP_CKSUM;
+    }
+    if (p->prof.rx_ip_csum && (info.rx_offload_capa & RTE_ETH_RX_OFFLOAD_IPV4_CKSUM)) {
+        p->rx_ip_csum = true;
+        p->rx_offloads |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM;
+    }
+    ec.txmode.offloads = p->tx_offloads;
+    ec.rxmode.offloads = p->rx_offloads;
+    if (n_engines > 1 && p->prof.rss && info.flow_type_rss_offloads != 0) {
+        uint64_t want = RTE_ETH_RSS_IP;
+        if (p->prof.rss_sctp)
+            want |= RTE_ETH_RSS_NONFRAG_IPV4_SCTP | RTE_ETH_RSS_NONFRAG_IPV6_SCTP;
+        p->rss_hf = want & info.flow_type_rss_offloads;
+        p->rss_sctp =
+            (p->rss_hf & (RTE_ETH_RSS_NONFRAG_IPV4_SCTP | RTE_ETH_RSS_NONFRAG_IPV6_SCTP)) != 0;
+        if (p->rss_hf != 0) {
+            ec.rxmode.mq_mode = RTE_ETH_MQ_RX_RSS;
+            ec.rx_adv_conf.rss_conf.rss_hf = p->rss_hf;
+        }
+    }
+    if (p->prof.steering == DP_STEER_RSS && !p->rss_sctp && n_engines > 1)
+        DP_LOG(NOTICE, "port %u: no SCTP RSS here: steering by mailbox redirection", idx);
+
+    rc = rte_eth_dev_configure(port_id, n_engines, n_engines, &ec);
+    if (rc != 0) {
+        DP_LOG(ERR, "port %u (%s): configure: %s", idx, p->name, rte_strerror(-rc));
+        return rc;
+    }
+    uint16_t nrx = p->prof.rx_desc, ntx = p->prof.tx_desc;
+    rte_eth_dev_adjust_nb_rx_tx_desc(port_id, &nrx, &ntx);
+    for (unsigned q = 0; q < n_engines; q++) {
+        struct dp_engine *e = dp.engines[q];
+        struct rte_eth_rxconf rxc = info.default_rxconf;
+        struct rte_eth_txconf txc = info.default_txconf;
+
+        rxc.offloads = ec.rxmode.offloads;
+        txc.offloads = ec.txmode.offloads;
+        rc = rte_eth_rx_queue_setup(port_id, q, nrx, rte_eth_dev_socket_id(port_id), &rxc, e->pool);
+        if (rc == 0)
+            rc = rte_eth_tx_queue_setup(port_id, q, ntx, rte_eth_dev_socket_id(port_id), &txc);
+        if (rc != 0) {
+            DP_LOG(ERR, "port %u (%s): queue %u setup: %s", idx, p->name, q, rte_strerror(-rc));
+            return rc;
+        }
+    }
+    rc = rte_eth_dev_set_mtu(port_id, p->mtu);
+    if (rc != 0 && rc != -ENOTSUP)
+        DP_LOG(NOTICE, "port %u: MTU %u not set (%s), sending at most that anyway", idx, p->mtu,
+               rte_strerror(-rc));
+    rte_eth_macaddr_get(port_id, &p->mac);
+
+    DP_LOG(INFO,
+           "port %u (%s, driver %s, profile %s): queues %u, desc %u/%u, TX SCTP CRC %s, RX SCTP "
+           "CRC %s, TX IPv4 csum %s, RSS %s, steering %s",
+           idx, p->name, info.driver_name, p->prof.file, n_engines, nrx, ntx,
+           p->tx_sctp_csum ? "offload" : "software",
+           p->rx_l4_csum ? "offload (flags honoured)" : "software",
+           p->tx_ip_csum ? "offload" : "software",
+           p->rss_hf == 0 ? "off" : (p->rss_sctp ? "IP+SCTP ports" : "IP only"),
+           (p->rss_sctp && p->prof.steering == DP_STEER_RSS) ? "rss+softrss" : "mailbox");
+    if (p->prof.tx_sctp_csum && !p->tx_sctp_csum)
+        DP_LOG(INFO, "port %u: profile asks TX SCTP CRC offload, the port lacks it: software", idx);
+    return 0;
+}
+
+int dp_ports_init(unsigned n_engines)
+{
+    uint16_t pid;
+    unsigned n = 0;
+
+    RTE_ETH_FOREACH_DEV(pid)
+    {
+        if (n >= DP_MAX_PORTS) {
+            DP_LOG(WARNING, "more than %d ports: port %u ignored", DP_MAX_PORTS, pid);
+            continue;
+        }
+        if (port_setup(n, pid, n_engines) != 0)
+            return -1;
+        n++;
+    }
+    dp.n_ports = n;
+    if (n == 0) {
+        DP_LOG(ERR, "no ethdev port: give one to EAL (e.g. --vdev=net_memif0 or a PCI device)");
+        return -1;
+    }
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        if (dp.conf.addrs[i].port >= n) {
+            char b[64];
+            dp_addr_str(&dp.conf.addrs[i].addr, b, sizeof(b));
+            DP_LOG(ERR, "address %s is on port %u, which does not exist (%u ports)", b,
+                   dp.conf.addrs[i].port, n);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+static void read_rss(struct dp_port *p)
+{
+    struct rte_eth_rss_conf rc = {0};
+    struct rte_eth_rss_reta_entry64 reta[512 / RTE_ETH_RETA_GROUP_SIZE];
+    struct rte_eth_dev_info info;
+
+    if (p->rss_hf == 0)
+        return;
+    rc.rss_key = p->rss_key;
+    rc.rss_key_len = sizeof(p->rss_key);
+    if (rte_eth_dev_rss_hash_conf_get(p->port_id, &rc) != 0)
+        return;
+    p->rss_key_len = rc.rss_key_len;
+    if (rte_eth_dev_info_get(p->port_id, &info) != 0 || info.reta_size == 0 || info.reta_size > 512)
+        return;
+    memset(reta, 0, sizeof(reta));
+    for (unsigned i = 0; i < info.reta_size; i++)
+        reta[i / RTE_ETH_RETA_GROUP_SIZE].mask |= 1ULL << (i % RTE_ETH_RETA_GROUP_SIZE);
+    if (rte_eth_dev_rss_reta_query(p->port_id, reta, info.reta_size) != 0)
+        return;
+    for (unsigned i = 0; i < info.reta_size; i++)
+        p->reta[i] = reta[i / RTE_ETH_RETA_GROUP_SIZE].reta[i % RTE_ETH_RETA_GROUP_SIZE];
+    p->reta_size = info.reta_size;
+}
+
+int dp_ports_start(void)
+{
+    for (unsigned i = 0; i < dp.n_ports; i++) {
+        struct dp_port *p = &dp.ports[i];
+        int rc = rte_eth_dev_start(p->port_id);
+
+        if (rc != 0) {
+            DP_LOG(ERR, "port %u (%s): start: %s", i, p->name, rte_strerror(-rc));
+            return -1;
+        }
+        if (p->prof.promisc)
+            rte_eth_promiscuous_enable(p->port_id);
+        else
+            rte_eth_allmulticast_enable(p->port_id);
+        read_rss(p);
+        DP_LOG(INFO, "port %u (%s) started, MAC " RTE_ETHER_ADDR_PRT_FMT, i, p->name,
+               RTE_ETHER_ADDR_BYTES(&p->mac));
+    }
+    return 0;
+}
+
+void dp_ports_close(void)
+{
+    for (unsigned i = 0; i < dp.n_ports; i++) {
+        struct dp_port *p = &dp.ports[i];
+        int rc = rte_eth_dev_stop(p->port_id);
+
+        if (rc != 0)
+            DP_LOG(WARNING, "port %u: stop: %s", i, rte_strerror(-rc));
+        rte_eth_dev_close(p->port_id);
+        p->used = false;
+    }
+}
+
+int dp_port_softrss_engine(unsigned port, const struct sctp_addr *peer,
+                           const struct sctp_addr *local, uint16_t peer_port, uint16_t local_port)
+{
+    const struct dp_port *p = &dp.ports[port];
+    union rte_thash_tuple t;
+    uint32_t hash, len;
+
+    if (!p->rss_sctp || p->prof.steering != DP_STEER_RSS || p->reta_size == 0 ||
+        p->rss_key_len < 40)
+        return -1;
+    memset(&t, 0, sizeof(t));
+    /* The tuple of what the peer sends us: source peer, destination us. */
+    if (peer->family == SCTP_AF_INET) {
+        uint32_t s, d;
+        memcpy(&s, peer->addr, 4);
+        memcpy(&d, local->addr, 4);
+        t.v4.src_addr = ntohl(s);
+        t.v4.dst_addr = ntohl(d);
+        t.v4.sport = peer_port;
+        t.v4.dport = local_port;
+        len = RTE_THASH_V4_L4_LEN;
+    } else {
+        for (unsigned i = 0; i < 4; i++) {
+            uint32_t s, d;
+            memcpy(&s, peer->addr + 4 * i, 4);
+            memcpy(&d, local->addr + 4 * i, 4);
+            ((uint32_t *)t.v6.src_addr)[i] = ntohl(s);
+            ((uint32_t *)t.v6.dst_addr)[i] = ntohl(d);
+        }
+        t.v6.sport = peer_port;
+        t.v6.dport = local_port;
+        len = RTE_THASH_V6_L4_LEN;
+    }
+    hash = rte_softrss((uint32_t *)&t, len, p->rss_key);
+    return p->reta[hash % p->reta_size] % dp.n_engines;
+}

@@ -1,0 +1,401 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_telemetry.c: /sctpdp/... commands on DPDK's telemetry socket.
+ *
+ *   /sctpdp/info          instance, engines, ports, addresses, services
+ *   /sctpdp/lcores        per engine: loop, mailbox, steering, SCTP counters,
+ *                         associations by state
+ *   /sctpdp/ports         per port: packets, checksum results, drops by reason,
+ *                         offloads chosen
+ *   /sctpdp/assocs[,N]    associations (first N, default 16): state, peer,
+ *                         cwnd, rwnd, srtt, RTO, outstanding bytes
+ *   /sctpdp/assoc,E:ID    one association with every path
+ *
+ * Counters are read as they are (64-bit loads); association details come
+ * from a snapshot each engine publishes under a seqlock five times a
+ * second, so the telemetry thread never calls into an engine's endpoint.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <rte_ethdev.h>
+#include <rte_telemetry.h>
+
+#include "dp.h"
+
+const char *const dp_drop_names[DP_DROP_MAX] = {
+    [DP_DROP_L2_NOT_OURS] = "l2_not_ours",
+    [DP_DROP_L2_PROTO] = "l2_proto",
+    [DP_DROP_VLAN] = "vlan",
+    [DP_DROP_L3_MALFORMED] = "l3_malformed",
+    [DP_DROP_L3_NOT_OURS] = "l3_not_ours",
+    [DP_DROP_L3_PROTO] = "l3_proto",
+    [DP_DROP_IP_CSUM] = "ip_csum",
+    [DP_DROP_SCTP_CSUM] = "sctp_csum",
+    [DP_DROP_SCTP_PORT] = "sctp_no_service",
+    [DP_DROP_SCTP_CORE] = "sctp_core_refused",
+    [DP_DROP_FRAG] = "frag",
+    [DP_DROP_NO_ROUTE] = "no_route",
+    [DP_DROP_NEIGH] = "neigh_unresolved",
+    [DP_DROP_NOMBUF] = "no_mbuf",
+    [DP_DROP_TX_FULL] = "tx_full",
+    [DP_DROP_MAILBOX_FULL] = "mailbox_full",
+    [DP_DROP_ICMP] = "icmp_ignored",
+};
+
+struct id_collect {
+    uint32_t ids[DP_SNAP_ASSOCS];
+    unsigned n, max;
+};
+
+static int collect_id(void *arg, uint32_t id)
+{
+    struct id_collect *l = arg;
+
+    l->ids[l->n++] = id;
+    return l->n >= l->max;
+}
+
+void dp_snapshot_update(struct dp_engine *e)
+{
+    struct dp_snapshot *s = e->snap;
+    uint32_t n = 0, total = 0;
+
+    rte_seqlock_write_lock(&s->lock);
+    s->when_ns = e->now;
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        struct sctp_endpoint *ep = e->svc[i].ep;
+        sctp_endpoint_get_stats(ep, &s->ep[i]);
+        for (unsigned st = SCTP_S_COOKIE_WAIT; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
+            total += s->ep[i].assocs_by_state[st];
+    }
+    /* Details of the first few associations of each endpoint. */
+    for (unsigned i = 0; i < e->n_svc && n < DP_SNAP_ASSOCS; i++) {
+        struct id_collect l = {.n = 0, .max = DP_SNAP_ASSOCS - n};
+
+        sctp_endpoint_foreach_assoc(e->svc[i].ep, collect_id, &l);
+        for (unsigned k = 0; k < l.n; k++) {
+            if (sctp_assoc_get_info(e->svc[i].ep, l.ids[k], &s->infos[n]) == 0)
+                s->local_port[n++] = e->svc[i].port;
+        }
+    }
+    s->n_assocs = n;
+    s->total = total;
+    rte_seqlock_write_unlock(&s->lock);
+}
+
+/* A consistent copy of an engine's snapshot. */
+static struct dp_snapshot *snap_read(const struct dp_engine *e)
+{
+    struct dp_snapshot *c = malloc(sizeof(*c));
+    uint32_t sn;
+
+    if (c == NULL)
+        return NULL;
+    for (unsigned tries = 0; tries < 1000; tries++) {
+        sn = rte_seqlock_read_begin(&e->snap->lock);
+        memcpy(c, e->snap, sizeof(*c));
+        if (!rte_seqlock_read_retry(&e->snap->lock, sn))
+            return c;
+    }
+    free(c);
+    return NULL;
+}
+
+#define U64(d, k, v) rte_tel_data_add_dict_u64(d, k, (uint64_t)(v))
+
+static int cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    char buf[512] = "", a[64];
+
+    (void)cmd;
+    (void)params;
+    rte_tel_data_start_dict(d);
+    rte_tel_data_add_dict_string(d, "name", dp.conf.name);
+    rte_tel_data_add_dict_string(d, "version", "0.1.0");
+    U64(d, "engines", dp.n_engines);
+    U64(d, "ports", dp.n_ports);
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        size_t l = strlen(buf);
+        dp_addr_str(&dp.conf.addrs[i].addr, a, sizeof(a));
+        snprintf(buf + l, sizeof(buf) - l, "%s%s/%u@%u", i ? " " : "", a, dp.conf.addrs[i].prefix,
+                 dp.conf.addrs[i].port);
+    }
+    rte_tel_data_add_dict_string(d, "addrs", buf);
+    U64(d, "echo_port", dp.conf.echo_port);
+    U64(d, "discard_port", dp.conf.discard_port);
+    U64(d, "vtag_mask", dp.vtag_mask);
+    U64(d, "uptime_ms", dp_now_ns() / 1000000);
+    rte_tel_data_add_dict_string(d, "stopping", dp.stop ? "yes" : "no");
+    return 0;
+}
+
+static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    (void)cmd;
+    (void)params;
+    rte_tel_data_start_dict(d);
+    for (unsigned i = 0; i < dp.n_engines; i++) {
+        const struct dp_engine *e = dp.engines[i];
+        struct rte_tel_data *c = rte_tel_data_alloc();
+        struct dp_snapshot *s = snap_read(e);
+        char key[16];
+
+        if (c == NULL) {
+            free(s);
+            return -1;
+        }
+        rte_tel_data_start_dict(c);
+        U64(c, "lcore", e->lcore_id);
+        U64(c, "loops", e->st.loops);
+        U64(c, "busy_loops", e->st.busy_loops);
+        U64(c, "mailbox_tx", e->st.mailbox_tx);
+        U64(c, "mailbox_rx", e->st.mailbox_rx);
+        U64(c, "mailbox_full", e->st.mailbox_full);
+        U64(c, "inits_stateless", e->st.inits_stateless);
+        U64(c, "cookie_redirects", e->st.cookie_redirects);
+        U64(c, "msgs_in", e->st.msgs_in);
+        U64(c, "msgs_out", e->st.msgs_out);
+        U64(c, "bytes_in", e->st.bytes_in);
+        U64(c, "bytes_out", e->st.bytes_out);
+        U64(c, "echo_backlog_max", e->st.echo_backlog_max);
+        U64(c, "echo_dropped", e->st.echo_dropped);
+        U64(c, "tx_zero_copy_segs", e->st.tx_zero_copy_segs);
+        U64(c, "tx_header_mbufs", e->st.tx_header_mbufs);
+        U64(c, "mbufs_free", rte_mempool_avail_count(e->pool));
+        if (s != NULL) {
+            struct sctp_endpoint_stats t;
+            memset(&t, 0, sizeof(t));
+            for (unsigned k = 0; k < e->n_svc; k++) {
+                const struct sctp_endpoint_stats *x = &s->ep[k];
+                t.rx_packets += x->rx_packets;
+                t.rx_chunks += x->rx_chunks;
+                t.rx_data_chunks += x->rx_data_chunks;
+                t.rx_bad_csum += x->rx_bad_csum;
+                t.rx_bad_vtag += x->rx_bad_vtag;
+                t.rx_malformed += x->rx_malformed;
+                t.rx_ootb += x->rx_ootb;
+                t.rx_dup_tsns += x->rx_dup_tsns;
+                t.tx_packets += x->tx_packets;
+                t.tx_chunks += x->tx_chunks;
+                t.tx_data_chunks += x->tx_data_chunks;
+                t.retransmissions += x->retransmissions;
+                t.assocs_established += x->assocs_established;
+                t.assocs_aborted += x->assocs_aborted;
+                for (unsigned st = 0; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
+                    t.assocs_by_state[st] += x->assocs_by_state[st];
+            }
+            U64(c, "sctp_rx_packets", t.rx_packets);
+            U64(c, "sctp_rx_chunks", t.rx_chunks);
+            U64(c, "sctp_rx_data_chunks", t.rx_data_chunks);
+            U64(c, "sctp_rx_bad_csum", t.rx_bad_csum);
+            U64(c, "sctp_rx_bad_vtag", t.rx_bad_vtag);
+            U64(c, "sctp_rx_malformed", t.rx_malformed);
+            U64(c, "sctp_rx_ootb", t.rx_ootb);
+            U64(c, "sctp_rx_dup_tsns", t.rx_dup_tsns);
+            U64(c, "sctp_tx_packets", t.tx_packets);
+            U64(c, "sctp_tx_chunks", t.tx_chunks);
+            U64(c, "sctp_tx_data_chunks", t.tx_data_chunks);
+            U64(c, "retransmissions", t.retransmissions);
+            U64(c, "assocs_established", t.assocs_established);
+            U64(c, "assocs_aborted", t.assocs_aborted);
+            U64(c, "assocs", s->total);
+            for (unsigned st = SCTP_S_COOKIE_WAIT; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++) {
+                char k[48];
+                snprintf(k, sizeof(k), "assocs_%s", sctp_state_name(st));
+                U64(c, k, t.assocs_by_state[st]);
+            }
+            free(s);
+        }
+        snprintf(key, sizeof(key), "%u", i);
+        rte_tel_data_add_dict_container(d, key, c, 0);
+    }
+    return 0;
+}
+
+static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    (void)cmd;
+    (void)params;
+    rte_tel_data_start_dict(d);
+    for (unsigned p = 0; p < dp.n_ports; p++) {
+        const struct dp_port *pp = &dp.ports[p];
+        struct dp_port_stats t;
+        struct rte_tel_data *c = rte_tel_data_alloc();
+        char key[16];
+        uint64_t drops = 0;
+
+        if (c == NULL)
+            return -1;
+        memset(&t, 0, sizeof(t));
+        for (unsigned i = 0; i < dp.n_engines; i++) {
+            const struct dp_port_stats *x = &dp.engines[i]->pst[p];
+            const uint64_t *xs = (const uint64_t *)x;
+            uint64_t *ts = (uint64_t *)&t;
+            for (unsigned k = 0; k < sizeof(t) / sizeof(uint64_t); k++)
+                ts[k] += xs[k];
+        }
+        rte_tel_data_start_dict(c);
+        rte_tel_data_add_dict_string(c, "name", pp->name);
+        rte_tel_data_add_dict_string(c, "driver", pp->driver);
+        rte_tel_data_add_dict_string(c, "profile", pp->prof.name);
+        rte_tel_data_add_dict_string(c, "tx_sctp_csum", pp->tx_sctp_csum ? "offload" : "software");
+        rte_tel_data_add_dict_string(c, "rx_sctp_csum", pp->rx_l4_csum ? "offload" : "software");
+        rte_tel_data_add_dict_string(
+            c, "steering", pp->rss_sctp && pp->prof.steering == DP_STEER_RSS ? "rss" : "mailbox");
+        U64(c, "rx_packets", t.rx_packets);
+        U64(c, "rx_bytes", t.rx_bytes);
+        U64(c, "tx_packets", t.tx_packets);
+        U64(c, "tx_bytes", t.tx_bytes);
+        U64(c, "rx_sctp", t.rx_sctp);
+        U64(c, "tx_sctp", t.tx_sctp);
+        U64(c, "rx_arp", t.rx_arp);
+        U64(c, "tx_arp", t.tx_arp);
+        U64(c, "rx_nd", t.rx_nd);
+        U64(c, "tx_nd", t.tx_nd);
+        U64(c, "rx_icmp_echo", t.rx_icmp_echo);
+        U64(c, "tx_icmp_echo", t.tx_icmp_echo);
+        U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);
+        U64(c, "rx_frags", t.rx_frags);
+        U64(c, "reassembled", t.reassembled);
+        U64(c, "csum_hw_good", t.csum_hw_good);
+        U64(c, "csum_hw_bad", t.csum_hw_bad);
+        U64(c, "csum_sw_checked", t.csum_sw_checked);
+        U64(c, "csum_sw_bad", t.csum_sw_bad);
+        U64(c, "tx_csum_offloaded", t.tx_csum_offloaded);
+        U64(c, "tx_csum_sw", t.tx_csum_sw);
+        for (unsigned k = 0; k < DP_DROP_MAX; k++) {
+            char name[48];
+            snprintf(name, sizeof(name), "drop_%s", dp_drop_names[k]);
+            U64(c, name, t.drops[k]);
+            drops += t.drops[k];
+        }
+        U64(c, "drops", drops);
+        snprintf(key, sizeof(key), "%u", p);
+        rte_tel_data_add_dict_container(d, key, c, 0);
+    }
+    return 0;
+}
+
+static void assoc_fill(struct rte_tel_data *c, unsigned engine, uint16_t lport,
+                       const struct sctp_assoc_info *a, bool paths)
+{
+    char b[64];
+    const struct sctp_path_info *prim = &a->paths[0];
+
+    for (unsigned k = 0; k < a->n_paths; k++) {
+        if (a->paths[k].primary)
+            prim = &a->paths[k];
+    }
+    rte_tel_data_start_dict(c);
+    U64(c, "engine", engine);
+    U64(c, "id", a->assoc_id);
+    rte_tel_data_add_dict_string(c, "state", sctp_state_name(a->state));
+    U64(c, "local_port", lport);
+    U64(c, "peer_port", a->peer_port);
+    dp_addr_str(&prim->addr, b, sizeof(b));
+    rte_tel_data_add_dict_string(c, "primary", b);
+    U64(c, "paths", a->n_paths);
+    U64(c, "ostreams", a->ostreams);
+    U64(c, "istreams", a->istreams);
+    U64(c, "cwnd", prim->cwnd);
+    U64(c, "ssthresh", prim->ssthresh);
+    U64(c, "peer_rwnd", a->peer_rwnd);
+    U64(c, "srtt_us", prim->srtt / 1000);
+    U64(c, "rto_ms", prim->rto / 1000000);
+    U64(c, "outstanding", a->outstanding_bytes);
+    U64(c, "queued", a->queued_bytes);
+    U64(c, "retransmissions", a->retransmissions);
+    if (!paths)
+        return;
+    snprintf(b, sizeof(b), "0x%08x", a->local_vtag);
+    rte_tel_data_add_dict_string(c, "local_vtag", b);
+    snprintf(b, sizeof(b), "0x%08x", a->peer_vtag);
+    rte_tel_data_add_dict_string(c, "peer_vtag", b);
+    U64(c, "next_tsn", a->next_tsn);
+    U64(c, "cum_ack_in", a->cum_ack_in);
+    U64(c, "fast_retransmissions", a->fast_retransmissions);
+    U64(c, "t3_expiries", a->t3_expiries);
+    for (unsigned k = 0; k < a->n_paths && k < SCTP_MAX_ADDRS; k++) {
+        const struct sctp_path_info *p = &a->paths[k];
+        char key[48], v[RTE_TEL_MAX_STRING_LEN * 2], ad[64];
+        dp_addr_str(&p->addr, ad, sizeof(ad));
+        snprintf(key, sizeof(key), "path%u", k);
+        snprintf(v, sizeof(v),
+                 "%s %s%s cwnd=%u ssthresh=%u flight=%u mtu=%u errors=%u srtt_us=%" PRIu64
+                 " rttvar_us=%" PRIu64 " rto_ms=%" PRIu64,
+                 ad, p->active ? "active" : "inactive", p->primary ? " primary" : "", p->cwnd,
+                 p->ssthresh, p->flight, p->mtu, p->error_count, p->srtt / 1000, p->rttvar / 1000,
+                 p->rto / 1000000);
+        rte_tel_data_add_dict_string(c, key, v);
+    }
+}
+
+static int cmd_assocs(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    unsigned limit = 16, shown = 0;
+
+    (void)cmd;
+    if (params != NULL && *params != '\0')
+        limit = (unsigned)strtoul(params, NULL, 10);
+    if (limit > 24)
+        limit = 24; /* what fits in one telemetry answer */
+    rte_tel_data_start_dict(d);
+    for (unsigned i = 0; i < dp.n_engines; i++) {
+        struct dp_snapshot *s = snap_read(dp.engines[i]);
+        if (s == NULL)
+            continue;
+        for (unsigned k = 0; k < s->n_assocs && shown < limit; k++) {
+            struct rte_tel_data *c = rte_tel_data_alloc();
+            char key[32];
+            if (c == NULL)
+                break;
+            assoc_fill(c, i, s->local_port[k], &s->infos[k], false);
+            snprintf(key, sizeof(key), "%u:%u", i, s->infos[k].assoc_id);
+            rte_tel_data_add_dict_container(d, key, c, 0);
+            shown++;
+        }
+        free(s);
+    }
+    return 0;
+}
+
+static int cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    unsigned eng = 0, id = 0;
+
+    (void)cmd;
+    if (params == NULL || sscanf(params, "%u:%u", &eng, &id) != 2 || eng >= dp.n_engines)
+        return -1;
+    struct dp_snapshot *s = snap_read(dp.engines[eng]);
+    if (s == NULL)
+        return -1;
+    for (unsigned k = 0; k < s->n_assocs; k++) {
+        if (s->infos[k].assoc_id == id) {
+            assoc_fill(d, eng, s->local_port[k], &s->infos[k], true);
+            free(s);
+            return 0;
+        }
+    }
+    free(s);
+    return -1;
+}
+
+int dp_telemetry_init(void)
+{
+    int rc = 0;
+
+    rc |= rte_telemetry_register_cmd("/sctpdp/info", cmd_info,
+                                     "sctpdp instance: engines, ports, addresses. No parameters");
+    rc |= rte_telemetry_register_cmd("/sctpdp/lcores", cmd_lcores,
+                                     "Per engine counters and associations by state");
+    rc |= rte_telemetry_register_cmd("/sctpdp/ports", cmd_ports,
+                                     "Per port packets, checksum results and drops by reason");
+    rc |= rte_telemetry_register_cmd("/sctpdp/assocs", cmd_assocs,
+                                     "Associations (first N, parameter N, default 16)");
+    rc |= rte_telemetry_register_cmd("/sctpdp/assoc", cmd_assoc,
+                                     "One association with its paths. Parameter ENGINE:ID");
+    return rc == 0 ? 0 : -1;
+}

@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * sctpdp: EAL, options, ports, engines and the lifecycle.
+ *
+ *   sctpdp [EAL options] -- [sctpdp options]     (sctpdp --help)
+ *
+ * SIGINT/SIGTERM: every engine sends SHUTDOWN on each association, waits
+ * at most --shutdown-timeout, ABORTs what remains; then the ports are
+ * stopped and closed and the process exits 0.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_cycles.h>
+#include <rte_eal.h>
+#include <rte_ethdev.h>
+#include <rte_launch.h>
+#include <rte_lcore.h>
+#include <rte_malloc.h>
+
+#include "dp.h"
+
+struct dp_main dp;
+int dp_logtype = RTE_LOGTYPE_USER1;
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    dp.stop = true;
+}
+
+static void clock_init(void)
+{
+    dp.tsc_hz = rte_get_tsc_hz();
+    dp.tsc0 = rte_get_tsc_cycles();
+    /* ns = cycles * 1e9 / hz, as a 32.32 fixed point multiplier. */
+    dp.ns_mult = (uint64_t)(((unsigned __int128)1000000000ULL << 32) / dp.tsc_hz);
+}
+
+int main(int argc, char **argv)
+{
+    int dash = -1, rc, ret;
+    unsigned lcore;
+
+    /* Our options first, so a mistake costs no EAL start. */
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--")) {
+            dash = i;
+            break;
+        }
+    }
+    if (dash < 0) {
+        for (int i = 1; i < argc; i++) {
+            if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+                dp_config_usage(argv[0]);
+                return 0;
+            }
+        }
+    }
+    {
+        int n = dash < 0 ? 1 : argc - dash;
+        char **av = calloc(n + 1, sizeof(char *));
+        if (av == NULL)
+            return 1;
+        av[0] = argv[0];
+        for (int i = 1; i < n; i++)
+            av[i] = argv[dash + i];
+        rc = dp_config_parse(&dp.conf, n, av);
+        free(av);
+        if (rc > 0)
+            return 0;
+        if (rc < 0)
+            return DP_EXIT_USAGE;
+    }
+
+    ret = rte_eal_init(dash < 0 ? argc : dash, argv);
+    if (ret < 0) {
+        fprintf(stderr, "sctpdp: error: EAL initialisation failed: %s\n", rte_strerror(rte_errno));
+        return DP_EXIT_USAGE;
+    }
+    rc = rte_log_register_type_and_pick_level("sctpdp", RTE_LOG_INFO);
+    if (rc >= 0)
+        dp_logtype = rc;
+    clock_init();
+    signal(SIGINT, on_signal);
+    signal(SIGTERM, on_signal);
+
+    /* One engine per lcore, the main lcore included. */
+    dp.n_engines = 0;
+    RTE_LCORE_FOREACH(lcore)
+    {
+        if (dp.n_engines >= DP_MAX_ENGINES) {
+            fprintf(stderr, "sctpdp: error: more than %d lcores\n", DP_MAX_ENGINES);
+            rte_eal_cleanup();
+            return DP_EXIT_USAGE;
+        }
+        if (dp_engine_create(dp.n_engines, lcore) < 0) {
+            rte_eal_cleanup();
+            return 1;
+        }
+        dp.n_engines++;
+    }
+    dp.vtag_mask = (uint32_t)rte_align32pow2(dp.n_engines) - 1;
+
+    ret = 1;
+    if (dp_ports_init(dp.n_engines) < 0)
+        goto out;
+    if (dp_engines_link() < 0)
+        goto out;
+    if (dp_telemetry_init() < 0)
+        DP_LOG(WARNING, "telemetry commands not registered");
+    if (dp_ports_start() < 0)
+        goto out;
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        char b[64];
+        dp_addr_str(&dp.conf.addrs[i].addr, b, sizeof(b));
+        DP_LOG(INFO, "address %s/%u on port %u", b, dp.conf.addrs[i].prefix, dp.conf.addrs[i].port);
+    }
+    DP_LOG(INFO, "instance %s: echo port %u, discard port %u%s", dp.conf.name, dp.conf.echo_port,
+           dp.conf.discard_port, dp.conf.n_peers > 0 ? ", client/generator on" : "");
+    printf("sctpdp: %s ready, %u engine(s), %u port(s)\n", dp.conf.name, dp.n_engines, dp.n_ports);
+    fflush(stdout);
+
+    rte_eal_mp_remote_launch(dp_engine_main, NULL, CALL_MAIN);
+    rte_eal_mp_wait_lcore();
+    ret = 0;
+    if (dp.conf.n_peers > 0) {
+        dp_gen_report();
+        ret = dp.gen_status;
+    }
+out:
+    dp_ports_close();
+    for (unsigned i = 0; i < dp.n_engines; i++)
+        dp_engine_free(dp.engines[i]);
+    DP_LOG(INFO, "stopped");
+    rte_eal_cleanup();
+    return ret;
+}
