@@ -1,0 +1,283 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * usrsctp_echo_client: a usrsctp peer for the system tests. It connects
+ * to an echo service over raw IP (usrsctp_init(0, ...) uses raw sockets
+ * when the kernel has no SCTP), sends numbered messages round robin over
+ * the streams, checks every echo (length, stream, PPID, content, order per
+ * stream), and optionally waits for the peer to end the association,
+ * reporting whether it saw SHUTDOWN (graceful) or ABORT.
+ *
+ *   usrsctp_echo_client ADDR PORT [-n MSGS] [-s SIZE] [-k STREAMS]
+ *                       [-w SECONDS] [-t TIMEOUT]
+ *
+ *   -w: after the echoes, print READY and wait up to SECONDS for the peer
+ *       to end the association. Exit 0 on SHUTDOWN, 3 on ABORT.
+ * Exit 0: every echo checked; 1: a check failed; 2: usage; 4: timeout.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <usrsctp.h>
+
+static int expect_shutdown_exit = 4;
+
+static void on_alarm(int sig)
+{
+    (void)sig;
+    static const char msg[] = "usrsctp_echo_client: TIMEOUT\n";
+    if (write(STDOUT_FILENO, msg, sizeof(msg) - 1) < 0) {
+        /* nothing to do */
+    }
+    _exit(expect_shutdown_exit);
+}
+
+static unsigned char pattern(unsigned seq, unsigned sid, unsigned i)
+{
+    return (unsigned char)(seq * 13 + sid * 7 + i);
+}
+
+static void fill(unsigned char *b, unsigned size, unsigned seq, unsigned sid)
+{
+    memcpy(b, &seq, 4);
+    for (unsigned i = 4; i < size; i++)
+        b[i] = pattern(seq, sid, i);
+}
+
+static int set_opts(struct socket *so, unsigned streams)
+{
+    struct sctp_initmsg im;
+    struct sctp_rtoinfo rto;
+    const uint16_t events[] = {SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT};
+    int on = 1;
+
+    memset(&im, 0, sizeof(im));
+    im.sinit_num_ostreams = (uint16_t)streams;
+    im.sinit_max_instreams = (uint16_t)(streams > 16 ? streams : 16);
+    im.sinit_max_attempts = 4;
+    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_INITMSG, &im, sizeof(im)) < 0)
+        return -1;
+    memset(&rto, 0, sizeof(rto));
+    rto.srto_initial = 500;
+    rto.srto_min = 200;
+    rto.srto_max = 1000;
+    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RTOINFO, &rto, sizeof(rto)) < 0)
+        return -1;
+    if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on)) < 0)
+        return -1;
+    for (unsigned i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
+        struct sctp_event ev;
+        memset(&ev, 0, sizeof(ev));
+        ev.se_assoc_id = SCTP_ALL_ASSOC;
+        ev.se_type = events[i];
+        ev.se_on = 1;
+        if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_EVENT, &ev, sizeof(ev)) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* Returns: 1 data, 0 notification handled, -1 end of association. */
+static int receive(struct socket *so, unsigned char *buf, size_t len, ssize_t *n,
+                   struct sctp_rcvinfo *ri, int *state)
+{
+    socklen_t fromlen, infolen = sizeof(*ri);
+    struct sockaddr_in6 from;
+    unsigned int infotype = 0;
+    int flags = 0;
+
+    fromlen = sizeof(from);
+    *n = usrsctp_recvv(so, buf, len, (struct sockaddr *)&from, &fromlen, ri, &infolen, &infotype,
+                       &flags);
+    if (*n < 0) {
+        printf("recv: %s\n", strerror(errno));
+        return -1;
+    }
+    if (*n == 0)
+        return -1;
+    if (flags & MSG_NOTIFICATION) {
+        union sctp_notification *sn = (union sctp_notification *)buf;
+        if (sn->sn_header.sn_type == SCTP_SHUTDOWN_EVENT) {
+            printf("PEER_SHUTDOWN\n");
+            *state = 1;
+        } else if (sn->sn_header.sn_type == SCTP_ASSOC_CHANGE) {
+            switch (sn->sn_assoc_change.sac_state) {
+            case SCTP_COMM_UP:
+                printf("COMM_UP streams out %u in %u\n", sn->sn_assoc_change.sac_outbound_streams,
+                       sn->sn_assoc_change.sac_inbound_streams);
+                break;
+            case SCTP_COMM_LOST:
+                printf("ABORTED (COMM_LOST)\n");
+                *state = 3;
+                return -1;
+            case SCTP_SHUTDOWN_COMP:
+                printf("SHUTDOWN_COMPLETE\n");
+                *state = 2;
+                return -1;
+            case SCTP_CANT_STR_ASSOC:
+                printf("CANT_START_ASSOC\n");
+                *state = 3;
+                return -1;
+            default:
+                break;
+            }
+        }
+        fflush(stdout);
+        return 0;
+    }
+    if (infotype != SCTP_RECVV_RCVINFO)
+        memset(ri, 0, sizeof(*ri));
+    return 1;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned msgs = 10, size = 100, streams = 2, wait_s = 0, timeout_s = 30;
+    struct sockaddr_in sin;
+    struct socket *so;
+    unsigned char *buf, *want;
+    unsigned *next_rx;
+    int opt, rc = 0, state = 0;
+
+    while ((opt = getopt(argc, argv, "n:s:k:w:t:")) != -1) {
+        switch (opt) {
+        case 'n':
+            msgs = (unsigned)atoi(optarg);
+            break;
+        case 's':
+            size = (unsigned)atoi(optarg);
+            break;
+        case 'k':
+            streams = (unsigned)atoi(optarg);
+            break;
+        case 'w':
+            wait_s = (unsigned)atoi(optarg);
+            break;
+        case 't':
+            timeout_s = (unsigned)atoi(optarg);
+            break;
+        default:
+            return 2;
+        }
+    }
+    if (argc - optind != 2 || size < 4 || size > 60000 || streams == 0 || streams > 64) {
+        fprintf(stderr,
+                "usage: %s ADDR PORT [-n MSGS] [-s SIZE>=4] [-k STREAMS] [-w SECONDS] "
+                "[-t TIMEOUT]\n",
+                argv[0]);
+        return 2;
+    }
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)atoi(argv[optind + 1]));
+    if (inet_pton(AF_INET, argv[optind], &sin.sin_addr) != 1) {
+        fprintf(stderr, "bad address %s\n", argv[optind]);
+        return 2;
+    }
+    signal(SIGALRM, on_alarm);
+    alarm(timeout_s + wait_s);
+
+    /* Port 0: raw IP sockets for SCTP (no UDP encapsulation). */
+    usrsctp_init(0, NULL, NULL);
+    usrsctp_sysctl_set_sctp_blackhole(0);
+    so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+    if (so == NULL) {
+        printf("usrsctp_socket: %s\n", strerror(errno));
+        return 1;
+    }
+    if (set_opts(so, streams) < 0) {
+        printf("setsockopt: %s\n", strerror(errno));
+        return 1;
+    }
+    if (usrsctp_connect(so, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+        printf("connect: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("connected to %s:%s\n", argv[optind], argv[optind + 1]);
+    fflush(stdout);
+
+    buf = malloc(size + 1024);
+    want = malloc(size);
+    next_rx = calloc(streams, sizeof(unsigned));
+    if (buf == NULL || want == NULL || next_rx == NULL)
+        return 1;
+    unsigned got = 0;
+    for (unsigned i = 0; i < msgs && rc == 0; i++) {
+        struct sctp_sndinfo si;
+        unsigned sid = i % streams;
+        unsigned seq = i / streams;
+
+        fill(buf, size, seq, sid);
+        memset(&si, 0, sizeof(si));
+        si.snd_sid = (uint16_t)sid;
+        si.snd_ppid = htonl(0x2000 + sid);
+        if (usrsctp_sendv(so, buf, size, NULL, 0, &si, sizeof(si), SCTP_SENDV_SNDINFO, 0) < 0) {
+            printf("send %u: %s\n", i, strerror(errno));
+            rc = 1;
+            break;
+        }
+    }
+    while (rc == 0 && got < msgs) {
+        struct sctp_rcvinfo ri;
+        ssize_t n;
+        int r = receive(so, buf, size + 1024, &n, &ri, &state);
+
+        if (r < 0) {
+            printf("association ended after %u of %u echoes\n", got, msgs);
+            rc = 1;
+            break;
+        }
+        if (r == 0)
+            continue;
+        unsigned sid = ri.rcv_sid;
+        if (sid >= streams || ri.rcv_ppid != htonl(0x2000 + sid) || (size_t)n != size) {
+            printf("echo %u: stream %u ppid 0x%x len %zd: wrong\n", got, sid, ntohl(ri.rcv_ppid),
+                   n);
+            rc = 1;
+            break;
+        }
+        fill(want, size, next_rx[sid], sid);
+        if (memcmp(want, buf, size) != 0) {
+            printf("echo %u on stream %u: content or order differs\n", got, sid);
+            rc = 1;
+            break;
+        }
+        next_rx[sid]++;
+        got++;
+    }
+    if (rc == 0)
+        printf("echo ok: %u messages of %u bytes on %u streams checked\n", got, size, streams);
+    fflush(stdout);
+
+    if (rc == 0 && wait_s > 0) {
+        /* The peer ends it: SHUTDOWN (graceful) or ABORT. */
+        expect_shutdown_exit = 4;
+        alarm(wait_s);
+        printf("READY\n");
+        fflush(stdout);
+        for (;;) {
+            struct sctp_rcvinfo ri;
+            ssize_t n;
+            int r = receive(so, buf, size + 1024, &n, &ri, &state);
+            if (r < 0)
+                break;
+        }
+        if (state == 1 || state == 2) {
+            printf("peer ended the association gracefully (SHUTDOWN)\n");
+            rc = 0;
+        } else {
+            printf("peer ended the association with ABORT or it was lost\n");
+            rc = 3;
+        }
+        fflush(stdout);
+    }
+    alarm(0);
+    usrsctp_close(so);
+    for (unsigned i = 0; i < 50 && usrsctp_finish() != 0; i++)
+        usleep(100000);
+    return rc;
+}
