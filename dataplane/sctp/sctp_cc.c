@@ -26,21 +26,31 @@ void sctp_cc_on_ack(struct sctp_cc *cc, uint32_t bytes_acked, bool cum_advanced,
         else
             return;
     }
-    if (!cum_advanced || bytes_acked == 0)
+    (void)cum_advanced; /* RFC 9260 dropped that condition (RFC 8540 3.22) */
+    if (bytes_acked == 0)
         return;
+    /* cc->flight no longer holds what this SACK acknowledged. */
+    bool was_full = cc->flight + bytes_acked >= cc->cwnd;
     if (cc->cwnd <= cc->ssthresh) {
         /* 7.2.1 slow start: only when cwnd is being fully used, grow by
          * at most one MTU per SACK (L = 1). */
-        if (cc->flight + bytes_acked >= cc->cwnd)
+        if (was_full)
             cc->cwnd += bytes_acked < cc->mtu ? bytes_acked : cc->mtu;
     } else {
-        /* 7.2.2 congestion avoidance. */
+        /* 7.2.2 congestion avoidance: bytes acked by the cumulative ack
+         * and by gap blocks; while cwnd is not filled, partial_bytes_acked
+         * is held at cwnd so that cwnd grows by one MTU per RTT at most. */
         cc->partial_bytes_acked += bytes_acked;
-        if (cc->partial_bytes_acked >= cc->cwnd && cc->flight + bytes_acked >= cc->cwnd) {
+        if (cc->partial_bytes_acked > cc->cwnd && !was_full)
+            cc->partial_bytes_acked = cc->cwnd;
+        if (cc->partial_bytes_acked >= cc->cwnd && was_full) {
             cc->partial_bytes_acked -= cc->cwnd;
             cc->cwnd += cc->mtu;
         }
     }
+    /* 7.2.2: everything sent acknowledged: partial_bytes_acked restarts. */
+    if (cc->flight == 0)
+        cc->partial_bytes_acked = 0;
 }
 
 void sctp_cc_on_fast_retransmit(struct sctp_cc *cc, uint32_t highest_outstanding)

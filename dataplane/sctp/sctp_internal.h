@@ -37,8 +37,9 @@ struct sctp_cc {
 };
 /* 7.2.1: initial cwnd and ssthresh. */
 void sctp_cc_init(struct sctp_cc *cc, uint32_t mtu, uint32_t peer_rwnd);
-/* 7.2.1, 7.2.2: bytes newly acknowledged by a SACK that advanced the
- * cumulative TSN ack point; cum_tsn for the fast recovery exit test. */
+/* 7.2.1, 7.2.2: bytes newly acknowledged by a SACK (cumulative ack and
+ * gap blocks), with cc->flight already reduced by them; cum_tsn for the
+ * fast recovery exit test. */
 void sctp_cc_on_ack(struct sctp_cc *cc, uint32_t bytes_acked, bool cum_advanced, uint32_t cum_tsn);
 /* 7.2.4: entering fast retransmit. highest_outstanding: the exit point. */
 void sctp_cc_on_fast_retransmit(struct sctp_cc *cc, uint32_t highest_outstanding);
