@@ -53,6 +53,7 @@ struct harness {
      * that does not read (its receive window fills up). */
     bool hold_events[H_MAX_NODES];
     struct sctp_callbacks cb;
+    sctp_tstamp until; /* h_step does not move time past this (0: no limit) */
 };
 
 uint64_t h_rand(struct harness *h);
@@ -65,7 +66,8 @@ void h_init_n(struct harness *h, unsigned n_nodes, uint64_t seed, bool multihome
  * configuration: a peer that lost its state and restarted. */
 void h_restart_node(struct harness *h, int node);
 void h_fini(struct harness *h);
-/* Moves packets and time until done() returns true or max_ns passes.
+/* Moves packets and time until done() returns true or max_ns passes
+ * (time stops at that deadline, not at the next event after it).
  * Returns true if done() became true. */
 bool h_run(struct harness *h, bool (*done)(struct harness *h), sctp_tstamp max_ns);
 /* One step: flush outputs, deliver due packets, fire timers. */
