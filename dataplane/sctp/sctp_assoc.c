@@ -254,7 +254,8 @@ static void on_data_sent(struct sctp_path *p, sctp_tstamp now)
 }
 
 /* Retransmissions first (6.1 C, 7.2.4), then new DATA (6.1 A, B). */
-static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, sctp_tstamp now)
+static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, bool over,
+                     sctp_tstamp now)
 {
     struct sctp_endpoint *ep = a->ep;
     bool allowed = sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
@@ -301,7 +302,9 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
                 sctp_data_release_msg(a, m);
             continue;
         }
-        if (m->path_over && m->path_over != dst)
+        /* SCTP_ADDR_OVER: a message goes to its own address only, and a
+         * packet going there for one carries no message for the primary. */
+        if (m->path_over ? m->path_over != dst : over)
             break;
         uint32_t rem = m->len - m->sent_off;
         uint32_t len = rem < max_frag ? rem : max_frag;
@@ -424,10 +427,13 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     }
 
     struct sctp_path *dst = sctp_assoc_data_path(a);
-    if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active)
+    bool over = false;
+    if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active) {
         dst = a->rtx_path;
-    else if (!a->q.n_retransmit && a->q.unsent_head && a->q.unsent_head->path_over)
+    } else if (!a->q.n_retransmit && a->q.unsent_head && a->q.unsent_head->path_over) {
+        over = a->q.unsent_head->path_over != dst;
         dst = a->q.unsent_head->path_over;
+    }
     txb_init(&b, pkt, a, dst);
     write_common(&b, a);
     bool data = data_waiting(a, dst);
@@ -472,7 +478,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     }
     unsigned ctl = b.chunks;
     if (data)
-        add_data(&b, a, dst, now);
+        add_data(&b, a, dst, over, now);
     if (a->send_cookie_echo)
         a->send_cookie_echo = false;
     if (b.chunks == 0)
