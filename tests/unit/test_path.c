@@ -1,5 +1,420 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Path management (RFC 9260 8.1-8.3) between two multi-homed endpoints:
+ * failover after Path.Max.Retrans, address events, return to the primary,
+ * set_primary and ADDR_OVER, heartbeat RTT measurement. Where DATA goes is
+ * read off the link.
+ */
+#include <string.h>
+
+#include "harness.h"
+#include "sctp_codec.h"
 #include "suites.h"
 
+#define MS SCTP_MS
+#define S  SCTP_SEC
+
+struct paddr_ev {
+    int node;
+    sctp_tstamp at;
+    struct sctp_addr addr;
+    enum sctp_paddr_state state;
+};
+
+#define MAX_PKTS 20000
+
+struct data_pkt {
+    sctp_tstamp at;
+    struct sctp_addr dst;
+};
+
+static struct {
+    uint32_t assoc[H_NODES];
+    int up[H_NODES], lost[H_NODES];
+    uint32_t msgs, bad_order;
+    uint32_t next_seq;
+    struct paddr_ev pev[64];
+    unsigned n_pev;
+    /* DATA packets from node 0: when and where to. */
+    struct data_pkt data[MAX_PKTS];
+    unsigned n_data;
+    unsigned hb_to[2]; /* HEARTBEATs from node 0 to node 1's address 0 / 1 */
+} R;
+
+static struct harness H;
+
+static void on_event(struct harness *h, int node, struct sctp_event *ev)
+{
+    switch (ev->type) {
+    case SCTP_EV_ASSOC_CHANGE:
+        if (ev->u.assoc_change.state == SCTP_COMM_UP) {
+            R.up[node]++;
+            R.assoc[node] = ev->assoc_id;
+        } else if (ev->u.assoc_change.state == SCTP_COMM_LOST) {
+            R.lost[node]++;
+        }
+        break;
+    case SCTP_EV_PADDR_CHANGE:
+        if (R.n_pev < 64)
+            R.pev[R.n_pev++] = (struct paddr_ev){
+                .node = node, .at = h->now, .addr = ev->u.paddr.addr, .state = ev->u.paddr.state};
+        break;
+    case SCTP_EV_DATA:
+        if (node == 1) {
+            uint32_t seq = ev->u.data.len >= 4 ? sctp_get32(ev->u.data.frags[0].data) : ~0u;
+            if (seq != R.next_seq)
+                R.bad_order++;
+            R.next_seq = seq + 1;
+            R.msgs++;
+        }
+        break;
+    default:
+        break;
+    }
+}
+
+static int record(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    if (from != 0)
+        return 1;
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c;
+    bool data = false;
+    while (sctp_chunk_next(p, len, &off, &c) == 1) {
+        if (c.type == SCTP_CT_DATA)
+            data = true;
+        if (c.type == SCTP_CT_HEARTBEAT)
+            R.hb_to[sctp_addr_equal(&h->pkt_dst, &h->cfg[1].addrs[0]) ? 0 : 1]++;
+    }
+    if (data && R.n_data < MAX_PKTS)
+        R.data[R.n_data++] = (struct data_pkt){.at = h->now, .dst = h->pkt_dst};
+    return 1;
+}
+
+static bool both_up(struct harness *h)
+{
+    (void)h;
+    return R.up[0] && R.up[1];
+}
+
+static void tune(struct sctp_config *c)
+{
+    c->path_max_retrans = 2;
+    c->assoc_max_retrans = 20;
+}
+
+static void start(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, seed, multi, t);
+    H.on_event = on_event;
+    H.filter = record;
+    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], peers, multi ? 2 : 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+}
+
+static void finish(void)
+{
+    h_fini(&H);
+    CU_ASSERT_EQUAL(hbuf_live, 0);
+    hbuf_live = 0;
+}
+
+static uint32_t seq_out;
+
+static int send_msg(uint16_t flags, const struct sctp_addr *over)
+{
+    uint8_t buf[200];
+    memset(buf, 0xab, sizeof(buf));
+    sctp_put32(buf, seq_out);
+    struct hbuf *b = hbuf_new(buf, sizeof(buf));
+    struct sctp_sndinfo info = {.sid = 0, .flags = flags};
+    if (over)
+        info.addr_over = *over;
+    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+    int r = sctp_endpoint_send(H.ep[0], R.assoc[0], &info, &f, H.now);
+    hbuf_unref(b);
+    if (r == 1)
+        seq_out++;
+    return r;
+}
+
+/* Events of one kind for one address on node 0. */
+static unsigned count_pev(enum sctp_paddr_state st, const struct sctp_addr *a, sctp_tstamp *at)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < R.n_pev; i++)
+        if (R.pev[i].node == 0 && R.pev[i].state == st && sctp_addr_equal(&R.pev[i].addr, a)) {
+            if (at && n == 0)
+                *at = R.pev[i].at;
+            n++;
+        }
+    return n;
+}
+
+/* DATA packets from node 0 to addr sent in [from, to). */
+static unsigned data_to(const struct sctp_addr *addr, sctp_tstamp from, sctp_tstamp to)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < R.n_data; i++)
+        if (R.data[i].at >= from && R.data[i].at < to && sctp_addr_equal(&R.data[i].dst, addr))
+            n++;
+    return n;
+}
+
+static bool all_delivered(struct harness *h)
+{
+    (void)h;
+    return R.msgs == seq_out;
+}
+
+static void test_failover_and_return(void)
+{
+    seq_out = 0;
+    start(41, true, tune);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    /* Let the second address be confirmed by its first heartbeat. */
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
+    CU_ASSERT_EQUAL(data_to(p1, 0, H.now), 0);
+
+    /* The primary address stops answering. */
+    sctp_tstamp cut = H.now;
+    H.down[H.n_down++] = *p0;
+    sctp_tstamp t_unreach = 0;
+    for (int i = 0; i < 400 && !count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach); i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach), 1);
+    CU_ASSERT_TRUE(data_to(p0, cut, t_unreach) > 0);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_FALSE(info.paths[0].active);
+    CU_ASSERT_TRUE(info.paths[0].primary);
+    CU_ASSERT_TRUE(info.paths[1].active);
+    CU_ASSERT_TRUE(info.paths[0].error_count > 2); /* more than Path.Max.Retrans */
+
+    /* Failed over: new DATA goes to the alternate only. */
+    for (int i = 0; i < 100; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL(data_to(p0, t_unreach, H.now), 0);
+    CU_ASSERT_TRUE(data_to(p1, t_unreach, H.now) >= 100);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    /* The dead primary is still probed with heartbeats. */
+    unsigned hb_dead = R.hb_to[0];
+    h_run(&H, NULL, 3 * S);
+    CU_ASSERT_TRUE(R.hb_to[0] > hb_dead);
+
+    /* The primary comes back: its heartbeat is answered, it is reported
+     * available and DATA returns to it. */
+    H.n_down = 0;
+    sctp_tstamp t_avail = 0;
+    for (int i = 0; i < 500 && !count_pev(SCTP_ADDR_AVAILABLE, p0, &t_avail); i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_AVAILABLE, p0, &t_avail), 1);
+    sctp_tstamp back = H.now;
+    for (int i = 0; i < 100; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_TRUE(data_to(p0, back, H.now) >= 100);
+    CU_ASSERT_EQUAL(data_to(p1, back, H.now), 0);
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_TRUE(info.paths[0].active);
+    CU_ASSERT_EQUAL(info.paths[0].error_count, 0);
+
+    /* Every message arrived once, in order; the association lived. */
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    CU_ASSERT_EQUAL(R.msgs, seq_out);
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, NULL), 1);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_UNREACHABLE, p1, NULL), 0);
+    finish();
+}
+
+/* With every address of the peer cut, Path.Max.Retrans marks each one
+ * unreachable; Association.Max.Retrans then ends the association. */
+static void tune_all_down(struct sctp_config *c)
+{
+    c->path_max_retrans = 1;
+    c->assoc_max_retrans = 4;
+}
+
+static bool lost0(struct harness *h)
+{
+    (void)h;
+    return R.lost[0] > 0;
+}
+
+static void test_all_paths_down(void)
+{
+    seq_out = 0;
+    start(42, true, tune_all_down);
+    h_run(&H, NULL, 500 * MS);
+    H.down[H.n_down++] = H.cfg[1].addrs[0];
+    H.down[H.n_down++] = H.cfg[1].addrs[1];
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    CU_ASSERT_TRUE(h_run(&H, lost0, 60 * S));
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_UNREACHABLE, &H.cfg[1].addrs[0], NULL), 1);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_UNREACHABLE, &H.cfg[1].addrs[1], NULL), 1);
+    finish();
+}
+
+static void test_set_primary(void)
+{
+    seq_out = 0;
+    start(43, true, NULL);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
+
+    struct sctp_addr stranger = sctp_addr_v4(0xC6120063u);
+    CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], &stranger), SCTP_ERR_ADDR);
+    CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0] + 77, p1), SCTP_ERR_NOTFOUND);
+
+    CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], p1), 0);
+    sctp_tstamp t = H.now;
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_MADE_PRIM, p1, NULL), 1);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_FALSE(info.paths[0].primary);
+    CU_ASSERT_TRUE(info.paths[1].primary);
+    for (int i = 0; i < 10; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 5 * MS);
+    }
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    CU_ASSERT_TRUE(data_to(p1, t, H.now) >= 10);
+    CU_ASSERT_EQUAL(data_to(p0, t, H.now), 0);
+
+    /* And back. */
+    CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], p0), 0);
+    t = H.now;
+    for (int i = 0; i < 10; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 5 * MS);
+    }
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    CU_ASSERT_TRUE(data_to(p0, t, H.now) >= 10);
+    CU_ASSERT_EQUAL(data_to(p1, t, H.now), 0);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_MADE_PRIM, p0, NULL), 1);
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    finish();
+}
+
+static void test_addr_over(void)
+{
+    seq_out = 0;
+    start(44, true, NULL);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    h_run(&H, NULL, 500 * MS);
+    struct sctp_addr stranger = sctp_addr_v4(0xC6120063u);
+    CU_ASSERT_EQUAL(send_msg(SCTP_ADDR_OVER, &stranger), SCTP_ERR_ADDR);
+    /* Without the flag the address is ignored. */
+    unsigned before = R.n_data;
+    CU_ASSERT_EQUAL(send_msg(0, &stranger), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    CU_ASSERT_EQUAL(R.n_data, before + 1);
+    CU_ASSERT_TRUE(sctp_addr_equal(&R.data[before].dst, p0));
+    /* Over the secondary, the primary, the secondary: three packets in
+     * that order, each to its address. */
+    before = R.n_data;
+    CU_ASSERT_EQUAL(send_msg(SCTP_ADDR_OVER, p1), 1);
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    CU_ASSERT_EQUAL(send_msg(SCTP_ADDR_OVER, p1), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    CU_ASSERT_EQUAL_FATAL(R.n_data, before + 3);
+    CU_ASSERT_TRUE(sctp_addr_equal(&R.data[before].dst, p1));
+    CU_ASSERT_TRUE(sctp_addr_equal(&R.data[before + 1].dst, p0));
+    CU_ASSERT_TRUE(sctp_addr_equal(&R.data[before + 2].dst, p1));
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    /* ADDR_OVER to the primary while the secondary is primary. */
+    CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], p1), 0);
+    before = R.n_data;
+    CU_ASSERT_EQUAL(send_msg(SCTP_ADDR_OVER, p0), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    CU_ASSERT_EQUAL_FATAL(R.n_data, before + 1);
+    CU_ASSERT_TRUE(sctp_addr_equal(&R.data[before].dst, p0));
+    finish();
+}
+
+static bool path_measured(struct harness *h, int i)
+{
+    struct sctp_assoc_info info;
+    return sctp_assoc_get_info(h->ep[0], R.assoc[0], &info) == 0 && info.paths[i].srtt;
+}
+
+static bool path1_measured(struct harness *h)
+{
+    return path_measured(h, 1);
+}
+
+static bool path0_measured(struct harness *h)
+{
+    return path_measured(h, 0);
+}
+
+/* RFC 9260 8.3: a HEARTBEAT ACK gives an RTT sample for its path. With a
+ * 7 ms one-way delay and no data, SRTT is 14 ms and RTTVAR 7 ms. */
+static void test_heartbeat_rtt(void)
+{
+    seq_out = 0;
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 45, true, NULL);
+    H.on_event = on_event;
+    H.filter = record;
+    H.latency = 7 * MS;
+    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_EQUAL(info.paths[0].srtt, 0);
+    CU_ASSERT_EQUAL(info.paths[1].srtt, 0);
+    /* The unconfirmed address is probed at once (well before the
+     * heartbeat interval of 1 s); its ACK confirms it. */
+    sctp_tstamp up_at = H.now;
+    CU_ASSERT_TRUE(h_run(&H, path1_measured, 5 * S));
+    CU_ASSERT_TRUE(H.now - up_at < 500 * MS);
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_EQUAL(info.paths[1].srtt, 14 * MS);
+    CU_ASSERT_EQUAL(info.paths[1].rttvar, 7 * MS);
+    CU_ASSERT_EQUAL(info.paths[1].rto, 50 * MS); /* 14 + 4 * 7, raised to RTO.Min */
+    CU_ASSERT_EQUAL(info.paths[0].srtt, 0);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, &H.cfg[1].addrs[1], NULL), 1);
+    /* The primary is probed after the heartbeat interval. */
+    CU_ASSERT_TRUE(h_run(&H, path0_measured, 5 * S));
+    CU_ASSERT_TRUE(H.now - up_at >= 1 * S);
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_EQUAL(info.paths[0].srtt, 14 * MS);
+    CU_ASSERT_EQUAL(info.paths[0].rttvar, 7 * MS);
+    /* By then the second address had a second, equal sample: RTTVAR
+     * shrinks by a quarter, SRTT stays. */
+    CU_ASSERT_EQUAL(info.paths[1].srtt, 14 * MS);
+    CU_ASSERT_EQUAL(info.paths[1].rttvar, 5250 * 1000);
+    CU_ASSERT_TRUE(R.hb_to[0] >= 1);
+    CU_ASSERT_TRUE(R.hb_to[1] >= 2);
+    CU_ASSERT_EQUAL(R.n_data, 0); /* only heartbeats were measured */
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
+TEST_CASE(test_failover_and_return)
+TEST_CASE(test_all_paths_down)
+TEST_CASE(test_set_primary)
+TEST_CASE(test_addr_over)
+TEST_CASE(test_heartbeat_rtt)
 TEST_SUITE_END()
