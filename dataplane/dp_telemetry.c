@@ -15,6 +15,7 @@
  * from a snapshot each engine publishes under a seqlock five times a
  * second, so the telemetry thread never calls into an engine's endpoint.
  */
+#include <ctype.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,6 +206,9 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             for (unsigned st = SCTP_S_COOKIE_WAIT; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++) {
                 char k[48];
                 snprintf(k, sizeof(k), "assocs_%s", sctp_state_name(st));
+                /* Telemetry names: letters, digits and underscores. */
+                for (char *q = k; *q != '\0'; q++)
+                    *q = *q == '-' ? '_' : (char)tolower((unsigned char)*q);
                 U64(c, k, t.assocs_by_state[st]);
             }
             free(s);

@@ -1,0 +1,168 @@
+# Shared helpers of the sctpdp system tests (sourced, not run).
+#
+#   source "$(dirname "$0")/lib/common.bash" "$1"
+#
+# Sets BUILD, SCTPDP, CLIENT, CTL, TMP; registers a cleanup trap that ends
+# the processes started through start_bg (by PID), deletes the namespaces
+# and veths made through make_netns_pair and removes TMP.
+
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+BUILD="${1:-$ROOT/build}"
+BUILD="$(cd "$BUILD" 2>/dev/null && pwd || echo "$BUILD")"
+SCTPDP="$BUILD/dataplane/sctpdp"
+CLIENT="$BUILD/dataplane/usrsctp_echo_client"
+CTL="$ROOT/tools/sctpdp-ctl"
+PY=/usr/bin/python3
+TAG="sd$$"
+TMP="$(mktemp -d "/tmp/sctpdp-test.XXXXXX")"
+BG_PIDS=()
+NETNS=()
+PREFIXES=()
+CHECKS=0
+
+log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
+fail() {
+    printf 'FAIL: %s\n' "$*"
+    exit 1
+}
+ok() {
+    CHECKS=$((CHECKS + 1))
+    printf 'ok %d - %s\n' "$CHECKS" "$*"
+}
+
+cleanup() {
+    local rc=$? pid
+    for pid in "${BG_PIDS[@]}"; do
+        if kill -0 "$pid" 2>/dev/null; then
+            kill -TERM "$pid" 2>/dev/null
+            for _ in $(seq 1 30); do
+                kill -0 "$pid" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill -KILL "$pid" 2>/dev/null
+        fi
+    done
+    wait 2>/dev/null
+    local ns
+    for ns in "${NETNS[@]}"; do
+        ip netns del "$ns" 2>/dev/null
+    done
+    local p
+    for p in "${PREFIXES[@]}"; do
+        rm -rf "/var/run/dpdk/$p"
+        rm -f /dev/hugepages/"$p"map_* 2>/dev/null
+    done
+    if [[ $rc -ne 0 && -n "${KEEP_LOGS:-}" ]]; then
+        echo "logs kept in $TMP"
+    else
+        rm -rf "$TMP"
+    fi
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+require() {
+    [[ $(id -u) -eq 0 ]] || fail "needs root"
+    [[ -x "$SCTPDP" ]] || fail "$SCTPDP not built (build the project first)"
+    local need=512 have
+    have=$(cat /proc/sys/vm/nr_hugepages)
+    if [[ $have -lt $need ]]; then
+        echo "$need" >/proc/sys/vm/nr_hugepages
+    fi
+    if ! mountpoint -q /dev/hugepages; then
+        mkdir -p /dev/hugepages
+        mount -t hugetlbfs nodev /dev/hugepages
+    fi
+    have=$(awk '/HugePages_Free/ {print $2}' /proc/meminfo)
+    [[ $have -ge 128 ]] || fail "only $have free hugepages"
+}
+
+# start_bg LOGFILE CMD...: runs CMD in the background, remembers its PID.
+start_bg() {
+    local logf="$1"
+    shift
+    "$@" >"$logf" 2>&1 </dev/null &
+    BG_PIDS+=($!)
+    LAST_PID=$!
+}
+
+# wait_log FILE PATTERN SECONDS
+wait_log() {
+    local f="$1" pat="$2" secs="$3" i
+    for ((i = 0; i < secs * 10; i++)); do
+        grep -q -- "$pat" "$f" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# wait_exit PID SECONDS: waits for a background process; sets EXIT_RC.
+wait_exit() {
+    local pid="$1" secs="$2" i
+    for ((i = 0; i < secs * 10; i++)); do
+        if ! kill -0 "$pid" 2>/dev/null; then
+            wait "$pid"
+            EXIT_RC=$?
+            return 0
+        fi
+        sleep 0.1
+    done
+    return 1
+}
+
+# make_netns_pair: namespaces $TAG-dp (daemon side) and $TAG-peer joined by
+# a veth pair; the peer end has PEER_ADDR, the daemon end no address (the
+# dataplane owns it through AF_PACKET).
+make_netns_pair() {
+    local peer_addr="$1" peer_addr6="${2:-}"
+    NS_DP="$TAG-dp"
+    NS_PEER="$TAG-peer"
+    VETH_DP="$TAG-d"
+    VETH_PEER="$TAG-p"
+    ip netns add "$NS_DP" || fail "ip netns add"
+    NETNS+=("$NS_DP")
+    ip netns add "$NS_PEER" || fail "ip netns add"
+    NETNS+=("$NS_PEER")
+    ip link add "$VETH_DP" netns "$NS_DP" type veth peer name "$VETH_PEER" netns "$NS_PEER" ||
+        fail "veth"
+    ip -n "$NS_DP" link set lo up
+    ip -n "$NS_PEER" link set lo up
+    ip netns exec "$NS_DP" sysctl -qw "net.ipv6.conf.$VETH_DP.disable_ipv6=1"
+    ip -n "$NS_DP" link set "$VETH_DP" up
+    # No segmentation/checksum games on the veth: frames as sent.
+    ip netns exec "$NS_PEER" ethtool -K "$VETH_PEER" tx off rx off >/dev/null 2>&1 || true
+    ip -n "$NS_PEER" addr add "$peer_addr" dev "$VETH_PEER"
+    if [[ -n "$peer_addr6" ]]; then
+        ip netns exec "$NS_PEER" sysctl -qw "net.ipv6.conf.$VETH_PEER.accept_dad=0"
+        ip -n "$NS_PEER" addr add "$peer_addr6" dev "$VETH_PEER" nodad
+    fi
+    ip -n "$NS_PEER" link set "$VETH_PEER" up
+}
+
+# EAL arguments for one dataplane: LCORE PREFIX VDEV
+eal_args() {
+    PREFIXES+=("$2")
+    echo "-l $1 --no-pci --file-prefix $2 -m 256 --huge-unlink --vdev=$3 --log-level=pmd.net.memif:error"
+}
+
+# ctl PREFIX CMD...: sctpdp-ctl against that daemon.
+ctl() {
+    local p="$1"
+    shift
+    timeout 10 "$PY" "$CTL" -p "$p" "$@"
+}
+
+# counter PREFIX CMD KEYPATH: one number out of a telemetry answer, e.g.
+# counter pfx ports 0.drop_sctp_csum
+counter() {
+    ctl "$1" --json "$2" | "$PY" -c '
+import json, sys
+d = json.load(sys.stdin)
+v = list(d.values())[0]
+for k in sys.argv[1].split("."):
+    v = v[k]
+print(v)' "$3"
+}
