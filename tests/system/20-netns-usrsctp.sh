@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# sctpdp on net_af_packet over a veth pair whose other end is in a network
+# namespace: the dataplane answers ARP and ping from the namespace, and a
+# usrsctp peer there (raw IPv4, the kernel has no SCTP) completes an
+# association with the echo service, sends messages and checks the echoes.
+#
+#   tests/system/20-netns-usrsctp.sh BUILD_DIR
+source "$(dirname "$0")/lib/common.bash" "${1:-}"
+require
+[[ -x "$CLIENT" ]] || fail "$CLIENT not built (libusrsctp-dev missing?)"
+command -v ping >/dev/null || fail "ping not installed (iputils-ping)"
+
+DP_ADDR=198.18.0.1
+PEER_ADDR=198.18.0.2
+make_netns_pair "$PEER_ADDR/24"
+PFX="${TAG}n"
+
+log "dataplane on net_af_packet (iface $VETH_DP in $NS_DP), $DP_ADDR/24, echo port 5001"
+# shellcheck disable=SC2046
+start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
+    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") \
+    -- --addr "$DP_ADDR/24" --echo-port 5001
+DP=$LAST_PID
+wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+grep "sctpdp: port 0" "$TMP/dp.log"
+ok "dataplane started on af_packet"
+
+mac=$(grep -o "MAC [0-9A-F:]*" "$TMP/dp.log" | awk '{print tolower($2)}')
+ip netns exec "$NS_PEER" ping -c 3 -i 0.2 -W 2 "$DP_ADDR" || fail "no answer to ping"
+ok "ping from the namespace answered by the dataplane"
+neigh=$(ip -n "$NS_PEER" neigh show "$DP_ADDR")
+echo "peer neighbour entry: $neigh"
+[[ "$neigh" == *"lladdr $mac"* ]] || fail "ARP did not resolve $DP_ADDR to the dataplane's $mac"
+ok "ARP answered: $DP_ADDR is at $mac"
+arp_rx=$(counter "$PFX" ports 0.rx_arp)
+echo_rx=$(counter "$PFX" ports 0.rx_icmp_echo)
+echo_tx=$(counter "$PFX" ports 0.tx_icmp_echo)
+echo "dataplane counters: rx_arp=$arp_rx rx_icmp_echo=$echo_rx tx_icmp_echo=$echo_tx"
+[[ $echo_rx -ge 3 && $echo_tx -ge 3 ]] || fail "ICMP echo counters $echo_rx/$echo_tx"
+ok "ICMP echo counted by the dataplane"
+
+log "usrsctp client in $NS_PEER: 20 messages of 300 bytes on 3 streams"
+timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -n 20 -s 300 -k 3 -t 30 \
+    >"$TMP/client.log" 2>&1
+rc=$?
+cat "$TMP/client.log"
+[[ $rc -eq 0 ]] || fail "usrsctp client exited $rc"
+grep -q "COMM_UP" "$TMP/client.log" || fail "no COMM_UP at the usrsctp peer"
+ok "association with usrsctp established over raw IPv4"
+grep -q "echo ok: 20 messages" "$TMP/client.log" || fail "echoes not all correct"
+ok "20 messages echoed on their stream with their PPID, content checked"
+wait_log "$TMP/dp.log" "SHUTDOWN_COMP" 10 || fail "the association did not close at the dataplane"
+ok "client's SHUTDOWN completed at the dataplane"
+ctl "$PFX" lcores
+ctl "$PFX" ports
+
+# Traffic for an address that is not ours is dropped and counted.
+ip -n "$NS_PEER" neigh replace 198.18.0.77 lladdr "$mac" dev "$VETH_PEER"
+ip netns exec "$NS_PEER" ping -c 2 -i 0.2 -W 1 198.18.0.77 >/dev/null 2>&1 &&
+    fail "the dataplane answered for an address that is not its own"
+notours=$(counter "$PFX" ports 0.drop_l3_not_ours)
+[[ $notours -ge 2 ]] || fail "drop_l3_not_ours is $notours"
+ok "packets for an address that is not ours dropped and counted ($notours)"
+
+kill -TERM "$DP"
+wait_exit "$DP" 15 || fail "dataplane did not stop"
+[[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"
+ok "dataplane stopped with exit 0"
+echo "PASS: $CHECKS checks"
