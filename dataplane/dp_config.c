@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include <rte_cfgfile.h>
+#include <rte_log.h>
 
 #include "dp.h"
 
@@ -506,11 +507,31 @@ static int load_file(struct dp_conf *c, const char *path)
         return -1;
     }
     fclose(f);
+    /* rte_cfgfile says what is wrong through rte_log: catch it for our
+     * one-line error. */
+    char *why = NULL;
+    size_t why_len = 0;
+    FILE *ms = open_memstream(&why, &why_len);
+    if (ms != NULL)
+        rte_openlog_stream(ms);
     cf = rte_cfgfile_load(path, 0);
+    if (ms != NULL) {
+        rte_openlog_stream(NULL);
+        fclose(ms);
+    }
     if (cf == NULL) {
-        error("--config: '%s' is not a valid INI file (sections [name], lines key = value)", path);
+        const char *w = why != NULL ? why : "";
+        const char *colon = strstr(w, "(): ");
+        char *nl;
+        if (colon != NULL)
+            w = colon + 4;
+        if ((nl = strchr(w, '\n')) != NULL)
+            *nl = '\0';
+        error("--config: '%s' is not a valid INI file%s%s", path, *w ? ": " : "", w);
+        free(why);
         return -1;
     }
+    free(why);
     {
         int total = rte_cfgfile_num_sections(cf, NULL, 0);
         char **names = calloc(total > 0 ? total : 1, sizeof(char *));
