@@ -9,7 +9,7 @@
  *                         offloads chosen
  *   /sctpdp/assocs[,N]    associations (first N, default 16): state, peer,
  *                         cwnd, rwnd, srtt, RTO, outstanding bytes
- *   /sctpdp/assoc,E:ID    one association with every path
+ *   /sctpdp/assoc,E_ID    one association with every path (E:ID works too)
  *
  * Counters are read as they are (64-bit loads); association details come
  * from a snapshot each engine publishes under a seqlock five times a
@@ -357,7 +357,8 @@ static int cmd_assocs(const char *cmd, const char *params, struct rte_tel_data *
             if (c == NULL)
                 break;
             assoc_fill(c, i, s->local_port[k], &s->infos[k], false);
-            snprintf(key, sizeof(key), "%u:%u", i, s->infos[k].assoc_id);
+            /* Names allow letters, digits, "_" and "/" only. */
+            snprintf(key, sizeof(key), "%u_%u", i, s->infos[k].assoc_id);
             rte_tel_data_add_dict_container(d, key, c, 0);
             shown++;
         }
@@ -371,7 +372,7 @@ static int cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d
     unsigned eng = 0, id = 0;
 
     (void)cmd;
-    if (params == NULL || sscanf(params, "%u:%u", &eng, &id) != 2 || eng >= dp.n_engines)
+    if (params == NULL || sscanf(params, "%u%*[:_]%u", &eng, &id) != 2 || eng >= dp.n_engines)
         return -1;
     struct dp_snapshot *s = snap_read(dp.engines[eng]);
     if (s == NULL)
@@ -399,7 +400,8 @@ int dp_telemetry_init(void)
                                      "Per port packets, checksum results and drops by reason");
     rc |= rte_telemetry_register_cmd("/sctpdp/assocs", cmd_assocs,
                                      "Associations (first N, parameter N, default 16)");
-    rc |= rte_telemetry_register_cmd("/sctpdp/assoc", cmd_assoc,
-                                     "One association with its paths. Parameter ENGINE:ID");
+    rc |= rte_telemetry_register_cmd(
+        "/sctpdp/assoc", cmd_assoc,
+        "One association with its paths. Parameter ENGINE_ID (as listed by /sctpdp/assocs)");
     return rc == 0 ? 0 : -1;
 }
