@@ -327,11 +327,22 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
                    ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0);
         if (len == rem && (m->flags & SCTP_SACK_IMMEDIATELY))
             c->flags |= SCTP_DATA_FLAG_I;
+        /* RFC 9260 6.6: the stream sequence number is taken when the
+         * message first goes out, so that a message abandoned before
+         * (PR-SCTP TTL, BUF) leaves no hole in its ordered stream: no
+         * FORWARD TSN could tell the peer to skip it. Unordered messages
+         * carry none. */
+        bool ordered_start =
+            m->sent_off == 0 && !(m->flags & SCTP_UNORDERED) && m->sid < a->ostreams;
+        if (ordered_start)
+            m->ssn = a->next_ssn[m->sid];
         if (!txb_data(b, c, m->sid, m->ssn, m->ppid)) {
             /* Undo: the chunk did not fit after all. */
             a->q.count--;
             break;
         }
+        if (ordered_start)
+            a->next_ssn[m->sid]++;
         a->next_tsn++;
         m->refs++;
         m->sent_off += len;

@@ -109,8 +109,7 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
     }
     if (info->pr_policy != SCTP_PR_SCTP_NONE)
         a->n_pr_msgs++;
-    /* RFC 9260 6.6: unordered messages carry no meaningful SSN. */
-    m->ssn = (info->flags & SCTP_UNORDERED) ? 0 : a->next_ssn[info->sid]++;
+    /* The SSN is given when the message is first sent (sctp_assoc.c). */
     sctp_payload_ref(&ep->cb, m->handle);
     m->in_unsent = true;
     if (a->q.unsent_tail)
