@@ -75,14 +75,26 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
     }
     if (info->pr_policy == SCTP_PR_SCTP_BUF) {
         /* RFC 7496 4.3: make room by abandoning older unsent messages
-         * that accept it. */
-        for (struct sctp_msg *m = a->q.unsent_head;
-             m && a->q.queued_bytes + payload->len > info->pr_value; m = m->next)
-            if (!m->abandoned && m->sent_off == 0 && m->pr_policy == SCTP_PR_SCTP_BUF) {
-                m->abandoned = true;
-                a->q.unsent_bytes -= m->len;
-                send_failed(a, m, 0);
+         * that accept it. They leave the queue at once, so that the bytes
+         * they held count no more. */
+        struct sctp_msg **pp = &a->q.unsent_head, *prev = NULL;
+        while (*pp && a->q.queued_bytes + payload->len > info->pr_value) {
+            struct sctp_msg *m = *pp;
+            if (m->abandoned || m->sent_off != 0 || m->pr_policy != SCTP_PR_SCTP_BUF) {
+                prev = m;
+                pp = &m->next;
+                continue;
             }
+            m->abandoned = true;
+            a->q.unsent_bytes -= m->len;
+            send_failed(a, m, 0);
+            *pp = m->next;
+            if (a->q.unsent_tail == m)
+                a->q.unsent_tail = prev;
+            m->next = NULL;
+            m->in_unsent = false;
+            sctp_data_release_msg(a, m);
+        }
     }
     if (a->q.queued_bytes + payload->len > ep->cfg.max_sendq_bytes)
         return SCTP_ERR_AGAIN;
