@@ -262,9 +262,15 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     a->t3_expiries++;
     sctp_cc_on_timeout(&p->cc);
     sctp_rto_backoff(&p->rto);
-    sctp_assoc_path_failure(a, p, now);
-    if (sctp_assoc_error_step(a))
-        return;
+    /* 6.1 A: an unacknowledged zero window probe is no error while the
+     * peer keeps answering with SACKs that hold the window closed. */
+    bool probing = a->zero_window_sack;
+    a->zero_window_sack = false;
+    if (!probing) {
+        sctp_assoc_path_failure(a, p, now);
+        if (sctp_assoc_error_step(a))
+            return;
+    }
     for (uint32_t i = 0; i < a->q.count; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
         if (c->path == p && c->state == SCTP_OUT_INFLIGHT)
@@ -344,6 +350,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         sctp_shutdown_send_abort(a, SCTP_CAUSE_PROTOCOL_VIOLATION, why, sizeof(why) - 1, false);
         return SCTP_ERR_PROTO;
     }
+    a->zero_window_sack = s.a_rwnd == 0;
     uint32_t acked[SCTP_MAX_ADDRS] = {0};
     bool cum_advanced = sctp_tsn_gt(cum, a->cum_ack_in);
     bool newly = false;

@@ -199,6 +199,7 @@ struct sctp_assoc {
     bool send_init, send_cookie_echo;
     bool fast_rtx_pending;      /* one packet of fast retransmits may exceed cwnd */
     struct sctp_path *rtx_path; /* alternate destination after T3 (6.4.1) */
+    bool zero_window_sack;      /* the last SACK since a T3 expiry closed the window */
 
     /* shutdown */
     sctp_tstamp t2_timer, t5_timer;
