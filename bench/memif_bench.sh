@@ -1,0 +1,141 @@
+#!/usr/bin/env bash
+# memif throughput: two sctpdp dataplanes over net_memif (one lcore each),
+# next to DPDK's own dpdk-testpmd io forwarding over the same net_memif
+# setup, measured in the same run.
+#
+#   sudo bash bench/memif_bench.sh [BUILD_DIR] [--msgs N] [--size S] [--seconds T]
+#
+# sctpdp: a load generator (client dataplane, lcore 1) sends N messages of
+# S bytes over 4 streams to the echo service of a server dataplane
+# (lcore 0) and checks every echo. Figures, over the generator's run:
+#   msgs_per_s  messages echoed back to the generator per second
+#   pkts_per_s  SCTP packets the server received per second (each carries
+#               several bundled DATA chunks; mean frame size printed)
+# testpmd: one testpmd generates frames of that mean size (flowgen, main
+# lcore 1, forwarding lcore 0... both cores busy as with sctpdp) and the
+# other io-forwards them back (forwarding lcore 1 / 0); the figure is the
+# packets per second the io forwarder received, averaged over T seconds.
+#   ratio = pkts_per_s / testpmd_pkts_per_s
+# The result line:
+#   bench=memif-tput size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
+set -uo pipefail
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+build="$root/build"
+msgs=2000000
+size=128
+secs=5
+while [[ $# -gt 0 ]]; do
+    case "$1" in
+    --msgs) msgs="$2"; shift 2 ;;
+    --size) size="$2"; shift 2 ;;
+    --seconds) secs="$2"; shift 2 ;;
+    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    *) build="$1"; shift ;;
+    esac
+done
+sctpdp="$build/dataplane/sctpdp"
+ctl="$root/tools/sctpdp-ctl"
+py=/usr/bin/python3
+testpmd="$(command -v dpdk-testpmd || true)"
+tag="mb$$"
+tmp="$(mktemp -d /tmp/sctpdp-bench.XXXXXX)"
+pids=()
+prefixes=()
+
+cleanup() {
+    local rc=$?
+    for p in "${pids[@]}"; do
+        if kill -0 "$p" 2>/dev/null; then
+            kill -INT "$p" 2>/dev/null
+            for _ in $(seq 1 50); do
+                kill -0 "$p" 2>/dev/null || break
+                sleep 0.1
+            done
+            kill -KILL "$p" 2>/dev/null
+        fi
+    done
+    wait 2>/dev/null
+    for p in "${prefixes[@]}"; do rm -rf "/var/run/dpdk/$p"; done
+    rm -rf "$tmp"
+    exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+die() {
+    echo "memif_bench: $*" >&2
+    exit 1
+}
+
+[[ $(id -u) -eq 0 ]] || die "run as root"
+[[ -x "$sctpdp" ]] || die "$sctpdp not built"
+[[ -n "$testpmd" ]] || die "dpdk-testpmd not found (Debian package dpdk)"
+[[ $(cat /proc/sys/vm/nr_hugepages) -ge 512 ]] || echo 1024 >/proc/sys/vm/nr_hugepages
+
+eal() { # LCORES PREFIX VDEV [extra]
+    prefixes+=("$2")
+    echo "-l $1 --no-pci --file-prefix $2 -m 256 --huge-unlink --vdev=$3 --log-level=pmd.net.memif:error"
+}
+wait_for() {
+    for ((i = 0; i < $3 * 10; i++)); do
+        grep -aq -- "$2" "$1" 2>/dev/null && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+# --- sctpdp ------------------------------------------------------------------
+sock="$tmp/dp.sock"
+# shellcheck disable=SC2046
+"$sctpdp" $(eal 0 "${tag}s" "net_memif0,role=server,socket=$sock,id=0") \
+    -- --addr 198.18.1.1/24 --echo-port 5001 >"$tmp/server.log" 2>&1 </dev/null &
+server=$!
+pids+=("$server")
+wait_for "$tmp/server.log" "ready" 30 || die "server did not start: $(tail -5 "$tmp/server.log")"
+# shellcheck disable=SC2046
+timeout 600 "$sctpdp" $(eal 1 "${tag}c" "net_memif0,role=client,socket=$sock,id=0") \
+    -- --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \
+    --gen-msgs "$msgs" --gen-size "$size" --gen-streams 4 --gen-window 4096 --gen-timeout 500 \
+    >"$tmp/client.log" 2>&1 </dev/null
+rc=$?
+genline=$(grep "^gen:" "$tmp/client.log")
+echo "$genline"
+[[ $rc -eq 0 ]] || die "generator failed (exit $rc)"
+elapsed=$(sed -n 's/.*elapsed_s=\([0-9.]*\).*/\1/p' <<<"$genline")
+msgs_per_s=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$genline")
+read -r rxp rxb < <(timeout 10 "$py" "$ctl" -p "${tag}s" --json ports | "$py" -c '
+import json, sys
+p = json.load(sys.stdin)["/sctpdp/ports"]["0"]
+print(p["rx_sctp"], p["rx_bytes"])')
+kill -INT "$server"
+wait "$server"
+pkts_per_s=$("$py" -c "print(round($rxp / $elapsed))")
+frame=$("$py" -c "print(max(64, min(1514, round($rxb / max($rxp, 1)))))")
+echo "sctpdp: server received $rxp SCTP packets in ${elapsed}s, mean frame $frame bytes"
+
+# --- testpmd io forwarding on the same memif setup -----------------------------
+sock2="$tmp/tp.sock"
+# shellcheck disable=SC2046
+"$testpmd" $(eal 0,1 "${tag}g" "net_memif0,role=server,socket=$sock2,id=0") --main-lcore 1 \
+    -- --forward-mode=flowgen --txpkts="$frame" --port-topology=loop --nb-cores=1 \
+    --stats-period=1 >"$tmp/gen.log" 2>&1 </dev/null &
+pids+=($!)
+wait_for "$tmp/gen.log" "NIC statistics" 30 || die "testpmd generator did not start"
+# shellcheck disable=SC2046
+"$testpmd" $(eal 0,1 "${tag}f" "net_memif0,role=client,socket=$sock2,id=0") --main-lcore 0 \
+    -- --forward-mode=io --port-topology=loop --nb-cores=1 --stats-period=1 \
+    >"$tmp/fwd.log" 2>&1 </dev/null &
+fwd=$!
+pids+=("$fwd")
+sleep $((secs + 2))
+kill -INT "$fwd"
+wait "$fwd" 2>/dev/null
+testpmd_pps=$(grep -a "Rx-pps" "$tmp/fwd.log" | awk '{print $2}' | "$py" -c '
+import sys
+v = [int(x) for x in sys.stdin.read().split()]
+v = [x for x in v if x > 0][1:]   # skip the ramp-up second
+print(round(sum(v) / len(v)) if v else 0)')
+[[ $testpmd_pps -gt 0 ]] || die "no testpmd figure: $(tail -5 "$tmp/fwd.log")"
+echo "testpmd: io forwarding of ${frame}-byte frames over the same memif setup: $testpmd_pps pkts/s"
+ratio=$("$py" -c "print('%.4f' % ($pkts_per_s / $testpmd_pps))")
+echo "bench=memif-tput size=$size pkts_per_s=$pkts_per_s msgs_per_s=$msgs_per_s testpmd_pkts_per_s=$testpmd_pps ratio=$ratio"
