@@ -482,9 +482,13 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     }
     if (a->fwd_tsn_pending) {
         int n = sctp_data_write_forward_tsn(a, scratch, sizeof(scratch));
-        if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n))
+        if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n)) {
             a->fwd_tsn_pending = false;
-        else if (n <= 0)
+            /* RFC 3758 3.5 C5: a T3-rtx timer runs while a FORWARD TSN
+             * may need to be sent again (it is not acknowledged itself). */
+            if (dst->t3_timer == SCTP_TIMER_OFF)
+                dst->t3_timer = now + dst->rto.rto;
+        } else if (n <= 0)
             a->fwd_tsn_pending = false;
     }
     unsigned ctl = b.chunks;

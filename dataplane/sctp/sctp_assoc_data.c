@@ -256,8 +256,16 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
             break;
         }
     }
-    if (!any)
+    if (!any) {
+        /* RFC 3758 3.5 A5, C5: the timer ran for an unacknowledged
+         * FORWARD TSN: send it again. */
+        if (a->peer_pr_sctp && sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in)) {
+            sctp_rto_backoff(&p->rto);
+            a->fwd_tsn_pending = true;
+            sctp_ep_tx_schedule(a->ep, a);
+        }
         return;
+    }
     /* RFC 9260 6.3.3 E1-E3, 7.2.3. */
     a->t3_expiries++;
     sctp_cc_on_timeout(&p->cc);
