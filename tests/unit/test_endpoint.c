@@ -1,5 +1,1374 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * Endpoint behaviour between core endpoints over the in-memory link:
+ * PR-SCTP, SENDALL, SACK policy, unknown and malformed chunks, stale
+ * cookies, restarts, shutdown variants, zero window, SACK limits and the
+ * send API's errors. Packets are read off the link with the codec, and
+ * crafted ones are injected with a valid CRC32c and verification tag.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "harness.h"
+#include "sctp_codec.h"
+#include "sctp_crc32c.h"
 #include "suites.h"
 
+#define MS SCTP_MS
+#define S  SCTP_SEC
+#define N  H_MAX_NODES
+
+/* ---- what the link carried ---- */
+
+struct pkt {
+    int from;
+    sctp_tstamp at;
+    struct sctp_addr dst;
+    uint32_t len;
+    uint8_t *bytes;
+};
+
+static struct {
+    struct pkt *p;
+    unsigned n, cap;
+} L;
+
+static void log_pkt(int from, sctp_tstamp at, const struct sctp_addr *dst, const uint8_t *b,
+                    uint32_t len)
+{
+    if (L.n == L.cap) {
+        L.cap = L.cap ? 2 * L.cap : 1024;
+        L.p = realloc(L.p, L.cap * sizeof(*L.p));
+        if (!L.p)
+            abort();
+    }
+    uint8_t *copy = malloc(len);
+    if (!copy)
+        abort();
+    memcpy(copy, b, len);
+    L.p[L.n++] = (struct pkt){.from = from, .at = at, .dst = *dst, .len = len, .bytes = copy};
+}
+
+static void log_clear(void)
+{
+    for (unsigned i = 0; i < L.n; i++)
+        free(L.p[i].bytes);
+    free(L.p);
+    memset(&L, 0, sizeof(L));
+}
+
+/* The nth chunk of a type in a packet. */
+static bool find_chunk(const struct pkt *p, uint8_t type, unsigned nth, struct sctp_chunk *out)
+{
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c = {0};
+    while (sctp_chunk_next(p->bytes, p->len, &off, &c) == 1)
+        if (c.type == type && nth-- == 0) {
+            *out = c;
+            return true;
+        }
+    return false;
+}
+
+/* The index of the first packet at or after start from a node holding a
+ * chunk of the type, or -1. */
+static int next_pkt(unsigned start, int from, uint8_t type)
+{
+    struct sctp_chunk c = {0};
+    for (unsigned i = start; i < L.n; i++)
+        if (L.p[i].from == from && find_chunk(&L.p[i], type, 0, &c))
+            return (int)i;
+    return -1;
+}
+
+static unsigned count_chunks(unsigned start, int from, uint8_t type)
+{
+    unsigned n = 0;
+    struct sctp_chunk c = {0};
+    for (unsigned i = start; i < L.n; i++)
+        if (L.p[i].from == from)
+            for (unsigned k = 0; find_chunk(&L.p[i], type, k, &c); k++)
+                n++;
+    return n;
+}
+
+/* DATA chunks from a node carrying a TSN. */
+static unsigned count_tsn(int from, uint32_t tsn)
+{
+    unsigned n = 0;
+    struct sctp_chunk c = {0};
+    for (unsigned i = 0; i < L.n; i++)
+        if (L.p[i].from == from)
+            for (unsigned k = 0; find_chunk(&L.p[i], SCTP_CT_DATA, k, &c); k++)
+                n += c.value_len >= 4 && sctp_get32(c.value) == tsn;
+    return n;
+}
+
+/* ---- what the applications saw ---- */
+
+#define MAX_MSGS 512
+
+struct msg_rec {
+    int node;
+    uint32_t assoc;
+    uint16_t sid, ssn;
+    uint32_t len, seq;
+    sctp_tstamp at;
+};
+
+struct failed_rec {
+    int node;
+    uint32_t context, flags, len, seq;
+    uint16_t error;
+    uint8_t pr_policy;
+};
+
+static struct {
+    uint32_t assoc[N];
+    int up[N], lost[N], comp[N], restart[N], cant[N], shutdown_ev[N];
+    uint32_t up_ids[N][4];
+    uint16_t lost_error[N];
+    uint8_t lost_info[N][64];
+    uint16_t lost_info_len[N];
+    unsigned msgs_at_shutdown_ev[N], msgs_at_comp[N];
+    struct msg_rec msgs[MAX_MSGS];
+    unsigned n_msgs, node_msgs[N];
+    struct failed_rec failed[64];
+    unsigned n_failed;
+    uint16_t rerr[N][16];
+    unsigned n_rerr[N];
+} R;
+
+static struct harness H;
+
+static void on_event(struct harness *h, int node, struct sctp_event *ev)
+{
+    switch (ev->type) {
+    case SCTP_EV_ASSOC_CHANGE:
+        switch (ev->u.assoc_change.state) {
+        case SCTP_COMM_UP:
+            if (R.up[node] < 4)
+                R.up_ids[node][R.up[node]] = ev->assoc_id;
+            R.up[node]++;
+            R.assoc[node] = ev->assoc_id;
+            break;
+        case SCTP_COMM_LOST:
+            R.lost[node]++;
+            R.lost_error[node] = ev->u.assoc_change.error;
+            R.lost_info_len[node] =
+                ev->u.assoc_change.info_len < 64 ? ev->u.assoc_change.info_len : 64;
+            if (ev->u.assoc_change.info)
+                memcpy(R.lost_info[node], ev->u.assoc_change.info, R.lost_info_len[node]);
+            break;
+        case SCTP_SHUTDOWN_COMP:
+            R.comp[node]++;
+            R.msgs_at_comp[node] = R.node_msgs[node];
+            break;
+        case SCTP_RESTART:
+            R.restart[node]++;
+            R.assoc[node] = ev->assoc_id;
+            break;
+        case SCTP_CANT_STR_ASSOC:
+            R.cant[node]++;
+            break;
+        }
+        break;
+    case SCTP_EV_SHUTDOWN:
+        R.shutdown_ev[node]++;
+        R.msgs_at_shutdown_ev[node] = R.node_msgs[node];
+        break;
+    case SCTP_EV_REMOTE_ERROR:
+        if (R.n_rerr[node] < 16)
+            R.rerr[node][R.n_rerr[node]++] = ev->u.remote_error.cause;
+        break;
+    case SCTP_EV_SEND_FAILED:
+        if (R.n_failed < 64) {
+            struct failed_rec *f = &R.failed[R.n_failed++];
+            f->node = node;
+            f->context = ev->u.send_failed.info.context;
+            f->flags = ev->u.send_failed.flags;
+            f->error = ev->u.send_failed.error;
+            f->len = ev->u.send_failed.len;
+            f->pr_policy = ev->u.send_failed.info.pr_policy;
+            f->seq = ev->u.send_failed.nfrags && ev->u.send_failed.frags[0].len >= 4
+                         ? sctp_get32(ev->u.send_failed.frags[0].data)
+                         : ~0u;
+        }
+        break;
+    case SCTP_EV_DATA:
+        if (R.n_msgs < MAX_MSGS) {
+            struct msg_rec *m = &R.msgs[R.n_msgs++];
+            m->node = node;
+            m->assoc = ev->assoc_id;
+            m->sid = ev->u.data.sid;
+            m->ssn = ev->u.data.ssn;
+            m->len = ev->u.data.len;
+            m->at = h->now;
+            m->seq = ev->u.data.nfrags && ev->u.data.frags[0].len >= 4
+                         ? sctp_get32(ev->u.data.frags[0].data)
+                         : ~0u;
+        }
+        R.node_msgs[node]++;
+        break;
+    default:
+        break;
+    }
+}
+
+/* ---- the link ---- */
+
+static int (*drop_fn)(struct harness *h, int from, const uint8_t *p, uint32_t len);
+
+static int filter(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    log_pkt(from, h->now, &h->pkt_dst, p, len);
+    return drop_fn ? !drop_fn(h, from, p, len) : 1;
+}
+
+static bool pkt_has(const uint8_t *p, uint32_t len, uint8_t type)
+{
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c = {0};
+    while (sctp_chunk_next(p, len, &off, &c) == 1)
+        if (c.type == type)
+            return true;
+    return false;
+}
+
+/* ---- set-up ---- */
+
+static bool pair_up(struct harness *h)
+{
+    (void)h;
+    return R.up[0] && R.up[1];
+}
+
+static void begin(unsigned nodes, uint64_t seed, void (*tune)(struct sctp_config *))
+{
+    memset(&R, 0, sizeof(R));
+    log_clear();
+    drop_fn = NULL;
+    h_init_n(&H, nodes, seed, false, tune);
+    H.on_event = on_event;
+    H.filter = filter;
+}
+
+/* Node 0 associates with node 1 (ostreams streams) and both come up. */
+static void start_pair(uint64_t seed, uint16_t ostreams, void (*tune)(struct sctp_config *))
+{
+    begin(2, seed, tune);
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port,
+                                                ostreams, NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, pair_up, 5 * S));
+    /* Let the COOKIE ACK land and the link go quiet. */
+    h_run(&H, NULL, 10 * MS);
+}
+
+static void finish(void)
+{
+    h_fini(&H);
+    log_clear();
+    drop_fn = NULL;
+    CU_ASSERT_EQUAL(hbuf_live, 0);
+    hbuf_live = 0;
+}
+
+static struct sctp_assoc_info info_of(int node)
+{
+    struct sctp_assoc_info i;
+    memset(&i, 0, sizeof(i));
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[node], R.assoc[node], &i), 0);
+    return i;
+}
+
+/* Sends len bytes starting with seq from node over its association. */
+static int send_full(int node, uint32_t assoc, uint32_t seq, uint32_t len,
+                     const struct sctp_sndinfo *in)
+{
+    uint8_t *buf = calloc(1, len + 4);
+    if (len >= 4)
+        sctp_put32(buf, seq);
+    struct hbuf *b = hbuf_new(buf, len);
+    free(buf);
+    struct sctp_sndinfo info = *in;
+    struct sctp_frag f = {.data = b->data, .len = len, .handle = b};
+    int r = sctp_endpoint_send(H.ep[node], assoc, &info, &f, H.now);
+    hbuf_unref(b);
+    return r;
+}
+
+static int send_msg(int node, uint32_t seq, uint32_t len, uint16_t flags)
+{
+    struct sctp_sndinfo info = {.sid = 0, .flags = flags};
+    return send_full(node, R.assoc[node], seq, len, &info);
+}
+
+static int send_pr(int node, uint32_t seq, uint32_t len, uint8_t policy, uint32_t value,
+                   uint32_t context)
+{
+    struct sctp_sndinfo info = {
+        .sid = 0, .pr_policy = policy, .pr_value = value, .context = context};
+    return send_full(node, R.assoc[node], seq, len, &info);
+}
+
+static unsigned want_msgs;
+static int want_node = 1;
+static bool got_msgs(struct harness *h)
+{
+    (void)h;
+    return R.node_msgs[want_node] >= want_msgs;
+}
+
+static bool run_until_msgs(int node, unsigned n, sctp_tstamp max)
+{
+    want_node = node;
+    want_msgs = n;
+    return h_run(&H, got_msgs, max);
+}
+
+/* Messages a node received, in order of delivery: their sequence numbers. */
+static unsigned seqs_of(int node, uint32_t *out, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < R.n_msgs && n < max; i++)
+        if (R.msgs[i].node == node)
+            out[n++] = R.msgs[i].seq;
+    return n;
+}
+
+/* ---- crafted packets ---- */
+
+static int inject(int to, int from, uint32_t vtag, const uint8_t *chunks, uint32_t clen)
+{
+    struct hbuf *b = hbuf_new(NULL, SCTP_COMMON_HDR_LEN + clen);
+    sctp_common_hdr_encode(b->data, b->len, H.cfg[from].port, H.cfg[to].port, vtag);
+    memcpy(b->data + SCTP_COMMON_HDR_LEN, chunks, clen);
+    struct sctp_frag seg = {.data = b->data, .len = b->len, .handle = NULL};
+    sctp_crc32c_fill(&seg, 1, b->data);
+    struct sctp_rx_packet rx = {.data = b->data,
+                                .len = b->len,
+                                .handle = b,
+                                .src = H.cfg[from].addrs[0],
+                                .dst = H.cfg[to].addrs[0],
+                                .csum = SCTP_CSUM_UNCHECKED};
+    int r = sctp_endpoint_input(H.ep[to], &rx, H.now);
+    hbuf_unref(b);
+    return r;
+}
+
+static uint32_t put_data(uint8_t *p, uint8_t flags, uint32_t tsn, uint16_t sid, uint16_t ssn,
+                         uint16_t len)
+{
+    sctp_data_hdr_encode(p, SCTP_DATA_HDR_LEN, flags, tsn, sid, ssn, 0, len);
+    for (uint16_t i = 0; i < len; i++)
+        p[SCTP_DATA_HDR_LEN + i] = (uint8_t)(0x40 + i);
+    uint32_t n = SCTP_DATA_HDR_LEN + len;
+    while (n % 4)
+        p[n++] = 0;
+    return n;
+}
+
+/* Takes what a node has to send without delivering it: logged only. */
+static unsigned drain(int node)
+{
+    static struct sctp_tx_packet pkt;
+    unsigned n = 0;
+    while (sctp_endpoint_write_packet(H.ep[node], &pkt, H.now) == 1) {
+        uint8_t buf[4096];
+        uint32_t off = 0;
+        for (unsigned i = 0; i < pkt.nsegs && off + pkt.segs[i].len <= sizeof(buf); i++) {
+            memcpy(buf + off, pkt.segs[i].data, pkt.segs[i].len);
+            off += pkt.segs[i].len;
+        }
+        log_pkt(node, H.now, &pkt.dst, buf, off);
+        n++;
+    }
+    return n;
+}
+
+/* Events a node has queued, without the harness: counts DATA events. */
+static unsigned poll_data_events(int node)
+{
+    struct sctp_event ev;
+    unsigned n = 0;
+    while (sctp_endpoint_poll_event(H.ep[node], &ev) == 1) {
+        n += ev.type == SCTP_EV_DATA;
+        sctp_event_release(H.ep[node], &ev);
+    }
+    return n;
+}
+
+/* ================= PR-SCTP (RFC 3758, RFC 7496) ================= */
+
+static bool drop_data;
+static int drop_data_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    return drop_data && from == 0 && pkt_has(p, len, SCTP_CT_DATA);
+}
+
+static bool failed_n(struct harness *h)
+{
+    (void)h;
+    return R.n_failed >= want_msgs;
+}
+
+/* TTL: the messages expire while their DATA is lost; the user gets them
+ * back with the context given, a FORWARD TSN moves the peer past them and
+ * a later message on the same ordered stream is delivered. */
+static void test_pr_ttl(void)
+{
+    start_pair(51, 1, NULL);
+    struct sctp_assoc_info i0 = info_of(0);
+    uint32_t tsn_a = i0.next_tsn;
+    drop_data = true;
+    drop_fn = drop_data_from_0;
+    CU_ASSERT_EQUAL(send_pr(0, 100, 300, SCTP_PR_SCTP_TTL, 50, 0xA1), 1);
+    CU_ASSERT_EQUAL(send_pr(0, 101, 300, SCTP_PR_SCTP_TTL, 50, 0xB2), 1);
+    want_msgs = 2;
+    CU_ASSERT_TRUE(h_run(&H, failed_n, 1 * S));
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 2);
+    CU_ASSERT_EQUAL(R.failed[0].context, 0xA1);
+    CU_ASSERT_EQUAL(R.failed[1].context, 0xB2);
+    CU_ASSERT_EQUAL(R.failed[0].seq, 100);
+    CU_ASSERT_EQUAL(R.failed[1].seq, 101);
+    CU_ASSERT_EQUAL(R.failed[0].flags, SCTP_SEND_FAILED_SENT);
+    CU_ASSERT_EQUAL(R.failed[0].pr_policy, SCTP_PR_SCTP_TTL);
+    CU_ASSERT_EQUAL(R.failed[0].len, 300);
+    /* The message lived its 50 ms: abandoned at expiry, not before. */
+    CU_ASSERT_EQUAL(count_tsn(0, tsn_a), 1);
+
+    h_run(&H, NULL, 50 * MS);
+    int k = next_pkt(0, 0, SCTP_CT_FORWARD_TSN);
+    CU_ASSERT_TRUE_FATAL(k >= 0);
+    struct sctp_chunk c = {0};
+    struct sctp_forward_tsn_chunk f;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_EQUAL(f.new_cum_tsn, tsn_a + 1);
+    CU_ASSERT_EQUAL_FATAL(f.n_streams, 1);
+    CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, 0).sid, 0);
+    CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, 0).ssn, 1);
+    /* The peer acknowledges up to the new cumulative TSN. */
+    i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.cum_ack_in, tsn_a + 1);
+    CU_ASSERT_EQUAL(i0.queued_bytes, 0);
+
+    drop_data = false;
+    CU_ASSERT_EQUAL(send_msg(0, 102, 300, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 1);
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 102);
+    CU_ASSERT_EQUAL(R.msgs[0].ssn, 2);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* A TTL message that never left (the peer's window is full) is failed as
+ * unsent, and costs no TSN. */
+static void test_pr_ttl_unsent(void)
+{
+    start_pair(52, 1, NULL);
+    drop_data = true;
+    drop_fn = drop_data_from_0;
+    /* Fill cwnd (4404 bytes) with lost data, then queue behind it. */
+    for (uint32_t i = 0; i < 4; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1400, 0), 1);
+    CU_ASSERT_EQUAL(send_pr(0, 9, 1400, SCTP_PR_SCTP_TTL, 20, 0xC3), 1);
+    uint32_t next = info_of(0).next_tsn;
+    h_step(&H);
+    CU_ASSERT_EQUAL(info_of(0).next_tsn, next + 4);
+    want_msgs = 1;
+    CU_ASSERT_TRUE(h_run(&H, failed_n, 1 * S));
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 1);
+    CU_ASSERT_EQUAL(R.failed[0].context, 0xC3);
+    CU_ASSERT_EQUAL(R.failed[0].flags, SCTP_SEND_FAILED_UNSENT);
+    drop_data = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 4, 5 * S));
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL(info_of(0).next_tsn, next + 4);
+    CU_ASSERT_EQUAL(count_chunks(0, 0, SCTP_CT_FORWARD_TSN), 0);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 4);
+    /* And the stream goes on: the next message is the fifth delivered. */
+    CU_ASSERT_EQUAL(send_msg(0, 10, 100, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 5, 2 * S));
+    finish();
+}
+
+/* RTX with value v: sent at most 1 + v times, then abandoned. */
+static void pr_rtx(uint32_t value, uint64_t seed)
+{
+    start_pair(seed, 1, NULL);
+    uint32_t tsn = info_of(0).next_tsn;
+    drop_data = true;
+    drop_fn = drop_data_from_0;
+    CU_ASSERT_EQUAL(send_pr(0, 7, 200, SCTP_PR_SCTP_RTX, value, 0xD4), 1);
+    want_msgs = 1;
+    CU_ASSERT_TRUE(h_run(&H, failed_n, 20 * S));
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 1);
+    CU_ASSERT_EQUAL(R.failed[0].context, 0xD4);
+    CU_ASSERT_EQUAL(R.failed[0].flags, SCTP_SEND_FAILED_SENT);
+    drop_data = false;
+    h_run(&H, NULL, 1 * S);
+    CU_ASSERT_EQUAL(count_tsn(0, tsn), 1 + value);
+    CU_ASSERT_TRUE(count_chunks(0, 0, SCTP_CT_FORWARD_TSN) >= 1);
+    CU_ASSERT_EQUAL(info_of(0).cum_ack_in, tsn);
+    CU_ASSERT_EQUAL(send_msg(0, 8, 200, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 8);
+    finish();
+}
+
+static void test_pr_rtx_zero(void)
+{
+    pr_rtx(0, 53);
+}
+
+static void test_pr_rtx_two(void)
+{
+    pr_rtx(2, 54);
+}
+
+/* RTX 0 on a lossy link: every message either arrives or comes back to
+ * the user, none is retransmitted, and ordered delivery goes on. */
+static void test_pr_rtx_zero_lossy(void)
+{
+    start_pair(55, 1, NULL);
+    H.loss = 200;
+    uint32_t first = info_of(0).next_tsn;
+    for (uint32_t i = 0; i < 100; i++) {
+        CU_ASSERT_EQUAL(send_pr(0, i, 100, SCTP_PR_SCTP_RTX, 0, i), 1);
+        h_run(&H, NULL, 5 * MS);
+    }
+    h_run(&H, NULL, 10 * S);
+    H.loss = 0;
+    h_run(&H, NULL, 10 * S);
+    /* A message whose SACK was lost may be both delivered and reported
+     * failed; none is neither. */
+    CU_ASSERT_TRUE(R.node_msgs[1] + R.n_failed >= 100);
+    CU_ASSERT_TRUE(R.n_failed > 0);
+    CU_ASSERT_TRUE(R.node_msgs[1] > 0);
+    uint32_t last = info_of(0).next_tsn;
+    unsigned rtx = 0;
+    for (uint32_t t = first; t != last; t++)
+        rtx += count_tsn(0, t) > 1;
+    CU_ASSERT_EQUAL(rtx, 0);
+    /* Delivered once each, in order; every message missing was failed. */
+    uint32_t got[100];
+    unsigned n = seqs_of(1, got, 100);
+    for (unsigned i = 1; i < n; i++)
+        CU_ASSERT_TRUE(got[i] > got[i - 1]);
+    for (uint32_t m = 0; m < 100; m++) {
+        bool seen = false;
+        for (unsigned j = 0; j < n; j++)
+            seen |= got[j] == m;
+        for (unsigned i = 0; i < R.n_failed; i++)
+            seen |= R.failed[i].context == m;
+        CU_ASSERT_TRUE(seen);
+    }
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* BUF: queueing past the limit abandons the oldest unsent BUF message;
+ * the stream is not left waiting for it. */
+static void test_pr_buf(void)
+{
+    start_pair(56, 1, NULL);
+    CU_ASSERT_EQUAL(send_pr(0, 1, 1000, SCTP_PR_SCTP_BUF, 2500, 0xE1), 1);
+    CU_ASSERT_EQUAL(send_pr(0, 2, 1000, SCTP_PR_SCTP_BUF, 2500, 0xE2), 1);
+    CU_ASSERT_EQUAL(R.n_failed, 0);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 2000);
+    CU_ASSERT_EQUAL(send_pr(0, 3, 1000, SCTP_PR_SCTP_BUF, 2500, 0xE3), 1);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 2000);
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 1);
+    CU_ASSERT_EQUAL(R.failed[0].context, 0xE1);
+    CU_ASSERT_EQUAL(R.failed[0].flags, SCTP_SEND_FAILED_UNSENT);
+    CU_ASSERT_EQUAL(R.failed[0].pr_policy, SCTP_PR_SCTP_BUF);
+    CU_ASSERT_TRUE(run_until_msgs(1, 2, 2 * S));
+    uint32_t got[4];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 4), 2);
+    CU_ASSERT_EQUAL(got[0], 2);
+    CU_ASSERT_EQUAL(got[1], 3);
+    CU_ASSERT_EQUAL(count_chunks(0, 0, SCTP_CT_DATA), 2);
+    finish();
+}
+
+/* ================= SENDALL ================= */
+
+static bool star_up(struct harness *h)
+{
+    (void)h;
+    return R.up[0] == 3 && R.up[1] && R.up[2] && R.up[3];
+}
+
+static bool all_three(struct harness *h)
+{
+    (void)h;
+    return R.node_msgs[1] && R.node_msgs[2] && R.node_msgs[3];
+}
+
+static bool all_acked_star(struct harness *h)
+{
+    for (int i = 0; i < 3; i++) {
+        struct sctp_assoc_info info;
+        if (sctp_assoc_get_info(h->ep[0], R.up_ids[0][i], &info) != 0 || info.outstanding_bytes ||
+            info.queued_bytes)
+            return false;
+    }
+    return true;
+}
+
+static void test_sendall_shared_payload(void)
+{
+    begin(4, 57, NULL);
+    for (int n = 1; n < 4; n++) {
+        uint32_t id;
+        CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[n].addrs[0], 1, H.cfg[n].port,
+                                                    2, NULL, NULL, &id, H.now),
+                              0);
+    }
+    /* A fourth association that never comes up: no one at the address. */
+    struct sctp_addr nobody = sctp_addr_v4(0xC6120063u);
+    uint32_t pending;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], &nobody, 1, 7000, 2, NULL, NULL, &pending, H.now), 0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, star_up, 5 * S));
+    h_run(&H, NULL, 10 * MS);
+
+    uint8_t data[600];
+    for (unsigned i = 0; i < sizeof(data); i++)
+        data[i] = (uint8_t)(i * 13);
+    sctp_put32(data, 4242);
+    long live = hbuf_live;
+    struct hbuf *b = hbuf_new(data, sizeof(data));
+    struct sctp_sndinfo info = {.sid = 1, .flags = SCTP_SENDALL};
+    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+    CU_ASSERT_EQUAL(sctp_endpoint_send(H.ep[0], 0, &info, &f, H.now), 3);
+    /* One buffer, referenced once per association: no copies. */
+    CU_ASSERT_EQUAL(hbuf_live, live + 1);
+    CU_ASSERT_EQUAL(b->refs, 4);
+    unsigned first = L.n;
+    CU_ASSERT_TRUE(h_run(&H, all_three, 2 * S));
+    for (int n = 1; n < 4; n++) {
+        bool found = false;
+        for (unsigned i = 0; i < R.n_msgs; i++)
+            if (R.msgs[i].node == n) {
+                found = true;
+                CU_ASSERT_EQUAL(R.msgs[i].seq, 4242);
+                CU_ASSERT_EQUAL(R.msgs[i].len, sizeof(data));
+                CU_ASSERT_EQUAL(R.msgs[i].sid, 1);
+            }
+        CU_ASSERT_TRUE(found);
+    }
+    /* One DATA packet to each peer. */
+    unsigned to[N] = {0};
+    for (unsigned i = first; i < L.n; i++) {
+        struct sctp_chunk c = {0};
+        if (L.p[i].from == 0 && find_chunk(&L.p[i], SCTP_CT_DATA, 0, &c))
+            for (int n = 1; n < 4; n++)
+                to[n] += sctp_addr_equal(&L.p[i].dst, &H.cfg[n].addrs[0]);
+    }
+    CU_ASSERT_EQUAL(to[1], 1);
+    CU_ASSERT_EQUAL(to[2], 1);
+    CU_ASSERT_EQUAL(to[3], 1);
+    /* Once every peer acknowledged it, only our reference remains. */
+    CU_ASSERT_TRUE(h_run(&H, all_acked_star, 2 * S));
+    CU_ASSERT_EQUAL(b->refs, 1);
+    hbuf_unref(b);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+}
+
+/* ================= SACK policy (RFC 9260 6.2, RFC 7053) ================= */
+
+/* The time of the first SACK node 1 sent at or after packet index k. */
+static bool sack_time_after(unsigned k, sctp_tstamp *at, uint32_t *cum)
+{
+    int i = next_pkt(k, 1, SCTP_CT_SACK);
+    if (i < 0)
+        return false;
+    *at = L.p[i].at;
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk s;
+    if (find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c) && sctp_sack_decode(&s, &c) > 0 && cum)
+        *cum = s.cum_tsn;
+    return true;
+}
+
+static void tune_sack(struct sctp_config *c)
+{
+    c->sack_delay = 50 * MS;
+    c->hb_interval = 60 * S;
+}
+
+static void test_sack_immediately(void)
+{
+    start_pair(58, 1, tune_sack);
+    unsigned k = L.n;
+    CU_ASSERT_EQUAL(send_msg(0, 1, 100, SCTP_SACK_IMMEDIATELY), 1);
+    h_run(&H, NULL, 200 * MS);
+    int d = next_pkt(k, 0, SCTP_CT_DATA);
+    CU_ASSERT_TRUE_FATAL(d >= 0);
+    struct sctp_chunk c = {0};
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[d], SCTP_CT_DATA, 0, &c));
+    CU_ASSERT_TRUE(c.flags & SCTP_DATA_FLAG_I);
+    sctp_tstamp at;
+    CU_ASSERT_TRUE_FATAL(sack_time_after((unsigned)d, &at, NULL));
+    CU_ASSERT_EQUAL(at - L.p[d].at, 1 * MS); /* one way, no delay */
+    /* The same message without the flag waits for the SACK delay. */
+    k = L.n;
+    CU_ASSERT_EQUAL(send_msg(0, 2, 100, 0), 1);
+    h_run(&H, NULL, 200 * MS);
+    d = next_pkt(k, 0, SCTP_CT_DATA);
+    CU_ASSERT_TRUE_FATAL(d >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[d], SCTP_CT_DATA, 0, &c));
+    CU_ASSERT_FALSE(c.flags & SCTP_DATA_FLAG_I);
+    CU_ASSERT_TRUE_FATAL(sack_time_after((unsigned)d, &at, NULL));
+    CU_ASSERT_EQUAL(at - L.p[d].at, 51 * MS);
+    finish();
+}
+
+static void test_delayed_sack(void)
+{
+    start_pair(59, 1, tune_sack);
+    uint32_t tsn = info_of(0).next_tsn;
+    /* A lone packet: acknowledged after sack_delay. */
+    unsigned k = L.n;
+    CU_ASSERT_EQUAL(send_msg(0, 1, 100, 0), 1);
+    h_run(&H, NULL, 200 * MS);
+    int d = next_pkt(k, 0, SCTP_CT_DATA);
+    CU_ASSERT_TRUE_FATAL(d >= 0);
+    sctp_tstamp at;
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE_FATAL(sack_time_after((unsigned)d, &at, &cum));
+    CU_ASSERT_EQUAL(at - L.p[d].at, 1 * MS + 50 * MS);
+    CU_ASSERT_EQUAL(cum, tsn);
+    CU_ASSERT_EQUAL(count_chunks(k, 1, SCTP_CT_SACK), 1);
+
+    /* Four packets 10 ms apart: a SACK right after the second and the
+     * fourth, none after the first and third. */
+    k = L.n;
+    sctp_tstamp t0 = H.now;
+    for (uint32_t i = 0; i < 4; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, 2 + i, 100, 0), 1);
+        h_run(&H, NULL, 10 * MS);
+    }
+    h_run(&H, NULL, 200 * MS);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 4);
+    CU_ASSERT_EQUAL(count_chunks(k, 1, SCTP_CT_SACK), 2);
+    int s1 = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s1 >= 0);
+    int s2 = next_pkt((unsigned)s1 + 1, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s2 >= 0);
+    CU_ASSERT_EQUAL(L.p[s1].at, t0 + 10 * MS + 1 * MS);
+    CU_ASSERT_EQUAL(L.p[s2].at, t0 + 30 * MS + 1 * MS);
+    CU_ASSERT_TRUE(sack_time_after((unsigned)s2, &at, &cum));
+    CU_ASSERT_EQUAL(cum, tsn + 4);
+
+    /* One message in two packets: one SACK, at once, for both. */
+    k = L.n;
+    CU_ASSERT_EQUAL(send_msg(0, 9, 2500, 0), 1);
+    h_run(&H, NULL, 200 * MS);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 2);
+    CU_ASSERT_EQUAL(count_chunks(k, 1, SCTP_CT_SACK), 1);
+    d = next_pkt(k, 0, SCTP_CT_DATA);
+    CU_ASSERT_TRUE_FATAL(sack_time_after(k, &at, &cum));
+    CU_ASSERT_EQUAL(at - L.p[d].at, 1 * MS);
+    CU_ASSERT_EQUAL(cum, tsn + 6);
+    finish();
+}
+
+/* ================= chunks the endpoint must refuse ================= */
+
+static uint32_t heartbeat_chunk(uint8_t *p)
+{
+    sctp_chunk_hdr_encode(p, 4, SCTP_CT_HEARTBEAT, 0, 4 + 12);
+    uint8_t info[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    sctp_tlv_encode(p + 4, 12, SCTP_PT_HEARTBEAT_INFO, info, sizeof(info));
+    return 16;
+}
+
+/* RFC 9260 3.2: an unknown chunk type followed by a HEARTBEAT; the two
+ * high bits of the type say whether the HEARTBEAT is processed (a
+ * HEARTBEAT ACK comes back) and whether an ERROR reports the chunk. */
+static void unknown_chunk(uint8_t type, bool processed, bool reported)
+{
+    uint8_t chunks[64];
+    uint8_t unk[8] = {type, 0x5a, 0, 8, 'A', 'B', 'C', 'D'};
+    memcpy(chunks, unk, 8);
+    uint32_t n = 8 + heartbeat_chunk(chunks + 8);
+    unsigned k = L.n;
+    uint32_t vtag = info_of(1).local_vtag;
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunks, n), 0);
+    drain(1);
+    CU_ASSERT_EQUAL(count_chunks(k, 1, SCTP_CT_HEARTBEAT_ACK), processed ? 1 : 0);
+    CU_ASSERT_EQUAL(count_chunks(k, 1, SCTP_CT_ERROR), reported ? 1 : 0);
+    int e = next_pkt(k, 1, SCTP_CT_ERROR);
+    if (reported && e >= 0) {
+        struct sctp_chunk c = {0};
+        CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[e], SCTP_CT_ERROR, 0, &c));
+        size_t off = 0;
+        struct sctp_tlv t;
+        CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+        CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_UNRECOGNIZED_CHUNK);
+        /* The cause carries the chunk as received. */
+        CU_ASSERT_EQUAL_FATAL(t.value_len, 8);
+        CU_ASSERT_EQUAL(memcmp(t.value, unk, 8), 0);
+        CU_ASSERT_EQUAL(sctp_get32(L.p[e].bytes + 4), info_of(0).local_vtag);
+    }
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+}
+
+static void test_unknown_chunks(void)
+{
+    start_pair(60, 1, NULL);
+    unknown_chunk(0x3f, false, false); /* 00: stop, discard */
+    unknown_chunk(0x7f, false, true);  /* 01: stop, discard, report */
+    unknown_chunk(0xbf, true, false);  /* 10: skip, continue */
+    unknown_chunk(0xff, true, true);   /* 11: skip, continue, report */
+    finish();
+}
+
+static bool lost_both(struct harness *h)
+{
+    (void)h;
+    return R.lost[0] && R.lost[1];
+}
+
+/* RFC 9260 6.2: a DATA chunk without user data: ABORT, No User Data. */
+static void test_data_no_user_data(void)
+{
+    start_pair(61, 1, NULL);
+    uint32_t tsn = info_of(0).next_tsn;
+    uint8_t chunk[16];
+    put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, tsn, 0, 0, 0);
+    inject(1, 0, info_of(1).local_vtag, chunk, sizeof(chunk));
+    CU_ASSERT_TRUE(h_run(&H, lost_both, 1 * S));
+    int a = next_pkt(0, 1, SCTP_CT_ABORT);
+    CU_ASSERT_TRUE_FATAL(a >= 0);
+    struct sctp_chunk c = {0};
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[a], SCTP_CT_ABORT, 0, &c));
+    CU_ASSERT_EQUAL(c.flags & SCTP_FLAG_T, 0);
+    size_t off = 0;
+    struct sctp_tlv t;
+    CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+    CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_NO_USER_DATA);
+    CU_ASSERT_EQUAL_FATAL(t.value_len, 4);
+    CU_ASSERT_EQUAL(sctp_get32(t.value), tsn);
+    /* The peer's user sees the cause. */
+    CU_ASSERT_TRUE_FATAL(R.lost_info_len[0] >= 8);
+    CU_ASSERT_EQUAL(sctp_get16(R.lost_info[0]), SCTP_CAUSE_NO_USER_DATA);
+    CU_ASSERT_EQUAL(sctp_get32(R.lost_info[0] + 4), tsn);
+    finish();
+}
+
+/* RFC 9260 6.5: DATA on a stream that does not exist: acknowledged,
+ * discarded, and reported with Invalid Stream Identifier. */
+static void test_data_invalid_stream(void)
+{
+    start_pair(62, 1, NULL);
+    uint32_t tsn = info_of(0).next_tsn;
+    CU_ASSERT_EQUAL(info_of(1).istreams, 1);
+    uint8_t chunk[32];
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, tsn, 100, 0, 12);
+    unsigned k = L.n;
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, chunk, n), 0);
+    drain(1);
+    int e = next_pkt(k, 1, SCTP_CT_ERROR);
+    CU_ASSERT_TRUE_FATAL(e >= 0);
+    struct sctp_chunk c = {0};
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[e], SCTP_CT_ERROR, 0, &c));
+    size_t off = 0;
+    struct sctp_tlv t;
+    CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+    CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_INVALID_STREAM);
+    CU_ASSERT_EQUAL_FATAL(t.value_len, 4);
+    CU_ASSERT_EQUAL(sctp_get16(t.value), 100);
+    /* And the TSN is acknowledged at once. */
+    int s = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.cum_tsn, tsn);
+    CU_ASSERT_EQUAL(sack.n_gaps, 0);
+    CU_ASSERT_EQUAL(poll_data_events(1), 0);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
+/* ================= association set-up (RFC 9260 5) ================= */
+
+static struct {
+    bool stale_seen;
+    unsigned cookie_echoes;
+    uint32_t staleness_us;
+} SC;
+
+static void tune_cookie(struct sctp_config *c)
+{
+    c->valid_cookie_life = 200 * MS;
+}
+
+/* The first COOKIE ECHO takes 500 ms; its retransmissions are lost until
+ * the Stale Cookie error has been seen. */
+static int slow_cookie(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    h->latency = 1 * MS;
+    if (from == 1 && pkt_has(p, len, SCTP_CT_ERROR)) {
+        size_t off = SCTP_COMMON_HDR_LEN;
+        struct sctp_chunk c = {0};
+        sctp_chunk_next(p, len, &off, &c);
+        size_t o2 = 0;
+        struct sctp_tlv t;
+        if (sctp_tlv_next(c.value, c.value_len, &o2, &t) == 1 &&
+            t.type == SCTP_CAUSE_STALE_COOKIE && t.value_len == 4) {
+            SC.stale_seen = true;
+            SC.staleness_us = sctp_get32(t.value);
+        }
+    }
+    if (from != 0 || !pkt_has(p, len, SCTP_CT_COOKIE_ECHO) || SC.stale_seen)
+        return 0;
+    if (SC.cookie_echoes++ == 0) {
+        h->latency = 500 * MS;
+        return 0;
+    }
+    return 1;
+}
+
+static void test_stale_cookie(void)
+{
+    memset(&SC, 0, sizeof(SC));
+    begin(2, 63, tune_cookie);
+    drop_fn = slow_cookie;
+    sctp_tstamp t0 = H.now;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 1,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE(h_run(&H, pair_up, 10 * S));
+    CU_ASSERT_TRUE(SC.stale_seen);
+    /* Cookie made at t0 + 1 ms, echoed at t0 + 2 ms, arrived 500 ms
+     * later: 301 ms past its 200 ms life. */
+    CU_ASSERT_EQUAL(SC.staleness_us, 301000);
+    CU_ASSERT_EQUAL(count_chunks(0, 1, SCTP_CT_ERROR), 1);
+    /* The initiator starts over with an INIT asking for more life. */
+    CU_ASSERT_EQUAL(count_chunks(0, 0, SCTP_CT_INIT), 2);
+    int first = next_pkt(0, 0, SCTP_CT_INIT);
+    int second = next_pkt((unsigned)first + 1, 0, SCTP_CT_INIT);
+    CU_ASSERT_TRUE_FATAL(first >= 0 && second > first);
+    CU_ASSERT_TRUE(L.p[second].at > t0 + 500 * MS);
+    struct sctp_chunk c = {0};
+    struct sctp_init_chunk init;
+    bool preserve = false;
+    for (int i = 0; i < 2; i++) {
+        CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[i ? second : first], SCTP_CT_INIT, 0, &c));
+        CU_ASSERT_TRUE_FATAL(sctp_init_decode(&init, &c) > 0);
+        size_t off = 0;
+        struct sctp_tlv t;
+        preserve = false;
+        while (sctp_tlv_next(init.params, init.params_len, &off, &t) == 1)
+            if (t.type == SCTP_PT_COOKIE_PRESERVATIVE) {
+                preserve = true;
+                CU_ASSERT_EQUAL_FATAL(t.value_len, 4);
+                /* RFC 9260 5.2.6: at least the staleness; here 2x + 1 s. */
+                CU_ASSERT_TRUE(sctp_get32(t.value) >= SC.staleness_us / 1000);
+                CU_ASSERT_EQUAL(sctp_get32(t.value), 1602);
+            }
+        CU_ASSERT_EQUAL(preserve, i == 1);
+    }
+    CU_ASSERT_EQUAL(R.up[0], 1);
+    CU_ASSERT_EQUAL(R.up[1], 1);
+    CU_ASSERT_EQUAL(R.cant[0], 0);
+    /* And it works. */
+    drop_fn = NULL;
+    CU_ASSERT_EQUAL(send_msg(0, 5, 100, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
+    finish();
+}
+
+static bool restarted(struct harness *h)
+{
+    (void)h;
+    return R.restart[0] && R.up[1] >= 2;
+}
+
+/* RFC 9260 5.2.4 action A: the peer lost its state and associates again
+ * from the same address and port: RESTART on the surviving side, which
+ * keeps its association id, and data flows both ways afterwards. */
+static void test_peer_restart(void)
+{
+    start_pair(64, 2, NULL);
+    uint32_t id0 = R.assoc[0];
+    uint32_t old_peer_tag = info_of(0).peer_vtag;
+    CU_ASSERT_EQUAL(send_msg(0, 1, 100, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 1 * S));
+    h_run(&H, NULL, 300 * MS);
+
+    h_restart_node(&H, 1);
+    R.assoc[1] = 0;
+    uint32_t id1;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, 2,
+                                                NULL, NULL, &id1, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, restarted, 5 * S));
+    CU_ASSERT_EQUAL(R.restart[0], 1);
+    CU_ASSERT_EQUAL(R.assoc[0], id0);
+    CU_ASSERT_EQUAL(R.assoc[1], id1);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    CU_ASSERT_EQUAL(R.up[0], 1);
+    struct sctp_assoc_info i0 = info_of(0), i1 = info_of(1);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i0.peer_vtag, i1.local_vtag);
+    CU_ASSERT_EQUAL(i1.peer_vtag, i0.local_vtag);
+    CU_ASSERT_NOT_EQUAL(i0.peer_vtag, old_peer_tag);
+    /* The restarted association carries data both ways. */
+    CU_ASSERT_EQUAL(send_msg(0, 2, 100, 0), 1);
+    CU_ASSERT_EQUAL(send_msg(1, 3, 100, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 2, 2 * S));
+    CU_ASSERT_TRUE(run_until_msgs(0, 1, 2 * S));
+    uint32_t got[4];
+    CU_ASSERT_EQUAL(seqs_of(1, got, 4), 2);
+    CU_ASSERT_EQUAL(got[1], 2);
+    CU_ASSERT_EQUAL(seqs_of(0, got, 4), 1);
+    CU_ASSERT_EQUAL(got[0], 3);
+    h_run(&H, NULL, 3 * S);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* ================= shutdown (RFC 9260 9.2) ================= */
+
+static bool comp_both(struct harness *h)
+{
+    (void)h;
+    return R.comp[0] && R.comp[1];
+}
+
+static uint32_t lose_tsn;
+static bool lost_once;
+static int drop_tsn_once(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)from;
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c = {0};
+    while (sctp_chunk_next(p, len, &off, &c) == 1)
+        if (c.type == SCTP_CT_DATA && c.value_len >= 4 && sctp_get32(c.value) == lose_tsn &&
+            !lost_once) {
+            lost_once = true;
+            return 1;
+        }
+    return 0;
+}
+
+/* The side shutting down has data in flight, one chunk of it lost: all of
+ * it is delivered before the SHUTDOWN goes out. */
+static void test_shutdown_with_outstanding_data(void)
+{
+    start_pair(65, 1, NULL);
+    lose_tsn = info_of(0).next_tsn + 2;
+    lost_once = false;
+    drop_fn = drop_tsn_once;
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], R.assoc[0], H.now), 0);
+    CU_ASSERT_EQUAL(info_of(0).state, SCTP_S_SHUTDOWN_PENDING);
+    CU_ASSERT_TRUE(h_run(&H, comp_both, 10 * S));
+    CU_ASSERT_TRUE(lost_once);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 10);
+    CU_ASSERT_EQUAL(R.msgs_at_shutdown_ev[1], 10);
+    CU_ASSERT_EQUAL(R.msgs_at_comp[1], 10);
+    /* The SHUTDOWN left after the last DATA (the retransmission). */
+    int sd = next_pkt(0, 0, SCTP_CT_SHUTDOWN);
+    CU_ASSERT_TRUE_FATAL(sd >= 0);
+    CU_ASSERT_TRUE(count_tsn(0, lose_tsn) >= 2);
+    for (unsigned i = (unsigned)sd; i < L.n; i++) {
+        struct sctp_chunk c = {0};
+        CU_ASSERT_FALSE(L.p[i].from == 0 && find_chunk(&L.p[i], SCTP_CT_DATA, 0, &c));
+    }
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_EQUAL(count_chunks(0, 0, SCTP_CT_ABORT) + count_chunks(0, 1, SCTP_CT_ABORT), 0);
+    finish();
+}
+
+/* The peer of the side shutting down still has data in flight: it keeps
+ * sending until all of it is acknowledged, then SHUTDOWN ACK. */
+static void test_shutdown_peer_has_outstanding_data(void)
+{
+    start_pair(66, 1, NULL);
+    lose_tsn = info_of(1).next_tsn + 1;
+    lost_once = false;
+    drop_fn = drop_tsn_once;
+    for (uint32_t i = 0; i < 6; i++)
+        CU_ASSERT_EQUAL(send_msg(1, i, 1000, 0), 1);
+    h_step(&H);
+    CU_ASSERT_TRUE(lost_once);
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], R.assoc[0], H.now), 0);
+    CU_ASSERT_TRUE(h_run(&H, comp_both, 10 * S));
+    CU_ASSERT_EQUAL(R.node_msgs[0], 6);
+    CU_ASSERT_EQUAL(R.msgs_at_comp[0], 6);
+    CU_ASSERT_EQUAL(R.shutdown_ev[1], 1);
+    /* The lost chunk was retransmitted after the SHUTDOWN arrived. */
+    CU_ASSERT_EQUAL(count_tsn(1, lose_tsn), 2);
+    int ack = next_pkt(0, 1, SCTP_CT_SHUTDOWN_ACK);
+    CU_ASSERT_TRUE_FATAL(ack >= 0);
+    for (unsigned i = (unsigned)ack; i < L.n; i++) {
+        struct sctp_chunk c = {0};
+        CU_ASSERT_FALSE(L.p[i].from == 1 && find_chunk(&L.p[i], SCTP_CT_DATA, 0, &c));
+    }
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* Both ends shut down at once: the SHUTDOWNs cross, each answers with a
+ * SHUTDOWN ACK, and both close without an ABORT. */
+static void test_shutdown_collision(void)
+{
+    start_pair(67, 1, NULL);
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], R.assoc[0], H.now), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[1], R.assoc[1], H.now), 0);
+    CU_ASSERT_TRUE(h_run(&H, comp_both, 10 * S));
+    h_run(&H, NULL, 1 * S);
+    for (int n = 0; n < 2; n++) {
+        CU_ASSERT_EQUAL(count_chunks(0, n, SCTP_CT_SHUTDOWN), 1);
+        CU_ASSERT_EQUAL(count_chunks(0, n, SCTP_CT_SHUTDOWN_ACK), 1);
+        CU_ASSERT_EQUAL(count_chunks(0, n, SCTP_CT_ABORT), 0);
+        CU_ASSERT_EQUAL(R.comp[n], 1);
+        CU_ASSERT_EQUAL(R.lost[n], 0);
+    }
+    CU_ASSERT_EQUAL(count_chunks(0, 0, SCTP_CT_SHUTDOWN_COMPLETE) +
+                        count_chunks(0, 1, SCTP_CT_SHUTDOWN_COMPLETE),
+                    2);
+    finish();
+}
+
+/* SCTP_EOF through sctp_endpoint_send: the message, then the graceful
+ * shutdown; with no payload it only shuts down. */
+static void test_eof(void)
+{
+    start_pair(68, 1, NULL);
+    CU_ASSERT_EQUAL(send_msg(0, 1, 500, SCTP_EOF), 1);
+    CU_ASSERT_EQUAL(send_msg(0, 2, 100, 0), SCTP_ERR_SHUTDOWN);
+    CU_ASSERT_TRUE(h_run(&H, comp_both, 5 * S));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 1);
+    CU_ASSERT_EQUAL(R.msgs_at_shutdown_ev[1], 1);
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 1);
+    finish();
+
+    start_pair(69, 1, NULL);
+    CU_ASSERT_EQUAL(send_msg(0, 1, 100, 0), 1);
+    CU_ASSERT_EQUAL(send_msg(0, 0, 0, SCTP_EOF), 1);
+    CU_ASSERT_TRUE(h_run(&H, comp_both, 5 * S));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 1);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* ================= flow control (RFC 9260 6.1, 6.2) ================= */
+
+static void tune_window(struct sctp_config *c)
+{
+    c->rwnd = 8000;
+    c->hb_interval = 60 * S; /* no heartbeat acks to reset error counts */
+}
+
+static bool zero_window_seen(unsigned k, uint32_t *cum_max)
+{
+    bool seen = false;
+    *cum_max = 0;
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk s;
+    for (unsigned i = k; i < L.n; i++)
+        if (L.p[i].from == 1 && find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c) &&
+            sctp_sack_decode(&s, &c) > 0) {
+            seen |= s.a_rwnd == 0;
+            *cum_max = s.cum_tsn;
+        }
+    return seen;
+}
+
+static void test_zero_window(void)
+{
+    start_pair(70, 1, tune_window);
+    uint32_t tsn = info_of(0).next_tsn;
+    unsigned k = L.n;
+    H.hold_events[1] = true; /* the receiving application stops reading */
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 30 * S);
+    /* The window closed after 8000 bytes, and stayed closed. */
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    CU_ASSERT_EQUAL(cum, tsn + 7);
+    /* The sender stopped; it only probed, one chunk at a time with the
+     * T3 timer backing off: a few dozen packets in 30 s at most. */
+    unsigned data = count_chunks(k, 0, SCTP_CT_DATA);
+    CU_ASSERT_TRUE(data > 8);
+    CU_ASSERT_TRUE(data <= 8 + 25);
+    CU_ASSERT_EQUAL(count_tsn(0, tsn + 9), 0);
+    /* Probes answered by SACKs are not errors: the association lives and
+     * no address was declared unreachable. */
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_TRUE(i0.paths[0].active);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+
+    /* The application reads: the window opens and the rest flows. */
+    H.hold_events[1] = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
+    uint32_t got[20];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 20), 20);
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    finish();
+}
+
+/* ================= SACK limits ================= */
+
+static void tune_limits(struct sctp_config *c)
+{
+    c->max_gap_blocks = 4;
+    c->max_dup_tsns = 3;
+}
+
+/* A peer whose DATA leaves ten holes and repeats five TSNs: our SACK
+ * reports at most max_gap_blocks blocks and max_dup_tsns duplicates. */
+static void test_sack_limits(void)
+{
+    start_pair(71, 1, tune_limits);
+    uint32_t base = info_of(0).next_tsn; /* node 1 waits for this TSN */
+    uint32_t vtag = info_of(1).local_vtag;
+    uint8_t chunks[1024];
+    uint32_t n = 0;
+    for (uint32_t i = 0; i < 10; i++)
+        n += put_data(chunks + n, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | SCTP_DATA_FLAG_U,
+                      base + 1 + 2 * i, 0, 0, 8);
+    unsigned k = L.n;
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunks, n), 0);
+    drain(1);
+    int s = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s >= 0);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.cum_tsn, base - 1);
+    CU_ASSERT_EQUAL_FATAL(sack.n_gaps, 4);
+    CU_ASSERT_EQUAL(sack.n_dups, 0);
+    for (unsigned i = 0; i < 4; i++) {
+        struct sctp_gap_block g = sctp_sack_gap(&sack, i);
+        CU_ASSERT_EQUAL(g.start, 2 + 2 * i);
+        CU_ASSERT_EQUAL(g.end, 2 + 2 * i);
+    }
+    /* Five of them again. */
+    n = 0;
+    for (uint32_t i = 0; i < 5; i++)
+        n += put_data(chunks + n, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | SCTP_DATA_FLAG_U,
+                      base + 1 + 2 * i, 0, 0, 8);
+    k = L.n;
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunks, n), 0);
+    drain(1);
+    s = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.n_gaps, 4);
+    CU_ASSERT_EQUAL_FATAL(sack.n_dups, 3);
+    for (unsigned i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(sctp_sack_dup(&sack, i), base + 1 + 2 * i);
+    /* The chunk length matches the counts. */
+    CU_ASSERT_EQUAL(c.length, 16 + 4 * (4 + 3));
+    CU_ASSERT_EQUAL(poll_data_events(1), 10); /* unordered: delivered */
+    finish();
+}
+
+/* ================= the send API's errors ================= */
+
+static void tune_sendq(struct sctp_config *c)
+{
+    c->max_sendq_bytes = 10000;
+}
+
+static void test_send_errors(void)
+{
+    start_pair(72, 4, tune_sendq);
+    uint32_t a = R.assoc[0];
+    struct sctp_sndinfo info = {.sid = 0};
+    CU_ASSERT_EQUAL(send_full(0, a + 1000, 1, 100, &info), SCTP_ERR_NOTFOUND);
+    info.sid = 4; /* streams 0..3 */
+    CU_ASSERT_EQUAL(send_full(0, a, 1, 100, &info), SCTP_ERR_STREAM);
+    info.sid = 3;
+    CU_ASSERT_EQUAL(send_full(0, a, 1, 100, &info), 1);
+    info.sid = 0;
+    CU_ASSERT_EQUAL(send_full(0, a, 1, 10001, &info), SCTP_ERR_MSGSIZE);
+    info.pr_policy = 9;
+    CU_ASSERT_EQUAL(send_full(0, a, 1, 100, &info), SCTP_ERR_INVAL);
+    info.pr_policy = 0;
+    CU_ASSERT_EQUAL(send_full(0, a, 1, 0, &info), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(sctp_endpoint_send(H.ep[0], a, NULL, NULL, H.now), SCTP_ERR_INVAL);
+    info.flags = SCTP_ADDR_OVER;
+    info.addr_over = sctp_addr_v4(0xC6120063u);
+    CU_ASSERT_EQUAL(send_full(0, a, 1, 100, &info), SCTP_ERR_ADDR);
+    info.addr_over = H.cfg[1].addrs[0];
+    CU_ASSERT_EQUAL(send_full(0, a, 1, 100, &info), 1);
+    info.flags = 0;
+    CU_ASSERT_TRUE(run_until_msgs(1, 2, 1 * S));
+    h_run(&H, NULL, 500 * MS); /* and acknowledged */
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 0);
+
+    /* The send queue holds 10000 bytes. */
+    CU_ASSERT_EQUAL(send_full(0, a, 1, 4000, &info), 1);
+    CU_ASSERT_EQUAL(send_full(0, a, 2, 4000, &info), 1);
+    CU_ASSERT_EQUAL(send_full(0, a, 3, 4000, &info), SCTP_ERR_AGAIN);
+    CU_ASSERT_EQUAL(send_full(0, a, 3, 2000, &info), 1);
+    CU_ASSERT_EQUAL(send_full(0, a, 4, 1, &info), SCTP_ERR_AGAIN);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 10000);
+    /* Room again once the peer acknowledged. */
+    CU_ASSERT_TRUE(run_until_msgs(1, 5, 2 * S));
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 0);
+    CU_ASSERT_EQUAL(send_full(0, a, 4, 4000, &info), 1);
+
+    /* Shutting down: no new data; a second shutdown is refused. */
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], a, H.now), 0);
+    CU_ASSERT_EQUAL(send_full(0, a, 5, 100, &info), SCTP_ERR_SHUTDOWN);
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], a, H.now), SCTP_ERR_STATE);
+    CU_ASSERT_TRUE(h_run(&H, comp_both, 5 * S));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 6);
+    /* Gone. */
+    CU_ASSERT_EQUAL(send_full(0, a, 6, 100, &info), SCTP_ERR_NOTFOUND);
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], a, H.now), SCTP_ERR_NOTFOUND);
+    info.flags = SCTP_SENDALL;
+    CU_ASSERT_EQUAL(send_full(0, 0, 7, 100, &info), 0); /* no association */
+    finish();
+}
+
 TEST_SUITE_BEGIN(endpoint)
+TEST_CASE(test_pr_ttl)
+TEST_CASE(test_pr_ttl_unsent)
+TEST_CASE(test_pr_rtx_zero)
+TEST_CASE(test_pr_rtx_two)
+TEST_CASE(test_pr_rtx_zero_lossy)
+TEST_CASE(test_pr_buf)
+TEST_CASE(test_sendall_shared_payload)
+TEST_CASE(test_sack_immediately)
+TEST_CASE(test_delayed_sack)
+TEST_CASE(test_unknown_chunks)
+TEST_CASE(test_data_no_user_data)
+TEST_CASE(test_data_invalid_stream)
+TEST_CASE(test_stale_cookie)
+TEST_CASE(test_peer_restart)
+TEST_CASE(test_shutdown_with_outstanding_data)
+TEST_CASE(test_shutdown_peer_has_outstanding_data)
+TEST_CASE(test_shutdown_collision)
+TEST_CASE(test_eof)
+TEST_CASE(test_zero_window)
+TEST_CASE(test_sack_limits)
+TEST_CASE(test_send_errors)
 TEST_SUITE_END()
