@@ -15,5 +15,5 @@ bash "$root/scripts/setup.sh"
 timeout 1200 bash "$root/scripts/build.sh" "$build_dir" </dev/null
 
 echo
-echo "core benchmark ($build_dir/bench/core_bench $*):"
+echo "core benchmark: $build_dir/bench/core_bench${*:+ $*}"
 timeout --kill-after=10 600 "$build_dir/bench/core_bench" "$@" </dev/null
