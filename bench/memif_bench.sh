@@ -11,13 +11,17 @@
 #   msgs_per_s  messages echoed back to the generator per second
 #   pkts_per_s  SCTP packets the server received per second (each carries
 #               several bundled DATA chunks; mean frame size printed)
-# testpmd: one testpmd generates frames of that mean size (flowgen, main
-# lcore 1, forwarding lcore 0... both cores busy as with sctpdp) and the
-# other io-forwards them back (forwarding lcore 1 / 0); the figure is the
-# packets per second the io forwarder received, averaged over T seconds.
+# testpmd: one testpmd generates frames of that mean size (flowgen on
+# lcore 0) and the other io-forwards them back (lcore 1), both over
+# net_memif as the dataplanes were; the figure is the packets per second
+# the io forwarder received, averaged over T seconds.
 #   ratio = pkts_per_s / testpmd_pkts_per_s
-# The result line:
+# A second line compares messages with testpmd forwarding one message per
+# frame (frames of Ethernet + IPv4 + SCTP + DATA header + S bytes):
+#   msg ratio = msgs_per_s / testpmd_small_pkts_per_s
+# The result lines:
 #   bench=memif-tput size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
+#   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -30,7 +34,7 @@ while [[ $# -gt 0 ]]; do
     --msgs) msgs="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --seconds) secs="$2"; shift 2 ;;
-    -h | --help) sed -n '2,24p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build="$1"; shift ;;
     esac
 done
@@ -114,28 +118,39 @@ frame=$("$py" -c "print(max(64, min(1514, round($rxb / max($rxp, 1)))))")
 echo "sctpdp: server received $rxp SCTP packets in ${elapsed}s, mean frame $frame bytes"
 
 # --- testpmd io forwarding on the same memif setup -----------------------------
-sock2="$tmp/tp.sock"
-# shellcheck disable=SC2046
-"$testpmd" $(eal 0,1 "${tag}g" "net_memif0,role=server,socket=$sock2,id=0") --main-lcore 1 \
-    -- --forward-mode=flowgen --txpkts="$frame" --port-topology=loop --nb-cores=1 \
-    --stats-period=1 >"$tmp/gen.log" 2>&1 </dev/null &
-pids+=($!)
-wait_for "$tmp/gen.log" "NIC statistics" 30 || die "testpmd generator did not start"
-# shellcheck disable=SC2046
-"$testpmd" $(eal 0,1 "${tag}f" "net_memif0,role=client,socket=$sock2,id=0") --main-lcore 0 \
-    -- --forward-mode=io --port-topology=loop --nb-cores=1 --stats-period=1 \
-    >"$tmp/fwd.log" 2>&1 </dev/null &
-fwd=$!
-pids+=("$fwd")
-sleep $((secs + 2))
-kill -INT "$fwd"
-wait "$fwd" 2>/dev/null
-testpmd_pps=$(grep -a "Rx-pps" "$tmp/fwd.log" | awk '{print $2}' | "$py" -c '
+# testpmd_run FRAME: packets per second the io forwarder received.
+testpmd_run() {
+    local frame="$1" sock2="$tmp/tp$1.sock" gen fwd
+    # shellcheck disable=SC2046
+    "$testpmd" $(eal 0,1 "${tag}g$1" "net_memif0,role=server,socket=$sock2,id=0") --main-lcore 1 \
+        -- --forward-mode=flowgen --txpkts="$frame" --port-topology=loop --nb-cores=1 \
+        --stats-period=1 >"$tmp/gen$1.log" 2>&1 </dev/null &
+    gen=$!
+    pids+=("$gen")
+    wait_for "$tmp/gen$1.log" "NIC statistics" 30 || die "testpmd generator did not start"
+    # shellcheck disable=SC2046
+    "$testpmd" $(eal 0,1 "${tag}f$1" "net_memif0,role=client,socket=$sock2,id=0") --main-lcore 0 \
+        -- --forward-mode=io --port-topology=loop --nb-cores=1 --stats-period=1 \
+        >"$tmp/fwd$1.log" 2>&1 </dev/null &
+    fwd=$!
+    pids+=("$fwd")
+    sleep $((secs + 2))
+    kill -INT "$fwd" "$gen"
+    wait "$fwd" "$gen" 2>/dev/null
+    grep -a "Rx-pps" "$tmp/fwd$1.log" | awk '{print $2}' | "$py" -c '
 import sys
 v = [int(x) for x in sys.stdin.read().split()]
 v = [x for x in v if x > 0][1:]   # skip the ramp-up second
-print(round(sum(v) / len(v)) if v else 0)')
-[[ $testpmd_pps -gt 0 ]] || die "no testpmd figure: $(tail -5 "$tmp/fwd.log")"
+print(round(sum(v) / len(v)) if v else 0)'
+}
+testpmd_pps=$(testpmd_run "$frame")
+[[ $testpmd_pps -gt 0 ]] || die "no testpmd figure"
 echo "testpmd: io forwarding of ${frame}-byte frames over the same memif setup: $testpmd_pps pkts/s"
+# One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
+small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
+testpmd_small=$(testpmd_run "$small")
+echo "testpmd: io forwarding of ${small}-byte frames (one ${size}-byte message each): $testpmd_small pkts/s"
 ratio=$("$py" -c "print('%.4f' % ($pkts_per_s / $testpmd_pps))")
+msg_ratio=$("$py" -c "print('%.4f' % ($msgs_per_s / max($testpmd_small, 1)))")
 echo "bench=memif-tput size=$size pkts_per_s=$pkts_per_s msgs_per_s=$msgs_per_s testpmd_pkts_per_s=$testpmd_pps ratio=$ratio"
+echo "bench=memif-tput-msgs size=$size msgs_per_s=$msgs_per_s testpmd_small_pkts_per_s=$testpmd_small frame=$small ratio=$msg_ratio"
