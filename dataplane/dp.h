@@ -111,7 +111,8 @@ struct dp_conf {
     uint32_t gen_timeout_s;
     uint32_t connect_wait_ms;
     bool gen_unordered;
-    bool hold; /* client: stay connected after the run until signalled */
+    bool hold;      /* client: stay connected after the run until signalled */
+    int gen_engine; /* engine of the client association, -1: softrss or 0 */
 };
 
 /* Parses argv (after EAL's); returns 0, or -1 after printing a one-line
@@ -343,6 +344,8 @@ bool dp_gen_finished(const struct dp_engine *e);
 /* dp_telemetry.c */
 int dp_telemetry_init(void);
 void dp_snapshot_update(struct dp_engine *e);
+/* One line per engine and per port on stdout (at exit). */
+void dp_print_counters(void);
 
 /* Bytes of data an mbuf of this pool holds after the headroom. */
 static inline uint32_t dp_pool_room(struct rte_mempool *mp)

@@ -71,6 +71,8 @@ void dp_config_usage(const char *prog)
            "  --gen-timeout S        give up after S seconds (default 120)\n"
            "  --gen-unordered        send unordered (only content is checked)\n"
            "  --hold                 after the run stay connected until signalled\n"
+           "  --gen-engine N         put the client association on engine N (default: the\n"
+           "                         engine the NIC's RSS will use, else 0)\n"
            "  --help                 this text\n"
            "\n"
            "The client exits 0 when every message came back intact and in order per\n"
@@ -583,6 +585,7 @@ static void set_defaults(struct dp_conf *c)
     c->gen_window = 256;
     c->gen_timeout_s = 120;
     c->connect_wait_ms = 10000;
+    c->gen_engine = -1;
 }
 
 enum {
@@ -606,6 +609,7 @@ enum {
     OPT_GEN_TIMEOUT,
     OPT_GEN_UNORDERED,
     OPT_HOLD,
+    OPT_GEN_ENGINE,
     OPT_HELP,
 };
 
@@ -630,6 +634,7 @@ static const struct option long_opts[] = {
     {"gen-timeout", required_argument, NULL, OPT_GEN_TIMEOUT},
     {"gen-unordered", no_argument, NULL, OPT_GEN_UNORDERED},
     {"hold", no_argument, NULL, OPT_HOLD},
+    {"gen-engine", required_argument, NULL, OPT_GEN_ENGINE},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -761,6 +766,11 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             break;
         case OPT_HOLD:
             c->hold = true;
+            break;
+        case OPT_GEN_ENGINE:
+            if (num("--gen-engine", optarg, 0, DP_MAX_ENGINES - 1, &v) < 0)
+                return -1;
+            c->gen_engine = (int)v;
             break;
         case ':':
             error("%s: missing argument", argv[optind - 1]);

@@ -72,6 +72,8 @@ int dp_gen_init(struct dp_engine *e, unsigned svc)
             }
         }
     }
+    if (dp.conf.gen_engine >= 0)
+        owner = dp.conf.gen_engine < (int)dp.n_engines ? dp.conf.gen_engine : 0;
     if ((unsigned)owner != e->index)
         return 0;
     g = rte_zmalloc("dp_gen", sizeof(*g), RTE_CACHE_LINE_SIZE);

@@ -405,3 +405,38 @@ int dp_telemetry_init(void)
         "One association with its paths. Parameter ENGINE_ID (as listed by /sctpdp/assocs)");
     return rc == 0 ? 0 : -1;
 }
+
+void dp_print_counters(void)
+{
+    for (unsigned i = 0; i < dp.n_engines; i++) {
+        const struct dp_engine *e = dp.engines[i];
+        const struct dp_snapshot *s = e->snap;
+        uint64_t rx = 0, tx = 0, rtx = 0;
+
+        for (unsigned k = 0; k < e->n_svc; k++) {
+            rx += s->ep[k].rx_packets;
+            tx += s->ep[k].tx_packets;
+            rtx += s->ep[k].retransmissions;
+        }
+        printf("counters: engine=%u lcore=%u sctp_rx_packets=%" PRIu64 " sctp_tx_packets=%" PRIu64
+               " msgs_in=%" PRIu64 " msgs_out=%" PRIu64 " retransmissions=%" PRIu64
+               " mailbox_tx=%" PRIu64 " mailbox_rx=%" PRIu64 " inits_stateless=%" PRIu64 "\n",
+               i, e->lcore_id, rx, tx, e->st.msgs_in, e->st.msgs_out, rtx, e->st.mailbox_tx,
+               e->st.mailbox_rx, e->st.inits_stateless);
+    }
+    for (unsigned p = 0; p < dp.n_ports; p++) {
+        uint64_t rx = 0, tx = 0, bad = 0, drops = 0;
+        for (unsigned i = 0; i < dp.n_engines; i++) {
+            const struct dp_port_stats *x = &dp.engines[i]->pst[p];
+            rx += x->rx_packets;
+            tx += x->tx_packets;
+            bad += x->drops[DP_DROP_SCTP_CSUM];
+            for (unsigned k = 0; k < DP_DROP_MAX; k++)
+                drops += x->drops[k];
+        }
+        printf("counters: port=%u name=%s rx_packets=%" PRIu64 " tx_packets=%" PRIu64
+               " csum_drops=%" PRIu64 " drops=%" PRIu64 "\n",
+               p, dp.ports[p].name, rx, tx, bad, drops);
+    }
+    fflush(stdout);
+}

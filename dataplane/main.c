@@ -131,6 +131,7 @@ int main(int argc, char **argv)
         dp_gen_report();
         ret = dp.gen_status;
     }
+    dp_print_counters();
 out:
     dp_ports_close();
     for (unsigned i = 0; i < dp.n_engines; i++)

@@ -7,11 +7,17 @@
  * stream), and optionally waits for the peer to end the association,
  * reporting whether it saw SHUTDOWN (graceful) or ABORT.
  *
- *   usrsctp_echo_client ADDR PORT [-n MSGS] [-s SIZE] [-k STREAMS]
+ *   usrsctp_echo_client ADDR PORT [-c ASSOCS] [-n MSGS] [-s SIZE] [-k STREAMS]
  *                       [-w SECONDS] [-t TIMEOUT]
+ *
+ *   -c: that many associations from one process (one usrsctp instance per
+ *       namespace: several would answer each other's packets as OOTB).
  *
  *   -w: after the echoes, print READY and wait up to SECONDS for the peer
  *       to end the association. Exit 0 on SHUTDOWN, 3 on ABORT.
+ *   -l: be the echo server instead: listen on ADDR:PORT, accept one
+ *       association, return every message on its stream with its PPID
+ *       until the peer ends it; print how many were echoed.
  * Exit 0: every echo checked; 1: a check failed; 2: usage; 4: timeout.
  */
 #include <arpa/inet.h>
@@ -46,6 +52,57 @@ static void fill(unsigned char *b, unsigned size, unsigned seq, unsigned sid)
     memcpy(b, &seq, 4);
     for (unsigned i = 4; i < size; i++)
         b[i] = pattern(seq, sid, i);
+}
+
+static int receive(struct socket *so, unsigned char *buf, size_t len, ssize_t *n,
+                   struct sctp_rcvinfo *ri, int *state);
+
+/* -l: one association, every message back on its stream with its PPID. */
+static int serve(struct socket *lso, unsigned wait_s)
+{
+    struct socket *so;
+    unsigned char *buf = malloc(65536);
+    unsigned long echoed = 0;
+    int state = 0;
+
+    if (buf == NULL || usrsctp_listen(lso, 1) < 0) {
+        printf("listen: %s\n", strerror(errno));
+        return 1;
+    }
+    printf("LISTENING\n");
+    fflush(stdout);
+    alarm(wait_s);
+    so = usrsctp_accept(lso, NULL, NULL);
+    if (so == NULL) {
+        printf("accept: %s\n", strerror(errno));
+        return 1;
+    }
+    for (;;) {
+        struct sctp_rcvinfo ri;
+        struct sctp_sndinfo si;
+        ssize_t n;
+        int r = receive(so, buf, 65536, &n, &ri, &state);
+
+        if (r < 0)
+            break;
+        if (r == 0)
+            continue;
+        memset(&si, 0, sizeof(si));
+        si.snd_sid = ri.rcv_sid;
+        si.snd_ppid = ri.rcv_ppid;
+        if (usrsctp_sendv(so, buf, (size_t)n, NULL, 0, &si, sizeof(si), SCTP_SENDV_SNDINFO, 0) <
+            0) {
+            printf("send: %s\n", strerror(errno));
+            break;
+        }
+        echoed++;
+    }
+    printf("echo server: %lu messages echoed, association %s\n", echoed,
+           state == 1 || state == 2 ? "shut down" : "ended");
+    fflush(stdout);
+    usrsctp_close(so);
+    free(buf);
+    return echoed > 0 ? 0 : 1;
 }
 
 static int set_opts(struct socket *so, unsigned streams)
@@ -134,78 +191,16 @@ static int receive(struct socket *so, unsigned char *buf, size_t len, ssize_t *n
     return 1;
 }
 
-int main(int argc, char **argv)
+/* Sends msgs messages round robin over the streams, checks each echo. */
+static int echo_run(struct socket *so, unsigned msgs, unsigned size, unsigned streams)
 {
-    unsigned msgs = 10, size = 100, streams = 2, wait_s = 0, timeout_s = 30;
-    struct sockaddr_in sin;
-    struct socket *so;
-    unsigned char *buf, *want;
-    unsigned *next_rx;
-    int opt, rc = 0, state = 0;
+    unsigned char *buf = malloc(size + 1024), *want = malloc(size);
+    unsigned *next_rx = calloc(streams, sizeof(unsigned));
+    unsigned got = 0;
+    int rc = 0, state = 0;
 
-    while ((opt = getopt(argc, argv, "n:s:k:w:t:")) != -1) {
-        switch (opt) {
-        case 'n':
-            msgs = (unsigned)atoi(optarg);
-            break;
-        case 's':
-            size = (unsigned)atoi(optarg);
-            break;
-        case 'k':
-            streams = (unsigned)atoi(optarg);
-            break;
-        case 'w':
-            wait_s = (unsigned)atoi(optarg);
-            break;
-        case 't':
-            timeout_s = (unsigned)atoi(optarg);
-            break;
-        default:
-            return 2;
-        }
-    }
-    if (argc - optind != 2 || size < 4 || size > 60000 || streams == 0 || streams > 64) {
-        fprintf(stderr,
-                "usage: %s ADDR PORT [-n MSGS] [-s SIZE>=4] [-k STREAMS] [-w SECONDS] "
-                "[-t TIMEOUT]\n",
-                argv[0]);
-        return 2;
-    }
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons((uint16_t)atoi(argv[optind + 1]));
-    if (inet_pton(AF_INET, argv[optind], &sin.sin_addr) != 1) {
-        fprintf(stderr, "bad address %s\n", argv[optind]);
-        return 2;
-    }
-    signal(SIGALRM, on_alarm);
-    alarm(timeout_s + wait_s);
-
-    /* Port 0: raw IP sockets for SCTP (no UDP encapsulation). */
-    usrsctp_init(0, NULL, NULL);
-    usrsctp_sysctl_set_sctp_blackhole(0);
-    so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
-    if (so == NULL) {
-        printf("usrsctp_socket: %s\n", strerror(errno));
-        return 1;
-    }
-    if (set_opts(so, streams) < 0) {
-        printf("setsockopt: %s\n", strerror(errno));
-        return 1;
-    }
-    if (usrsctp_connect(so, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-        printf("connect: %s\n", strerror(errno));
-        return 1;
-    }
-    printf("connected to %s:%s\n", argv[optind], argv[optind + 1]);
-    fflush(stdout);
-
-    buf = malloc(size + 1024);
-    want = malloc(size);
-    next_rx = calloc(streams, sizeof(unsigned));
     if (buf == NULL || want == NULL || next_rx == NULL)
         return 1;
-    unsigned got = 0;
     for (unsigned i = 0; i < msgs && rc == 0; i++) {
         struct sctp_sndinfo si;
         unsigned sid = i % streams;
@@ -252,29 +247,152 @@ int main(int argc, char **argv)
     if (rc == 0)
         printf("echo ok: %u messages of %u bytes on %u streams checked\n", got, size, streams);
     fflush(stdout);
+    free(buf);
+    free(want);
+    free(next_rx);
+    return rc;
+}
 
+/* Waits for the peer to end the association: 0 SHUTDOWN, 3 ABORT. */
+static int wait_end(struct socket *so)
+{
+    unsigned char buf[2048];
+    int state = 0;
+
+    for (;;) {
+        struct sctp_rcvinfo ri;
+        ssize_t n;
+        if (receive(so, buf, sizeof(buf), &n, &ri, &state) < 0)
+            break;
+    }
+    if (state == 1 || state == 2) {
+        printf("peer ended the association gracefully (SHUTDOWN)\n");
+        fflush(stdout);
+        return 0;
+    }
+    printf("peer ended the association with ABORT or it was lost\n");
+    fflush(stdout);
+    return 3;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned msgs = 10, size = 100, streams = 2, wait_s = 0, timeout_s = 30;
+    struct sockaddr_in sin;
+    struct socket *so;
+    int opt, rc = 0;
+    int listen_mode = 0;
+    unsigned conns = 1;
+
+    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:")) != -1) {
+        switch (opt) {
+        case 'c':
+            conns = (unsigned)atoi(optarg);
+            break;
+        case 'l':
+            listen_mode = 1;
+            break;
+        case 'n':
+            msgs = (unsigned)atoi(optarg);
+            break;
+        case 's':
+            size = (unsigned)atoi(optarg);
+            break;
+        case 'k':
+            streams = (unsigned)atoi(optarg);
+            break;
+        case 'w':
+            wait_s = (unsigned)atoi(optarg);
+            break;
+        case 't':
+            timeout_s = (unsigned)atoi(optarg);
+            break;
+        default:
+            return 2;
+        }
+    }
+    if (argc - optind != 2 || size < 4 || size > 60000 || streams == 0 || streams > 64 ||
+        conns == 0 || conns > 64) {
+        fprintf(
+            stderr,
+            "usage: %s ADDR PORT [-l] [-c ASSOCS] [-n MSGS] [-s SIZE>=4] [-k STREAMS] [-w SECONDS] "
+            "[-t TIMEOUT]\n",
+            argv[0]);
+        return 2;
+    }
+    memset(&sin, 0, sizeof(sin));
+    sin.sin_family = AF_INET;
+    sin.sin_port = htons((uint16_t)atoi(argv[optind + 1]));
+    if (inet_pton(AF_INET, argv[optind], &sin.sin_addr) != 1) {
+        fprintf(stderr, "bad address %s\n", argv[optind]);
+        return 2;
+    }
+    signal(SIGALRM, on_alarm);
+    alarm(timeout_s + wait_s);
+
+    /* Port 0: raw IP sockets for SCTP (no UDP encapsulation). */
+    usrsctp_init(0, NULL, NULL);
+    usrsctp_sysctl_set_sctp_blackhole(0);
+    so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+    if (so == NULL) {
+        printf("usrsctp_socket: %s\n", strerror(errno));
+        return 1;
+    }
+    if (set_opts(so, streams) < 0) {
+        printf("setsockopt: %s\n", strerror(errno));
+        return 1;
+    }
+    if (listen_mode) {
+        if (usrsctp_bind(so, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+            printf("bind: %s\n", strerror(errno));
+            return 1;
+        }
+        expect_shutdown_exit = 4;
+        rc = serve(so, timeout_s);
+        usrsctp_close(so);
+        for (unsigned i = 0; i < 50 && usrsctp_finish() != 0; i++)
+            usleep(100000);
+        return rc;
+    }
+    /* One process, several associations: separate usrsctp processes in
+     * one namespace would each see the others' packets on their raw
+     * sockets and answer them as out of the blue. */
+    struct socket **socks = calloc(conns, sizeof(*socks));
+    if (socks == NULL)
+        return 1;
+    socks[0] = so;
+    for (unsigned c = 0; c < conns; c++) {
+        if (c > 0) {
+            socks[c] = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+            if (socks[c] == NULL || set_opts(socks[c], streams) < 0) {
+                printf("usrsctp_socket: %s\n", strerror(errno));
+                return 1;
+            }
+        }
+        if (usrsctp_connect(socks[c], (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+            printf("connect: %s\n", strerror(errno));
+            return 1;
+        }
+        printf("connected to %s:%s\n", argv[optind], argv[optind + 1]);
+        fflush(stdout);
+    }
+    for (unsigned c = 0; c < conns && rc == 0; c++)
+        rc = echo_run(socks[c], msgs, size, streams);
     if (rc == 0 && wait_s > 0) {
-        /* The peer ends it: SHUTDOWN (graceful) or ABORT. */
+        /* The peer ends them: SHUTDOWN (graceful) or ABORT. */
         expect_shutdown_exit = 4;
         alarm(wait_s);
         printf("READY\n");
         fflush(stdout);
-        for (;;) {
-            struct sctp_rcvinfo ri;
-            ssize_t n;
-            int r = receive(so, buf, size + 1024, &n, &ri, &state);
-            if (r < 0)
-                break;
+        for (unsigned c = 0; c < conns; c++) {
+            int r = wait_end(socks[c]);
+            if (r != 0)
+                rc = r;
         }
-        if (state == 1 || state == 2) {
-            printf("peer ended the association gracefully (SHUTDOWN)\n");
-            rc = 0;
-        } else {
-            printf("peer ended the association with ABORT or it was lost\n");
-            rc = 3;
-        }
-        fflush(stdout);
     }
+    for (unsigned c = 1; c < conns; c++)
+        usrsctp_close(socks[c]);
+    free(socks);
     alarm(0);
     usrsctp_close(so);
     for (unsigned i = 0; i < 50 && usrsctp_finish() != 0; i++)
