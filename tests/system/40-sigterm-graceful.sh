@@ -49,6 +49,7 @@ start_bg "$TMP/client.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_AD
 CL=$LAST_PID
 wait_log "$TMP/client.log" "READY" 25 || { cat "$TMP/client.log"; fail "client not ready"; }
 ok "usrsctp peer connected and echoed, association held open"
+sleep 0.5 # association details are published five times a second
 assocs=$(counter "${TAG}g" lcores 0.assocs)
 [[ $assocs -eq 1 ]] || fail "the dataplane reports $assocs associations"
 kill -TERM "$DP"
