@@ -749,7 +749,7 @@ static struct rte_mbuf *linearize(struct dp_engine *e, struct rte_mbuf *m)
         return NULL;
     }
     n->port = m->port;
-    n->ol_flags = m->ol_flags & RTE_MBUF_F_RX_L4_CKSUM_MASK;
+    n->ol_flags = m->ol_flags & (RTE_MBUF_F_RX_L4_CKSUM_MASK | RTE_MBUF_F_RX_IP_CKSUM_MASK);
     n->l2_len = m->l2_len;
     n->l3_len = m->l3_len;
     rte_pktmbuf_free(m);
@@ -832,6 +832,9 @@ static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
     rte_ip_frag_free_death_row(&e->death_row, 0);
     if (r == NULL)
         return; /* kept for later, or dropped by the table */
+    /* Each fragment's header was checked; the library zeroes the checksum
+     * of the header it rebuilds. */
+    r->ol_flags = (r->ol_flags & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) | RTE_MBUF_F_RX_IP_CKSUM_GOOD;
     if (r->nb_segs > 1) {
         r = linearize(e, r);
         if (r == NULL) {

@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# IP fragments and path MTU, against a dataplane on net_tap (AF_PACKET
+# fanout defragments in the kernel, a TAP device hands over the frames as
+# sent). The kernel side of the TAP, in a namespace of its own, is the
+# peer (198.18.0.2): scapy and usrsctp run there.
+#  - a fragmented ICMP echo request (1200 bytes in 4 fragments) is
+#    reassembled (rte_ip_frag) and answered;
+#  - a fragmented SCTP INIT (4 fragments) is reassembled and gets its
+#    INIT ACK;
+#  - a lone first fragment is held, never delivered (the table drops it
+#    after frag_ttl_ms);
+#  - an ICMP "fragmentation needed" (next-hop MTU 1200) quoting a packet of
+#    a live association lowers that path's MTU in the protocol core;
+#  - what the dataplane sends has DF set.
+#
+#   tests/system/35-frag-pmtu.sh BUILD_DIR
+source "$(dirname "$0")/lib/common.bash" "${1:-}"
+require
+"$PY" -c "import scapy" 2>/dev/null || fail "scapy missing (python3-scapy)"
+[[ -x "$CLIENT" ]] || fail "$CLIENT not built"
+
+DP_ADDR=198.18.0.1
+PEER_ADDR=198.18.0.2
+NS_DP="$TAG-tap"
+TAP="${TAG}t"
+ip netns add "$NS_DP" || fail "ip netns add"
+NETNS+=("$NS_DP")
+ip -n "$NS_DP" link set lo up
+PFX="${TAG}f"
+# shellcheck disable=SC2046
+start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
+    $(eal_args 0 "$PFX" "net_tap0,iface=$TAP") \
+    -- --addr "$DP_ADDR/24" --echo-port 5001
+DP=$LAST_PID
+wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+ip netns exec "$NS_DP" sysctl -qw "net.ipv6.conf.$TAP.disable_ipv6=1"
+ip -n "$NS_DP" addr add "$PEER_ADDR/24" dev "$TAP"
+ip -n "$NS_DP" link set "$TAP" up
+NS_PEER="$NS_DP"
+VETH_PEER="$TAP"
+ip netns exec "$NS_PEER" ping -c 1 -W 2 "$DP_ADDR" >/dev/null || fail "no ping answer"
+
+cat >"$TMP/frag.py" <<'PYEOF'
+import sys, time
+from scapy.all import (conf, IP, ICMP, SCTP, SCTPChunkInit, AsyncSniffer, send, fragment,
+                       raw, Raw)
+conf.verb = 0
+dst, iface, what = sys.argv[1], sys.argv[2], sys.argv[3]
+sn = AsyncSniffer(iface=iface, filter="src host %s" % dst, store=True)
+sn.start()
+time.sleep(0.5)
+if what == "icmp":
+    pkt = IP(dst=dst, id=0x4242) / ICMP(id=7, seq=1) / Raw(b"sctpdp" * 200)
+    frags = fragment(pkt, fragsize=400)
+    send(frags)
+    time.sleep(1.0)
+    got = sn.stop()
+    rep = [p for p in got if ICMP in p and p[ICMP].type == 0 and p[ICMP].id == 7]
+    ok = [p for p in rep if raw(p[ICMP].payload) == b"sctpdp" * 200]
+    df = all(p[IP].flags.DF for p in rep)
+    print("sent %d fragments, echo replies %d, intact %d, DF %s" % (len(frags), len(rep), len(ok), df))
+elif what == "sctp":
+    pkt = IP(dst=dst, id=0x4343) / SCTP(sport=45100, dport=5001, tag=0) / SCTPChunkInit(
+        init_tag=0x11223344, a_rwnd=65536, n_out_streams=1, n_in_streams=1, init_tsn=1)
+    pkt = IP(raw(pkt))
+    frags = fragment(pkt, fragsize=8)
+    send(frags)
+    time.sleep(1.0)
+    got = sn.stop()
+    acks = [p for p in got if SCTP in p and p[SCTP].dport == 45100 and raw(p[SCTP])[12] == 2]
+    df = all(p[IP].flags.DF for p in acks)
+    print("sent %d fragments, INIT ACK %d, DF %s" % (len(frags), len(acks), df))
+elif what == "lone":
+    pkt = IP(dst=dst, id=0x4444) / ICMP(id=9, seq=1) / Raw(b"x" * 1000)
+    frags = fragment(pkt, fragsize=400)
+    send(frags[0])
+    time.sleep(1.0)
+    got = sn.stop()
+    rep = [p for p in got if ICMP in p and p[ICMP].type == 0 and p[ICMP].id == 9]
+    print("sent 1 of %d fragments, echo replies %d" % (len(frags), len(rep)))
+elif what == "ptb":
+    sport, vtag = int(sys.argv[4]), int(sys.argv[5], 16)
+    # What we claim the dataplane sent: its address to ours, SCTP 5001 -> sport.
+    inner = IP(src=dst, dst=sys.argv[6], flags="DF", len=1400) / SCTP(sport=5001, dport=sport, tag=vtag)
+    icmp = IP(dst=dst) / ICMP(type=3, code=4, nexthopmtu=1200) / raw(inner)[:28]
+    send(icmp)
+    time.sleep(0.5)
+    sn.stop()
+    print("sent ICMP fragmentation needed, next-hop MTU 1200")
+PYEOF
+frag() { timeout 30 ip netns exec "$NS_PEER" "$PY" "$TMP/frag.py" "$DP_ADDR" "$VETH_PEER" "$@"; }
+
+out=$(frag icmp) || fail "scapy: $out"
+echo "$out"
+[[ "$out" == *"echo replies 1, intact 1, DF True"* ]] || fail "fragmented echo request not answered"
+ok "fragmented ICMP echo request reassembled and answered (reply has DF)"
+
+out=$(frag sctp) || fail "scapy: $out"
+echo "$out"
+[[ "$out" == *"INIT ACK 1, DF True"* ]] || fail "fragmented INIT not answered"
+ok "fragmented SCTP INIT reassembled, INIT ACK sent with DF"
+
+out=$(frag lone) || fail "scapy: $out"
+echo "$out"
+[[ "$out" == *"echo replies 0"* ]] || fail "a lone fragment was answered"
+ok "a lone first fragment is held, not delivered"
+sleep 0.3
+nf=$(counter "$PFX" ports 0.rx_frags)
+nr=$(counter "$PFX" ports 0.reassembled)
+echo "rx_frags=$nf reassembled=$nr"
+[[ $nf -eq 9 && $nr -eq 2 ]] || fail "fragment counters rx_frags=$nf reassembled=$nr"
+ok "fragments counted ($nf), 2 datagrams reassembled"
+
+# Path MTU: a live association, then ICMP fragmentation needed for it.
+start_bg "$TMP/client.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
+    -n 5 -s 100 -k 1 -t 20 -w 30
+CL=$LAST_PID
+wait_log "$TMP/client.log" READY 25 || { cat "$TMP/client.log"; fail "client"; }
+sleep 0.5
+ctl "$PFX" assoc 0_1 >"$TMP/before.txt" || fail "no association 0_1"
+grep path0 "$TMP/before.txt"
+pport=$(awk '$1 == "peer_port" {print $2}' "$TMP/before.txt")
+pvtag=$(awk '$1 == "peer_vtag" {print $2}' "$TMP/before.txt")
+grep -q "mtu=1500" "$TMP/before.txt" || fail "path MTU is not 1500 at first"
+out=$(frag ptb "$pport" "$pvtag" "$PEER_ADDR") || fail "scapy: $out"
+echo "$out"
+sleep 0.5
+ctl "$PFX" assoc 0_1 >"$TMP/after.txt"
+grep path0 "$TMP/after.txt"
+ptb=$(counter "$PFX" ports 0.rx_icmp_ptb)
+[[ $ptb -eq 1 ]] || fail "rx_icmp_ptb=$ptb"
+grep -q "mtu=1200" "$TMP/after.txt" || fail "the path MTU did not drop to 1200"
+ok "ICMP fragmentation needed lowered the association's path MTU to 1200"
+
+kill -TERM "$DP"
+wait_exit "$DP" 20 || fail "dataplane did not stop"
+[[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"
+wait_exit "$CL" 20
+echo "PASS: $CHECKS checks"
