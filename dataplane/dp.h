@@ -135,6 +135,7 @@ struct dp_port {
     uint16_t vlan;
     uint16_t mtu;
     uint16_t nb_queues;
+    uint16_t max_segs;      /* longest TX chain the port takes */
     struct dp_profile prof; /* as applied: offloads the port really has */
     bool tx_sctp_csum, rx_l4_csum, tx_ip_csum, rx_ip_csum, rss_sctp;
     uint64_t tx_offloads, rx_offloads, rss_hf;
@@ -185,7 +186,7 @@ struct dp_engine_stats {
     uint64_t inits_stateless, cookie_redirects;
     uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
     uint64_t echo_backlog_max, echo_dropped;
-    uint64_t tx_zero_copy_segs, tx_header_mbufs;
+    uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t timers_fired;
 } __rte_cache_aligned;
 

@@ -33,9 +33,39 @@ struct dp_gen {
 
 static struct dp_gen *the_gen; /* one client per process */
 
-static inline uint8_t pattern(uint64_t seq, uint16_t sid, uint32_t i)
+/* Byte i (>= 16) of message seq on stream sid is (seq * 31 + sid * 7 + i)
+ * mod 256: a window of this ramp, so filling and checking are memcpy and
+ * memcmp. */
+static uint8_t ramp[512];
+
+static inline uint8_t pattern_base(uint64_t seq, uint16_t sid)
 {
-    return (uint8_t)(seq * 31 + i * 7 + sid);
+    return (uint8_t)(seq * 31 + sid * 7);
+}
+
+/* Fills or checks len body bytes that start at message offset off. */
+static void body_fill(uint8_t *p, uint32_t off, uint32_t len, uint8_t base)
+{
+    while (len > 0) {
+        uint32_t n = len < 256 ? len : 256;
+        memcpy(p, ramp + (uint8_t)(base + off), n);
+        p += n;
+        off += n;
+        len -= n;
+    }
+}
+
+static bool body_ok(const uint8_t *p, uint32_t off, uint32_t len, uint8_t base)
+{
+    while (len > 0) {
+        uint32_t n = len < 256 ? len : 256;
+        if (memcmp(p, ramp + (uint8_t)(base + off), n) != 0)
+            return false;
+        p += n;
+        off += n;
+        len -= n;
+    }
+    return true;
 }
 
 static void gen_fail(struct dp_engine *e, struct dp_gen *g, const char *why)
@@ -83,6 +113,8 @@ int dp_gen_init(struct dp_engine *e, unsigned svc)
     g->expect_seq = rte_zmalloc("dp_gen_seq", sizeof(uint64_t) * dp.conf.gen_streams, 0);
     if (g->next_seq == NULL || g->expect_seq == NULL)
         return -1;
+    for (unsigned i = 0; i < sizeof(ramp); i++)
+        ramp[i] = (uint8_t)i;
     g->svc = svc;
     g->t_start = e->now;
     g->deadline = e->now + (uint64_t)dp.conf.gen_timeout_s * 1000000000ULL;
@@ -140,8 +172,7 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         p[10] = p[11] = 0;
         uint32_t mg = GEN_MAGIC ^ (uint32_t)seq;
         memcpy(p + 12, &mg, 4);
-        for (uint32_t i = 16; i < size; i++)
-            p[i] = pattern(seq, sid, i);
+        body_fill(p + 16, 16, size - 16, pattern_base(seq, sid));
         memset(&info, 0, sizeof(info));
         info.sid = sid;
         info.ppid = rte_cpu_to_be_32(0x1000 + sid);
@@ -190,8 +221,8 @@ static bool gen_check(struct dp_gen *g, const struct sctp_event *ev, char *why, 
                  rte_be_to_cpu_32(ev->u.data.ppid), 0x1000 + sid);
         return false;
     }
-    for (off = 0; off < size; off++) {
-        uint8_t b;
+    /* The 16-byte header may straddle fragments: gather it first. */
+    for (off = 0; off < 16; off++) {
         while (fi < ev->u.data.nfrags && fo >= ev->u.data.frags[fi].len) {
             fi++;
             fo = 0;
@@ -200,28 +231,40 @@ static bool gen_check(struct dp_gen *g, const struct sctp_event *ev, char *why, 
             snprintf(why, wl, "message shorter than its length");
             return false;
         }
-        b = ev->u.data.frags[fi].data[fo++];
-        if (off < 16) {
-            head[off] = b;
-            if (off == 15) {
-                uint32_t mg;
-                for (unsigned i = 0; i < 8; i++)
-                    seq |= (uint64_t)head[i] << (8 * i);
-                memcpy(&mg, head + 12, 4);
-                if ((head[8] | head[9] << 8) != sid || mg != (GEN_MAGIC ^ (uint32_t)seq)) {
-                    snprintf(why, wl, "stream %u: bad message header", sid);
-                    return false;
-                }
-                if (!dp.conf.gen_unordered && seq != g->expect_seq[sid]) {
-                    snprintf(why, wl, "stream %u: message %" PRIu64 " arrived, expected %" PRIu64,
-                             sid, seq, g->expect_seq[sid]);
-                    return false;
-                }
-            }
-        } else if (b != pattern(seq, sid, off)) {
-            snprintf(why, wl, "stream %u message %" PRIu64 ": byte %u differs", sid, seq, off);
+        head[off] = ev->u.data.frags[fi].data[fo++];
+    }
+    uint32_t mg;
+    for (unsigned i = 0; i < 8; i++)
+        seq |= (uint64_t)head[i] << (8 * i);
+    memcpy(&mg, head + 12, 4);
+    if ((head[8] | head[9] << 8) != sid || mg != (GEN_MAGIC ^ (uint32_t)seq)) {
+        snprintf(why, wl, "stream %u: bad message header", sid);
+        return false;
+    }
+    if (!dp.conf.gen_unordered && seq != g->expect_seq[sid]) {
+        snprintf(why, wl, "stream %u: message %" PRIu64 " arrived, expected %" PRIu64, sid, seq,
+                 g->expect_seq[sid]);
+        return false;
+    }
+    uint8_t base = pattern_base(seq, sid);
+    while (off < size) {
+        uint32_t n;
+        while (fi < ev->u.data.nfrags && fo >= ev->u.data.frags[fi].len) {
+            fi++;
+            fo = 0;
+        }
+        if (fi >= ev->u.data.nfrags) {
+            snprintf(why, wl, "message shorter than its length");
             return false;
         }
+        n = RTE_MIN(ev->u.data.frags[fi].len - fo, size - off);
+        if (!body_ok(ev->u.data.frags[fi].data + fo, off, n, base)) {
+            snprintf(why, wl, "stream %u message %" PRIu64 ": content differs after byte %u", sid,
+                     seq, off);
+            return false;
+        }
+        off += n;
+        fo += n;
     }
     g->expect_seq[sid]++;
     return true;

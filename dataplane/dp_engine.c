@@ -347,6 +347,7 @@ static void emit(struct dp_engine *e, struct dp_service *s, const struct sctp_tx
     bool v4 = tp->dst.family == SCTP_AF_INET;
     uint8_t *ip;
     const struct dp_port *pp;
+    bool copy;
 
     (void)s;
     if (dp_route(&tp->src, &tp->dst, &port, &nh) < 0) {
@@ -354,6 +355,8 @@ static void emit(struct dp_engine *e, struct dp_service *s, const struct sctp_tx
         return;
     }
     pp = &dp.ports[port];
+    /* A chain longer than the port takes: copy the payload (counted). */
+    copy = tp->nsegs + 1u > pp->max_segs;
     l2 = dp_l2_len(port);
     l3 = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
     head = rte_pktmbuf_alloc(e->pool);
@@ -371,14 +374,17 @@ static void emit(struct dp_engine *e, struct dp_service *s, const struct sctp_tx
 
         if (f->len == 0)
             continue;
-        if (f->handle == NULL) {
-            /* Header bytes: into the current direct mbuf if it has room. */
+        if (f->handle == NULL || copy) {
+            /* Header bytes (or payload when copying): into the current
+             * direct mbuf if it has room. */
             if (RTE_MBUF_DIRECT(tail) && rte_pktmbuf_tailroom(tail) >= f->len) {
                 memcpy(rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len), f->data, f->len);
                 tail->data_len += f->len;
                 head->pkt_len += f->len;
+                e->st.tx_copied_segs += f->handle != NULL;
                 continue;
             }
+            e->st.tx_copied_segs += f->handle != NULL;
             seg = rte_pktmbuf_alloc(e->pool);
             if (seg == NULL || f->len > rte_pktmbuf_tailroom(seg))
                 goto fail_seg;
@@ -547,7 +553,7 @@ int dp_engine_main(void *arg)
     unsigned lcore = rte_lcore_id();
     struct dp_engine *e = NULL;
     struct rte_mbuf *pkts[DP_BURST];
-    unsigned drain_rounds = 0;
+    uint64_t drain_until = 0;
 
     (void)arg;
     for (unsigned i = 0; i < dp.n_engines; i++) {
@@ -624,8 +630,11 @@ int dp_engine_main(void *arg)
                 e->aborted = true;
             }
             if (empty || e->aborted) {
-                /* A few more rounds so the last packets leave. */
-                if (++drain_rounds > 1000)
+                /* 20 ms more so the last packets (SHUTDOWN COMPLETE,
+                 * ABORT) leave and late ones are answered. */
+                if (drain_until == 0)
+                    drain_until = e->now + 20 * 1000 * 1000ULL;
+                else if (e->now >= drain_until)
                     break;
             }
         }

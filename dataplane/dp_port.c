@@ -146,6 +146,11 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
         return -EINVAL;
     }
     p->nb_queues = n_engines;
+    p->max_segs = info.tx_desc_lim.nb_mtu_seg_max != 0 ? info.tx_desc_lim.nb_mtu_seg_max : 64;
+    if (info.tx_desc_lim.nb_seg_max != 0 && info.tx_desc_lim.nb_seg_max < p->max_segs)
+        p->max_segs = info.tx_desc_lim.nb_seg_max;
+    if (!(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS))
+        p->max_segs = 1;
     p->vlan = pc->vlan;
     p->mtu = pc->mtu;
 
