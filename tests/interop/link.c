@@ -232,7 +232,6 @@ struct count_ctx {
 
 static void count_chunk(void *arg, uint8_t type, uint8_t flags, const uint8_t *chunk, uint16_t len)
 {
-    (void)flags;
     (void)chunk;
     (void)len;
     struct count_ctx *c = arg;
@@ -242,8 +241,11 @@ static void count_chunk(void *arg, uint8_t type, uint8_t flags, const uint8_t *c
         else
             c->st->chunks[type]++;
     }
-    if (type == 6)
+    if (type == 6) {
         c->abort = true;
+        if (c->st && !c->passed && (flags & 0x01))
+            c->st->aborts_tbit++;
+    }
 }
 
 uint64_t link_pass(struct link *l, const uint8_t *pkt, size_t len, uint64_t during_input)
