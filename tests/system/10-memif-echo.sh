@@ -55,6 +55,14 @@ sleep 0.5
 free=$(counter "$PA" lcores 0.mbufs_free)
 echo "server mbufs free after the run: $free"
 
+# The stock DPDK client reads the same commands.
+if command -v dpdk-telemetry.py >/dev/null; then
+    echo "/sctpdp/ports" | timeout 10 dpdk-telemetry.py -f "$PA" >"$TMP/tel.json" 2>&1
+    grep -q '"rx_sctp"' "$TMP/tel.json" || { cat "$TMP/tel.json"; fail "dpdk-telemetry.py"; }
+    ok "dpdk-telemetry.py reads /sctpdp/ports"
+fi
+ctl "$PA" lcores
+
 kill -TERM "$SERVER"
 wait_exit "$SERVER" 15 || fail "server did not stop on SIGTERM"
 [[ $EXIT_RC -eq 0 ]] || fail "server exited $EXIT_RC"

@@ -15,11 +15,21 @@ PEER_ADDR=198.18.0.2
 make_netns_pair "$PEER_ADDR/24"
 PFX="${TAG}n"
 
+# The configuration file path of sctpdp, with a short neighbour lifetime
+# so that the test sees the ARP cache expire and resolve again.
+cat >"$TMP/dp.ini" <<INI
+[sctpdp]
+name = netns-test
+addr = $DP_ADDR/24
+echo_port = 5001
+neigh_timeout_ms = 1500
+[port0]
+profile = af_packet
+INI
 log "dataplane on net_af_packet (iface $VETH_DP in $NS_DP), $DP_ADDR/24, echo port 5001"
 # shellcheck disable=SC2046
 start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") \
-    -- --addr "$DP_ADDR/24" --echo-port 5001
+    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") -- --config "$TMP/dp.ini"
 DP=$LAST_PID
 wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
 grep "sctpdp: port 0" "$TMP/dp.log"
@@ -51,6 +61,18 @@ grep -q "echo ok: 20 messages" "$TMP/client.log" || fail "echoes not all correct
 ok "20 messages echoed on their stream with their PPID, content checked"
 wait_log "$TMP/dp.log" "SHUTDOWN_COMP" 10 || fail "the association did not close at the dataplane"
 ok "client's SHUTDOWN completed at the dataplane"
+
+# ARP cache expiry: 1.5 s later our entry for the peer is stale, while the
+# peer still knows us; the next association makes the dataplane resolve
+# the peer again (an ARP request goes out, the INIT ACK waits for it).
+sleep 2
+tx_arp0=$(counter "$PFX" ports 0.tx_arp)
+timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -n 5 -s 50 -k 1 -t 30 \
+    >"$TMP/client2.log" 2>&1 || { cat "$TMP/client2.log"; fail "second client"; }
+tx_arp1=$(counter "$PFX" ports 0.tx_arp)
+echo "ARP requests sent by the dataplane: $tx_arp0 before, $tx_arp1 after the entry expired"
+[[ $tx_arp1 -gt $tx_arp0 ]] || fail "no new ARP request after the cache entry expired"
+ok "ARP cache entry expired and was resolved again; the association completed"
 ctl "$PFX" lcores
 ctl "$PFX" ports
 
