@@ -4,6 +4,7 @@
  *
  *   /sctpdp/info          instance, engines, ports, addresses, services
  *   /sctpdp/lcores        per engine: loop, mailbox, steering, SCTP counters,
+ *                         associations now (assocs) and by state (in_state_*),
  *                         associations by state
  *   /sctpdp/ports         per port: packets, checksum results, drops by reason,
  *                         offloads chosen
@@ -206,7 +207,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "assocs", s->total);
             for (unsigned st = SCTP_S_COOKIE_WAIT; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++) {
                 char k[48];
-                snprintf(k, sizeof(k), "assocs_%s", sctp_state_name(st));
+                snprintf(k, sizeof(k), "in_state_%s", sctp_state_name(st));
                 /* Telemetry names: letters, digits and underscores. */
                 for (char *q = k; *q != '\0'; q++)
                     *q = *q == '-' ? '_' : (char)tolower((unsigned char)*q);
