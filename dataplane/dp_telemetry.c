@@ -4,8 +4,7 @@
  *
  *   /sctpdp/info          instance, engines, ports, addresses, services
  *   /sctpdp/lcores        per engine: loop, mailbox, steering, SCTP counters,
- *                         associations now (assocs) and by state (in_state_*),
- *                         associations by state
+ *                         associations now (assocs) and by state (in_state_*)
  *   /sctpdp/ports         per port: packets, checksum results, drops by reason,
  *                         offloads chosen
  *   /sctpdp/assocs[,N]    associations (first N, default 16): state, peer,
