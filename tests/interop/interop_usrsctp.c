@@ -1114,28 +1114,55 @@ static void check_streams(struct world *w)
               w->st[0].ostreams, w->st[0].istreams, w->st[1].ostreams, w->st[1].istreams);
 }
 
+/* The short scenarios run several times over fresh associations, so that
+ * the 5% loss hits their few packets somewhere. */
+#define ROUNDS 8
+
+static void rounds(const char *what, unsigned (*fn)(const char *name))
+{
+    unsigned ok = 0;
+    for (unsigned i = 1; i <= ROUNDS; i++) {
+        char name[64];
+        snprintf(name, sizeof(name), "%s.%u", what, i);
+        ok += fn(name) == 0;
+    }
+    printf("  [%s] %u/%u rounds passed\n", what, ok, ROUNDS);
+}
+
 /* 1: usrsctp connects to us. */
-static void test_setup_by_usrsctp(void)
+static unsigned setup_by_usrsctp_round(const char *name)
 {
     struct world w;
-    if (world_init(&w, "setup-by-usrsctp", false) && world_associate(&w, true)) {
+    if (world_init(&w, name, false) && world_associate(&w, true)) {
         check_streams(&w);
         exchange(&w, &mix_small, 200, 30);
     }
     world_report(&w);
     world_free(&w);
+    return w.nfail;
+}
+
+static void test_setup_by_usrsctp(void)
+{
+    rounds("setup-by-usrsctp", setup_by_usrsctp_round);
 }
 
 /* 2: we connect to usrsctp. */
-static void test_setup_by_core(void)
+static unsigned setup_by_core_round(const char *name)
 {
     struct world w;
-    if (world_init(&w, "setup-by-core", false) && world_associate(&w, false)) {
+    if (world_init(&w, name, false) && world_associate(&w, false)) {
         check_streams(&w);
         exchange(&w, &mix_small, 200, 30);
     }
     world_report(&w);
     world_free(&w);
+    return w.nfail;
+}
+
+static void test_setup_by_core(void)
+{
+    rounds("setup-by-core", setup_by_core_round);
 }
 
 /* 3: many messages each way, fragmented ones too, several streams. */
@@ -1553,21 +1580,6 @@ static void test_selfcheck_ibit(void)
 static void test_sack_immediately(void)
 {
     ibit_test("sack-immediately", false);
-}
-
-/* The short scenarios run several times over fresh associations, so that
- * the 5% loss hits their few packets somewhere. */
-#define ROUNDS 8
-
-static void rounds(const char *what, unsigned (*fn)(const char *name))
-{
-    unsigned ok = 0;
-    for (unsigned i = 1; i <= ROUNDS; i++) {
-        char name[64];
-        snprintf(name, sizeof(name), "%s.%u", what, i);
-        ok += fn(name) == 0;
-    }
-    printf("  [%s] %u/%u rounds passed\n", what, ok, ROUNDS);
 }
 
 /* 6: graceful shutdown. */
