@@ -22,6 +22,7 @@ cat >"$TMP/dp.ini" <<INI
 name = netns-test
 addr = $DP_ADDR/24
 echo_port = 5001
+discard_port = 5009
 neigh_timeout_ms = 1500
 [port0]
 profile = af_packet
@@ -61,6 +62,18 @@ grep -q "echo ok: 20 messages" "$TMP/client.log" || fail "echoes not all correct
 ok "20 messages echoed on their stream with their PPID, content checked"
 wait_log "$TMP/dp.log" "SHUTDOWN_COMP" 10 || fail "the association did not close at the dataplane"
 ok "client's SHUTDOWN completed at the dataplane"
+
+# The discard service takes messages and sends nothing back.
+in0=$(counter "$PFX" lcores 0.msgs_in)
+out0=$(counter "$PFX" lcores 0.msgs_out)
+timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5009 -d -n 50 -s 200 -k 2 -t 30 \
+    >"$TMP/discard.log" 2>&1 || { cat "$TMP/discard.log"; fail "discard client"; }
+sleep 0.5
+in1=$(counter "$PFX" lcores 0.msgs_in)
+out1=$(counter "$PFX" lcores 0.msgs_out)
+echo "discard service: messages in $in0 -> $in1, out $out0 -> $out1"
+[[ $((in1 - in0)) -eq 50 && $out1 -eq $out0 ]] || fail "discard service counts"
+ok "discard service (port 5009) took 50 messages and returned none"
 
 # ARP cache expiry: 1.5 s later our entry for the peer is stale, while the
 # peer still knows us; the next association makes the dataplane resolve

@@ -15,6 +15,7 @@
  *
  *   -w: after the echoes, print READY and wait up to SECONDS for the peer
  *       to end the association. Exit 0 on SHUTDOWN, 3 on ABORT.
+ *   -d: send only (to a discard service), expect nothing back.
  *   -l: be the echo server instead: listen on ADDR:PORT, accept one
  *       association, return every message on its stream with its PPID
  *       until the peer ends it; print how many were echoed.
@@ -192,6 +193,8 @@ static int receive(struct socket *so, unsigned char *buf, size_t len, ssize_t *n
 }
 
 /* Sends msgs messages round robin over the streams, checks each echo. */
+static int discard_mode; /* -d: send only, expect no echo */
+
 static int echo_run(struct socket *so, unsigned msgs, unsigned size, unsigned streams)
 {
     unsigned char *buf = malloc(size + 1024), *want = malloc(size);
@@ -215,6 +218,21 @@ static int echo_run(struct socket *so, unsigned msgs, unsigned size, unsigned st
             rc = 1;
             break;
         }
+    }
+    if (discard_mode && rc == 0) {
+        /* SHUTDOWN completes only once every message is acknowledged. */
+        usrsctp_shutdown(so, SHUT_WR);
+        for (;;) {
+            struct sctp_rcvinfo ri;
+            ssize_t n;
+            if (receive(so, buf, size + 1024, &n, &ri, &state) < 0)
+                break;
+        }
+        printf("sent %u messages of %u bytes (discard), association %s\n", msgs, size,
+               state == 2 ? "shut down" : "lost");
+        fflush(stdout);
+        rc = state == 2 ? 0 : 1;
+        got = msgs = 0;
     }
     while (rc == 0 && got < msgs) {
         struct sctp_rcvinfo ri;
@@ -244,7 +262,7 @@ static int echo_run(struct socket *so, unsigned msgs, unsigned size, unsigned st
         next_rx[sid]++;
         got++;
     }
-    if (rc == 0)
+    if (rc == 0 && !discard_mode)
         printf("echo ok: %u messages of %u bytes on %u streams checked\n", got, size, streams);
     fflush(stdout);
     free(buf);
@@ -284,10 +302,13 @@ int main(int argc, char **argv)
     int listen_mode = 0;
     unsigned conns = 1;
 
-    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:d")) != -1) {
         switch (opt) {
         case 'c':
             conns = (unsigned)atoi(optarg);
+            break;
+        case 'd':
+            discard_mode = 1;
             break;
         case 'l':
             listen_mode = 1;
