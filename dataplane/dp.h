@@ -111,8 +111,9 @@ struct dp_conf {
     uint32_t gen_timeout_s;
     uint32_t connect_wait_ms;
     bool gen_unordered;
-    bool hold;      /* client: stay connected after the run until signalled */
-    int gen_engine; /* engine of the client association, -1: softrss or 0 */
+    bool hold;            /* client: stay connected after the run until signalled */
+    int gen_engine;       /* engine of the client association, -1: softrss or 0 */
+    uint32_t rx_loss_ppm; /* fault injection: SCTP packets dropped on RX */
 };
 
 /* Parses argv (after EAL's); returns 0, or -1 after printing a one-line
@@ -166,6 +167,7 @@ enum dp_drop {
     DP_DROP_TX_FULL,      /* the TX queue did not take it */
     DP_DROP_MAILBOX_FULL, /* the owner's mailbox was full */
     DP_DROP_ICMP,         /* ICMP we do not answer */
+    DP_DROP_INJECTED,     /* --fault-rx-loss */
     DP_DROP_MAX,
 };
 extern const char *const dp_drop_names[DP_DROP_MAX];

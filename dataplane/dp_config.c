@@ -71,6 +71,8 @@ void dp_config_usage(const char *prog)
            "  --gen-timeout S        give up after S seconds (default 120)\n"
            "  --gen-unordered        send unordered (only content is checked)\n"
            "  --hold                 after the run stay connected until signalled\n"
+           "  --fault-rx-loss PPM    drop that many SCTP packets per million on receive\n"
+           "                         (tests of loss recovery; counted as injected_loss)\n"
            "  --gen-engine N         put the client association on engine N (default: the\n"
            "                         engine the NIC's RSS will use, else 0)\n"
            "  --help                 this text\n"
@@ -610,6 +612,7 @@ enum {
     OPT_GEN_UNORDERED,
     OPT_HOLD,
     OPT_GEN_ENGINE,
+    OPT_FAULT_LOSS,
     OPT_HELP,
 };
 
@@ -635,6 +638,7 @@ static const struct option long_opts[] = {
     {"gen-unordered", no_argument, NULL, OPT_GEN_UNORDERED},
     {"hold", no_argument, NULL, OPT_HOLD},
     {"gen-engine", required_argument, NULL, OPT_GEN_ENGINE},
+    {"fault-rx-loss", required_argument, NULL, OPT_FAULT_LOSS},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -766,6 +770,11 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             break;
         case OPT_HOLD:
             c->hold = true;
+            break;
+        case OPT_FAULT_LOSS:
+            if (num("--fault-rx-loss", optarg, 0, 500000, &v) < 0)
+                return -1;
+            c->rx_loss_ppm = (uint32_t)v;
             break;
         case OPT_GEN_ENGINE:
             if (num("--gen-engine", optarg, 0, DP_MAX_ENGINES - 1, &v) < 0)

@@ -16,6 +16,7 @@
 #include <rte_icmp.h>
 #include <rte_ip.h>
 #include <rte_ip_frag.h>
+#include <rte_random.h>
 #include <rte_sctp.h>
 
 #include "dp.h"
@@ -780,6 +781,10 @@ static void sctp_rx(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint
     enum sctp_csum_state cs;
 
     e->pst[port].rx_sctp++;
+    if (unlikely(dp.conf.rx_loss_ppm != 0) && rte_rand() % 1000000 < dp.conf.rx_loss_ppm) {
+        drop(e, port, m, DP_DROP_INJECTED);
+        return;
+    }
     if (len < 12) {
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;

@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# Loss recovery end to end: two dataplanes over net_memif, each dropping
+# 1% of the SCTP packets it receives (--fault-rx-loss 10000, counted as
+# drop_injected_loss). 50,000 messages must still all come back intact and
+# in order per stream, through fast retransmit and T3 retransmission in the
+# protocol core. RTO.min 50 ms (a signaling profile) keeps timeouts short.
+#
+#   tests/system/45-loss-recovery.sh BUILD_DIR
+source "$(dirname "$0")/lib/common.bash" "${1:-}"
+require
+
+cat >"$TMP/rto.ini" <<'INI'
+[sctp]
+rto_initial_ms = 200
+rto_min_ms = 50
+rto_max_ms = 1000
+INI
+SOCK="$TMP/memif.sock"
+PA="${TAG}a"
+PB="${TAG}b"
+# shellcheck disable=SC2046
+start_bg "$TMP/server.log" timeout 200 "$SCTPDP" $(eal_args 0 "$PA" "net_memif0,role=server,socket=$SOCK,id=0") \
+    -- --config "$TMP/rto.ini" --addr 198.18.1.1/24 --echo-port 5001 --fault-rx-loss 10000
+SERVER=$LAST_PID
+wait_log "$TMP/server.log" "ready" 30 || { cat "$TMP/server.log"; fail "server did not start"; }
+# shellcheck disable=SC2046
+start_bg "$TMP/client.log" timeout 200 "$SCTPDP" $(eal_args 1 "$PB" "net_memif0,role=client,socket=$SOCK,id=0") \
+    -- --config "$TMP/rto.ini" --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \
+    --gen-msgs 50000 --gen-size 128 --gen-streams 4 --gen-timeout 150 --fault-rx-loss 10000 --hold
+CL=$LAST_PID
+wait_log "$TMP/client.log" "all 50000 messages echoed and checked\|generator:" 160 ||
+    { tail -20 "$TMP/client.log"; fail "generator did not finish"; }
+grep -q "all 50000 messages echoed and checked" "$TMP/client.log" ||
+    { tail -20 "$TMP/client.log"; fail "generator failed"; }
+ok "50000 messages echoed intact and in order with 1% loss each way"
+sleep 0.5
+for p in "$PA" "$PB"; do
+    ctl "$p" assoc 0_1 >"$TMP/a.txt" || fail "$p: no association"
+    lost=$(counter "$p" ports 0.drop_injected_loss)
+    rtx=$(awk '$1 == "retransmissions" {print $2}' "$TMP/a.txt")
+    frtx=$(awk '$1 == "fast_retransmissions" {print $2}' "$TMP/a.txt")
+    t3=$(awk '$1 == "t3_expiries" {print $2}' "$TMP/a.txt")
+    echo "$p: packets dropped on receive $lost, retransmitted chunks $rtx (fast $frtx), T3 expiries $t3"
+    [[ $lost -gt 0 && $rtx -gt 0 && $frtx -gt 0 ]] || fail "$p: no loss or no retransmission"
+done
+ok "losses were injected and repaired by retransmission (fast retransmit seen on both sides)"
+kill -TERM "$CL"
+wait_exit "$CL" 20 || fail "client did not stop"
+grep "^gen:" "$TMP/client.log"
+[[ $EXIT_RC -eq 0 ]] || fail "client exited $EXIT_RC"
+kill -TERM "$SERVER"
+wait_exit "$SERVER" 20 || fail "server did not stop"
+[[ $EXIT_RC -eq 0 ]] || fail "server exited $EXIT_RC"
+ok "both dataplanes stopped cleanly"
+echo "PASS: $CHECKS checks"
