@@ -188,6 +188,23 @@ static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
             leave_flight(a, c);
             c->state = SCTP_OUT_ABANDONED;
         }
+        if (m->sent_off < m->len) {
+            /* RFC 3758 3.5 A3: the whole message goes. Its unsent rest
+             * takes one TSN, never sent, with the E bit, so that the
+             * FORWARD TSN covers the end of the message and names its
+             * stream and SSN; otherwise the peer would hold the fragments
+             * it has as the start of a message that never ends. */
+            struct sctp_out_chunk *c = sctp_sendq_push(&a->q, &a->ep->cb);
+            if (c) {
+                c->tsn = a->next_tsn++;
+                c->msg = m;
+                c->data = m->data + m->sent_off;
+                c->len = 0;
+                c->flags = SCTP_DATA_FLAG_E | ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0);
+                c->state = SCTP_OUT_ABANDONED;
+                m->refs++;
+            }
+        }
     }
     send_failed(a, m, 0);
     advance_peer_ack(a);
