@@ -338,18 +338,17 @@ static uint32_t crc_chain(const struct rte_mbuf *m, uint32_t off)
 /* Builds the frame of one core packet: a direct mbuf with Ethernet, IP
  * and the core's header bytes; payload segments as indirect mbufs on the
  * payload's own mbuf (no copy, as examples/ipv4_multicast does). */
-static void emit(struct dp_engine *e, struct dp_service *s, const struct sctp_tx_packet *tp)
+static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
 {
     uint16_t port;
     struct sctp_addr nh;
     struct rte_mbuf *head, *tail;
-    uint32_t l2, l3, hdr_room;
+    uint32_t l2, l3;
     bool v4 = tp->dst.family == SCTP_AF_INET;
     uint8_t *ip;
     const struct dp_port *pp;
     bool copy;
 
-    (void)s;
     if (dp_route(&tp->src, &tp->dst, &port, &nh) < 0) {
         e->pst[0].drops[DP_DROP_NO_ROUTE]++;
         return;
@@ -367,7 +366,6 @@ static void emit(struct dp_engine *e, struct dp_service *s, const struct sctp_tx
     e->st.tx_header_mbufs++;
     rte_pktmbuf_append(head, l2 + l3);
     tail = head;
-    hdr_room = rte_pktmbuf_tailroom(head);
     for (unsigned i = 0; i < tp->nsegs; i++) {
         const struct sctp_frag *f = &tp->segs[i];
         struct rte_mbuf *seg;
@@ -413,7 +411,6 @@ static void emit(struct dp_engine *e, struct dp_service *s, const struct sctp_tx
         rte_pktmbuf_free(head);
         return;
     }
-    (void)hdr_room;
 
     ip = rte_pktmbuf_mtod_offset(head, uint8_t *, l2);
     if (v4) {
@@ -475,7 +472,7 @@ static void write_packets(struct dp_engine *e)
         for (unsigned k = 0; k < WRITE_BUDGET; k++) {
             if (sctp_endpoint_write_packet(s->ep, e->txp, e->now) != 1)
                 break;
-            emit(e, s, e->txp);
+            emit(e, e->txp);
         }
     }
 }

@@ -613,7 +613,7 @@ static void pmtu_report(struct dp_engine *e, const struct sctp_addr *peer, uint1
     }
 }
 
-static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
                         struct rte_ipv4_hdr *ip, uint32_t l4, uint32_t len)
 {
     struct rte_icmp_hdr *ic = rte_pktmbuf_mtod_offset(m, struct rte_icmp_hdr *, l4);
@@ -660,7 +660,6 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
             return;
         }
     }
-    (void)l2;
     drop(e, port, m, DP_DROP_ICMP);
 }
 
@@ -895,7 +894,7 @@ static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         sctp_rx(e, m, port, l2, l2 + ihl, &src, &dst);
         return;
     case IPPROTO_ICMP:
-        icmp4_input(e, m, port, l2, ip, l2 + ihl, tot - ihl);
+        icmp4_input(e, m, port, ip, l2 + ihl, tot - ihl);
         return;
     default:
         drop(e, port, m, DP_DROP_L3_PROTO);
