@@ -36,10 +36,115 @@ uint32_t sctp_crc32c(uint32_t crc, const void *buf, size_t len)
     return ~reg;
 }
 
+#if defined(__x86_64__)
+#include <nmmintrin.h>
+#include <wmmintrin.h>
+
+/*
+ * A zero-copy packet is a chain of short segments (16-byte DATA headers
+ * between payloads). One CRC call per segment in a single dependency
+ * chain is bound by latency. Instead each segment's CRC is taken on its
+ * own from a zero register (independent chains that the CPU overlaps),
+ * and the results are folded: feeding n zero bytes into the register
+ * multiplies it by x^(8n) mod P, which with PCLMUL is
+ * crc32(0, clmul(c, x^(8n-33) mod P)).
+ */
+#define SHIFT_MAX      2048
+#define POLY_REFLECTED 0x82f63b78u
+
+static uint32_t shift_k[SHIFT_MAX + 1];
+static bool fold_ok;
+
+/* a * b mod P, bit-reflected (bit 31 is x^0). */
+static uint32_t multmodp(uint32_t a, uint32_t b)
+{
+    uint32_t m = 1u << 31, p = 0;
+    for (;;) {
+        if (a & m) {
+            p ^= b;
+            if ((a & (m - 1)) == 0)
+                break;
+        }
+        m >>= 1;
+        b = b & 1 ? (b >> 1) ^ POLY_REFLECTED : b >> 1;
+    }
+    return p;
+}
+
+static uint32_t xpow(uint64_t n)
+{
+    uint32_t r = 1u << 31, sq = 1u << 30;
+    for (; n; n >>= 1) {
+        if (n & 1)
+            r = multmodp(r, sq);
+        sq = multmodp(sq, sq);
+    }
+    return r;
+}
+
+__attribute__((constructor)) static void fold_init(void)
+{
+    __builtin_cpu_init();
+    if (!__builtin_cpu_supports("sse4.2") || !__builtin_cpu_supports("pclmul"))
+        return;
+    for (unsigned n = 5; n <= SHIFT_MAX; n++)
+        shift_k[n] = xpow(8ull * n - 33);
+    fold_ok = true;
+}
+
+__attribute__((target("sse4.2,pclmul"))) static uint32_t shift_zeros(uint32_t c, uint32_t n)
+{
+    while (n > SHIFT_MAX) {
+        c = shift_zeros(c, SHIFT_MAX);
+        n -= SHIFT_MAX;
+    }
+    if (n < 5) {
+        while (n--)
+            c = _mm_crc32_u8(c, 0);
+        return c;
+    }
+    __m128i a = _mm_cvtsi32_si128((int)c), k = _mm_cvtsi32_si128((int)shift_k[n]);
+    return (uint32_t)_mm_crc32_u64(0, (uint64_t)_mm_cvtsi128_si64(_mm_clmulepi64_si128(a, k, 0)));
+}
+
+/* The register after len bytes from zero. */
+__attribute__((target("sse4.2"))) static uint32_t raw_crc(const uint8_t *p, uint32_t len)
+{
+    if (len >= 256)
+        return crc32_iscsi((unsigned char *)(uintptr_t)p, (int)len, 0);
+    uint64_t r = 0;
+    for (; len >= 8; len -= 8, p += 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        r = _mm_crc32_u64(r, w);
+    }
+    uint32_t r32 = (uint32_t)r;
+    while (len--)
+        r32 = _mm_crc32_u8(r32, *p++);
+    return r32;
+}
+
+__attribute__((target("sse4.2,pclmul"))) static uint32_t fold_segs(const struct sctp_frag *segs,
+                                                                   unsigned nsegs)
+{
+    uint32_t reg = 0xffffffffu;
+    for (unsigned i = 0; i < nsegs; i++) {
+        if (segs[i].len == 0 || segs[i].len > (1u << 30))
+            continue;
+        uint32_t c = raw_crc(segs[i].data, segs[i].len);
+        reg = shift_zeros(reg, segs[i].len) ^ c;
+    }
+    return ~reg;
+}
+#endif
+
 uint32_t sctp_crc32c_segs(const struct sctp_frag *segs, unsigned nsegs)
 {
+#if defined(__x86_64__)
+    if (fold_ok && nsegs > 1)
+        return fold_segs(segs, nsegs);
+#endif
     uint32_t crc = 0;
-
     for (unsigned i = 0; i < nsegs; i++)
         if (segs[i].len)
             crc = sctp_crc32c(crc, segs[i].data, segs[i].len);
