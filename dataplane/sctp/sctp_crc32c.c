@@ -174,9 +174,12 @@ bool sctp_crc32c_check(const uint8_t *pkt, size_t len)
         return false;
     /* The CRC covers the packet with the checksum field set to zero;
      * the received buffer is left untouched. */
-    crc = sctp_crc32c(0, pkt, CSUM_OFF);
-    crc = sctp_crc32c(crc, zero, CSUM_LEN);
-    crc = sctp_crc32c(crc, pkt + HDR_LEN, len - HDR_LEN);
+    struct sctp_frag parts[3] = {
+        {.data = pkt, .len = CSUM_OFF},
+        {.data = zero, .len = CSUM_LEN},
+        {.data = pkt + HDR_LEN, .len = (uint32_t)(len - HDR_LEN)},
+    };
+    crc = sctp_crc32c_segs(parts, len > HDR_LEN ? 3 : 2);
     return crc == get_le32(pkt + CSUM_OFF);
 }
 

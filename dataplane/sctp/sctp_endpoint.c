@@ -62,9 +62,14 @@ static uint32_t hash_peer(const struct sctp_addr *a, uint16_t port)
 
 struct sctp_assoc *sctp_ep_find_id(const struct sctp_endpoint *ep, uint32_t id)
 {
+    /* Events and sends come in runs for one association. */
+    if (ep->last_found && ep->last_found->id == id)
+        return ep->last_found;
     for (struct sctp_assoc *a = ep->by_id[hash32(id) & ep->hash_mask]; a; a = a->id_next)
-        if (a->id == id)
+        if (a->id == id) {
+            ((struct sctp_endpoint *)ep)->last_found = a;
             return a;
+        }
     return NULL;
 }
 
@@ -535,6 +540,8 @@ struct sctp_assoc *sctp_assoc_new(struct sctp_endpoint *ep, uint16_t peer_port,
 void sctp_assoc_destroy(struct sctp_assoc *a)
 {
     struct sctp_endpoint *ep = a->ep;
+    if (ep->last_found == a)
+        ep->last_found = NULL;
     sctp_data_fail_all(a, 0);
     tx_unlist(ep, a);
     heap_remove(ep, a);

@@ -263,6 +263,8 @@ struct sctp_endpoint {
     struct sctp_event *events;
     uint32_t ev_head, ev_count, ev_cap;
 
+    struct sctp_assoc *last_found; /* one-entry cache for lookups by id */
+
     struct sctp_msg *msg_free;
     uint32_t msg_free_count;
 
