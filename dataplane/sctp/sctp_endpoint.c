@@ -278,18 +278,19 @@ void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
 int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev)
 {
     if (ep->ev_count == ep->ev_cap) {
+        /* A power of two, so that indices wrap with a mask. */
         uint32_t ncap = ep->ev_cap ? ep->ev_cap * 2 : 256;
         struct sctp_event *n = sctp_mem_alloc(&ep->cb, ncap * sizeof(*n));
         if (!n)
             return SCTP_ERR_NOMEM;
         for (uint32_t i = 0; i < ep->ev_count; i++)
-            n[i] = ep->events[(ep->ev_head + i) % ep->ev_cap];
+            n[i] = ep->events[(ep->ev_head + i) & (ep->ev_cap - 1)];
         sctp_mem_free(&ep->cb, ep->events);
         ep->events = n;
         ep->ev_cap = ncap;
         ep->ev_head = 0;
     }
-    ep->events[(ep->ev_head + ep->ev_count) % ep->ev_cap] = *ev;
+    ep->events[(ep->ev_head + ep->ev_count) & (ep->ev_cap - 1)] = *ev;
     ep->ev_count++;
     return 0;
 }
@@ -299,7 +300,7 @@ int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev)
     if (ep->ev_count == 0)
         return 0;
     *ev = ep->events[ep->ev_head];
-    ep->ev_head = (ep->ev_head + 1) % ep->ev_cap;
+    ep->ev_head = (ep->ev_head + 1) & (ep->ev_cap - 1);
     ep->ev_count--;
     return 1;
 }
