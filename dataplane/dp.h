@@ -190,6 +190,7 @@ struct dp_engine_stats {
     uint64_t echo_backlog_max, echo_dropped;
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t timers_fired;
+    uint64_t heap_allocs; /* core allocations too big for the object pools */
 } __rte_cache_aligned;
 
 /* Association details, published by the owner engine for telemetry. */
@@ -241,9 +242,11 @@ struct dp_backlog_item {
 struct dp_engine {
     unsigned index; /* 0..n_engines-1, also the low bits of our vtags */
     unsigned lcore_id;
-    struct rte_mempool *pool;     /* direct mbufs */
-    struct rte_mempool *ind_pool; /* indirect mbufs for payload refs */
-    struct rte_mempool *big_pool; /* linearized large packets */
+    struct rte_mempool *pool;                   /* direct mbufs */
+    struct rte_mempool *ind_pool;               /* indirect mbufs for payload refs */
+    struct rte_mempool *big_pool;               /* linearized large packets */
+    struct rte_mempool *obj_small, *obj_medium; /* the core's small objects */
+    struct sctp_callbacks cb;                   /* user = this engine */
 
     unsigned n_svc;
     struct dp_service svc[DP_MAX_SERVICES];

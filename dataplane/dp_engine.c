@@ -74,11 +74,54 @@ static void cb_random(void *user, uint8_t *buf, size_t len)
     }
 }
 
-static const struct sctp_callbacks callbacks = {
-    .payload_ref = cb_ref,
-    .payload_unref = cb_unref,
-    .random = cb_random,
-};
+/*
+ * The core's small allocations (reassembly nodes, fragment lists of
+ * events) happen per message: they come from two per-engine mempools, so
+ * the fast path does mempool gets, not malloc. A 16-byte header before the
+ * object says where it came from; large or early allocations use malloc.
+ */
+#define OBJ_HDR       16
+#define OBJ_SMALL     128
+#define OBJ_MEDIUM    512
+#define OBJ_FROM_HEAP 0x48454150u
+#define OBJ_FROM_SM   0x534d4c4cu
+#define OBJ_FROM_MD   0x4d454449u
+
+static void *cb_alloc(void *user, size_t size)
+{
+    struct dp_engine *e = user;
+    uint8_t *o = NULL;
+    uint32_t tag;
+
+    if (size <= OBJ_SMALL - OBJ_HDR && rte_mempool_get(e->obj_small, (void **)&o) == 0) {
+        tag = OBJ_FROM_SM;
+    } else if (size <= OBJ_MEDIUM - OBJ_HDR && rte_mempool_get(e->obj_medium, (void **)&o) == 0) {
+        tag = OBJ_FROM_MD;
+    } else {
+        o = malloc(size + OBJ_HDR);
+        if (o == NULL)
+            return NULL;
+        tag = OBJ_FROM_HEAP;
+        e->st.heap_allocs++;
+    }
+    memcpy(o, &tag, sizeof(tag));
+    return o + OBJ_HDR;
+}
+
+static void cb_free(void *user, void *ptr)
+{
+    struct dp_engine *e = user;
+    uint8_t *o = (uint8_t *)ptr - OBJ_HDR;
+    uint32_t tag;
+
+    memcpy(&tag, o, sizeof(tag));
+    if (tag == OBJ_FROM_SM)
+        rte_mempool_put(e->obj_small, o);
+    else if (tag == OBJ_FROM_MD)
+        rte_mempool_put(e->obj_medium, o);
+    else
+        free(o);
+}
 
 static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool csum_offload)
 {
@@ -98,7 +141,13 @@ static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool cs
     for (unsigned i = 0; i < dp.n_ports; i++)
         mtu = RTE_MIN(mtu, (uint32_t)dp.ports[i].mtu);
     cfg.pmtu = mtu;
-    s->ep = sctp_endpoint_new(&cfg, &callbacks, dp_now_ns());
+    e->cb.user = e;
+    e->cb.payload_ref = cb_ref;
+    e->cb.payload_unref = cb_unref;
+    e->cb.random = cb_random;
+    e->cb.alloc = cb_alloc;
+    e->cb.free = cb_free;
+    s->ep = sctp_endpoint_new(&cfg, &e->cb, dp_now_ns());
     if (s->ep == NULL) {
         DP_LOG(ERR, "engine %u: cannot create the endpoint for port %u", e->index, port);
         return -1;
@@ -128,12 +177,18 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     snprintf(name, sizeof(name), "dp_big_%u", index);
     e->big_pool =
         rte_pktmbuf_pool_create(name, 256, 32, 0, 9216 + 2 * RTE_PKTMBUF_HEADROOM, socket);
+    snprintf(name, sizeof(name), "dp_obs_%u", index);
+    e->obj_small = rte_mempool_create(name, 65535, OBJ_SMALL, 256, 0, NULL, NULL, NULL, NULL,
+                                      socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+    snprintf(name, sizeof(name), "dp_obm_%u", index);
+    e->obj_medium = rte_mempool_create(name, 16383, OBJ_MEDIUM, 128, 0, NULL, NULL, NULL, NULL,
+                                       socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
     e->txp = rte_zmalloc_socket("dp_txp", sizeof(*e->txp), RTE_CACHE_LINE_SIZE, socket);
     e->backlog = rte_zmalloc_socket("dp_backlog", sizeof(*e->backlog) * DP_BACKLOG,
                                     RTE_CACHE_LINE_SIZE, socket);
     e->snap = rte_zmalloc_socket("dp_snap", sizeof(*e->snap), RTE_CACHE_LINE_SIZE, socket);
-    if (e->pool == NULL || e->ind_pool == NULL || e->big_pool == NULL || e->txp == NULL ||
-        e->backlog == NULL || e->snap == NULL) {
+    if (e->pool == NULL || e->ind_pool == NULL || e->big_pool == NULL || e->obj_small == NULL ||
+        e->obj_medium == NULL || e->txp == NULL || e->backlog == NULL || e->snap == NULL) {
         DP_LOG(ERR, "engine %u: out of memory (%u mbufs asked: try --mbufs or more hugepages)",
                index, dp.conf.mbufs);
         return -1;
@@ -366,6 +421,18 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     e->st.tx_header_mbufs++;
     rte_pktmbuf_append(head, l2 + l3);
     tail = head;
+    /* The indirect mbufs for the payload references, in one bulk get. */
+    struct rte_mbuf *ind[SCTP_TX_SEGS_MAX];
+    unsigned n_ind = 0, used_ind = 0;
+    if (!copy) {
+        for (unsigned i = 0; i < tp->nsegs; i++)
+            n_ind += tp->segs[i].handle != NULL && tp->segs[i].len != 0;
+        if (n_ind > 0 && rte_pktmbuf_alloc_bulk(e->ind_pool, ind, n_ind) != 0) {
+            e->pst[port].drops[DP_DROP_NOMBUF]++;
+            rte_pktmbuf_free(head);
+            return;
+        }
+    }
     for (unsigned i = 0; i < tp->nsegs; i++) {
         const struct sctp_frag *f = &tp->segs[i];
         struct rte_mbuf *seg;
@@ -390,9 +457,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
             seg->data_len = f->len;
         } else {
             struct rte_mbuf *pm = f->handle;
-            seg = rte_pktmbuf_alloc(e->ind_pool);
-            if (seg == NULL)
-                goto fail_seg;
+            seg = ind[used_ind++];
             rte_pktmbuf_attach(seg, pm);
             seg->data_off = (uint16_t)((const uint8_t *)f->data - (uint8_t *)seg->buf_addr);
             seg->data_len = f->len;
@@ -407,6 +472,8 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     fail_seg:
         if (seg != NULL)
             rte_pktmbuf_free(seg);
+        while (used_ind < n_ind)
+            rte_pktmbuf_free(ind[used_ind++]);
         e->pst[port].drops[DP_DROP_NOMBUF]++;
         rte_pktmbuf_free(head);
         return;

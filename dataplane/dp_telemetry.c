@@ -168,6 +168,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "tx_header_mbufs", e->st.tx_header_mbufs);
         U64(c, "tx_copied_segs", e->st.tx_copied_segs);
         U64(c, "mbufs_free", rte_mempool_avail_count(e->pool));
+        U64(c, "heap_allocs", e->st.heap_allocs);
         if (s != NULL) {
             struct sctp_endpoint_stats t;
             memset(&t, 0, sizeof(t));
