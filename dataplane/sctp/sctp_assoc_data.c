@@ -358,6 +358,33 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
 
 /* ---- SACK processing (6.2.1, 7.2) ---- */
 
+/* What one SACK newly acknowledges, per path. */
+struct sack_acks {
+    bool newly;
+    uint32_t bytes[SCTP_MAX_ADDRS];
+    bool rtt_ok[SCTP_MAX_ADDRS];
+    sctp_tstamp rtt_sent[SCTP_MAX_ADDRS];
+};
+
+/* A chunk in flight (or marked for retransmission) is acknowledged, by
+ * the cumulative TSN or a gap block. Karn (6.3.1 C5): only chunks sent
+ * once give an RTT sample. */
+static void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c, struct sack_acks *acks)
+{
+    acks->newly = true;
+    if (c->state == SCTP_OUT_RETRANSMIT)
+        a->q.n_retransmit--;
+    if (c->path) {
+        unsigned pi = (unsigned)(c->path - a->paths);
+        acks->bytes[pi] += c->len;
+        if (c->nsent == 1 && c->state == SCTP_OUT_INFLIGHT) {
+            acks->rtt_sent[pi] = c->sent_at;
+            acks->rtt_ok[pi] = true;
+        }
+    }
+    leave_flight(a, c);
+}
+
 int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp_tstamp now)
 {
     struct sctp_sack_chunk s;
@@ -376,30 +403,16 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         return SCTP_ERR_PROTO;
     }
     a->zero_window_sack = s.a_rwnd == 0;
-    uint32_t acked[SCTP_MAX_ADDRS] = {0};
     bool cum_advanced = sctp_tsn_gt(cum, a->cum_ack_in);
-    bool newly = false;
+    struct sack_acks acks = {0};
     uint32_t htna = cum; /* highest TSN newly acknowledged */
-    sctp_tstamp rtt_sent[SCTP_MAX_ADDRS] = {0};
-    bool rtt_ok[SCTP_MAX_ADDRS] = {false};
 
     /* Cumulative part. */
     while (a->q.count && sctp_tsn_le(a->q.head_tsn, cum)) {
         struct sctp_out_chunk *c = &a->q.ring[a->q.head_tsn & (a->q.cap - 1)];
         if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
-            newly = true;
+            newly_acked(a, c, &acks);
             htna = c->tsn;
-            if (c->state == SCTP_OUT_RETRANSMIT)
-                a->q.n_retransmit--;
-            if (c->path) {
-                unsigned pi = (unsigned)(c->path - a->paths);
-                acked[pi] += c->len;
-                if (c->nsent == 1 && c->state == SCTP_OUT_INFLIGHT) {
-                    rtt_sent[pi] = c->sent_at;
-                    rtt_ok[pi] = true;
-                }
-            }
-            leave_flight(a, c);
         }
         struct sctp_msg *m = c->msg;
         sctp_sendq_pop(&a->q);
@@ -437,19 +450,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         }
         if (covered) {
             if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
-                newly = true;
+                newly_acked(a, c, &acks);
                 htna = tsn;
-                if (c->state == SCTP_OUT_RETRANSMIT)
-                    a->q.n_retransmit--;
-                if (c->path) {
-                    unsigned pi = (unsigned)(c->path - a->paths);
-                    acked[pi] += c->len;
-                    if (c->nsent == 1 && c->state == SCTP_OUT_INFLIGHT) {
-                        rtt_sent[pi] = c->sent_at;
-                        rtt_ok[pi] = true;
-                    }
-                }
-                leave_flight(a, c);
                 c->state = SCTP_OUT_ACKED;
             }
         } else if (c->state == SCTP_OUT_ACKED) {
@@ -461,7 +463,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
 
     /* 7.2.4: miss indications below the highest TSN newly acknowledged. */
     bool fast = false;
-    if (newly && s.n_gaps) {
+    if (acks.newly && s.n_gaps) {
         for (uint32_t tsn = cum + 1; sctp_tsn_lt(tsn, htna); tsn++) {
             struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
             if (!c)
@@ -487,13 +489,13 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
 
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *p = &a->paths[i];
-        if (acked[i]) {
-            sctp_cc_on_ack(&p->cc, acked[i], cum_advanced, cum);
+        if (acks.bytes[i]) {
+            sctp_cc_on_ack(&p->cc, acks.bytes[i], cum_advanced, cum);
             /* 8.2: an acknowledgement clears the path's error count. */
             sctp_assoc_path_success(a, p);
         }
-        if (rtt_ok[i] && now >= rtt_sent[i])
-            sctp_rto_measure(&p->rto, now - rtt_sent[i]);
+        if (acks.rtt_ok[i] && now >= acks.rtt_sent[i])
+            sctp_rto_measure(&p->rto, now - acks.rtt_sent[i]);
         /* 6.3.2 R2, R3: stop T3 when nothing is outstanding on the path,
          * restart it when the earliest outstanding TSN was acknowledged. */
         if (p->cc.flight == 0)
@@ -501,7 +503,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         else if (cum_advanced && p->t3_timer != SCTP_TIMER_OFF)
             p->t3_timer = now + p->rto.rto;
     }
-    if (newly)
+    if (acks.newly)
         a->error_count = 0;
     if (cum_advanced)
         a->rtx_path = NULL;
