@@ -7,7 +7,7 @@
 # 1. memif pair: an echo server (drivers-conf/default-server.ini) and a
 #    load generator (drivers-conf/default-client.ini), one lcore each,
 #    joined by net_memif. The generator sends DEMO_MSGS messages (default
-#    2,000,000) and checks every echo; the server's counters are printed
+#    6,000,000) and checks every echo; the server's counters are printed
 #    every second while it runs, then as tables (tools/sctpdp-ctl).
 # 2. veth + namespaces (scripts/netns.sh): a dataplane on net_af_packet
 #    answers ARP and ping from the peer namespace, a usrsctp peer there
@@ -20,7 +20,7 @@ set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="${1:-${SCTPDP_BUILD_DIR:-$root/build}}"
-msgs="${DEMO_MSGS:-2000000}"
+msgs="${DEMO_MSGS:-6000000}"
 sctpdp="$build/dataplane/sctpdp"
 client="$build/dataplane/usrsctp_echo_client"
 ctl="$root/tools/sctpdp-ctl"
