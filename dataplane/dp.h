@@ -109,7 +109,6 @@ struct dp_conf {
     uint16_t gen_streams;
     uint32_t gen_window;
     uint32_t gen_timeout_s;
-    uint32_t connect_wait_ms;
     bool gen_unordered;
     bool hold;            /* client: stay connected after the run until signalled */
     int gen_engine;       /* engine of the client association, -1: softrss or 0 */
@@ -121,7 +120,6 @@ struct dp_conf {
  * printed. */
 int dp_config_parse(struct dp_conf *conf, int argc, char **argv);
 void dp_config_usage(const char *prog);
-int dp_parse_addr(const char *s, struct sctp_addr *a, uint8_t *prefix);
 void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
@@ -275,7 +273,6 @@ struct dp_engine {
     uint64_t now; /* ns, refreshed each loop */
 
     struct sctp_tx_packet *txp; /* scratch, large */
-    uint32_t rng_state[4];
 
     struct dp_engine_stats st;
     struct dp_port_stats pst[DP_MAX_PORTS];
@@ -345,7 +342,6 @@ void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev);
 void dp_service_poll(struct dp_engine *e);
 int dp_gen_init(struct dp_engine *e, unsigned svc);
 void dp_gen_report(void);
-bool dp_gen_finished(const struct dp_engine *e);
 
 /* dp_telemetry.c */
 int dp_telemetry_init(void);

@@ -166,17 +166,6 @@ static int parse_addr_conf(const char *s, struct dp_addr_conf *ac)
     return 0;
 }
 
-int dp_parse_addr(const char *s, struct sctp_addr *a, uint8_t *prefix)
-{
-    struct dp_addr_conf ac;
-
-    if (parse_addr_conf(s, &ac) < 0)
-        return -1;
-    *a = ac.addr;
-    *prefix = ac.prefix;
-    return 0;
-}
-
 /* ADDR:PORT or [ADDR6]:PORT */
 static int parse_hostport(const char *s, struct sctp_addr *a, uint16_t *port)
 {
@@ -586,7 +575,6 @@ static void set_defaults(struct dp_conf *c)
     c->gen_streams = 1;
     c->gen_window = 256;
     c->gen_timeout_s = 120;
-    c->connect_wait_ms = 10000;
     c->gen_engine = -1;
 }
 

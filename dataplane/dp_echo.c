@@ -136,11 +136,6 @@ int dp_gen_init(struct dp_engine *e, unsigned svc)
     return 0;
 }
 
-bool dp_gen_finished(const struct dp_engine *e)
-{
-    return e->gen == NULL || e->gen->finished;
-}
-
 static void gen_send(struct dp_engine *e, struct dp_gen *g)
 {
     struct sctp_endpoint *ep = e->svc[g->svc].ep;
