@@ -42,10 +42,9 @@ sctpdp="$build/dataplane/sctpdp"
 ctl="$root/tools/sctpdp-ctl"
 py=/usr/bin/python3
 testpmd="$(command -v dpdk-testpmd || true)"
-tag="mb$$"
+tag="mb$$x"
 tmp="$(mktemp -d /tmp/sctpdp-bench.XXXXXX)"
 pids=()
-prefixes=()
 
 cleanup() {
     local rc=$?
@@ -60,7 +59,7 @@ cleanup() {
         fi
     done
     wait 2>/dev/null
-    for p in "${prefixes[@]}"; do rm -rf "/var/run/dpdk/$p"; done
+    rm -rf /var/run/dpdk/"$tag"* 2>/dev/null
     rm -rf "$tmp"
     exit $rc
 }
@@ -77,7 +76,6 @@ die() {
 [[ $(cat /proc/sys/vm/nr_hugepages) -ge 512 ]] || echo 1024 >/proc/sys/vm/nr_hugepages
 
 eal() { # LCORES PREFIX VDEV [extra]
-    prefixes+=("$2")
     echo "-l $1 --no-pci --file-prefix $2 -m 256 --huge-unlink --vdev=$3 --log-level=pmd.net.memif:error"
 }
 wait_for() {

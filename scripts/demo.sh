@@ -25,13 +25,12 @@ sctpdp="$build/dataplane/sctpdp"
 client="$build/dataplane/usrsctp_echo_client"
 ctl="$root/tools/sctpdp-ctl"
 py=/usr/bin/python3
-tag="demo$$"
+tag="demo$$x"
 tmp="$(mktemp -d /tmp/sctpdp-demo.XXXXXX)"
 pids=()
 ns_name="dm$$"
 ns_name="${ns_name:0:10}"
 ns_up=0
-prefixes=()
 
 say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 
@@ -49,9 +48,7 @@ cleanup() {
     done
     wait 2>/dev/null
     [[ $ns_up -eq 1 ]] && bash "$root/scripts/netns.sh" down "$ns_name" >/dev/null
-    for p in "${prefixes[@]}"; do
-        rm -rf "/var/run/dpdk/$p"
-    done
+    rm -rf /var/run/dpdk/"$tag"* 2>/dev/null
     rm -rf "$tmp"
     echo
     echo "demo: cleaned up (processes, namespaces, memif socket)"
@@ -76,7 +73,6 @@ fi
 mountpoint -q /dev/hugepages || { mkdir -p /dev/hugepages && mount -t hugetlbfs nodev /dev/hugepages; }
 
 eal() { # LCORE PREFIX VDEV
-    prefixes+=("$2")
     echo "-l $1 --no-pci --file-prefix $2 -m 256 --huge-unlink --vdev=$3 --log-level=pmd.net.memif:error"
 }
 

@@ -15,11 +15,10 @@ SCTPDP="$BUILD/dataplane/sctpdp"
 CLIENT="$BUILD/dataplane/usrsctp_echo_client"
 CTL="$ROOT/tools/sctpdp-ctl"
 PY=/usr/bin/python3
-TAG="sd$$"
+TAG="sd$$x" # the x ends the PID: sd12x* never matches sd123x*
 TMP="$(mktemp -d "/tmp/sctpdp-test.XXXXXX")"
 BG_PIDS=()
 NETNS=()
-PREFIXES=()
 CHECKS=0
 
 log() { printf '[%s] %s\n' "$(date +%T)" "$*"; }
@@ -49,11 +48,10 @@ cleanup() {
     for ns in "${NETNS[@]}"; do
         ip netns del "$ns" 2>/dev/null
     done
-    local p
-    for p in "${PREFIXES[@]}"; do
-        rm -rf "/var/run/dpdk/$p"
-        rm -f /dev/hugepages/"$p"map_* 2>/dev/null
-    done
+    # Every EAL file prefix of this test starts with $TAG (eal_args runs in
+    # a command substitution, so it cannot record them itself).
+    rm -rf /var/run/dpdk/"$TAG"* 2>/dev/null
+    rm -f /dev/hugepages/"$TAG"*map_* 2>/dev/null
     if [[ $rc -ne 0 && -n "${KEEP_LOGS:-}" ]]; then
         echo "logs kept in $TMP"
     else
@@ -142,9 +140,9 @@ make_netns_pair() {
     ip -n "$NS_PEER" link set "$VETH_PEER" up
 }
 
-# EAL arguments for one dataplane: LCORE PREFIX VDEV
+# EAL arguments for one dataplane: LCORE PREFIX VDEV (PREFIX starts with
+# $TAG so that cleanup finds its runtime directory).
 eal_args() {
-    PREFIXES+=("$2")
     echo "-l $1 --no-pci --file-prefix $2 -m 256 --huge-unlink --vdev=$3 --log-level=pmd.net.memif:error"
 }
 
