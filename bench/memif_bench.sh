@@ -39,7 +39,7 @@ while [[ $# -gt 0 ]]; do
     esac
 done
 sctpdp="$build/dataplane/sctpdp"
-ctl="$root/tools/sctpdp-ctl"
+ctl="$root/dataplane/sctpdp-ctl"
 py=/usr/bin/python3
 testpmd="$(command -v dpdk-testpmd || true)"
 tag="mb$$x"

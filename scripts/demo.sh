@@ -8,7 +8,7 @@
 #    load generator (drivers-conf/default-client.ini), one lcore each,
 #    joined by net_memif. The generator sends DEMO_MSGS messages (default
 #    6,000,000) and checks every echo; the server's counters are printed
-#    every second while it runs, then as tables (tools/sctpdp-ctl).
+#    every second while it runs, then as tables (dataplane/sctpdp-ctl).
 # 2. veth + namespaces (scripts/netns.sh): a dataplane on net_af_packet
 #    answers ARP and ping from the peer namespace, a usrsctp peer there
 #    exchanges messages with its echo service, the association table is
@@ -23,7 +23,7 @@ build="${1:-${SCTPDP_BUILD_DIR:-$root/build}}"
 msgs="${DEMO_MSGS:-6000000}"
 sctpdp="$build/dataplane/sctpdp"
 client="$build/dataplane/usrsctp_echo_client"
-ctl="$root/tools/sctpdp-ctl"
+ctl="$root/dataplane/sctpdp-ctl"
 py=/usr/bin/python3
 tag="demo$$x"
 tmp="$(mktemp -d /tmp/sctpdp-demo.XXXXXX)"

@@ -1,10 +1,14 @@
 #!/usr/bin/env bash
-# The main job, for now: prepare the machine, build, and run the protocol
-# core benchmark, printing its figures.
+# The main job: prepare the machine, build, and run sctpdp on its embedded
+# default (a net_memif pair, then a veth into a network namespace), with
+# real SCTP traffic and live counters (scripts/demo.sh); everything it
+# creates is removed at the end.
 #
-#   sudo bash scripts/run.sh [core_bench arguments, e.g. --seconds 5]
+#   sudo bash scripts/run.sh
 #
-# SCTPDP_BUILD_DIR overrides the build directory (default build).
+# SCTPDP_BUILD_DIR overrides the build directory (default build);
+# DEMO_MSGS the number of messages the load generator sends.
+# The protocol core benchmark is bench/core_bench (see bench/README.md).
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -14,6 +18,4 @@ build_dir="${SCTPDP_BUILD_DIR:-$root/build}"
 bash "$root/scripts/setup.sh"
 timeout 1200 bash "$root/scripts/build.sh" "$build_dir" </dev/null
 
-echo
-echo "core benchmark: $build_dir/bench/core_bench${*:+ $*}"
-timeout --kill-after=10 600 "$build_dir/bench/core_bench" "$@" </dev/null
+timeout --kill-after=10 900 bash "$root/scripts/demo.sh" "$build_dir" </dev/null

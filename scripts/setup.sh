@@ -21,7 +21,7 @@ PACKAGES=(
     clang clang-format libclang-rt-14-dev
     libisal-dev libcunit1-dev libusrsctp-dev
     dpdk dpdk-dev libdpdk-dev libnuma-dev
-    python3 python3-scapy tshark iproute2
+    python3 python3-scapy tshark iproute2 iputils-ping procps bc ethtool
 )
 
 log() {
