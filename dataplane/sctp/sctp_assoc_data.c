@@ -534,28 +534,27 @@ void sctp_data_cum_ack(struct sctp_assoc *a, uint32_t cum, sctp_tstamp now)
 
 /* ---- receive side ---- */
 
-uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
-{
-    uint32_t held = (a->reasm ? sctp_reasm_bytes(a->reasm) : 0) + a->undelivered_bytes;
-    return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
-}
-
 void sctp_data_deliver(struct sctp_assoc *a)
 {
     if (!a->reasm)
         return;
-    struct sctp_event ev;
-    while (sctp_reasm_pop(a->reasm, &ev) == 1) {
-        ev.assoc_id = a->id;
-        if (ev.type == SCTP_EV_DATA)
-            a->undelivered_bytes += ev.u.data.len;
-        if (sctp_ep_event_push(a->ep, &ev) < 0) {
-            if (ev.type == SCTP_EV_DATA) {
-                a->undelivered_bytes -= ev.u.data.len;
-                sctp_reasm_event_free(&a->ep->cb, &ev);
-            }
-            break;
+    struct sctp_endpoint *ep = a->ep;
+    for (;;) {
+        /* Popped straight into the event ring: no copy on the way. */
+        struct sctp_event *ev = sctp_ep_event_slot(ep);
+        if (!ev) {
+            /* No room for the event: the message is lost. */
+            struct sctp_event lost;
+            if (sctp_reasm_pop(a->reasm, &lost) == 1)
+                sctp_reasm_event_free(&ep->cb, &lost);
+            return;
         }
+        if (sctp_reasm_pop(a->reasm, ev) != 1)
+            return;
+        ev->assoc_id = a->id;
+        if (ev->type == SCTP_EV_DATA)
+            a->undelivered_bytes += ev->u.data.len;
+        ep->ev_count++;
     }
 }
 
@@ -620,7 +619,7 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
         a->sack_now = true;
         return 0; /* not marked: the peer will retransmit */
     }
-    sctp_tsnmap_mark(&a->map, d.tsn);
+    sctp_tsnmap_mark_new(&a->map, d.tsn);
     if (sctp_tsnmap_has_gaps(&a->map))
         a->sack_now = true; /* 6.7: report gaps at once */
     return 0;

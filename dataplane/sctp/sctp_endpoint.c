@@ -275,14 +275,14 @@ void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
 
 /* ---- events ---- */
 
-int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev)
+struct sctp_event *sctp_ep_event_slot(struct sctp_endpoint *ep)
 {
     if (ep->ev_count == ep->ev_cap) {
         /* A power of two, so that indices wrap with a mask. */
         uint32_t ncap = ep->ev_cap ? ep->ev_cap * 2 : 256;
         struct sctp_event *n = sctp_mem_alloc(&ep->cb, ncap * sizeof(*n));
         if (!n)
-            return SCTP_ERR_NOMEM;
+            return NULL;
         for (uint32_t i = 0; i < ep->ev_count; i++)
             n[i] = ep->events[(ep->ev_head + i) & (ep->ev_cap - 1)];
         sctp_mem_free(&ep->cb, ep->events);
@@ -290,7 +290,15 @@ int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev)
         ep->ev_cap = ncap;
         ep->ev_head = 0;
     }
-    ep->events[(ep->ev_head + ep->ev_count) & (ep->ev_cap - 1)] = *ev;
+    return &ep->events[(ep->ev_head + ep->ev_count) & (ep->ev_cap - 1)];
+}
+
+int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev)
+{
+    struct sctp_event *slot = sctp_ep_event_slot(ep);
+    if (!slot)
+        return SCTP_ERR_NOMEM;
+    *slot = *ev;
     ep->ev_count++;
     return 0;
 }
@@ -342,7 +350,7 @@ void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
     }
     for (uint32_t i = 0; i < n; i++)
         sctp_payload_unref(&ep->cb, frags[i].handle);
-    sctp_mem_free(&ep->cb, frags);
+    sctp_frag_pool_put(&ep->frag_pool, &ep->cb, frags, n);
 }
 
 /* ---- misc services ---- */
@@ -465,6 +473,7 @@ void sctp_endpoint_free(struct sctp_endpoint *ep)
     struct sctp_event ev;
     while (sctp_endpoint_poll_event(ep, &ev))
         sctp_event_release(ep, &ev);
+    sctp_frag_pool_drain(&ep->frag_pool, &ep->cb);
     while (ep->msg_free) {
         struct sctp_msg *m = ep->msg_free;
         ep->msg_free = m->next;

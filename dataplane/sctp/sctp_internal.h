@@ -267,6 +267,8 @@ struct sctp_endpoint {
 
     struct sctp_msg *msg_free;
     uint32_t msg_free_count;
+    /* one-fragment arrays of DATA events, for reuse */
+    struct sctp_frag_pool frag_pool;
 
     struct sctp_endpoint_stats stats;
 };
@@ -276,6 +278,9 @@ struct sctp_assoc *sctp_ep_find_id(const struct sctp_endpoint *ep, uint32_t id);
 struct sctp_assoc *sctp_ep_find_vtag(const struct sctp_endpoint *ep, uint32_t vtag);
 struct sctp_path *sctp_ep_find_peer(const struct sctp_endpoint *ep, const struct sctp_addr *a,
                                     uint16_t port);
+/* The ring slot the next event goes to (the ring grown if full), NULL on
+ * NOMEM; ev_count++ queues what was written there. */
+struct sctp_event *sctp_ep_event_slot(struct sctp_endpoint *ep);
 int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev);
 /* Reserves a stateless packet slot: returns its bytes (room
  * SCTP_CTL_SLOT_LEN) or NULL when full. Finish with sctp_ep_ctl_commit. */
@@ -350,7 +355,13 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);
-uint32_t sctp_data_rwnd(const struct sctp_assoc *a);
+/* The receive window to advertise: the configured rwnd less what
+ * reassembly holds and what the user has not released yet. */
+static inline uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
+{
+    uint32_t held = (a->reasm ? sctp_reasm_bytes(a->reasm) : 0) + a->undelivered_bytes;
+    return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
+}
 int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room);
 int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room);
 void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error);

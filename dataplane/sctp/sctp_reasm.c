@@ -39,11 +39,11 @@
  * skipped. */
 #define SSN_WINDOW 0x8000
 
-struct node {
-    struct node *next, *prev; /* list while held; fragment chain when queued */
+struct sctp_reasm_node {
+    struct sctp_reasm_node *next, *prev; /* list while held; fragment chain when queued */
     /* Held: the other end of the node's run (first <-> last).
      * Queued: the next queued item. */
-    struct node *link;
+    struct sctp_reasm_node *link;
     const uint8_t *data;
     void *handle;
     uint32_t len;
@@ -53,10 +53,6 @@ struct node {
     uint16_t sid, ssn;
     uint8_t flags;   /* DATA chunk flags */
     uint8_t evflags; /* queued: SCTP_EV_DATA_* or ITEM_ABORTED */
-};
-
-struct node_list {
-    struct node *head, *tail;
 };
 
 enum pd_kind {
@@ -69,8 +65,8 @@ enum pd_kind {
 #define ST_UBLOCKED 0x1 /* an unordered message waits for partial delivery to end */
 #define ST_SKIP     0x2 /* skip_ssn waits for partial delivery to end */
 
-struct stream {
-    struct node_list ord;
+struct sctp_reasm_stream {
+    struct sctp_reasm_list ord;
     uint32_t pd_tsn;  /* partial delivery: TSN of the next piece */
     uint32_t pd_ppid; /* partial delivery: the message's PPID */
     uint16_t next_ssn;
@@ -80,30 +76,15 @@ struct stream {
     uint8_t state;     /* ST_* */
 };
 
-struct sctp_reasm {
-    struct sctp_callbacks cb;
-    struct stream *streams;
-    /* Streams that may hold ordered chunks, be in partial delivery or
-     * have a deferred skip: FORWARD TSN visits only these. */
-    uint64_t *busy;
-    uint32_t n_streams;
-    uint32_t max_bytes, pd_point;
-    uint32_t bytes;
-    struct node_list unord;
-    struct node *ready_head, *ready_tail;
-    struct node *free_nodes;
-    uint32_t n_free;
-};
-
 /* One cache line per chunk held, a few words per stream negotiated. */
-_Static_assert(sizeof(struct node) <= 64, "node grew past a cache line");
-_Static_assert(sizeof(struct stream) <= 32, "per-stream state grew");
+_Static_assert(sizeof(struct sctp_reasm_node) <= 64, "node grew past a cache line");
+_Static_assert(sizeof(struct sctp_reasm_stream) <= 32, "per-stream state grew");
 
 /* ---- nodes ---- */
 
-static struct node *node_get(struct sctp_reasm *r)
+static struct sctp_reasm_node *node_get(struct sctp_reasm *r)
 {
-    struct node *n = r->free_nodes;
+    struct sctp_reasm_node *n = r->free_nodes;
     if (n) {
         r->free_nodes = n->next;
         r->n_free--;
@@ -112,7 +93,7 @@ static struct node *node_get(struct sctp_reasm *r)
     return sctp_mem_alloc(&r->cb, sizeof(*n));
 }
 
-static void node_put(struct sctp_reasm *r, struct node *n)
+static void node_put(struct sctp_reasm *r, struct sctp_reasm_node *n)
 {
     if (r->n_free >= FREE_NODES_MAX) {
         sctp_mem_free(&r->cb, n);
@@ -124,10 +105,10 @@ static void node_put(struct sctp_reasm *r, struct node *n)
 }
 
 /* Unreferences and frees a NULL-terminated fragment chain. */
-static void drop_chain(struct sctp_reasm *r, struct node *n)
+static void drop_chain(struct sctp_reasm *r, struct sctp_reasm_node *n)
 {
     while (n) {
-        struct node *next = n->next;
+        struct sctp_reasm_node *next = n->next;
         sctp_payload_unref(&r->cb, n->handle);
         r->bytes -= n->len;
         node_put(r, n);
@@ -135,7 +116,7 @@ static void drop_chain(struct sctp_reasm *r, struct node *n)
     }
 }
 
-static void mark_busy(struct sctp_reasm *r, const struct stream *st)
+static void mark_busy(struct sctp_reasm *r, const struct sctp_reasm_stream *st)
 {
     uint32_t i = (uint32_t)(st - r->streams);
     r->busy[i >> 6] |= (uint64_t)1 << (i & 63);
@@ -145,7 +126,8 @@ static void mark_busy(struct sctp_reasm *r, const struct stream *st)
 
 /* Ordered lists sort by SSN distance from the next expected SSN, then
  * TSN; the unordered list by TSN. */
-static int key_cmp(const struct node *a, const struct node *b, bool by_ssn, uint16_t base)
+static int key_cmp(const struct sctp_reasm_node *a, const struct sctp_reasm_node *b, bool by_ssn,
+                   uint16_t base)
 {
     if (by_ssn) {
         uint16_t oa = (uint16_t)(a->ssn - base), ob = (uint16_t)(b->ssn - base);
@@ -159,7 +141,7 @@ static int key_cmp(const struct node *a, const struct node *b, bool by_ssn, uint
 
 /* True if b directly follows a within one message. Both sit in the same
  * list, so they agree on U; ordered ones must agree on the SSN too. */
-static bool joins(const struct node *a, const struct node *b)
+static bool joins(const struct sctp_reasm_node *a, const struct sctp_reasm_node *b)
 {
     return b->tsn == a->tsn + 1 && a->sid == b->sid && ((a->flags & DATA_U) || a->ssn == b->ssn) &&
            !(a->flags & DATA_E) && !(b->flags & DATA_B);
@@ -170,15 +152,16 @@ static bool joins(const struct node *a, const struct node *b)
  * in order) and merges it with the neighbouring runs. Returns the first
  * node of x's run, or NULL if a chunk with the same key is held already.
  */
-static struct node *list_insert(struct node_list *l, struct node *x, bool by_ssn, uint16_t base)
+static struct sctp_reasm_node *list_insert(struct sctp_reasm_list *l, struct sctp_reasm_node *x,
+                                           bool by_ssn, uint16_t base)
 {
-    struct node *p = l->tail;
+    struct sctp_reasm_node *p = l->tail;
     int c = 1;
     while (p && (c = key_cmp(p, x, by_ssn, base)) > 0)
         p = p->prev;
     if (p && c == 0)
         return NULL;
-    struct node *n = p ? p->next : l->head;
+    struct sctp_reasm_node *n = p ? p->next : l->head;
     x->prev = p;
     x->next = n;
     if (p)
@@ -192,7 +175,7 @@ static struct node *list_insert(struct node_list *l, struct node *x, bool by_ssn
 
     /* p is the last node of its run and n the first of its own: a node
      * in between would have x's key. */
-    struct node *first = x, *last = x;
+    struct sctp_reasm_node *first = x, *last = x;
     uint32_t bytes = x->len;
     if (p && joins(p, x)) {
         first = p->link;
@@ -210,10 +193,10 @@ static struct node *list_insert(struct node_list *l, struct node *x, bool by_ssn
 
 /* Unlinks the run starting at first, leaving it a NULL-terminated
  * fragment chain. */
-static void list_unlink_run(struct node_list *l, struct node *first)
+static void list_unlink_run(struct sctp_reasm_list *l, struct sctp_reasm_node *first)
 {
-    struct node *last = first->link;
-    struct node *p = first->prev, *n = last->next;
+    struct sctp_reasm_node *last = first->link;
+    struct sctp_reasm_node *p = first->prev, *n = last->next;
     if (p)
         p->next = n;
     else
@@ -226,14 +209,14 @@ static void list_unlink_run(struct node_list *l, struct node *first)
     last->next = NULL;
 }
 
-static bool run_complete(const struct node *first)
+static bool run_complete(const struct sctp_reasm_node *first)
 {
     return (first->flags & DATA_B) && (first->link->flags & DATA_E);
 }
 
 /* ---- the ready queue ---- */
 
-static void enqueue(struct sctp_reasm *r, struct node *first, uint8_t evflags)
+static void enqueue(struct sctp_reasm *r, struct sctp_reasm_node *first, uint8_t evflags)
 {
     first->evflags = evflags;
     first->link = NULL;
@@ -244,21 +227,21 @@ static void enqueue(struct sctp_reasm *r, struct node *first, uint8_t evflags)
     r->ready_tail = first;
 }
 
-static uint8_t data_evflags(const struct node *n)
+static uint8_t data_evflags(const struct sctp_reasm_node *n)
 {
     return (n->flags & DATA_U) ? SCTP_EV_DATA_UNORDERED : 0;
 }
 
 /* Moves a run from its list to the ready queue. */
-static void take_run(struct sctp_reasm *r, struct node_list *l, struct node *first, uint8_t evflags,
-                     uint32_t ppid)
+static void take_run(struct sctp_reasm *r, struct sctp_reasm_list *l, struct sctp_reasm_node *first,
+                     uint8_t evflags, uint32_t ppid)
 {
     list_unlink_run(l, first);
     first->ppid = ppid;
     enqueue(r, first, evflags);
 }
 
-static void drop_run(struct sctp_reasm *r, struct node_list *l, struct node *first)
+static void drop_run(struct sctp_reasm *r, struct sctp_reasm_list *l, struct sctp_reasm_node *first)
 {
     list_unlink_run(l, first);
     drop_chain(r, first);
@@ -266,12 +249,12 @@ static void drop_run(struct sctp_reasm *r, struct node_list *l, struct node *fir
 
 /* ---- delivery ---- */
 
-static void stream_progress(struct sctp_reasm *r, struct stream *st);
+static void stream_progress(struct sctp_reasm *r, struct sctp_reasm_stream *st);
 
 /* Starts partial delivery with the run at first (B, no E): its bytes go
  * out now, the rest of the message piece by piece as it arrives. */
-static void pd_start(struct sctp_reasm *r, struct stream *st, struct node_list *l,
-                     struct node *first)
+static void pd_start(struct sctp_reasm *r, struct sctp_reasm_stream *st, struct sctp_reasm_list *l,
+                     struct sctp_reasm_node *first)
 {
     st->pd = (first->flags & DATA_U) ? PD_UNORDERED : PD_ORDERED;
     st->pd_tsn = first->link->tsn + 1;
@@ -282,10 +265,10 @@ static void pd_start(struct sctp_reasm *r, struct stream *st, struct node_list *
 }
 
 /* The run at first continues the message under partial delivery. */
-static void pd_continue(struct sctp_reasm *r, struct stream *st, struct node_list *l,
-                        struct node *first)
+static void pd_continue(struct sctp_reasm *r, struct sctp_reasm_stream *st,
+                        struct sctp_reasm_list *l, struct sctp_reasm_node *first)
 {
-    struct node *last = first->link;
+    struct sctp_reasm_node *last = first->link;
     bool end = last->flags & DATA_E;
     take_run(r, l, first, data_evflags(first) | (end ? 0 : SCTP_EV_DATA_PARTIAL), st->pd_ppid);
     if (!end) {
@@ -299,10 +282,10 @@ static void pd_continue(struct sctp_reasm *r, struct stream *st, struct node_lis
 }
 
 /* RFC 9260 6.5, 6.6: delivers the ordered messages now due. */
-static void ordered_progress(struct sctp_reasm *r, struct stream *st)
+static void ordered_progress(struct sctp_reasm *r, struct sctp_reasm_stream *st)
 {
     for (;;) {
-        struct node *first = st->ord.head;
+        struct sctp_reasm_node *first = st->ord.head;
         if (!first)
             return;
         /* Leftovers of a message whose SSN is behind us (a duplicate
@@ -326,13 +309,13 @@ static void ordered_progress(struct sctp_reasm *r, struct stream *st)
 
 /* After partial delivery ended: the stream's unordered messages that
  * had to wait. */
-static void unordered_scan(struct sctp_reasm *r, struct stream *st)
+static void unordered_scan(struct sctp_reasm *r, struct sctp_reasm_stream *st)
 {
     uint16_t sid = (uint16_t)(st - r->streams);
     bool blocked = false;
-    struct node *first = r->unord.head;
+    struct sctp_reasm_node *first = r->unord.head;
     while (first) {
-        struct node *next = first->link->next;
+        struct sctp_reasm_node *next = first->link->next;
         if (first->sid == sid && (first->flags & DATA_B)) {
             bool complete = first->link->flags & DATA_E;
             if (complete || first->run_bytes >= r->pd_point) {
@@ -352,14 +335,14 @@ static void unordered_scan(struct sctp_reasm *r, struct stream *st)
 
 /* RFC 3758 3.6: the stream moves past ssn. Complete messages up to ssn
  * still deliver, in order; the fragments of the others are dropped. */
-static void apply_skip(struct sctp_reasm *r, struct stream *st, uint16_t ssn)
+static void apply_skip(struct sctp_reasm *r, struct sctp_reasm_stream *st, uint16_t ssn)
 {
     if (!sctp_ssn_le(st->next_ssn, ssn))
         return;
     uint16_t limit = (uint16_t)(ssn - st->next_ssn);
-    struct node *first = st->ord.head;
+    struct sctp_reasm_node *first = st->ord.head;
     while (first && (uint16_t)(first->ssn - st->next_ssn) <= limit) {
-        struct node *next = first->link->next;
+        struct sctp_reasm_node *next = first->link->next;
         if (run_complete(first))
             take_run(r, &st->ord, first, 0, first->ppid);
         else
@@ -370,7 +353,7 @@ static void apply_skip(struct sctp_reasm *r, struct stream *st, uint16_t ssn)
 }
 
 /* Delivers whatever became due on st once nothing holds it back. */
-static void stream_progress(struct sctp_reasm *r, struct stream *st)
+static void stream_progress(struct sctp_reasm *r, struct sctp_reasm_stream *st)
 {
     if (st->pd)
         return;
@@ -418,7 +401,7 @@ void sctp_reasm_free(struct sctp_reasm *r)
     if (!r)
         return;
     while (r->ready_head) {
-        struct node *item = r->ready_head;
+        struct sctp_reasm_node *item = r->ready_head;
         r->ready_head = item->link;
         drop_chain(r, item);
     }
@@ -426,7 +409,7 @@ void sctp_reasm_free(struct sctp_reasm *r)
     for (uint32_t i = 0; i < r->n_streams; i++)
         drop_chain(r, r->streams[i].ord.head);
     while (r->free_nodes) {
-        struct node *n = r->free_nodes;
+        struct sctp_reasm_node *n = r->free_nodes;
         r->free_nodes = n->next;
         sctp_mem_free(&r->cb, n);
     }
@@ -436,19 +419,20 @@ void sctp_reasm_free(struct sctp_reasm *r)
     sctp_mem_free(&cb, r);
 }
 
-bool sctp_reasm_can_take(const struct sctp_reasm *r, uint32_t len)
+void sctp_frag_pool_drain(struct sctp_frag_pool *p, const struct sctp_callbacks *cb)
 {
-    return len <= r->max_bytes - r->bytes;
+    while (p->head) {
+        void *f = p->head;
+        p->head = *(void **)f;
+        sctp_mem_free(cb, f);
+    }
+    p->count = 0;
 }
 
-uint32_t sctp_reasm_bytes(const struct sctp_reasm *r)
+static void add_ordered(struct sctp_reasm *r, struct sctp_reasm_stream *st,
+                        struct sctp_reasm_node *x)
 {
-    return r->bytes;
-}
-
-static void add_ordered(struct sctp_reasm *r, struct stream *st, struct node *x)
-{
-    struct node *first = list_insert(&st->ord, x, true, st->next_ssn);
+    struct sctp_reasm_node *first = list_insert(&st->ord, x, true, st->next_ssn);
     if (!first) {
         drop_chain(r, x);
         return;
@@ -462,9 +446,10 @@ static void add_ordered(struct sctp_reasm *r, struct stream *st, struct node *x)
     }
 }
 
-static void add_unordered(struct sctp_reasm *r, struct stream *st, struct node *x)
+static void add_unordered(struct sctp_reasm *r, struct sctp_reasm_stream *st,
+                          struct sctp_reasm_node *x)
 {
-    struct node *first = list_insert(&r->unord, x, false, 0);
+    struct sctp_reasm_node *first = list_insert(&r->unord, x, false, 0);
     if (!first) {
         drop_chain(r, x);
         return;
@@ -498,14 +483,14 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d, struct
         sctp_payload_unref(&r->cb, frag.handle);
         return SCTP_ERR_LIMIT;
     }
-    struct stream *st = &r->streams[d->sid];
+    struct sctp_reasm_stream *st = &r->streams[d->sid];
     bool unordered = d->flags & DATA_U;
     if (!unordered && (uint16_t)(d->ssn - st->next_ssn) >= SSN_WINDOW) {
         /* An SSN already delivered or skipped: nothing can be done with it. */
         sctp_payload_unref(&r->cb, frag.handle);
         return 0;
     }
-    struct node *x = node_get(r);
+    struct sctp_reasm_node *x = node_get(r);
     if (!x) {
         sctp_payload_unref(&r->cb, frag.handle);
         return SCTP_ERR_NOMEM;
@@ -539,7 +524,7 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d, struct
 
 int sctp_reasm_pop(struct sctp_reasm *r, struct sctp_event *ev)
 {
-    struct node *item = r->ready_head;
+    struct sctp_reasm_node *item = r->ready_head;
     if (!item)
         return 0;
     ev->assoc_id = 0;
@@ -554,9 +539,17 @@ int sctp_reasm_pop(struct sctp_reasm *r, struct sctp_event *ev)
         return 1;
     }
     uint32_t nfrags = 0;
-    for (const struct node *n = item; n; n = n->next)
+    for (const struct sctp_reasm_node *n = item; n; n = n->next)
         nfrags++;
-    struct sctp_frag *frags = sctp_mem_alloc(&r->cb, sizeof(*frags) * nfrags);
+    struct sctp_frag *frags;
+    struct sctp_frag_pool *pool = r->frag_pool;
+    if (nfrags == 1 && pool && pool->head) {
+        frags = pool->head;
+        pool->head = *(void **)frags;
+        pool->count--;
+    } else {
+        frags = sctp_mem_alloc(&r->cb, sizeof(*frags) * nfrags);
+    }
     if (!frags)
         return SCTP_ERR_NOMEM;
     r->ready_head = item->link;
@@ -572,9 +565,9 @@ int sctp_reasm_pop(struct sctp_reasm *r, struct sctp_event *ev)
     ev->u.data.nfrags = nfrags;
     ev->u.data.frags = frags;
     uint32_t len = 0, i = 0;
-    struct node *n = item;
+    struct sctp_reasm_node *n = item;
     while (n) {
-        struct node *next = n->next;
+        struct sctp_reasm_node *next = n->next;
         frags[i].data = n->data;
         frags[i].len = n->len;
         frags[i].handle = n->handle;
@@ -602,7 +595,8 @@ void sctp_reasm_event_free(const struct sctp_callbacks *cb, struct sctp_event *e
 
 /* RFC 3758 3.6: the message under partial delivery on st will not
  * complete. Its held remains go, and the user is told (RFC 6458 6.1.7). */
-static void pd_abort(struct sctp_reasm *r, struct stream *st, struct node *event)
+static void pd_abort(struct sctp_reasm *r, struct sctp_reasm_stream *st,
+                     struct sctp_reasm_node *event)
 {
     if (st->pd == PD_ORDERED) {
         while (st->ord.head && st->ord.head->ssn == st->pd_ssn)
@@ -625,22 +619,23 @@ static void pd_abort(struct sctp_reasm *r, struct stream *st, struct node *event
  * fragment that would have to precede or follow it is at or below the
  * new cumulative TSN, so it will never arrive. A message still missing
  * only fragments above new_cum stays: it may yet complete. */
-static bool run_dead(const struct node *first, uint32_t new_cum)
+static bool run_dead(const struct sctp_reasm_node *first, uint32_t new_cum)
 {
-    const struct node *last = first->link;
+    const struct sctp_reasm_node *last = first->link;
     if (!(first->flags & DATA_B) && sctp_tsn_le(first->tsn - 1, new_cum))
         return true;
     return !(last->flags & DATA_E) && sctp_tsn_le(last->tsn + 1, new_cum);
 }
 
-static void sweep_dead(struct sctp_reasm *r, struct node_list *l, uint32_t new_cum, bool stop_early)
+static void sweep_dead(struct sctp_reasm *r, struct sctp_reasm_list *l, uint32_t new_cum,
+                       bool stop_early)
 {
-    struct node *first = l->head;
+    struct sctp_reasm_node *first = l->head;
     while (first) {
         /* The unordered list is sorted by TSN: nothing further is dead. */
         if (stop_early && sctp_tsn_gt(first->tsn, new_cum + 1))
             return;
-        struct node *next = first->link->next;
+        struct sctp_reasm_node *next = first->link->next;
         if (run_dead(first, new_cum))
             drop_run(r, l, first);
         first = next;
@@ -659,8 +654,8 @@ static uint32_t busy_next(const struct sctp_reasm *r, uint32_t i)
     return UINT32_MAX;
 }
 
-static bool pd_listed(const struct stream *st, const struct sctp_fwd_stream *s, unsigned n,
-                      uint32_t sid)
+static bool pd_listed(const struct sctp_reasm_stream *st, const struct sctp_fwd_stream *s,
+                      unsigned n, uint32_t sid)
 {
     if (st->pd != PD_ORDERED)
         return false;
@@ -677,14 +672,14 @@ int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp
 
     /* Reserve the PDAPI_ABORTED events first so that a failure changes
      * nothing. */
-    struct node *spare = NULL;
+    struct sctp_reasm_node *spare = NULL;
     for (i = busy_next(r, 0); i < r->n_streams; i = busy_next(r, i + 1)) {
-        struct stream *st = &r->streams[i];
+        struct sctp_reasm_stream *st = &r->streams[i];
         if (st->pd && (sctp_tsn_le(st->pd_tsn, new_cum) || pd_listed(st, s, n, i))) {
-            struct node *e = node_get(r);
+            struct sctp_reasm_node *e = node_get(r);
             if (!e) {
                 while (spare) {
-                    struct node *next = spare->next;
+                    struct sctp_reasm_node *next = spare->next;
                     node_put(r, spare);
                     spare = next;
                 }
@@ -696,9 +691,9 @@ int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp
     }
 
     for (i = busy_next(r, 0); i < r->n_streams; i = busy_next(r, i + 1)) {
-        struct stream *st = &r->streams[i];
+        struct sctp_reasm_stream *st = &r->streams[i];
         if (st->pd && (sctp_tsn_le(st->pd_tsn, new_cum) || pd_listed(st, s, n, i))) {
-            struct node *e = spare;
+            struct sctp_reasm_node *e = spare;
             spare = e->next;
             pd_abort(r, st, e);
         }
@@ -712,7 +707,7 @@ int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp
     for (unsigned k = 0; k < n; k++) {
         if (s[k].sid >= r->n_streams)
             continue;
-        struct stream *st = &r->streams[s[k].sid];
+        struct sctp_reasm_stream *st = &r->streams[s[k].sid];
         if (st->pd == PD_UNORDERED) {
             /* Applied when the unordered message ends, so that nothing
              * else of the stream cuts into it. */
@@ -726,7 +721,7 @@ int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp
     }
 
     for (i = busy_next(r, 0); i < r->n_streams; i = busy_next(r, i + 1)) {
-        struct stream *st = &r->streams[i];
+        struct sctp_reasm_stream *st = &r->streams[i];
         stream_progress(r, st);
         if (!st->ord.head && !st->pd && !(st->state & ST_SKIP))
             r->busy[i >> 6] &= ~((uint64_t)1 << (i & 63));

@@ -15,8 +15,64 @@
 
 #include "sctp.h"
 #include "sctp_codec.h"
+#include "sctp_mem.h"
 
-struct sctp_reasm;
+struct sctp_reasm_node;
+struct sctp_reasm_stream;
+
+struct sctp_reasm_list {
+    struct sctp_reasm_node *head, *tail;
+};
+
+/*
+ * Free one-fragment arrays (sizeof(struct sctp_frag) each, from the
+ * callbacks' allocator), shared by the reassembly of every association of
+ * an endpoint: most messages are one chunk, and their array comes back
+ * with sctp_event_release. Any array in it may also simply be freed.
+ */
+struct sctp_frag_pool {
+    void *head;
+    uint32_t count;
+};
+
+/* Arrays kept for reuse; the rest go back to the allocator. */
+#define SCTP_FRAG_POOL_MAX 4096
+
+/* Gives back an array of nfrags fragments (its payloads already
+ * unreferenced). */
+static inline void sctp_frag_pool_put(struct sctp_frag_pool *p, const struct sctp_callbacks *cb,
+                                      struct sctp_frag *frags, uint32_t nfrags)
+{
+    if (!frags)
+        return;
+    if (nfrags != 1 || p->count >= SCTP_FRAG_POOL_MAX) {
+        sctp_mem_free(cb, frags);
+        return;
+    }
+    *(void **)frags = p->head;
+    p->head = frags;
+    p->count++;
+}
+/* Frees every array held. */
+void sctp_frag_pool_drain(struct sctp_frag_pool *p, const struct sctp_callbacks *cb);
+
+/* Defined here only so that the hot accessors below inline; the fields
+ * belong to sctp_reasm.c. */
+struct sctp_reasm {
+    struct sctp_callbacks cb;
+    struct sctp_reasm_stream *streams;
+    /* Streams that may hold ordered chunks, be in partial delivery or
+     * have a deferred skip: FORWARD TSN visits only these. */
+    uint64_t *busy;
+    uint32_t n_streams;
+    uint32_t max_bytes, pd_point;
+    uint32_t bytes;
+    struct sctp_reasm_list unord;
+    struct sctp_reasm_node *ready_head, *ready_tail;
+    struct sctp_reasm_node *free_nodes;
+    uint32_t n_free;
+    struct sctp_frag_pool *frag_pool; /* NULL: arrays come from the allocator */
+};
 
 /* n_streams inbound streams; max_bytes: payload held before delivery;
  * pd_point: a message holding this many bytes (at the head of its
@@ -39,7 +95,10 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d, struct
 /* True if len more payload bytes fit the budget (RFC 9260 6.2: DATA that
  * does not fit is dropped, unless it fills a hole below the highest
  * TSN, which the caller decides). */
-bool sctp_reasm_can_take(const struct sctp_reasm *r, uint32_t len);
+static inline bool sctp_reasm_can_take(const struct sctp_reasm *r, uint32_t len)
+{
+    return len <= r->max_bytes - r->bytes;
+}
 
 /* Event data flags beyond SCTP_EV_DATA_UNORDERED. */
 #define SCTP_EV_DATA_PARTIAL 0x2 /* more of this message follows */
@@ -47,7 +106,8 @@ bool sctp_reasm_can_take(const struct sctp_reasm *r, uint32_t len);
 /*
  * Pops the next deliverable message (or partial-delivery piece) into
  * ev (type SCTP_EV_DATA, u.data filled, frags allocated with the
- * callbacks' allocator; free it with sctp_reasm_event_free or pass it on).
+ * callbacks' allocator, or taken from the frag pool if one is set; free
+ * it with sctp_reasm_event_free or pass it on).
  * Also yields SCTP_EV_PDAPI_ABORTED events. Returns 1, 0 if nothing is
  * ready, SCTP_ERR_NOMEM.
  */
@@ -66,6 +126,16 @@ int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp
                        unsigned n);
 
 /* Payload bytes held (not yet popped): counts against a_rwnd. */
-uint32_t sctp_reasm_bytes(const struct sctp_reasm *r);
+static inline uint32_t sctp_reasm_bytes(const struct sctp_reasm *r)
+{
+    return r->bytes;
+}
+
+/* One-fragment arrays for sctp_reasm_pop come from p first (it must
+ * outlive r's events). */
+static inline void sctp_reasm_set_frag_pool(struct sctp_reasm *r, struct sctp_frag_pool *p)
+{
+    r->frag_pool = p;
+}
 
 #endif

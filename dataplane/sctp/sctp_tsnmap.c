@@ -31,11 +31,6 @@ static inline uint32_t ring_index(const struct sctp_tsnmap *m, uint32_t tsn)
     return d < m->window ? d : d - m->window;
 }
 
-static inline bool bit_test(const struct sctp_tsnmap *m, uint32_t idx)
-{
-    return (m->bits[idx / WORD_BITS] >> (idx % WORD_BITS)) & 1u;
-}
-
 static inline void bit_set(struct sctp_tsnmap *m, uint32_t idx)
 {
     m->bits[idx / WORD_BITS] |= 1u << (idx % WORD_BITS);
@@ -92,17 +87,6 @@ void sctp_tsnmap_free(struct sctp_tsnmap *m)
     m->max_dups = 0;
 }
 
-enum sctp_tsn_verdict sctp_tsnmap_check(const struct sctp_tsnmap *m, uint32_t tsn)
-{
-    uint32_t d = tsn - m->cum_tsn;
-
-    if (sctp_tsn_le(tsn, m->cum_tsn))
-        return SCTP_TSN_DUP;
-    if (d > m->window)
-        return SCTP_TSN_BEYOND;
-    return bit_test(m, ring_index(m, tsn)) ? SCTP_TSN_DUP : SCTP_TSN_NEW;
-}
-
 /*
  * Moves cum_tsn over the run of received TSNs just above it, a word at a
  * time, clearing their bits. The run cannot wrap onto itself: the bit
@@ -135,6 +119,15 @@ static void advance(struct sctp_tsnmap *m)
         m->highest_tsn = m->cum_tsn;
 }
 
+void sctp_tsnmap_mark_new(struct sctp_tsnmap *m, uint32_t tsn)
+{
+    bit_set(m, ring_index(m, tsn));
+    if (sctp_tsn_gt(tsn, m->highest_tsn))
+        m->highest_tsn = tsn;
+    if (tsn == m->cum_tsn + 1)
+        advance(m);
+}
+
 enum sctp_tsn_verdict sctp_tsnmap_mark(struct sctp_tsnmap *m, uint32_t tsn)
 {
     enum sctp_tsn_verdict v = sctp_tsnmap_check(m, tsn);
@@ -148,12 +141,7 @@ enum sctp_tsn_verdict sctp_tsnmap_mark(struct sctp_tsnmap *m, uint32_t tsn)
     }
     if (v == SCTP_TSN_BEYOND)
         return v;
-
-    bit_set(m, ring_index(m, tsn));
-    if (sctp_tsn_gt(tsn, m->highest_tsn))
-        m->highest_tsn = tsn;
-    if (tsn == m->cum_tsn + 1)
-        advance(m);
+    sctp_tsnmap_mark_new(m, tsn);
     return v;
 }
 

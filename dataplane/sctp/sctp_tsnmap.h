@@ -8,6 +8,7 @@
 
 #include "sctp.h"
 #include "sctp_codec.h"
+#include "sctp_tsn.h"
 
 struct sctp_tsnmap {
     uint32_t cum_tsn;     /* every TSN <= cum_tsn has arrived */
@@ -34,10 +35,24 @@ int sctp_tsnmap_init(struct sctp_tsnmap *m, uint32_t peer_initial_tsn, uint32_t 
                      uint32_t max_dups, const struct sctp_callbacks *cb);
 void sctp_tsnmap_free(struct sctp_tsnmap *m);
 
-enum sctp_tsn_verdict sctp_tsnmap_check(const struct sctp_tsnmap *m, uint32_t tsn);
+static inline enum sctp_tsn_verdict sctp_tsnmap_check(const struct sctp_tsnmap *m, uint32_t tsn)
+{
+    if (sctp_tsn_le(tsn, m->cum_tsn))
+        return SCTP_TSN_DUP;
+    if (tsn - m->cum_tsn > m->window)
+        return SCTP_TSN_BEYOND;
+    /* Ring index: see sctp_tsnmap.c. */
+    uint32_t idx = tsn - m->base;
+    if (idx >= m->window)
+        idx -= m->window;
+    return ((m->bits[idx / 32] >> (idx % 32)) & 1u) ? SCTP_TSN_DUP : SCTP_TSN_NEW;
+}
 /* Records tsn. A duplicate is added to the duplicate list (bounded by
  * max_dups, extra ones are counted nowhere). Returns the verdict. */
 enum sctp_tsn_verdict sctp_tsnmap_mark(struct sctp_tsnmap *m, uint32_t tsn);
+/* sctp_tsnmap_mark for a tsn that sctp_tsnmap_check has just found
+ * SCTP_TSN_NEW (the map unchanged since). */
+void sctp_tsnmap_mark_new(struct sctp_tsnmap *m, uint32_t tsn);
 /* RFC 3758 3.6: moves the cumulative TSN to at least new_cum, then past
  * any TSNs already received above it. */
 void sctp_tsnmap_forward(struct sctp_tsnmap *m, uint32_t new_cum);
