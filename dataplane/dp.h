@@ -255,6 +255,10 @@ struct dp_engine {
     /* TX staging per port. */
     uint16_t tx_n[DP_MAX_PORTS];
     struct rte_mbuf *tx_buf[DP_MAX_PORTS][DP_BURST];
+    /* Header mbufs taken in bulk while writing packets; the rest go
+     * back to the pool once the writing is done. */
+    unsigned hdr_n;
+    struct rte_mbuf *hdr_stash[DP_BURST];
 
     struct dp_neigh neigh[DP_NEIGH_ENTRIES];
     uint64_t next_neigh_scan;
@@ -335,6 +339,7 @@ void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3_off, uin
 void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
                   uint16_t peer_port, uint32_t mtu);
 bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint32_t kind);
+void dp_mbuf_unref_local(struct rte_mbuf *m);
 enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
 
 /* dp_echo.c: services and the traffic generator. */

@@ -19,6 +19,7 @@
 #include "dp.h"
 
 #define GEN_MAGIC 0x53435450u /* "SCTP" */
+#define GEN_BATCH 256         /* messages sent per loop at most */
 
 struct dp_gen {
     unsigned svc;
@@ -141,9 +142,19 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     struct sctp_endpoint *ep = e->svc[g->svc].ep;
     uint32_t size = dp.conf.gen_size;
     struct rte_mempool *mp = size + 64 <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+    struct rte_mbuf *ms[GEN_BATCH];
+    uint64_t room;
+    unsigned n, k;
 
-    for (unsigned k = 0; k < 256; k++) {
-        struct rte_mbuf *m;
+    /* What the window lets out now, in one bulk get from the pool. */
+    if (g->sent >= dp.conf.gen_msgs || g->sent - g->echoed >= dp.conf.gen_window)
+        return;
+    room = RTE_MIN(dp.conf.gen_msgs - g->sent, dp.conf.gen_window - (g->sent - g->echoed));
+    n = (unsigned)RTE_MIN(room, (uint64_t)GEN_BATCH);
+    if (rte_pktmbuf_alloc_bulk(mp, ms, n) != 0)
+        return;
+    for (k = 0; k < n; k++) {
+        struct rte_mbuf *m = ms[k];
         uint8_t *p;
         uint16_t sid;
         uint64_t seq;
@@ -151,11 +162,6 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         struct sctp_frag frag;
         int rc;
 
-        if (g->sent >= dp.conf.gen_msgs || g->sent - g->echoed >= dp.conf.gen_window)
-            return;
-        m = rte_pktmbuf_alloc(mp);
-        if (m == NULL)
-            return;
         sid = (uint16_t)(g->sent % dp.conf.gen_streams);
         seq = g->next_seq[sid];
         p = (uint8_t *)rte_pktmbuf_append(m, size);
@@ -176,22 +182,24 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         frag.len = size;
         frag.handle = m;
         rc = sctp_endpoint_send(ep, g->assoc_id, &info, &frag, e->now);
-        rte_pktmbuf_free(m); /* the core holds its own reference */
+        dp_mbuf_unref_local(m); /* the core holds its own reference */
         if (rc == SCTP_ERR_AGAIN) {
             g->again++;
-            return;
+            break;
         }
         if (rc < 0) {
             char b[160];
             snprintf(b, sizeof(b), "send: %s", sctp_strerror(rc));
             gen_fail(e, g, b);
-            return;
+            break;
         }
         g->next_seq[sid]++;
         g->sent++;
         e->st.msgs_out++;
         e->st.bytes_out += size;
     }
+    if (k < n) /* ms[k] is freed above */
+        rte_pktmbuf_free_bulk(&ms[k + 1], n - k - 1);
 }
 
 /* Reads byte i of a message spread over frags. */

@@ -50,16 +50,59 @@ bool dp_sctp_crc_ok(const uint8_t *p, uint32_t len)
 /* ------------------------------------------------------------------ */
 /* Core callbacks: payload handles are struct rte_mbuf pointers.       */
 
+/*
+ * Every reference to an engine's mbufs is taken and dropped on that
+ * engine's lcore (a mailbox hands a packet over whole, with no reference
+ * kept), so the count needs no atomic read-modify-write: a plain store is
+ * what rte_mbuf_refcnt_update() itself does when the count is 1. Several
+ * atomics per message (core references, echo, indirect attach) add up.
+ */
+static inline void mbuf_ref_local(struct rte_mbuf *m)
+{
+    rte_mbuf_refcnt_set(m, (uint16_t)(rte_mbuf_refcnt_read(m) + 1));
+}
+
+void dp_mbuf_unref_local(struct rte_mbuf *m)
+{
+    uint16_t r = rte_mbuf_refcnt_read(m);
+
+    if (r > 1 && m->next == NULL)
+        rte_mbuf_refcnt_set(m, (uint16_t)(r - 1));
+    else
+        rte_pktmbuf_free(m);
+}
+
 static void cb_ref(void *user, void *handle)
 {
     (void)user;
-    rte_mbuf_refcnt_update((struct rte_mbuf *)handle, 1);
+    mbuf_ref_local((struct rte_mbuf *)handle);
 }
 
 static void cb_unref(void *user, void *handle)
 {
     (void)user;
-    rte_pktmbuf_free((struct rte_mbuf *)handle);
+    dp_mbuf_unref_local((struct rte_mbuf *)handle);
+}
+
+/* rte_pktmbuf_attach() with the local reference count above. */
+static inline void attach_local(struct rte_mbuf *mi, struct rte_mbuf *m)
+{
+    if (RTE_MBUF_HAS_EXTBUF(m) || !RTE_MBUF_DIRECT(m)) {
+        rte_pktmbuf_attach(mi, m);
+        return;
+    }
+    mbuf_ref_local(m);
+    mi->priv_size = m->priv_size;
+    mi->ol_flags = m->ol_flags | RTE_MBUF_F_INDIRECT;
+    __rte_pktmbuf_copy_hdr(mi, m);
+    mi->data_off = m->data_off;
+    mi->data_len = m->data_len;
+    rte_mbuf_iova_set(mi, rte_mbuf_iova_get(m));
+    mi->buf_addr = m->buf_addr;
+    mi->buf_len = m->buf_len;
+    mi->next = NULL;
+    mi->pkt_len = mi->data_len;
+    mi->nb_segs = 1;
 }
 
 static void cb_random(void *user, uint8_t *buf, size_t len)
@@ -171,9 +214,9 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     e->lcore_id = lcore_id;
     snprintf(name, sizeof(name), "dp_mb_%u", index);
     e->pool =
-        rte_pktmbuf_pool_create(name, dp.conf.mbufs, 256, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
+        rte_pktmbuf_pool_create(name, dp.conf.mbufs, 512, 0, RTE_MBUF_DEFAULT_BUF_SIZE, socket);
     snprintf(name, sizeof(name), "dp_ind_%u", index);
-    e->ind_pool = rte_pktmbuf_pool_create(name, dp.conf.mbufs, 256, 0, 0, socket);
+    e->ind_pool = rte_pktmbuf_pool_create(name, dp.conf.mbufs, 512, 0, 0, socket);
     snprintf(name, sizeof(name), "dp_big_%u", index);
     e->big_pool =
         rte_pktmbuf_pool_create(name, 256, 32, 0, 9216 + 2 * RTE_PKTMBUF_HEADROOM, socket);
@@ -359,7 +402,7 @@ void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3, uint32_
     rc = sctp_endpoint_input(e->svc[svc].ep, &pkt, e->now);
     if (rc < 0 && rc != SCTP_ERR_OOTB)
         e->pst[port].drops[DP_DROP_SCTP_CORE]++;
-    rte_pktmbuf_free(m); /* the core referenced what it keeps */
+    dp_mbuf_unref_local(m); /* the core referenced what it keeps */
 }
 
 void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
@@ -413,7 +456,9 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     copy = tp->nsegs + 1u > pp->max_segs;
     l2 = dp_l2_len(port);
     l3 = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
-    head = rte_pktmbuf_alloc(e->pool);
+    if (e->hdr_n == 0 && rte_pktmbuf_alloc_bulk(e->pool, e->hdr_stash, DP_BURST) == 0)
+        e->hdr_n = DP_BURST;
+    head = e->hdr_n > 0 ? e->hdr_stash[--e->hdr_n] : rte_pktmbuf_alloc(e->pool);
     if (head == NULL) {
         e->pst[port].drops[DP_DROP_NOMBUF]++;
         return;
@@ -427,7 +472,9 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     if (!copy) {
         for (unsigned i = 0; i < tp->nsegs; i++)
             n_ind += tp->segs[i].handle != NULL && tp->segs[i].len != 0;
-        if (n_ind > 0 && rte_pktmbuf_alloc_bulk(e->ind_pool, ind, n_ind) != 0) {
+        /* Raw gets: mbufs rest in the pool reset (refcnt 1, one segment,
+         * no next) and attach_local() writes every other field. */
+        if (n_ind > 0 && rte_mempool_get_bulk(e->ind_pool, (void **)ind, n_ind) != 0) {
             e->pst[port].drops[DP_DROP_NOMBUF]++;
             rte_pktmbuf_free(head);
             return;
@@ -458,7 +505,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
         } else {
             struct rte_mbuf *pm = f->handle;
             seg = ind[used_ind++];
-            rte_pktmbuf_attach(seg, pm);
+            attach_local(seg, pm);
             seg->data_off = (uint16_t)((const uint8_t *)f->data - (uint8_t *)seg->buf_addr);
             seg->data_len = f->len;
             e->st.tx_zero_copy_segs++;
@@ -541,6 +588,10 @@ static void write_packets(struct dp_engine *e)
                 break;
             emit(e, e->txp);
         }
+    }
+    if (e->hdr_n > 0) {
+        rte_mempool_put_bulk(e->pool, (void **)e->hdr_stash, e->hdr_n);
+        e->hdr_n = 0;
     }
 }
 
