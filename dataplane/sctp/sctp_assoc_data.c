@@ -543,10 +543,8 @@ void sctp_data_deliver(struct sctp_assoc *a)
         /* Popped straight into the event ring: no copy on the way. */
         struct sctp_event *ev = sctp_ep_event_slot(ep);
         if (!ev) {
-            /* No room for the event: the message is lost. */
-            struct sctp_event lost;
-            if (sctp_reasm_pop(a->reasm, &lost) == 1)
-                sctp_reasm_event_free(&ep->cb, &lost);
+            /* No memory for the event queue: the messages stay held (and
+             * count against our window), and go up on a later call. */
             return;
         }
         if (sctp_reasm_pop(a->reasm, ev) != 1)
