@@ -433,6 +433,14 @@ static uint32_t crc_chain(const struct rte_mbuf *m, uint32_t off)
     return ~crc;
 }
 
+/* A direct mbuf for header bytes, from the stash write_packets() empties. */
+static inline struct rte_mbuf *hdr_mbuf(struct dp_engine *e)
+{
+    if (e->hdr_n == 0 && rte_pktmbuf_alloc_bulk(e->pool, e->hdr_stash, DP_BURST) == 0)
+        e->hdr_n = DP_BURST;
+    return e->hdr_n > 0 ? e->hdr_stash[--e->hdr_n] : rte_pktmbuf_alloc(e->pool);
+}
+
 /* Builds the frame of one core packet: a direct mbuf with Ethernet, IP
  * and the core's header bytes; payload segments as indirect mbufs on the
  * payload's own mbuf (no copy, as examples/ipv4_multicast does). */
@@ -440,7 +448,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
 {
     uint16_t port;
     struct sctp_addr nh;
-    struct rte_mbuf *head, *tail;
+    struct rte_mbuf *head, *tail, *store = NULL;
     uint32_t l2, l3;
     bool v4 = tp->dst.family == SCTP_AF_INET;
     uint8_t *ip;
@@ -456,9 +464,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     copy = tp->nsegs + 1u > pp->max_segs;
     l2 = dp_l2_len(port);
     l3 = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
-    if (e->hdr_n == 0 && rte_pktmbuf_alloc_bulk(e->pool, e->hdr_stash, DP_BURST) == 0)
-        e->hdr_n = DP_BURST;
-    head = e->hdr_n > 0 ? e->hdr_stash[--e->hdr_n] : rte_pktmbuf_alloc(e->pool);
+    head = hdr_mbuf(e);
     if (head == NULL) {
         e->pst[port].drops[DP_DROP_NOMBUF]++;
         return;
@@ -466,12 +472,19 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     e->st.tx_header_mbufs++;
     rte_pktmbuf_append(head, l2 + l3);
     tail = head;
-    /* The indirect mbufs for the payload references, in one bulk get. */
+    /* The indirect mbufs for the payload references, and for header
+     * bytes that follow a payload (chunk headers of bundled DATA), in one
+     * bulk get. */
     struct rte_mbuf *ind[SCTP_TX_SEGS_MAX];
     unsigned n_ind = 0, used_ind = 0;
     if (!copy) {
-        for (unsigned i = 0; i < tp->nsegs; i++)
-            n_ind += tp->segs[i].handle != NULL && tp->segs[i].len != 0;
+        bool after_payload = false;
+        for (unsigned i = 0; i < tp->nsegs; i++) {
+            if (tp->segs[i].len == 0)
+                continue;
+            n_ind += tp->segs[i].handle != NULL || after_payload;
+            after_payload |= tp->segs[i].handle != NULL;
+        }
         /* Raw gets: mbufs rest in the pool reset (refcnt 1, one segment,
          * no next) and attach_local() writes every other field. */
         if (n_ind > 0 && rte_mempool_get_bulk(e->ind_pool, (void **)ind, n_ind) != 0) {
@@ -497,11 +510,32 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
                 continue;
             }
             e->st.tx_copied_segs += f->handle != NULL;
-            seg = rte_pktmbuf_alloc(e->pool);
-            if (seg == NULL || f->len > rte_pktmbuf_tailroom(seg))
-                goto fail_seg;
-            memcpy(rte_pktmbuf_mtod(seg, uint8_t *), f->data, f->len);
-            seg->data_len = f->len;
+            if (!copy && !RTE_MBUF_DIRECT(tail)) {
+                /* Header bytes after a payload segment: into one store
+                 * mbuf per packet, each piece sent through an indirect
+                 * mbuf, rather than a direct mbuf per chunk header. */
+                if (store == NULL || rte_pktmbuf_tailroom(store) < f->len) {
+                    if (store != NULL)
+                        dp_mbuf_unref_local(store);
+                    store = hdr_mbuf(e);
+                    seg = NULL;
+                    if (store == NULL || f->len > rte_pktmbuf_tailroom(store))
+                        goto fail_seg;
+                }
+                memcpy(rte_pktmbuf_mtod_offset(store, uint8_t *, store->data_len), f->data, f->len);
+                seg = ind[used_ind++];
+                attach_local(seg, store);
+                seg->data_off = (uint16_t)(store->data_off + store->data_len);
+                seg->data_len = f->len;
+                store->data_len += f->len;
+                store->pkt_len = store->data_len;
+            } else {
+                seg = rte_pktmbuf_alloc(e->pool);
+                if (seg == NULL || f->len > rte_pktmbuf_tailroom(seg))
+                    goto fail_seg;
+                memcpy(rte_pktmbuf_mtod(seg, uint8_t *), f->data, f->len);
+                seg->data_len = f->len;
+            }
         } else {
             struct rte_mbuf *pm = f->handle;
             seg = ind[used_ind++];
@@ -523,8 +557,14 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
             rte_pktmbuf_free(ind[used_ind++]);
         e->pst[port].drops[DP_DROP_NOMBUF]++;
         rte_pktmbuf_free(head);
+        if (store != NULL)
+            dp_mbuf_unref_local(store);
         return;
     }
+    if (store != NULL)
+        dp_mbuf_unref_local(store); /* the indirect mbufs hold it */
+    while (used_ind < n_ind)        /* none: the count above is exact */
+        rte_pktmbuf_free(ind[used_ind++]);
 
     ip = rte_pktmbuf_mtod_offset(head, uint8_t *, l2);
     if (v4) {
