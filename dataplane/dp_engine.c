@@ -84,7 +84,13 @@ static void cb_unref(void *user, void *handle)
     dp_mbuf_unref_local((struct rte_mbuf *)handle);
 }
 
-/* rte_pktmbuf_attach() with the local reference count above. */
+/*
+ * rte_pktmbuf_attach() with the local reference count above, for the
+ * segments after the first of a TX chain: drivers take offload requests,
+ * VLAN tags and dynamic fields from the first segment, so these are
+ * cleared rather than copied from the payload's mbuf as
+ * __rte_pktmbuf_copy_hdr() does (hash and dynamic fields included).
+ */
 static inline void attach_local(struct rte_mbuf *mi, struct rte_mbuf *m)
 {
     if (RTE_MBUF_HAS_EXTBUF(m) || !RTE_MBUF_DIRECT(m)) {
@@ -94,7 +100,11 @@ static inline void attach_local(struct rte_mbuf *mi, struct rte_mbuf *m)
     mbuf_ref_local(m);
     mi->priv_size = m->priv_size;
     mi->ol_flags = m->ol_flags | RTE_MBUF_F_INDIRECT;
-    __rte_pktmbuf_copy_hdr(mi, m);
+    mi->port = m->port;
+    mi->vlan_tci = 0;
+    mi->vlan_tci_outer = 0;
+    mi->tx_offload = 0;
+    mi->packet_type = 0;
     mi->data_off = m->data_off;
     mi->data_len = m->data_len;
     rte_mbuf_iova_set(mi, rte_mbuf_iova_get(m));
