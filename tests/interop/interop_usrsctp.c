@@ -1129,35 +1129,32 @@ static void rounds(const char *what, unsigned (*fn)(const char *name))
     printf("  [%s] %u/%u rounds passed\n", what, ok, ROUNDS);
 }
 
-/* 1: usrsctp connects to us. */
-static unsigned setup_by_usrsctp_round(const char *name)
+/* 1 and 2: the association is started by usrsctp, or by us. */
+static unsigned setup_round(const char *name, bool usrsctp_connects)
 {
     struct world w;
-    if (world_init(&w, name, false) && world_associate(&w, true)) {
+    if (world_init(&w, name, false) && world_associate(&w, usrsctp_connects)) {
         check_streams(&w);
         exchange(&w, &mix_small, 200, 30);
     }
     world_report(&w);
     world_free(&w);
     return w.nfail;
+}
+
+static unsigned setup_by_usrsctp_round(const char *name)
+{
+    return setup_round(name, true);
+}
+
+static unsigned setup_by_core_round(const char *name)
+{
+    return setup_round(name, false);
 }
 
 static void test_setup_by_usrsctp(void)
 {
     rounds("setup-by-usrsctp", setup_by_usrsctp_round);
-}
-
-/* 2: we connect to usrsctp. */
-static unsigned setup_by_core_round(const char *name)
-{
-    struct world w;
-    if (world_init(&w, name, false) && world_associate(&w, false)) {
-        check_streams(&w);
-        exchange(&w, &mix_small, 200, 30);
-    }
-    world_report(&w);
-    world_free(&w);
-    return w.nfail;
 }
 
 static void test_setup_by_core(void)
