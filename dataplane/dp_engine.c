@@ -57,9 +57,21 @@ bool dp_sctp_crc_ok(const uint8_t *p, uint32_t len)
  * what rte_mbuf_refcnt_update() itself does when the count is 1. Several
  * atomics per message (core references, echo, indirect attach) add up.
  */
-static inline void mbuf_ref_local(struct rte_mbuf *m)
+static inline void mbuf_ref_seg_local(struct rte_mbuf *m)
 {
     rte_mbuf_refcnt_set(m, (uint16_t)(rte_mbuf_refcnt_read(m) + 1));
+}
+
+static inline void mbuf_ref_local(struct rte_mbuf *m)
+{
+    if (likely(m->next == NULL)) {
+        mbuf_ref_seg_local(m);
+        return;
+    }
+    /* A chain is released with rte_pktmbuf_free(), which drops one
+     * reference from every segment: take one on every segment. */
+    for (struct rte_mbuf *seg = m; seg; seg = seg->next)
+        rte_mbuf_refcnt_update(seg, 1);
 }
 
 void dp_mbuf_unref_local(struct rte_mbuf *m)
@@ -97,7 +109,8 @@ static inline void attach_local(struct rte_mbuf *mi, struct rte_mbuf *m)
         rte_pktmbuf_attach(mi, m);
         return;
     }
-    mbuf_ref_local(m);
+    /* The indirect mbuf holds this one segment's buffer only. */
+    mbuf_ref_seg_local(m);
     mi->priv_size = m->priv_size;
     mi->ol_flags = m->ol_flags | RTE_MBUF_F_INDIRECT;
     mi->port = m->port;
