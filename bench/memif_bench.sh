@@ -45,18 +45,13 @@ testpmd="$(command -v dpdk-testpmd || true)"
 tag="mb$$x"
 tmp="$(mktemp -d /tmp/sctpdp-bench.XXXXXX)"
 pids=()
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 
 cleanup() {
     local rc=$?
     for p in "${pids[@]}"; do
-        if kill -0 "$p" 2>/dev/null; then
-            kill -INT "$p" 2>/dev/null
-            for _ in $(seq 1 50); do
-                kill -0 "$p" 2>/dev/null || break
-                sleep 0.1
-            done
-            kill -KILL "$p" 2>/dev/null
-        fi
+        stop_pid "$p" INT 50
     done
     wait 2>/dev/null
     rm -rf /var/run/dpdk/"$tag"* 2>/dev/null

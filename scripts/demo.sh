@@ -28,6 +28,8 @@ py=/usr/bin/python3
 tag="demo$$x"
 tmp="$(mktemp -d /tmp/sctpdp-demo.XXXXXX)"
 pids=()
+# shellcheck source=scripts/lib.sh
+source "$root/scripts/lib.sh"
 ns_name="dm$$"
 ns_name="${ns_name:0:10}"
 ns_up=0
@@ -37,14 +39,7 @@ say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
 cleanup() {
     local rc=$?
     for p in "${pids[@]}"; do
-        if kill -0 "$p" 2>/dev/null; then
-            kill -TERM "$p" 2>/dev/null
-            for _ in $(seq 1 50); do
-                kill -0 "$p" 2>/dev/null || break
-                sleep 0.1
-            done
-            kill -KILL "$p" 2>/dev/null
-        fi
+        stop_pid "$p" TERM 50
     done
     wait 2>/dev/null
     [[ $ns_up -eq 1 ]] && bash "$root/scripts/netns.sh" down "$ns_name" >/dev/null

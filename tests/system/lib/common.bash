@@ -9,6 +9,8 @@
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../../.." && pwd)"
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 BUILD="${1:-$ROOT/build}"
 BUILD="$(cd "$BUILD" 2>/dev/null && pwd || echo "$BUILD")"
 SCTPDP="$BUILD/dataplane/sctpdp"
@@ -34,14 +36,7 @@ ok() {
 cleanup() {
     local rc=$? pid
     for pid in "${BG_PIDS[@]}"; do
-        if kill -0 "$pid" 2>/dev/null; then
-            kill -TERM "$pid" 2>/dev/null
-            for _ in $(seq 1 30); do
-                kill -0 "$pid" 2>/dev/null || break
-                sleep 0.1
-            done
-            kill -KILL "$pid" 2>/dev/null
-        fi
+        stop_pid "$pid" TERM 30
     done
     wait 2>/dev/null
     local ns
