@@ -296,7 +296,9 @@ static int wait_end(struct socket *so)
 int main(int argc, char **argv)
 {
     unsigned msgs = 10, size = 100, streams = 2, wait_s = 0, timeout_s = 30;
-    struct sockaddr_in sin;
+    struct sockaddr_storage ss;
+    socklen_t ss_len;
+    int family;
     struct socket *so;
     int opt, rc = 0;
     int listen_mode = 0;
@@ -341,10 +343,20 @@ int main(int argc, char **argv)
             argv[0]);
         return 2;
     }
-    memset(&sin, 0, sizeof(sin));
-    sin.sin_family = AF_INET;
-    sin.sin_port = htons((uint16_t)atoi(argv[optind + 1]));
-    if (inet_pton(AF_INET, argv[optind], &sin.sin_addr) != 1) {
+    /* ADDR is IPv4 or IPv6: the association runs over raw IPv4 or IPv6. */
+    memset(&ss, 0, sizeof(ss));
+    uint16_t port = htons((uint16_t)atoi(argv[optind + 1]));
+    struct sockaddr_in *sin = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&ss;
+    if (inet_pton(AF_INET, argv[optind], &sin->sin_addr) == 1) {
+        family = sin->sin_family = AF_INET;
+        sin->sin_port = port;
+        ss_len = sizeof(*sin);
+    } else if (inet_pton(AF_INET6, argv[optind], &sin6->sin6_addr) == 1) {
+        family = sin6->sin6_family = AF_INET6;
+        sin6->sin6_port = port;
+        ss_len = sizeof(*sin6);
+    } else {
         fprintf(stderr, "bad address %s\n", argv[optind]);
         return 2;
     }
@@ -354,7 +366,7 @@ int main(int argc, char **argv)
     /* Port 0: raw IP sockets for SCTP (no UDP encapsulation). */
     usrsctp_init(0, NULL, NULL);
     usrsctp_sysctl_set_sctp_blackhole(0);
-    so = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+    so = usrsctp_socket(family, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
     if (so == NULL) {
         printf("usrsctp_socket: %s\n", strerror(errno));
         return 1;
@@ -364,7 +376,7 @@ int main(int argc, char **argv)
         return 1;
     }
     if (listen_mode) {
-        if (usrsctp_bind(so, (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+        if (usrsctp_bind(so, (struct sockaddr *)&ss, ss_len) < 0) {
             printf("bind: %s\n", strerror(errno));
             return 1;
         }
@@ -384,13 +396,13 @@ int main(int argc, char **argv)
     socks[0] = so;
     for (unsigned c = 0; c < conns; c++) {
         if (c > 0) {
-            socks[c] = usrsctp_socket(AF_INET, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
+            socks[c] = usrsctp_socket(family, SOCK_STREAM, IPPROTO_SCTP, NULL, NULL, 0, NULL);
             if (socks[c] == NULL || set_opts(socks[c], streams) < 0) {
                 printf("usrsctp_socket: %s\n", strerror(errno));
                 return 1;
             }
         }
-        if (usrsctp_connect(socks[c], (struct sockaddr *)&sin, sizeof(sin)) < 0) {
+        if (usrsctp_connect(socks[c], (struct sockaddr *)&ss, ss_len) < 0) {
             printf("connect: %s\n", strerror(errno));
             return 1;
         }

@@ -1,0 +1,76 @@
+#!/usr/bin/env bash
+# IPv6 on net_af_packet over a veth pair into a namespace (2001:2::/48,
+# the IPv6 benchmarking range): the dataplane answers Neighbour
+# Solicitation and ICMPv6 echo from the namespace (small and near-MTU
+# requests), resolves the peer itself with a solicitation of its own, and
+# a usrsctp peer there completes an association over raw IPv6 with the
+# echo service. Echo requests to an address that is not ours are dropped
+# and counted.
+#
+#   tests/system/22-netns-ipv6.sh BUILD_DIR
+source "$(dirname "$0")/lib/common.bash" "${1:-}"
+require
+[[ -x "$CLIENT" ]] || fail "$CLIENT not built (libusrsctp-dev missing?)"
+command -v ping >/dev/null || fail "ping not installed (iputils-ping)"
+
+DP_ADDR=2001:2:0:1::1
+PEER_ADDR=2001:2:0:1::2
+make_netns_pair "198.18.4.2/24" "$PEER_ADDR/64"
+PFX="${TAG}6"
+# shellcheck disable=SC2046
+start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
+    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") \
+    -- --addr "$DP_ADDR/64" --echo-port 5001
+DP=$LAST_PID
+wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+mac=$(grep -o "MAC [0-9A-F:]*" "$TMP/dp.log" | awk '{print tolower($2)}')
+
+nd0=$(counter "$PFX" ports 0.rx_nd)
+ip netns exec "$NS_PEER" ping -6 -c 3 -i 0.2 -W 2 "$DP_ADDR" || fail "no answer to ping -6"
+ok "ICMPv6 echo from the namespace answered by the dataplane"
+neigh=$(ip -n "$NS_PEER" -6 neigh show "$DP_ADDR")
+echo "peer neighbour entry: $neigh"
+[[ "$neigh" == *"lladdr $mac"* ]] || fail "ND did not resolve $DP_ADDR to the dataplane's $mac"
+nd1=$(counter "$PFX" ports 0.rx_nd)
+echo "dataplane rx_nd: $nd0 -> $nd1"
+[[ $nd1 -gt $nd0 ]] || fail "neighbour solicitation not counted"
+ok "Neighbour Solicitation answered: $DP_ADDR is at $mac"
+
+# 1400 bytes of ICMPv6 payload: a 1448-byte IPv6 packet, one frame.
+ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.2 -W 2 -s 1400 -M do "$DP_ADDR" >"$TMP/big.txt" ||
+    { cat "$TMP/big.txt"; fail "no answer to a 1448-byte ping -6"; }
+grep -q "1408 bytes from" "$TMP/big.txt" || { cat "$TMP/big.txt"; fail "big echo reply size"; }
+ok "1448-byte ICMPv6 echo answered with its whole payload"
+
+log "usrsctp client in $NS_PEER over raw IPv6: 20 messages of 300 bytes on 3 streams"
+timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -n 20 -s 300 -k 3 -t 30 \
+    >"$TMP/client.log" 2>&1
+rc=$?
+cat "$TMP/client.log"
+[[ $rc -eq 0 ]] || fail "usrsctp client exited $rc"
+grep -q "COMM_UP" "$TMP/client.log" || fail "no COMM_UP at the usrsctp peer"
+ok "association with usrsctp established over raw IPv6"
+grep -q "echo ok: 20 messages" "$TMP/client.log" || fail "echoes not all correct"
+ok "20 messages echoed over IPv6 on their stream with their PPID, content checked"
+wait_log "$TMP/dp.log" "SHUTDOWN_COMP" 10 || fail "the association did not close at the dataplane"
+ok "client's SHUTDOWN completed at the dataplane"
+# Answers go to the neighbour cache's entry for the peer, which the
+# dataplane filled with a solicitation of its own.
+tx_nd=$(counter "$PFX" ports 0.tx_nd)
+[[ $tx_nd -ge 1 ]] || fail "the dataplane never sent a Neighbour Solicitation"
+ok "the dataplane resolved the peer with its own Neighbour Solicitation ($tx_nd)"
+
+# Not our address: no answer, counted.
+ip -n "$NS_PEER" -6 neigh replace 2001:2:0:1::77 lladdr "$mac" dev "$VETH_PEER"
+ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.2 -W 1 2001:2:0:1::77 >/dev/null 2>&1 &&
+    fail "the dataplane answered for an IPv6 address that is not its own"
+notours=$(counter "$PFX" ports 0.drop_l3_not_ours)
+[[ $notours -ge 2 ]] || fail "drop_l3_not_ours is $notours"
+ok "IPv6 packets for an address that is not ours dropped and counted ($notours)"
+ctl "$PFX" ports
+
+kill -TERM "$DP"
+wait_exit "$DP" 15 || fail "dataplane did not stop"
+[[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"
+ok "dataplane stopped with exit 0"
+echo "PASS: $CHECKS checks"
