@@ -836,22 +836,14 @@ static void sctp_rx(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint
 static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2);
 static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2);
 
-/* Reassembly runs on engine 0 only: fragments of one datagram may arrive
- * on different queues. */
-static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
-                       uint32_t l3_len, bool v6)
+/* Engine 0 puts a fragment into its table (its own, or one another
+ * engine received and counted). */
+static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                            uint32_t l3_len, bool v6)
 {
     struct rte_mbuf *r;
     uint64_t tms;
 
-    e->pst[port].rx_frags++;
-    if (e->index != 0) {
-        m->port = port;
-        m->l2_len = l2;
-        if (!dp_mailbox_send(e, 0, m, DP_MB_FRAG))
-            e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
-        return;
-    }
     m->port = port;
     m->l2_len = l2;
     m->l3_len = l3_len;
@@ -887,6 +879,22 @@ static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         ipv6_input(e, r, port, l2);
     else
         ipv4_input(e, r, port, l2);
+}
+
+/* Reassembly runs on engine 0 only: fragments of one datagram may arrive
+ * on different queues. The engine that received a fragment counts it. */
+static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                       uint32_t l3_len, bool v6)
+{
+    e->pst[port].rx_frags++;
+    if (e->index != 0) {
+        m->port = port;
+        m->l2_len = l2;
+        if (!dp_mailbox_send(e, 0, m, DP_MB_FRAG))
+            e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
+        return;
+    }
+    frag_reassemble(e, m, port, l2, l3_len, v6);
 }
 
 static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
@@ -1128,7 +1136,7 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m)
     case DP_MB_FRAG: {
         uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len);
         bool v6 = (ip[0] >> 4) == 6;
-        frag_input(e, m, m->port, m->l2_len, v6 ? 48 : (ip[0] & 0xf) * 4u, v6);
+        frag_reassemble(e, m, m->port, m->l2_len, v6 ? 48 : (ip[0] & 0xf) * 4u, v6);
         return;
     }
     default:
