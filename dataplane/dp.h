@@ -36,7 +36,8 @@ extern int dp_logtype;
 #define DP_MAX_SERVICES  3
 #define DP_BURST         32
 #define DP_MAILBOX_SIZE  4096
-#define DP_SNAP_ASSOCS   64
+#define DP_SNAP_ASSOCS   64 /* association details per engine snapshot */
+#define DP_ASSOCS_PAGE   24 /* associations per /sctpdp/assocs answer at most */
 #define DP_NEIGH_ENTRIES 256
 #define DP_NEIGH_HOLD    8
 
