@@ -36,7 +36,8 @@ extern int dp_logtype;
 #define DP_MAX_SERVICES  3
 #define DP_BURST         32
 #define DP_MAILBOX_SIZE  4096
-#define DP_SNAP_ASSOCS   64
+#define DP_SNAP_ASSOCS   64 /* association details per engine snapshot */
+#define DP_ASSOCS_PAGE   24 /* associations per /sctpdp/assocs answer at most */
 #define DP_NEIGH_ENTRIES 256
 #define DP_NEIGH_HOLD    8
 
@@ -158,7 +159,9 @@ enum dp_drop {
     DP_DROP_SCTP_CSUM,    /* SCTP CRC32c */
     DP_DROP_SCTP_PORT,    /* no service on that port */
     DP_DROP_SCTP_CORE,    /* the protocol core refused the packet */
-    DP_DROP_FRAG,         /* reassembly failed or timed out */
+    DP_DROP_FRAG,         /* a fragment or reassembled datagram we cannot use */
+    DP_DROP_FRAG_EXPIRED, /* fragments of a datagram not complete in frag_ttl_ms */
+    DP_DROP_FRAG_REFUSED, /* fragments the reassembly table refused */
     DP_DROP_NO_ROUTE,     /* no port/subnet for a destination */
     DP_DROP_NEIGH,        /* next hop did not resolve */
     DP_DROP_NOMBUF,       /* mempool empty */

@@ -92,9 +92,12 @@ void dp_config_usage(const char *prog)
            "  [client]  connect (comma separated ADDR:PORT), local_port, msgs, size,\n"
            "            streams, window, timeout_s\n"
            "\n"
-           "Telemetry: /sctpdp/info, /sctpdp/lcores, /sctpdp/ports, /sctpdp/assocs,\n"
-           "/sctpdp/assoc,ID over DPDK's telemetry socket (dpdk-telemetry.py, sctpdp-ctl).\n",
-           prog, DP_PROFILE_DIR);
+           "Telemetry over DPDK's telemetry socket (dpdk-telemetry.py, sctpdp-ctl):\n"
+           "/sctpdp/info, /sctpdp/lcores, /sctpdp/ports, /sctpdp/assoc,E_ID and\n"
+           "/sctpdp/assocs[,START[,COUNT]]: up to COUNT associations (at most and by\n"
+           "default %u) from position START of the list over all engines, with\n"
+           "\"total\" and, unless the list ends there, \"next\" (the next START).\n",
+           prog, DP_PROFILE_DIR, (unsigned)DP_ASSOCS_PAGE);
 }
 
 void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len)

@@ -325,6 +325,36 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, const struct sctp_ad
     n->hold[n->n_hold++] = m;
 }
 
+/* Frees what the reassembly library put on the death row, counted as
+ * drops on the port each fragment came in on (frag_input leaves our port
+ * index in m->port): one per mbuf freed, so a set of fragments the library
+ * had already chained counts each of them. */
+static void frag_free_dead(struct dp_engine *e, enum dp_drop why)
+{
+    struct rte_ip_frag_death_row *dr = &e->death_row;
+
+    for (uint32_t i = 0; i < dr->cnt; i++) {
+        const struct rte_mbuf *m = dr->row[i];
+        e->pst[m->port < dp.n_ports ? m->port : 0].drops[why] += m->nb_segs;
+    }
+    rte_ip_frag_free_death_row(dr, 0);
+}
+
+/* Drops the fragments of every datagram older than frag_ttl_ms. One call
+ * of the library moves at most what the death row holds (at least
+ * RTE_IP_FRAG_DEATH_ROW_LEN datagrams), hence the rounds. */
+static void frag_expire(struct dp_engine *e, uint64_t tms)
+{
+    unsigned rounds = dp.conf.frag_max_flows / RTE_IP_FRAG_DEATH_ROW_LEN + 1;
+
+    for (unsigned i = 0; i < rounds; i++) {
+        rte_ip_frag_table_del_expired_entries(e->frag_tbl, &e->death_row, tms);
+        if (e->death_row.cnt == 0)
+            return;
+        frag_free_dead(e, DP_DROP_FRAG_EXPIRED);
+    }
+}
+
 void dp_net_timers(struct dp_engine *e)
 {
     for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
@@ -346,10 +376,8 @@ void dp_net_timers(struct dp_engine *e)
         n->expire_ns = e->now + NEIGH_RETRY_NS;
         neigh_solicit(e, n->port, &n->ip);
     }
-    if (e->frag_tbl != NULL) {
-        rte_ip_frag_table_del_expired_entries(e->frag_tbl, &e->death_row, rte_rdtsc());
-        rte_ip_frag_free_death_row(&e->death_row, 0);
-    }
+    if (e->frag_tbl != NULL)
+        frag_expire(e, rte_rdtsc());
 }
 
 /* ------------------------------------------------------------------ */
@@ -808,34 +836,34 @@ static void sctp_rx(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint
 static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2);
 static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2);
 
-/* Reassembly runs on engine 0 only: fragments of one datagram may arrive
- * on different queues. */
-static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
-                       uint32_t l3_len, bool v6)
+/* Engine 0 puts a fragment into its table (its own, or one another
+ * engine received and counted). */
+static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                            uint32_t l3_len, bool v6)
 {
     struct rte_mbuf *r;
+    uint64_t tms;
 
-    e->pst[port].rx_frags++;
-    if (e->index != 0) {
-        m->port = port;
-        m->l2_len = l2;
-        if (!dp_mailbox_send(e, 0, m, DP_MB_FRAG))
-            e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
-        return;
-    }
+    m->port = port;
     m->l2_len = l2;
     m->l3_len = l3_len;
+    /* Expired datagrams leave first, at the same time stamp: the library
+     * then finds no stale entry to recycle, and whatever it puts on the
+     * death row below is a fragment it refused (duplicate first or last
+     * fragment, too many fragments, no room in the table, a bad set). */
+    tms = rte_rdtsc();
+    frag_expire(e, tms);
     if (v6) {
         struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
         struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip6);
-        r = rte_ipv6_frag_reassemble_packet(e->frag_tbl, &e->death_row, m, rte_rdtsc(), ip6, fh);
+        r = rte_ipv6_frag_reassemble_packet(e->frag_tbl, &e->death_row, m, tms, ip6, fh);
     } else {
         struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
-        r = rte_ipv4_frag_reassemble_packet(e->frag_tbl, &e->death_row, m, rte_rdtsc(), ip);
+        r = rte_ipv4_frag_reassemble_packet(e->frag_tbl, &e->death_row, m, tms, ip);
     }
-    rte_ip_frag_free_death_row(&e->death_row, 0);
+    frag_free_dead(e, DP_DROP_FRAG_REFUSED);
     if (r == NULL)
-        return; /* kept for later, or dropped by the table */
+        return; /* kept for later, or refused and counted */
     /* Each fragment's header was checked; the library zeroes the checksum
      * of the header it rebuilds. */
     r->ol_flags = (r->ol_flags & ~RTE_MBUF_F_RX_IP_CKSUM_MASK) | RTE_MBUF_F_RX_IP_CKSUM_GOOD;
@@ -851,6 +879,22 @@ static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         ipv6_input(e, r, port, l2);
     else
         ipv4_input(e, r, port, l2);
+}
+
+/* Reassembly runs on engine 0 only: fragments of one datagram may arrive
+ * on different queues. The engine that received a fragment counts it. */
+static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                       uint32_t l3_len, bool v6)
+{
+    e->pst[port].rx_frags++;
+    if (e->index != 0) {
+        m->port = port;
+        m->l2_len = l2;
+        if (!dp_mailbox_send(e, 0, m, DP_MB_FRAG))
+            e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
+        return;
+    }
+    frag_reassemble(e, m, port, l2, l3_len, v6);
 }
 
 static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
@@ -1092,7 +1136,7 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m)
     case DP_MB_FRAG: {
         uint8_t *ip = rte_pktmbuf_mtod_offset(m, uint8_t *, m->l2_len);
         bool v6 = (ip[0] >> 4) == 6;
-        frag_input(e, m, m->port, m->l2_len, v6 ? 48 : (ip[0] & 0xf) * 4u, v6);
+        frag_reassemble(e, m, m->port, m->l2_len, v6 ? 48 : (ip[0] & 0xf) * 4u, v6);
         return;
     }
     default:

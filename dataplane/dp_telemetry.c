@@ -7,8 +7,9 @@
  *                         associations now (assocs) and by state (in_state_*)
  *   /sctpdp/ports         per port: packets, checksum results, drops by reason,
  *                         offloads chosen
- *   /sctpdp/assocs[,N]    associations (first N, default 16): state, peer,
- *                         cwnd, rwnd, srtt, RTO, outstanding bytes
+ *   /sctpdp/assocs[,START[,COUNT]]
+ *                         a page of associations: state, peer, cwnd, rwnd,
+ *                         srtt, RTO, outstanding bytes; see cmd_assocs
  *   /sctpdp/assoc,E_ID    one association with every path (E:ID works too)
  *
  * Counters are read as they are (64-bit loads); association details come
@@ -38,6 +39,8 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_SCTP_PORT] = "sctp_no_service",
     [DP_DROP_SCTP_CORE] = "sctp_core_refused",
     [DP_DROP_FRAG] = "frag",
+    [DP_DROP_FRAG_EXPIRED] = "frag_expired",
+    [DP_DROP_FRAG_REFUSED] = "frag_refused",
     [DP_DROP_NO_ROUTE] = "no_route",
     [DP_DROP_NEIGH] = "neigh_unresolved",
     [DP_DROP_NOMBUF] = "no_mbuf",
@@ -340,33 +343,108 @@ static void assoc_fill(struct rte_tel_data *c, unsigned engine, uint16_t lport,
     }
 }
 
+/*
+ * A page must fit in one answer: the telemetry library has 16 KiB for it
+ * (MAX_OUTPUT_LEN in lib/telemetry, "max_output_len" in its greeting) and
+ * silently leaves out dictionary entries that do not fit. An entry as
+ * assoc_fill writes it without paths takes at most about 580 bytes of
+ * JSON: its key ("15_4294967295"), 15 numbers of up to 20 digits, the
+ * state name and the primary address (up to 45 characters), with names
+ * and punctuation. 600 per entry and 1 KiB for the command name and the
+ * page's own fields leave room for DP_ASSOCS_PAGE (24).
+ */
+#define TEL_OUTPUT_MAX (16 * 1024)
+#define ASSOC_JSON_MAX 600
+_Static_assert(TEL_OUTPUT_MAX - 1024 >= DP_ASSOCS_PAGE * ASSOC_JSON_MAX,
+               "a page of /sctpdp/assocs must fit in one telemetry answer");
+
+/* "START[,COUNT]", both decimal; either may be left out. */
+static int page_params(const char *params, unsigned *start, unsigned *count)
+{
+    const char *p = params;
+    char *end;
+    unsigned long v;
+
+    *start = 0;
+    *count = DP_ASSOCS_PAGE;
+    if (p == NULL || *p == '\0')
+        return 0;
+    if (*p != ',') {
+        if (!isdigit((unsigned char)*p) || (v = strtoul(p, &end, 10)) > UINT32_MAX)
+            return -1;
+        *start = (unsigned)v;
+        p = end;
+    }
+    if (*p == ',') {
+        p++;
+        if (!isdigit((unsigned char)*p) || (v = strtoul(p, &end, 10)) > UINT32_MAX)
+            return -1;
+        *count = v < DP_ASSOCS_PAGE ? (unsigned)v : DP_ASSOCS_PAGE;
+        p = end;
+    }
+    return *p == '\0' ? 0 : -1;
+}
+
+/*
+ * /sctpdp/assocs,START,COUNT: the associations at positions START to
+ * START+COUNT-1 of one list over all engines (engine 0's first, in the
+ * order of their snapshots), at most DP_ASSOCS_PAGE (the default COUNT).
+ * Besides one "E_ID" entry per association the answer has
+ *   total     how many the list holds
+ *   start     START
+ *   next      where the next page starts; absent when this page ends the list
+ *   unlisted  associations the engines have beyond what their snapshots
+ *             hold (DP_SNAP_ASSOCS each), which no page shows
+ * Each page reads the snapshots anew: associations that come or go
+ * between two pages move the positions after them.
+ */
 static int cmd_assocs(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-    unsigned limit = 16, shown = 0;
+    struct dp_snapshot *snaps[DP_MAX_ENGINES];
+    unsigned start, count, pos = 0, shown = 0;
+    uint64_t unlisted = 0;
 
     (void)cmd;
-    if (params != NULL && *params != '\0')
-        limit = (unsigned)strtoul(params, NULL, 10);
-    if (limit > 24)
-        limit = 24; /* what fits in one telemetry answer */
+    if (page_params(params, &start, &count) < 0)
+        return -1;
+    /* Every engine's snapshot first: without one, positions are unknown. */
+    for (unsigned i = 0; i < dp.n_engines; i++) {
+        snaps[i] = snap_read(dp.engines[i]);
+        if (snaps[i] == NULL) {
+            while (i > 0)
+                free(snaps[--i]);
+            return -1;
+        }
+    }
     rte_tel_data_start_dict(d);
     for (unsigned i = 0; i < dp.n_engines; i++) {
-        struct dp_snapshot *s = snap_read(dp.engines[i]);
-        if (s == NULL)
-            continue;
-        for (unsigned k = 0; k < s->n_assocs && shown < limit; k++) {
-            struct rte_tel_data *c = rte_tel_data_alloc();
+        const struct dp_snapshot *s = snaps[i];
+        if (s->total > s->n_assocs)
+            unlisted += s->total - s->n_assocs;
+        for (unsigned k = 0; k < s->n_assocs; k++, pos++) {
+            struct rte_tel_data *c;
             char key[32];
-            if (c == NULL)
-                break;
+            if (pos < start || shown >= count)
+                continue;
+            c = rte_tel_data_alloc();
+            if (c == NULL) {
+                count = shown; /* a shorter page; "next" goes on from here */
+                continue;
+            }
             assoc_fill(c, i, s->local_port[k], &s->infos[k], false);
             /* Names allow letters, digits, "_" and "/" only. */
             snprintf(key, sizeof(key), "%u_%u", i, s->infos[k].assoc_id);
             rte_tel_data_add_dict_container(d, key, c, 0);
             shown++;
         }
-        free(s);
     }
+    for (unsigned i = 0; i < dp.n_engines; i++)
+        free(snaps[i]);
+    U64(d, "total", pos);
+    U64(d, "start", start);
+    if (start + shown < pos)
+        U64(d, "next", start + shown);
+    U64(d, "unlisted", unlisted);
     return 0;
 }
 
@@ -401,8 +479,9 @@ int dp_telemetry_init(void)
                                      "Per engine counters and associations by state");
     rc |= rte_telemetry_register_cmd("/sctpdp/ports", cmd_ports,
                                      "Per port packets, checksum results and drops by reason");
-    rc |= rte_telemetry_register_cmd("/sctpdp/assocs", cmd_assocs,
-                                     "Associations (first N, parameter N, default 16)");
+    rc |= rte_telemetry_register_cmd(
+        "/sctpdp/assocs", cmd_assocs,
+        "A page of associations. Parameters START[,COUNT<=" RTE_STR(DP_ASSOCS_PAGE) "]");
     rc |= rte_telemetry_register_cmd(
         "/sctpdp/assoc", cmd_assoc,
         "One association with its paths. Parameter ENGINE_ID (as listed by /sctpdp/assocs)");

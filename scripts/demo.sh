@@ -159,7 +159,7 @@ if [[ -x "$client" ]]; then
     id=$(timeout 5 "$py" "$ctl" -p "${tag}n" --json assocs | "$py" -c '
 import json, sys
 a = json.load(sys.stdin)["/sctpdp/assocs"] or {}
-print(next(iter(a), ""))')
+print(next((k for k, v in a.items() if isinstance(v, dict)), ""))')
     if [[ -n "$id" ]]; then
         timeout 5 "$py" "$ctl" -p "${tag}n" assoc "$id" | sed 's/^/  /'
     fi

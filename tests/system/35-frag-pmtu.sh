@@ -7,8 +7,10 @@
 #    reassembled (rte_ip_frag) and answered;
 #  - a fragmented SCTP INIT (4 fragments) is reassembled and gets its
 #    INIT ACK;
-#  - a lone first fragment is held, never delivered (the table drops it
-#    after frag_ttl_ms);
+#  - a lone first fragment is held, never delivered: the table drops it
+#    after frag_ttl_ms, and it is counted as drop_frag_expired;
+#  - a first fragment sent twice makes the table refuse the datagram: both
+#    fragments are counted as drop_frag_refused;
 #  - an ICMP "fragmentation needed" (next-hop MTU 1200) quoting a packet of
 #    a live association lowers that path's MTU in the protocol core;
 #  - what the dataplane sends has DF set.
@@ -27,10 +29,13 @@ ip netns add "$NS_DP" || fail "ip netns add"
 NETNS+=("$NS_DP")
 ip -n "$NS_DP" link set lo up
 PFX="${TAG}f"
+# Long enough that the lone fragment is still held when first looked at.
+TTL_MS=3000
+printf '[sctpdp]\nfrag_ttl_ms = %d\n' "$TTL_MS" >"$TMP/dp.ini"
 # shellcheck disable=SC2046
 start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
     $(eal_args 0 "$PFX" "net_tap0,iface=$TAP") \
-    -- --addr "$DP_ADDR/24" --echo-port 5001
+    -- --config "$TMP/dp.ini" --addr "$DP_ADDR/24" --echo-port 5001
 DP=$LAST_PID
 wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
 ip netns exec "$NS_DP" sysctl -qw "net.ipv6.conf.$TAP.disable_ipv6=1"
@@ -78,6 +83,14 @@ elif what == "lone":
     got = sn.stop()
     rep = [p for p in got if ICMP in p and p[ICMP].type == 0 and p[ICMP].id == 9]
     print("sent 1 of %d fragments, echo replies %d" % (len(frags), len(rep)))
+elif what == "dup":
+    pkt = IP(dst=dst, id=0x4545) / ICMP(id=11, seq=1) / Raw(b"y" * 1000)
+    frags = fragment(pkt, fragsize=400)
+    send([frags[0], frags[0]])
+    time.sleep(1.0)
+    got = sn.stop()
+    rep = [p for p in got if ICMP in p and p[ICMP].type == 0 and p[ICMP].id == 11]
+    print("sent the first of %d fragments twice, echo replies %d" % (len(frags), len(rep)))
 elif what == "ptb":
     sport, vtag = int(sys.argv[4]), int(sys.argv[5], 16)
     # What we claim the dataplane sent: its address to ours, SCTP 5001 -> sport.
@@ -100,16 +113,38 @@ echo "$out"
 [[ "$out" == *"INIT ACK 1, DF True"* ]] || fail "fragmented INIT not answered"
 ok "fragmented SCTP INIT reassembled, INIT ACK sent with DF"
 
+lone_sent=$SECONDS
 out=$(frag lone) || fail "scapy: $out"
 echo "$out"
 [[ "$out" == *"echo replies 0"* ]] || fail "a lone fragment was answered"
-ok "a lone first fragment is held, not delivered"
+nexp=$(counter "$PFX" ports 0.drop_frag_expired)
+[[ $nexp -eq 0 ]] || fail "drop_frag_expired=$nexp before frag_ttl_ms passed"
+ok "a lone first fragment is held, not delivered (drop_frag_expired still 0)"
+
+out=$(frag dup) || fail "scapy: $out"
+echo "$out"
+[[ "$out" == *"echo replies 0"* ]] || fail "a datagram with a duplicate first fragment was answered"
 sleep 0.3
 nf=$(counter "$PFX" ports 0.rx_frags)
 nr=$(counter "$PFX" ports 0.reassembled)
-echo "rx_frags=$nf reassembled=$nr"
-[[ $nf -eq 9 && $nr -eq 2 ]] || fail "fragment counters rx_frags=$nf reassembled=$nr"
+nref=$(counter "$PFX" ports 0.drop_frag_refused)
+echo "rx_frags=$nf reassembled=$nr drop_frag_refused=$nref"
+[[ $nf -eq 11 && $nr -eq 2 ]] || fail "fragment counters rx_frags=$nf reassembled=$nr"
 ok "fragments counted ($nf), 2 datagrams reassembled"
+[[ $nref -eq 2 ]] || fail "drop_frag_refused=$nref, expected 2"
+ok "a duplicate first fragment: both fragments refused by the table and counted ($nref)"
+
+# The lone fragment expires frag_ttl_ms after it came (the table is swept
+# every 100 ms); give it that and a few seconds more.
+deadline=$((lone_sent + TTL_MS / 1000 + 5))
+while ((SECONDS < deadline)); do
+    nexp=$(counter "$PFX" ports 0.drop_frag_expired)
+    [[ $nexp -ne 0 ]] && break
+    sleep 0.2
+done
+echo "drop_frag_expired=$nexp after $((SECONDS - lone_sent)) s (frag_ttl_ms=$TTL_MS)"
+[[ $nexp -eq 1 ]] || fail "drop_frag_expired=$nexp, expected 1"
+ok "the lone fragment expired after frag_ttl_ms and was counted as drop_frag_expired"
 
 # Path MTU: a live association, then ICMP fragmentation needed for it.
 start_bg "$TMP/client.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
