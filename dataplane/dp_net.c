@@ -755,8 +755,8 @@ int dp_net_frag_init(struct dp_engine *e)
     uint64_t cycles = (rte_get_tsc_hz() + 999) / 1000 * dp.conf.frag_ttl_ms;
     uint32_t flows = dp.conf.frag_max_flows;
 
-    e->frag_tbl = rte_ip_frag_table_create(flows, 8, flows * 8 > flows ? flows : flows, cycles,
-                                           rte_socket_id());
+    /* flows buckets of 8 entries; at most flows datagrams held at once. */
+    e->frag_tbl = rte_ip_frag_table_create(flows, 8, flows, cycles, rte_socket_id());
     return e->frag_tbl == NULL ? -1 : 0;
 }
 
