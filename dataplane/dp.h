@@ -194,15 +194,27 @@ struct dp_engine_stats {
     uint64_t heap_allocs; /* core allocations too big for the object pools */
 } __rte_cache_aligned;
 
-/* Association details, published by the owner engine for telemetry. */
+/* Association details, published by the owner engine for telemetry: a
+ * window of DP_SNAP_ASSOCS starting at position `first` of the engine's
+ * list (its endpoints' associations in order), plus the one association
+ * last asked for by id. The telemetry thread asks for another window or
+ * id through want_first/want_id (plain 32-bit stores and loads: the
+ * engine reads them on its slow-path timer, never in the packet loop). */
 struct dp_snapshot {
     rte_seqlock_t lock;
     uint64_t when_ns;
+    uint32_t first;    /* list position of infos[0] */
     uint32_t n_assocs; /* in infos[] */
-    uint32_t total;    /* associations the engine has */
+    uint32_t listed;   /* associations in the engine's list */
+    uint32_t total;    /* associations the engine has, by state */
     uint16_t local_port[DP_SNAP_ASSOCS];
     struct sctp_assoc_info infos[DP_SNAP_ASSOCS];
+    uint32_t by_id;      /* the id id_info holds, 0 if none */
+    uint16_t by_id_port; /* its local port */
+    struct sctp_assoc_info id_info;
     struct sctp_endpoint_stats ep[DP_MAX_SERVICES];
+    uint32_t want_first; /* written by the telemetry thread */
+    uint32_t want_id;    /* written by the telemetry thread, 0: none */
 };
 
 /* ------------------------------------------------------------------ */
@@ -354,6 +366,8 @@ void dp_gen_report(void);
 /* dp_telemetry.c */
 int dp_telemetry_init(void);
 void dp_snapshot_update(struct dp_engine *e);
+/* True when the telemetry thread asked for what the snapshot lacks. */
+bool dp_snapshot_wanted(const struct dp_engine *e);
 /* One line per engine and per port on stdout (at exit). */
 void dp_print_counters(void);
 

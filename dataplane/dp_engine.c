@@ -789,6 +789,8 @@ int dp_engine_main(void *arg)
         if (e->now >= e->next_neigh_scan) {
             e->next_neigh_scan = e->now + 100 * 1000 * 1000ULL;
             dp_net_timers(e);
+            if (dp_snapshot_wanted(e)) /* telemetry asked for another window */
+                e->next_snapshot = e->now;
         }
         if (e->now >= e->next_snapshot) {
             e->next_snapshot = e->now + 200 * 1000 * 1000ULL;

@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_telemetry.h>
 
@@ -52,6 +53,7 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
 
 struct id_collect {
     uint32_t ids[DP_SNAP_ASSOCS];
+    uint32_t pos, first; /* list position of the next id; first one kept */
     unsigned n, max;
 };
 
@@ -59,14 +61,29 @@ static int collect_id(void *arg, uint32_t id)
 {
     struct id_collect *l = arg;
 
-    l->ids[l->n++] = id;
-    return l->n >= l->max;
+    if (l->pos++ >= l->first && l->n < l->max)
+        l->ids[l->n++] = id;
+    return 0; /* go on: the whole list is counted */
+}
+
+static uint32_t want_load(const uint32_t *p)
+{
+    return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+bool dp_snapshot_wanted(const struct dp_engine *e)
+{
+    const struct dp_snapshot *s = e->snap;
+    uint32_t id = want_load(&s->want_id);
+
+    return want_load(&s->want_first) != s->first || (id != 0 && id != s->by_id);
 }
 
 void dp_snapshot_update(struct dp_engine *e)
 {
     struct dp_snapshot *s = e->snap;
-    uint32_t n = 0, total = 0;
+    uint32_t n = 0, total = 0, want_id = want_load(&s->want_id);
+    struct id_collect l = {.pos = 0, .first = want_load(&s->want_first), .n = 0};
 
     rte_seqlock_write_lock(&s->lock);
     s->when_ns = e->now;
@@ -76,17 +93,26 @@ void dp_snapshot_update(struct dp_engine *e)
         for (unsigned st = SCTP_S_COOKIE_WAIT; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
             total += s->ep[i].assocs_by_state[st];
     }
-    /* Details of the first few associations of each endpoint. */
-    for (unsigned i = 0; i < e->n_svc && n < DP_SNAP_ASSOCS; i++) {
-        struct id_collect l = {.n = 0, .max = DP_SNAP_ASSOCS - n};
-
+    /* The window the telemetry thread asked for (the first one by
+     * default), counting every association of every endpoint. */
+    s->by_id = 0;
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        l.n = 0;
+        l.max = DP_SNAP_ASSOCS - n;
         sctp_endpoint_foreach_assoc(e->svc[i].ep, collect_id, &l);
         for (unsigned k = 0; k < l.n; k++) {
             if (sctp_assoc_get_info(e->svc[i].ep, l.ids[k], &s->infos[n]) == 0)
                 s->local_port[n++] = e->svc[i].port;
         }
+        if (want_id != 0 && s->by_id == 0 &&
+            sctp_assoc_get_info(e->svc[i].ep, want_id, &s->id_info) == 0) {
+            s->by_id = want_id;
+            s->by_id_port = e->svc[i].port;
+        }
     }
+    s->first = l.first;
     s->n_assocs = n;
+    s->listed = l.pos;
     s->total = total;
     rte_seqlock_write_unlock(&s->lock);
 }
@@ -106,6 +132,40 @@ static struct dp_snapshot *snap_read(const struct dp_engine *e)
             return c;
     }
     free(c);
+    return NULL;
+}
+
+/* Engines answer a request within their 100 ms timer; a stopped or busy
+ * one gets this long before the command gives up. */
+#define SNAP_WAIT_MS 1000
+
+/*
+ * A snapshot of engine e whose window starts at `first` (want_id 0), or
+ * that holds association want_id: asks the engine for it when the current
+ * one does not, and waits for the next publication, at most SNAP_WAIT_MS.
+ * Returns NULL on timeout or no memory.
+ */
+static struct dp_snapshot *snap_want(const struct dp_engine *e, uint32_t first, uint32_t want_id)
+{
+    struct dp_snapshot *s = snap_read(e);
+
+    for (unsigned ms = 0; s != NULL; ms += 5) {
+        if (want_id != 0 ? s->by_id == want_id : s->first == first)
+            return s;
+        if (ms >= SNAP_WAIT_MS) {
+            if (want_id != 0) /* no such association: stop asking */
+                __atomic_store_n(&e->snap->want_id, 0, __ATOMIC_RELAXED);
+            free(s);
+            return NULL;
+        }
+        if (want_id != 0)
+            __atomic_store_n(&e->snap->want_id, want_id, __ATOMIC_RELAXED);
+        else
+            __atomic_store_n(&e->snap->want_first, first, __ATOMIC_RELAXED);
+        free(s);
+        rte_delay_us_sleep(5000);
+        s = snap_read(e);
+    }
     return NULL;
 }
 
@@ -387,49 +447,54 @@ static int page_params(const char *params, unsigned *start, unsigned *count)
 
 /*
  * /sctpdp/assocs,START,COUNT: the associations at positions START to
- * START+COUNT-1 of one list over all engines (engine 0's first, in the
- * order of their snapshots), at most DP_ASSOCS_PAGE (the default COUNT).
+ * START+COUNT-1 of one list over all engines (engine 0's first, each in
+ * its endpoints' order), at most DP_ASSOCS_PAGE (the default COUNT).
  * Besides one "E_ID" entry per association the answer has
  *   total     how many the list holds
  *   start     START
  *   next      where the next page starts; absent when this page ends the list
- *   unlisted  associations the engines have beyond what their snapshots
- *             hold (DP_SNAP_ASSOCS each), which no page shows
- * Each page reads the snapshots anew: associations that come or go
- * between two pages move the positions after them.
+ * An engine publishes DP_SNAP_ASSOCS associations at a time; a page
+ * beyond that window asks the engine for the one it needs (snap_want).
+ * Associations that come or go between two pages move the positions
+ * after them.
  */
 static int cmd_assocs(const char *cmd, const char *params, struct rte_tel_data *d)
 {
-    struct dp_snapshot *snaps[DP_MAX_ENGINES];
+    uint32_t listed[DP_MAX_ENGINES];
     unsigned start, count, pos = 0, shown = 0;
-    uint64_t unlisted = 0;
 
     (void)cmd;
     if (page_params(params, &start, &count) < 0)
         return -1;
-    /* Every engine's snapshot first: without one, positions are unknown. */
+    /* Every engine's list length first: positions follow from them. */
     for (unsigned i = 0; i < dp.n_engines; i++) {
-        snaps[i] = snap_read(dp.engines[i]);
-        if (snaps[i] == NULL) {
-            while (i > 0)
-                free(snaps[--i]);
+        struct dp_snapshot *s = snap_read(dp.engines[i]);
+        if (s == NULL)
             return -1;
-        }
+        listed[i] = s->listed;
+        free(s);
     }
     rte_tel_data_start_dict(d);
-    for (unsigned i = 0; i < dp.n_engines; i++) {
-        const struct dp_snapshot *s = snaps[i];
-        if (s->total > s->n_assocs)
-            unlisted += s->total - s->n_assocs;
-        for (unsigned k = 0; k < s->n_assocs; k++, pos++) {
-            struct rte_tel_data *c;
+    for (unsigned i = 0; i < dp.n_engines; pos += listed[i], i++) {
+        if (shown >= count || start >= pos + listed[i])
+            continue;
+        uint32_t from = start > pos ? start - pos : 0;
+        struct dp_snapshot *s = snap_read(dp.engines[i]);
+        /* The published window will do if it holds what this page takes
+         * from the engine, or runs from `from` to the end of its list. */
+        uint32_t need = count - shown < listed[i] - from ? count - shown : listed[i] - from;
+        if (s != NULL && (s->first > from || s->first + s->n_assocs < from + need)) {
+            free(s);
+            s = snap_want(dp.engines[i], from, 0);
+        }
+        if (s == NULL)
+            return -1;
+        for (unsigned k = from - s->first; k < s->n_assocs && shown < count; k++) {
+            struct rte_tel_data *c = rte_tel_data_alloc();
             char key[32];
-            if (pos < start || shown >= count)
-                continue;
-            c = rte_tel_data_alloc();
             if (c == NULL) {
                 count = shown; /* a shorter page; "next" goes on from here */
-                continue;
+                break;
             }
             assoc_fill(c, i, s->local_port[k], &s->infos[k], false);
             /* Names allow letters, digits, "_" and "/" only. */
@@ -437,14 +502,12 @@ static int cmd_assocs(const char *cmd, const char *params, struct rte_tel_data *
             rte_tel_data_add_dict_container(d, key, c, 0);
             shown++;
         }
+        free(s);
     }
-    for (unsigned i = 0; i < dp.n_engines; i++)
-        free(snaps[i]);
     U64(d, "total", pos);
     U64(d, "start", start);
     if (start + shown < pos)
         U64(d, "next", start + shown);
-    U64(d, "unlisted", unlisted);
     return 0;
 }
 
@@ -453,7 +516,8 @@ static int cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d
     unsigned eng = 0, id = 0;
 
     (void)cmd;
-    if (params == NULL || sscanf(params, "%u%*[:_]%u", &eng, &id) != 2 || eng >= dp.n_engines)
+    if (params == NULL || sscanf(params, "%u%*[:_]%u", &eng, &id) != 2 || eng >= dp.n_engines ||
+        id == 0)
         return -1;
     struct dp_snapshot *s = snap_read(dp.engines[eng]);
     if (s == NULL)
@@ -466,7 +530,13 @@ static int cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d
         }
     }
     free(s);
-    return -1;
+    /* Not in the published window: ask the engine for this one. */
+    s = snap_want(dp.engines[eng], 0, id);
+    if (s == NULL)
+        return -1;
+    assoc_fill(d, eng, s->by_id_port, &s->id_info, true);
+    free(s);
+    return 0;
 }
 
 int dp_telemetry_init(void)

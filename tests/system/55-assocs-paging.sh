@@ -2,12 +2,15 @@
 # Listing associations page by page. A telemetry answer has room for 24
 # associations, so /sctpdp/assocs,START,COUNT answers a page of one list
 # over all engines with the total and the next START. Two engines
-# (net_af_packet, two queue pairs) hold 30 usrsctp associations:
+# (net_af_packet, two queue pairs) hold 150 usrsctp associations, so at
+# least one engine has more than the 64 it publishes at a time:
 #  - the default page is full (24) and points to the next one;
-#  - walking pages of 1, 2 and 7 lists every association exactly once,
+#  - walking pages of 7, 11 and 24 lists every association exactly once
+#    (pages beyond an engine's published window make it publish another),
 #    and a START past the end gives an empty page without "next";
-#  - sctpdp-ctl assocs prints all 30 (it reads every page), assocs N only N;
-#  - SIGTERM still ends all 30 gracefully.
+#  - /sctpdp/assoc,E_ID finds an association outside the published window;
+#  - sctpdp-ctl assocs prints all 150 (it reads every page), assocs N only N;
+#  - SIGTERM still ends all 150 gracefully.
 #
 #   tests/system/55-assocs-paging.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -15,7 +18,7 @@ require
 [[ -x "$CLIENT" ]] || fail "$CLIENT not built"
 [[ $(nproc) -ge 2 ]] || fail "needs 2 CPUs"
 
-N=30
+N=150
 DP_ADDR=198.18.0.1
 PEER_ADDR=198.18.0.2
 make_netns_pair "$PEER_ADDR/24"
@@ -27,8 +30,8 @@ start_bg "$TMP/dp.log" timeout 150 ip netns exec "$NS_DP" "$SCTPDP" \
     -- --addr "$DP_ADDR/24" --echo-port 5001
 DP=$LAST_PID
 wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
-start_bg "$TMP/c.log" timeout 120 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
-    -c "$N" -n 5 -s 100 -k 2 -t 50 -w 60
+start_bg "$TMP/c.log" timeout 150 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
+    -c "$N" -n 5 -s 100 -k 2 -t 60 -w 80
 CL=$LAST_PID
 wait_log "$TMP/c.log" "READY" 60 || { cat "$TMP/c.log"; fail "usrsctp clients"; }
 [[ $(grep -c "echo ok: 5 messages" "$TMP/c.log") -eq $N ]] || fail "not every association echoed"
@@ -80,16 +83,33 @@ walk() {
     echo "pages of $count: no end after $i answers"
     return 1
 }
-for count in 1 2 7; do
+for count in 7 11 24; do
     walk "$count" || fail "walking pages of $count"
     all=$(wc -l <"$TMP/walk-$count")
     uniq=$(sort -u "$TMP/walk-$count" | wc -l)
     [[ $all -eq $N && $uniq -eq $N ]] || fail "pages of $count listed $all entries, $uniq different"
     ok "pages of $count list all $N associations exactly once"
 done
-cmp -s <(sort "$TMP/walk-1") <(sort "$TMP/walk-7") || fail "pages of 1 and 7 list different sets"
-engines=$(cut -d_ -f1 "$TMP/walk-1" | sort | uniq -c | awk '{printf "engine %s: %s  ", $2, $1}')
+cmp -s <(sort "$TMP/walk-7") <(sort "$TMP/walk-11") || fail "pages of 7 and 11 list different sets"
+engines=$(cut -d_ -f1 "$TMP/walk-7" | sort | uniq -c | awk '{printf "engine %s: %s  ", $2, $1}')
 echo "listed per engine: $engines"
+big=$(cut -d_ -f1 "$TMP/walk-7" | sort | uniq -c | sort -rn | awk 'NR == 1 {print $2}')
+in_big=$(grep -c "^${big}_" "$TMP/walk-7")
+[[ $in_big -gt 64 ]] || fail "engine $big has only $in_big associations"
+# The 70th association of that engine, asked for by id after a page that
+# puts the engine's published window back at its start.
+far=$(grep "^${big}_" "$TMP/walk-7" | sed -n 70p)
+before=$(awk -F_ -v b="$big" '$1 < b' "$TMP/walk-7" | wc -l)
+page "$before" 1 >/dev/null
+got=$(ctl "$PFX" raw "/sctpdp/assoc,$far" | "$PY" -c '
+import json, sys
+a = json.load(sys.stdin)["/sctpdp/assoc"]
+print(a["id"] if isinstance(a, dict) else "none", a.get("path0", "") if a else "")')
+echo "assoc $far: $got"
+[[ "$got" == "${far#*_} "*" active primary"* ]] || fail "/sctpdp/assoc,$far: $got"
+out=$(ctl "$PFX" raw "/sctpdp/assoc,${big}_4000000")
+[[ "$out" == '{"/sctpdp/assoc": null}' ]] || fail "an unknown id was answered: $out"
+ok "engine $big holds $in_big; /sctpdp/assoc finds its 70th outside the published window"
 
 read -r total next keys <<<"$(page "$N" 5)"
 [[ $total -eq $N && $next == - && -z "$keys" ]] || fail "past the end: total=$total next=$next"
@@ -101,7 +121,7 @@ ctl "$PFX" --page 4 assocs >"$TMP/table.txt" || fail "sctpdp-ctl assocs"
 rows=$(grep -cE '^[0-9]+_[0-9]+ ' "$TMP/table.txt")
 head -4 "$TMP/table.txt"
 echo "... ($rows rows)"
-cmp -s <(grep -oE '^[0-9]+_[0-9]+' "$TMP/table.txt" | sort) <(sort "$TMP/walk-1") ||
+cmp -s <(grep -oE '^[0-9]+_[0-9]+' "$TMP/table.txt" | sort) <(sort "$TMP/walk-7") ||
     fail "sctpdp-ctl assocs does not print every association once"
 ctl "$PFX" assocs >"$TMP/table2.txt" || fail "sctpdp-ctl assocs"
 rows2=$(grep -cE '^[0-9]+_[0-9]+ ' "$TMP/table2.txt")

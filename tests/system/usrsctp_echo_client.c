@@ -335,7 +335,7 @@ int main(int argc, char **argv)
         }
     }
     if (argc - optind != 2 || size < 4 || size > 60000 || streams == 0 || streams > 64 ||
-        conns == 0 || conns > 64) {
+        conns == 0 || conns > 256) {
         fprintf(
             stderr,
             "usage: %s ADDR PORT [-l] [-c ASSOCS] [-n MSGS] [-s SIZE>=4] [-k STREAMS] [-w SECONDS] "
