@@ -209,7 +209,8 @@ struct dp_snapshot {
     uint32_t total;    /* associations the engine has, by state */
     uint16_t local_port[DP_SNAP_ASSOCS];
     struct sctp_assoc_info infos[DP_SNAP_ASSOCS];
-    uint32_t by_id;      /* the id id_info holds, 0 if none */
+    uint32_t by_id;      /* the id last asked for, 0 if none */
+    bool by_id_found;    /* id_info holds it (the engine has it) */
     uint16_t by_id_port; /* its local port */
     struct sctp_assoc_info id_info;
     struct sctp_endpoint_stats ep[DP_MAX_SERVICES];

@@ -95,7 +95,8 @@ void dp_snapshot_update(struct dp_engine *e)
     }
     /* The window the telemetry thread asked for (the first one by
      * default), counting every association of every endpoint. */
-    s->by_id = 0;
+    s->by_id = want_id;
+    s->by_id_found = false;
     for (unsigned i = 0; i < e->n_svc; i++) {
         l.n = 0;
         l.max = DP_SNAP_ASSOCS - n;
@@ -104,9 +105,9 @@ void dp_snapshot_update(struct dp_engine *e)
             if (sctp_assoc_get_info(e->svc[i].ep, l.ids[k], &s->infos[n]) == 0)
                 s->local_port[n++] = e->svc[i].port;
         }
-        if (want_id != 0 && s->by_id == 0 &&
+        if (want_id != 0 && !s->by_id_found &&
             sctp_assoc_get_info(e->svc[i].ep, want_id, &s->id_info) == 0) {
-            s->by_id = want_id;
+            s->by_id_found = true;
             s->by_id_port = e->svc[i].port;
         }
     }
@@ -135,9 +136,9 @@ static struct dp_snapshot *snap_read(const struct dp_engine *e)
     return NULL;
 }
 
-/* Engines answer a request within their 100 ms timer; a stopped or busy
- * one gets this long before the command gives up. */
-#define SNAP_WAIT_MS 1000
+/* Engines answer a request within their 100 ms timer; a stopped or
+ * starved one gets this long before the command gives up. */
+#define SNAP_WAIT_MS 3000
 
 /*
  * A snapshot of engine e whose window starts at `first` (want_id 0), or
@@ -147,14 +148,18 @@ static struct dp_snapshot *snap_read(const struct dp_engine *e)
  */
 static struct dp_snapshot *snap_want(const struct dp_engine *e, uint32_t first, uint32_t want_id)
 {
+    uint64_t hz = rte_get_timer_hz(), t0 = rte_get_timer_cycles();
     struct dp_snapshot *s = snap_read(e);
 
-    for (unsigned ms = 0; s != NULL; ms += 5) {
+    while (s != NULL) {
         if (want_id != 0 ? s->by_id == want_id : s->first == first)
             return s;
-        if (ms >= SNAP_WAIT_MS) {
-            if (want_id != 0) /* no such association: stop asking */
-                __atomic_store_n(&e->snap->want_id, 0, __ATOMIC_RELAXED);
+        if (rte_get_timer_cycles() - t0 > hz / 1000 * SNAP_WAIT_MS) {
+            DP_LOG(WARNING,
+                   "telemetry: engine %u did not publish %s %u within %u ms (it shows window "
+                   "%u, id %u)",
+                   e->index, want_id ? "association" : "window", want_id ? want_id : first,
+                   SNAP_WAIT_MS, s->first, s->by_id);
             free(s);
             return NULL;
         }
@@ -534,6 +539,10 @@ static int cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d
     s = snap_want(dp.engines[eng], 0, id);
     if (s == NULL)
         return -1;
+    if (!s->by_id_found) {
+        free(s);
+        return -1; /* the engine has no such association */
+    }
     assoc_fill(d, eng, s->by_id_port, &s->id_info, true);
     free(s);
     return 0;

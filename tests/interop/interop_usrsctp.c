@@ -951,6 +951,9 @@ static void world_report(struct world *w)
            (unsigned long long)to1->packets, (unsigned long long)to1->dropped,
            w->ep ? "core" : "usrsctp A", (unsigned long long)to0->packets,
            (unsigned long long)to0->dropped);
+    if (to0->stray + to1->stray)
+        printf("  [%s] %llu stray packet(s) of an earlier scenario's ports passed through\n",
+               w->name, (unsigned long long)(to0->stray + to1->stray));
     if (w->ep && w->have_assoc) {
         struct sctp_assoc_info ai;
         if (sctp_assoc_get_info(w->ep, w->assoc_id, &ai) == 0)

@@ -43,6 +43,7 @@ struct link_dir_stats {
     uint64_t chunks[256];        /* by chunk type, lost packets included */
     uint64_t chunks_passed[256]; /* by chunk type, delivered only */
     uint64_t aborts_tbit;        /* ABORT chunks with the T bit (8.4 replies) */
+    uint64_t stray;              /* packets of no port of this scenario */
 };
 
 /*

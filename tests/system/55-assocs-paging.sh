@@ -84,7 +84,7 @@ walk() {
     return 1
 }
 for count in 7 11 24; do
-    walk "$count" || fail "walking pages of $count"
+    walk "$count" || { tail -5 "$TMP/dp.log"; fail "walking pages of $count"; }
     all=$(wc -l <"$TMP/walk-$count")
     uniq=$(sort -u "$TMP/walk-$count" | wc -l)
     [[ $all -eq $N && $uniq -eq $N ]] || fail "pages of $count listed $all entries, $uniq different"
