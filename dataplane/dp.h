@@ -74,9 +74,10 @@ struct dp_profile {
 };
 
 struct dp_port_conf {
-    char profile[32]; /* empty: chosen from the driver name */
-    uint16_t vlan;    /* 802.1Q id, 0 for untagged */
-    uint16_t mtu;     /* IP MTU */
+    char profile[32];  /* empty: chosen from the driver name */
+    uint16_t vlan;     /* 802.1Q id, 0 for untagged */
+    uint16_t mtu;      /* IP MTU */
+    bool emulate_csum; /* test aid: act as a NIC with SCTP CRC offload */
 };
 
 struct dp_service_conf {
@@ -138,6 +139,7 @@ struct dp_port {
     uint16_t max_segs;      /* longest TX chain the port takes */
     struct dp_profile prof; /* as applied: offloads the port really has */
     bool tx_sctp_csum, rx_l4_csum, tx_ip_csum, rx_ip_csum, rss_sctp;
+    bool csum_emulated; /* the SCTP CRC offloads are done by queue callbacks */
     uint64_t tx_offloads, rx_offloads, rss_hf;
     uint8_t rss_key[64];
     uint8_t rss_key_len;

@@ -85,7 +85,8 @@ void dp_config_usage(const char *prog)
            "            echo_port, discard_port, profile_dir, mtu, mbufs,\n"
            "            shutdown_timeout_ms, neigh_timeout_ms, frag_max_flows,\n"
            "            frag_ttl_ms\n"
-           "  [portN]   profile, vlan, mtu\n"
+           "  [portN]   profile, vlan, mtu, emulate_csum_offload (a test aid: queue\n"
+           "            callbacks act as a NIC with SCTP CRC offload both ways)\n"
            "  [sctp]    rto_initial_ms, rto_min_ms, rto_max_ms, sack_delay_ms,\n"
            "            sack_freq, hb_interval_ms, rwnd, max_assocs, sendq_bytes,\n"
            "            ostreams, istreams, pr_sctp\n"
@@ -397,6 +398,9 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 576, 9000, &v) < 0)
                 return -1;
             pc->mtu = v;
+        } else if (!strcmp(key, "emulate_csum_offload")) {
+            if (boolean(what, val, &pc->emulate_csum) < 0)
+                return -1;
         } else {
             goto unknown;
         }

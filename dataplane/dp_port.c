@@ -11,6 +11,8 @@
 #include <string.h>
 #include <strings.h>
 
+#include <isa-l/crc.h>
+
 #include <rte_cfgfile.h>
 #include <rte_ethdev.h>
 #include <rte_thash.h>
@@ -101,6 +103,153 @@ static void profile_name_of(const char *driver, char *out, size_t len)
         *us = '\0';
     if (!strcmp(out, "e1000_igb"))
         snprintf(out, len, "igb");
+}
+
+/*
+ * Checksum offload emulation ([portN] emulate_csum_offload = yes), a test
+ * aid for ports without SCTP CRC offload (virtual devices): the port is
+ * treated as one that fills the CRC of packets flagged
+ * RTE_MBUF_F_TX_SCTP_CKSUM and checks the CRC of what it receives, and
+ * callbacks on its queues do that work the way such a NIC would, from
+ * the l2_len and l3_len the engine set and from the headers it finds. So
+ * the engine's offload paths (flags and lengths on TX, the GOOD and BAD
+ * flags on RX) run, and a peer that checks CRCs (usrsctp) tells whether
+ * what the engine asked for was right.
+ */
+
+/* CRC32c of the SCTP packet at off (len bytes) of a chain, with its
+ * checksum field taken as zero. */
+static uint32_t emu_crc(const struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+    uint8_t common[12];
+    const uint8_t *h = rte_pktmbuf_read(m, off, sizeof(common), common);
+    uint32_t crc;
+
+    if (h != common)
+        memcpy(common, h, sizeof(common));
+    memset(common + 8, 0, 4);
+    crc = crc32_iscsi(common, sizeof(common), 0xffffffff);
+    off += sizeof(common);
+    len -= sizeof(common);
+    for (; m != NULL && len > 0; m = m->next) {
+        uint32_t dl = m->data_len, n;
+        if (off >= dl) {
+            off -= dl;
+            continue;
+        }
+        n = dl - off < len ? dl - off : len;
+        crc = crc32_iscsi(rte_pktmbuf_mtod_offset(m, unsigned char *, off), (int)n, crc);
+        len -= n;
+        off = 0;
+    }
+    return ~crc;
+}
+
+static uint16_t emu_tx(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
+                       void *arg)
+{
+    (void)port_id;
+    (void)queue;
+    (void)arg;
+    for (uint16_t i = 0; i < n; i++) {
+        struct rte_mbuf *m = pkts[i];
+        uint32_t off = m->l2_len + m->l3_len;
+
+        if (!(m->ol_flags & RTE_MBUF_F_TX_SCTP_CKSUM))
+            continue;
+        /* A NIC fills the CRC of exactly what l2_len and l3_len point at:
+         * wrong lengths give a wrong CRC, which the peer drops. */
+        if (off + 12 <= m->data_len && off + 12 <= m->pkt_len) {
+            uint8_t *sh = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+            uint32_t crc = emu_crc(m, off, m->pkt_len - off);
+            sh[8] = crc & 0xff;
+            sh[9] = (crc >> 8) & 0xff;
+            sh[10] = (crc >> 16) & 0xff;
+            sh[11] = crc >> 24;
+        }
+        m->ol_flags &= ~RTE_MBUF_F_TX_SCTP_CKSUM;
+    }
+    return n;
+}
+
+/* Where the SCTP packet of a frame is: 0 if it carries none (or only a
+ * fragment of one). */
+static uint32_t emu_sctp_at(const struct rte_mbuf *m, uint32_t *len)
+{
+    uint8_t buf[64];
+    const uint8_t *f =
+        rte_pktmbuf_read(m, 0, m->pkt_len < sizeof(buf) ? m->pkt_len : sizeof(buf), buf);
+    uint32_t l2 = 14, have = m->pkt_len < sizeof(buf) ? m->pkt_len : sizeof(buf);
+    uint16_t type;
+
+    if (f == NULL || have < 14)
+        return 0;
+    type = (uint16_t)(f[12] << 8 | f[13]);
+    if (type == RTE_ETHER_TYPE_VLAN && have >= 18) {
+        type = (uint16_t)(f[16] << 8 | f[17]);
+        l2 = 18;
+    }
+    if (type == RTE_ETHER_TYPE_IPV4 && have >= l2 + 20) {
+        const uint8_t *ip = f + l2;
+        uint32_t ihl = (ip[0] & 0xf) * 4u, tot = (uint32_t)(ip[2] << 8 | ip[3]);
+        if (ip[9] != 132 || ihl < 20 || (ip[6] & 0x3f) != 0 || ip[7] != 0 || tot < ihl + 12 ||
+            l2 + tot > m->pkt_len)
+            return 0;
+        *len = tot - ihl;
+        return l2 + ihl;
+    }
+    if (type == RTE_ETHER_TYPE_IPV6 && have >= l2 + 40) {
+        const uint8_t *ip = f + l2;
+        uint32_t pl = (uint32_t)(ip[4] << 8 | ip[5]);
+        if (ip[6] != 132 || pl < 12 || l2 + 40 + pl > m->pkt_len)
+            return 0;
+        *len = pl;
+        return l2 + 40;
+    }
+    return 0;
+}
+
+static uint16_t emu_rx(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
+                       uint16_t max, void *arg)
+{
+    (void)port_id;
+    (void)queue;
+    (void)max;
+    (void)arg;
+    for (uint16_t i = 0; i < n; i++) {
+        struct rte_mbuf *m = pkts[i];
+        uint32_t len = 0, off = emu_sctp_at(m, &len);
+        uint8_t got[4];
+        const uint8_t *g;
+        uint32_t want;
+
+        m->ol_flags &= ~RTE_MBUF_F_RX_L4_CKSUM_MASK;
+        if (off == 0)
+            continue; /* RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN */
+        g = rte_pktmbuf_read(m, off + 8, 4, got);
+        want = emu_crc(m, off, len);
+        m->ol_flags |= (uint32_t)(g[0] | g[1] << 8 | g[2] << 16 | (uint32_t)g[3] << 24) == want
+                           ? RTE_MBUF_F_RX_L4_CKSUM_GOOD
+                           : RTE_MBUF_F_RX_L4_CKSUM_BAD;
+    }
+    return n;
+}
+
+static int emu_install(struct dp_port *p, unsigned idx)
+{
+    for (uint16_t q = 0; q < p->nb_queues; q++) {
+        if (rte_eth_add_tx_callback(p->port_id, q, emu_tx, NULL) == NULL ||
+            rte_eth_add_rx_callback(p->port_id, q, emu_rx, NULL) == NULL) {
+            DP_LOG(ERR, "port %u: checksum offload emulation: callbacks: %s", idx,
+                   rte_strerror(rte_errno));
+            return -1;
+        }
+    }
+    p->csum_emulated = true;
+    p->tx_sctp_csum = true;
+    p->rx_l4_csum = true;
+    DP_LOG(NOTICE, "port %u: SCTP CRC offload EMULATED by queue callbacks (a test aid)", idx);
+    return 0;
 }
 
 static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
@@ -213,6 +362,8 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
             return rc;
         }
     }
+    if (pc->emulate_csum && emu_install(p, idx) != 0)
+        return -1;
     rc = rte_eth_dev_set_mtu(port_id, p->mtu);
     if (rc != 0 && rc != -ENOTSUP)
         DP_LOG(NOTICE, "port %u: MTU %u not set (%s), sending at most that anyway", idx, p->mtu,

@@ -316,8 +316,14 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         rte_tel_data_add_dict_string(c, "name", pp->name);
         rte_tel_data_add_dict_string(c, "driver", pp->driver);
         rte_tel_data_add_dict_string(c, "profile", pp->prof.name);
-        rte_tel_data_add_dict_string(c, "tx_sctp_csum", pp->tx_sctp_csum ? "offload" : "software");
-        rte_tel_data_add_dict_string(c, "rx_sctp_csum", pp->rx_l4_csum ? "offload" : "software");
+        rte_tel_data_add_dict_string(c, "tx_sctp_csum",
+                                     pp->csum_emulated  ? "offload (emulated)"
+                                     : pp->tx_sctp_csum ? "offload"
+                                                        : "software");
+        rte_tel_data_add_dict_string(c, "rx_sctp_csum",
+                                     pp->csum_emulated ? "offload (emulated)"
+                                     : pp->rx_l4_csum  ? "offload"
+                                                       : "software");
         rte_tel_data_add_dict_string(
             c, "steering", pp->rss_sctp && pp->prof.steering == DP_STEER_RSS ? "rss" : "mailbox");
         U64(c, "rx_packets", t.rx_packets);
