@@ -372,6 +372,16 @@ struct sctp_assoc_info {
 /* SCTP_ERR_NOTFOUND. */
 int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
                         struct sctp_assoc_info *info);
+/*
+ * Memory pressure from the layer below (its buffer pool running low):
+ * while on, every association advertises a receiver window of 0 and
+ * drops the DATA it receives without keeping a reference (the peer sends
+ * it again later, RFC 9260 6.2), so payload references stop piling up
+ * while SACKs, which free buffers, are still processed. Turning it off
+ * sends each association's window update.
+ */
+void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on);
+
 /* Calls fn for every association id; stops when fn returns non-zero. */
 void sctp_endpoint_foreach_assoc(const struct sctp_endpoint *ep,
                                  int (*fn)(void *arg, uint32_t assoc_id), void *arg);

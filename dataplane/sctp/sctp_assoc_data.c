@@ -605,7 +605,8 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
      * window advertised as 0 counts as no room (the data the user has not
      * read is in it) even with reassembly memory to spare. */
     bool beyond = sctp_tsn_gt(d.tsn, a->map.highest_tsn);
-    if ((beyond && sctp_reasm_bytes(a->reasm) + d.payload_len > a->ep->cfg.max_reasm_bytes) ||
+    if (a->ep->rx_pressure || /* the layer below is short of buffers */
+        (beyond && sctp_reasm_bytes(a->reasm) + d.payload_len > a->ep->cfg.max_reasm_bytes) ||
         (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(a->reasm, d.payload_len)) {
         a->sack_now = true;
         return 0;

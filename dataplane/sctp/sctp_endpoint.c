@@ -1183,6 +1183,24 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
     return 0;
 }
 
+void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on)
+{
+    if (ep->rx_pressure == on)
+        return;
+    ep->rx_pressure = on;
+    if (on)
+        return;
+    /* RFC 9260 6.2: the window reopened: tell every peer. */
+    for (uint32_t i = 0; i < ep->heap_len; i++) {
+        struct sctp_assoc *a = ep->heap[i];
+        if (a->state < SCTP_S_ESTABLISHED || sctp_data_rwnd(a) == 0)
+            continue;
+        a->sack_needed = true;
+        a->sack_now = true;
+        sctp_ep_tx_schedule(ep, a);
+    }
+}
+
 void sctp_endpoint_foreach_assoc(const struct sctp_endpoint *ep,
                                  int (*fn)(void *arg, uint32_t assoc_id), void *arg)
 {

@@ -243,6 +243,7 @@ struct sctp_endpoint {
     struct sctp_cookie_keys keys;
     uint32_t next_assoc_id;
     uint32_t n_assocs;
+    bool rx_pressure; /* sctp_endpoint_set_rx_pressure */
 
     uint32_t hash_mask;
     struct sctp_assoc **by_id, **by_vtag;
@@ -360,6 +361,8 @@ void sctp_data_deliver(struct sctp_assoc *a);
 static inline uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
 {
     uint32_t held = (a->reasm ? sctp_reasm_bytes(a->reasm) : 0) + a->undelivered_bytes;
+    if (a->ep->rx_pressure)
+        return 0;
     return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
 }
 int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room);

@@ -1306,6 +1306,61 @@ static void test_zero_window(void)
     finish();
 }
 
+static void tune_no_hb(struct sctp_config *c)
+{
+    c->hb_interval = 60 * S; /* no RTT samples to reset the T3 backoff */
+}
+
+/* The layer below runs short of buffers: the receiver keeps no DATA,
+ * advertises a zero window, still takes SACKs, and reopens the window
+ * when the pressure ends; nothing is lost or delivered twice. */
+static void test_rx_pressure(void)
+{
+    start_pair(71, 1, tune_no_hb);
+    uint32_t tsn = info_of(0).next_tsn;
+    long live0 = hbuf_live;
+    sctp_endpoint_set_rx_pressure(H.ep[1], true);
+    unsigned k = L.n;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 20 * S);
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    /* Nothing was kept: no TSN acknowledged, nothing delivered, and the
+     * receiver holds no reference to what it dropped (only the sender's
+     * queue holds the 20 payloads). */
+    CU_ASSERT_EQUAL(cum, tsn - 1);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    CU_ASSERT_EQUAL(hbuf_live - live0, 20);
+    /* The sender only probed while the window was closed: one chunk at a
+     * time, the T3 timer backing off. */
+    CU_ASSERT_TRUE(count_chunks(k, 0, SCTP_CT_DATA) <= 4 + 20);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_EQUAL(info_of(0).peer_rwnd, 0);
+
+    /* Pressure over: a window update goes out at once and all 20 arrive,
+     * in order, once each. */
+    k = L.n;
+    sctp_endpoint_set_rx_pressure(H.ep[1], false);
+    h_step(&H);
+    bool update = false;
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sk;
+    for (unsigned i = k; i < L.n; i++)
+        if (L.p[i].from == 1 && find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c) &&
+            sctp_sack_decode(&sk, &c) > 0 && sk.a_rwnd > 0)
+            update = true;
+    CU_ASSERT_TRUE(update);
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
+    uint32_t got[20];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 20), 20);
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    h_run(&H, NULL, 2 * S);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 20);
+    finish();
+}
+
 /* ================= SACK limits ================= */
 
 static void tune_limits(struct sctp_config *c)
@@ -1447,6 +1502,7 @@ TEST_CASE(test_shutdown_peer_has_outstanding_data)
 TEST_CASE(test_shutdown_collision)
 TEST_CASE(test_eof)
 TEST_CASE(test_zero_window)
+TEST_CASE(test_rx_pressure)
 TEST_CASE(test_sack_limits)
 TEST_CASE(test_send_errors)
 TEST_SUITE_END()
