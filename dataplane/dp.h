@@ -193,7 +193,8 @@ struct dp_engine_stats {
     uint64_t echo_backlog_max, echo_dropped;
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t timers_fired;
-    uint64_t heap_allocs; /* core allocations too big for the object pools */
+    uint64_t heap_allocs;     /* core allocations too big for the object pools */
+    uint64_t pressure_events; /* times the mbuf pools ran low (see pool_pressure) */
 } __rte_cache_aligned;
 
 /* Association details, published by the owner engine for telemetry: a
@@ -292,7 +293,12 @@ struct dp_engine {
     bool shutting_down, aborted;
     uint64_t shutdown_deadline;
     uint64_t next_snapshot;
-    uint64_t now; /* ns, refreshed each loop */
+    uint64_t next_pool_check;
+    unsigned pool_low, pool_high; /* free mbufs: pressure below low, until above high */
+    unsigned pool_gen;            /* free mbufs below which the generator waits */
+    bool pressure;                /* the endpoints are told to keep no new DATA */
+    bool gen_hold;                /* the generator sends nothing new */
+    uint64_t now;                 /* ns, refreshed each loop */
 
     struct sctp_tx_packet *txp; /* scratch, large */
 

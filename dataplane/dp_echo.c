@@ -146,8 +146,9 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     uint64_t room;
     unsigned n, k;
 
-    /* What the window lets out now, in one bulk get from the pool. */
-    if (g->sent >= dp.conf.gen_msgs || g->sent - g->echoed >= dp.conf.gen_window)
+    /* What the window lets out now, in one bulk get from the pool; none
+     * while the pools are short (dp_engine.c, pool_pressure). */
+    if (e->gen_hold || g->sent >= dp.conf.gen_msgs || g->sent - g->echoed >= dp.conf.gen_window)
         return;
     room = RTE_MIN(dp.conf.gen_msgs - g->sent, dp.conf.gen_window - (g->sent - g->echoed));
     n = (unsigned)RTE_MIN(room, (uint64_t)GEN_BATCH);

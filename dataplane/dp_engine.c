@@ -260,6 +260,9 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
         return -1;
     }
     rte_seqlock_init(&e->snap->lock);
+    e->pool_low = RTE_MAX(dp.conf.mbufs / 8, 128u);
+    e->pool_high = RTE_MAX(dp.conf.mbufs / 4, 256u);
+    e->pool_gen = dp.conf.mbufs / 2;
     if (dp_net_frag_init(e) < 0) {
         DP_LOG(ERR, "engine %u: fragment table", index);
         return -1;
@@ -454,6 +457,38 @@ static uint32_t crc_chain(const struct rte_mbuf *m, uint32_t off)
         off = 0;
     }
     return ~crc;
+}
+
+/*
+ * Mbuf pressure. Payloads stay referenced in their mbufs until the
+ * application has them and, for what is sent, until the peer acknowledges
+ * them; with every mbuf held that way the port cannot receive the SACKs
+ * that would free them. Two marks keep room for those SACKs:
+ *  - below half the pool free, the generator sends nothing new (what an
+ *    application's own messages may hold), so that what it receives (and
+ *    frees at once) still has room: refusing that too would leave two
+ *    such ends each waiting for the other's SACKs;
+ *  - below an eighth, the endpoints keep no new DATA (zero window, the
+ *    peers send it again later): what the echo service holds until its
+ *    echoes are acknowledged stops growing while SACKs still come in;
+ *    above a quarter they resume, with window updates.
+ */
+#define POOL_CHECK_NS (20 * 1000) /* avail_count walks every lcore cache */
+
+static void pool_pressure(struct dp_engine *e)
+{
+    unsigned avail =
+        RTE_MIN(rte_mempool_avail_count(e->pool), rte_mempool_avail_count(e->ind_pool));
+    bool on = e->pressure ? avail < e->pool_high : avail < e->pool_low;
+
+    e->gen_hold = avail < e->pool_gen;
+    if (on == e->pressure)
+        return;
+    e->pressure = on;
+    if (on)
+        e->st.pressure_events++;
+    for (unsigned i = 0; i < e->n_svc; i++)
+        sctp_endpoint_set_rx_pressure(e->svc[i].ep, on);
 }
 
 /* A direct mbuf for header bytes, from the stash write_packets() empties. */
@@ -752,6 +787,10 @@ int dp_engine_main(void *arg)
 
         e->now = dp_now_ns();
         e->st.loops++;
+        if (e->now >= e->next_pool_check) {
+            e->next_pool_check = e->now + POOL_CHECK_NS;
+            pool_pressure(e);
+        }
         for (unsigned p = 0; p < dp.n_ports; p++) {
             uint16_t n = rte_eth_rx_burst(dp.ports[p].port_id, e->index, pkts, DP_BURST);
             for (uint16_t k = 0; k < n; k++) {

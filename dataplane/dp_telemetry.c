@@ -237,6 +237,8 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "tx_copied_segs", e->st.tx_copied_segs);
         U64(c, "mbufs_free", rte_mempool_avail_count(e->pool));
         U64(c, "heap_allocs", e->st.heap_allocs);
+        U64(c, "mbuf_pressure", e->pressure);
+        U64(c, "mbuf_pressure_events", e->st.pressure_events);
         if (s != NULL) {
             struct sctp_endpoint_stats t;
             memset(&t, 0, sizeof(t));
