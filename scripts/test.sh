@@ -10,6 +10,8 @@
 #                SCTPDP_SANITIZED=1 (tests may run fewer iterations)
 #   system/X.sh  every executable tests/system/*.sh, in name order, given
 #                the build directory as first argument
+#   system-asan/X.sh  the memif echo, mbuf exhaustion and hostile input
+#                tests again, against the ASan+UBSan daemon in build-asan/
 # A failure of scripts/setup.sh is reported as one more failed group.
 #
 # Every step runs under a timeout and with no standard input. The exit
@@ -228,6 +230,23 @@ for f in "${system_scripts[@]}"; do
     step "system $(basename "$f")" "$t_system" "$f" "$build_dir"
     group_end "system/$(basename "$f")"
 done
+
+# --- the daemon under ASan+UBSan ---------------------------------------------
+# The echo, mbuf exhaustion and hostile input tests once more against the
+# sanitized daemon: a memory error, undefined behaviour or a leak at exit
+# ends it with a non-zero status, which the test reports.
+if [[ -x "$asan_dir/dataplane/sctpdp" ]]; then
+    for name in 10-memif-echo.sh 65-mbuf-exhaustion.sh 70-hostile-input.sh; do
+        f="$root/tests/system/$name"
+        [[ -x "$f" ]] || continue
+        group_begin
+        step "system $name (ASan+UBSan daemon)" "$t_system" env \
+            ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
+            UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+            SCTPDP_MEMIF_MSGS=200000 "$f" "$asan_dir"
+        group_end "system-asan/$name"
+    done
+fi
 
 # --- summary -----------------------------------------------------------------
 banner "summary ($((SECONDS - start_all))s)"

@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Hostile input at the dataplane's own parsers (Ethernet, 802.1Q, ARP,
+# IPv4, IPv6, ICMP, ICMPv6/ND, IP fragments, SCTP common header), which
+# the core's fuzz targets do not reach. From a namespace, scapy sends:
+#  - 3,000 frames with random field values (scapy's fuzz()) over every
+#    layer the dataplane parses, and 500 valid frames cut at random lengths;
+#  - 1,000 INITs from random ports (an INIT flood);
+# then the dataplane must still be alive and correct: it answers ping,
+# a usrsctp peer gets an association and its echoes, it holds no
+# association it should not, and every mbuf is back in its pool.
+#
+#   tests/system/70-hostile-input.sh BUILD_DIR
+source "$(dirname "$0")/lib/common.bash" "${1:-}"
+require
+[[ -x "$CLIENT" ]] || fail "$CLIENT not built"
+"$PY" -c "import scapy" 2>/dev/null || fail "scapy missing (python3-scapy)"
+
+DP_ADDR=198.18.0.1
+PEER_ADDR=198.18.0.2
+DP_ADDR6=2001:2:0:3::1
+PEER_ADDR6=2001:2:0:3::2
+make_netns_pair "$PEER_ADDR/24" "$PEER_ADDR6/64"
+PFX="${TAG}h"
+cat >"$TMP/dp.ini" <<INI
+[sctpdp]
+frag_ttl_ms = 500
+INI
+# shellcheck disable=SC2046
+start_bg "$TMP/dp.log" timeout 180 ip netns exec "$NS_DP" "$SCTPDP" \
+    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") \
+    -- --config "$TMP/dp.ini" --addr "$DP_ADDR/24" --addr "$DP_ADDR6/64" --echo-port 5001
+DP=$LAST_PID
+wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+ip netns exec "$NS_PEER" ping -c 1 -W 2 "$DP_ADDR" >/dev/null || fail "no ping answer"
+free0=$(counter "$PFX" lcores 0.mbufs_free)
+mac=$(grep -o "MAC [0-9A-F:]*" "$TMP/dp.log" | awk '{print tolower($2)}')
+
+cat >"$TMP/hostile.py" <<'PYEOF'
+import random, sys, time
+from scapy.all import (conf, Ether, Dot1Q, ARP, IP, IPv6, ICMP, ICMPv6EchoRequest,
+                       ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6PacketTooBig, IPv6ExtHdrFragment, SCTP,
+                       SCTPChunkInit, SCTPChunkData, SCTPChunkSACK, SCTPChunkCookieEcho,
+                       SCTPChunkAbort, SCTPChunkHeartbeatReq, Raw, fuzz, raw, get_if_hwaddr)
+from scapy.arch import get_if_raw_hwaddr
+conf.verb = 0
+iface, mac, d4, s4, d6, s6 = sys.argv[1:7]
+random.seed(int(sys.argv[7]))
+me = get_if_hwaddr(iface)
+E = lambda: Ether(src=me, dst=mac)
+templates = [
+    lambda: E() / fuzz(IP(dst=d4, src=s4)) / ICMP(),
+    lambda: E() / IP(dst=d4, src=s4) / fuzz(ICMP()),
+    lambda: E() / fuzz(ARP(psrc=s4, pdst=d4)),
+    lambda: Ether(src=me, dst="ff:ff:ff:ff:ff:ff") / fuzz(ARP()),
+    lambda: E() / fuzz(Dot1Q()) / IP(dst=d4, src=s4) / ICMP(),
+    lambda: E() / IP(dst=d4, src=s4) / fuzz(SCTP(dport=5001)),
+    lambda: E() / IP(dst=d4, src=s4) / SCTP(dport=5001) / fuzz(SCTPChunkInit()),
+    lambda: E() / IP(dst=d4, src=s4) / SCTP(dport=5001, tag=random.getrandbits(32)) / fuzz(SCTPChunkData()),
+    lambda: E() / IP(dst=d4, src=s4) / SCTP(dport=5001, tag=random.getrandbits(32)) / fuzz(SCTPChunkSACK()),
+    lambda: E() / IP(dst=d4, src=s4) / SCTP(dport=5001) / fuzz(SCTPChunkCookieEcho()),
+    lambda: E() / IP(dst=d4, src=s4) / SCTP(dport=5001) / fuzz(SCTPChunkAbort()),
+    lambda: E() / IP(dst=d4, src=s4) / SCTP(dport=5001) / fuzz(SCTPChunkHeartbeatReq()),
+    lambda: E() / IP(dst=d4, src=s4, flags="MF", frag=random.randrange(0, 64)) / Raw(bytes(random.getrandbits(8) for _ in range(random.randrange(8, 200)))),
+    lambda: E() / IP(dst=d4, src=s4) / fuzz(ICMP(type=3, code=4)) / IP(src=d4, dst=s4) / SCTP(),
+    lambda: E() / fuzz(IPv6(dst=d6, src=s6)) / ICMPv6EchoRequest(),
+    lambda: E() / IPv6(dst=d6, src=s6) / fuzz(ICMPv6EchoRequest()),
+    lambda: E() / IPv6(dst=d6, src=s6) / fuzz(ICMPv6ND_NS(tgt=d6)),
+    lambda: E() / IPv6(dst=d6, src=s6) / fuzz(ICMPv6ND_NA()),
+    lambda: E() / IPv6(dst=d6, src=s6) / fuzz(ICMPv6PacketTooBig()) / IPv6(src=d6, dst=s6) / SCTP(),
+    lambda: E() / IPv6(dst=d6, src=s6) / fuzz(IPv6ExtHdrFragment()) / Raw(b"x" * random.randrange(0, 100)),
+    lambda: E() / IPv6(dst=d6, src=s6) / fuzz(SCTP(dport=5001)),
+]
+frames = []
+for i in range(3000):
+    try:
+        frames.append(raw(random.choice(templates)()))
+    except Exception:
+        pass
+valid = [raw(E() / IP(dst=d4, src=s4) / ICMP() / Raw(b"v" * 64)),
+         raw(E() / IP(dst=d4, src=s4) / SCTP(sport=7, dport=5001) / SCTPChunkInit(init_tag=5, a_rwnd=1500, n_out_streams=1, n_in_streams=1, init_tsn=1)),
+         raw(E() / IPv6(dst=d6, src=s6) / ICMPv6EchoRequest() / Raw(b"v" * 64)),
+         raw(E() / Dot1Q(vlan=5) / IP(dst=d4, src=s4) / ICMP()),
+         raw(E() / ARP(op=1, hwsrc=me, psrc=s4, pdst=d4))]
+for i in range(500):
+    f = random.choice(valid)
+    frames.append(f[:random.randrange(0, len(f))])
+random.shuffle(frames)
+s = conf.L2socket(iface=iface)
+for f in frames:
+    s.send(f if len(f) > 0 else b"\x00")
+for i in range(1000):
+    s.send(raw(E() / IP(dst=d4, src=s4) / SCTP(sport=random.randrange(1024, 65535), dport=5001) /
+               SCTPChunkInit(init_tag=random.getrandbits(32) | 1, a_rwnd=65536,
+                             n_out_streams=8, n_in_streams=8, init_tsn=random.getrandbits(32))))
+s.close()
+print("sent %d hostile frames and 1000 INITs" % len(frames))
+PYEOF
+log "hostile frames from $NS_PEER"
+out=$(timeout 120 ip netns exec "$NS_PEER" "$PY" "$TMP/hostile.py" "$VETH_PEER" "$mac" \
+    "$DP_ADDR" "$PEER_ADDR" "$DP_ADDR6" "$PEER_ADDR6" "${SCTPDP_HOSTILE_SEED:-7}") ||
+    { echo "$out"; fail "scapy"; }
+echo "$out"
+kill -0 "$DP" 2>/dev/null || { tail -20 "$TMP/dp.log"; fail "the dataplane died"; }
+ok "the dataplane survived the hostile frames and the INIT flood"
+ctl "$PFX" ports | grep -E "rx_packets|drop|init|csum" | head -30
+
+ip netns exec "$NS_PEER" ping -c 2 -i 0.2 -W 2 "$DP_ADDR" >/dev/null || fail "no ping answer after"
+ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.2 -W 2 "$DP_ADDR6" >/dev/null || fail "no ping -6 answer after"
+ok "IPv4 and IPv6 ping still answered"
+[[ $(counter "$PFX" lcores 0.assocs) -eq 0 ]] || fail "associations left by the flood"
+ok "the INIT flood left no association (INIT ACKs are stateless)"
+timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -n 50 -s 500 -k 4 -t 30 \
+    >"$TMP/client.log" 2>&1 || { cat "$TMP/client.log"; fail "usrsctp client after the flood"; }
+grep -q "echo ok: 50 messages" "$TMP/client.log" || fail "echoes after the flood"
+ok "a usrsctp association still works: 50 messages echoed and checked"
+free=0
+for ((i = 0; i < 30; i++)); do
+    free=$(counter "$PFX" lcores 0.mbufs_free)
+    [[ $free -ge $free0 ]] && break
+    sleep 0.1
+done
+echo "mbufs free: $free0 before, $free after"
+[[ $free -ge $free0 ]] || fail "mbufs leaked: $free0 free before, $free after"
+ok "no mbuf leaked"
+kill -TERM "$DP"
+wait_exit "$DP" 15 || fail "dataplane did not stop"
+[[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"
+echo "PASS: $CHECKS checks"
