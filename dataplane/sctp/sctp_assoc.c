@@ -92,6 +92,13 @@ static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
         sctp_assoc_path_failure(a, p, now);
         if (sctp_assoc_error_step(a))
             return;
+    } else if (p->confirmed && p->last_new_data != 0 &&
+               now - p->last_new_data < a->ep->cfg.hb_interval) {
+        /* RFC 9260 8.3: only idle addresses are heartbeated. New DATA
+         * went here within the period (its SACK measures the RTT and a
+         * missing one runs T3): look again a period after it. */
+        p->hb_timer = p->last_new_data + a->ep->cfg.hb_interval + p->rto.rto;
+        return;
     }
     p->hb_nonce = ((uint64_t)sctp_ep_random32(a->ep) << 32) | sctp_ep_random32(a->ep);
     p->hb_pending = true;
@@ -248,7 +255,6 @@ static void add_sack(struct txb *b, struct sctp_assoc *a, uint8_t *scratch, size
 
 static void on_data_sent(struct sctp_path *p, sctp_tstamp now)
 {
-    p->last_sent = now;
     if (p->t3_timer == SCTP_TIMER_OFF)
         p->t3_timer = now + p->rto.rto;
 }
@@ -361,6 +367,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         a->peer_rwnd = a->peer_rwnd > len ? a->peer_rwnd - len : 0;
         ep->stats.tx_data_chunks++;
         on_data_sent(dst, now);
+        dst->last_new_data = now; /* an RTT sample to come: not idle (8.3) */
         if (m->sent_off == m->len) {
             a->q.unsent_head = m->next;
             if (!a->q.unsent_head)

@@ -67,8 +67,8 @@ struct sctp_path {
     sctp_tstamp hb_timer; /* next HEARTBEAT, or its ACK deadline */
     sctp_tstamp hb_sent;
     uint64_t hb_nonce;
-    sctp_tstamp t3_timer; /* T3-rtx for data outstanding on this path */
-    sctp_tstamp last_sent;
+    sctp_tstamp t3_timer;      /* T3-rtx for data outstanding on this path */
+    sctp_tstamp last_new_data; /* first transmission of DATA here (0: never) */
     /* peer address hash chain */
     struct sctp_path *hash_next;
     struct sctp_assoc *assoc;

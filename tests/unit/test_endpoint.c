@@ -1361,6 +1361,37 @@ static void test_rx_pressure(void)
     finish();
 }
 
+static void tune_hb_1s(struct sctp_config *c)
+{
+    c->hb_interval = 1 * S;
+}
+
+/* RFC 9260 8.3: only idle addresses are heartbeated. While node 0 sends
+ * new DATA every 100 ms, it sends no HEARTBEAT (the SACKs measure the
+ * RTT); node 1, which sends only SACKs, keeps heartbeating; once node 0
+ * goes quiet its heartbeats resume. */
+static void test_heartbeat_idle_only(void)
+{
+    start_pair(72, 1, tune_hb_1s);
+    h_run(&H, NULL, 3 * S);
+    unsigned k = L.n;
+    for (uint32_t i = 0; i < 100; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, i, 200, 0), 1);
+        h_run(&H, NULL, 100 * MS);
+    }
+    unsigned busy0 = count_chunks(k, 0, SCTP_CT_HEARTBEAT);
+    unsigned busy1 = count_chunks(k, 1, SCTP_CT_HEARTBEAT);
+    CU_ASSERT_EQUAL(busy0, 0);
+    CU_ASSERT_TRUE(busy1 >= 6 && busy1 <= 10);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 100);
+    k = L.n;
+    h_run(&H, NULL, 10 * S);
+    unsigned idle0 = count_chunks(k, 0, SCTP_CT_HEARTBEAT);
+    CU_ASSERT_TRUE(idle0 >= 6 && idle0 <= 10);
+    CU_ASSERT_EQUAL(info_of(0).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
 /* ================= SACK limits ================= */
 
 static void tune_limits(struct sctp_config *c)
@@ -1503,6 +1534,7 @@ TEST_CASE(test_shutdown_collision)
 TEST_CASE(test_eof)
 TEST_CASE(test_zero_window)
 TEST_CASE(test_rx_pressure)
+TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
 TEST_CASE(test_send_errors)
 TEST_SUITE_END()
