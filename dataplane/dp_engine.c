@@ -477,11 +477,13 @@ static uint32_t crc_chain(const struct rte_mbuf *m, uint32_t off)
 
 static void pool_pressure(struct dp_engine *e)
 {
-    unsigned avail =
-        RTE_MIN(rte_mempool_avail_count(e->pool), rte_mempool_avail_count(e->ind_pool));
+    unsigned direct = rte_mempool_avail_count(e->pool);
+    unsigned avail = RTE_MIN(direct, rte_mempool_avail_count(e->ind_pool));
     bool on = e->pressure ? avail < e->pool_high : avail < e->pool_low;
 
-    e->gen_hold = avail < e->pool_gen;
+    /* Indirect mbufs only wait in TX rings: they do not hold the
+     * generator back. */
+    e->gen_hold = direct < e->pool_gen;
     if (on == e->pressure)
         return;
     e->pressure = on;
