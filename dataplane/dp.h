@@ -388,5 +388,10 @@ static inline uint32_t dp_pool_room(struct rte_mempool *mp)
 
 /* CRC32c over an SCTP packet in one buffer, checksum field as zero. */
 bool dp_sctp_crc_ok(const uint8_t *p, uint32_t len);
+/* CRC32c of the SCTP packet at off (len bytes) of a chain, the checksum
+ * field taken as zero; _fill stores it in a packet that runs to the end
+ * of the chain and whose common header is in the first segment. */
+uint32_t dp_sctp_crc(const struct rte_mbuf *m, uint32_t off, uint32_t len);
+void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off);
 
 #endif

@@ -443,20 +443,42 @@ void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t lo
 /* ------------------------------------------------------------------ */
 /* TX                                                                  */
 
-static uint32_t crc_chain(const struct rte_mbuf *m, uint32_t off)
+uint32_t dp_sctp_crc(const struct rte_mbuf *m, uint32_t off, uint32_t len)
 {
-    uint32_t crc = 0xffffffff;
+    uint8_t common[12];
+    const uint8_t *h = rte_pktmbuf_read(m, off, sizeof(common), common);
+    uint32_t crc;
 
-    for (; m != NULL; m = m->next) {
-        uint32_t dl = m->data_len;
+    /* RFC 9260 appendix A: the checksum field counts as zero. */
+    if (h != common)
+        memcpy(common, h, sizeof(common));
+    memset(common + 8, 0, 4);
+    crc = crc32_iscsi(common, sizeof(common), 0xffffffff);
+    off += sizeof(common);
+    len -= sizeof(common);
+    for (; m != NULL && len > 0; m = m->next) {
+        uint32_t dl = m->data_len, n;
         if (off >= dl) {
             off -= dl;
             continue;
         }
-        crc = crc32_iscsi(rte_pktmbuf_mtod_offset(m, unsigned char *, off), (int)(dl - off), crc);
+        n = dl - off < len ? dl - off : len;
+        crc = crc32_iscsi(rte_pktmbuf_mtod_offset(m, unsigned char *, off), (int)n, crc);
+        len -= n;
         off = 0;
     }
     return ~crc;
+}
+
+void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off)
+{
+    uint8_t *sh = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+    uint32_t crc = dp_sctp_crc(m, off, m->pkt_len - off);
+
+    sh[8] = crc & 0xff;
+    sh[9] = (crc >> 8) & 0xff;
+    sh[10] = (crc >> 16) & 0xff;
+    sh[11] = crc >> 24;
 }
 
 /*
@@ -659,15 +681,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
                 RTE_MBUF_F_TX_SCTP_CKSUM | (v4 ? RTE_MBUF_F_TX_IPV4 : RTE_MBUF_F_TX_IPV6);
             e->pst[port].tx_csum_offloaded++;
         } else {
-            /* This port cannot: fill it here. */
-            uint8_t *sh = rte_pktmbuf_mtod_offset(head, uint8_t *, l2 + l3);
-            uint32_t crc;
-            memset(sh + 8, 0, 4);
-            crc = crc_chain(head, l2 + l3);
-            sh[8] = crc & 0xff;
-            sh[9] = (crc >> 8) & 0xff;
-            sh[10] = (crc >> 16) & 0xff;
-            sh[11] = crc >> 24;
+            dp_sctp_crc_fill(head, l2 + l3); /* this port cannot: fill it here */
             e->pst[port].tx_csum_sw++;
         }
     } else {

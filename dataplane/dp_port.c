@@ -11,8 +11,6 @@
 #include <string.h>
 #include <strings.h>
 
-#include <isa-l/crc.h>
-
 #include <rte_cfgfile.h>
 #include <rte_ethdev.h>
 #include <rte_thash.h>
@@ -117,34 +115,6 @@ static void profile_name_of(const char *driver, char *out, size_t len)
  * what the engine asked for was right.
  */
 
-/* CRC32c of the SCTP packet at off (len bytes) of a chain, with its
- * checksum field taken as zero. */
-static uint32_t emu_crc(const struct rte_mbuf *m, uint32_t off, uint32_t len)
-{
-    uint8_t common[12];
-    const uint8_t *h = rte_pktmbuf_read(m, off, sizeof(common), common);
-    uint32_t crc;
-
-    if (h != common)
-        memcpy(common, h, sizeof(common));
-    memset(common + 8, 0, 4);
-    crc = crc32_iscsi(common, sizeof(common), 0xffffffff);
-    off += sizeof(common);
-    len -= sizeof(common);
-    for (; m != NULL && len > 0; m = m->next) {
-        uint32_t dl = m->data_len, n;
-        if (off >= dl) {
-            off -= dl;
-            continue;
-        }
-        n = dl - off < len ? dl - off : len;
-        crc = crc32_iscsi(rte_pktmbuf_mtod_offset(m, unsigned char *, off), (int)n, crc);
-        len -= n;
-        off = 0;
-    }
-    return ~crc;
-}
-
 static uint16_t emu_tx(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts, uint16_t n,
                        void *arg)
 {
@@ -159,14 +129,8 @@ static uint16_t emu_tx(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
             continue;
         /* A NIC fills the CRC of exactly what l2_len and l3_len point at:
          * wrong lengths give a wrong CRC, which the peer drops. */
-        if (off + 12 <= m->data_len && off + 12 <= m->pkt_len) {
-            uint8_t *sh = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
-            uint32_t crc = emu_crc(m, off, m->pkt_len - off);
-            sh[8] = crc & 0xff;
-            sh[9] = (crc >> 8) & 0xff;
-            sh[10] = (crc >> 16) & 0xff;
-            sh[11] = crc >> 24;
-        }
+        if (off + 12 <= m->data_len && off + 12 <= m->pkt_len)
+            dp_sctp_crc_fill(m, off);
         m->ol_flags &= ~RTE_MBUF_F_TX_SCTP_CKSUM;
     }
     return n;
@@ -227,7 +191,7 @@ static uint16_t emu_rx(uint16_t port_id, uint16_t queue, struct rte_mbuf **pkts,
         if (off == 0)
             continue; /* RTE_MBUF_F_RX_L4_CKSUM_UNKNOWN */
         g = rte_pktmbuf_read(m, off + 8, 4, got);
-        want = emu_crc(m, off, len);
+        want = dp_sctp_crc(m, off, len);
         m->ol_flags |= (uint32_t)(g[0] | g[1] << 8 | g[2] << 16 | (uint32_t)g[3] << 24) == want
                            ? RTE_MBUF_F_RX_L4_CKSUM_GOOD
                            : RTE_MBUF_F_RX_L4_CKSUM_BAD;
