@@ -51,14 +51,8 @@ echo "dataplane counters: rx_arp=$arp_rx rx_icmp_echo=$echo_rx tx_icmp_echo=$ech
 ok "ICMP echo counted by the dataplane"
 
 log "usrsctp client in $NS_PEER: 20 messages of 300 bytes on 3 streams"
-timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -n 20 -s 300 -k 3 -t 30 \
-    >"$TMP/client.log" 2>&1
-rc=$?
-cat "$TMP/client.log"
-[[ $rc -eq 0 ]] || fail "usrsctp client exited $rc"
-grep -q "COMM_UP" "$TMP/client.log" || fail "no COMM_UP at the usrsctp peer"
+echo_client "$DP_ADDR" 20 300 3
 ok "association with usrsctp established over raw IPv4"
-grep -q "echo ok: 20 messages" "$TMP/client.log" || fail "echoes not all correct"
 ok "20 messages echoed on their stream with their PPID, content checked"
 wait_log "$TMP/dp.log" "SHUTDOWN_COMP" 10 || fail "the association did not close at the dataplane"
 ok "client's SHUTDOWN completed at the dataplane"
@@ -80,8 +74,7 @@ ok "discard service (port 5009) took 50 messages and returned none"
 # the peer again (an ARP request goes out, the INIT ACK waits for it).
 sleep 2
 tx_arp0=$(counter "$PFX" ports 0.tx_arp)
-timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -n 5 -s 50 -k 1 -t 30 \
-    >"$TMP/client2.log" 2>&1 || { cat "$TMP/client2.log"; fail "second client"; }
+echo_client "$DP_ADDR" 5 50 1
 tx_arp1=$(counter "$PFX" ports 0.tx_arp)
 echo "ARP requests sent by the dataplane: $tx_arp0 before, $tx_arp1 after the entry expired"
 [[ $tx_arp1 -gt $tx_arp0 ]] || fail "no new ARP request after the cache entry expired"

@@ -43,14 +43,8 @@ grep -q "1408 bytes from" "$TMP/big.txt" || { cat "$TMP/big.txt"; fail "big echo
 ok "1448-byte ICMPv6 echo answered with its whole payload"
 
 log "usrsctp client in $NS_PEER over raw IPv6: 20 messages of 300 bytes on 3 streams"
-timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -n 20 -s 300 -k 3 -t 30 \
-    >"$TMP/client.log" 2>&1
-rc=$?
-cat "$TMP/client.log"
-[[ $rc -eq 0 ]] || fail "usrsctp client exited $rc"
-grep -q "COMM_UP" "$TMP/client.log" || fail "no COMM_UP at the usrsctp peer"
+echo_client "$DP_ADDR" 20 300 3
 ok "association with usrsctp established over raw IPv6"
-grep -q "echo ok: 20 messages" "$TMP/client.log" || fail "echoes not all correct"
 ok "20 messages echoed over IPv6 on their stream with their PPID, content checked"
 wait_log "$TMP/dp.log" "SHUTDOWN_COMP" 10 || fail "the association did not close at the dataplane"
 ok "client's SHUTDOWN completed at the dataplane"

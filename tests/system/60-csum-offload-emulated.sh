@@ -79,12 +79,7 @@ start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
 DP=$LAST_PID
 wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
 for dst in "$DP_ADDR" "$DP_ADDR6"; do
-    timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$dst" 5001 -n 20 -s 300 -k 3 -t 30 \
-        >"$TMP/client.log" 2>&1
-    rc=$?
-    cat "$TMP/client.log"
-    [[ $rc -eq 0 ]] || fail "usrsctp client to $dst exited $rc"
-    grep -q "echo ok: 20 messages" "$TMP/client.log" || fail "echoes from $dst not all correct"
+    echo_client "$dst" 20 300 3
     ok "usrsctp (which checks every CRC) associated with $dst and got 20 echoes"
 done
 off=$(counter "$PFX" ports 0.tx_csum_offloaded)

@@ -135,6 +135,21 @@ make_netns_pair() {
     ip -n "$NS_PEER" link set "$VETH_PEER" up
 }
 
+# echo_client ADDR MSGS SIZE STREAMS: the usrsctp client in NS_PEER sends
+# MSGS messages of SIZE bytes over STREAMS streams to the echo service
+# (port 5001) at ADDR and checks every echo; the test fails unless the
+# association came up and every echo was right. Output in $TMP/client.log.
+echo_client() {
+    local addr="$1" n="$2" size="$3" streams="$4" rc
+    timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$addr" 5001 -n "$n" -s "$size" \
+        -k "$streams" -t 30 >"$TMP/client.log" 2>&1
+    rc=$?
+    cat "$TMP/client.log"
+    [[ $rc -eq 0 ]] || fail "usrsctp client to $addr exited $rc"
+    grep -q "COMM_UP" "$TMP/client.log" || fail "no COMM_UP at the usrsctp peer"
+    grep -q "echo ok: $n messages" "$TMP/client.log" || fail "echoes from $addr not all correct"
+}
+
 # EAL arguments for one dataplane: LCORE PREFIX VDEV (PREFIX starts with
 # $TAG so that cleanup finds its runtime directory).
 eal_args() {
