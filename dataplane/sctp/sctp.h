@@ -365,6 +365,9 @@ struct sctp_assoc_info {
     uint32_t peer_rwnd, outstanding_bytes, queued_bytes;
     uint32_t next_tsn, cum_ack_in;
     uint64_t retransmissions, fast_retransmissions, t3_expiries;
+    /* Chunks sent again at once when the peer reopened a zero window
+     * without having received them (see sctp_data_on_sack). */
+    uint64_t reopen_retransmissions;
     uint8_t n_paths;
     struct sctp_path_info paths[SCTP_MAX_ADDRS];
 };

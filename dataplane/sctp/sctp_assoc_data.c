@@ -358,6 +358,35 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
 
 /* ---- SACK processing (6.2.1, 7.2) ---- */
 
+/*
+ * The peer reopened a zero window. DATA that it dropped while it had no
+ * room is otherwise found again only by T3 (RFC 9260 6.3.3), at least
+ * RTO.Min later: nothing above it arrived, so no SACK brings the miss
+ * indications of 7.2.4. A chunk sent more than an RTT (plus four
+ * variances, as the RTO has) before this SACK arrived would have reached
+ * the peer before it wrote the SACK; not covered by it, it was dropped,
+ * and goes again now (usrsctp does the same for its window probes). The
+ * loss is the receiver's lack of room, not congestion: cwnd is left as it
+ * is. A late original makes a duplicate, which the peer reports.
+ */
+static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
+{
+    for (uint32_t i = 0; i < a->q.count; i++) {
+        struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        const struct sctp_path *p = c->path;
+        if (c->state != SCTP_OUT_INFLIGHT || !p || !p->rto.measured)
+            continue;
+        sctp_tstamp age = p->rto.srtt + 4 * p->rto.rttvar;
+        if (age < SCTP_MS)
+            age = SCTP_MS; /* scheduling jitter of a poll loop */
+        if (now < c->sent_at + age)
+            continue;
+        mark_retransmit(a, c, now);
+        if (c->state == SCTP_OUT_RETRANSMIT)
+            a->reopen_retransmissions++;
+    }
+}
+
 /* What one SACK newly acknowledges, per path. */
 struct sack_acks {
     bool newly;
@@ -403,6 +432,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         return SCTP_ERR_PROTO;
     }
     a->zero_window_sack = s.a_rwnd == 0;
+    bool reopened = a->peer_window_closed && s.a_rwnd > 0;
+    a->peer_window_closed = s.a_rwnd == 0;
     bool cum_advanced = sctp_tsn_gt(cum, a->cum_ack_in);
     struct sack_acks acks = {0};
     uint32_t htna = cum; /* highest TSN newly acknowledged */
@@ -486,6 +517,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     }
     if (fast)
         a->fast_rtx_pending = true;
+    if (reopened)
+        window_reopened(a, now);
 
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *p = &a->paths[i];
@@ -603,9 +636,13 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
     /* 6.2: no room: drop, unless the TSN fills a hole below the highest
      * received (that frees the peer's retransmission queue soonest). A
      * window advertised as 0 counts as no room (the data the user has not
-     * read is in it) even with reassembly memory to spare. */
+     * read is in it) even with reassembly memory to spare. When the layer
+     * below is short of buffers only the next TSN is kept, and only with
+     * data held above it: what it releases to the user is worth the one
+     * buffer, and without it what is held could never go up. */
     bool beyond = sctp_tsn_gt(d.tsn, a->map.highest_tsn);
-    if (a->ep->rx_pressure || /* the layer below is short of buffers */
+    bool unblocks = d.tsn == a->map.cum_tsn + 1 && sctp_tsnmap_has_gaps(&a->map);
+    if ((a->ep->rx_pressure && !unblocks) ||
         (beyond && sctp_reasm_bytes(a->reasm) + d.payload_len > a->ep->cfg.max_reasm_bytes) ||
         (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(a->reasm, d.payload_len)) {
         a->sack_now = true;

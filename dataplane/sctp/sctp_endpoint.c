@@ -1171,6 +1171,7 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
     info->retransmissions = a->retransmissions;
     info->fast_retransmissions = a->fast_retransmissions;
     info->t3_expiries = a->t3_expiries;
+    info->reopen_retransmissions = a->reopen_retransmissions;
     info->n_paths = a->n_paths;
     for (unsigned i = 0; i < a->n_paths; i++) {
         const struct sctp_path *p = &a->paths[i];

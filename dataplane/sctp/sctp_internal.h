@@ -200,6 +200,7 @@ struct sctp_assoc {
     bool fast_rtx_pending;      /* one packet of fast retransmits may exceed cwnd */
     struct sctp_path *rtx_path; /* alternate destination after T3 (6.4.1) */
     bool zero_window_sack;      /* the last SACK since a T3 expiry closed the window */
+    bool peer_window_closed;    /* the last SACK advertised a_rwnd 0 */
 
     /* shutdown */
     sctp_tstamp t2_timer, t5_timer;
@@ -224,7 +225,7 @@ struct sctp_assoc {
     struct sctp_assoc *id_next, *vtag_next;
 
     /* counters */
-    uint64_t retransmissions, fast_retransmissions, t3_expiries;
+    uint64_t retransmissions, fast_retransmissions, t3_expiries, reopen_retransmissions;
 };
 
 /* ---- endpoint ---- */

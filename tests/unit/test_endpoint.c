@@ -1361,6 +1361,101 @@ static void test_rx_pressure(void)
     finish();
 }
 
+/* The window reopens after a short pressure (inside the RTO): what
+ * the receiver dropped goes again at once on the window update, not a
+ * T3 later; cwnd is left as it was, nothing is lost or repeated. */
+static void test_rx_pressure_reopen(void)
+{
+    start_pair(73, 1, tune_no_hb);
+    /* RTT samples first (1 ms each way). */
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    CU_ASSERT_TRUE_FATAL(run_until_msgs(1, 10, 1 * S));
+    h_run(&H, NULL, 300 * MS);
+    struct sctp_assoc_info before = info_of(0);
+    CU_ASSERT_TRUE_FATAL(before.paths[0].srtt > 0);
+
+    sctp_endpoint_set_rx_pressure(H.ep[1], true);
+    unsigned k = L.n;
+    for (uint32_t i = 10; i < 30; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 20 * MS);
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 10);
+    CU_ASSERT_TRUE(info_of(0).outstanding_bytes > 0);
+
+    sctp_endpoint_set_rx_pressure(H.ep[1], false);
+    CU_ASSERT_TRUE(run_until_msgs(1, 30, 10 * MS));
+    uint32_t got[30];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 30), 30);
+    for (uint32_t i = 0; i < 30; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    struct sctp_assoc_info after = info_of(0);
+    CU_ASSERT_EQUAL(after.t3_expiries, before.t3_expiries);
+    CU_ASSERT_TRUE(after.reopen_retransmissions >= 1);
+    CU_ASSERT_TRUE(after.paths[0].cwnd >= before.paths[0].cwnd);
+    h_run(&H, NULL, 2 * S);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 30);
+    CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 0);
+    finish();
+}
+
+/* Under pressure the receiver keeps only the TSN that lets held data go
+ * up (the next one, with data above it): a new TSN is dropped, and so is
+ * the next one when nothing is held above it. */
+static void test_rx_pressure_next_tsn(void)
+{
+    start_pair(74, 1, NULL);
+    uint32_t base = info_of(0).next_tsn; /* node 1 waits for this TSN */
+    uint32_t vtag = info_of(1).local_vtag;
+    const uint8_t ube = SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | SCTP_DATA_FLAG_U;
+    uint8_t chunk[64];
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+
+    /* base + 1 is held above a hole. */
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base + 1, 0, 0, 8)), 0);
+    sctp_endpoint_set_rx_pressure(H.ep[1], true);
+    /* A new TSN above: dropped. */
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base + 2, 0, 0, 8)), 0);
+    /* The hole: kept, and both go up. */
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base, 0, 0, 8)), 0);
+    unsigned k = L.n;
+    drain(1);
+    int s = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 1);
+    CU_ASSERT_EQUAL(sack.n_gaps, 0);
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL(poll_data_events(1), 2);
+    /* The next TSN with nothing held above it: dropped. */
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base + 2, 0, 0, 8)), 0);
+    k = L.n;
+    drain(1);
+    s = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 1);
+    CU_ASSERT_EQUAL(poll_data_events(1), 0);
+    /* Pressure over: it is kept. */
+    sctp_endpoint_set_rx_pressure(H.ep[1], false);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base + 2, 0, 0, 8)), 0);
+    k = L.n;
+    drain(1);
+    s = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 2);
+    CU_ASSERT_TRUE(sack.a_rwnd > 0);
+    CU_ASSERT_EQUAL(poll_data_events(1), 1);
+    finish();
+}
+
 static void tune_hb_1s(struct sctp_config *c)
 {
     c->hb_interval = 1 * S;
@@ -1534,6 +1629,8 @@ TEST_CASE(test_shutdown_collision)
 TEST_CASE(test_eof)
 TEST_CASE(test_zero_window)
 TEST_CASE(test_rx_pressure)
+TEST_CASE(test_rx_pressure_reopen)
+TEST_CASE(test_rx_pressure_next_tsn)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
 TEST_CASE(test_send_errors)
