@@ -362,29 +362,38 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
  * The peer reopened a zero window. DATA that it dropped while it had no
  * room is otherwise found again only by T3 (RFC 9260 6.3.3), at least
  * RTO.Min later: nothing above it arrived, so no SACK brings the miss
- * indications of 7.2.4. A chunk sent more than an RTT (plus four
- * variances, as the RTO has) before this SACK arrived would have reached
- * the peer before it wrote the SACK; not covered by it, it was dropped,
- * and goes again now (usrsctp does the same for its window probes). The
- * loss is the receiver's lack of room, not congestion: cwnd is left as it
- * is. A late original makes a duplicate, which the peer reports.
+ * indications of 7.2.4, and with cwnd full of it no new DATA goes out to
+ * bring them. A chunk not covered by this SACK is taken as dropped and
+ * goes again now (usrsctp does the same for its window probes) when it
+ * was sent before the window closed (it reached a peer refusing data, or
+ * this SACK would cover it), or more than an RTT plus four variances ago
+ * (the RTO's margin: it would have arrived before the SACK was written).
+ * A late original makes a duplicate, which the peer reports. A loss is a
+ * loss whatever its cause (7.2.3): each path that lost DATA this way
+ * enters fast recovery, once per window as with 7.2.4, so that a sender
+ * whose bursts outrun the peer's buffers sends smaller ones.
  */
 static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
 {
+    bool lost[SCTP_MAX_ADDRS] = {false};
     for (uint32_t i = 0; i < a->q.count; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
-        const struct sctp_path *p = c->path;
-        if (c->state != SCTP_OUT_INFLIGHT || !p || !p->rto.measured)
+        struct sctp_path *p = c->path;
+        if (c->state != SCTP_OUT_INFLIGHT || !p)
             continue;
-        sctp_tstamp age = p->rto.srtt + 4 * p->rto.rttvar;
-        if (age < SCTP_MS)
-            age = SCTP_MS; /* scheduling jitter of a poll loop */
-        if (now < c->sent_at + age)
+        bool before_close = c->sent_at <= a->window_closed_at;
+        bool old = p->rto.measured && now >= c->sent_at + p->rto.srtt + 4 * p->rto.rttvar;
+        if (!before_close && !old)
             continue;
         mark_retransmit(a, c, now);
-        if (c->state == SCTP_OUT_RETRANSMIT)
+        if (c->state == SCTP_OUT_RETRANSMIT) {
             a->reopen_retransmissions++;
+            lost[p - a->paths] = true;
+        }
     }
+    for (unsigned i = 0; i < a->n_paths; i++)
+        if (lost[i])
+            sctp_cc_on_fast_retransmit(&a->paths[i].cc, a->next_tsn - 1);
 }
 
 /* What one SACK newly acknowledges, per path. */
@@ -433,6 +442,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     }
     a->zero_window_sack = s.a_rwnd == 0;
     bool reopened = a->peer_window_closed && s.a_rwnd > 0;
+    if (!a->peer_window_closed && s.a_rwnd == 0)
+        a->window_closed_at = now;
     a->peer_window_closed = s.a_rwnd == 0;
     bool cum_advanced = sctp_tsn_gt(cum, a->cum_ack_in);
     struct sack_acks acks = {0};

@@ -197,10 +197,11 @@ struct sctp_assoc {
     sctp_tstamp cookie_preserve; /* after a stale cookie error */
     bool cookie_ack_pending;
     bool send_init, send_cookie_echo;
-    bool fast_rtx_pending;      /* one packet of fast retransmits may exceed cwnd */
-    struct sctp_path *rtx_path; /* alternate destination after T3 (6.4.1) */
-    bool zero_window_sack;      /* the last SACK since a T3 expiry closed the window */
-    bool peer_window_closed;    /* the last SACK advertised a_rwnd 0 */
+    bool fast_rtx_pending;        /* one packet of fast retransmits may exceed cwnd */
+    struct sctp_path *rtx_path;   /* alternate destination after T3 (6.4.1) */
+    bool zero_window_sack;        /* the last SACK since a T3 expiry closed the window */
+    bool peer_window_closed;      /* the last SACK advertised a_rwnd 0 */
+    sctp_tstamp window_closed_at; /* when such a SACK followed an open window */
 
     /* shutdown */
     sctp_tstamp t2_timer, t5_timer;

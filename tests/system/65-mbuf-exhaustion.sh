@@ -2,11 +2,15 @@
 # Exhausted mempools. Two dataplanes over net_memif; the generator keeps
 # 4096 messages of 1000 bytes in flight, more than a 2048-mbuf pool can
 # hold (every message pins an mbuf on both sides until it is
-# acknowledged). When a pool runs low its engine stops taking new DATA
-# (zero window) and the generator stops, while SACKs still free mbufs;
-# without that the server ends up holding every mbuf in echoes that wait
-# for SACKs it has no mbuf left to receive.
-#  - with the server's pool small, and then both: 200,000 messages are
+# acknowledged), and it reads slowly: its receive window is 64 KB, so
+# the server's echoes wait in the server's pool for the window while new
+# messages keep coming. The pool runs low whatever the timing. Its
+# engine then stops taking new DATA (zero window) while SACKs still free
+# mbufs; without that the server ends up holding every mbuf in echoes
+# that wait for SACKs it has no mbuf left to receive. When the window
+# reopens, the generator sends what was dropped again at once, not a
+# retransmission timeout (at least 1 s) later.
+#  - with the server's pool small, and then both: 50,000 messages are
 #    echoed, every one checked;
 #  - the server's pressure was hit (counted) and every mbuf is back
 #    afterwards; SIGTERM still stops it with exit 0.
@@ -15,7 +19,7 @@
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
 require
 
-MSGS=200000
+MSGS=50000
 SOCK="$TMP/memif.sock"
 
 # run_pair TAG SERVER_MBUFS CLIENT_MBUFS: a server and a generator over
@@ -31,14 +35,16 @@ run_pair() {
         -- --addr 198.18.1.1/24 --echo-port 5001 --mbufs "$smb"
     SERVER=$LAST_PID
     wait_log "$TMP/server$tag.log" "ready" 30 || { cat "$TMP/server$tag.log"; fail "server"; }
+    printf '[sctp]\nrwnd = 65536\n' >"$TMP/client.ini"
     # shellcheck disable=SC2046
     start_bg "$TMP/client$tag.log" timeout 100 "$SCTPDP" \
         $(eal_args 1 "$pc" "net_memif0,role=client,socket=$SOCK,id=0") \
-        -- --addr 198.18.1.2/24 --echo-port 5001 --mbufs "$cmb" --connect 198.18.1.1:5001 \
+        -- --config "$TMP/client.ini" --addr 198.18.1.2/24 --echo-port 5001 --mbufs "$cmb" \
+        --connect 198.18.1.1:5001 \
         --gen-msgs "$MSGS" --gen-size 1000 --gen-streams 4 --gen-window 4096 --gen-timeout 60
     wait_exit "$LAST_PID" 90 || fail "the generator did not finish"
     local rc=$EXIT_RC
-    grep -E "^gen:" "$TMP/client$tag.log"
+    grep -E "^gen:|^counters: engine" "$TMP/client$tag.log"
     [[ $rc -eq 0 ]] || { tail -20 "$TMP/client$tag.log"; fail "generator exited $rc"; }
     grep -q "^gen: result=ok msgs=$MSGS sent=$MSGS echoed=$MSGS errors=0" "$TMP/client$tag.log" ||
         fail "not every message came back intact"
