@@ -3,8 +3,10 @@
  * Whole packets into an established association: the input is an SCTP
  * packet whose common header is rewritten (ports, and the verification
  * tag unless the first input byte says otherwise) so that it reaches the
- * association's state machine. The association then runs on for a while
- * on the fake clock; payload references must balance at the end.
+ * association's state machine, which is short of buffers (receive
+ * pressure) while it reads the packet if that byte says so. The
+ * association then runs on for a while on the fake clock; payload
+ * references must balance at the end.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,8 +63,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 .src = h.cfg[0].addrs[0],
                                 .dst = h.cfg[1].addrs[0],
                                 .csum = SCTP_CSUM_GOOD};
+    if (mode & 4)
+        sctp_endpoint_set_rx_pressure(h.ep[1], true);
     sctp_endpoint_input(h.ep[1], &rx, h.now);
     hbuf_unref(b);
+    h_step(&h);
+    if (mode & 4)
+        sctp_endpoint_set_rx_pressure(h.ep[1], false);
     for (int i = 0; i < 50; i++)
         h_step(&h);
     h_fini(&h);
