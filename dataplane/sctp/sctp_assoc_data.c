@@ -441,10 +441,13 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         return SCTP_ERR_PROTO;
     }
     a->zero_window_sack = s.a_rwnd == 0;
-    bool reopened = a->peer_window_closed && s.a_rwnd > 0;
-    if (!a->peer_window_closed && s.a_rwnd == 0)
+    /* A window too small for one full packet counts as closed: usrsctp
+     * never advertises 0, but 1 (its silly window avoidance). */
+    bool closed = s.a_rwnd < a->paths[a->primary].cc.mtu;
+    bool reopened = a->peer_window_closed && !closed;
+    if (!a->peer_window_closed && closed)
         a->window_closed_at = now;
-    a->peer_window_closed = s.a_rwnd == 0;
+    a->peer_window_closed = closed;
     bool cum_advanced = sctp_tsn_gt(cum, a->cum_ack_in);
     struct sack_acks acks = {0};
     uint32_t htna = cum; /* highest TSN newly acknowledged */

@@ -162,6 +162,7 @@ static void cb_random(void *user, uint8_t *buf, size_t len)
 #define TAG_PR_AFTER   0x04 /* side 0 -> side 1, after the lossy phase */
 #define TAG_IBIT       0x05
 #define TAG_PLAIN      0x06
+#define TAG_LARGE      0x07 /* side 0 -> side 1, to a reader that pauses */
 
 struct mix {
     uint16_t nstreams;
@@ -176,6 +177,7 @@ struct mix {
 static const struct mix mix_bulk = {NSTREAMS, 25, 512, 25, 4096, 5, 65536};
 static const struct mix mix_small = {4, 25, 256, 0, 256, 0, 256};
 static const struct mix mix_pr = {4, 25, 1000, 100, 4000, 0, 4000};
+static const struct mix mix_large = {4, 25, 16384, 0, 16384, 0, 16384};
 
 struct msgspec {
     uint32_t ppid; /* host order */
@@ -330,6 +332,7 @@ struct world {
     uint64_t rng_state;
     uint32_t assoc_id;
     bool have_assoc;
+    bool us_paused; /* usrsctp's application does not read (its window fills) */
     struct sctp_tx_packet txp;
     uint8_t *txbuf;
     int input_errors[16];
@@ -686,7 +689,7 @@ static int usock_pump(struct world *w)
     }
     for (int side = 0; side < 2; side++) {
         struct usock *s = side_sock(w, side);
-        if (!s)
+        if (!s || (side == 1 && w->us_paused))
             continue;
         struct usock_ev ev;
         for (int k = 0; k < STEP_BUDGET && usock_recv(s, &ev) == 1; k++) {
@@ -1791,6 +1794,149 @@ static void test_abort_by_usrsctp(void)
     rounds("abort-by-usrsctp", abort_by_usrsctp_round);
 }
 
+/* 8: windows that close. (a) Our endpoint runs short of buffers (receive
+ * pressure) 10 ms in every 30 while usrsctp sends to it: it advertises a
+ * zero window and drops new DATA, usrsctp sends it again. (b) usrsctp's
+ * application stops reading 250 ms in every 300 while we send 3 MB in
+ * messages of up to 16 KB: its window closes (usrsctp advertises 1 byte,
+ * not 0), and when it reopens we send again what it dropped. Every
+ * message arrives once and in order either way. */
+struct win_obs {
+    int dir;
+    bool dropped;
+    uint64_t zero[2];   /* SACKs with a_rwnd 0 (or 1), by direction */
+    uint64_t reopen[2]; /* SACKs with a_rwnd > 0 right after such a one */
+    bool closed[2];
+    uint32_t min_rwnd[2];
+};
+
+static void win_chunk(void *arg, uint8_t type, uint8_t flags, const uint8_t *c, uint16_t len)
+{
+    (void)flags;
+    struct win_obs *o = arg;
+    if (type != 3 || len < 16 || o->dropped)
+        return;
+    int d = o->dir == LINK_TO_SIDE1 ? 0 : 1; /* 0: SACKs of the core */
+    uint32_t a_rwnd = get_be32(c + 8);
+    bool zero = a_rwnd <= 1; /* usrsctp's zero window is 1 byte */
+    if (a_rwnd < o->min_rwnd[d])
+        o->min_rwnd[d] = a_rwnd;
+    if (zero)
+        o->zero[d]++;
+    else if (o->closed[d])
+        o->reopen[d]++;
+    o->closed[d] = zero;
+}
+
+static void win_observer(void *arg, int dir, const uint8_t *pkt, size_t len, bool dropped,
+                         uint64_t seq, uint64_t during_input)
+{
+    (void)seq;
+    (void)during_input;
+    struct win_obs *o = arg;
+    o->dir = dir;
+    o->dropped = dropped;
+    link_walk_chunks(pkt, len, win_chunk, arg);
+}
+
+static struct {
+    uint64_t t0, period, on;
+    bool state, usrsctp; /* false: our pressure; true: usrsctp not reading */
+} g_tog;
+
+static void tog_set(struct world *w, bool on)
+{
+    g_tog.state = on;
+    if (g_tog.usrsctp)
+        w->us_paused = on;
+    else
+        sctp_endpoint_set_rx_pressure(w->ep, on);
+}
+
+static bool toggled_flows_complete(struct world *w)
+{
+    bool on = (now_ns() - g_tog.t0) % g_tog.period < g_tog.on;
+    if (on != g_tog.state)
+        tog_set(w, on);
+    return flows_complete(w);
+}
+
+static bool toggled_run(struct world *w, bool usrsctp, uint64_t period_ms, uint64_t on_ms,
+                        double secs)
+{
+    g_tog.t0 = now_ns();
+    g_tog.period = period_ms * 1000000;
+    g_tog.on = on_ms * 1000000;
+    g_tog.state = false;
+    g_tog.usrsctp = usrsctp;
+    bool ok = world_run(w, toggled_flows_complete, secs, "every message delivered");
+    tog_set(w, false);
+    for (unsigned i = 0; i < w->nflows; i++)
+        if (w->flows[i]->errors)
+            ok = false;
+    return ok;
+}
+
+static void test_windows(void)
+{
+    struct world w;
+    static struct win_obs o;
+    static struct flow fa01, fa10, fb01;
+    const uint32_t n = 20000;
+    memset(&o, 0, sizeof(o));
+    o.min_rwnd[0] = o.min_rwnd[1] = UINT32_MAX;
+    if (!world_init(&w, "windows", false) || !world_associate(&w, false))
+        goto out;
+    link_set_observer(w.link, win_observer, &o);
+
+    /* (a) */
+    flow_init(&fa01, "core->usrsctp", TAG_TO_USRSCTP, 0, &mix_small, n);
+    flow_init(&fa10, "usrsctp->core", TAG_TO_CORE, 1, &mix_small, n);
+    world_add_flow(&w, &fa01);
+    world_add_flow(&w, &fa10);
+    uint64_t t = now_ns();
+    if (!toggled_run(&w, false, 30, 10, 120))
+        goto out;
+    world_note(&w,
+               "(a) %u + %u messages under receive pressure in %.2f s: %llu zero-window "
+               "SACKs from the core, %llu window updates",
+               fa01.received, fa10.received, secs_since(t), (unsigned long long)o.zero[0],
+               (unsigned long long)o.reopen[0]);
+    if (o.zero[0] == 0 || o.reopen[0] == 0)
+        WFAIL(&w, "the core never closed and reopened its window under pressure");
+
+    /* (b) */
+    struct sctp_assoc_info before, after;
+    if (sctp_assoc_get_info(w.ep, w.assoc_id, &before) != 0) {
+        WFAIL(&w, "no association info");
+        goto out;
+    }
+    /* About 3 MB: more than usrsctp's 1 MB receive buffer. */
+    flow_init(&fb01, "core->usrsctp (large)", TAG_LARGE, 0, &mix_large, 400);
+    world_add_flow(&w, &fb01);
+    t = now_ns();
+    if (!toggled_run(&w, true, 300, 250, 240))
+        goto out;
+    if (sctp_assoc_get_info(w.ep, w.assoc_id, &after) != 0) {
+        WFAIL(&w, "no association info");
+        goto out;
+    }
+    world_note(&w,
+               "(b) %u messages of up to 16 KB to a reader that pauses in %.2f s: %llu zero-window "
+               "SACKs from usrsctp (lowest a_rwnd %u), %llu window updates; core: %llu resent "
+               "on reopening, %llu T3 expiries",
+               fb01.received, secs_since(t), (unsigned long long)o.zero[1], o.min_rwnd[1],
+               (unsigned long long)o.reopen[1],
+               (unsigned long long)(after.reopen_retransmissions - before.reopen_retransmissions),
+               (unsigned long long)(after.t3_expiries - before.t3_expiries));
+    if (o.zero[1] == 0)
+        WFAIL(&w, "usrsctp's window never closed: the scenario tests nothing");
+out:
+    link_set_observer(w.link, NULL, NULL);
+    world_report(&w);
+    world_free(&w);
+}
+
 /* ---- runner ---- */
 
 static int suite_init(void)
@@ -1847,6 +1993,7 @@ static const struct test_def tests[] = {
     {"6b-shutdown-by-usrsctp", test_shutdown_by_usrsctp},
     {"7a-abort-by-core", test_abort_by_core},
     {"7b-abort-by-usrsctp", test_abort_by_usrsctp},
+    {"8-windows", test_windows},
 };
 
 int main(void)
