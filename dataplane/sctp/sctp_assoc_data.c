@@ -365,8 +365,9 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
  * indications of 7.2.4, and with cwnd full of it no new DATA goes out to
  * bring them. A chunk not covered by this SACK is taken as dropped and
  * goes again now (usrsctp does the same for its window probes) when it
- * was sent before the window closed (it reached a peer refusing data, or
- * this SACK would cover it), or more than an RTT plus four variances ago
+ * was sent before the window closed and at least an RTT ago (it reached
+ * a peer refusing data, or this SACK would cover it), or more than an
+ * RTT plus four variances ago
  * (the RTO's margin: it would have arrived before the SACK was written).
  * A late original makes a duplicate, which the peer reports. A loss is a
  * loss whatever its cause (7.2.3): each path that lost DATA this way
@@ -381,7 +382,10 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
         struct sctp_path *p = c->path;
         if (c->state != SCTP_OUT_INFLIGHT || !p)
             continue;
-        bool before_close = c->sent_at <= a->window_closed_at;
+        /* Sent before the window closed, and an RTT ago: not still on
+         * its way (a window that closes and opens within an RTT). */
+        bool before_close = c->sent_at <= a->window_closed_at &&
+                            (!p->rto.measured || now >= c->sent_at + p->rto.srtt);
         bool old = p->rto.measured && now >= c->sent_at + p->rto.srtt + 4 * p->rto.rttvar;
         if (!before_close && !old)
             continue;
