@@ -365,9 +365,11 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
  * indications of 7.2.4, and with cwnd full of it no new DATA goes out to
  * bring them. A chunk not covered by this SACK is taken as dropped and
  * goes again now (usrsctp does the same for its window probes) when it
- * was sent before the window closed and at least an RTT ago (it reached
- * a peer refusing data, or this SACK would cover it), or more than an
- * RTT plus four variances ago
+ * was sent before the window closed (it reached a peer refusing data, or
+ * this SACK would cover it; if the window closed and opened within an
+ * RTT it may still be on its way, and makes a duplicate: waiting for it
+ * instead risks a T3 with cwnd full), or more than an RTT plus four
+ * variances ago
  * (the RTO's margin: it would have arrived before the SACK was written).
  * A late original makes a duplicate, which the peer reports. A loss is a
  * loss whatever its cause (7.2.3): each path that lost DATA this way
@@ -382,10 +384,7 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
         struct sctp_path *p = c->path;
         if (c->state != SCTP_OUT_INFLIGHT || !p)
             continue;
-        /* Sent before the window closed, and an RTT ago: not still on
-         * its way (a window that closes and opens within an RTT). */
-        bool before_close = c->sent_at <= a->window_closed_at &&
-                            (!p->rto.measured || now >= c->sent_at + p->rto.srtt);
+        bool before_close = c->sent_at <= a->window_closed_at;
         bool old = p->rto.measured && now >= c->sent_at + p->rto.srtt + 4 * p->rto.rttvar;
         if (!before_close && !old)
             continue;
@@ -663,6 +662,7 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
     if ((a->ep->rx_pressure && !unblocks) ||
         (beyond && sctp_reasm_bytes(a->reasm) + d.payload_len > a->ep->cfg.max_reasm_bytes) ||
         (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(a->reasm, d.payload_len)) {
+        a->rwnd_dropped = true;
         a->sack_now = true;
         return 0;
     }
@@ -722,6 +722,16 @@ int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room)
         max_dups = (unsigned)((room - 16) / 4 - ng);
     unsigned nd = sctp_tsnmap_take_dups(&a->map, dups, max_dups);
     uint32_t rwnd = sctp_data_rwnd(a);
+    /* DATA was dropped for want of room since the last SACK: this one
+     * says the window was closed, even if it has opened since (the user
+     * read, the layer below got buffers back), and a window update
+     * follows at once. Otherwise the peer sees no closed window, only
+     * DATA missing with nothing above it, and waits for T3. */
+    if (a->rwnd_dropped) {
+        a->rwnd_dropped = false;
+        a->window_update = rwnd > 0;
+        rwnd = 0;
+    }
     a->last_rwnd_sent = rwnd;
     return sctp_sack_encode(p, room, a->map.cum_tsn, rwnd, gaps, (uint16_t)ng, dups, (uint16_t)nd);
 }

@@ -187,6 +187,8 @@ struct sctp_assoc {
     bool sack_needed, sack_now;
     sctp_tstamp sack_timer;
     uint32_t last_rwnd_sent;
+    bool rwnd_dropped;  /* DATA dropped for want of room since the last SACK */
+    bool window_update; /* a SACK advertising the open window is to follow */
 
     /* handshake */
     uint8_t init_retries;

@@ -1457,6 +1457,41 @@ static void test_rx_pressure_next_tsn(void)
     finish();
 }
 
+/* DATA dropped for want of room, then the user reads before the SACK is
+ * written: the SACK still says the window was closed (a_rwnd 0), and a
+ * window update follows in the same round. Otherwise the sender would see
+ * only DATA missing with nothing above it, and wait for T3. */
+static void test_drop_reports_closed_window(void)
+{
+    start_pair(75, 1, tune_window);
+    uint32_t base = info_of(0).next_tsn;
+    uint32_t vtag = info_of(1).local_vtag;
+    const uint8_t ube = SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | SCTP_DATA_FLAG_U;
+    static uint8_t chunk[1100];
+    /* 8 x 1000 bytes fill the 8000-byte window; the 9th is dropped. */
+    for (uint32_t i = 0; i < 9; i++)
+        CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base + i, 0, 0, 1000)), 0);
+    CU_ASSERT_EQUAL(poll_data_events(1), 8);
+    unsigned k = L.n;
+    drain(1);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sk;
+    uint32_t rw[4];
+    unsigned ns = 0;
+    for (unsigned i = k; i < L.n && ns < 4; i++)
+        if (L.p[i].from == 1 && find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c) &&
+            sctp_sack_decode(&sk, &c) > 0) {
+            CU_ASSERT_EQUAL(sk.cum_tsn, base + 7);
+            rw[ns++] = sk.a_rwnd;
+        }
+    CU_ASSERT_EQUAL_FATAL(ns, 2);
+    CU_ASSERT_EQUAL(rw[0], 0);
+    CU_ASSERT_EQUAL(rw[1], 8000);
+    /* Nothing more to say: no third SACK. */
+    CU_ASSERT_EQUAL(drain(1), 0);
+    finish();
+}
+
 static void tune_hb_1s(struct sctp_config *c)
 {
     c->hb_interval = 1 * S;
@@ -1632,6 +1667,7 @@ TEST_CASE(test_zero_window)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
+TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
 TEST_CASE(test_send_errors)
