@@ -250,11 +250,9 @@ static void add_sack(struct txb *b, struct sctp_assoc *a, uint8_t *scratch, size
         a->sack_now = false;
         a->data_pkts_unacked = 0;
         a->sack_timer = SCTP_TIMER_OFF;
-        if (a->window_update) {
-            a->window_update = false;
-            a->sack_needed = true;
-            a->sack_now = true;
-            sctp_ep_tx_schedule(a->ep, a);
+        if (a->window_update_due) {
+            a->window_update_due = false;
+            sctp_data_window_update(a);
         }
     }
 }

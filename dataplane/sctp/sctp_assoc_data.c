@@ -702,6 +702,17 @@ void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now
         sctp_ep_tx_schedule(a->ep, a);
 }
 
+/* RFC 9260 6.2: a SACK at once tells the peer that a window that was
+ * closed is open again. */
+void sctp_data_window_update(struct sctp_assoc *a)
+{
+    if (sctp_data_rwnd(a) == 0)
+        return;
+    a->sack_needed = true;
+    a->sack_now = true;
+    sctp_ep_tx_schedule(a->ep, a);
+}
+
 int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room)
 {
     struct sctp_gap_block gaps[256];
@@ -729,10 +740,9 @@ int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room)
      * DATA missing with nothing above it, and waits for T3. */
     if (a->rwnd_dropped) {
         a->rwnd_dropped = false;
-        a->window_update = rwnd > 0;
+        a->window_update_due = rwnd > 0;
         rwnd = 0;
     }
-    a->last_rwnd_sent = rwnd;
     return sctp_sack_encode(p, room, a->map.cum_tsn, rwnd, gaps, (uint16_t)ng, dups, (uint16_t)nd);
 }
 

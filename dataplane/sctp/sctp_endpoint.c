@@ -313,17 +313,6 @@ int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev)
     return 1;
 }
 
-/* RFC 9260 6.2: a SACK at once tells the peer that a window that was
- * closed is open again. */
-static void window_update(struct sctp_assoc *a)
-{
-    if (sctp_data_rwnd(a) == 0)
-        return;
-    a->sack_needed = true;
-    a->sack_now = true;
-    sctp_ep_tx_schedule(a->ep, a);
-}
-
 void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
 {
     struct sctp_frag *frags = NULL;
@@ -337,7 +326,7 @@ void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
             a->undelivered_bytes -=
                 ev->u.data.len < a->undelivered_bytes ? ev->u.data.len : a->undelivered_bytes;
             if (was_closed)
-                window_update(a);
+                sctp_data_window_update(a);
         }
         ev->u.data.frags = NULL;
         ev->u.data.nfrags = 0;
@@ -1200,7 +1189,7 @@ void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on)
         return;
     for (uint32_t i = 0; i < ep->heap_len; i++)
         if (ep->heap[i]->state >= SCTP_S_ESTABLISHED)
-            window_update(ep->heap[i]);
+            sctp_data_window_update(ep->heap[i]);
 }
 
 void sctp_endpoint_foreach_assoc(const struct sctp_endpoint *ep,

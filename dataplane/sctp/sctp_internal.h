@@ -186,9 +186,8 @@ struct sctp_assoc {
     uint32_t data_pkts_unacked;
     bool sack_needed, sack_now;
     sctp_tstamp sack_timer;
-    uint32_t last_rwnd_sent;
-    bool rwnd_dropped;  /* DATA dropped for want of room since the last SACK */
-    bool window_update; /* a SACK advertising the open window is to follow */
+    bool rwnd_dropped;      /* DATA dropped for want of room since the last SACK */
+    bool window_update_due; /* a SACK advertising the open window is to follow */
 
     /* handshake */
     uint8_t init_retries;
@@ -370,6 +369,8 @@ static inline uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
     return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
 }
 int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room);
+/* A SACK goes out at once if the window is open (a window update). */
+void sctp_data_window_update(struct sctp_assoc *a);
 int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room);
 void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error);
 bool sctp_data_all_acked(const struct sctp_assoc *a);
