@@ -28,11 +28,7 @@ neigh_timeout_ms = 1500
 profile = af_packet
 INI
 log "dataplane on net_af_packet (iface $VETH_DP in $NS_DP), $DP_ADDR/24, echo port 5001"
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") -- --config "$TMP/dp.ini"
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 120 0 "$PFX" "net_af_packet0,iface=$VETH_DP" --config "$TMP/dp.ini"
 grep "sctpdp: port 0" "$TMP/dp.log"
 ok "dataplane started on af_packet"
 

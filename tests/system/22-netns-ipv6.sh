@@ -17,12 +17,8 @@ DP_ADDR=2001:2:0:1::1
 PEER_ADDR=2001:2:0:1::2
 make_netns_pair "198.18.4.2/24" "$PEER_ADDR/64"
 PFX="${TAG}6"
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") \
-    -- --addr "$DP_ADDR/64" --echo-port 5001
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 120 0 "$PFX" "net_af_packet0,iface=$VETH_DP" \
+    --addr "$DP_ADDR/64" --echo-port 5001
 mac=$(grep -o "MAC [0-9A-F:]*" "$TMP/dp.log" | awk '{print tolower($2)}')
 
 nd0=$(counter "$PFX" ports 0.rx_nd)

@@ -24,11 +24,7 @@ echo_port = 5001
 vlan = 100
 INI
 PFX="${TAG}v"
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") -- --config "$TMP/vlan.ini"
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 120 0 "$PFX" "net_af_packet0,iface=$VETH_DP" --config "$TMP/vlan.ini"
 
 cat >"$TMP/vlan.py" <<'PYEOF'
 import sys

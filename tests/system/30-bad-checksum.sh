@@ -14,12 +14,8 @@ PEER_ADDR=198.18.0.2
 make_netns_pair "$PEER_ADDR/24"
 PFX="${TAG}c"
 
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") \
-    -- --addr "$DP_ADDR/24" --echo-port 5001
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 120 0 "$PFX" "net_af_packet0,iface=$VETH_DP" \
+    --addr "$DP_ADDR/24" --echo-port 5001
 ok "dataplane started"
 ip netns exec "$NS_PEER" ping -c 1 -W 2 "$DP_ADDR" >/dev/null || fail "no ping answer"
 

@@ -32,12 +32,8 @@ PFX="${TAG}f"
 # Long enough that the lone fragment is still held when first looked at.
 TTL_MS=3000
 printf '[sctpdp]\nfrag_ttl_ms = %d\n' "$TTL_MS" >"$TMP/dp.ini"
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0 "$PFX" "net_tap0,iface=$TAP") \
-    -- --config "$TMP/dp.ini" --addr "$DP_ADDR/24" --echo-port 5001
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 120 0 "$PFX" "net_tap0,iface=$TAP" \
+    --config "$TMP/dp.ini" --addr "$DP_ADDR/24" --echo-port 5001
 ip netns exec "$NS_DP" sysctl -qw "net.ipv6.conf.$TAP.disable_ipv6=1"
 ip -n "$NS_DP" addr add "$PEER_ADDR/24" dev "$TAP"
 ip -n "$NS_DP" link set "$TAP" up

@@ -17,12 +17,8 @@ make_netns_pair "$PEER_ADDR/24"
 
 # start_dp PREFIX: a dataplane with a 1.5 s shutdown budget.
 start_dp() {
-    # shellcheck disable=SC2046
-    start_bg "$TMP/dp-$1.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-        $(eal_args 0 "$1" "net_af_packet0,iface=$VETH_DP") \
-        -- --addr "$DP_ADDR/24" --echo-port 5001 --shutdown-timeout 1500
-    DP=$LAST_PID
-    wait_log "$TMP/dp-$1.log" "ready" 30 || { cat "$TMP/dp-$1.log"; fail "dataplane did not start"; }
+    start_dp "$TMP/dp-$1.log" 120 0 "$1" "net_af_packet0,iface=$VETH_DP" \
+        --addr "$DP_ADDR/24" --echo-port 5001 --shutdown-timeout 1500
 }
 
 # capture FILE: tshark on the peer's veth until stop_capture.

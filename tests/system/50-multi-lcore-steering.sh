@@ -51,12 +51,8 @@ ok "packets that reached the non-owner engine were handed over by mailbox ($tota
 
 # --- b) server side ------------------------------------------------------
 PFX="${TAG}m"
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0,1 "$PFX" "net_af_packet0,iface=$VETH_DP,qpairs=2") \
-    -- --addr "$DP_ADDR/24" --echo-port 5001
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 120 0,1 "$PFX" "net_af_packet0,iface=$VETH_DP,qpairs=2" \
+    --addr "$DP_ADDR/24" --echo-port 5001
 start_bg "$TMP/c.log" timeout 90 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
     -c 6 -n 200 -s 100 -k 2 -t 40 -w 30
 CL=$LAST_PID

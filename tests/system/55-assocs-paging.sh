@@ -24,12 +24,8 @@ PEER_ADDR=198.18.0.2
 make_netns_pair "$PEER_ADDR/24"
 
 PFX="${TAG}a"
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 150 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0,1 "$PFX" "net_af_packet0,iface=$VETH_DP,qpairs=2") \
-    -- --addr "$DP_ADDR/24" --echo-port 5001
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 150 0,1 "$PFX" "net_af_packet0,iface=$VETH_DP,qpairs=2" \
+    --addr "$DP_ADDR/24" --echo-port 5001
 start_bg "$TMP/c.log" timeout 150 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
     -c "$N" -n 5 -s 100 -k 2 -t 60 -w 80
 CL=$LAST_PID

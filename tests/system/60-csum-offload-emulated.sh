@@ -72,12 +72,8 @@ DP_ADDR6=2001:2:0:2::1
 PEER_ADDR6=2001:2:0:2::2
 make_netns_pair "$PEER_ADDR/24" "$PEER_ADDR6/64"
 PFX="${TAG}c"
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") \
-    -- --config "$TMP/emu.ini" --addr "$DP_ADDR/24" --addr "$DP_ADDR6/64" --echo-port 5001
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 120 0 "$PFX" "net_af_packet0,iface=$VETH_DP" \
+    --config "$TMP/emu.ini" --addr "$DP_ADDR/24" --addr "$DP_ADDR6/64" --echo-port 5001
 for dst in "$DP_ADDR" "$DP_ADDR6"; do
     echo_client "$dst" 20 300 3
     ok "usrsctp (which checks every CRC) associated with $dst and got 20 echoes"

@@ -21,6 +21,8 @@ require
 
 MSGS=50000
 SOCK="$TMP/memif.sock"
+# The generator's receive window: 64 KB (a slow reader).
+printf '[sctp]\nrwnd = 65536\n' >"$TMP/client.ini"
 
 # run_pair TAG SERVER_MBUFS CLIENT_MBUFS: a server and a generator over
 # memif; the generator's result is checked, the server is left running
@@ -35,7 +37,6 @@ run_pair() {
         -- --addr 198.18.1.1/24 --echo-port 5001 --mbufs "$smb"
     SERVER=$LAST_PID
     wait_log "$TMP/server$tag.log" "ready" 30 || { cat "$TMP/server$tag.log"; fail "server"; }
-    printf '[sctp]\nrwnd = 65536\n' >"$TMP/client.ini"
     # shellcheck disable=SC2046
     start_bg "$TMP/client$tag.log" timeout 100 "$SCTPDP" \
         $(eal_args 1 "$pc" "net_memif0,role=client,socket=$SOCK,id=0") \

@@ -25,12 +25,8 @@ cat >"$TMP/dp.ini" <<INI
 [sctpdp]
 frag_ttl_ms = 500
 INI
-# shellcheck disable=SC2046
-start_bg "$TMP/dp.log" timeout 180 ip netns exec "$NS_DP" "$SCTPDP" \
-    $(eal_args 0 "$PFX" "net_af_packet0,iface=$VETH_DP") \
-    -- --config "$TMP/dp.ini" --addr "$DP_ADDR/24" --addr "$DP_ADDR6/64" --echo-port 5001
-DP=$LAST_PID
-wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+start_dp "$TMP/dp.log" 180 0 "$PFX" "net_af_packet0,iface=$VETH_DP" \
+    --config "$TMP/dp.ini" --addr "$DP_ADDR/24" --addr "$DP_ADDR6/64" --echo-port 5001
 ip netns exec "$NS_PEER" ping -c 1 -W 2 "$DP_ADDR" >/dev/null || fail "no ping answer"
 free0=$(counter "$PFX" lcores 0.mbufs_free)
 mac=$(grep -o "MAC [0-9A-F:]*" "$TMP/dp.log" | awk '{print tolower($2)}')

@@ -389,6 +389,16 @@ static unsigned drain(int node)
     return n;
 }
 
+/* Drains what a node has to send and decodes the first SACK in it (c
+ * keeps the chunk, which sack points into). */
+static bool drain_sack(int node, struct sctp_chunk *c, struct sctp_sack_chunk *sack)
+{
+    unsigned k = L.n;
+    drain(node);
+    int i = next_pkt(k, node, SCTP_CT_SACK);
+    return i >= 0 && find_chunk(&L.p[i], SCTP_CT_SACK, 0, c) && sctp_sack_decode(sack, c) > 0;
+}
+
 /* Events a node has queued, without the harness: counts DATA events. */
 static unsigned poll_data_events(int node)
 {
@@ -1422,35 +1432,20 @@ static void test_rx_pressure_next_tsn(void)
     CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base + 2, 0, 0, 8)), 0);
     /* The hole: kept, and both go up. */
     CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base, 0, 0, 8)), 0);
-    unsigned k = L.n;
-    drain(1);
-    int s = next_pkt(k, 1, SCTP_CT_SACK);
-    CU_ASSERT_TRUE_FATAL(s >= 0);
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
     CU_ASSERT_EQUAL(sack.cum_tsn, base + 1);
     CU_ASSERT_EQUAL(sack.n_gaps, 0);
     CU_ASSERT_EQUAL(sack.a_rwnd, 0);
     CU_ASSERT_EQUAL(poll_data_events(1), 2);
     /* The next TSN with nothing held above it: dropped. */
     CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base + 2, 0, 0, 8)), 0);
-    k = L.n;
-    drain(1);
-    s = next_pkt(k, 1, SCTP_CT_SACK);
-    CU_ASSERT_TRUE_FATAL(s >= 0);
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
     CU_ASSERT_EQUAL(sack.cum_tsn, base + 1);
     CU_ASSERT_EQUAL(poll_data_events(1), 0);
     /* Pressure over: it is kept. */
     sctp_endpoint_set_rx_pressure(H.ep[1], false);
     CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, ube, base + 2, 0, 0, 8)), 0);
-    k = L.n;
-    drain(1);
-    s = next_pkt(k, 1, SCTP_CT_SACK);
-    CU_ASSERT_TRUE_FATAL(s >= 0);
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
     CU_ASSERT_EQUAL(sack.cum_tsn, base + 2);
     CU_ASSERT_TRUE(sack.a_rwnd > 0);
     CU_ASSERT_EQUAL(poll_data_events(1), 1);
@@ -1543,15 +1538,10 @@ static void test_sack_limits(void)
     for (uint32_t i = 0; i < 10; i++)
         n += put_data(chunks + n, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | SCTP_DATA_FLAG_U,
                       base + 1 + 2 * i, 0, 0, 8);
-    unsigned k = L.n;
     CU_ASSERT_EQUAL(inject(1, 0, vtag, chunks, n), 0);
-    drain(1);
-    int s = next_pkt(k, 1, SCTP_CT_SACK);
-    CU_ASSERT_TRUE_FATAL(s >= 0);
     struct sctp_chunk c = {0};
     struct sctp_sack_chunk sack;
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
     CU_ASSERT_EQUAL(sack.cum_tsn, base - 1);
     CU_ASSERT_EQUAL_FATAL(sack.n_gaps, 4);
     CU_ASSERT_EQUAL(sack.n_dups, 0);
@@ -1565,13 +1555,8 @@ static void test_sack_limits(void)
     for (uint32_t i = 0; i < 5; i++)
         n += put_data(chunks + n, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | SCTP_DATA_FLAG_U,
                       base + 1 + 2 * i, 0, 0, 8);
-    k = L.n;
     CU_ASSERT_EQUAL(inject(1, 0, vtag, chunks, n), 0);
-    drain(1);
-    s = next_pkt(k, 1, SCTP_CT_SACK);
-    CU_ASSERT_TRUE_FATAL(s >= 0);
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
     CU_ASSERT_EQUAL(sack.n_gaps, 4);
     CU_ASSERT_EQUAL_FATAL(sack.n_dups, 3);
     for (unsigned i = 0; i < 3; i++)

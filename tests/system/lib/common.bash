@@ -82,6 +82,20 @@ start_bg() {
     LAST_PID=$!
 }
 
+# start_dp LOG SECS LCORES PREFIX VDEV ARG...: the dataplane in NS_DP in the
+# background (under timeout SECS), its EAL on LCORES with file prefix
+# PREFIX and the one device VDEV, ARG... its own options. Sets DP to its
+# PID; fails the test unless it is ready within 30 s.
+start_dp() {
+    local logf="$1" secs="$2" lcores="$3" pfx="$4" vdev="$5"
+    shift 5
+    # shellcheck disable=SC2046
+    start_bg "$logf" timeout "$secs" ip netns exec "$NS_DP" "$SCTPDP" \
+        $(eal_args "$lcores" "$pfx" "$vdev") -- "$@"
+    DP=$LAST_PID
+    wait_log "$logf" "ready" 30 || { cat "$logf"; fail "dataplane did not start"; }
+}
+
 # wait_log FILE PATTERN SECONDS
 wait_log() {
     local f="$1" pat="$2" secs="$3" i
