@@ -31,9 +31,7 @@ timeout 240 "$SCTPDP" $(eal_args 1 "$PB" "net_memif0,role=client,socket=$SOCK,id
     >"$TMP/client.log" 2>&1 </dev/null
 rc=$?
 grep -E "^gen:|generator|COMM_|SHUTDOWN" "$TMP/client.log"
-[[ $rc -eq 0 ]] || { tail -30 "$TMP/client.log"; fail "client exited $rc"; }
-grep -q "^gen: result=ok msgs=$MSGS sent=$MSGS echoed=$MSGS errors=0" "$TMP/client.log" ||
-    fail "not every message came back intact"
+gen_ok "$TMP/client.log" "$rc" "$MSGS"
 ok "$MSGS messages echoed, every one checked (content and order per stream)"
 
 # The server's own view: messages, checksums, nothing dropped, no leak.

@@ -15,8 +15,8 @@ DP_ADDR=198.18.0.1
 PEER_ADDR=198.18.0.2
 make_netns_pair "$PEER_ADDR/24"
 
-# start_dp PREFIX: a dataplane with a 1.5 s shutdown budget.
-start_dp() {
+# start_graceful PREFIX: a dataplane with a 1.5 s shutdown budget.
+start_graceful() {
     start_dp "$TMP/dp-$1.log" 120 0 "$1" "net_af_packet0,iface=$VETH_DP" \
         --addr "$DP_ADDR/24" --echo-port 5001 --shutdown-timeout 1500
 }
@@ -38,7 +38,7 @@ chunks() {
 }
 
 # --- 1: graceful ---------------------------------------------------------
-start_dp "${TAG}g"
+start_graceful "${TAG}g"
 capture "$TMP/graceful.pcap"
 start_bg "$TMP/client.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
     -n 5 -s 200 -k 2 -t 20 -w 20
@@ -69,7 +69,7 @@ echo "on the wire: SHUTDOWN=$shut SHUTDOWN_ACK=$shut_ack SHUTDOWN_COMPLETE=$shut
 ok "capture: SHUTDOWN, SHUTDOWN ACK, SHUTDOWN COMPLETE and no ABORT"
 
 # --- 2: a peer that cannot answer: bounded wait, then ABORT ---------------
-start_dp "${TAG}h"
+start_graceful "${TAG}h"
 capture "$TMP/stuck.pcap"
 start_bg "$TMP/client2.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
     -n 5 -s 200 -k 2 -t 20 -w 30

@@ -36,9 +36,7 @@ for ge in 0 1; do
         >"$TMP/gen$ge.log" 2>&1 </dev/null
     rc=$?
     grep -E "^gen:|^counters:|generator on" "$TMP/gen$ge.log"
-    [[ $rc -eq 0 ]] || { tail -20 "$TMP/gen$ge.log"; fail "generator on engine $ge failed"; }
-    grep -q "^gen: result=ok msgs=20000 sent=20000 echoed=20000 errors=0" "$TMP/gen$ge.log" ||
-        fail "generator on engine $ge: not every message intact"
+    gen_ok "$TMP/gen$ge.log" "$rc" 20000
     mb=$(grep "^counters: engine=" "$TMP/gen$ge.log" | sed -n 's/.*mailbox_tx=\([0-9]*\).*/\1/p' |
         awk '{s += $1} END {print s + 0}')
     echo "association owned by engine $ge: $mb packets redirected through mailboxes"

@@ -43,9 +43,7 @@ timeout 120 "$SCTPDP" $(eal_args 1 "$PB" "net_memif0,role=client,socket=$SOCK,id
     --gen-window 256 --gen-timeout 100 >"$TMP/client.log" 2>&1 </dev/null
 rc=$?
 grep -E "^gen:|offload" "$TMP/client.log"
-[[ $rc -eq 0 ]] || { tail -20 "$TMP/client.log"; fail "client exited $rc"; }
-grep -q "^gen: result=ok msgs=$MSGS sent=$MSGS echoed=$MSGS errors=0" "$TMP/client.log" ||
-    fail "not every message came back intact"
+gen_ok "$TMP/client.log" "$rc" "$MSGS"
 ok "$MSGS messages echoed over memif with emulated offload on both sides, every one checked"
 
 mode=$(ctl "$PA" --json ports | "$PY" -c 'import json,sys; print(json.load(sys.stdin)["/sctpdp/ports"]["0"]["tx_sctp_csum"])')

@@ -46,9 +46,7 @@ run_pair() {
     wait_exit "$LAST_PID" 90 || fail "the generator did not finish"
     local rc=$EXIT_RC
     grep -E "^gen:|^counters: engine" "$TMP/client$tag.log"
-    [[ $rc -eq 0 ]] || { tail -20 "$TMP/client$tag.log"; fail "generator exited $rc"; }
-    grep -q "^gen: result=ok msgs=$MSGS sent=$MSGS echoed=$MSGS errors=0" "$TMP/client$tag.log" ||
-        fail "not every message came back intact"
+    gen_ok "$TMP/client$tag.log" "$rc" "$MSGS"
 }
 
 # stop_server SIZE: every mbuf back, pressure off, graceful stop.

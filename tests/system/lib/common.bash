@@ -96,6 +96,15 @@ start_dp() {
     wait_log "$logf" "ready" 30 || { cat "$logf"; fail "dataplane did not start"; }
 }
 
+# gen_ok LOG RC MSGS: the generator that wrote LOG exited with RC; fails
+# the test unless that is 0 and all MSGS messages came back intact.
+gen_ok() {
+    local logf="$1" rc="$2" n="$3"
+    [[ $rc -eq 0 ]] || { tail -20 "$logf"; fail "generator exited $rc"; }
+    grep -q "^gen: result=ok msgs=$n sent=$n echoed=$n errors=0" "$logf" ||
+        fail "not every message came back intact"
+}
+
 # wait_log FILE PATTERN SECONDS
 wait_log() {
     local f="$1" pat="$2" secs="$3" i
