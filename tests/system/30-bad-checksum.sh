@@ -19,35 +19,9 @@ start_dp "$TMP/dp.log" 120 0 "$PFX" "net_af_packet0,iface=$VETH_DP" \
 ok "dataplane started"
 ip netns exec "$NS_PEER" ping -c 1 -W 2 "$DP_ADDR" >/dev/null || fail "no ping answer"
 
-cat >"$TMP/init.py" <<'PYEOF'
-import sys
-from scapy.all import conf, IP, SCTP, SCTPChunkInit, AsyncSniffer, send, raw
-conf.verb = 0
-dst, iface, mode = sys.argv[1], sys.argv[2], sys.argv[3]
-sport = 45001 if mode == "bad" else 45002
-pkt = IP(dst=dst) / SCTP(sport=sport, dport=5001, tag=0) / SCTPChunkInit(
-    init_tag=0x1badcafe, a_rwnd=65536, n_out_streams=1, n_in_streams=1, init_tsn=1)
-good = IP(raw(pkt))
-if mode == "bad":
-    # Flip the checksum: a CRC32c that cannot match.
-    pkt[SCTP].chksum = good[SCTP].chksum ^ 0x5a5a5a5a
-else:
-    pkt = good
-sn = AsyncSniffer(iface=iface, filter="sctp and src host %s" % dst, store=True)
-sn.start()
-import time
-time.sleep(0.5)
-for _ in range(3):
-    send(pkt)
-    time.sleep(0.2)
-time.sleep(1.0)
-got = sn.stop()
-acks = [p for p in got if SCTP in p and p[SCTP].dport == sport and raw(p[SCTP])[12] == 2]
-print("sent 3 INIT with %s checksum 0x%08x, INIT ACK received: %d" % (mode, pkt[SCTP].chksum, len(acks)))
-PYEOF
 
 before=$(counter "$PFX" ports 0.drop_sctp_csum)
-out=$(timeout 30 ip netns exec "$NS_PEER" "$PY" "$TMP/init.py" "$DP_ADDR" "$VETH_PEER" bad) ||
+out=$(timeout 30 ip netns exec "$NS_PEER" "$PY" "$INIT_PY" "$DP_ADDR" "$VETH_PEER" bad) ||
     fail "scapy failed: $out"
 echo "$out"
 [[ "$out" == *"INIT ACK received: 0"* ]] || fail "the dataplane answered an INIT with a bad CRC"
@@ -62,7 +36,7 @@ ok "the 3 corrupt packets were dropped and counted (drop_sctp_csum=$after)"
 [[ $core -eq 0 ]] || fail "the protocol core saw $core packets"
 ok "none of them reached the protocol core"
 
-out=$(timeout 30 ip netns exec "$NS_PEER" "$PY" "$TMP/init.py" "$DP_ADDR" "$VETH_PEER" good) ||
+out=$(timeout 30 ip netns exec "$NS_PEER" "$PY" "$INIT_PY" "$DP_ADDR" "$VETH_PEER" good) ||
     fail "scapy failed: $out"
 echo "$out"
 [[ "$out" != *"INIT ACK received: 0"* ]] || fail "no INIT ACK for a correct INIT"

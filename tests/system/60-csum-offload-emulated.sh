@@ -82,28 +82,8 @@ echo "dataplane: tx_csum_offloaded=$off csum_hw_good=$good"
 [[ $off -ge 20 && $good -ge 20 ]] || fail "offload paths not used ($off out, $good in)"
 ok "those packets went through the offload paths both ways"
 
-cat >"$TMP/init.py" <<'PYEOF'
-import sys, time
-from scapy.all import conf, IP, SCTP, SCTPChunkInit, AsyncSniffer, send, raw
-conf.verb = 0
-dst, iface = sys.argv[1], sys.argv[2]
-pkt = IP(dst=dst) / SCTP(sport=45001, dport=5001, tag=0) / SCTPChunkInit(
-    init_tag=0x1badcafe, a_rwnd=65536, n_out_streams=1, n_in_streams=1, init_tsn=1)
-good = IP(raw(pkt))
-pkt[SCTP].chksum = good[SCTP].chksum ^ 0x5a5a5a5a
-sn = AsyncSniffer(iface=iface, filter="sctp and src host %s" % dst, store=True)
-sn.start()
-time.sleep(0.5)
-for _ in range(3):
-    send(pkt)
-    time.sleep(0.2)
-time.sleep(1.0)
-got = sn.stop()
-acks = [p for p in got if SCTP in p and p[SCTP].dport == 45001]
-print("INIT ACK received: %d" % len(acks))
-PYEOF
 hwbad0=$(counter "$PFX" ports 0.csum_hw_bad)
-out=$(timeout 30 ip netns exec "$NS_PEER" "$PY" "$TMP/init.py" "$DP_ADDR" "$VETH_PEER") ||
+out=$(timeout 30 ip netns exec "$NS_PEER" "$PY" "$INIT_PY" "$DP_ADDR" "$VETH_PEER" bad) ||
     fail "scapy: $out"
 echo "$out"
 [[ "$out" == *"INIT ACK received: 0"* ]] || fail "an INIT with a corrupt CRC was answered"

@@ -2,7 +2,7 @@
 #
 #   source "$(dirname "$0")/lib/common.bash" "$1"
 #
-# Sets BUILD, SCTPDP, CLIENT, CTL, TMP; registers a cleanup trap that ends
+# Sets BUILD, SCTPDP, CLIENT, CTL, INIT_PY, TMP; registers a cleanup trap that ends
 # the processes started through start_bg (by PID), deletes the namespaces
 # and veths made through make_netns_pair and removes TMP.
 
@@ -16,6 +16,7 @@ BUILD="$(cd "$BUILD" 2>/dev/null && pwd || echo "$BUILD")"
 SCTPDP="$BUILD/dataplane/sctpdp"
 CLIENT="$BUILD/dataplane/usrsctp_echo_client"
 CTL="$ROOT/dataplane/sctpdp-ctl"
+INIT_PY="$ROOT/tests/system/lib/send_init.py"
 PY=/usr/bin/python3
 TAG="sd$$x" # the x ends the PID: sd12x* never matches sd123x*
 TMP="$(mktemp -d "/tmp/sctpdp-test.XXXXXX")"
