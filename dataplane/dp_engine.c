@@ -15,7 +15,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <isa-l/crc.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
@@ -24,6 +23,7 @@
 #include <rte_random.h>
 
 #include "dp.h"
+#include "sctp_crc32c.h"
 
 #define WRITE_BUDGET 512 /* packets written per endpoint per loop */
 
@@ -35,16 +35,8 @@ uint64_t dp_now_ns(void)
 
 bool dp_sctp_crc_ok(const uint8_t *p, uint32_t len)
 {
-    static const uint8_t zero[4];
-    uint32_t crc, want;
-
     /* RFC 9260 appendix A: CRC32c with the checksum field as zero. */
-    crc = crc32_iscsi((unsigned char *)p, 8, 0xffffffff);
-    crc = crc32_iscsi((unsigned char *)zero, 4, crc);
-    crc = crc32_iscsi((unsigned char *)p + 12, (int)(len - 12), crc);
-    crc = ~crc;
-    want = (uint32_t)p[8] | (uint32_t)p[9] << 8 | (uint32_t)p[10] << 16 | (uint32_t)p[11] << 24;
-    return crc == want;
+    return sctp_crc32c_check(p, len);
 }
 
 /* ------------------------------------------------------------------ */
@@ -443,31 +435,42 @@ void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t lo
 /* ------------------------------------------------------------------ */
 /* TX                                                                  */
 
+/* Segments folded in one call; longer chains are summed in pieces. */
+#define CRC_SEGS 64
+
 uint32_t dp_sctp_crc(const struct rte_mbuf *m, uint32_t off, uint32_t len)
 {
+    static const uint8_t zero[4];
+    struct sctp_frag segs[CRC_SEGS];
     uint8_t common[12];
     const uint8_t *h = rte_pktmbuf_read(m, off, sizeof(common), common);
-    uint32_t crc;
+    unsigned n = 0;
+    uint32_t crc = 0;
 
+    if (h == NULL || len < sizeof(common))
+        return 0;
     /* RFC 9260 appendix A: the checksum field counts as zero. */
-    if (h != common)
-        memcpy(common, h, sizeof(common));
-    memset(common + 8, 0, 4);
-    crc = crc32_iscsi(common, sizeof(common), 0xffffffff);
+    segs[n++] = (struct sctp_frag){.data = h, .len = 8};
+    segs[n++] = (struct sctp_frag){.data = zero, .len = 4};
     off += sizeof(common);
     len -= sizeof(common);
     for (; m != NULL && len > 0; m = m->next) {
-        uint32_t dl = m->data_len, n;
+        uint32_t dl = m->data_len, k;
         if (off >= dl) {
             off -= dl;
             continue;
         }
-        n = dl - off < len ? dl - off : len;
-        crc = crc32_iscsi(rte_pktmbuf_mtod_offset(m, unsigned char *, off), (int)n, crc);
-        len -= n;
+        k = dl - off < len ? dl - off : len;
+        if (n == CRC_SEGS) {
+            crc = sctp_crc32c_combine(crc, segs, n);
+            n = 0;
+        }
+        segs[n++] =
+            (struct sctp_frag){.data = rte_pktmbuf_mtod_offset(m, uint8_t *, off), .len = k};
+        len -= k;
         off = 0;
     }
-    return ~crc;
+    return sctp_crc32c_combine(crc, segs, n);
 }
 
 void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off)

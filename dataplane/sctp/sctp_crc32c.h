@@ -12,6 +12,9 @@ uint32_t sctp_crc32c(uint32_t crc, const void *buf, size_t len);
 /* CRC32c over a list of segments, as a packet spread over mbufs. */
 uint32_t sctp_crc32c_segs(const struct sctp_frag *segs, unsigned nsegs);
 
+/* The CRC32c crc (0 to start) continued over nsegs more segments. */
+uint32_t sctp_crc32c_combine(uint32_t crc, const struct sctp_frag *segs, unsigned nsegs);
+
 /* Checks a contiguous packet: the checksum field (bytes 8..11, little
  * endian on the wire) against the CRC computed with that field zeroed.
  * Returns true if it matches. len must be >= 12. */

@@ -80,6 +80,11 @@ static void test_chaining(void)
 
         CU_ASSERT_EQUAL(crc, whole);
         CU_ASSERT_EQUAL(sctp_crc32c_segs(segs, nsegs), whole);
+        /* Continued in two calls, split at every segment boundary. */
+        for (unsigned cut = 0; cut <= nsegs; cut++)
+            CU_ASSERT_EQUAL(
+                sctp_crc32c_combine(sctp_crc32c_combine(0, segs, cut), segs + cut, nsegs - cut),
+                whole);
     }
 }
 
