@@ -668,7 +668,7 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
     }
     struct sctp_frag f = {.data = d.payload, .len = d.payload_len, .handle = pkt->handle};
     sctp_payload_ref(&a->ep->cb, pkt->handle);
-    int r = sctp_reasm_add(a->reasm, &d, f);
+    int r = sctp_reasm_add(a->reasm, &d, &f);
     if (r < 0) {
         a->sack_now = true;
         return 0; /* not marked: the peer will retransmit */

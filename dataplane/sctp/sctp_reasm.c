@@ -473,38 +473,39 @@ static void add_unordered(struct sctp_reasm *r, struct sctp_reasm_stream *st,
         pd_start(r, st, &r->unord, first);
 }
 
-int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d, struct sctp_frag frag)
+int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
+                   const struct sctp_frag *frag)
 {
     if (d->sid >= r->n_streams) {
-        sctp_payload_unref(&r->cb, frag.handle);
+        sctp_payload_unref(&r->cb, frag->handle);
         return SCTP_ERR_STREAM;
     }
-    if (frag.len > r->max_bytes - r->bytes) {
-        sctp_payload_unref(&r->cb, frag.handle);
+    if (frag->len > r->max_bytes - r->bytes) {
+        sctp_payload_unref(&r->cb, frag->handle);
         return SCTP_ERR_LIMIT;
     }
     struct sctp_reasm_stream *st = &r->streams[d->sid];
     bool unordered = d->flags & DATA_U;
     if (!unordered && (uint16_t)(d->ssn - st->next_ssn) >= SSN_WINDOW) {
         /* An SSN already delivered or skipped: nothing can be done with it. */
-        sctp_payload_unref(&r->cb, frag.handle);
+        sctp_payload_unref(&r->cb, frag->handle);
         return 0;
     }
     struct sctp_reasm_node *x = node_get(r);
     if (!x) {
-        sctp_payload_unref(&r->cb, frag.handle);
+        sctp_payload_unref(&r->cb, frag->handle);
         return SCTP_ERR_NOMEM;
     }
     x->next = NULL;
-    x->data = frag.data;
-    x->handle = frag.handle;
-    x->len = frag.len;
+    x->data = frag->data;
+    x->handle = frag->handle;
+    x->len = frag->len;
     x->tsn = d->tsn;
     x->ppid = d->ppid;
     x->sid = d->sid;
     x->ssn = d->ssn;
     x->flags = d->flags & (DATA_BE | DATA_U);
-    r->bytes += frag.len;
+    r->bytes += frag->len;
 
     /* The common case: a whole message that is due, straight to the
      * ready queue. */

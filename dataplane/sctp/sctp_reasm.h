@@ -84,14 +84,15 @@ void sctp_reasm_free(struct sctp_reasm *r);
 
 /*
  * Adds one DATA chunk whose TSN the TSN map has just marked new.
- * frag.handle carries one reference which this module now owns (also on
+ * frag->handle carries one reference which this module now owns (also on
  * error: it is dropped then).
  * Returns 0, SCTP_ERR_STREAM (sid not negotiated: the caller sends an
  * Invalid Stream Identifier error), SCTP_ERR_LIMIT (no room: the caller
  * must not have acknowledged the TSN; see sctp_reasm_can_take),
  * SCTP_ERR_NOMEM.
  */
-int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d, struct sctp_frag frag);
+int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
+                   const struct sctp_frag *frag);
 /* True if len more payload bytes fit the budget (RFC 9260 6.2: DATA that
  * does not fit is dropped, unless it fills a hole below the highest
  * TSN, which the caller decides). */

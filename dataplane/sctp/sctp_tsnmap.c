@@ -121,6 +121,14 @@ static void advance(struct sctp_tsnmap *m)
 
 void sctp_tsnmap_mark_new(struct sctp_tsnmap *m, uint32_t tsn)
 {
+    if (tsn == m->cum_tsn + 1 && m->highest_tsn == m->cum_tsn) {
+        /* In order with nothing held above: no bit is set above cum_tsn
+         * (the invariant), so the new TSN needs no bit either. */
+        m->cum_tsn = tsn;
+        m->highest_tsn = tsn;
+        rebase(m);
+        return;
+    }
     bit_set(m, ring_index(m, tsn));
     if (sctp_tsn_gt(tsn, m->highest_tsn))
         m->highest_tsn = tsn;

@@ -146,7 +146,7 @@ static int add_part(struct sctp_reasm *r, uint8_t flags, uint32_t tsn, uint16_t 
         .payload_len = (uint16_t)len,
     };
     struct sctp_frag f = {.data = b->data, .len = len, .handle = b};
-    return sctp_reasm_add(r, &d, f);
+    return sctp_reasm_add(r, &d, &f);
 }
 
 /* A whole single-chunk message; seed doubles as the PPID. */
