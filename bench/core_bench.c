@@ -494,6 +494,7 @@ static int bench_tput(const struct options *opt, uint32_t size)
         streams = 1;
 
     uint64_t sent = 0, again = 0, packets0 = b->packets;
+    unsigned sid = 0;
     uint64_t msgs0 = b->server.msgs, bytes0 = b->server.bytes;
     sctp_tstamp start = now_ns(), now = start;
     sctp_tstamp end = start + (sctp_tstamp)(opt->seconds * (double)SCTP_SEC);
@@ -504,7 +505,8 @@ static int bench_tput(const struct options *opt, uint32_t size)
         for (int i = 0; i < SEND_BURST; i++) {
             struct buffer *msg = pool_get(&b->msg_pool);
             struct sctp_frag frag = {.data = msg->data, .len = size, .handle = msg};
-            info.sid = (uint16_t)(sent % streams);
+            info.sid = (uint16_t)sid; /* round-robin, without a division per message */
+            sid = sid + 1 == streams ? 0 : sid + 1;
             int rc = sctp_endpoint_send(b->client.ep, assoc_id, &info, &frag, now);
             buffer_unref(msg); /* the core holds its own reference if queued */
             if (rc == SCTP_ERR_AGAIN) {

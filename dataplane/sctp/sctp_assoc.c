@@ -173,15 +173,15 @@ static uint8_t *txb_bytes(struct txb *b, uint32_t n)
     struct sctp_tx_packet *pkt = b->pkt;
     if (b->hdr_used + n > SCTP_TX_HDR_MAX)
         return NULL;
+    uint8_t *p = pkt->hdr + b->hdr_used;
     if (!b->hdr_open) {
         if (pkt->nsegs == SCTP_TX_SEGS_MAX)
             return NULL;
-        pkt->segs[pkt->nsegs++] =
-            (struct sctp_frag){.data = pkt->hdr + b->hdr_used, .len = 0, .handle = NULL};
+        pkt->segs[pkt->nsegs++] = (struct sctp_frag){.data = p, .len = n, .handle = NULL};
         b->hdr_open = true;
+    } else {
+        pkt->segs[pkt->nsegs - 1].len += n;
     }
-    uint8_t *p = pkt->hdr + b->hdr_used;
-    pkt->segs[pkt->nsegs - 1].len += n;
     b->hdr_used += n;
     pkt->len += n;
     return p;
