@@ -32,9 +32,13 @@
 
 #include "sctp.h"
 
-#define CLIENT_PORT     40000
-#define SERVER_PORT     2905
-#define SEND_BURST      64      /* messages queued per loop turn at most */
+#define CLIENT_PORT 40000
+#define SERVER_PORT 2905
+/* Messages queued per loop turn at most (--burst). 256 messages of 128
+ * bytes fill about 25 packets: the receiver then takes a burst of about
+ * the size the daemon polls (32 packets) before it writes its one SACK. */
+#define SEND_BURST      256
+#define SEND_BURST_MAX  4096
 #define PUMP_ROUNDS     32      /* exchange rounds per loop turn at most */
 #define HANDSHAKE_TURNS 64      /* loop turns a setup or close may take */
 #define PKT_BUF_SIZE    9216    /* a jumbo frame: any SCTP packet we make */
@@ -473,6 +477,7 @@ static int bench_close(struct bench *b)
 struct options {
     double seconds;
     unsigned streams;
+    unsigned burst;
     bool graceful;
     bool run_tput, run_setup;
     unsigned n_sizes;
@@ -502,7 +507,7 @@ static int bench_tput(const struct options *opt, uint32_t size)
     info.ppid = htonl(3); /* M3UA */
 
     while (now < end) {
-        for (int i = 0; i < SEND_BURST; i++) {
+        for (unsigned i = 0; i < opt->burst; i++) {
             struct buffer *msg = pool_get(&b->msg_pool);
             struct sctp_frag frag = {.data = msg->data, .len = size, .handle = msg};
             info.sid = (uint16_t)sid; /* round-robin, without a division per message */
@@ -529,9 +534,9 @@ static int bench_tput(const struct options *opt, uint32_t size)
     uint64_t packets = b->packets - packets0;
     int failed = 0;
 
-    printf("bench=core-tput size=%u streams=%u seconds=%.2f msgs=%" PRIu64
+    printf("bench=core-tput size=%u streams=%u burst=%u seconds=%.2f msgs=%" PRIu64
            " msgs_per_s=%.0f mbit_per_s=%.1f pkts_per_s=%.0f\n",
-           size, streams, elapsed, msgs, (double)msgs / elapsed,
+           size, streams, opt->burst, elapsed, msgs, (double)msgs / elapsed,
            (double)bytes * 8.0 / elapsed / 1e6, (double)packets / elapsed);
     fflush(stdout);
 
@@ -584,11 +589,12 @@ static int bench_setup(const struct options *opt)
 
 static void usage(FILE *out)
 {
-    fprintf(out, "usage: core_bench [--seconds S] [--sizes N[,N...]] [--streams N]\n"
+    fprintf(out, "usage: core_bench [--seconds S] [--sizes N[,N...]] [--streams N] [--burst N]\n"
                  "                  [--close shutdown|abort] [--only tput|setup]\n"
                  "  --seconds S   measuring time per figure (default 3)\n"
                  "  --sizes LIST  message sizes for core-tput (default 128,1400)\n"
                  "  --streams N   outbound streams the client sends on (default 4)\n"
+                 "  --burst N     messages queued per loop turn at most (default 256)\n"
                  "  --close HOW   how core-setup ends each association (default shutdown)\n"
                  "  --only WHAT   run one figure only\n");
 }
@@ -615,6 +621,7 @@ int main(int argc, char **argv)
     struct options opt = {
         .seconds = 3.0,
         .streams = 4,
+        .burst = SEND_BURST,
         .graceful = true,
         .run_tput = true,
         .run_setup = true,
@@ -651,6 +658,12 @@ int main(int argc, char **argv)
             opt.streams = (unsigned)atoi(val);
             if (opt.streams < 1 || opt.streams > 16) {
                 fprintf(stderr, "core_bench: --streams takes 1..16\n");
+                return 2;
+            }
+        } else if (strcmp(arg, "--burst") == 0) {
+            opt.burst = (unsigned)atoi(val);
+            if (opt.burst < 1 || opt.burst > SEND_BURST_MAX) {
+                fprintf(stderr, "core_bench: --burst takes 1..%u\n", SEND_BURST_MAX);
                 return 2;
             }
         } else if (strcmp(arg, "--close") == 0) {
