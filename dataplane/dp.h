@@ -189,6 +189,7 @@ struct dp_engine_stats {
     uint64_t loops, busy_loops;
     uint64_t mailbox_tx, mailbox_rx, mailbox_full;
     uint64_t inits_stateless, cookie_redirects;
+    uint64_t icmp_bad_tag; /* ICMP too-big quoting a tag not of the association */
     uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
     uint64_t echo_backlog_max, echo_dropped;
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
@@ -361,7 +362,7 @@ int dp_net_frag_init(struct dp_engine *e);
 void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
                    const struct sctp_addr *src, const struct sctp_addr *dst, bool redirected);
 void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
-                  uint16_t peer_port, uint32_t mtu);
+                  uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu);
 bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint32_t kind);
 void dp_mbuf_unref_local(struct rte_mbuf *m);
 enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };

@@ -352,7 +352,10 @@ static int find_service(const struct dp_engine *e, uint16_t port)
     return -1;
 }
 
-/* Which engine owns the association this packet belongs to. */
+#define OWNER_ALL UINT32_MAX
+
+/* Which engine owns the association this packet belongs to; OWNER_ALL
+ * when the packet does not say. */
 static unsigned owner_of(struct dp_engine *e, const uint8_t *p, uint32_t len)
 {
     uint32_t vtag, tag;
@@ -375,9 +378,10 @@ static unsigned owner_of(struct dp_engine *e, const uint8_t *p, uint32_t len)
         break;
     case 6:  /* ABORT */
     case 14: /* SHUTDOWN COMPLETE */
-        /* RFC 9260 8.5.1: with T set the tag is the sender's own. */
+        /* RFC 9260 8.5.1: with T set the tag is the sender's own, which
+         * says nothing of the owner: every engine gets a look. */
         if (flags & 1)
-            return e->index;
+            return OWNER_ALL;
         break;
     default:
         break;
@@ -404,11 +408,37 @@ void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3, uint32_
     if (!redirected && dp.n_engines > 1) {
         unsigned owner = owner_of(e, p, len);
         if (owner != e->index) {
+            /* The offsets travel in l2_len (7 bits) and l3_len (9 bits);
+             * IPv6 extension headers can make l3 longer than that holds. */
+            if (l3 >= (1u << RTE_MBUF_L2_LEN_BITS) || l4 - l3 >= (1u << RTE_MBUF_L3_LEN_BITS)) {
+                e->pst[port].drops[DP_DROP_L3_MALFORMED]++;
+                rte_pktmbuf_free(m);
+                return;
+            }
             m->l2_len = l3;
             m->l3_len = l4 - l3;
-            if (!dp_mailbox_send(e, owner, m, DP_MB_SCTP))
-                e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
-            return;
+            if (owner != OWNER_ALL) {
+                if (!dp_mailbox_send(e, owner, m, DP_MB_SCTP))
+                    e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
+                return;
+            }
+            /* A copy to every other engine; the one that holds the
+             * association acts on it, the others discard it (8.5.1). */
+            for (unsigned j = 0; j < dp.n_engines; j++) {
+                struct rte_mbuf *c;
+                if (j == e->index)
+                    continue;
+                c = rte_pktmbuf_copy(m, e->pool, 0, UINT32_MAX);
+                if (c == NULL) {
+                    e->pst[port].drops[DP_DROP_NOMBUF]++;
+                    continue;
+                }
+                c->port = m->port;
+                c->l2_len = m->l2_len;
+                c->l3_len = m->l3_len;
+                if (!dp_mailbox_send(e, j, c, DP_MB_SCTP))
+                    e->pst[port].drops[DP_DROP_MAILBOX_FULL]++;
+            }
         }
     }
     pkt.data = p;
@@ -424,12 +454,13 @@ void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3, uint32_
 }
 
 void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
-                  uint16_t peer_port, uint32_t mtu)
+                  uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu)
 {
     int svc = find_service(e, local_port);
 
-    if (svc >= 0)
-        sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, mtu);
+    if (svc >= 0 && sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, quote, quote_len,
+                                           mtu) == SCTP_ERR_PROTO)
+        e->st.icmp_bad_tag++;
 }
 
 /* ------------------------------------------------------------------ */

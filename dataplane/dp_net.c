@@ -41,10 +41,16 @@ struct mb_neigh {
 };
 
 /* Carried through a mailbox: a path MTU report for every engine. */
+/* What the core needs of an ICMP quote: the SCTP common header and, for
+ * a zero tag, the INIT chunk's Initiate Tag. */
+#define PMTU_QUOTE 20
+
 struct mb_pmtu {
     struct sctp_addr peer;
     uint16_t local_port, peer_port;
     uint32_t mtu;
+    uint8_t quote_len;
+    uint8_t quote[PMTU_QUOTE];
 };
 
 static inline void drop(struct dp_engine *e, uint16_t port, struct rte_mbuf *m, enum dp_drop why)
@@ -619,10 +625,17 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
 /* ------------------------------------------------------------------ */
 /* ICMP                                                                */
 
-static void pmtu_report(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
-                        uint16_t peer_port, uint32_t mtu)
+/* sh: the quoted SCTP packet, qlen bytes of it (at least 8). */
+static void pmtu_report(struct dp_engine *e, const struct sctp_addr *peer, const uint8_t *sh,
+                        uint32_t qlen, uint32_t mtu)
 {
-    dp_icmp_pmtu(e, peer, local_port, peer_port, mtu);
+    struct mb_pmtu pm = {.peer = *peer, .mtu = mtu};
+
+    pm.local_port = (uint16_t)(sh[0] << 8 | sh[1]);
+    pm.peer_port = (uint16_t)(sh[2] << 8 | sh[3]);
+    pm.quote_len = (uint8_t)RTE_MIN(qlen, (uint32_t)PMTU_QUOTE);
+    memcpy(pm.quote, sh, pm.quote_len);
+    dp_icmp_pmtu(e, &pm.peer, pm.local_port, pm.peer_port, pm.quote, pm.quote_len, mtu);
     for (unsigned j = 0; j < dp.n_engines; j++) {
         struct rte_mbuf *m;
         struct mb_pmtu *mp;
@@ -633,10 +646,7 @@ static void pmtu_report(struct dp_engine *e, const struct sctp_addr *peer, uint1
         if (m == NULL)
             return;
         mp = (struct mb_pmtu *)rte_pktmbuf_append(m, sizeof(*mp));
-        mp->peer = *peer;
-        mp->local_port = local_port;
-        mp->peer_port = peer_port;
-        mp->mtu = mtu;
+        *mp = pm;
         dp_mailbox_send(e, j, m, DP_MB_PMTU);
     }
 }
@@ -678,12 +688,14 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
         if (in->next_proto_id == IPPROTO_SCTP_ && ihl >= 20 && len >= 8 + ihl + 8) {
             const uint8_t *sh = (const uint8_t *)in + ihl;
             struct sctp_addr peer = {.family = SCTP_AF_INET};
+            struct sctp_addr self = {.family = SCTP_AF_INET};
             uint32_t mtu = rte_be_to_cpu_16(*(const uint16_t *)((uint8_t *)ic + 6));
             memcpy(peer.addr, &in->dst_addr, 4);
+            memcpy(self.addr, &in->src_addr, 4);
             e->pst[port].rx_icmp_ptb++;
-            if (mtu >= 68)
-                pmtu_report(e, &peer, (uint16_t)(sh[0] << 8 | sh[1]),
-                            (uint16_t)(sh[2] << 8 | sh[3]), mtu);
+            /* It must quote a packet we sent; the core checks the tag. */
+            if (mtu >= 68 && dp_addr_is_local(&self, port))
+                pmtu_report(e, &peer, sh, len - 8 - ihl, mtu);
             rte_pktmbuf_free(m);
             return;
         }
@@ -728,14 +740,15 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
             if (in->proto == IPPROTO_SCTP_) {
                 const uint8_t *sh = (const uint8_t *)(in + 1);
                 struct sctp_addr peer = {.family = SCTP_AF_INET6};
+                struct sctp_addr self = {.family = SCTP_AF_INET6};
                 uint32_t mtu;
                 memcpy(&mtu, icmp + 4, 4);
                 mtu = rte_be_to_cpu_32(mtu);
                 memcpy(peer.addr, in->dst_addr, 16);
+                memcpy(self.addr, in->src_addr, 16);
                 e->pst[port].rx_icmp_ptb++;
-                if (mtu >= 1280)
-                    pmtu_report(e, &peer, (uint16_t)(sh[0] << 8 | sh[1]),
-                                (uint16_t)(sh[2] << 8 | sh[3]), mtu);
+                if (mtu >= 1280 && dp_addr_is_local(&self, port))
+                    pmtu_report(e, &peer, sh, len - 8 - 40, mtu);
                 rte_pktmbuf_free(m);
                 return;
             }
@@ -761,21 +774,32 @@ int dp_net_frag_init(struct dp_engine *e)
 }
 
 /* Copies a chained mbuf into one segment (reassembled datagrams, jumbo
- * frames): the protocol core wants contiguous bytes. */
+ * frames): the protocol core wants contiguous bytes. The chain is freed
+ * in every case; NULL if it did not fit or no mbuf was left. */
 static struct rte_mbuf *linearize(struct dp_engine *e, struct rte_mbuf *m)
 {
     struct rte_mbuf *n;
     struct rte_mempool *mp = m->pkt_len <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+    uint8_t *dst;
 
-    if (m->pkt_len > dp_pool_room(mp))
-        return NULL;
-    n = rte_pktmbuf_alloc(mp);
-    if (n == NULL)
-        return NULL;
-    if (rte_pktmbuf_read(m, 0, m->pkt_len, rte_pktmbuf_append(n, m->pkt_len)) == NULL) {
-        rte_pktmbuf_free(n);
+    if (m->pkt_len > dp_pool_room(mp)) {
+        rte_pktmbuf_free(m);
         return NULL;
     }
+    n = rte_pktmbuf_alloc(mp);
+    if (n == NULL) {
+        rte_pktmbuf_free(m);
+        return NULL;
+    }
+    dst = (uint8_t *)rte_pktmbuf_append(n, m->pkt_len);
+    const void *src = dst == NULL ? NULL : rte_pktmbuf_read(m, 0, m->pkt_len, dst);
+    if (src == NULL) {
+        rte_pktmbuf_free(n);
+        rte_pktmbuf_free(m);
+        return NULL;
+    }
+    if (src != dst) /* all of it in the first segment: read gave a pointer */
+        memcpy(dst, src, m->pkt_len);
     n->port = m->port;
     n->ol_flags = m->ol_flags & (RTE_MBUF_F_RX_L4_CKSUM_MASK | RTE_MBUF_F_RX_IP_CKSUM_MASK);
     n->l2_len = m->l2_len;
@@ -1006,6 +1030,10 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
             continue;
         }
         if (nh == 44) {
+            if (off + 8 > rte_pktmbuf_pkt_len(m)) {
+                drop(e, port, m, DP_DROP_L3_MALFORMED);
+                return;
+            }
             if (off != l2 + sizeof(*ip6)) {
                 /* The reassembly library wants the fragment header first. */
                 drop(e, port, m, DP_DROP_FRAG);
@@ -1129,7 +1157,8 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m)
     }
     case DP_MB_PMTU: {
         struct mb_pmtu *mp = rte_pktmbuf_mtod(m, struct mb_pmtu *);
-        dp_icmp_pmtu(e, &mp->peer, mp->local_port, mp->peer_port, mp->mtu);
+        dp_icmp_pmtu(e, &mp->peer, mp->local_port, mp->peer_port, mp->quote, mp->quote_len,
+                     mp->mtu);
         rte_pktmbuf_free(m);
         return;
     }

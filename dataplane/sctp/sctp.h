@@ -332,9 +332,14 @@ int sctp_assoc_abort(struct sctp_endpoint *ep, uint32_t assoc_id, const uint8_t 
 /* Chooses the primary peer address. SCTP_ERR_NOTFOUND, SCTP_ERR_ADDR. */
 int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
                            const struct sctp_addr *addr);
-/* Feeds a path MTU learned from ICMP (RFC 9260 7.3). */
+/* Feeds a path MTU learned from ICMP (RFC 9260 7.3). quoted holds the
+ * start of the SCTP packet the ICMP message quotes (common header first,
+ * quoted_len bytes): its verification tag must be the peer's, or 0 with an
+ * INIT whose Initiate Tag is ours (appendix C, ICMP5); otherwise the
+ * message is ignored (SCTP_ERR_PROTO). Only decreases are taken. */
 int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
-                           uint16_t peer_port, uint32_t mtu);
+                           uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
+                           uint32_t mtu);
 
 enum sctp_state {
     SCTP_S_CLOSED = 0,

@@ -1111,11 +1111,22 @@ int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
 }
 
 int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
-                           uint16_t peer_port, uint32_t mtu)
+                           uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
+                           uint32_t mtu)
 {
     struct sctp_path *p = ep ? sctp_ep_find_peer(ep, peer, peer_port) : NULL;
     if (!p)
         return SCTP_ERR_NOTFOUND;
+    /* RFC 9260 appendix C, ICMP5: the quoted tag must be the peer's; a
+     * zero tag only for our INIT, recognised by its Initiate Tag. */
+    if (!quoted || quoted_len < 8)
+        return SCTP_ERR_PROTO;
+    uint32_t vtag = sctp_get32(quoted + 4);
+    if (vtag != 0 && vtag != p->assoc->peer_vtag)
+        return SCTP_ERR_PROTO;
+    if (vtag == 0 && (quoted_len < SCTP_COMMON_HDR_LEN + 8 || quoted[SCTP_COMMON_HDR_LEN] != 1 ||
+                      sctp_get32(quoted + SCTP_COMMON_HDR_LEN + 4) != p->assoc->local_vtag))
+        return SCTP_ERR_PROTO;
     /* RFC 9260 7.3 / RFC 8201: never below the IPv6 minimum, never
      * above what we were configured with. */
     if (mtu < 1280 && p->addr.family == SCTP_AF_INET6)

@@ -90,12 +90,13 @@ elif what == "dup":
 elif what == "ptb":
     sport, vtag = int(sys.argv[4]), int(sys.argv[5], 16)
     # What we claim the dataplane sent: its address to ours, SCTP 5001 -> sport.
+    mtu = int(sys.argv[7])
     inner = IP(src=dst, dst=sys.argv[6], flags="DF", len=1400) / SCTP(sport=5001, dport=sport, tag=vtag)
-    icmp = IP(dst=dst) / ICMP(type=3, code=4, nexthopmtu=1200) / raw(inner)[:28]
+    icmp = IP(dst=dst) / ICMP(type=3, code=4, nexthopmtu=mtu) / raw(inner)[:28]
     send(icmp)
     time.sleep(0.5)
     sn.stop()
-    print("sent ICMP fragmentation needed, next-hop MTU 1200")
+    print("sent ICMP fragmentation needed, tag 0x%08x, next-hop MTU %d" % (vtag, mtu))
 PYEOF
 frag() { timeout 30 ip netns exec "$NS_PEER" "$PY" "$TMP/frag.py" "$DP_ADDR" "$VETH_PEER" "$@"; }
 
@@ -153,15 +154,35 @@ grep path0 "$TMP/before.txt"
 pport=$(awk '$1 == "peer_port" {print $2}' "$TMP/before.txt")
 pvtag=$(awk '$1 == "peer_vtag" {print $2}' "$TMP/before.txt")
 grep -q "mtu=1500" "$TMP/before.txt" || fail "path MTU is not 1500 at first"
-out=$(frag ptb "$pport" "$pvtag" "$PEER_ADDR") || fail "scapy: $out"
+# RFC 9260 appendix C: an ICMP quoting another tag is ignored (an off-path
+# sender that knows the addresses and ports cannot shrink the path).
+badtag=$(printf '0x%08x' $((pvtag ^ 0x5a5a5a5a)))
+out=$(frag ptb "$pport" "$badtag" "$PEER_ADDR" 1000) || fail "scapy: $out"
+echo "$out"
+sleep 0.5
+ctl "$PFX" assoc 0_1 >"$TMP/bad.txt"
+grep path0 "$TMP/bad.txt"
+grep -q "mtu=1500" "$TMP/bad.txt" || fail "an ICMP with a wrong verification tag changed the path MTU"
+bad=$(counter "$PFX" lcores 0.icmp_bad_tag)
+[[ $bad -eq 1 ]] || fail "icmp_bad_tag=$bad, expected 1"
+ok "ICMP fragmentation needed quoting a wrong verification tag was ignored and counted"
+
+out=$(frag ptb "$pport" "$pvtag" "$PEER_ADDR" 1200) || fail "scapy: $out"
 echo "$out"
 sleep 0.5
 ctl "$PFX" assoc 0_1 >"$TMP/after.txt"
 grep path0 "$TMP/after.txt"
 ptb=$(counter "$PFX" ports 0.rx_icmp_ptb)
-[[ $ptb -eq 1 ]] || fail "rx_icmp_ptb=$ptb"
+[[ $ptb -eq 2 ]] || fail "rx_icmp_ptb=$ptb"
 grep -q "mtu=1200" "$TMP/after.txt" || fail "the path MTU did not drop to 1200"
 ok "ICMP fragmentation needed lowered the association's path MTU to 1200"
+
+# An increase is not taken from ICMP (RFC 1191: only decreases).
+out=$(frag ptb "$pport" "$pvtag" "$PEER_ADDR" 1400) || fail "scapy: $out"
+sleep 0.5
+ctl "$PFX" assoc 0_1 >"$TMP/up.txt"
+grep -q "mtu=1200" "$TMP/up.txt" || fail "an ICMP next-hop MTU of 1400 raised the path MTU"
+ok "a larger next-hop MTU left the path MTU at 1200"
 
 kill -TERM "$DP"
 wait_exit "$DP" 20 || fail "dataplane did not stop"

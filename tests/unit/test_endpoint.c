@@ -1574,6 +1574,48 @@ static void tune_sendq(struct sctp_config *c)
     c->max_sendq_bytes = 10000;
 }
 
+/* RFC 9260 7.3 and appendix C (ICMP5): an ICMP too-big lowers the path
+ * MTU only if it quotes the peer's verification tag (or our INIT); never
+ * raises it. */
+static void test_icmp_pmtu_tag(void)
+{
+    start_pair(71, 4, NULL);
+    struct sctp_assoc_info i0 = info_of(0);
+    const struct sctp_addr *peer = &H.cfg[1].addrs[0];
+    uint16_t pport = H.cfg[1].port;
+    uint8_t q[20] = {0};
+    uint32_t mtu0 = i0.paths[0].mtu;
+
+    sctp_put32(q + 4, i0.peer_vtag ^ 0x01020304u);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1000),
+                    SCTP_ERR_PROTO);
+    CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, mtu0);
+    /* A zero tag needs an INIT carrying our tag as its Initiate Tag. */
+    sctp_put32(q + 4, 0);
+    q[12] = 1;
+    sctp_put32(q + 16, i0.local_vtag ^ 1u);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1000),
+                    SCTP_ERR_PROTO);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1000), SCTP_ERR_PROTO);
+    CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, mtu0);
+    sctp_put32(q + 16, i0.local_vtag);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1300), 0);
+    uint32_t mtu1 = info_of(0).paths[0].mtu;
+    CU_ASSERT_TRUE(mtu1 < mtu0);
+    /* The peer's tag: taken; a larger MTU: ignored. */
+    memset(q, 0, sizeof(q));
+    sctp_put32(q + 4, i0.peer_vtag);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1000), 0);
+    uint32_t mtu2 = info_of(0).paths[0].mtu;
+    CU_ASSERT_TRUE(mtu2 < mtu1);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1400), 0);
+    CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, mtu2);
+    /* Data still flows at the smaller size (fragmented to it). */
+    CU_ASSERT_EQUAL(send_msg(0, 1, 3000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 5 * S));
+    finish();
+}
+
 static void test_send_errors(void)
 {
     start_pair(72, 4, tune_sendq);
@@ -1656,4 +1698,5 @@ TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
 TEST_CASE(test_send_errors)
+TEST_CASE(test_icmp_pmtu_tag)
 TEST_SUITE_END()
