@@ -735,15 +735,10 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         ep->stats.rx_bad_csum++;
         return SCTP_ERR_CHECKSUM;
     }
-    if (h.sport == 0 || h.dport != ep->cfg.port) {
-        if (h.sport == 0) {
-            ep->stats.rx_malformed++;
-            return SCTP_ERR_PROTO;
-        }
-        return handle_ootb(ep, pkt, &h);
+    if (h.sport == 0) {
+        ep->stats.rx_malformed++;
+        return SCTP_ERR_PROTO;
     }
-    sctp_cookie_keys_maybe_rotate(&ep->keys, &ep->cb, now);
-
     size_t off = SCTP_COMMON_HDR_LEN;
     struct sctp_chunk c;
     int r = sctp_chunk_next(pkt->data, pkt->len, &off, &c);
@@ -751,6 +746,16 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         ep->stats.rx_malformed++;
         return SCTP_ERR_PROTO;
     }
+    /* RFC 9260 8.5.1 A: a zero tag is only valid on a packet that holds
+     * an INIT alone; any other packet carrying it is silently discarded,
+     * without the replies of 8.4. */
+    if (h.vtag == 0 && c.type != SCTP_CT_INIT) {
+        ep->stats.rx_bad_vtag++;
+        return SCTP_ERR_VTAG;
+    }
+    if (h.dport != ep->cfg.port)
+        return handle_ootb(ep, pkt, &h);
+    sctp_cookie_keys_maybe_rotate(&ep->keys, &ep->cb, now);
 
     struct sctp_assoc *a = sctp_ep_find_vtag(ep, h.vtag);
     if (a && (a->peer_port != h.sport || !sctp_assoc_path_of(a, &pkt->src)))

@@ -5,6 +5,7 @@
 
 #include "harness.h"
 #include "sctp_codec.h"
+#include "sctp_crc32c.h"
 #include "suites.h"
 
 struct rec {
@@ -362,7 +363,6 @@ static void test_ootb_abort(void)
     sctp_sack_encode(pkt + 12, 16, 1, 1000, NULL, 0, NULL, 0);
     struct hbuf *b = hbuf_new(pkt, sizeof(pkt));
     /* checksum */
-    extern void sctp_crc32c_fill(struct sctp_frag *, unsigned, uint8_t *);
     struct sctp_frag seg = {.data = b->data, .len = b->len};
     sctp_crc32c_fill(&seg, 1, b->data);
     struct sctp_rx_packet rx = {.data = b->data,
@@ -385,6 +385,101 @@ static void test_ootb_abort(void)
     finish();
 }
 
+/* ---- crafted packets and what the endpoints answer (RFC 9260 5, 6.10,
+ * 8.4, 8.5, 9.2; RFC 3758) ---- */
+
+/* Packets an endpoint wrote, taken off it without delivery. */
+#define OUT_MAX 64
+static struct out_pkt {
+    struct sctp_addr dst;
+    uint32_t len;
+    uint8_t bytes[2048];
+} OUT[OUT_MAX];
+static unsigned n_out;
+
+static unsigned take_output(int node)
+{
+    static struct sctp_tx_packet pkt;
+    n_out = 0;
+    while (sctp_endpoint_write_packet(H.ep[node], &pkt, H.now) == 1) {
+        if (n_out == OUT_MAX)
+            continue;
+        struct out_pkt *o = &OUT[n_out++];
+        o->dst = pkt.dst;
+        o->len = 0;
+        for (unsigned i = 0; i < pkt.nsegs && o->len + pkt.segs[i].len <= sizeof(o->bytes); i++) {
+            memcpy(o->bytes + o->len, pkt.segs[i].data, pkt.segs[i].len);
+            o->len += pkt.segs[i].len;
+        }
+    }
+    return n_out;
+}
+
+/* The nth chunk of a type among the packets taken; NULL if none. */
+static const struct out_pkt *out_chunk(uint8_t type, unsigned nth, struct sctp_chunk *c)
+{
+    for (unsigned i = 0; i < n_out; i++) {
+        size_t off = SCTP_COMMON_HDR_LEN;
+        while (sctp_chunk_next(OUT[i].bytes, OUT[i].len, &off, c) == 1)
+            if (c->type == type && nth-- == 0)
+                return &OUT[i];
+    }
+    return NULL;
+}
+
+static int inject_from(int to, const struct sctp_addr *src, uint16_t sport, uint32_t vtag,
+                       const uint8_t *chunks, uint32_t clen)
+{
+    struct hbuf *b = hbuf_new(NULL, SCTP_COMMON_HDR_LEN + clen);
+    sctp_common_hdr_encode(b->data, b->len, sport, H.cfg[to].port, vtag);
+    memcpy(b->data + SCTP_COMMON_HDR_LEN, chunks, clen);
+    struct sctp_frag seg = {.data = b->data, .len = b->len, .handle = NULL};
+    sctp_crc32c_fill(&seg, 1, b->data);
+    struct sctp_rx_packet rx = {.data = b->data,
+                                .len = b->len,
+                                .handle = b,
+                                .src = *src,
+                                .dst = H.cfg[to].addrs[0],
+                                .csum = SCTP_CSUM_UNCHECKED};
+    int r = sctp_endpoint_input(H.ep[to], &rx, H.now);
+    hbuf_unref(b);
+    return r;
+}
+
+/* A packet from the other node's first address and port. */
+static int inject(int to, uint32_t vtag, const uint8_t *chunks, uint32_t clen)
+{
+    int from = 1 - to;
+    return inject_from(to, &H.cfg[from].addrs[0], H.cfg[from].port, vtag, chunks, clen);
+}
+
+/* RFC 9260 8.5.1 A: a zero verification tag is only for a lone INIT; any
+ * other packet with it is discarded without the 8.4 replies. */
+static void test_ootb_zero_tag(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 12, false, NULL);
+    uint8_t data[20];
+    sctp_data_hdr_encode(data, sizeof(data), SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, 1, 0, 0, 0, 4);
+    memcpy(data + 16, "abcd", 4);
+    CU_ASSERT_NOT_EQUAL(inject(1, 0, data, sizeof(data)), 0);
+    CU_ASSERT_EQUAL(take_output(1), 0);
+    uint8_t shack[4];
+    sctp_chunk_hdr_encode(shack, 4, SCTP_CT_SHUTDOWN_ACK, 0, 4);
+    CU_ASSERT_NOT_EQUAL(inject(1, 0, shack, 4), 0);
+    CU_ASSERT_EQUAL(take_output(1), 0);
+    /* With a tag, the same packets get their 8.4 answers. */
+    CU_ASSERT_EQUAL(inject(1, 0x1234, data, sizeof(data)), SCTP_ERR_OOTB);
+    struct sctp_chunk c;
+    CU_ASSERT_EQUAL(take_output(1), 1);
+    CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_ABORT, 0, &c));
+    CU_ASSERT_EQUAL(inject(1, 0x1234, shack, 4), SCTP_ERR_OOTB);
+    CU_ASSERT_EQUAL(take_output(1), 1);
+    CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_SHUTDOWN_COMPLETE, 0, &c));
+    CU_ASSERT_EQUAL(c.flags, SCTP_FLAG_T);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -397,4 +492,5 @@ TEST_CASE(test_data_on_cookie_echo)
 TEST_CASE(test_t1_init_gives_up)
 TEST_CASE(test_peer_unreachable)
 TEST_CASE(test_ootb_abort)
+TEST_CASE(test_ootb_zero_tag)
 TEST_SUITE_END()
