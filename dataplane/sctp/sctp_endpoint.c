@@ -720,6 +720,28 @@ static bool tbit_tag_ok(const struct sctp_assoc *a, const struct sctp_common_hdr
     return h->vtag == a->local_vtag;
 }
 
+static bool travels_alone(uint8_t type)
+{
+    return type == SCTP_CT_INIT || type == SCTP_CT_INIT_ACK || type == SCTP_CT_SHUTDOWN_COMPLETE;
+}
+
+/* RFC 9260 6.10: INIT, INIT ACK and SHUTDOWN COMPLETE MUST NOT be bundled
+ * with any other chunk. first is the packet's first chunk, off where the
+ * next one starts; a packet of one chunk costs one look. */
+static bool bad_bundle(const struct sctp_rx_packet *pkt, const struct sctp_chunk *first, size_t off)
+{
+    struct sctp_chunk c;
+    if (sctp_chunk_next(pkt->data, pkt->len, &off, &c) != 1)
+        return false;
+    if (travels_alone(first->type))
+        return true;
+    do {
+        if (travels_alone(c.type))
+            return true;
+    } while (sctp_chunk_next(pkt->data, pkt->len, &off, &c) == 1);
+    return false;
+}
+
 int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *pkt, sctp_tstamp now)
 {
     ep->stats.rx_packets++;
@@ -743,6 +765,13 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
     struct sctp_chunk c;
     int r = sctp_chunk_next(pkt->data, pkt->len, &off, &c);
     if (r != 1) {
+        ep->stats.rx_malformed++;
+        return SCTP_ERR_PROTO;
+    }
+    /* RFC 9260 6.10: a packet that bundles INIT, INIT ACK or SHUTDOWN
+     * COMPLETE with other chunks is discarded whole, before any of its
+     * chunks is acted on. */
+    if (bad_bundle(pkt, &c, off)) {
         ep->stats.rx_malformed++;
         return SCTP_ERR_PROTO;
     }

@@ -453,6 +453,22 @@ static int inject(int to, uint32_t vtag, const uint8_t *chunks, uint32_t clen)
     return inject_from(to, &H.cfg[from].addrs[0], H.cfg[from].port, vtag, chunks, clen);
 }
 
+static uint32_t put_heartbeat(uint8_t *p)
+{
+    uint8_t info[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    sctp_chunk_hdr_encode(p, 4, SCTP_CT_HEARTBEAT, 0, 4 + 12);
+    sctp_tlv_encode(p + 4, 12, SCTP_PT_HEARTBEAT_INFO, info, sizeof(info));
+    return 16;
+}
+
+static struct sctp_assoc_info info_of(int node)
+{
+    struct sctp_assoc_info i;
+    memset(&i, 0, sizeof(i));
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[node], R.assoc[node], &i), 0);
+    return i;
+}
+
 /* RFC 9260 8.5.1 A: a zero verification tag is only for a lone INIT; any
  * other packet with it is discarded without the 8.4 replies. */
 static void test_ootb_zero_tag(void)
@@ -480,6 +496,56 @@ static void test_ootb_zero_tag(void)
     finish();
 }
 
+/* RFC 9260 6.10: INIT, INIT ACK and SHUTDOWN COMPLETE travel alone; a
+ * packet bundling one of them is dropped before any chunk is acted on
+ * (here: a HEARTBEAT in front gets no HEARTBEAT ACK). */
+static void test_lone_chunks_not_bundled(void)
+{
+    connect_pair(13, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    uint32_t vtag = info_of(1).local_vtag;
+    static const uint8_t lone[] = {SCTP_CT_INIT, SCTP_CT_INIT_ACK, SCTP_CT_SHUTDOWN_COMPLETE};
+    for (unsigned i = 0; i < 2 * sizeof(lone); i++) {
+        uint8_t chunks[64];
+        uint8_t other[24];
+        uint32_t on;
+        if (lone[i / 2] == SCTP_CT_SHUTDOWN_COMPLETE) {
+            on = (uint32_t)sctp_chunk_hdr_encode(other, sizeof(other), lone[i / 2], 0, 4);
+        } else {
+            struct sctp_init_chunk init = {.init_tag = 0x5555,
+                                           .a_rwnd = 65536,
+                                           .ostreams = 1,
+                                           .istreams = 1,
+                                           .initial_tsn = 7};
+            on = (uint32_t)sctp_init_encode(other, sizeof(other), lone[i / 2], &init);
+        }
+        uint32_t n = 0;
+        if (i % 2 == 0) { /* behind the HEARTBEAT */
+            n = put_heartbeat(chunks);
+            memcpy(chunks + n, other, on);
+            n += on;
+        } else { /* in front of it */
+            memcpy(chunks, other, on);
+            n = on + put_heartbeat(chunks + on);
+        }
+        inject(1, vtag, chunks, n);
+        struct sctp_chunk c;
+        take_output(1);
+        CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_HEARTBEAT_ACK, 0, &c));
+        CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
+        CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
+        CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    }
+    /* The HEARTBEAT alone is answered. */
+    uint8_t hb[16];
+    CU_ASSERT_EQUAL(inject(1, vtag, hb, put_heartbeat(hb)), 0);
+    struct sctp_chunk c;
+    take_output(1);
+    CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_HEARTBEAT_ACK, 0, &c));
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -493,4 +559,5 @@ TEST_CASE(test_t1_init_gives_up)
 TEST_CASE(test_peer_unreachable)
 TEST_CASE(test_ootb_abort)
 TEST_CASE(test_ootb_zero_tag)
+TEST_CASE(test_lone_chunks_not_bundled)
 TEST_SUITE_END()
