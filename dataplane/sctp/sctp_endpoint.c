@@ -720,6 +720,13 @@ static bool tbit_tag_ok(const struct sctp_assoc *a, const struct sctp_common_hdr
     return h->vtag == a->local_vtag;
 }
 
+/* What the input path must know of a packet's chunks before it acts on
+ * any of them. */
+enum {
+    PKT_BAD_BUNDLE = 1,   /* INIT, INIT ACK or SHUTDOWN COMPLETE among others */
+    PKT_SHUTDOWN_ACK = 2, /* a SHUTDOWN ACK somewhere in the packet */
+};
+
 static bool travels_alone(uint8_t type)
 {
     return type == SCTP_CT_INIT || type == SCTP_CT_INIT_ACK || type == SCTP_CT_SHUTDOWN_COMPLETE;
@@ -728,18 +735,22 @@ static bool travels_alone(uint8_t type)
 /* RFC 9260 6.10: INIT, INIT ACK and SHUTDOWN COMPLETE MUST NOT be bundled
  * with any other chunk. first is the packet's first chunk, off where the
  * next one starts; a packet of one chunk costs one look. */
-static bool bad_bundle(const struct sctp_rx_packet *pkt, const struct sctp_chunk *first, size_t off)
+static unsigned scan_chunks(const struct sctp_rx_packet *pkt, const struct sctp_chunk *first,
+                            size_t off)
 {
+    unsigned flags = first->type == SCTP_CT_SHUTDOWN_ACK ? PKT_SHUTDOWN_ACK : 0;
     struct sctp_chunk c;
     if (sctp_chunk_next(pkt->data, pkt->len, &off, &c) != 1)
-        return false;
+        return flags;
     if (travels_alone(first->type))
-        return true;
+        return PKT_BAD_BUNDLE;
     do {
         if (travels_alone(c.type))
-            return true;
+            return PKT_BAD_BUNDLE;
+        if (c.type == SCTP_CT_SHUTDOWN_ACK)
+            flags |= PKT_SHUTDOWN_ACK;
     } while (sctp_chunk_next(pkt->data, pkt->len, &off, &c) == 1);
-    return false;
+    return flags;
 }
 
 int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *pkt, sctp_tstamp now)
@@ -771,7 +782,8 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
     /* RFC 9260 6.10: a packet that bundles INIT, INIT ACK or SHUTDOWN
      * COMPLETE with other chunks is discarded whole, before any of its
      * chunks is acted on. */
-    if (bad_bundle(pkt, &c, off)) {
+    unsigned pflags = scan_chunks(pkt, &c, off);
+    if (pflags & PKT_BAD_BUNDLE) {
         ep->stats.rx_malformed++;
         return SCTP_ERR_PROTO;
     }
@@ -810,6 +822,14 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         return 0;
     }
 
+    if (a && (pflags & PKT_SHUTDOWN_ACK) && c.type != SCTP_CT_COOKIE_ECHO &&
+        (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED)) {
+        /* RFC 9260 8.5.1 E, 9.2: in COOKIE-WAIT or COOKIE-ECHOED a SHUTDOWN
+         * ACK is out of the blue whatever its tag: SHUTDOWN COMPLETE with
+         * the T bit (8.4 (5)), and the association stays as it is. */
+        return handle_ootb(ep, pkt, &h);
+    }
+
     if (c.type == SCTP_CT_COOKIE_ECHO) {
         /* The cookie decides (5.1.5, 5.2.4). */
         ep->stats.rx_chunks++;
@@ -825,10 +845,6 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         bool tbit = c.type == SCTP_CT_ABORT || c.type == SCTP_CT_SHUTDOWN_COMPLETE;
         if (a && tbit && tbit_tag_ok(a, &h, c.flags)) {
             tag_ok = true;
-        } else if (a && c.type == SCTP_CT_SHUTDOWN_ACK &&
-                   (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED)) {
-            /* 8.5.1 E: treated as out of the blue. */
-            return handle_ootb(ep, pkt, &h);
         } else if (a) {
             ep->stats.rx_bad_vtag++;
             return SCTP_ERR_VTAG;

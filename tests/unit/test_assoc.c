@@ -546,6 +546,58 @@ static void test_lone_chunks_not_bundled(void)
     finish();
 }
 
+static int drop_cookie_echo(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)from;
+    return !(len > SCTP_COMMON_HDR_LEN && p[SCTP_COMMON_HDR_LEN] == SCTP_CT_COOKIE_ECHO);
+}
+
+static bool cookie_echoed0(struct harness *h)
+{
+    struct sctp_assoc_info i;
+    return sctp_assoc_get_info(h->ep[0], R.assoc[0], &i) == 0 && i.state == SCTP_S_COOKIE_ECHOED;
+}
+
+/* RFC 9260 8.5.1 E, 9.2: a SHUTDOWN ACK in COOKIE-WAIT or COOKIE-ECHOED is
+ * out of the blue even with our tag: SHUTDOWN COMPLETE with the T bit and
+ * the packet's tag, and the handshake goes on. */
+static void test_shutdown_ack_in_cookie_states(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 14, false, NULL);
+    H.on_event = on_event;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    uint32_t tag = info_of(0).local_vtag;
+    uint8_t shack[4];
+    sctp_chunk_hdr_encode(shack, 4, SCTP_CT_SHUTDOWN_ACK, 0, 4);
+    for (int round = 0; round < 2; round++) {
+        enum sctp_state want = round ? SCTP_S_COOKIE_ECHOED : SCTP_S_COOKIE_WAIT;
+        if (round == 1) {
+            H.filter = drop_cookie_echo;
+            CU_ASSERT_TRUE_FATAL(h_run(&H, cookie_echoed0, 2 * SCTP_SEC));
+        }
+        CU_ASSERT_EQUAL(info_of(0).state, want);
+        take_output(0);
+        CU_ASSERT_EQUAL(inject(0, tag, shack, 4), SCTP_ERR_OOTB);
+        take_output(0);
+        struct sctp_chunk c;
+        const struct out_pkt *o = out_chunk(SCTP_CT_SHUTDOWN_COMPLETE, 0, &c);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+        CU_ASSERT_EQUAL(c.flags, SCTP_FLAG_T);
+        CU_ASSERT_EQUAL(sctp_get32(o->bytes + 4), tag);
+        CU_ASSERT_TRUE(sctp_addr_equal(&o->dst, &H.cfg[1].addrs[0]));
+        CU_ASSERT_EQUAL(info_of(0).state, want);
+    }
+    CU_ASSERT_EQUAL(R.lost[0] + R.cant[0] + R.comp[0], 0);
+    /* And the handshake completes. */
+    H.filter = NULL;
+    CU_ASSERT_TRUE(h_run(&H, both_up, 5 * SCTP_SEC));
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -560,4 +612,5 @@ TEST_CASE(test_peer_unreachable)
 TEST_CASE(test_ootb_abort)
 TEST_CASE(test_ootb_zero_tag)
 TEST_CASE(test_lone_chunks_not_bundled)
+TEST_CASE(test_shutdown_ack_in_cookie_states)
 TEST_SUITE_END()
