@@ -860,6 +860,15 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         }
     }
 
+    if (a->state == SCTP_S_SHUTDOWN_SENT) {
+        /* RFC 9260 9.2: any packet from the peer (as it sends the DATA it
+         * still has queued) clears the error count and restarts
+         * T2-shutdown. */
+        a->error_count = 0;
+        a->t2_timer = now + sctp_assoc_data_path(a)->rto.rto;
+        sctp_assoc_timers_changed(a);
+    }
+
     struct sctp_path *from = sctp_assoc_path_of(a, &pkt->src);
     bool had_data = false;
     int ret = 0;

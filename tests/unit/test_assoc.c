@@ -6,6 +6,7 @@
 #include "harness.h"
 #include "sctp_codec.h"
 #include "sctp_crc32c.h"
+#include "sctp_internal.h"
 #include "suites.h"
 
 struct rec {
@@ -598,6 +599,52 @@ static void test_shutdown_ack_in_cookie_states(void)
     finish();
 }
 
+static void tune_t2(struct sctp_config *c)
+{
+    c->assoc_max_retrans = 4;
+    c->path_max_retrans = 10;
+    c->hb_interval = 60 * SCTP_SEC;
+}
+
+static struct sctp_assoc *assoc_of(int node)
+{
+    return sctp_ep_find_id(H.ep[node], R.assoc[node]);
+}
+
+static bool two_errors0(struct harness *h)
+{
+    (void)h;
+    struct sctp_assoc *a = assoc_of(0);
+    return a && a->error_count >= 2;
+}
+
+/* RFC 9260 9.2: in SHUTDOWN-SENT any packet from the peer clears the error
+ * count and restarts T2-shutdown. */
+static void test_t2_restarted_by_any_packet(void)
+{
+    connect_pair(15, false, tune_t2);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    H.filter = drop_all_from_1;
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], R.assoc[0], H.now), 0);
+    /* Two T2 expiries without an answer. */
+    CU_ASSERT_TRUE_FATAL(h_run(&H, two_errors0, 5 * SCTP_SEC));
+    struct sctp_assoc *a = assoc_of(0);
+    CU_ASSERT_EQUAL_FATAL(a->state, SCTP_S_SHUTDOWN_SENT);
+    CU_ASSERT_EQUAL(a->error_count, 2);
+    h_run(&H, NULL, 5 * SCTP_MS);
+    uint8_t hb[16];
+    CU_ASSERT_EQUAL(inject(0, info_of(0).local_vtag, hb, put_heartbeat(hb)), 0);
+    CU_ASSERT_EQUAL(a->error_count, 0);
+    CU_ASSERT_EQUAL(a->t2_timer, H.now + sctp_assoc_data_path(a)->rto.rto);
+    CU_ASSERT_EQUAL(a->state, SCTP_S_SHUTDOWN_SENT);
+    /* The shutdown then completes. */
+    H.filter = NULL;
+    CU_ASSERT_TRUE(h_run(&H, closed_both, 10 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -613,4 +660,5 @@ TEST_CASE(test_ootb_abort)
 TEST_CASE(test_ootb_zero_tag)
 TEST_CASE(test_lone_chunks_not_bundled)
 TEST_CASE(test_shutdown_ack_in_cookie_states)
+TEST_CASE(test_t2_restarted_by_any_packet)
 TEST_SUITE_END()
