@@ -930,7 +930,10 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         case SCTP_CT_PAD:
             break;
         case SCTP_CT_FORWARD_TSN:
-            if (ep->cfg.pr_sctp) {
+            /* RFC 3758 3.3.1, 3.3.2: only if both ends announced
+             * Forward-TSN-Supported for this association; otherwise it
+             * is an unknown chunk (0xC0: skip it and report it). */
+            if (a->peer_pr_sctp) {
                 sctp_data_on_forward_tsn(a, &c, now);
                 break;
             }

@@ -645,6 +645,46 @@ static void test_t2_restarted_by_any_packet(void)
     finish();
 }
 
+/* RFC 3758 3.3.1, 3.3.2: without Forward-TSN-Supported from both ends a
+ * FORWARD TSN is not processed; it is an unknown chunk (0xC0: skip it,
+ * report it in an ERROR, go on with the packet). */
+static void test_forward_tsn_not_negotiated(void)
+{
+    memset(&R, 0, sizeof(R));
+    memset(sent_seq, 0, sizeof(sent_seq));
+    h_init(&H, 16, false, NULL);
+    H.on_event = on_event;
+    H.ep[0]->cfg.pr_sctp = false; /* node 1 supports it, node 0 does not */
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    CU_ASSERT_FALSE(assoc_of(1)->peer_pr_sctp);
+    uint8_t chunks[32];
+    sctp_chunk_hdr_encode(chunks, 4, SCTP_CT_FORWARD_TSN, 0, 8);
+    sctp_put32(chunks + 4, info_of(0).next_tsn + 9);
+    uint32_t n = 8 + put_heartbeat(chunks + 8);
+    CU_ASSERT_EQUAL(inject(1, info_of(1).local_vtag, chunks, n), 0);
+    take_output(1);
+    struct sctp_chunk c;
+    CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_HEARTBEAT_ACK, 0, &c));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_ERROR, 0, &c));
+    size_t off = 0;
+    struct sctp_tlv t;
+    CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+    CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_UNRECOGNIZED_CHUNK);
+    CU_ASSERT_EQUAL_FATAL(t.value_len, 8);
+    CU_ASSERT_EQUAL(memcmp(t.value, chunks, 8), 0);
+    /* The cumulative TSN did not move: the next DATA is delivered. */
+    CU_ASSERT_EQUAL(send_seq(0, 0, 100, 0), 1);
+    want_msgs = 1;
+    CU_ASSERT_TRUE(h_run(&H, got_all, 2 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.bad[1], 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -661,4 +701,5 @@ TEST_CASE(test_ootb_zero_tag)
 TEST_CASE(test_lone_chunks_not_bundled)
 TEST_CASE(test_shutdown_ack_in_cookie_states)
 TEST_CASE(test_t2_restarted_by_any_packet)
+TEST_CASE(test_forward_tsn_not_negotiated)
 TEST_SUITE_END()
