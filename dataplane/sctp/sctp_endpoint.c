@@ -753,6 +753,34 @@ static unsigned scan_chunks(const struct sctp_rx_packet *pkt, const struct sctp_
     return flags;
 }
 
+/* RFC 9260 5.1.2: an INIT ACK may come from another address of the peer
+ * than the one our INIT went to. With our tag, in COOKIE-WAIT, it belongs
+ * to the association if one of the addresses it lists is a peer address
+ * of it ("would identify an existing TCB"). */
+static bool init_ack_names_peer(struct sctp_assoc *a, const struct sctp_common_hdr *h,
+                                const struct sctp_chunk *c)
+{
+    struct sctp_init_chunk ack;
+    if (c->type != SCTP_CT_INIT_ACK || a->state != SCTP_S_COOKIE_WAIT || a->peer_port != h->sport ||
+        sctp_init_decode(&ack, c) < 0)
+        return false;
+    size_t off = 0;
+    struct sctp_tlv t;
+    while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1) {
+        struct sctp_addr x = {0};
+        if (t.type == SCTP_PT_IPV4 && t.value_len == 4)
+            x.family = SCTP_AF_INET;
+        else if (t.type == SCTP_PT_IPV6 && t.value_len == 16)
+            x.family = SCTP_AF_INET6;
+        else
+            continue;
+        memcpy(x.addr, t.value, t.value_len);
+        if (sctp_assoc_path_of(a, &x))
+            return true;
+    }
+    return false;
+}
+
 int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *pkt, sctp_tstamp now)
 {
     ep->stats.rx_packets++;
@@ -799,7 +827,8 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
     sctp_cookie_keys_maybe_rotate(&ep->keys, &ep->cb, now);
 
     struct sctp_assoc *a = sctp_ep_find_vtag(ep, h.vtag);
-    if (a && (a->peer_port != h.sport || !sctp_assoc_path_of(a, &pkt->src)))
+    if (a && (a->peer_port != h.sport || !sctp_assoc_path_of(a, &pkt->src)) &&
+        !init_ack_names_peer(a, &h, &c))
         a = NULL;
     bool tag_ok = a != NULL;
     if (!a) {

@@ -428,12 +428,11 @@ static const struct out_pkt *out_chunk(uint8_t type, unsigned nth, struct sctp_c
     return NULL;
 }
 
-static int inject_from(int to, const struct sctp_addr *src, uint16_t sport, uint32_t vtag,
-                       const uint8_t *chunks, uint32_t clen)
+/* A whole packet (common header included) arriving from src; its CRC32c
+ * is filled in. */
+static int inject_from(int to, const struct sctp_addr *src, const uint8_t *bytes, uint32_t len)
 {
-    struct hbuf *b = hbuf_new(NULL, SCTP_COMMON_HDR_LEN + clen);
-    sctp_common_hdr_encode(b->data, b->len, sport, H.cfg[to].port, vtag);
-    memcpy(b->data + SCTP_COMMON_HDR_LEN, chunks, clen);
+    struct hbuf *b = hbuf_new(bytes, len);
     struct sctp_frag seg = {.data = b->data, .len = b->len, .handle = NULL};
     sctp_crc32c_fill(&seg, 1, b->data);
     struct sctp_rx_packet rx = {.data = b->data,
@@ -447,11 +446,16 @@ static int inject_from(int to, const struct sctp_addr *src, uint16_t sport, uint
     return r;
 }
 
-/* A packet from the other node's first address and port. */
+/* Chunks from the other node's first address and port. */
 static int inject(int to, uint32_t vtag, const uint8_t *chunks, uint32_t clen)
 {
     int from = 1 - to;
-    return inject_from(to, &H.cfg[from].addrs[0], H.cfg[from].port, vtag, chunks, clen);
+    uint8_t buf[2048];
+    if (clen > sizeof(buf) - SCTP_COMMON_HDR_LEN)
+        return SCTP_ERR_INVAL;
+    sctp_common_hdr_encode(buf, sizeof(buf), H.cfg[from].port, H.cfg[to].port, vtag);
+    memcpy(buf + SCTP_COMMON_HDR_LEN, chunks, clen);
+    return inject_from(to, &H.cfg[from].addrs[0], buf, SCTP_COMMON_HDR_LEN + clen);
 }
 
 static uint32_t put_heartbeat(uint8_t *p)
@@ -685,6 +689,60 @@ static void test_forward_tsn_not_negotiated(void)
     finish();
 }
 
+static uint8_t held[2048];
+static uint32_t held_len;
+
+/* Keeps the first INIT ACK from node 1 and drops all of them. */
+static int hold_init_ack(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    if (from != 1 || len <= SCTP_COMMON_HDR_LEN || p[SCTP_COMMON_HDR_LEN] != SCTP_CT_INIT_ACK)
+        return 1;
+    if (held_len == 0 && len <= sizeof(held)) {
+        memcpy(held, p, len);
+        held_len = len;
+    }
+    return 0;
+}
+
+static bool init_ack_held(struct harness *h)
+{
+    (void)h;
+    return held_len > 0;
+}
+
+/* RFC 9260 5.1.2: an INIT ACK from another address of the peer than the
+ * one the INIT went to, with our tag and listing the address we know,
+ * belongs to our association: it is taken, and its source becomes a path. */
+static void test_init_ack_from_other_address(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 17, true, NULL);
+    H.on_event = on_event;
+    held_len = 0;
+    H.filter = hold_init_ack;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, init_ack_held, 1 * SCTP_SEC));
+    struct sctp_assoc_info i = info_of(0);
+    CU_ASSERT_EQUAL(i.state, SCTP_S_COOKIE_WAIT);
+    CU_ASSERT_EQUAL(i.n_paths, 1);
+    /* The same INIT ACK, from node 1's second address. */
+    CU_ASSERT_EQUAL(inject_from(0, &H.cfg[1].addrs[1], held, held_len), 0);
+    i = info_of(0);
+    CU_ASSERT_EQUAL(i.state, SCTP_S_COOKIE_ECHOED);
+    CU_ASSERT_EQUAL_FATAL(i.n_paths, 2);
+    CU_ASSERT_TRUE(sctp_addr_equal(&i.paths[0].addr, &H.cfg[1].addrs[0]) ||
+                   sctp_addr_equal(&i.paths[1].addr, &H.cfg[1].addrs[0]));
+    CU_ASSERT_TRUE(sctp_addr_equal(&i.paths[0].addr, &H.cfg[1].addrs[1]) ||
+                   sctp_addr_equal(&i.paths[1].addr, &H.cfg[1].addrs[1]));
+    H.filter = NULL;
+    CU_ASSERT_TRUE(h_run(&H, both_up, 5 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.cant[0] + R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -702,4 +760,5 @@ TEST_CASE(test_lone_chunks_not_bundled)
 TEST_CASE(test_shutdown_ack_in_cookie_states)
 TEST_CASE(test_t2_restarted_by_any_packet)
 TEST_CASE(test_forward_tsn_not_negotiated)
+TEST_CASE(test_init_ack_from_other_address)
 TEST_SUITE_END()
