@@ -82,6 +82,8 @@ struct peer_params {
     struct sctp_addr addrs[SCTP_MAX_ADDRS];
     bool pr_sctp;
     bool hostname;
+    const uint8_t *hostname_tlv; /* the Host Name Address parameter, as received */
+    uint16_t hostname_len;
     sctp_tstamp preserve;
     uint16_t unrec_len; /* Unrecognized Parameter causes/params to report */
     uint8_t unrec[256];
@@ -122,6 +124,10 @@ static int parse_params(const uint8_t *buf, size_t len, const struct sctp_addr *
             break;
         }
         case SCTP_PT_HOSTNAME:
+            if (!pp->hostname) {
+                pp->hostname_tlv = t.value - 4;
+                pp->hostname_len = t.length;
+            }
             pp->hostname = true;
             break;
         case SCTP_PT_COOKIE_PRESERVATIVE:
@@ -163,7 +169,7 @@ static int parse_params(const uint8_t *buf, size_t len, const struct sctp_addr *
 }
 
 /* An ABORT with the T bit clear, tagged with the peer's Initiate Tag,
- * answering an INIT we cannot accept. */
+ * answering an INIT (or INIT ACK) we cannot accept. */
 static void abort_init(struct sctp_endpoint *ep, const struct sctp_rx_packet *pkt,
                        const struct sctp_common_hdr *h, uint32_t peer_tag, uint16_t cause,
                        const void *info, uint16_t ilen)
@@ -179,6 +185,13 @@ static void abort_init(struct sctp_endpoint *ep, const struct sctp_rx_packet *pk
         n += m;
     sctp_chunk_set_length(b + c, (uint16_t)(n - c));
     sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)n);
+}
+
+/* An Unresolvable Address cause may carry the Host Name Address parameter
+ * (3.3.10.5); a long one is left out rather than cut. */
+static uint16_t hostname_info_len(const struct peer_params *pp)
+{
+    return pp->hostname_len <= 256 ? pp->hostname_len : 0;
 }
 
 void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
@@ -205,7 +218,8 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
     }
     if (pp.hostname) {
         /* 5.1.2: host names are not supported here. */
-        abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_UNRESOLVABLE_ADDR, NULL, 0);
+        abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_UNRESOLVABLE_ADDR, pp.hostname_tlv,
+                   hostname_info_len(&pp));
         return;
     }
     struct sctp_cookie_state st = {0};
@@ -386,6 +400,16 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
     struct peer_params pp;
     if (parse_params(ack.params, ack.params_len, &pkt->src, &pp) < 0) {
         sctp_shutdown_send_abort(a, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0, false);
+        return SCTP_ERR_PROTO;
+    }
+    if (pp.hostname) {
+        /* RFC 9260 5.1.2, 3.3.2.1: a Host Name Address: ABORT at once,
+         * with Unresolvable Address, to where the INIT ACK came from and
+         * tagged with its Initiate Tag; the attempt ends. */
+        struct sctp_common_hdr h = {.sport = a->peer_port, .dport = ep->cfg.port};
+        uint16_t il = hostname_info_len(&pp);
+        abort_init(ep, pkt, &h, ack.init_tag, SCTP_CAUSE_UNRESOLVABLE_ADDR, pp.hostname_tlv, il);
+        sctp_assoc_close(a, SCTP_CANT_STR_ASSOC, SCTP_CAUSE_UNRESOLVABLE_ADDR, NULL, 0);
         return SCTP_ERR_PROTO;
     }
     /* The State Cookie is mandatory (5.1.3). */

@@ -743,6 +743,54 @@ static void test_init_ack_from_other_address(void)
     finish();
 }
 
+/* RFC 9260 5.1.2, 3.3.2.1: an INIT ACK with a Host Name Address: ABORT
+ * (Unresolvable Address) to where it came from, tagged with its Initiate
+ * Tag, and the attempt ends with CANT_STR_ASSOC. */
+static void test_init_ack_hostname(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 18, false, NULL);
+    H.on_event = on_event;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    uint32_t tag = info_of(0).local_vtag;
+    take_output(0); /* the INIT */
+    uint8_t chunk[128];
+    struct sctp_init_chunk ack = {
+        .init_tag = 0xABCD0001, .a_rwnd = 65536, .ostreams = 4, .istreams = 4, .initial_tsn = 1000};
+    int n = sctp_init_encode(chunk, sizeof(chunk), SCTP_CT_INIT_ACK, &ack);
+    uint8_t cookie[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    n += sctp_tlv_encode(chunk + n, sizeof(chunk) - n, SCTP_PT_STATE_COOKIE, cookie, 8);
+    static const char name[] = "peer.example";
+    int hn = sctp_tlv_encode(chunk + n, sizeof(chunk) - n, SCTP_PT_HOSTNAME, name, sizeof(name));
+    const uint8_t *host_param = chunk + n;
+    n += hn;
+    sctp_chunk_set_length(chunk, (uint16_t)n);
+    inject(0, tag, chunk, (uint32_t)n);
+    take_output(0);
+    struct sctp_chunk c;
+    CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
+    const struct out_pkt *o = out_chunk(SCTP_CT_ABORT, 0, &c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(c.flags & SCTP_FLAG_T, 0);
+    CU_ASSERT_EQUAL(sctp_get32(o->bytes + 4), 0xABCD0001);
+    CU_ASSERT_TRUE(sctp_addr_equal(&o->dst, &H.cfg[1].addrs[0]));
+    size_t off = 0;
+    struct sctp_tlv t;
+    CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+    CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_UNRESOLVABLE_ADDR);
+    /* The cause carries the Host Name Address parameter. */
+    CU_ASSERT_EQUAL_FATAL(t.value_len, 4 + sizeof(name));
+    CU_ASSERT_EQUAL(memcmp(t.value, host_param, t.value_len), 0);
+    h_run(&H, NULL, 10 * SCTP_MS);
+    CU_ASSERT_EQUAL(R.cant[0], 1);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &(struct sctp_assoc_info){0}),
+                    SCTP_ERR_NOTFOUND);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -761,4 +809,5 @@ TEST_CASE(test_shutdown_ack_in_cookie_states)
 TEST_CASE(test_t2_restarted_by_any_packet)
 TEST_CASE(test_forward_tsn_not_negotiated)
 TEST_CASE(test_init_ack_from_other_address)
+TEST_CASE(test_init_ack_hostname)
 TEST_SUITE_END()
