@@ -476,7 +476,12 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
     }
     sctp_assoc_set_state(a, SCTP_S_COOKIE_ECHOED);
     a->send_cookie_echo = true;
-    a->init_retries = 0;
+    /* The COOKIE ECHO gets its own Max.Init.Retransmits (5.1 C), except
+     * after a Stale Cookie error (cookie_preserve set): from then on one
+     * count runs over the whole attempt, or INIT, COOKIE ECHO and Stale
+     * Cookie could go round for ever (5.2.6). */
+    if (!a->cookie_preserve)
+        a->init_retries = 0;
     a->t1_timer = now + a->paths[a->primary].rto.rto;
     sctp_assoc_timers_changed(a);
     sctp_ep_tx_schedule(ep, a);
@@ -683,7 +688,8 @@ void sctp_setup_on_cookie_ack(struct sctp_assoc *a, sctp_tstamp now)
 void sctp_setup_on_stale_cookie(struct sctp_assoc *a, uint32_t staleness_us, sctp_tstamp now)
 {
     /* 5.2.6: start over with an INIT asking for a longer cookie life, or
-     * give up after Max.Init.Retransmits. */
+     * give up after Max.Init.Retransmits. The INIT ACKs that follow do
+     * not reset this count (see sctp_setup_on_init_ack). */
     if (++a->init_retries > a->ep->cfg.max_init_retransmits) {
         sctp_assoc_close(a, SCTP_CANT_STR_ASSOC, SCTP_CAUSE_STALE_COOKIE, NULL, 0);
         return;

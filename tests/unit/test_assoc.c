@@ -791,6 +791,29 @@ static void test_init_ack_hostname(void)
     finish();
 }
 
+static void tune_stale(struct sctp_config *c)
+{
+    c->valid_cookie_life = 10 * SCTP_MS;
+    c->max_init_retransmits = 3;
+}
+
+/* RFC 9260 5.2.6 with 5.1 C: when every cookie arrives stale (a 60 ms
+ * round trip, 10 ms of cookie life, 20 ms at most with the preservative),
+ * the INIT / COOKIE ECHO / Stale Cookie cycle ends after
+ * Max.Init.Retransmits; the INIT ACKs in between do not start the count
+ * over. */
+static void test_stale_cookie_bounded(void)
+{
+    connect_pair(19, false, tune_stale);
+    H.latency = 30 * SCTP_MS;
+    CU_ASSERT_TRUE(h_run(&H, cant, 30 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.cant[0], 1);
+    CU_ASSERT_EQUAL(R.up[0] + R.up[1], 0);
+    CU_ASSERT_EQUAL(H.chunk_counts[0][SCTP_CT_INIT], 4); /* 1 + 3 after Stale Cookie errors */
+    CU_ASSERT_EQUAL(H.chunk_counts[1][SCTP_CT_ERROR], 4);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -810,4 +833,5 @@ TEST_CASE(test_t2_restarted_by_any_packet)
 TEST_CASE(test_forward_tsn_not_negotiated)
 TEST_CASE(test_init_ack_from_other_address)
 TEST_CASE(test_init_ack_hostname)
+TEST_CASE(test_stale_cookie_bounded)
 TEST_SUITE_END()
