@@ -223,6 +223,7 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
         return;
     }
     struct sctp_cookie_state st = {0};
+    bool collision = false;
     if (a) {
         if (a->state == SCTP_S_SHUTDOWN_ACK_SENT) {
             /* 9.2: discard and retransmit the SHUTDOWN ACK. */
@@ -232,6 +233,7 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
         }
         if (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED) {
             /* 5.2.1: answer with our original Initiate Tag. */
+            collision = true;
             st.local_vtag = a->local_vtag;
             st.local_tsn = a->local_init_tsn;
             st.local_tie_tag = a->local_vtag;
@@ -274,7 +276,15 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
     st.peer_vtag = init.init_tag;
     st.peer_tsn = init.initial_tsn;
     st.peer_rwnd = init.a_rwnd;
-    st.ostreams = min16(ep->cfg.num_ostreams, init.istreams);
+    /* RFC 9260 5.2.1: in a collision the INIT ACK carries the parameters
+     * of our own INIT: the outbound streams the user asked for at
+     * connect, our full MIS, our Forward-TSN-Supported; and the cookie,
+     * hence the association set up from it (5.2.4 B, D), keeps that
+     * stream count. In COOKIE-ECHOED a->ostreams is already cut to the
+     * MIS of the peer's INIT ACK: the peer takes no more streams than
+     * that either way. */
+    uint16_t our_os = collision ? a->ostreams : ep->cfg.num_ostreams;
+    st.ostreams = min16(our_os, init.istreams);
     st.istreams = min16(init.ostreams, ep->cfg.max_instreams);
     st.local_port = h->dport;
     st.peer_port = h->sport;
@@ -291,8 +301,8 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
     struct sctp_init_chunk ack = {
         .init_tag = st.local_vtag,
         .a_rwnd = ep->cfg.rwnd,
-        .ostreams = st.ostreams,
-        .istreams = st.istreams,
+        .ostreams = collision ? our_os : st.ostreams,
+        .istreams = collision ? ep->cfg.max_instreams : st.istreams,
         .initial_tsn = st.local_tsn,
     };
     int cn = sctp_init_encode(chunk, room - n, SCTP_CT_INIT_ACK, &ack);
@@ -308,7 +318,8 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
     if (k < 0)
         return;
     cn += SCTP_PAD4(4 + k);
-    int m = put_common_params(ep, chunk + cn, room - n - cn, st.peer_pr_sctp);
+    int m = put_common_params(ep, chunk + cn, room - n - cn,
+                              collision ? ep->cfg.pr_sctp : st.peer_pr_sctp);
     if (m < 0)
         return;
     cn += m;

@@ -814,6 +814,81 @@ static void test_stale_cookie_bounded(void)
     finish();
 }
 
+static int drop_init_ack_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    return !(from == 0 && len > SCTP_COMMON_HDR_LEN && p[SCTP_COMMON_HDR_LEN] == SCTP_CT_INIT_ACK);
+}
+
+/* The first INIT or INIT ACK node 1 sent. */
+static uint32_t first_init1_len, first_ack1_len;
+static uint8_t first_init1[256], first_ack1[1024];
+static int log_node1_setup(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    if (from == 1 && len > SCTP_COMMON_HDR_LEN) {
+        uint8_t type = p[SCTP_COMMON_HDR_LEN];
+        if (type == SCTP_CT_INIT && !first_init1_len && len <= sizeof(first_init1)) {
+            memcpy(first_init1, p, len);
+            first_init1_len = len;
+        }
+        if (type == SCTP_CT_INIT_ACK && !first_ack1_len && len <= sizeof(first_ack1)) {
+            memcpy(first_ack1, p, len);
+            first_ack1_len = len;
+        }
+    }
+    return drop_init_ack_from_0(h, from, p, len);
+}
+
+static bool decode_init(const uint8_t *p, uint32_t len, struct sctp_init_chunk *i)
+{
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c;
+    return sctp_chunk_next(p, len, &off, &c) == 1 && sctp_init_decode(i, &c) > 0;
+}
+
+/* RFC 9260 5.2.1: an INIT in COOKIE-WAIT is answered with the parameters
+ * of our own INIT (streams as asked at connect, not the configured
+ * default), and an association set up from that cookie (action B here:
+ * node 1 never gets an INIT ACK and takes node 0's COOKIE ECHO in
+ * COOKIE-WAIT) keeps the stream count its user asked for. */
+static void test_init_collision_keeps_streams(void)
+{
+    memset(&R, 0, sizeof(R));
+    first_init1_len = first_ack1_len = 0;
+    h_init(&H, 20, false, NULL);
+    H.on_event = on_event;
+    H.filter = log_node1_setup;
+    uint32_t id0, id1;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id0, H.now),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, 3,
+                                                NULL, NULL, &id1, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 10 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.up[0], 1);
+    CU_ASSERT_EQUAL(R.up[1], 1);
+    struct sctp_init_chunk init, ack;
+    CU_ASSERT_TRUE_FATAL(decode_init(first_init1, first_init1_len, &init));
+    CU_ASSERT_TRUE_FATAL(decode_init(first_ack1, first_ack1_len, &ack));
+    CU_ASSERT_EQUAL(init.ostreams, 3);
+    CU_ASSERT_EQUAL(ack.init_tag, init.init_tag);
+    CU_ASSERT_EQUAL(ack.initial_tsn, init.initial_tsn);
+    CU_ASSERT_EQUAL(ack.ostreams, init.ostreams);
+    CU_ASSERT_EQUAL(ack.istreams, init.istreams);
+    CU_ASSERT_EQUAL(ack.a_rwnd, init.a_rwnd);
+    R.assoc[0] = id0;
+    R.assoc[1] = id1;
+    struct sctp_assoc_info i0 = info_of(0), i1 = info_of(1);
+    CU_ASSERT_EQUAL(i1.ostreams, 3);
+    CU_ASSERT_EQUAL(i0.istreams, 3);
+    CU_ASSERT_EQUAL(i0.ostreams, 4);
+    CU_ASSERT_EQUAL(i1.istreams, 4);
+    CU_ASSERT_EQUAL(i0.local_vtag, i1.peer_vtag);
+    CU_ASSERT_EQUAL(i1.local_vtag, i0.peer_vtag);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -834,4 +909,5 @@ TEST_CASE(test_forward_tsn_not_negotiated)
 TEST_CASE(test_init_ack_from_other_address)
 TEST_CASE(test_init_ack_hostname)
 TEST_CASE(test_stale_cookie_bounded)
+TEST_CASE(test_init_collision_keeps_streams)
 TEST_SUITE_END()
