@@ -476,6 +476,15 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         if (txb_chunk(&b, scratch, 4))
             a->cookie_ack_pending = false;
     }
+    if (a->send_shutdown_ack) {
+        sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_SHUTDOWN_ACK, 0, 4);
+        if (txb_chunk(&b, scratch, 4))
+            a->send_shutdown_ack = false;
+    }
+    /* RFC 9260 6.5: an ERROR bundled with the SACK follows it. */
+    if (a->sack_needed &&
+        (a->sack_now || data || b.chunks > 0 || a->errbuf_len || a->send_shutdown))
+        add_sack(&b, a, scratch, sizeof(scratch));
     if (a->errbuf_len) {
         int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_ERROR, 0,
                                       (uint16_t)(4 + a->errbuf_len));
@@ -483,13 +492,6 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         if (txb_chunk(&b, scratch, 4 + a->errbuf_len))
             a->errbuf_len = 0;
     }
-    if (a->send_shutdown_ack) {
-        sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_SHUTDOWN_ACK, 0, 4);
-        if (txb_chunk(&b, scratch, 4))
-            a->send_shutdown_ack = false;
-    }
-    if (a->sack_needed && (a->sack_now || data || b.chunks > 0 || a->send_shutdown))
-        add_sack(&b, a, scratch, sizeof(scratch));
     if (a->send_shutdown) {
         int n = sctp_shutdown_encode(scratch, sizeof(scratch), a->map.cum_tsn);
         if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n))

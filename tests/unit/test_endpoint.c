@@ -81,6 +81,17 @@ static int next_pkt(unsigned start, int from, uint8_t type)
     return -1;
 }
 
+/* The position of the first chunk of a type in a packet, or -1. */
+static int chunk_pos(const struct pkt *p, uint8_t type)
+{
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c = {0};
+    for (int i = 0; sctp_chunk_next(p->bytes, p->len, &off, &c) == 1; i++)
+        if (c.type == type)
+            return i;
+    return -1;
+}
+
 static unsigned count_chunks(unsigned start, int from, uint8_t type)
 {
     unsigned n = 0;
@@ -988,6 +999,24 @@ static void test_data_invalid_stream(void)
     finish();
 }
 
+/* RFC 9260 6.5: an ERROR bundled with the SACK follows the SACK. */
+static void test_error_follows_sack(void)
+{
+    start_pair(63, 1, NULL);
+    uint32_t tsn = info_of(0).next_tsn;
+    uint8_t chunk[32];
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, tsn, 100, 0, 12);
+    unsigned k = L.n;
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, chunk, n), 0);
+    drain(1);
+    int e = next_pkt(k, 1, SCTP_CT_ERROR);
+    CU_ASSERT_TRUE_FATAL(e >= 0);
+    int sp = chunk_pos(&L.p[e], SCTP_CT_SACK);
+    CU_ASSERT_TRUE(sp >= 0);
+    CU_ASSERT_TRUE(sp < chunk_pos(&L.p[e], SCTP_CT_ERROR));
+    finish();
+}
+
 /* ================= association set-up (RFC 9260 5) ================= */
 
 static struct {
@@ -1684,6 +1713,7 @@ TEST_CASE(test_delayed_sack)
 TEST_CASE(test_unknown_chunks)
 TEST_CASE(test_data_no_user_data)
 TEST_CASE(test_data_invalid_stream)
+TEST_CASE(test_error_follows_sack)
 TEST_CASE(test_stale_cookie)
 TEST_CASE(test_peer_restart)
 TEST_CASE(test_shutdown_with_outstanding_data)
