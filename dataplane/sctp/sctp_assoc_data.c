@@ -791,10 +791,19 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
     /* Never move beyond what the window can have carried. */
     if (sctp_tsn_gt(f.new_cum_tsn, a->map.cum_tsn + a->map.window))
         return;
-    struct sctp_fwd_stream streams[64];
-    unsigned n = f.n_streams < 64 ? f.n_streams : 64;
+    /* RFC 3758 3.6: every listed stream is examined; the chunk length
+     * bounds how many there are. */
+    struct sctp_fwd_stream local[64], *streams = local;
+    unsigned n = f.n_streams;
+    if (n > 64) {
+        streams = sctp_mem_alloc(&a->ep->cb, n * sizeof(*streams));
+        if (!streams)
+            return; /* not acknowledged: the peer sends it again */
+    }
     for (unsigned i = 0; i < n; i++)
         streams[i] = sctp_forward_tsn_stream(&f, i);
     sctp_tsnmap_forward(&a->map, f.new_cum_tsn);
     sctp_reasm_forward(a->reasm, f.new_cum_tsn, streams, n);
+    if (streams != local)
+        sctp_mem_free(&a->ep->cb, streams);
 }

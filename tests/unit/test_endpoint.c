@@ -695,6 +695,42 @@ static void test_pr_buf(void)
     finish();
 }
 
+/* RFC 3758 3.6: the receiver examines every stream a FORWARD TSN lists,
+ * not only the first ones: a message held on stream 75 behind a skipped
+ * SSN goes up when stream 75 is the 71st entry. */
+static void tune_instreams(struct sctp_config *c)
+{
+    c->max_instreams = 128;
+}
+
+static void test_forward_tsn_all_streams(void)
+{
+    start_pair(78, 80, tune_instreams);
+    CU_ASSERT_EQUAL_FATAL(info_of(1).istreams, 80);
+    uint32_t base = info_of(0).next_tsn; /* node 1 waits for this TSN */
+    uint32_t vtag = info_of(1).local_vtag;
+    uint8_t chunk[1024];
+    /* SSN 1 of stream 75 arrives; SSN 0 (TSN base) never will. */
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, base + 1, 75, 1, 8);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, n), 0);
+    drain(1);
+    CU_ASSERT_EQUAL(poll_data_events(1), 0);
+    struct sctp_fwd_stream st[71];
+    for (uint16_t i = 0; i < 70; i++)
+        st[i] = (struct sctp_fwd_stream){.sid = i, .ssn = 0};
+    st[70] = (struct sctp_fwd_stream){.sid = 75, .ssn = 0};
+    int fl = sctp_forward_tsn_encode(chunk, sizeof(chunk), base, st, 71);
+    CU_ASSERT_TRUE_FATAL(fl > 0);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, (uint32_t)fl), 0);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 1);
+    CU_ASSERT_EQUAL(poll_data_events(1), 1);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
 /* ================= SENDALL ================= */
 
 static bool star_up(struct harness *h)
@@ -1707,6 +1743,7 @@ TEST_CASE(test_pr_rtx_two)
 TEST_CASE(test_pr_rtx_zero_lossy)
 TEST_CASE(test_pr_ttl_lossy)
 TEST_CASE(test_pr_buf)
+TEST_CASE(test_forward_tsn_all_streams)
 TEST_CASE(test_sendall_shared_payload)
 TEST_CASE(test_sack_immediately)
 TEST_CASE(test_delayed_sack)
