@@ -498,8 +498,13 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
             a->send_shutdown = false;
     }
     if (a->fwd_tsn_pending) {
-        int n = sctp_data_write_forward_tsn(a, scratch, sizeof(scratch));
-        if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n)) {
+        /* RFC 3758 3.5 C4: as many stream entries as one packet to dst
+         * can hold (the chunk goes in the next packet if this one is too
+         * full for it). */
+        uint8_t fwd[SCTP_TX_HDR_MAX];
+        uint32_t room = dst->cc.mtu < SCTP_TX_HDR_MAX ? dst->cc.mtu : SCTP_TX_HDR_MAX;
+        int n = sctp_data_write_forward_tsn(a, fwd, room - SCTP_COMMON_HDR_LEN);
+        if (n > 0 && txb_chunk(&b, fwd, (uint32_t)n)) {
             a->fwd_tsn_pending = false;
             /* RFC 3758 3.5 C5: a T3-rtx timer runs while a FORWARD TSN
              * may need to be sent again (it is not acknowledged itself). */

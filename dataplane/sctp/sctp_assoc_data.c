@@ -752,29 +752,44 @@ int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room)
 {
     if (!a->peer_pr_sctp || !sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
         return 0;
-    struct sctp_fwd_stream s[64];
-    uint16_t n = 0;
+    /* RFC 3758 3.5 C4: the stream and SSN of every abandoned ordered
+     * message (the highest SSN once per stream), as many as fit in room
+     * (the caller's packet); when they do not all fit, the
+     * Advanced.Peer.Ack.Point comes down to the last TSN before the first
+     * whose stream finds no entry. */
+    struct sctp_fwd_stream s[SCTP_TX_HDR_MAX / 4];
+    size_t max = room > 8 ? (room - 8) / 4 : 0;
+    if (max > sizeof(s) / sizeof(s[0]))
+        max = sizeof(s) / sizeof(s[0]);
+    uint16_t n = 0, last = 0;
     for (uint32_t tsn = a->cum_ack_in + 1; sctp_tsn_le(tsn, a->adv_peer_ack); tsn++) {
         struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
         if (!c || !c->msg)
             continue;
         if (c->flags & SCTP_DATA_FLAG_U)
             continue;
-        /* The highest skipped SSN per stream. */
-        unsigned i;
-        for (i = 0; i < n; i++)
-            if (s[i].sid == c->msg->sid)
-                break;
+        uint16_t sid = c->msg->sid, ssn = c->msg->ssn;
+        /* Consecutive TSNs are mostly one stream: look there first. */
+        unsigned i = last;
+        if (i >= n || s[i].sid != sid)
+            for (i = 0; i < n; i++)
+                if (s[i].sid == sid)
+                    break;
         if (i == n) {
-            if (n == 64 || 8u + 4u * (n + 1u) > room)
+            if (n == max) {
+                a->adv_peer_ack = tsn - 1;
                 break;
-            s[n].sid = c->msg->sid;
-            s[n].ssn = c->msg->ssn;
+            }
+            s[n].sid = sid;
+            s[n].ssn = ssn;
             n++;
-        } else if (sctp_ssn_lt(s[i].ssn, c->msg->ssn)) {
-            s[i].ssn = c->msg->ssn;
+        } else if (sctp_ssn_lt(s[i].ssn, ssn)) {
+            s[i].ssn = ssn;
         }
+        last = (uint16_t)i;
     }
+    if (!sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
+        return 0;
     return sctp_forward_tsn_encode(p, room, a->adv_peer_ack, s, n);
 }
 

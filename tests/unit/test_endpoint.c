@@ -695,6 +695,69 @@ static void test_pr_buf(void)
     finish();
 }
 
+/* RFC 3758 3.5 C4: a FORWARD TSN names the stream of every abandoned
+ * ordered message. 200 streams need more than one 576-byte packet (134
+ * entries fit): the first FORWARD TSN lists 134 streams and lowers the
+ * new cumulative TSN to the last TSN it covers; the next one, after the
+ * SACK, covers the rest. Every stream then delivers its next message. */
+static void tune_fwd_streams(struct sctp_config *c)
+{
+    c->pmtu = 576;
+    c->max_instreams = 256;
+}
+
+static void test_pr_forward_tsn_many_streams(void)
+{
+    enum { SIDS = 200, FIT = (576 - 20 - 12 - 8) / 4 };
+    start_pair(77, SIDS, tune_fwd_streams);
+    CU_ASSERT_EQUAL_FATAL(info_of(1).istreams, SIDS);
+    uint32_t first = info_of(0).next_tsn;
+    drop_data = true;
+    drop_fn = drop_data_from_0;
+    for (uint32_t i = 0; i < SIDS; i++) {
+        struct sctp_sndinfo info = {
+            .sid = (uint16_t)i, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 50, .context = i};
+        CU_ASSERT_EQUAL_FATAL(send_full(0, R.assoc[0], i, 4, &info), 1);
+    }
+    h_step(&H);
+    /* All went out at once, one TSN each, and were lost. */
+    CU_ASSERT_EQUAL_FATAL(info_of(0).next_tsn, first + SIDS);
+    want_msgs = SIDS;
+    CU_ASSERT_TRUE(h_run(&H, failed_n, 1 * S));
+    h_run(&H, NULL, 100 * MS);
+    int k = next_pkt(0, 0, SCTP_CT_FORWARD_TSN);
+    CU_ASSERT_TRUE_FATAL(k >= 0);
+    struct sctp_chunk c = {0};
+    struct sctp_forward_tsn_chunk f;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_TRUE(L.p[k].len <= 576 - 20);
+    CU_ASSERT_EQUAL(f.n_streams, FIT);
+    CU_ASSERT_EQUAL(f.new_cum_tsn, first + FIT - 1);
+    for (unsigned i = 0; i < f.n_streams; i++) {
+        CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, i).sid, i);
+        CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, i).ssn, 0);
+    }
+    k = next_pkt((unsigned)k + 1, 0, SCTP_CT_FORWARD_TSN);
+    CU_ASSERT_TRUE_FATAL(k >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_EQUAL(f.n_streams, SIDS - FIT);
+    CU_ASSERT_EQUAL(f.new_cum_tsn, first + SIDS - 1);
+    CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, 0).sid, FIT);
+    CU_ASSERT_EQUAL(info_of(0).cum_ack_in, first + SIDS - 1);
+
+    drop_data = false;
+    for (uint32_t i = 0; i < SIDS; i++) {
+        struct sctp_sndinfo info = {.sid = (uint16_t)i, .context = 1000 + i};
+        CU_ASSERT_EQUAL_FATAL(send_full(0, R.assoc[0], 1000 + i, 4, &info), 1);
+    }
+    CU_ASSERT_TRUE(run_until_msgs(1, SIDS, 5 * S));
+    CU_ASSERT_EQUAL(R.node_msgs[1], SIDS);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 /* RFC 3758 3.6: the receiver examines every stream a FORWARD TSN lists,
  * not only the first ones: a message held on stream 75 behind a skipped
  * SSN goes up when stream 75 is the 71st entry. */
@@ -1743,6 +1806,7 @@ TEST_CASE(test_pr_rtx_two)
 TEST_CASE(test_pr_rtx_zero_lossy)
 TEST_CASE(test_pr_ttl_lossy)
 TEST_CASE(test_pr_buf)
+TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
 TEST_CASE(test_sendall_shared_payload)
 TEST_CASE(test_sack_immediately)
