@@ -389,14 +389,36 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
         if (!before_close && !old)
             continue;
         mark_retransmit(a, c, now);
-        if (c->state == SCTP_OUT_RETRANSMIT) {
+        /* RFC 3758 3.5 F5: a chunk abandoned instead of being marked
+         * still counts as lost for the congestion adjustment. */
+        lost[p - a->paths] = true;
+        if (c->state == SCTP_OUT_RETRANSMIT)
             a->reopen_retransmissions++;
-            lost[p - a->paths] = true;
-        }
     }
     for (unsigned i = 0; i < a->n_paths; i++)
         if (lost[i])
             sctp_cc_on_fast_retransmit(&a->paths[i].cc, a->next_tsn - 1);
+}
+
+/* RFC 9260 7.2.4: one more miss indication for an outstanding chunk; the
+ * third marks it for fast retransmission (once per chunk). Returns true
+ * if it was marked. */
+static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp_tstamp now)
+{
+    if (c->fast_rtx || ++c->miss < 3)
+        return false;
+    c->miss = 0;
+    c->fast_rtx = true;
+    struct sctp_path *p = c->path;
+    mark_retransmit(a, c, now);
+    /* RFC 3758 3.5 F5: a chunk abandoned (PR-SCTP) instead of being
+     * marked still makes the congestion adjustment of 7.2.4 (2). */
+    if (p)
+        sctp_cc_on_fast_retransmit(&p->cc, a->next_tsn - 1);
+    if (c->state != SCTP_OUT_RETRANSMIT)
+        return false;
+    a->fast_retransmissions++;
+    return true;
 }
 
 /* What one SACK newly acknowledges, per path. */
@@ -516,20 +538,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
             if (!c)
                 break;
-            if (c->state != SCTP_OUT_INFLIGHT || c->fast_rtx)
-                continue;
-            if (++c->miss >= 3) {
-                c->miss = 0;
-                c->fast_rtx = true;
-                struct sctp_path *p = c->path;
-                mark_retransmit(a, c, now);
-                if (c->state == SCTP_OUT_RETRANSMIT) {
-                    fast = true;
-                    a->fast_retransmissions++;
-                    if (p)
-                        sctp_cc_on_fast_retransmit(&p->cc, a->next_tsn - 1);
-                }
-            }
+            if (c->state == SCTP_OUT_INFLIGHT && miss_indication(a, c, now))
+                fast = true;
         }
     }
     if (fast)
