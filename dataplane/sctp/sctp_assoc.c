@@ -317,8 +317,13 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             continue;
         }
         /* SCTP_ADDR_OVER: a message goes to its own address only, and a
-         * packet going there for one carries no message for the primary. */
-        if (m->path_over ? m->path_over != dst : over)
+         * packet going there for one carries no message for the primary.
+         * An UNCONFIRMED address takes no DATA (RFC 9260 5.4): such a
+         * message goes where the others go. */
+        struct sctp_path *po = m->path_over;
+        if (po && !po->confirmed)
+            po = NULL;
+        if (po ? po != dst : over)
             break;
         uint32_t rem = m->len - m->sent_off;
         uint32_t len = rem < max_frag ? rem : max_frag;
@@ -424,7 +429,9 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         memcpy(scratch + n, a->hb_ack_info, a->hb_ack_len);
         a->hb_ack_pending = false;
         if (txb_chunk(&b, scratch, SCTP_PAD4(4 + a->hb_ack_len))) {
-            if (a->sack_needed && a->hb_ack_path == a->sack_path)
+            /* RFC 9260 5.4: nothing but the HEARTBEAT ACK to an
+             * UNCONFIRMED address. */
+            if (a->sack_needed && a->hb_ack_path == a->sack_path && a->hb_ack_path->confirmed)
                 add_sack(&b, a, scratch, sizeof(scratch));
             a->ep->stats.tx_chunks += b.chunks;
             return 1;
@@ -452,13 +459,16 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         }
     }
 
+    /* RFC 9260 5.4, RFC 3758 3.5 C3: DATA (new or retransmitted) and
+     * FORWARD TSN go to CONFIRMED addresses only. */
     struct sctp_path *dst = sctp_assoc_data_path(a);
     bool over = false;
-    if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active) {
+    struct sctp_path *po = a->q.unsent_head ? a->q.unsent_head->path_over : NULL;
+    if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active && a->rtx_path->confirmed) {
         dst = a->rtx_path;
-    } else if (!a->q.n_retransmit && a->q.unsent_head && a->q.unsent_head->path_over) {
-        over = a->q.unsent_head->path_over != dst;
-        dst = a->q.unsent_head->path_over;
+    } else if (!a->q.n_retransmit && po && po->confirmed) {
+        over = po != dst;
+        dst = po;
     }
     txb_init(&b, pkt, a, dst);
     write_common(&b, a);

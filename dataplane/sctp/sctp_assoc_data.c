@@ -301,11 +301,12 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
         if (c->path == p && c->state == SCTP_OUT_INFLIGHT)
             mark_retransmit(a, c, now);
     }
-    /* 6.4.1: retransmit to an alternate active address when there is one. */
+    /* 6.4.1: retransmit to an alternate active address when there is one;
+     * 5.4: a CONFIRMED one (DATA never goes to an UNCONFIRMED address). */
     a->rtx_path = NULL;
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *alt = &a->paths[i];
-        if (alt != p && alt->active) {
+        if (alt != p && alt->active && alt->confirmed) {
             a->rtx_path = alt;
             break;
         }
