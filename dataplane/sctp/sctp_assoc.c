@@ -270,10 +270,14 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     struct sctp_endpoint *ep = a->ep;
     bool allowed = sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
     /* 6.1 A: with the peer's window at 0, one DATA chunk in flight at
-     * most, retransmissions included (a T3 restarts the probing). */
+     * most; T3 retransmissions follow the same rule (a T3 restarts the
+     * probing). */
     if (a->peer_rwnd == 0 && a->q.outstanding_bytes > 0)
         allowed = false;
-    if (a->q.n_retransmit && allowed) {
+    /* 6.1 A limits new data only; 7.2.4 (3): the packet of fast
+     * retransmissions ignores cwnd and is not delayed, so the window
+     * computed from outstanding data does not hold it back either. */
+    if (a->q.n_retransmit && (allowed || a->fast_rtx_pending)) {
         for (uint32_t i = 0; i < a->q.count && a->q.n_retransmit; i++) {
             struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
             if (c->state != SCTP_OUT_RETRANSMIT)

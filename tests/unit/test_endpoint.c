@@ -382,6 +382,16 @@ static uint32_t put_data(uint8_t *p, uint8_t flags, uint32_t tsn, uint16_t sid, 
     return n;
 }
 
+/* A SACK from node 1 to node 0 (gap blocks as offsets from cum). */
+static void inject_sack(uint32_t cum, uint32_t a_rwnd, const struct sctp_gap_block *gaps,
+                        uint16_t n_gaps)
+{
+    uint8_t chunk[256];
+    int n = sctp_sack_encode(chunk, sizeof(chunk), cum, a_rwnd, gaps, n_gaps, NULL, 0);
+    CU_ASSERT_TRUE_FATAL(n > 0);
+    CU_ASSERT_EQUAL(inject(0, 1, info_of(0).local_vtag, chunk, (uint32_t)n), 0);
+}
+
 /* Takes what a node has to send without delivering it: logged only. */
 static unsigned drain(int node)
 {
@@ -1444,6 +1454,29 @@ static void test_zero_window(void)
     finish();
 }
 
+/* RFC 9260 7.2.4 (3): fast retransmissions ignore cwnd and are not
+ * delayed; 6.1 A limits new data only. A chunk found lost by three miss
+ * indications goes again at once even though the peer's window, less
+ * what is outstanding, is 0. */
+static void test_fast_rtx_zero_window(void)
+{
+    start_pair(81, 1, NULL);
+    uint32_t t0 = info_of(0).next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0); /* sent, never delivered */
+    CU_ASSERT_EQUAL(count_tsn(0, t0 + 4), 1);
+    for (uint16_t i = 0; i < 3; i++) {
+        struct sctp_gap_block g = {.start = 2, .end = (uint16_t)(2 + i)};
+        inject_sack(t0 - 1, 0, &g, 1);
+    }
+    CU_ASSERT_EQUAL(info_of(0).peer_rwnd, 0);
+    CU_ASSERT_EQUAL(info_of(0).fast_retransmissions, 1);
+    drain(0);
+    CU_ASSERT_EQUAL(count_tsn(0, t0), 2);
+    finish();
+}
+
 static void tune_no_hb(struct sctp_config *c)
 {
     c->hb_interval = 60 * S; /* no RTT samples to reset the T3 backoff */
@@ -1822,6 +1855,7 @@ TEST_CASE(test_shutdown_peer_has_outstanding_data)
 TEST_CASE(test_shutdown_collision)
 TEST_CASE(test_eof)
 TEST_CASE(test_zero_window)
+TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
