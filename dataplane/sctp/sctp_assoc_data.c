@@ -466,10 +466,11 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         sctp_shutdown_send_abort(a, SCTP_CAUSE_PROTOCOL_VIOLATION, why, sizeof(why) - 1, false);
         return SCTP_ERR_PROTO;
     }
-    a->zero_window_sack = s.a_rwnd == 0;
     /* A window too small for one full packet counts as closed: usrsctp
-     * never advertises 0, but 1 (its silly window avoidance). */
+     * never advertises 0, but 1 (its silly window avoidance). The same
+     * notion tells a zero window probe's T3 expiry (6.1 A) from a loss. */
     bool closed = s.a_rwnd < a->paths[a->primary].cc.mtu;
+    a->zero_window_sack = closed;
     bool reopened = a->peer_window_closed && !closed;
     if (!a->peer_window_closed && closed)
         a->window_closed_at = now;

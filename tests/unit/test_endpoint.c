@@ -1454,6 +1454,50 @@ static void test_zero_window(void)
     finish();
 }
 
+/* A peer like usrsctp, which advertises a closed window as 1, not 0:
+ * SACKs from node 1 saying 0 are rewritten to say 1. */
+static int rwnd_zero_to_one(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    if (from != 1)
+        return 0;
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c = {0};
+    bool changed = false;
+    while (sctp_chunk_next(p, len, &off, &c) == 1)
+        if (c.type == SCTP_CT_SACK && c.value_len >= 8 && sctp_get32(c.value + 4) == 0) {
+            sctp_put32((uint8_t *)c.value + 4, 1);
+            changed = true;
+        }
+    if (changed) {
+        struct sctp_frag seg = {.data = p, .len = len, .handle = NULL};
+        sctp_crc32c_fill(&seg, 1, (uint8_t *)p);
+    }
+    return 0;
+}
+
+/* RFC 9260 6.1 A: probes answered with a window of 1 (too small for a
+ * packet: closed) are no more errors than probes answered with 0. */
+static void test_zero_window_rwnd_one(void)
+{
+    start_pair(79, 1, tune_window);
+    drop_fn = rwnd_zero_to_one;
+    unsigned k = L.n;
+    H.hold_events[1] = true;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 30 * S);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_TRUE(i0.t3_expiries > 10);
+    CU_ASSERT_TRUE(count_chunks(k, 0, SCTP_CT_DATA) <= 8 + 25);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_TRUE(i0.paths[0].active);
+    H.hold_events[1] = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
+    finish();
+}
+
 /* RFC 9260 7.2.4 (3): fast retransmissions ignore cwnd and are not
  * delayed; 6.1 A limits new data only. A chunk found lost by three miss
  * indications goes again at once even though the peer's window, less
@@ -1855,6 +1899,7 @@ TEST_CASE(test_shutdown_peer_has_outstanding_data)
 TEST_CASE(test_shutdown_collision)
 TEST_CASE(test_eof)
 TEST_CASE(test_zero_window)
+TEST_CASE(test_zero_window_rwnd_one)
 TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
