@@ -285,12 +285,14 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     }
     /* RFC 9260 6.3.3 E1-E3, 7.2.3. */
     a->t3_expiries++;
-    sctp_cc_on_timeout(&p->cc);
-    sctp_rto_backoff(&p->rto);
     /* 6.1 A: an unacknowledged zero window probe is no error while the
-     * peer keeps answering with SACKs that hold the window closed. */
+     * peer keeps answering with SACKs that hold the window closed, and
+     * "zero window probing does not affect the calculation of cwnd". */
     bool probing = a->zero_window_sack;
     a->zero_window_sack = false;
+    if (!probing)
+        sctp_cc_on_timeout(&p->cc);
+    sctp_rto_backoff(&p->rto);
     if (!probing) {
         sctp_assoc_path_failure(a, p, now);
         if (sctp_assoc_error_step(a))

@@ -1498,6 +1498,31 @@ static void test_zero_window_rwnd_one(void)
     finish();
 }
 
+/* RFC 9260 6.1 A: "Zero window probing does not affect the calculation
+ * of cwnd": a probe's T3 expiry leaves cwnd as it was. */
+static void test_zero_window_probe_keeps_cwnd(void)
+{
+    start_pair(80, 1, tune_window);
+    H.hold_events[1] = true;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    /* The window is closed after 8000 bytes; the first probe is out. */
+    h_run(&H, NULL, 20 * MS);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.t3_expiries, 0);
+    CU_ASSERT_EQUAL(i0.peer_rwnd, 0);
+    uint32_t cwnd = i0.paths[0].cwnd;
+    CU_ASSERT_TRUE(cwnd > 1480);
+    h_run(&H, NULL, 5 * S);
+    i0 = info_of(0);
+    CU_ASSERT_TRUE(i0.t3_expiries >= 3);
+    CU_ASSERT_EQUAL(i0.paths[0].cwnd, cwnd);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    H.hold_events[1] = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
+    finish();
+}
+
 /* RFC 9260 7.2.4 (3): fast retransmissions ignore cwnd and are not
  * delayed; 6.1 A limits new data only. A chunk found lost by three miss
  * indications goes again at once even though the peer's window, less
@@ -1900,6 +1925,7 @@ TEST_CASE(test_shutdown_collision)
 TEST_CASE(test_eof)
 TEST_CASE(test_zero_window)
 TEST_CASE(test_zero_window_rwnd_one)
+TEST_CASE(test_zero_window_probe_keeps_cwnd)
 TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
