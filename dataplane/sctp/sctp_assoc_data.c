@@ -403,6 +403,17 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
             sctp_cc_on_fast_retransmit(&a->paths[i].cc, a->next_tsn - 1);
 }
 
+/* Puts a chunk back into its path's flight: the peer reneged on it. */
+static void enter_flight(struct sctp_assoc *a, struct sctp_out_chunk *c)
+{
+    if (c->in_flight)
+        return;
+    c->in_flight = true;
+    if (c->path)
+        c->path->cc.flight += c->len;
+    a->q.outstanding_bytes += c->len;
+}
+
 /* RFC 9260 7.2.4: one more miss indication for an outstanding chunk; the
  * third marks it for fast retransmission (once per chunk). Returns true
  * if it was marked. */
@@ -497,8 +508,12 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         }
     }
     a->cum_ack_in = cum;
+    if (a->gap_acked && !sctp_tsn_gt(a->gap_acked_hi, cum))
+        a->gap_acked = false;
 
     /* Gap blocks: walk the ring above cum once, block by block. */
+    bool reneged = false;
+    uint32_t renege_hi = cum;
     uint16_t g = 0;
     uint32_t highest_gap = cum;
     for (uint16_t i = 0; i < s.n_gaps; i++) {
@@ -506,7 +521,12 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         if (b.end >= b.start && sctp_tsn_gt(cum + b.end, highest_gap))
             highest_gap = cum + b.end;
     }
-    for (uint32_t tsn = cum + 1; sctp_tsn_le(tsn, highest_gap); tsn++) {
+    /* Up to the highest TSN ever gap acknowledged, so that a SACK with
+     * fewer (or no) gap blocks shows what the peer reneged on. */
+    uint32_t walk_hi = highest_gap;
+    if (a->gap_acked && sctp_tsn_gt(a->gap_acked_hi, walk_hi))
+        walk_hi = a->gap_acked_hi;
+    for (uint32_t tsn = cum + 1; sctp_tsn_le(tsn, walk_hi); tsn++) {
         struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
         if (!c)
             break;
@@ -527,23 +547,52 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 newly_acked(a, c, &acks);
                 htna = tsn;
                 c->state = SCTP_OUT_ACKED;
+                if (!a->gap_acked || sctp_tsn_gt(tsn, a->gap_acked_hi)) {
+                    a->gap_acked = true;
+                    a->gap_acked_hi = tsn;
+                }
             }
         } else if (c->state == SCTP_OUT_ACKED) {
-            /* 6.2.1: the peer reneged: send it again. */
-            c->state = SCTP_OUT_RETRANSMIT;
-            a->q.n_retransmit++;
+            /* 6.2.1 D iii: the peer reneged. The chunk is outstanding
+             * again, not resent at once: it gets one miss indication and
+             * T3 runs for it (below). Until then it is INFLIGHT but not in
+             * the flight, which marks it as reneged by this SACK. */
+            c->state = SCTP_OUT_INFLIGHT;
+            reneged = true;
+            renege_hi = tsn;
         }
     }
 
     /* 7.2.4: miss indications below the highest TSN newly acknowledged. */
     bool fast = false;
-    if (acks.newly && s.n_gaps) {
+    bool counted = acks.newly && s.n_gaps;
+    if (counted) {
         for (uint32_t tsn = cum + 1; sctp_tsn_lt(tsn, htna); tsn++) {
             struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
             if (!c)
                 break;
             if (c->state == SCTP_OUT_INFLIGHT && miss_indication(a, c, now))
                 fast = true;
+        }
+    }
+    if (reneged) {
+        /* 6.2.1 D iii: one miss indication for each chunk reneged on (the
+         * loop above counted those below the highest TSN newly acked),
+         * back into the flight, and T3 started for its destination if it
+         * is not running. */
+        for (uint32_t tsn = cum + 1; sctp_tsn_le(tsn, renege_hi); tsn++) {
+            struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
+            if (!c)
+                break;
+            if (c->state != SCTP_OUT_INFLIGHT || c->in_flight)
+                continue;
+            if (!(counted && sctp_tsn_lt(tsn, htna)) && miss_indication(a, c, now))
+                fast = true;
+            if (c->state != SCTP_OUT_INFLIGHT)
+                continue;
+            enter_flight(a, c);
+            if (c->path && c->path->t3_timer == SCTP_TIMER_OFF)
+                c->path->t3_timer = now + c->path->rto.rto;
         }
     }
     if (fast)

@@ -1546,6 +1546,40 @@ static void test_fast_rtx_zero_window(void)
     finish();
 }
 
+/* RFC 9260 6.2.1 D iii: a chunk gap-acked and then no longer reported
+ * (the peer reneged) counts a miss indication and waits for T3; it is not
+ * sent again at once. */
+static void test_renege_waits_for_t3(void)
+{
+    start_pair(82, 1, NULL);
+    uint32_t t0 = info_of(0).next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0);
+    struct sctp_gap_block g = {.start = 2, .end = 5}; /* t0 + 1 .. t0 + 4 */
+    inject_sack(t0 - 1, 100000, &g, 1);
+    CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 1000);
+    inject_sack(t0 - 1, 100000, NULL, 0); /* reneged */
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.outstanding_bytes, 5000);
+    CU_ASSERT_EQUAL(i0.paths[0].flight, 5000);
+    unsigned k = L.n;
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 0);
+    CU_ASSERT_EQUAL(count_tsn(0, t0 + 1), 1);
+    /* T3 runs (since the DATA went out, with the initial RTO of 100 ms). */
+    CU_ASSERT_TRUE(sctp_endpoint_next_timeout(H.ep[0]) <= H.now + 100 * MS);
+    /* T3 expires (nothing reaches node 1): now they go again. */
+    drop_fn = drop_data_from_0;
+    drop_data = true;
+    h_run(&H, NULL, 101 * MS);
+    CU_ASSERT_EQUAL(info_of(0).t3_expiries, 1);
+    CU_ASSERT_EQUAL(count_tsn(0, t0 + 1), 2);
+    drop_data = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 5, 5 * S));
+    finish();
+}
+
 static void tune_no_hb(struct sctp_config *c)
 {
     c->hb_interval = 60 * S; /* no RTT samples to reset the T3 backoff */
@@ -1927,6 +1961,7 @@ TEST_CASE(test_zero_window)
 TEST_CASE(test_zero_window_rwnd_one)
 TEST_CASE(test_zero_window_probe_keeps_cwnd)
 TEST_CASE(test_fast_rtx_zero_window)
+TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
