@@ -463,6 +463,14 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         }
     }
 
+    /* RFC 3758 3.5 A1, RFC 7496 4.2: a message whose lifetime ran out
+     * before it was given a TSN is abandoned, not sent, even if the PR
+     * timer has not been handled yet. */
+    if (a->pr_timer <= now) {
+        sctp_data_pr_check(a, now);
+        sctp_assoc_timers_changed(a);
+    }
+
     /* RFC 9260 5.4, RFC 3758 3.5 C3: DATA (new or retransmitted) and
      * FORWARD TSN go to CONFIRMED addresses only. */
     struct sctp_path *dst = sctp_assoc_data_path(a);

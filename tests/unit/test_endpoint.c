@@ -705,6 +705,36 @@ static void test_pr_buf(void)
     finish();
 }
 
+/* RFC 3758 3.5 A1 / RFC 7496 4.2: a TTL message whose lifetime ran out
+ * before it got a TSN is not sent, even when the packet is written before
+ * the PR timer is handled: the user gets it back, unsent, with its data. */
+static void test_pr_ttl_expired_before_send(void)
+{
+    start_pair(76, 1, NULL);
+    uint32_t next = info_of(0).next_tsn;
+    CU_ASSERT_EQUAL(send_pr(0, 77, 300, SCTP_PR_SCTP_TTL, 10, 0xF7), 1);
+    /* Time passes with no timer handled, then node 0 writes. */
+    H.now += 20 * MS;
+    unsigned k = L.n;
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 0);
+    CU_ASSERT_EQUAL(info_of(0).next_tsn, next);
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 1);
+    CU_ASSERT_EQUAL(R.failed[0].context, 0xF7);
+    CU_ASSERT_EQUAL(R.failed[0].flags, SCTP_SEND_FAILED_UNSENT);
+    CU_ASSERT_EQUAL(R.failed[0].len, 300);
+    CU_ASSERT_EQUAL(R.failed[0].seq, 77);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 0);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 0);
+    /* The stream goes on. */
+    CU_ASSERT_EQUAL(send_msg(0, 78, 100, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 78);
+    CU_ASSERT_EQUAL(R.msgs[0].ssn, 0);
+    finish();
+}
+
 /* RFC 3758 3.5 C4: a FORWARD TSN names the stream of every abandoned
  * ordered message. 200 streams need more than one 576-byte packet (134
  * entries fit): the first FORWARD TSN lists 134 streams and lowers the
@@ -1942,6 +1972,7 @@ TEST_CASE(test_pr_rtx_two)
 TEST_CASE(test_pr_rtx_zero_lossy)
 TEST_CASE(test_pr_ttl_lossy)
 TEST_CASE(test_pr_buf)
+TEST_CASE(test_pr_ttl_expired_before_send)
 TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
 TEST_CASE(test_sendall_shared_payload)
