@@ -270,10 +270,14 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     struct sctp_endpoint *ep = a->ep;
     bool allowed = sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
     /* 6.1 A: with the peer's window at 0, one DATA chunk in flight at
-     * most, retransmissions included (a T3 restarts the probing). */
+     * most; T3 retransmissions follow the same rule (a T3 restarts the
+     * probing). */
     if (a->peer_rwnd == 0 && a->q.outstanding_bytes > 0)
         allowed = false;
-    if (a->q.n_retransmit && allowed) {
+    /* 6.1 A limits new data only; 7.2.4 (3): the packet of fast
+     * retransmissions ignores cwnd and is not delayed, so the window
+     * computed from outstanding data does not hold it back either. */
+    if (a->q.n_retransmit && (allowed || a->fast_rtx_pending)) {
         for (uint32_t i = 0; i < a->q.count && a->q.n_retransmit; i++) {
             struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
             if (c->state != SCTP_OUT_RETRANSMIT)
@@ -317,8 +321,13 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             continue;
         }
         /* SCTP_ADDR_OVER: a message goes to its own address only, and a
-         * packet going there for one carries no message for the primary. */
-        if (m->path_over ? m->path_over != dst : over)
+         * packet going there for one carries no message for the primary.
+         * An UNCONFIRMED address takes no DATA (RFC 9260 5.4): such a
+         * message goes where the others go. */
+        struct sctp_path *po = m->path_over;
+        if (po && !po->confirmed)
+            po = NULL;
+        if (po ? po != dst : over)
             break;
         uint32_t rem = m->len - m->sent_off;
         uint32_t len = rem < max_frag ? rem : max_frag;
@@ -424,7 +433,9 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         memcpy(scratch + n, a->hb_ack_info, a->hb_ack_len);
         a->hb_ack_pending = false;
         if (txb_chunk(&b, scratch, SCTP_PAD4(4 + a->hb_ack_len))) {
-            if (a->sack_needed && a->hb_ack_path == a->sack_path)
+            /* RFC 9260 5.4: nothing but the HEARTBEAT ACK to an
+             * UNCONFIRMED address. */
+            if (a->sack_needed && a->hb_ack_path == a->sack_path && a->hb_ack_path->confirmed)
                 add_sack(&b, a, scratch, sizeof(scratch));
             a->ep->stats.tx_chunks += b.chunks;
             return 1;
@@ -452,13 +463,24 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         }
     }
 
+    /* RFC 3758 3.5 A1, RFC 7496 4.2: a message whose lifetime ran out
+     * before it was given a TSN is abandoned, not sent, even if the PR
+     * timer has not been handled yet. */
+    if (a->pr_timer <= now) {
+        sctp_data_pr_check(a, now);
+        sctp_assoc_timers_changed(a);
+    }
+
+    /* RFC 9260 5.4, RFC 3758 3.5 C3: DATA (new or retransmitted) and
+     * FORWARD TSN go to CONFIRMED addresses only. */
     struct sctp_path *dst = sctp_assoc_data_path(a);
     bool over = false;
-    if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active) {
+    struct sctp_path *po = a->q.unsent_head ? a->q.unsent_head->path_over : NULL;
+    if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active && a->rtx_path->confirmed) {
         dst = a->rtx_path;
-    } else if (!a->q.n_retransmit && a->q.unsent_head && a->q.unsent_head->path_over) {
-        over = a->q.unsent_head->path_over != dst;
-        dst = a->q.unsent_head->path_over;
+    } else if (!a->q.n_retransmit && po && po->confirmed) {
+        over = po != dst;
+        dst = po;
     }
     txb_init(&b, pkt, a, dst);
     write_common(&b, a);
@@ -476,6 +498,15 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         if (txb_chunk(&b, scratch, 4))
             a->cookie_ack_pending = false;
     }
+    if (a->send_shutdown_ack) {
+        sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_SHUTDOWN_ACK, 0, 4);
+        if (txb_chunk(&b, scratch, 4))
+            a->send_shutdown_ack = false;
+    }
+    /* RFC 9260 6.5: an ERROR bundled with the SACK follows it. */
+    if (a->sack_needed &&
+        (a->sack_now || data || b.chunks > 0 || a->errbuf_len || a->send_shutdown))
+        add_sack(&b, a, scratch, sizeof(scratch));
     if (a->errbuf_len) {
         int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_ERROR, 0,
                                       (uint16_t)(4 + a->errbuf_len));
@@ -483,21 +514,19 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         if (txb_chunk(&b, scratch, 4 + a->errbuf_len))
             a->errbuf_len = 0;
     }
-    if (a->send_shutdown_ack) {
-        sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_SHUTDOWN_ACK, 0, 4);
-        if (txb_chunk(&b, scratch, 4))
-            a->send_shutdown_ack = false;
-    }
-    if (a->sack_needed && (a->sack_now || data || b.chunks > 0 || a->send_shutdown))
-        add_sack(&b, a, scratch, sizeof(scratch));
     if (a->send_shutdown) {
         int n = sctp_shutdown_encode(scratch, sizeof(scratch), a->map.cum_tsn);
         if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n))
             a->send_shutdown = false;
     }
     if (a->fwd_tsn_pending) {
-        int n = sctp_data_write_forward_tsn(a, scratch, sizeof(scratch));
-        if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n)) {
+        /* RFC 3758 3.5 C4: as many stream entries as one packet to dst
+         * can hold (the chunk goes in the next packet if this one is too
+         * full for it). */
+        uint8_t fwd[SCTP_TX_HDR_MAX];
+        uint32_t room = dst->cc.mtu < SCTP_TX_HDR_MAX ? dst->cc.mtu : SCTP_TX_HDR_MAX;
+        int n = sctp_data_write_forward_tsn(a, fwd, room - SCTP_COMMON_HDR_LEN);
+        if (n > 0 && txb_chunk(&b, fwd, (uint32_t)n)) {
             a->fwd_tsn_pending = false;
             /* RFC 3758 3.5 C5: a T3-rtx timer runs while a FORWARD TSN
              * may need to be sent again (it is not acknowledged itself). */

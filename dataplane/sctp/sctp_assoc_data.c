@@ -285,12 +285,14 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     }
     /* RFC 9260 6.3.3 E1-E3, 7.2.3. */
     a->t3_expiries++;
-    sctp_cc_on_timeout(&p->cc);
-    sctp_rto_backoff(&p->rto);
     /* 6.1 A: an unacknowledged zero window probe is no error while the
-     * peer keeps answering with SACKs that hold the window closed. */
+     * peer keeps answering with SACKs that hold the window closed, and
+     * "zero window probing does not affect the calculation of cwnd". */
     bool probing = a->zero_window_sack;
     a->zero_window_sack = false;
+    if (!probing)
+        sctp_cc_on_timeout(&p->cc);
+    sctp_rto_backoff(&p->rto);
     if (!probing) {
         sctp_assoc_path_failure(a, p, now);
         if (sctp_assoc_error_step(a))
@@ -301,11 +303,12 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
         if (c->path == p && c->state == SCTP_OUT_INFLIGHT)
             mark_retransmit(a, c, now);
     }
-    /* 6.4.1: retransmit to an alternate active address when there is one. */
+    /* 6.4.1: retransmit to an alternate active address when there is one;
+     * 5.4: a CONFIRMED one (DATA never goes to an UNCONFIRMED address). */
     a->rtx_path = NULL;
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *alt = &a->paths[i];
-        if (alt != p && alt->active) {
+        if (alt != p && alt->active && alt->confirmed) {
             a->rtx_path = alt;
             break;
         }
@@ -389,14 +392,47 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
         if (!before_close && !old)
             continue;
         mark_retransmit(a, c, now);
-        if (c->state == SCTP_OUT_RETRANSMIT) {
+        /* RFC 3758 3.5 F5: a chunk abandoned instead of being marked
+         * still counts as lost for the congestion adjustment. */
+        lost[p - a->paths] = true;
+        if (c->state == SCTP_OUT_RETRANSMIT)
             a->reopen_retransmissions++;
-            lost[p - a->paths] = true;
-        }
     }
     for (unsigned i = 0; i < a->n_paths; i++)
         if (lost[i])
             sctp_cc_on_fast_retransmit(&a->paths[i].cc, a->next_tsn - 1);
+}
+
+/* Puts a chunk back into its path's flight: the peer reneged on it. */
+static void enter_flight(struct sctp_assoc *a, struct sctp_out_chunk *c)
+{
+    if (c->in_flight)
+        return;
+    c->in_flight = true;
+    if (c->path)
+        c->path->cc.flight += c->len;
+    a->q.outstanding_bytes += c->len;
+}
+
+/* RFC 9260 7.2.4: one more miss indication for an outstanding chunk; the
+ * third marks it for fast retransmission (once per chunk). Returns true
+ * if it was marked. */
+static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp_tstamp now)
+{
+    if (c->fast_rtx || ++c->miss < 3)
+        return false;
+    c->miss = 0;
+    c->fast_rtx = true;
+    struct sctp_path *p = c->path;
+    mark_retransmit(a, c, now);
+    /* RFC 3758 3.5 F5: a chunk abandoned (PR-SCTP) instead of being
+     * marked still makes the congestion adjustment of 7.2.4 (2). */
+    if (p)
+        sctp_cc_on_fast_retransmit(&p->cc, a->next_tsn - 1);
+    if (c->state != SCTP_OUT_RETRANSMIT)
+        return false;
+    a->fast_retransmissions++;
+    return true;
 }
 
 /* What one SACK newly acknowledges, per path. */
@@ -443,10 +479,11 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         sctp_shutdown_send_abort(a, SCTP_CAUSE_PROTOCOL_VIOLATION, why, sizeof(why) - 1, false);
         return SCTP_ERR_PROTO;
     }
-    a->zero_window_sack = s.a_rwnd == 0;
     /* A window too small for one full packet counts as closed: usrsctp
-     * never advertises 0, but 1 (its silly window avoidance). */
+     * never advertises 0, but 1 (its silly window avoidance). The same
+     * notion tells a zero window probe's T3 expiry (6.1 A) from a loss. */
     bool closed = s.a_rwnd < a->paths[a->primary].cc.mtu;
+    a->zero_window_sack = closed;
     bool reopened = a->peer_window_closed && !closed;
     if (!a->peer_window_closed && closed)
         a->window_closed_at = now;
@@ -471,8 +508,12 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         }
     }
     a->cum_ack_in = cum;
+    if (a->gap_acked && !sctp_tsn_gt(a->gap_acked_hi, cum))
+        a->gap_acked = false;
 
     /* Gap blocks: walk the ring above cum once, block by block. */
+    bool reneged = false;
+    uint32_t renege_hi = cum;
     uint16_t g = 0;
     uint32_t highest_gap = cum;
     for (uint16_t i = 0; i < s.n_gaps; i++) {
@@ -480,7 +521,12 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         if (b.end >= b.start && sctp_tsn_gt(cum + b.end, highest_gap))
             highest_gap = cum + b.end;
     }
-    for (uint32_t tsn = cum + 1; sctp_tsn_le(tsn, highest_gap); tsn++) {
+    /* Up to the highest TSN ever gap acknowledged, so that a SACK with
+     * fewer (or no) gap blocks shows what the peer reneged on. */
+    uint32_t walk_hi = highest_gap;
+    if (a->gap_acked && sctp_tsn_gt(a->gap_acked_hi, walk_hi))
+        walk_hi = a->gap_acked_hi;
+    for (uint32_t tsn = cum + 1; sctp_tsn_le(tsn, walk_hi); tsn++) {
         struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
         if (!c)
             break;
@@ -501,35 +547,52 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 newly_acked(a, c, &acks);
                 htna = tsn;
                 c->state = SCTP_OUT_ACKED;
+                if (!a->gap_acked || sctp_tsn_gt(tsn, a->gap_acked_hi)) {
+                    a->gap_acked = true;
+                    a->gap_acked_hi = tsn;
+                }
             }
         } else if (c->state == SCTP_OUT_ACKED) {
-            /* 6.2.1: the peer reneged: send it again. */
-            c->state = SCTP_OUT_RETRANSMIT;
-            a->q.n_retransmit++;
+            /* 6.2.1 D iii: the peer reneged. The chunk is outstanding
+             * again, not resent at once: it gets one miss indication and
+             * T3 runs for it (below). Until then it is INFLIGHT but not in
+             * the flight, which marks it as reneged by this SACK. */
+            c->state = SCTP_OUT_INFLIGHT;
+            reneged = true;
+            renege_hi = tsn;
         }
     }
 
     /* 7.2.4: miss indications below the highest TSN newly acknowledged. */
     bool fast = false;
-    if (acks.newly && s.n_gaps) {
+    bool counted = acks.newly && s.n_gaps;
+    if (counted) {
         for (uint32_t tsn = cum + 1; sctp_tsn_lt(tsn, htna); tsn++) {
             struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
             if (!c)
                 break;
-            if (c->state != SCTP_OUT_INFLIGHT || c->fast_rtx)
+            if (c->state == SCTP_OUT_INFLIGHT && miss_indication(a, c, now))
+                fast = true;
+        }
+    }
+    if (reneged) {
+        /* 6.2.1 D iii: one miss indication for each chunk reneged on (the
+         * loop above counted those below the highest TSN newly acked),
+         * back into the flight, and T3 started for its destination if it
+         * is not running. */
+        for (uint32_t tsn = cum + 1; sctp_tsn_le(tsn, renege_hi); tsn++) {
+            struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
+            if (!c)
+                break;
+            if (c->state != SCTP_OUT_INFLIGHT || c->in_flight)
                 continue;
-            if (++c->miss >= 3) {
-                c->miss = 0;
-                c->fast_rtx = true;
-                struct sctp_path *p = c->path;
-                mark_retransmit(a, c, now);
-                if (c->state == SCTP_OUT_RETRANSMIT) {
-                    fast = true;
-                    a->fast_retransmissions++;
-                    if (p)
-                        sctp_cc_on_fast_retransmit(&p->cc, a->next_tsn - 1);
-                }
-            }
+            if (!(counted && sctp_tsn_lt(tsn, htna)) && miss_indication(a, c, now))
+                fast = true;
+            if (c->state != SCTP_OUT_INFLIGHT)
+                continue;
+            enter_flight(a, c);
+            if (c->path && c->path->t3_timer == SCTP_TIMER_OFF)
+                c->path->t3_timer = now + c->path->rto.rto;
         }
     }
     if (fast)
@@ -752,29 +815,44 @@ int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room)
 {
     if (!a->peer_pr_sctp || !sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
         return 0;
-    struct sctp_fwd_stream s[64];
-    uint16_t n = 0;
+    /* RFC 3758 3.5 C4: the stream and SSN of every abandoned ordered
+     * message (the highest SSN once per stream), as many as fit in room
+     * (the caller's packet); when they do not all fit, the
+     * Advanced.Peer.Ack.Point comes down to the last TSN before the first
+     * whose stream finds no entry. */
+    struct sctp_fwd_stream s[SCTP_TX_HDR_MAX / 4];
+    size_t max = room > 8 ? (room - 8) / 4 : 0;
+    if (max > sizeof(s) / sizeof(s[0]))
+        max = sizeof(s) / sizeof(s[0]);
+    uint16_t n = 0, last = 0;
     for (uint32_t tsn = a->cum_ack_in + 1; sctp_tsn_le(tsn, a->adv_peer_ack); tsn++) {
         struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
         if (!c || !c->msg)
             continue;
         if (c->flags & SCTP_DATA_FLAG_U)
             continue;
-        /* The highest skipped SSN per stream. */
-        unsigned i;
-        for (i = 0; i < n; i++)
-            if (s[i].sid == c->msg->sid)
-                break;
+        uint16_t sid = c->msg->sid, ssn = c->msg->ssn;
+        /* Consecutive TSNs are mostly one stream: look there first. */
+        unsigned i = last;
+        if (i >= n || s[i].sid != sid)
+            for (i = 0; i < n; i++)
+                if (s[i].sid == sid)
+                    break;
         if (i == n) {
-            if (n == 64 || 8u + 4u * (n + 1u) > room)
+            if (n == max) {
+                a->adv_peer_ack = tsn - 1;
                 break;
-            s[n].sid = c->msg->sid;
-            s[n].ssn = c->msg->ssn;
+            }
+            s[n].sid = sid;
+            s[n].ssn = ssn;
             n++;
-        } else if (sctp_ssn_lt(s[i].ssn, c->msg->ssn)) {
-            s[i].ssn = c->msg->ssn;
+        } else if (sctp_ssn_lt(s[i].ssn, ssn)) {
+            s[i].ssn = ssn;
         }
+        last = (uint16_t)i;
     }
+    if (!sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
+        return 0;
     return sctp_forward_tsn_encode(p, room, a->adv_peer_ack, s, n);
 }
 
@@ -791,10 +869,19 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
     /* Never move beyond what the window can have carried. */
     if (sctp_tsn_gt(f.new_cum_tsn, a->map.cum_tsn + a->map.window))
         return;
-    struct sctp_fwd_stream streams[64];
-    unsigned n = f.n_streams < 64 ? f.n_streams : 64;
+    /* RFC 3758 3.6: every listed stream is examined; the chunk length
+     * bounds how many there are. */
+    struct sctp_fwd_stream local[64], *streams = local;
+    unsigned n = f.n_streams;
+    if (n > 64) {
+        streams = sctp_mem_alloc(&a->ep->cb, n * sizeof(*streams));
+        if (!streams)
+            return; /* not acknowledged: the peer sends it again */
+    }
     for (unsigned i = 0; i < n; i++)
         streams[i] = sctp_forward_tsn_stream(&f, i);
     sctp_tsnmap_forward(&a->map, f.new_cum_tsn);
     sctp_reasm_forward(a->reasm, f.new_cum_tsn, streams, n);
+    if (streams != local)
+        sctp_mem_free(&a->ep->cb, streams);
 }

@@ -203,6 +203,10 @@ struct sctp_assoc {
     bool zero_window_sack;        /* the last SACK since a T3 expiry closed the window */
     bool peer_window_closed;      /* the last SACK's a_rwnd held no full packet */
     sctp_tstamp window_closed_at; /* when such a SACK followed an open window */
+    /* 6.2.1 D iii: the highest TSN gap acknowledged, while above the
+     * cumulative TSN ack: a SACK reporting less has reneged up to it. */
+    bool gap_acked;
+    uint32_t gap_acked_hi;
 
     /* shutdown */
     sctp_tstamp t2_timer, t5_timer;

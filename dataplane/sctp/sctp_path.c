@@ -14,17 +14,22 @@ struct sctp_path *sctp_assoc_path_of(struct sctp_assoc *a, const struct sctp_add
 }
 
 /* RFC 9260 6.4: the primary while it is active, otherwise an active
- * alternate; if none is active, the primary still. */
+ * alternate. 5.4: DATA goes to CONFIRMED addresses only (RFC 3758 3.5 C3:
+ * FORWARD TSN too), so an UNCONFIRMED one is never chosen while any address
+ * is confirmed: with no confirmed address active, the primary (or another
+ * confirmed address) still, inactive as it is. */
 struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a)
 {
     struct sctp_path *p = &a->paths[a->primary];
-    if (p->active)
+    if (p->active && p->confirmed)
         return p;
     for (unsigned i = 0; i < a->n_paths; i++)
         if (a->paths[i].active && a->paths[i].confirmed)
             return &a->paths[i];
+    if (p->confirmed)
+        return p;
     for (unsigned i = 0; i < a->n_paths; i++)
-        if (a->paths[i].active)
+        if (a->paths[i].confirmed)
             return &a->paths[i];
     return p;
 }

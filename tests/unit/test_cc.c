@@ -191,6 +191,7 @@ static uint32_t delivered;
 static uint32_t drop_tsn; /* TSN of a DATA to drop once */
 static bool dropped;
 static bool drop_all_data;
+static unsigned failed;
 
 static void on_event(struct harness *h, int node, struct sctp_event *ev)
 {
@@ -202,6 +203,8 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
     }
     if (ev->type == SCTP_EV_DATA && node == 1)
         delivered++;
+    if (ev->type == SCTP_EV_SEND_FAILED && node == 0)
+        failed++;
 }
 
 static bool both_up(struct harness *h)
@@ -234,6 +237,7 @@ static void setup(uint64_t seed)
 {
     up_count = 0;
     delivered = 0;
+    failed = 0;
     dropped = false;
     drop_all_data = false;
     drop_tsn = 0;
@@ -337,6 +341,47 @@ static void test_fast_retransmit_on_wire(void)
     teardown();
 }
 
+/* RFC 3758 3.5 F5: a chunk found lost by three miss indications but
+ * abandoned (PR-SCTP RTX policy, no retransmission allowed) instead of
+ * being marked makes the same congestion adjustment as a fast
+ * retransmission would: ssthresh and cwnd at max(cwnd / 2, 4 * MTU). */
+static void test_fast_retransmit_abandoned_on_wire(void)
+{
+    setup(34);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], assoc0, &info), 0);
+    uint32_t ssthresh0 = info.paths[0].ssthresh;
+    drop_tsn = info.next_tsn + 20;
+    uint8_t msg[1000] = {0};
+    for (int i = 0; i < 40; i++) {
+        struct hbuf *b = hbuf_new(msg, sizeof(msg));
+        struct sctp_sndinfo si = {.sid = 0};
+        if (i == 20)
+            si.pr_policy = SCTP_PR_SCTP_RTX; /* pr_value 0: never resent */
+        struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+        CU_ASSERT_EQUAL(sctp_endpoint_send(H.ep[0], assoc0, &si, &f, H.now), 1);
+        hbuf_unref(b);
+    }
+    uint32_t cwnd_before = 0;
+    for (int i = 0; i < 100000 && !failed; i++) {
+        CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], assoc0, &info), 0);
+        cwnd_before = info.paths[0].cwnd;
+        h_step(&H);
+    }
+    CU_ASSERT_TRUE(dropped);
+    CU_ASSERT_EQUAL_FATAL(failed, 1);
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], assoc0, &info), 0);
+    CU_ASSERT_EQUAL(info.fast_retransmissions, 0);
+    CU_ASSERT_EQUAL(info.t3_expiries, 0);
+    uint32_t expect = cwnd_before / 2 > 4 * 1480 ? cwnd_before / 2 : 4 * 1480;
+    CU_ASSERT_TRUE(expect < ssthresh0);
+    CU_ASSERT_EQUAL(info.paths[0].ssthresh, expect);
+    CU_ASSERT_EQUAL(info.paths[0].cwnd, expect);
+    want = 39;
+    CU_ASSERT_TRUE(h_run(&H, got_want, 5 * SCTP_SEC));
+    teardown();
+}
+
 TEST_SUITE_BEGIN(cc)
 TEST_CASE(test_initial_cwnd)
 TEST_CASE(test_slow_start)
@@ -347,4 +392,5 @@ TEST_CASE(test_timeout)
 TEST_CASE(test_initial_window_on_wire)
 TEST_CASE(test_t3_on_wire)
 TEST_CASE(test_fast_retransmit_on_wire)
+TEST_CASE(test_fast_retransmit_abandoned_on_wire)
 TEST_SUITE_END()

@@ -81,6 +81,17 @@ static int next_pkt(unsigned start, int from, uint8_t type)
     return -1;
 }
 
+/* The position of the first chunk of a type in a packet, or -1. */
+static int chunk_pos(const struct pkt *p, uint8_t type)
+{
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c = {0};
+    for (int i = 0; sctp_chunk_next(p->bytes, p->len, &off, &c) == 1; i++)
+        if (c.type == type)
+            return i;
+    return -1;
+}
+
 static unsigned count_chunks(unsigned start, int from, uint8_t type)
 {
     unsigned n = 0;
@@ -369,6 +380,16 @@ static uint32_t put_data(uint8_t *p, uint8_t flags, uint32_t tsn, uint16_t sid, 
     while (n % 4)
         p[n++] = 0;
     return n;
+}
+
+/* A SACK from node 1 to node 0 (gap blocks as offsets from cum). */
+static void inject_sack(uint32_t cum, uint32_t a_rwnd, const struct sctp_gap_block *gaps,
+                        uint16_t n_gaps)
+{
+    uint8_t chunk[256];
+    int n = sctp_sack_encode(chunk, sizeof(chunk), cum, a_rwnd, gaps, n_gaps, NULL, 0);
+    CU_ASSERT_TRUE_FATAL(n > 0);
+    CU_ASSERT_EQUAL(inject(0, 1, info_of(0).local_vtag, chunk, (uint32_t)n), 0);
 }
 
 /* Takes what a node has to send without delivering it: logged only. */
@@ -684,6 +705,135 @@ static void test_pr_buf(void)
     finish();
 }
 
+/* RFC 3758 3.5 A1 / RFC 7496 4.2: a TTL message whose lifetime ran out
+ * before it got a TSN is not sent, even when the packet is written before
+ * the PR timer is handled: the user gets it back, unsent, with its data. */
+static void test_pr_ttl_expired_before_send(void)
+{
+    start_pair(76, 1, NULL);
+    uint32_t next = info_of(0).next_tsn;
+    CU_ASSERT_EQUAL(send_pr(0, 77, 300, SCTP_PR_SCTP_TTL, 10, 0xF7), 1);
+    /* Time passes with no timer handled, then node 0 writes. */
+    H.now += 20 * MS;
+    unsigned k = L.n;
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 0);
+    CU_ASSERT_EQUAL(info_of(0).next_tsn, next);
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 1);
+    CU_ASSERT_EQUAL(R.failed[0].context, 0xF7);
+    CU_ASSERT_EQUAL(R.failed[0].flags, SCTP_SEND_FAILED_UNSENT);
+    CU_ASSERT_EQUAL(R.failed[0].len, 300);
+    CU_ASSERT_EQUAL(R.failed[0].seq, 77);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 0);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 0);
+    /* The stream goes on. */
+    CU_ASSERT_EQUAL(send_msg(0, 78, 100, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 78);
+    CU_ASSERT_EQUAL(R.msgs[0].ssn, 0);
+    finish();
+}
+
+/* RFC 3758 3.5 C4: a FORWARD TSN names the stream of every abandoned
+ * ordered message. 200 streams need more than one 576-byte packet (134
+ * entries fit): the first FORWARD TSN lists 134 streams and lowers the
+ * new cumulative TSN to the last TSN it covers; the next one, after the
+ * SACK, covers the rest. Every stream then delivers its next message. */
+static void tune_fwd_streams(struct sctp_config *c)
+{
+    c->pmtu = 576;
+    c->max_instreams = 256;
+}
+
+static void test_pr_forward_tsn_many_streams(void)
+{
+    enum { SIDS = 200, FIT = (576 - 20 - 12 - 8) / 4 };
+    start_pair(77, SIDS, tune_fwd_streams);
+    CU_ASSERT_EQUAL_FATAL(info_of(1).istreams, SIDS);
+    uint32_t first = info_of(0).next_tsn;
+    drop_data = true;
+    drop_fn = drop_data_from_0;
+    for (uint32_t i = 0; i < SIDS; i++) {
+        struct sctp_sndinfo info = {
+            .sid = (uint16_t)i, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 50, .context = i};
+        CU_ASSERT_EQUAL_FATAL(send_full(0, R.assoc[0], i, 4, &info), 1);
+    }
+    h_step(&H);
+    /* All went out at once, one TSN each, and were lost. */
+    CU_ASSERT_EQUAL_FATAL(info_of(0).next_tsn, first + SIDS);
+    want_msgs = SIDS;
+    CU_ASSERT_TRUE(h_run(&H, failed_n, 1 * S));
+    h_run(&H, NULL, 100 * MS);
+    int k = next_pkt(0, 0, SCTP_CT_FORWARD_TSN);
+    CU_ASSERT_TRUE_FATAL(k >= 0);
+    struct sctp_chunk c = {0};
+    struct sctp_forward_tsn_chunk f;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_TRUE(L.p[k].len <= 576 - 20);
+    CU_ASSERT_EQUAL(f.n_streams, FIT);
+    CU_ASSERT_EQUAL(f.new_cum_tsn, first + FIT - 1);
+    for (unsigned i = 0; i < f.n_streams; i++) {
+        CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, i).sid, i);
+        CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, i).ssn, 0);
+    }
+    k = next_pkt((unsigned)k + 1, 0, SCTP_CT_FORWARD_TSN);
+    CU_ASSERT_TRUE_FATAL(k >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_EQUAL(f.n_streams, SIDS - FIT);
+    CU_ASSERT_EQUAL(f.new_cum_tsn, first + SIDS - 1);
+    CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, 0).sid, FIT);
+    CU_ASSERT_EQUAL(info_of(0).cum_ack_in, first + SIDS - 1);
+
+    drop_data = false;
+    for (uint32_t i = 0; i < SIDS; i++) {
+        struct sctp_sndinfo info = {.sid = (uint16_t)i, .context = 1000 + i};
+        CU_ASSERT_EQUAL_FATAL(send_full(0, R.assoc[0], 1000 + i, 4, &info), 1);
+    }
+    CU_ASSERT_TRUE(run_until_msgs(1, SIDS, 5 * S));
+    CU_ASSERT_EQUAL(R.node_msgs[1], SIDS);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* RFC 3758 3.6: the receiver examines every stream a FORWARD TSN lists,
+ * not only the first ones: a message held on stream 75 behind a skipped
+ * SSN goes up when stream 75 is the 71st entry. */
+static void tune_instreams(struct sctp_config *c)
+{
+    c->max_instreams = 128;
+}
+
+static void test_forward_tsn_all_streams(void)
+{
+    start_pair(78, 80, tune_instreams);
+    CU_ASSERT_EQUAL_FATAL(info_of(1).istreams, 80);
+    uint32_t base = info_of(0).next_tsn; /* node 1 waits for this TSN */
+    uint32_t vtag = info_of(1).local_vtag;
+    uint8_t chunk[1024];
+    /* SSN 1 of stream 75 arrives; SSN 0 (TSN base) never will. */
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, base + 1, 75, 1, 8);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, n), 0);
+    drain(1);
+    CU_ASSERT_EQUAL(poll_data_events(1), 0);
+    struct sctp_fwd_stream st[71];
+    for (uint16_t i = 0; i < 70; i++)
+        st[i] = (struct sctp_fwd_stream){.sid = i, .ssn = 0};
+    st[70] = (struct sctp_fwd_stream){.sid = 75, .ssn = 0};
+    int fl = sctp_forward_tsn_encode(chunk, sizeof(chunk), base, st, 71);
+    CU_ASSERT_TRUE_FATAL(fl > 0);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, (uint32_t)fl), 0);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 1);
+    CU_ASSERT_EQUAL(poll_data_events(1), 1);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
 /* ================= SENDALL ================= */
 
 static bool star_up(struct harness *h)
@@ -985,6 +1135,24 @@ static void test_data_invalid_stream(void)
     CU_ASSERT_EQUAL(sack.n_gaps, 0);
     CU_ASSERT_EQUAL(poll_data_events(1), 0);
     CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
+/* RFC 9260 6.5: an ERROR bundled with the SACK follows the SACK. */
+static void test_error_follows_sack(void)
+{
+    start_pair(63, 1, NULL);
+    uint32_t tsn = info_of(0).next_tsn;
+    uint8_t chunk[32];
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, tsn, 100, 0, 12);
+    unsigned k = L.n;
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, chunk, n), 0);
+    drain(1);
+    int e = next_pkt(k, 1, SCTP_CT_ERROR);
+    CU_ASSERT_TRUE_FATAL(e >= 0);
+    int sp = chunk_pos(&L.p[e], SCTP_CT_SACK);
+    CU_ASSERT_TRUE(sp >= 0);
+    CU_ASSERT_TRUE(sp < chunk_pos(&L.p[e], SCTP_CT_ERROR));
     finish();
 }
 
@@ -1313,6 +1481,132 @@ static void test_zero_window(void)
     CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 20), 20);
     for (uint32_t i = 0; i < 20; i++)
         CU_ASSERT_EQUAL(got[i], i);
+    finish();
+}
+
+/* A peer like usrsctp, which advertises a closed window as 1, not 0:
+ * SACKs from node 1 saying 0 are rewritten to say 1. */
+static int rwnd_zero_to_one(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    if (from != 1)
+        return 0;
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c = {0};
+    bool changed = false;
+    while (sctp_chunk_next(p, len, &off, &c) == 1)
+        if (c.type == SCTP_CT_SACK && c.value_len >= 8 && sctp_get32(c.value + 4) == 0) {
+            sctp_put32((uint8_t *)c.value + 4, 1);
+            changed = true;
+        }
+    if (changed) {
+        struct sctp_frag seg = {.data = p, .len = len, .handle = NULL};
+        sctp_crc32c_fill(&seg, 1, (uint8_t *)p);
+    }
+    return 0;
+}
+
+/* RFC 9260 6.1 A: probes answered with a window of 1 (too small for a
+ * packet: closed) are no more errors than probes answered with 0. */
+static void test_zero_window_rwnd_one(void)
+{
+    start_pair(79, 1, tune_window);
+    drop_fn = rwnd_zero_to_one;
+    unsigned k = L.n;
+    H.hold_events[1] = true;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 30 * S);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_TRUE(i0.t3_expiries > 10);
+    CU_ASSERT_TRUE(count_chunks(k, 0, SCTP_CT_DATA) <= 8 + 25);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_TRUE(i0.paths[0].active);
+    H.hold_events[1] = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
+    finish();
+}
+
+/* RFC 9260 6.1 A: "Zero window probing does not affect the calculation
+ * of cwnd": a probe's T3 expiry leaves cwnd as it was. */
+static void test_zero_window_probe_keeps_cwnd(void)
+{
+    start_pair(80, 1, tune_window);
+    H.hold_events[1] = true;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    /* The window is closed after 8000 bytes; the first probe is out. */
+    h_run(&H, NULL, 20 * MS);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.t3_expiries, 0);
+    CU_ASSERT_EQUAL(i0.peer_rwnd, 0);
+    uint32_t cwnd = i0.paths[0].cwnd;
+    CU_ASSERT_TRUE(cwnd > 1480);
+    h_run(&H, NULL, 5 * S);
+    i0 = info_of(0);
+    CU_ASSERT_TRUE(i0.t3_expiries >= 3);
+    CU_ASSERT_EQUAL(i0.paths[0].cwnd, cwnd);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    H.hold_events[1] = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
+    finish();
+}
+
+/* RFC 9260 7.2.4 (3): fast retransmissions ignore cwnd and are not
+ * delayed; 6.1 A limits new data only. A chunk found lost by three miss
+ * indications goes again at once even though the peer's window, less
+ * what is outstanding, is 0. */
+static void test_fast_rtx_zero_window(void)
+{
+    start_pair(81, 1, NULL);
+    uint32_t t0 = info_of(0).next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0); /* sent, never delivered */
+    CU_ASSERT_EQUAL(count_tsn(0, t0 + 4), 1);
+    for (uint16_t i = 0; i < 3; i++) {
+        struct sctp_gap_block g = {.start = 2, .end = (uint16_t)(2 + i)};
+        inject_sack(t0 - 1, 0, &g, 1);
+    }
+    CU_ASSERT_EQUAL(info_of(0).peer_rwnd, 0);
+    CU_ASSERT_EQUAL(info_of(0).fast_retransmissions, 1);
+    drain(0);
+    CU_ASSERT_EQUAL(count_tsn(0, t0), 2);
+    finish();
+}
+
+/* RFC 9260 6.2.1 D iii: a chunk gap-acked and then no longer reported
+ * (the peer reneged) counts a miss indication and waits for T3; it is not
+ * sent again at once. */
+static void test_renege_waits_for_t3(void)
+{
+    start_pair(82, 1, NULL);
+    uint32_t t0 = info_of(0).next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0);
+    struct sctp_gap_block g = {.start = 2, .end = 5}; /* t0 + 1 .. t0 + 4 */
+    inject_sack(t0 - 1, 100000, &g, 1);
+    CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 1000);
+    inject_sack(t0 - 1, 100000, NULL, 0); /* reneged */
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.outstanding_bytes, 5000);
+    CU_ASSERT_EQUAL(i0.paths[0].flight, 5000);
+    unsigned k = L.n;
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 0);
+    CU_ASSERT_EQUAL(count_tsn(0, t0 + 1), 1);
+    /* T3 runs (since the DATA went out, with the initial RTO of 100 ms). */
+    CU_ASSERT_TRUE(sctp_endpoint_next_timeout(H.ep[0]) <= H.now + 100 * MS);
+    /* T3 expires (nothing reaches node 1): now they go again. */
+    drop_fn = drop_data_from_0;
+    drop_data = true;
+    h_run(&H, NULL, 101 * MS);
+    CU_ASSERT_EQUAL(info_of(0).t3_expiries, 1);
+    CU_ASSERT_EQUAL(count_tsn(0, t0 + 1), 2);
+    drop_data = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 5, 5 * S));
     finish();
 }
 
@@ -1678,12 +1972,16 @@ TEST_CASE(test_pr_rtx_two)
 TEST_CASE(test_pr_rtx_zero_lossy)
 TEST_CASE(test_pr_ttl_lossy)
 TEST_CASE(test_pr_buf)
+TEST_CASE(test_pr_ttl_expired_before_send)
+TEST_CASE(test_pr_forward_tsn_many_streams)
+TEST_CASE(test_forward_tsn_all_streams)
 TEST_CASE(test_sendall_shared_payload)
 TEST_CASE(test_sack_immediately)
 TEST_CASE(test_delayed_sack)
 TEST_CASE(test_unknown_chunks)
 TEST_CASE(test_data_no_user_data)
 TEST_CASE(test_data_invalid_stream)
+TEST_CASE(test_error_follows_sack)
 TEST_CASE(test_stale_cookie)
 TEST_CASE(test_peer_restart)
 TEST_CASE(test_shutdown_with_outstanding_data)
@@ -1691,6 +1989,10 @@ TEST_CASE(test_shutdown_peer_has_outstanding_data)
 TEST_CASE(test_shutdown_collision)
 TEST_CASE(test_eof)
 TEST_CASE(test_zero_window)
+TEST_CASE(test_zero_window_rwnd_one)
+TEST_CASE(test_zero_window_probe_keeps_cwnd)
+TEST_CASE(test_fast_rtx_zero_window)
+TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)

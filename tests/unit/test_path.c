@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "sctp_codec.h"
+#include "sctp_internal.h"
 #include "suites.h"
 
 #define MS SCTP_MS
@@ -411,10 +412,92 @@ static void test_heartbeat_rtt(void)
     finish();
 }
 
+/* RFC 9260 5.4 (and RFC 3758 3.5 C3): no DATA, new or retransmitted, goes
+ * to an UNCONFIRMED address. The peer's second address never answers its
+ * heartbeats, so it stays unconfirmed (it is kept active here, as it would
+ * be for a while with a higher Path.Max.Retrans). A message sent over it
+ * (SCTP_ADDR_OVER) goes to the primary instead. Then the primary stops
+ * answering: T3 retransmissions stay on it, and when it is inactive too,
+ * new DATA still goes to it rather than to the unconfirmed address. */
+static void tune_unconfirmed(struct sctp_config *c)
+{
+    c->path_max_retrans = 2;
+    c->assoc_max_retrans = 100;
+}
+
+static void test_no_data_to_unconfirmed(void)
+{
+    seq_out = 0;
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 46, true, tune_unconfirmed);
+    H.on_event = on_event;
+    H.filter = record;
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    H.down[H.n_down++] = *p1;
+    struct sctp_addr peers[2] = {*p0, *p1};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    struct sctp_path *a0 = &a->paths[0], *a1 = &a->paths[1];
+    CU_ASSERT_TRUE_FATAL(sctp_addr_equal(&a1->addr, p1));
+
+    /* SCTP_ADDR_OVER to the unconfirmed address: the message goes to the
+     * primary instead. */
+    CU_ASSERT_EQUAL(send_msg(SCTP_ADDR_OVER, p1), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 1 * S));
+    CU_ASSERT_FALSE(a1->confirmed);
+    CU_ASSERT_EQUAL(data_to(p0, 0, H.now + 1), 1);
+
+    /* The primary goes silent; messages wait for it through T3s. */
+    H.down[H.n_down++] = *p0;
+    for (int i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    for (int i = 0; i < 200 && a->t3_expiries < 2; i++) {
+        a1->active = true;
+        a1->error_count = 0;
+        h_run(&H, NULL, 10 * MS);
+    }
+    CU_ASSERT_TRUE(a->t3_expiries >= 2);
+    CU_ASSERT_FALSE(a1->confirmed);
+    CU_ASSERT_TRUE(data_to(p0, 0, H.now + 1) >= 3);
+    CU_ASSERT_EQUAL(data_to(p1, 0, H.now + 1), 0);
+
+    /* No confirmed address active: the inactive primary, not the
+     * unconfirmed active one. */
+    for (int i = 0; i < 300 && a0->active; i++) {
+        a1->active = true;
+        a1->error_count = 0;
+        h_run(&H, NULL, 10 * MS);
+    }
+    CU_ASSERT_FALSE(a0->active);
+    a1->active = true;
+    CU_ASSERT_PTR_EQUAL(sctp_assoc_data_path(a), a0);
+    sctp_tstamp t = H.now;
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    for (int i = 0; i < 100; i++) {
+        a1->active = true;
+        a1->error_count = 0;
+        h_run(&H, NULL, 10 * MS);
+    }
+    CU_ASSERT_TRUE(data_to(p0, t, H.now + 1) >= 1);
+    CU_ASSERT_EQUAL(data_to(p1, 0, H.now + 1), 0);
+
+    /* Both addresses back: everything arrives, in order. */
+    H.n_down = 0;
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 20 * S));
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
 TEST_CASE(test_set_primary)
 TEST_CASE(test_addr_over)
 TEST_CASE(test_heartbeat_rtt)
+TEST_CASE(test_no_data_to_unconfirmed)
 TEST_SUITE_END()
