@@ -739,17 +739,23 @@ static unsigned scan_chunks(const struct sctp_rx_packet *pkt, const struct sctp_
                             size_t off)
 {
     unsigned flags = first->type == SCTP_CT_SHUTDOWN_ACK ? PKT_SHUTDOWN_ACK : 0;
-    struct sctp_chunk c;
-    if (sctp_chunk_next(pkt->data, pkt->len, &off, &c) != 1)
-        return flags;
-    if (travels_alone(first->type))
-        return PKT_BAD_BUNDLE;
-    do {
-        if (travels_alone(c.type))
+    bool more = false;
+    /* Only the type and length of each chunk header: the chunk loop
+     * validates every chunk again when it gets there. */
+    while (off + SCTP_CHUNK_HDR_LEN <= pkt->len) {
+        uint8_t type = pkt->data[off];
+        uint16_t len = sctp_get16(pkt->data + off + 2);
+        if (len < SCTP_CHUNK_HDR_LEN)
+            break;
+        more = true;
+        if (travels_alone(type))
             return PKT_BAD_BUNDLE;
-        if (c.type == SCTP_CT_SHUTDOWN_ACK)
+        if (type == SCTP_CT_SHUTDOWN_ACK)
             flags |= PKT_SHUTDOWN_ACK;
-    } while (sctp_chunk_next(pkt->data, pkt->len, &off, &c) == 1);
+        off += SCTP_PAD4((size_t)len);
+    }
+    if (more && travels_alone(first->type))
+        return PKT_BAD_BUNDLE;
     return flags;
 }
 
