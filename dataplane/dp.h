@@ -44,6 +44,12 @@ extern int dp_logtype;
 /* Exit code for a bad command line or configuration file. */
 #define DP_EXIT_USAGE 2
 
+/* Buffer size of the engines' large-packet pool (big_pool): a jumbo frame
+ * or reassembled datagram in one segment. */
+#define DP_BIG_BUF_SIZE (9216 + 2 * RTE_PKTMBUF_HEADROOM)
+/* The longest generator message: it is written into one big_pool mbuf. */
+#define DP_GEN_SIZE_MAX (DP_BIG_BUF_SIZE - RTE_PKTMBUF_HEADROOM)
+
 /* ------------------------------------------------------------------ */
 /* Configuration                                                       */
 

@@ -65,7 +65,7 @@ void dp_config_usage(const char *prog)
            "                         [ADDR]:PORT; repeat for a multi-homed peer\n"
            "  --local-port PORT      local SCTP port of the client (default 40000)\n"
            "  --gen-msgs N           messages to send and check (default 1000)\n"
-           "  --gen-size BYTES       message size (default 128, at least 16)\n"
+           "  --gen-size BYTES       message size (default 128, 16 to %u: one mbuf)\n"
            "  --gen-streams K        streams used round robin (default 1)\n"
            "  --gen-window N         messages in flight at most (default 256)\n"
            "  --gen-timeout S        give up after S seconds (default 120)\n"
@@ -98,7 +98,7 @@ void dp_config_usage(const char *prog)
            "/sctpdp/assocs[,START[,COUNT]]: up to COUNT associations (at most and by\n"
            "default %u) from position START of the list over all engines, with\n"
            "\"total\" and, unless the list ends there, \"next\" (the next START).\n",
-           prog, DP_PROFILE_DIR, (unsigned)DP_ASSOCS_PAGE);
+           prog, DP_PROFILE_DIR, (unsigned)DP_GEN_SIZE_MAX, (unsigned)DP_ASSOCS_PAGE);
 }
 
 void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len)
@@ -467,7 +467,7 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
                 return -1;
             c->gen_msgs = v;
         } else if (!strcmp(key, "size")) {
-            if (num(what, val, 16, 65000, &v) < 0)
+            if (num(what, val, 16, DP_GEN_SIZE_MAX, &v) < 0)
                 return -1;
             c->gen_size = v;
         } else if (!strcmp(key, "streams")) {
@@ -741,7 +741,7 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             c->gen_msgs = v;
             break;
         case OPT_GEN_SIZE:
-            if (num("--gen-size", optarg, 16, 65000, &v) < 0)
+            if (num("--gen-size", optarg, 16, DP_GEN_SIZE_MAX, &v) < 0)
                 return -1;
             c->gen_size = v;
             break;

@@ -233,8 +233,7 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     snprintf(name, sizeof(name), "dp_ind_%u", index);
     e->ind_pool = rte_pktmbuf_pool_create(name, dp.conf.mbufs, 512, 0, 0, socket);
     snprintf(name, sizeof(name), "dp_big_%u", index);
-    e->big_pool =
-        rte_pktmbuf_pool_create(name, 256, 32, 0, 9216 + 2 * RTE_PKTMBUF_HEADROOM, socket);
+    e->big_pool = rte_pktmbuf_pool_create(name, 256, 32, 0, DP_BIG_BUF_SIZE, socket);
     snprintf(name, sizeof(name), "dp_obs_%u", index);
     e->obj_small = rte_mempool_create(name, 65535, OBJ_SMALL, 256, 0, NULL, NULL, NULL, NULL,
                                       socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);

@@ -61,4 +61,10 @@ expect_usage "unknown section in config" "engines" -- --config "$TMP/badsec.ini"
 
 printf '[sctpdp\naddr = 1\n' >"$TMP/syntax.ini"
 expect_usage "INI syntax error" "syntax.ini" -- --config "$TMP/syntax.ini"
+
+# A generator message is written into one mbuf of the large pool.
+expect_usage "--gen-size above one mbuf" "--gen-size" -- --addr 198.18.0.1/24 \
+    --connect 198.18.0.2:5001 --gen-size 20000
+grep -Eq "\[16, [0-9]+\]" "$TMP/err" || fail "--gen-size: the error does not say the limit"
+ok "--gen-size: the error says the limit"
 echo "PASS: $CHECKS checks"
