@@ -95,6 +95,7 @@ struct dp_conf {
     char name[64]; /* instance name applications attach to */
     char profile_dir[PATH_MAX];
     uint8_t n_addrs;
+    bool addrs_cli; /* the addresses came from --addr, not the file */
     struct dp_addr_conf addrs[DP_MAX_ADDRS];
     struct sctp_addr gw4, gw6; /* family 0 when none */
     struct dp_port_conf ports[DP_MAX_PORTS];
@@ -128,6 +129,8 @@ struct dp_conf {
  * printed. */
 int dp_config_parse(struct dp_conf *conf, int argc, char **argv);
 void dp_config_usage(const char *prog);
+/* "sctpdp: error: ..." as one line on stderr. */
+void dp_config_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
@@ -333,9 +336,14 @@ struct dp_main {
 extern struct dp_main dp;
 
 /* dp_port.c */
+/* 0; -2 after a one-line error on stderr (a configuration mistake seen
+ * once the ports are known: exit DP_EXIT_USAGE); -1 on other failures. */
 int dp_ports_init(unsigned n_engines);
 int dp_ports_start(void);
 void dp_ports_close(void);
+/* dp_config.c: fills p from DIR/NAME.ini over the built-in defaults.
+ * -ENOENT: no such file (p holds the defaults); -EINVAL: the file is bad,
+ * after a one-line error that names the key. */
 int dp_profile_load(const char *dir, const char *name, struct dp_profile *p);
 /* Engine index whose RX queue the peer->us 4-tuple hashes to, or -1. */
 int dp_port_softrss_engine(unsigned port, const struct sctp_addr *peer,

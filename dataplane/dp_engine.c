@@ -207,7 +207,10 @@ static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool cs
     e->cb.free = cb_free;
     s->ep = sctp_endpoint_new(&cfg, &e->cb, dp_now_ns());
     if (s->ep == NULL) {
-        DP_LOG(ERR, "engine %u: cannot create the endpoint for port %u", e->index, port);
+        /* The option parser checked what sctp_endpoint_new() checks: what
+         * is left is memory. */
+        DP_LOG(ERR, "engine %u: cannot create the endpoint for SCTP port %u (out of memory?)",
+               e->index, port);
         return -1;
     }
     s->port = port;

@@ -9,84 +9,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include <rte_cfgfile.h>
 #include <rte_ethdev.h>
 #include <rte_thash.h>
 
 #include "dp.h"
-
-/* Built-in profile for a driver without a file: request everything and
- * let dev_info decide. */
-static void profile_generic(struct dp_profile *p, const char *name)
-{
-    memset(p, 0, sizeof(*p));
-    snprintf(p->name, sizeof(p->name), "%s", name);
-    snprintf(p->file, sizeof(p->file), "(built-in)");
-    p->rx_desc = 1024;
-    p->tx_desc = 1024;
-    p->rss = true;
-    p->rss_sctp = true;
-    p->tx_sctp_csum = true;
-    p->rx_l4_csum = true;
-    p->tx_ip_csum = false;
-    p->rx_ip_csum = true;
-    p->promisc = true;
-    p->steering = DP_STEER_RSS;
-}
-
-static bool yes(const char *v)
-{
-    return !strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") ||
-           !strcasecmp(v, "on");
-}
-
-int dp_profile_load(const char *dir, const char *name, struct dp_profile *p)
-{
-    struct rte_cfgfile *cf;
-    const char *v;
-    char path[PATH_MAX];
-    FILE *f;
-
-    profile_generic(p, name);
-    snprintf(path, sizeof(path), "%s/%s.ini", dir, name);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return -ENOENT;
-    fclose(f);
-    cf = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
-    if (cf == NULL || !rte_cfgfile_has_section(cf, "profile")) {
-        if (cf != NULL)
-            rte_cfgfile_close(cf);
-        return -EINVAL;
-    }
-    snprintf(p->file, sizeof(p->file), "%s", path);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_desc")) != NULL)
-        p->rx_desc = (uint16_t)atoi(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_desc")) != NULL)
-        p->tx_desc = (uint16_t)atoi(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "rss")) != NULL) {
-        p->rss = strcasecmp(v, "none") != 0;
-        p->rss_sctp = !strcasecmp(v, "sctp");
-    }
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_sctp_csum")) != NULL)
-        p->tx_sctp_csum = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_sctp_csum")) != NULL)
-        p->rx_l4_csum = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_ip_csum")) != NULL)
-        p->tx_ip_csum = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_ip_csum")) != NULL)
-        p->rx_ip_csum = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "promisc")) != NULL)
-        p->promisc = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "steering")) != NULL)
-        p->steering = !strcasecmp(v, "rss") ? DP_STEER_RSS : DP_STEER_MAILBOX;
-    rte_cfgfile_close(cf);
-    if (p->rx_desc == 0 || p->tx_desc == 0)
-        return -EINVAL;
-    return 0;
-}
 
 /* "net_ixgbe" -> "ixgbe", "mlx5_pci" -> "mlx5". */
 static void profile_name_of(const char *driver, char *out, size_t len)
@@ -240,14 +167,13 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
     else
         profile_name_of(info.driver_name, pname, sizeof(pname));
     rc = dp_profile_load(dp.conf.profile_dir, pname, &p->prof);
-    if (rc == -EINVAL) {
-        DP_LOG(ERR, "port %u: profile %s/%s.ini is not valid", idx, dp.conf.profile_dir, pname);
-        return rc;
-    }
+    if (rc == -EINVAL)
+        return 1; /* said on stderr, naming the key */
     if (rc == -ENOENT) {
         if (pc->profile[0] != '\0') {
-            DP_LOG(ERR, "port %u: profile %s/%s.ini not found", idx, dp.conf.profile_dir, pname);
-            return rc;
+            dp_config_error("profile of port %u: no file %s/%s.ini", idx, dp.conf.profile_dir,
+                            pname);
+            return 1;
         }
         DP_LOG(WARNING, "port %u (%s): no profile %s/%s.ini, using built-in defaults", idx,
                info.driver_name, dp.conf.profile_dir, pname);
@@ -351,32 +277,38 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
 int dp_ports_init(unsigned n_engines)
 {
     uint16_t pid;
-    unsigned n = 0;
+    unsigned n = 0, avail = RTE_MIN(rte_eth_dev_count_avail(), (unsigned)DP_MAX_PORTS);
+    int rc;
 
+    if (avail == 0) {
+        dp_config_error("no ethdev port: give one to EAL (e.g. --vdev=net_memif0 or a PCI "
+                        "device)");
+        return -2;
+    }
+    /* Addresses name ports by index: only now is it known which exist. */
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        if (dp.conf.addrs[i].port >= avail) {
+            char b[64];
+            dp_addr_str(&dp.conf.addrs[i].addr, b, sizeof(b));
+            dp_config_error("%s: %s@%u: there is no port %u (EAL gave %u port%s)",
+                            dp.conf.addrs_cli ? "--addr" : "[sctpdp] addr", b,
+                            dp.conf.addrs[i].port, dp.conf.addrs[i].port, avail,
+                            avail == 1 ? "" : "s");
+            return -2;
+        }
+    }
     RTE_ETH_FOREACH_DEV(pid)
     {
         if (n >= DP_MAX_PORTS) {
             DP_LOG(WARNING, "more than %d ports: port %u ignored", DP_MAX_PORTS, pid);
             continue;
         }
-        if (port_setup(n, pid, n_engines) != 0)
-            return -1;
+        rc = port_setup(n, pid, n_engines);
+        if (rc != 0)
+            return rc > 0 ? -2 : -1;
         n++;
     }
     dp.n_ports = n;
-    if (n == 0) {
-        DP_LOG(ERR, "no ethdev port: give one to EAL (e.g. --vdev=net_memif0 or a PCI device)");
-        return -1;
-    }
-    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
-        if (dp.conf.addrs[i].port >= n) {
-            char b[64];
-            dp_addr_str(&dp.conf.addrs[i].addr, b, sizeof(b));
-            DP_LOG(ERR, "address %s is on port %u, which does not exist (%u ports)", b,
-                   dp.conf.addrs[i].port, n);
-            return -1;
-        }
-    }
     return 0;
 }
 
