@@ -748,18 +748,32 @@ static void write_packets(struct dp_engine *e)
 /* ------------------------------------------------------------------ */
 /* Lifecycle                                                           */
 
+/* Association ids of one endpoint, in a list that grows to hold them all
+ * (on the heap when it can, else a page on the stack). */
 struct id_list {
-    unsigned n;
-    uint32_t ids[1024];
+    unsigned n, cap;
+    bool fixed;     /* ids is the stack page: no growing */
+    bool truncated; /* the walk stopped with ids left out */
+    uint32_t *ids;
 };
 
 static int collect(void *arg, uint32_t id)
 {
     struct id_list *l = arg;
 
-    if (l->n < RTE_DIM(l->ids))
-        l->ids[l->n++] = id;
-    return l->n == RTE_DIM(l->ids);
+    if (l->n == l->cap) {
+        uint32_t *ids = NULL;
+        if (!l->fixed && l->cap < UINT_MAX / 2 / sizeof(*ids))
+            ids = realloc(l->ids, 2 * l->cap * sizeof(*ids));
+        if (ids == NULL) {
+            l->truncated = true;
+            return 1;
+        }
+        l->ids = ids;
+        l->cap *= 2;
+    }
+    l->ids[l->n++] = id;
+    return 0;
 }
 
 static unsigned live_assocs(const struct dp_engine *e)
@@ -775,28 +789,66 @@ static unsigned live_assocs(const struct dp_engine *e)
     return n;
 }
 
+/* ABORTs between two rounds of writing: the core queues them with its
+ * other control packets in a few dozen slots (SCTP_CTL_SLOTS) and sends
+ * none beyond that. */
+#define ABORT_BATCH 16
+
+/*
+ * SHUTDOWN (or ABORT) every association of every endpoint. The ids are
+ * listed before any is acted on (the calls reorder the timer heap the
+ * walk goes by). Should memory for the list run out, ABORT goes in rounds
+ * (each round removes what it aborted, so the next lists the rest);
+ * SHUTDOWN covers what was listed and the ABORT at the deadline the rest.
+ */
 static void shutdown_all(struct dp_engine *e, bool abort)
 {
     static const char reason[] = "sctpdp stopping";
+    uint32_t page[256];
+    struct id_list l = {.cap = 1024};
 
-    for (unsigned i = 0; i < e->n_svc; i++) {
-        struct id_list *l = malloc(sizeof(*l));
-        if (l == NULL)
-            return;
-        l->n = 0;
-        sctp_endpoint_foreach_assoc(e->svc[i].ep, collect, l);
-        for (unsigned k = 0; k < l->n; k++) {
-            if (abort)
-                sctp_assoc_abort(e->svc[i].ep, l->ids[k], (const uint8_t *)reason,
-                                 sizeof(reason) - 1, e->now);
-            else
-                sctp_assoc_shutdown(e->svc[i].ep, l->ids[k], e->now);
-        }
-        if (l->n > 0)
-            DP_LOG(INFO, "engine %u port %u: %s %u association(s)", e->index, e->svc[i].port,
-                   abort ? "ABORT" : "SHUTDOWN", l->n);
-        free(l);
+    l.ids = malloc(l.cap * sizeof(*l.ids));
+    if (l.ids == NULL) {
+        l.ids = page;
+        l.cap = RTE_DIM(page);
+        l.fixed = true;
     }
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        struct sctp_endpoint *ep = e->svc[i].ep;
+        unsigned acted = 0, done;
+
+        do {
+            l.n = 0;
+            l.truncated = false;
+            sctp_endpoint_foreach_assoc(ep, collect, &l);
+            done = 0;
+            for (unsigned k = 0; k < l.n; k++) {
+                int rc;
+                if (abort) {
+                    if (k % ABORT_BATCH == 0)
+                        write_packets(e); /* empties the control queue */
+                    rc = sctp_assoc_abort(ep, l.ids[k], (const uint8_t *)reason, sizeof(reason) - 1,
+                                          e->now);
+                } else {
+                    rc = sctp_assoc_shutdown(ep, l.ids[k], e->now);
+                }
+                done += rc == 0;
+            }
+            acted += done;
+        } while (l.truncated && abort && done > 0);
+        if (acted > 0)
+            DP_LOG(INFO, "engine %u port %u: %s %u association(s)", e->index, e->svc[i].port,
+                   abort ? "ABORT" : "SHUTDOWN", acted);
+        if (l.truncated && !abort)
+            DP_LOG(WARNING,
+                   "engine %u port %u: no memory to list every association: the rest get "
+                   "ABORT after the shutdown timeout",
+                   e->index, e->svc[i].port);
+    }
+    if (abort)
+        write_packets(e);
+    if (!l.fixed)
+        free(l.ids);
 }
 
 static void poll_events(struct dp_engine *e)
