@@ -328,6 +328,9 @@ struct dp_main {
     uint32_t vtag_mask;
     volatile bool stop;     /* a signal asked us to shut down */
     volatile bool gen_done; /* the client run ended */
+    /* Engines whose associations are gone after a stop (atomics, written
+     * on the shutdown path only): each polls on until all are. */
+    unsigned engines_finished;
     volatile int gen_status;
     uint64_t tsc_hz;
     uint64_t tsc0;

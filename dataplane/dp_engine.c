@@ -26,6 +26,9 @@
 #include "sctp_crc32c.h"
 
 #define WRITE_BUDGET 512 /* packets written per endpoint per loop */
+/* After the shutdown deadline (ABORT, 20 ms of draining), how long an
+ * engine that is done waits for the others before it leaves anyway. */
+#define SHUTDOWN_GRACE_NS (200 * 1000 * 1000ULL)
 
 uint64_t dp_now_ns(void)
 {
@@ -871,6 +874,7 @@ int dp_engine_main(void *arg)
     struct dp_engine *e = NULL;
     struct rte_mbuf *pkts[DP_BURST];
     uint64_t drain_until = 0;
+    bool finished = false; /* our associations are gone and drained */
 
     (void)arg;
     for (unsigned i = 0; i < dp.n_engines; i++) {
@@ -952,14 +956,24 @@ int dp_engine_main(void *arg)
                 shutdown_all(e, true);
                 e->aborted = true;
             }
-            if (empty || e->aborted) {
+            if ((empty || e->aborted) && !finished) {
                 /* 20 ms more so the last packets (SHUTDOWN COMPLETE,
                  * ABORT) leave and late ones are answered. */
-                if (drain_until == 0)
+                if (drain_until == 0) {
                     drain_until = e->now + 20 * 1000 * 1000ULL;
-                else if (e->now >= drain_until)
-                    break;
+                } else if (e->now >= drain_until) {
+                    finished = true;
+                    __atomic_fetch_add(&dp.engines_finished, 1, __ATOMIC_RELEASE);
+                }
             }
+            /* Done here, but another engine's associations may still
+             * get packets through our RX queue (the NIC does not steer by
+             * owner) and our mailboxes: poll on until every engine is
+             * done, or a little past the deadline when one is not. */
+            if (finished &&
+                (__atomic_load_n(&dp.engines_finished, __ATOMIC_ACQUIRE) >= dp.n_engines ||
+                 e->now >= e->shutdown_deadline + SHUTDOWN_GRACE_NS))
+                break;
         }
     }
     dp_tx_flush(e);
