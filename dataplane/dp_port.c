@@ -143,6 +143,57 @@ static int emu_install(struct dp_port *p, unsigned idx)
     return 0;
 }
 
+/*
+ * The IP MTU a port carries: the configured one within what dev_info
+ * allows (max_mtu, and max_rx_pktlen less the driver's frame overhead, as
+ * ethdev checks it) and what one RX buffer holds (no RX scatter is asked
+ * for), as the port took it; if it refused, the port's own MTU. Each
+ * change is logged. 0 (after an error) when that is below what SCTP needs.
+ */
+static uint16_t port_mtu(unsigned idx, const struct rte_eth_dev_info *info, uint16_t want)
+{
+    const struct dp_port *p = &dp.ports[idx];
+    uint32_t mtu = want, room = UINT32_MAX, overhead;
+    uint16_t cur = 0;
+    int rc;
+
+    if (info->max_mtu != 0 && mtu > info->max_mtu) {
+        DP_LOG(WARNING, "port %u: MTU %u is above the port's maximum %u: using %u", idx, mtu,
+               info->max_mtu, info->max_mtu);
+        mtu = info->max_mtu;
+    }
+    overhead = info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu
+                   ? info->max_rx_pktlen - info->max_mtu
+                   : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+    if (info->max_rx_pktlen > overhead && mtu + overhead > info->max_rx_pktlen) {
+        DP_LOG(WARNING, "port %u: MTU %u makes frames longer than the port's %u bytes: using %u",
+               idx, mtu, info->max_rx_pktlen, info->max_rx_pktlen - overhead);
+        mtu = info->max_rx_pktlen - overhead;
+    }
+    for (unsigned q = 0; q < p->nb_queues; q++)
+        room = RTE_MIN(room, dp_pool_room(dp.engines[q]->pool));
+    if (mtu + dp_l2_len(idx) > room) {
+        DP_LOG(WARNING, "port %u: MTU %u does not fit an RX buffer of %u bytes: using %u", idx, mtu,
+               room, room - dp_l2_len(idx));
+        mtu = room - dp_l2_len(idx);
+    }
+    rc = rte_eth_dev_set_mtu(p->port_id, (uint16_t)mtu);
+    if (rc != 0) {
+        if (rte_eth_dev_get_mtu(p->port_id, &cur) != 0 || cur == 0)
+            cur = RTE_ETHER_MTU;
+        if (cur < mtu) {
+            DP_LOG(WARNING, "port %u: MTU %u not taken (%s): using the port's MTU %u", idx, mtu,
+                   rte_strerror(-rc), cur);
+            mtu = cur;
+        }
+    }
+    if (mtu < 576) {
+        DP_LOG(ERR, "port %u: MTU %u is below the 576 bytes SCTP needs", idx, mtu);
+        return 0;
+    }
+    return (uint16_t)mtu;
+}
+
 static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
 {
     struct dp_port *p = &dp.ports[idx];
@@ -191,7 +242,6 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
     if (!(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS))
         p->max_segs = 1;
     p->vlan = pc->vlan;
-    p->mtu = pc->mtu;
 
     /* Offloads: what the profile asks for, if the port has it. */
     memset(&ec, 0, sizeof(ec));
@@ -254,16 +304,15 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
     }
     if (pc->emulate_csum && emu_install(p, idx) != 0)
         return -1;
-    rc = rte_eth_dev_set_mtu(port_id, p->mtu);
-    if (rc != 0 && rc != -ENOTSUP)
-        DP_LOG(NOTICE, "port %u: MTU %u not set (%s), sending at most that anyway", idx, p->mtu,
-               rte_strerror(-rc));
+    p->mtu = port_mtu(idx, &info, pc->mtu);
+    if (p->mtu == 0)
+        return -EINVAL;
     rte_eth_macaddr_get(port_id, &p->mac);
 
     DP_LOG(INFO,
-           "port %u (%s, driver %s, profile %s): queues %u, desc %u/%u, TX SCTP CRC %s, RX SCTP "
-           "CRC %s, TX IPv4 csum %s, RSS %s, steering %s",
-           idx, p->name, info.driver_name, p->prof.file, n_engines, nrx, ntx,
+           "port %u (%s, driver %s, profile %s): queues %u, desc %u/%u, MTU %u, TX SCTP CRC %s, "
+           "RX SCTP CRC %s, TX IPv4 csum %s, RSS %s, steering %s",
+           idx, p->name, info.driver_name, p->prof.file, n_engines, nrx, ntx, p->mtu,
            p->tx_sctp_csum ? "offload" : "software",
            p->rx_l4_csum ? "offload (flags honoured)" : "software",
            p->tx_ip_csum ? "offload" : "software",

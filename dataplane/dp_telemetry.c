@@ -329,6 +329,7 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
                                                        : "software");
         rte_tel_data_add_dict_string(
             c, "steering", pp->rss_sctp && pp->prof.steering == DP_STEER_RSS ? "rss" : "mailbox");
+        U64(c, "mtu", pp->mtu);
         U64(c, "rx_packets", t.rx_packets);
         U64(c, "rx_bytes", t.rx_bytes);
         U64(c, "tx_packets", t.tx_packets);
