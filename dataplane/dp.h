@@ -165,6 +165,7 @@ enum dp_drop {
     DP_DROP_VLAN,         /* VLAN id not configured */
     DP_DROP_L3_MALFORMED, /* IP header bad */
     DP_DROP_L3_NOT_OURS,  /* destination address not ours */
+    DP_DROP_BAD_SRC,      /* source address no peer can have (RFC 9260 8.4) */
     DP_DROP_L3_PROTO,     /* IP protocol we do not serve */
     DP_DROP_IP_CSUM,      /* IPv4 header checksum */
     DP_DROP_SCTP_CSUM,    /* SCTP CRC32c */

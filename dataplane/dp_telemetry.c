@@ -34,6 +34,7 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_VLAN] = "vlan",
     [DP_DROP_L3_MALFORMED] = "l3_malformed",
     [DP_DROP_L3_NOT_OURS] = "l3_not_ours",
+    [DP_DROP_BAD_SRC] = "bad_src",
     [DP_DROP_L3_PROTO] = "l3_proto",
     [DP_DROP_IP_CSUM] = "ip_csum",
     [DP_DROP_SCTP_CSUM] = "sctp_csum",
