@@ -180,6 +180,7 @@ enum dp_drop {
     DP_DROP_TX_FULL,      /* the TX queue did not take it */
     DP_DROP_MAILBOX_FULL, /* the owner's mailbox was full */
     DP_DROP_ICMP,         /* ICMP we do not answer */
+    DP_DROP_ECHO_TOO_BIG, /* an echo reply longer than the port's MTU (reassembled) */
     DP_DROP_INJECTED,     /* --fault-rx-loss */
     DP_DROP_MAX,
 };

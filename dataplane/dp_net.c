@@ -711,6 +711,12 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
         uint32_t tmp = ip->src_addr;
 
         e->pst[port].rx_icmp_echo++;
+        /* A reassembled request can be longer than the port carries; the
+         * reply (the same datagram, DF set) is not sent then. */
+        if (rte_be_to_cpu_16(ip->total_length) > dp.ports[port].mtu) {
+            drop(e, port, m, DP_DROP_ECHO_TOO_BIG);
+            return;
+        }
         ip->src_addr = ip->dst_addr;
         ip->dst_addr = tmp;
         ip->time_to_live = 64;
@@ -775,6 +781,10 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
             return;
         }
         e->pst[port].rx_icmp_echo++;
+        if (sizeof(*ip6) + len > dp.ports[port].mtu) { /* reassembled, see icmp4_input() */
+            drop(e, port, m, DP_DROP_ECHO_TOO_BIG);
+            return;
+        }
         struct rte_ether_addr dmac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
         memcpy(ip6->dst_addr, ip6->src_addr, 16);
         memcpy(ip6->src_addr, dst.addr, 16);

@@ -49,6 +49,7 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_TX_FULL] = "tx_full",
     [DP_DROP_MAILBOX_FULL] = "mailbox_full",
     [DP_DROP_ICMP] = "icmp_ignored",
+    [DP_DROP_ECHO_TOO_BIG] = "icmp_echo_too_big",
     [DP_DROP_INJECTED] = "injected_loss",
 };
 
