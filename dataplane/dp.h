@@ -44,6 +44,12 @@ extern int dp_logtype;
 /* Exit code for a bad command line or configuration file. */
 #define DP_EXIT_USAGE 2
 
+/* Buffer size of the engines' large-packet pool (big_pool): a jumbo frame
+ * or reassembled datagram in one segment. */
+#define DP_BIG_BUF_SIZE (9216 + 2 * RTE_PKTMBUF_HEADROOM)
+/* The longest generator message: it is written into one big_pool mbuf. */
+#define DP_GEN_SIZE_MAX (DP_BIG_BUF_SIZE - RTE_PKTMBUF_HEADROOM)
+
 /* ------------------------------------------------------------------ */
 /* Configuration                                                       */
 
@@ -89,6 +95,7 @@ struct dp_conf {
     char name[64]; /* instance name applications attach to */
     char profile_dir[PATH_MAX];
     uint8_t n_addrs;
+    bool addrs_cli; /* the addresses came from --addr, not the file */
     struct dp_addr_conf addrs[DP_MAX_ADDRS];
     struct sctp_addr gw4, gw6; /* family 0 when none */
     struct dp_port_conf ports[DP_MAX_PORTS];
@@ -122,6 +129,8 @@ struct dp_conf {
  * printed. */
 int dp_config_parse(struct dp_conf *conf, int argc, char **argv);
 void dp_config_usage(const char *prog);
+/* "sctpdp: error: ..." as one line on stderr. */
+void dp_config_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len);
 
 /* ------------------------------------------------------------------ */
@@ -156,6 +165,7 @@ enum dp_drop {
     DP_DROP_VLAN,         /* VLAN id not configured */
     DP_DROP_L3_MALFORMED, /* IP header bad */
     DP_DROP_L3_NOT_OURS,  /* destination address not ours */
+    DP_DROP_BAD_SRC,      /* source address no peer can have (RFC 9260 8.4) */
     DP_DROP_L3_PROTO,     /* IP protocol we do not serve */
     DP_DROP_IP_CSUM,      /* IPv4 header checksum */
     DP_DROP_SCTP_CSUM,    /* SCTP CRC32c */
@@ -170,6 +180,7 @@ enum dp_drop {
     DP_DROP_TX_FULL,      /* the TX queue did not take it */
     DP_DROP_MAILBOX_FULL, /* the owner's mailbox was full */
     DP_DROP_ICMP,         /* ICMP we do not answer */
+    DP_DROP_ECHO_TOO_BIG, /* an echo reply longer than the port's MTU (reassembled) */
     DP_DROP_INJECTED,     /* --fault-rx-loss */
     DP_DROP_MAX,
 };
@@ -319,6 +330,9 @@ struct dp_main {
     uint32_t vtag_mask;
     volatile bool stop;     /* a signal asked us to shut down */
     volatile bool gen_done; /* the client run ended */
+    /* Engines whose associations are gone after a stop (atomics, written
+     * on the shutdown path only): each polls on until all are. */
+    unsigned engines_finished;
     volatile int gen_status;
     uint64_t tsc_hz;
     uint64_t tsc0;
@@ -327,9 +341,14 @@ struct dp_main {
 extern struct dp_main dp;
 
 /* dp_port.c */
+/* 0; -2 after a one-line error on stderr (a configuration mistake seen
+ * once the ports are known: exit DP_EXIT_USAGE); -1 on other failures. */
 int dp_ports_init(unsigned n_engines);
 int dp_ports_start(void);
 void dp_ports_close(void);
+/* dp_config.c: fills p from DIR/NAME.ini over the built-in defaults.
+ * -ENOENT: no such file (p holds the defaults); -EINVAL: the file is bad,
+ * after a one-line error that names the key. */
 int dp_profile_load(const char *dir, const char *name, struct dp_profile *p);
 /* Engine index whose RX queue the peer->us 4-tuple hashes to, or -1. */
 int dp_port_softrss_engine(unsigned port, const struct sctp_addr *peer,

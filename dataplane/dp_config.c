@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <rte_cfgfile.h>
 #include <rte_log.h>
@@ -23,15 +24,29 @@
 
 static void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+static void verror(const char *fmt, va_list ap)
+{
+    fprintf(stderr, "sctpdp: error: ");
+    vfprintf(stderr, fmt, ap);
+    fprintf(stderr, "\n");
+}
+
 static void error(const char *fmt, ...)
 {
     va_list ap;
 
-    fprintf(stderr, "sctpdp: error: ");
     va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
+    verror(fmt, ap);
     va_end(ap);
-    fprintf(stderr, "\n");
+}
+
+void dp_config_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    verror(fmt, ap);
+    va_end(ap);
 }
 
 void dp_config_usage(const char *prog)
@@ -55,7 +70,8 @@ void dp_config_usage(const char *prog)
            "                         off)\n"
            "  --profiles DIR         driver profile directory (default %s)\n"
            "  --profile PORT=NAME    use profile NAME for port index PORT\n"
-           "  --mtu BYTES            IP MTU of every port (default 1500)\n"
+           "  --mtu BYTES            IP MTU of every port (default 1500; lowered, with a\n"
+           "                         log line, to what a port and its RX buffers take)\n"
            "  --mbufs N              mbufs per engine (default 16384)\n"
            "  --shutdown-timeout MS  graceful shutdown budget on SIGINT/SIGTERM, then\n"
            "                         ABORT (default 2000)\n"
@@ -65,7 +81,7 @@ void dp_config_usage(const char *prog)
            "                         [ADDR]:PORT; repeat for a multi-homed peer\n"
            "  --local-port PORT      local SCTP port of the client (default 40000)\n"
            "  --gen-msgs N           messages to send and check (default 1000)\n"
-           "  --gen-size BYTES       message size (default 128, at least 16)\n"
+           "  --gen-size BYTES       message size (default 128, 16 to %u: one mbuf)\n"
            "  --gen-streams K        streams used round robin (default 1)\n"
            "  --gen-window N         messages in flight at most (default 256)\n"
            "  --gen-timeout S        give up after S seconds (default 120)\n"
@@ -98,7 +114,7 @@ void dp_config_usage(const char *prog)
            "/sctpdp/assocs[,START[,COUNT]]: up to COUNT associations (at most and by\n"
            "default %u) from position START of the list over all engines, with\n"
            "\"total\" and, unless the list ends there, \"next\" (the next START).\n",
-           prog, DP_PROFILE_DIR, (unsigned)DP_ASSOCS_PAGE);
+           prog, DP_PROFILE_DIR, (unsigned)DP_GEN_SIZE_MAX, (unsigned)DP_ASSOCS_PAGE);
 }
 
 void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len)
@@ -467,7 +483,7 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
                 return -1;
             c->gen_msgs = v;
         } else if (!strcmp(key, "size")) {
-            if (num(what, val, 16, 65000, &v) < 0)
+            if (num(what, val, 16, DP_GEN_SIZE_MAX, &v) < 0)
                 return -1;
             c->gen_size = v;
         } else if (!strcmp(key, "streams")) {
@@ -495,11 +511,85 @@ unknown:
     return -1;
 }
 
+/* rte_cfgfile_load() with what it says is wrong (through rte_log) caught
+ * for a one-line error: NULL with why set. */
+static struct rte_cfgfile *cfgfile_load(const char *path, int flags, char *why, size_t why_len)
+{
+    struct rte_cfgfile *cf;
+    char *log = NULL;
+    size_t log_len = 0;
+    FILE *ms = open_memstream(&log, &log_len);
+
+    if (ms != NULL)
+        rte_openlog_stream(ms);
+    cf = rte_cfgfile_load(path, flags);
+    if (ms != NULL) {
+        rte_openlog_stream(NULL);
+        fclose(ms);
+    }
+    why[0] = '\0';
+    if (cf == NULL && log != NULL) {
+        const char *w = log;
+        const char *colon = strstr(w, "(): ");
+        char *nl;
+        if (colon != NULL)
+            w = colon + 4;
+        if ((nl = strchr(w, '\n')) != NULL)
+            *nl = '\0';
+        snprintf(why, why_len, "%s", w);
+    }
+    free(log);
+    return cf;
+}
+
+/* Calls fn on every entry of every section, in file order; stops at the
+ * first that fails. -1: the file could not be read; -2: fn failed (and
+ * said why). */
+static int cfgfile_walk(struct rte_cfgfile *cf,
+                        int (*fn)(void *arg, const char *sec, const char *key, const char *val),
+                        void *arg)
+{
+    int total = rte_cfgfile_num_sections(cf, NULL, 0), rc = 0;
+    char **names = calloc(total > 0 ? total : 1, sizeof(char *));
+
+    if (names == NULL)
+        return -1;
+    for (int i = 0; i < total; i++) {
+        names[i] = calloc(1, CFG_NAME_LEN);
+        if (names[i] == NULL)
+            rc = -1;
+    }
+    if (rc == 0 && rte_cfgfile_sections(cf, names, total) != total)
+        rc = -1;
+    for (int i = 0; i < total && rc == 0; i++) {
+        int ne = rte_cfgfile_section_num_entries(cf, names[i]);
+        struct rte_cfgfile_entry *e = calloc(ne > 0 ? ne : 1, sizeof(*e));
+
+        if (e == NULL || (ne > 0 && rte_cfgfile_section_entries(cf, names[i], e, ne) != ne))
+            rc = -1;
+        for (int k = 0; k < ne && rc == 0; k++) {
+            if (fn(arg, names[i], e[k].name, e[k].value) < 0)
+                rc = -2;
+        }
+        free(e);
+    }
+    for (int i = 0; i < total; i++)
+        free(names[i]);
+    free(names);
+    return rc;
+}
+
+static int conf_entry(void *arg, const char *sec, const char *key, const char *val)
+{
+    return config_key(arg, sec, key, val);
+}
+
 static int load_file(struct dp_conf *c, const char *path)
 {
     struct rte_cfgfile *cf;
     FILE *f;
     int rc = 0;
+    char why[256];
 
     f = fopen(path, "r");
     if (f == NULL) {
@@ -507,59 +597,119 @@ static int load_file(struct dp_conf *c, const char *path)
         return -1;
     }
     fclose(f);
-    /* rte_cfgfile says what is wrong through rte_log: catch it for our
-     * one-line error. */
-    char *why = NULL;
-    size_t why_len = 0;
-    FILE *ms = open_memstream(&why, &why_len);
-    if (ms != NULL)
-        rte_openlog_stream(ms);
-    cf = rte_cfgfile_load(path, 0);
-    if (ms != NULL) {
-        rte_openlog_stream(NULL);
-        fclose(ms);
-    }
+    cf = cfgfile_load(path, 0, why, sizeof(why));
     if (cf == NULL) {
-        const char *w = why != NULL ? why : "";
-        const char *colon = strstr(w, "(): ");
-        char *nl;
-        if (colon != NULL)
-            w = colon + 4;
-        if ((nl = strchr(w, '\n')) != NULL)
-            *nl = '\0';
-        error("--config: '%s' is not a valid INI file%s%s", path, *w ? ": " : "", w);
-        free(why);
+        error("--config: '%s' is not a valid INI file%s%s", path, *why ? ": " : "", why);
         return -1;
     }
-    free(why);
-    {
-        int total = rte_cfgfile_num_sections(cf, NULL, 0);
-        char **names = calloc(total > 0 ? total : 1, sizeof(char *));
-
-        for (int i = 0; i < total; i++)
-            names[i] = calloc(1, CFG_NAME_LEN);
-        if (rte_cfgfile_sections(cf, names, total) != total)
-            rc = -1;
-        for (int i = 0; i < total && rc == 0; i++) {
-            int ne = rte_cfgfile_section_num_entries(cf, names[i]);
-            struct rte_cfgfile_entry *e = calloc(ne > 0 ? ne : 1, sizeof(*e));
-
-            if (ne > 0 && rte_cfgfile_section_entries(cf, names[i], e, ne) != ne)
-                rc = -1;
-            for (int k = 0; k < ne && rc == 0; k++) {
-                if (config_key(c, names[i], e[k].name, e[k].value) < 0)
-                    rc = -2;
-            }
-            free(e);
-        }
-        for (int i = 0; i < total; i++)
-            free(names[i]);
-        free(names);
-    }
+    rc = cfgfile_walk(cf, conf_entry, c);
     rte_cfgfile_close(cf);
     if (rc == -1)
         error("--config: '%s': cannot read its sections", path);
     return rc < 0 ? -1 : 0;
+}
+
+/* ------------------------------------------------------------------ */
+/* Driver profiles (drivers-conf/<name>.ini)                           */
+
+/* The built-in profile of a driver without a file: request everything
+ * and let dev_info decide. A file overrides what it names. */
+static void profile_generic(struct dp_profile *p, const char *name)
+{
+    memset(p, 0, sizeof(*p));
+    snprintf(p->name, sizeof(p->name), "%s", name);
+    snprintf(p->file, sizeof(p->file), "(built-in)");
+    p->rx_desc = 1024;
+    p->tx_desc = 1024;
+    p->rss = true;
+    p->rss_sctp = true;
+    p->tx_sctp_csum = true;
+    p->rx_l4_csum = true;
+    p->tx_ip_csum = false;
+    p->rx_ip_csum = true;
+    p->promisc = true;
+    p->steering = DP_STEER_RSS;
+}
+
+static int profile_key(void *arg, const char *sec, const char *key, const char *val)
+{
+    struct dp_profile *p = arg;
+    char what[PATH_MAX + 96];
+    uint64_t v;
+
+    if (strcmp(sec, "profile") != 0) {
+        error("profile %s: unknown section [%s] (only [profile])", p->file, sec);
+        return -1;
+    }
+    snprintf(what, sizeof(what), "profile %s: %s", p->file, key);
+    if (!strcmp(key, "rx_desc") || !strcmp(key, "tx_desc")) {
+        if (num(what, val, 1, 65535, &v) < 0)
+            return -1;
+        *(key[0] == 'r' ? &p->rx_desc : &p->tx_desc) = (uint16_t)v;
+    } else if (!strcmp(key, "rss")) {
+        if (strcasecmp(val, "none") && strcasecmp(val, "ip") && strcasecmp(val, "sctp")) {
+            error("%s: '%s' is not none, ip or sctp", what, val);
+            return -1;
+        }
+        p->rss = strcasecmp(val, "none") != 0;
+        p->rss_sctp = !strcasecmp(val, "sctp");
+    } else if (!strcmp(key, "tx_sctp_csum")) {
+        return boolean(what, val, &p->tx_sctp_csum);
+    } else if (!strcmp(key, "rx_sctp_csum")) {
+        return boolean(what, val, &p->rx_l4_csum);
+    } else if (!strcmp(key, "tx_ip_csum")) {
+        return boolean(what, val, &p->tx_ip_csum);
+    } else if (!strcmp(key, "rx_ip_csum")) {
+        return boolean(what, val, &p->rx_ip_csum);
+    } else if (!strcmp(key, "promisc")) {
+        return boolean(what, val, &p->promisc);
+    } else if (!strcmp(key, "steering")) {
+        if (!strcasecmp(val, "rss")) {
+            p->steering = DP_STEER_RSS;
+        } else if (!strcasecmp(val, "mailbox")) {
+            p->steering = DP_STEER_MAILBOX;
+        } else {
+            error("%s: '%s' is not rss or mailbox", what, val);
+            return -1;
+        }
+    } else {
+        error("%s: unknown key", what);
+        return -1;
+    }
+    return 0;
+}
+
+int dp_profile_load(const char *dir, const char *name, struct dp_profile *p)
+{
+    struct rte_cfgfile *cf;
+    char path[PATH_MAX], why[256];
+    FILE *f;
+    int rc;
+
+    profile_generic(p, name);
+    if (strchr(name, '/') != NULL ||
+        (size_t)snprintf(path, sizeof(path), "%s/%s.ini", dir, name) >= sizeof(path))
+        return -ENOENT;
+    f = fopen(path, "r");
+    if (f == NULL)
+        return -ENOENT;
+    fclose(f);
+    snprintf(p->file, sizeof(p->file), "%s", path);
+    cf = cfgfile_load(path, CFG_FLAG_EMPTY_VALUES, why, sizeof(why));
+    if (cf == NULL) {
+        error("profile %s: not a valid INI file%s%s", path, *why ? ": " : "", why);
+        return -EINVAL;
+    }
+    if (!rte_cfgfile_has_section(cf, "profile")) {
+        rte_cfgfile_close(cf);
+        error("profile %s: no [profile] section", path);
+        return -EINVAL;
+    }
+    rc = cfgfile_walk(cf, profile_key, p);
+    rte_cfgfile_close(cf);
+    if (rc == -1)
+        error("profile %s: cannot read its sections", path);
+    return rc < 0 ? -EINVAL : 0;
 }
 
 static void set_defaults(struct dp_conf *c)
@@ -674,6 +824,7 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             if (!cli_addrs) {
                 c->n_addrs = 0; /* the command line replaces the file's list */
                 cli_addrs = true;
+                c->addrs_cli = true;
             }
             if (add_addr(c, "--addr", optarg) < 0)
                 return -1;
@@ -741,7 +892,7 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             c->gen_msgs = v;
             break;
         case OPT_GEN_SIZE:
-            if (num("--gen-size", optarg, 16, 65000, &v) < 0)
+            if (num("--gen-size", optarg, 16, DP_GEN_SIZE_MAX, &v) < 0)
                 return -1;
             c->gen_size = v;
             break;
@@ -810,6 +961,30 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
     if (c->echo_port != 0 && c->echo_port == c->discard_port) {
         error("--discard-port: %u is also the echo port", c->discard_port);
         return -1;
+    }
+    /* What sctp_endpoint_new() refuses, said here rather than as an
+     * endpoint that cannot be created after EAL started. */
+    if (c->sctp.rto_min > c->sctp.rto_max) {
+        error("[sctp] rto_min_ms: %llu is more than rto_max_ms (%llu)",
+              (unsigned long long)(c->sctp.rto_min / SCTP_MS),
+              (unsigned long long)(c->sctp.rto_max / SCTP_MS));
+        return -1;
+    }
+    /* Profiles named for a port: they must exist and be valid. */
+    for (unsigned i = 0; i < DP_MAX_PORTS; i++) {
+        struct dp_profile prof;
+        int rc;
+
+        if (c->ports[i].profile[0] == '\0')
+            continue;
+        rc = dp_profile_load(c->profile_dir, c->ports[i].profile, &prof);
+        if (rc == -ENOENT) {
+            error("profile of port %u: no profile '%s' (no file %s/%s.ini)", i, c->ports[i].profile,
+                  c->profile_dir, c->ports[i].profile);
+            return -1;
+        }
+        if (rc < 0)
+            return -1; /* said, naming the key */
     }
     if (c->gen_streams > c->sctp.num_ostreams) {
         error("--gen-streams: %u is more than the %u outbound streams configured", c->gen_streams,

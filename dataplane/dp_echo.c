@@ -166,6 +166,13 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         sid = (uint16_t)(g->sent % dp.conf.gen_streams);
         seq = g->next_seq[sid];
         p = (uint8_t *)rte_pktmbuf_append(m, size);
+        if (unlikely(p == NULL)) {
+            /* The option parser keeps gen_size within one big_pool mbuf:
+             * this would be a pool smaller than that. */
+            rte_pktmbuf_free(m);
+            gen_fail(e, g, "message does not fit one mbuf");
+            break;
+        }
         /* seq (8, LE), sid (2), zero (2), magic ^ seq (4), then pattern. */
         for (unsigned i = 0; i < 8; i++)
             p[i] = (uint8_t)(seq >> (8 * i));

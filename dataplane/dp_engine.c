@@ -26,6 +26,9 @@
 #include "sctp_crc32c.h"
 
 #define WRITE_BUDGET 512 /* packets written per endpoint per loop */
+/* After the shutdown deadline (ABORT, 20 ms of draining), how long an
+ * engine that is done waits for the others before it leaves anyway. */
+#define SHUTDOWN_GRACE_NS (200 * 1000 * 1000ULL)
 
 uint64_t dp_now_ns(void)
 {
@@ -207,7 +210,10 @@ static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool cs
     e->cb.free = cb_free;
     s->ep = sctp_endpoint_new(&cfg, &e->cb, dp_now_ns());
     if (s->ep == NULL) {
-        DP_LOG(ERR, "engine %u: cannot create the endpoint for port %u", e->index, port);
+        /* The option parser checked what sctp_endpoint_new() checks: what
+         * is left is memory. */
+        DP_LOG(ERR, "engine %u: cannot create the endpoint for SCTP port %u (out of memory?)",
+               e->index, port);
         return -1;
     }
     s->port = port;
@@ -233,8 +239,7 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     snprintf(name, sizeof(name), "dp_ind_%u", index);
     e->ind_pool = rte_pktmbuf_pool_create(name, dp.conf.mbufs, 512, 0, 0, socket);
     snprintf(name, sizeof(name), "dp_big_%u", index);
-    e->big_pool =
-        rte_pktmbuf_pool_create(name, 256, 32, 0, 9216 + 2 * RTE_PKTMBUF_HEADROOM, socket);
+    e->big_pool = rte_pktmbuf_pool_create(name, 256, 32, 0, DP_BIG_BUF_SIZE, socket);
     snprintf(name, sizeof(name), "dp_obs_%u", index);
     e->obj_small = rte_mempool_create(name, 65535, OBJ_SMALL, 256, 0, NULL, NULL, NULL, NULL,
                                       socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
@@ -746,18 +751,32 @@ static void write_packets(struct dp_engine *e)
 /* ------------------------------------------------------------------ */
 /* Lifecycle                                                           */
 
+/* Association ids of one endpoint, in a list that grows to hold them all
+ * (on the heap when it can, else a page on the stack). */
 struct id_list {
-    unsigned n;
-    uint32_t ids[1024];
+    unsigned n, cap;
+    bool fixed;     /* ids is the stack page: no growing */
+    bool truncated; /* the walk stopped with ids left out */
+    uint32_t *ids;
 };
 
 static int collect(void *arg, uint32_t id)
 {
     struct id_list *l = arg;
 
-    if (l->n < RTE_DIM(l->ids))
-        l->ids[l->n++] = id;
-    return l->n == RTE_DIM(l->ids);
+    if (l->n == l->cap) {
+        uint32_t *ids = NULL;
+        if (!l->fixed && l->cap < UINT_MAX / 2 / sizeof(*ids))
+            ids = realloc(l->ids, 2 * l->cap * sizeof(*ids));
+        if (ids == NULL) {
+            l->truncated = true;
+            return 1;
+        }
+        l->ids = ids;
+        l->cap *= 2;
+    }
+    l->ids[l->n++] = id;
+    return 0;
 }
 
 static unsigned live_assocs(const struct dp_engine *e)
@@ -773,28 +792,66 @@ static unsigned live_assocs(const struct dp_engine *e)
     return n;
 }
 
+/* ABORTs between two rounds of writing: the core queues them with its
+ * other control packets in a few dozen slots (SCTP_CTL_SLOTS) and sends
+ * none beyond that. */
+#define ABORT_BATCH 16
+
+/*
+ * SHUTDOWN (or ABORT) every association of every endpoint. The ids are
+ * listed before any is acted on (the calls reorder the timer heap the
+ * walk goes by). Should memory for the list run out, ABORT goes in rounds
+ * (each round removes what it aborted, so the next lists the rest);
+ * SHUTDOWN covers what was listed and the ABORT at the deadline the rest.
+ */
 static void shutdown_all(struct dp_engine *e, bool abort)
 {
     static const char reason[] = "sctpdp stopping";
+    uint32_t page[256];
+    struct id_list l = {.cap = 1024};
 
-    for (unsigned i = 0; i < e->n_svc; i++) {
-        struct id_list *l = malloc(sizeof(*l));
-        if (l == NULL)
-            return;
-        l->n = 0;
-        sctp_endpoint_foreach_assoc(e->svc[i].ep, collect, l);
-        for (unsigned k = 0; k < l->n; k++) {
-            if (abort)
-                sctp_assoc_abort(e->svc[i].ep, l->ids[k], (const uint8_t *)reason,
-                                 sizeof(reason) - 1, e->now);
-            else
-                sctp_assoc_shutdown(e->svc[i].ep, l->ids[k], e->now);
-        }
-        if (l->n > 0)
-            DP_LOG(INFO, "engine %u port %u: %s %u association(s)", e->index, e->svc[i].port,
-                   abort ? "ABORT" : "SHUTDOWN", l->n);
-        free(l);
+    l.ids = malloc(l.cap * sizeof(*l.ids));
+    if (l.ids == NULL) {
+        l.ids = page;
+        l.cap = RTE_DIM(page);
+        l.fixed = true;
     }
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        struct sctp_endpoint *ep = e->svc[i].ep;
+        unsigned acted = 0, done;
+
+        do {
+            l.n = 0;
+            l.truncated = false;
+            sctp_endpoint_foreach_assoc(ep, collect, &l);
+            done = 0;
+            for (unsigned k = 0; k < l.n; k++) {
+                int rc;
+                if (abort) {
+                    if (k % ABORT_BATCH == 0)
+                        write_packets(e); /* empties the control queue */
+                    rc = sctp_assoc_abort(ep, l.ids[k], (const uint8_t *)reason, sizeof(reason) - 1,
+                                          e->now);
+                } else {
+                    rc = sctp_assoc_shutdown(ep, l.ids[k], e->now);
+                }
+                done += rc == 0;
+            }
+            acted += done;
+        } while (l.truncated && abort && done > 0);
+        if (acted > 0)
+            DP_LOG(INFO, "engine %u port %u: %s %u association(s)", e->index, e->svc[i].port,
+                   abort ? "ABORT" : "SHUTDOWN", acted);
+        if (l.truncated && !abort)
+            DP_LOG(WARNING,
+                   "engine %u port %u: no memory to list every association: the rest get "
+                   "ABORT after the shutdown timeout",
+                   e->index, e->svc[i].port);
+    }
+    if (abort)
+        write_packets(e);
+    if (!l.fixed)
+        free(l.ids);
 }
 
 static void poll_events(struct dp_engine *e)
@@ -817,6 +874,7 @@ int dp_engine_main(void *arg)
     struct dp_engine *e = NULL;
     struct rte_mbuf *pkts[DP_BURST];
     uint64_t drain_until = 0;
+    bool finished = false; /* our associations are gone and drained */
 
     (void)arg;
     for (unsigned i = 0; i < dp.n_engines; i++) {
@@ -898,14 +956,24 @@ int dp_engine_main(void *arg)
                 shutdown_all(e, true);
                 e->aborted = true;
             }
-            if (empty || e->aborted) {
+            if ((empty || e->aborted) && !finished) {
                 /* 20 ms more so the last packets (SHUTDOWN COMPLETE,
                  * ABORT) leave and late ones are answered. */
-                if (drain_until == 0)
+                if (drain_until == 0) {
                     drain_until = e->now + 20 * 1000 * 1000ULL;
-                else if (e->now >= drain_until)
-                    break;
+                } else if (e->now >= drain_until) {
+                    finished = true;
+                    __atomic_fetch_add(&dp.engines_finished, 1, __ATOMIC_RELEASE);
+                }
             }
+            /* Done here, but another engine's associations may still
+             * get packets through our RX queue (the NIC does not steer by
+             * owner) and our mailboxes: poll on until every engine is
+             * done, or a little past the deadline when one is not. */
+            if (finished &&
+                (__atomic_load_n(&dp.engines_finished, __ATOMIC_ACQUIRE) >= dp.n_engines ||
+                 e->now >= e->shutdown_deadline + SHUTDOWN_GRACE_NS))
+                break;
         }
     }
     dp_tx_flush(e);

@@ -87,6 +87,52 @@ bool dp_addr_is_local(const struct sctp_addr *a, uint16_t port)
     return false;
 }
 
+static bool v6_unspecified(const uint8_t *a)
+{
+    static const uint8_t zero[16];
+
+    return memcmp(a, zero, 16) == 0;
+}
+
+/*
+ * A source address no peer can have: multicast, broadcast (limited, or the
+ * subnet broadcast of one of our addresses), unspecified, loopback, or one
+ * of our own addresses. RFC 9260 8.4 rule 1: such a packet is silently
+ * discarded (no INIT ACK, no ABORT); it gets no ICMP answer either
+ * (RFC 1122 3.2.2.6, RFC 4443 2.4). For IPv4 the whole of 0/8 ("this
+ * network") and 240/4 (reserved, 255.255.255.255 included) count too.
+ */
+static bool src_bad(const struct sctp_addr *s)
+{
+    const uint8_t *a = s->addr;
+
+    if (s->family == SCTP_AF_INET) {
+        uint32_t v = (uint32_t)a[0] << 24 | (uint32_t)a[1] << 16 | (uint32_t)a[2] << 8 | a[3];
+        if (a[0] == 0 || a[0] == 127 || a[0] >= 224)
+            return true;
+        for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+            const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+            const uint8_t *l = ac->addr.addr;
+            uint32_t host;
+            if (ac->addr.family != SCTP_AF_INET || ac->prefix > 30)
+                continue; /* /31 and /32 have no broadcast address */
+            host = UINT32_MAX >> ac->prefix;
+            if (v ==
+                (((uint32_t)l[0] << 24 | (uint32_t)l[1] << 16 | (uint32_t)l[2] << 8 | l[3]) | host))
+                return true;
+        }
+    } else {
+        static const uint8_t loopback[16] = {[15] = 1};
+        if (a[0] == 0xff || v6_unspecified(a) || memcmp(a, loopback, 16) == 0)
+            return true;
+    }
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        if (sctp_addr_equal(&dp.conf.addrs[i].addr, s))
+            return true;
+    }
+    return false;
+}
+
 static const struct sctp_addr *local_of(uint16_t port, uint8_t family)
 {
     for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
@@ -665,6 +711,12 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
         uint32_t tmp = ip->src_addr;
 
         e->pst[port].rx_icmp_echo++;
+        /* A reassembled request can be longer than the port carries; the
+         * reply (the same datagram, DF set) is not sent then. */
+        if (rte_be_to_cpu_16(ip->total_length) > dp.ports[port].mtu) {
+            drop(e, port, m, DP_DROP_ECHO_TOO_BIG);
+            return;
+        }
         ip->src_addr = ip->dst_addr;
         ip->dst_addr = tmp;
         ip->time_to_live = 64;
@@ -712,6 +764,10 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;
     }
+    if (icmp[0] != ICMP6_NS && v6_unspecified(ip6->src_addr)) {
+        drop(e, port, m, DP_DROP_BAD_SRC);
+        return;
+    }
     switch (icmp[0]) {
     case ICMP6_NS:
     case ICMP6_NA:
@@ -725,6 +781,10 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
             return;
         }
         e->pst[port].rx_icmp_echo++;
+        if (sizeof(*ip6) + len > dp.ports[port].mtu) { /* reassembled, see icmp4_input() */
+            drop(e, port, m, DP_DROP_ECHO_TOO_BIG);
+            return;
+        }
         struct rte_ether_addr dmac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
         memcpy(ip6->dst_addr, ip6->src_addr, 16);
         memcpy(ip6->src_addr, dst.addr, 16);
@@ -953,6 +1013,10 @@ static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         drop(e, port, m, DP_DROP_L3_NOT_OURS);
         return;
     }
+    if (src_bad(&src)) {
+        drop(e, port, m, DP_DROP_BAD_SRC);
+        return;
+    }
     if (rte_ipv4_frag_pkt_is_fragmented(ip)) {
         frag_input(e, m, port, l2, ihl, false);
         return;
@@ -1015,6 +1079,12 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
     }
     memcpy(src.addr, ip6->src_addr, 16);
     memcpy(dst.addr, ip6->dst_addr, 16);
+    /* An unspecified source is the one a Neighbour Solicitation for
+     * duplicate address detection has: icmp6_input() lets only that by. */
+    if (src_bad(&src) && !(v6_unspecified(ip6->src_addr) && ip6->proto == IPPROTO_ICMPV6_)) {
+        drop(e, port, m, DP_DROP_BAD_SRC);
+        return;
+    }
     /* Walk the extension headers we know (RFC 8200 4). */
     nh = ip6->proto;
     off = l2 + sizeof(*ip6);

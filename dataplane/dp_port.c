@@ -9,84 +9,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <strings.h>
 
-#include <rte_cfgfile.h>
 #include <rte_ethdev.h>
 #include <rte_thash.h>
 
 #include "dp.h"
-
-/* Built-in profile for a driver without a file: request everything and
- * let dev_info decide. */
-static void profile_generic(struct dp_profile *p, const char *name)
-{
-    memset(p, 0, sizeof(*p));
-    snprintf(p->name, sizeof(p->name), "%s", name);
-    snprintf(p->file, sizeof(p->file), "(built-in)");
-    p->rx_desc = 1024;
-    p->tx_desc = 1024;
-    p->rss = true;
-    p->rss_sctp = true;
-    p->tx_sctp_csum = true;
-    p->rx_l4_csum = true;
-    p->tx_ip_csum = false;
-    p->rx_ip_csum = true;
-    p->promisc = true;
-    p->steering = DP_STEER_RSS;
-}
-
-static bool yes(const char *v)
-{
-    return !strcasecmp(v, "yes") || !strcasecmp(v, "true") || !strcmp(v, "1") ||
-           !strcasecmp(v, "on");
-}
-
-int dp_profile_load(const char *dir, const char *name, struct dp_profile *p)
-{
-    struct rte_cfgfile *cf;
-    const char *v;
-    char path[PATH_MAX];
-    FILE *f;
-
-    profile_generic(p, name);
-    snprintf(path, sizeof(path), "%s/%s.ini", dir, name);
-    f = fopen(path, "r");
-    if (f == NULL)
-        return -ENOENT;
-    fclose(f);
-    cf = rte_cfgfile_load(path, CFG_FLAG_EMPTY_VALUES);
-    if (cf == NULL || !rte_cfgfile_has_section(cf, "profile")) {
-        if (cf != NULL)
-            rte_cfgfile_close(cf);
-        return -EINVAL;
-    }
-    snprintf(p->file, sizeof(p->file), "%s", path);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_desc")) != NULL)
-        p->rx_desc = (uint16_t)atoi(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_desc")) != NULL)
-        p->tx_desc = (uint16_t)atoi(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "rss")) != NULL) {
-        p->rss = strcasecmp(v, "none") != 0;
-        p->rss_sctp = !strcasecmp(v, "sctp");
-    }
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_sctp_csum")) != NULL)
-        p->tx_sctp_csum = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_sctp_csum")) != NULL)
-        p->rx_l4_csum = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "tx_ip_csum")) != NULL)
-        p->tx_ip_csum = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "rx_ip_csum")) != NULL)
-        p->rx_ip_csum = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "promisc")) != NULL)
-        p->promisc = yes(v);
-    if ((v = rte_cfgfile_get_entry(cf, "profile", "steering")) != NULL)
-        p->steering = !strcasecmp(v, "rss") ? DP_STEER_RSS : DP_STEER_MAILBOX;
-    rte_cfgfile_close(cf);
-    if (p->rx_desc == 0 || p->tx_desc == 0)
-        return -EINVAL;
-    return 0;
-}
 
 /* "net_ixgbe" -> "ixgbe", "mlx5_pci" -> "mlx5". */
 static void profile_name_of(const char *driver, char *out, size_t len)
@@ -216,6 +143,57 @@ static int emu_install(struct dp_port *p, unsigned idx)
     return 0;
 }
 
+/*
+ * The IP MTU a port carries: the configured one within what dev_info
+ * allows (max_mtu, and max_rx_pktlen less the driver's frame overhead, as
+ * ethdev checks it) and what one RX buffer holds (no RX scatter is asked
+ * for), as the port took it; if it refused, the port's own MTU. Each
+ * change is logged. 0 (after an error) when that is below what SCTP needs.
+ */
+static uint16_t port_mtu(unsigned idx, const struct rte_eth_dev_info *info, uint16_t want)
+{
+    const struct dp_port *p = &dp.ports[idx];
+    uint32_t mtu = want, room = UINT32_MAX, overhead;
+    uint16_t cur = 0;
+    int rc;
+
+    if (info->max_mtu != 0 && mtu > info->max_mtu) {
+        DP_LOG(WARNING, "port %u: MTU %u is above the port's maximum %u: using %u", idx, mtu,
+               info->max_mtu, info->max_mtu);
+        mtu = info->max_mtu;
+    }
+    overhead = info->max_mtu != UINT16_MAX && info->max_rx_pktlen > info->max_mtu
+                   ? info->max_rx_pktlen - info->max_mtu
+                   : RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN;
+    if (info->max_rx_pktlen > overhead && mtu + overhead > info->max_rx_pktlen) {
+        DP_LOG(WARNING, "port %u: MTU %u makes frames longer than the port's %u bytes: using %u",
+               idx, mtu, info->max_rx_pktlen, info->max_rx_pktlen - overhead);
+        mtu = info->max_rx_pktlen - overhead;
+    }
+    for (unsigned q = 0; q < p->nb_queues; q++)
+        room = RTE_MIN(room, dp_pool_room(dp.engines[q]->pool));
+    if (mtu + dp_l2_len(idx) > room) {
+        DP_LOG(WARNING, "port %u: MTU %u does not fit an RX buffer of %u bytes: using %u", idx, mtu,
+               room, room - dp_l2_len(idx));
+        mtu = room - dp_l2_len(idx);
+    }
+    rc = rte_eth_dev_set_mtu(p->port_id, (uint16_t)mtu);
+    if (rc != 0) {
+        if (rte_eth_dev_get_mtu(p->port_id, &cur) != 0 || cur == 0)
+            cur = RTE_ETHER_MTU;
+        if (cur < mtu) {
+            DP_LOG(WARNING, "port %u: MTU %u not taken (%s): using the port's MTU %u", idx, mtu,
+                   rte_strerror(-rc), cur);
+            mtu = cur;
+        }
+    }
+    if (mtu < 576) {
+        DP_LOG(ERR, "port %u: MTU %u is below the 576 bytes SCTP needs", idx, mtu);
+        return 0;
+    }
+    return (uint16_t)mtu;
+}
+
 static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
 {
     struct dp_port *p = &dp.ports[idx];
@@ -240,14 +218,13 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
     else
         profile_name_of(info.driver_name, pname, sizeof(pname));
     rc = dp_profile_load(dp.conf.profile_dir, pname, &p->prof);
-    if (rc == -EINVAL) {
-        DP_LOG(ERR, "port %u: profile %s/%s.ini is not valid", idx, dp.conf.profile_dir, pname);
-        return rc;
-    }
+    if (rc == -EINVAL)
+        return 1; /* said on stderr, naming the key */
     if (rc == -ENOENT) {
         if (pc->profile[0] != '\0') {
-            DP_LOG(ERR, "port %u: profile %s/%s.ini not found", idx, dp.conf.profile_dir, pname);
-            return rc;
+            dp_config_error("profile of port %u: no file %s/%s.ini", idx, dp.conf.profile_dir,
+                            pname);
+            return 1;
         }
         DP_LOG(WARNING, "port %u (%s): no profile %s/%s.ini, using built-in defaults", idx,
                info.driver_name, dp.conf.profile_dir, pname);
@@ -265,7 +242,6 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
     if (!(info.tx_offload_capa & RTE_ETH_TX_OFFLOAD_MULTI_SEGS))
         p->max_segs = 1;
     p->vlan = pc->vlan;
-    p->mtu = pc->mtu;
 
     /* Offloads: what the profile asks for, if the port has it. */
     memset(&ec, 0, sizeof(ec));
@@ -328,16 +304,15 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
     }
     if (pc->emulate_csum && emu_install(p, idx) != 0)
         return -1;
-    rc = rte_eth_dev_set_mtu(port_id, p->mtu);
-    if (rc != 0 && rc != -ENOTSUP)
-        DP_LOG(NOTICE, "port %u: MTU %u not set (%s), sending at most that anyway", idx, p->mtu,
-               rte_strerror(-rc));
+    p->mtu = port_mtu(idx, &info, pc->mtu);
+    if (p->mtu == 0)
+        return -EINVAL;
     rte_eth_macaddr_get(port_id, &p->mac);
 
     DP_LOG(INFO,
-           "port %u (%s, driver %s, profile %s): queues %u, desc %u/%u, TX SCTP CRC %s, RX SCTP "
-           "CRC %s, TX IPv4 csum %s, RSS %s, steering %s",
-           idx, p->name, info.driver_name, p->prof.file, n_engines, nrx, ntx,
+           "port %u (%s, driver %s, profile %s): queues %u, desc %u/%u, MTU %u, TX SCTP CRC %s, "
+           "RX SCTP CRC %s, TX IPv4 csum %s, RSS %s, steering %s",
+           idx, p->name, info.driver_name, p->prof.file, n_engines, nrx, ntx, p->mtu,
            p->tx_sctp_csum ? "offload" : "software",
            p->rx_l4_csum ? "offload (flags honoured)" : "software",
            p->tx_ip_csum ? "offload" : "software",
@@ -351,32 +326,38 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
 int dp_ports_init(unsigned n_engines)
 {
     uint16_t pid;
-    unsigned n = 0;
+    unsigned n = 0, avail = RTE_MIN(rte_eth_dev_count_avail(), (unsigned)DP_MAX_PORTS);
+    int rc;
 
+    if (avail == 0) {
+        dp_config_error("no ethdev port: give one to EAL (e.g. --vdev=net_memif0 or a PCI "
+                        "device)");
+        return -2;
+    }
+    /* Addresses name ports by index: only now is it known which exist. */
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        if (dp.conf.addrs[i].port >= avail) {
+            char b[64];
+            dp_addr_str(&dp.conf.addrs[i].addr, b, sizeof(b));
+            dp_config_error("%s: %s@%u: there is no port %u (EAL gave %u port%s)",
+                            dp.conf.addrs_cli ? "--addr" : "[sctpdp] addr", b,
+                            dp.conf.addrs[i].port, dp.conf.addrs[i].port, avail,
+                            avail == 1 ? "" : "s");
+            return -2;
+        }
+    }
     RTE_ETH_FOREACH_DEV(pid)
     {
         if (n >= DP_MAX_PORTS) {
             DP_LOG(WARNING, "more than %d ports: port %u ignored", DP_MAX_PORTS, pid);
             continue;
         }
-        if (port_setup(n, pid, n_engines) != 0)
-            return -1;
+        rc = port_setup(n, pid, n_engines);
+        if (rc != 0)
+            return rc > 0 ? -2 : -1;
         n++;
     }
     dp.n_ports = n;
-    if (n == 0) {
-        DP_LOG(ERR, "no ethdev port: give one to EAL (e.g. --vdev=net_memif0 or a PCI device)");
-        return -1;
-    }
-    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
-        if (dp.conf.addrs[i].port >= n) {
-            char b[64];
-            dp_addr_str(&dp.conf.addrs[i].addr, b, sizeof(b));
-            DP_LOG(ERR, "address %s is on port %u, which does not exist (%u ports)", b,
-                   dp.conf.addrs[i].port, n);
-            return -1;
-        }
-    }
     return 0;
 }
 

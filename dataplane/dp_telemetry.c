@@ -34,6 +34,7 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_VLAN] = "vlan",
     [DP_DROP_L3_MALFORMED] = "l3_malformed",
     [DP_DROP_L3_NOT_OURS] = "l3_not_ours",
+    [DP_DROP_BAD_SRC] = "bad_src",
     [DP_DROP_L3_PROTO] = "l3_proto",
     [DP_DROP_IP_CSUM] = "ip_csum",
     [DP_DROP_SCTP_CSUM] = "sctp_csum",
@@ -48,6 +49,7 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_TX_FULL] = "tx_full",
     [DP_DROP_MAILBOX_FULL] = "mailbox_full",
     [DP_DROP_ICMP] = "icmp_ignored",
+    [DP_DROP_ECHO_TOO_BIG] = "icmp_echo_too_big",
     [DP_DROP_INJECTED] = "injected_loss",
 };
 
@@ -329,6 +331,7 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
                                                        : "software");
         rte_tel_data_add_dict_string(
             c, "steering", pp->rss_sctp && pp->prof.steering == DP_STEER_RSS ? "rss" : "mailbox");
+        U64(c, "mtu", pp->mtu);
         U64(c, "rx_packets", t.rx_packets);
         U64(c, "rx_bytes", t.rx_bytes);
         U64(c, "tx_packets", t.tx_packets);

@@ -106,8 +106,12 @@ int main(int argc, char **argv)
     dp.vtag_mask = (uint32_t)rte_align32pow2(dp.n_engines) - 1;
 
     ret = 1;
-    if (dp_ports_init(dp.n_engines) < 0)
+    rc = dp_ports_init(dp.n_engines);
+    if (rc < 0) {
+        if (rc == -2)
+            ret = DP_EXIT_USAGE;
         goto out;
+    }
     if (dp_engines_link() < 0)
         goto out;
     if (dp_telemetry_init() < 0)

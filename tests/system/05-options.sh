@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # sctpdp's command line and configuration file: --help documents the
 # options; a wrong option or a bad configuration file gives a one-line
-# error naming the problem and exit code 2 (before EAL starts).
+# error naming the problem and exit code 2 (before EAL starts, or, for
+# what only the ports tell, right after they are probed: a net_null port,
+# no hugepages).
 #
 #   tests/system/05-options.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -61,4 +63,60 @@ expect_usage "unknown section in config" "engines" -- --config "$TMP/badsec.ini"
 
 printf '[sctpdp\naddr = 1\n' >"$TMP/syntax.ini"
 expect_usage "INI syntax error" "syntax.ini" -- --config "$TMP/syntax.ini"
+
+# A generator message is written into one mbuf of the large pool.
+expect_usage "--gen-size above one mbuf" "--gen-size" -- --addr 198.18.0.1/24 \
+    --connect 198.18.0.2:5001 --gen-size 20000
+grep -Eq "\[16, [0-9]+\]" "$TMP/err" || fail "--gen-size: the error does not say the limit"
+ok "--gen-size: the error says the limit"
+
+# Cross-field rules of the protocol core, checked before EAL.
+cat >"$TMP/rto.ini" <<'INI'
+[sctpdp]
+addr = 198.18.0.1/24
+[sctp]
+rto_min_ms = 2000
+rto_max_ms = 1000
+INI
+expect_usage "rto_min_ms > rto_max_ms" "rto_max_ms" -- --config "$TMP/rto.ini"
+printf '[sctpdp]\naddr = 198.18.0.1/24\n[sctp]\nrto_max_ms = 500\n' >"$TMP/rto2.ini"
+expect_usage "rto_max_ms below default min" "rto_min_ms" -- --config "$TMP/rto2.ini"
+
+# Driver profiles named on the command line or in [portN].
+expect_usage "unknown profile" "nosuch" -- --addr 198.18.0.1/24 --profile 0=nosuch
+printf '[sctpdp]\naddr = 198.18.0.1/24\n[port1]\nprofile = nosuch\n' >"$TMP/prof.ini"
+expect_usage "unknown profile in [port1]" "nosuch" -- --config "$TMP/prof.ini"
+mkdir -p "$TMP/profiles"
+printf '[profile]\nrx_desc = 512\nrx_dsc = 512\n' >"$TMP/profiles/typo.ini"
+expect_usage "unknown key in a profile" "rx_dsc" -- --addr 198.18.0.1/24 \
+    --profiles "$TMP/profiles" --profile 0=typo
+printf '[profile]\nrss = maybe\n' >"$TMP/profiles/badrss.ini"
+expect_usage "bad value in a profile" "rss" -- --addr 198.18.0.1/24 \
+    --profiles "$TMP/profiles" --profile 0=badrss
+printf '[profile]\ntx_desc = many\n' >"$TMP/profiles/baddesc.ini"
+expect_usage "bad number in a profile" "tx_desc" -- --addr 198.18.0.1/24 \
+    --profile 0=baddesc --profiles "$TMP/profiles"
+
+# Known once the ports are probed: EAL with one net_null port. EAL and
+# DPDK libraries log to stderr too: exactly one line must be the error.
+# expect_usage_eal DESCRIPTION WORD ARGS...
+expect_usage_eal() {
+    local what="$1" word="$2"
+    shift 2
+    "$SCTPDP" -l 0 --no-pci --no-huge -m 256 --no-shconf --file-prefix "${TAG}o" \
+        --vdev=net_null0 --log-level=3 "$@" >"$TMP/out" 2>"$TMP/err-all"
+    local rc=$? lines
+    grep "^sctpdp: error:" "$TMP/err-all" >"$TMP/err"
+    lines=$(wc -l <"$TMP/err")
+    printf '  %-28s -> exit %d: %s\n' "$what" "$rc" "$(cat "$TMP/err")"
+    [[ $rc -eq 2 ]] || { cat "$TMP/err-all"; fail "$what: exit $rc, expected 2"; }
+    [[ $lines -eq 1 ]] || fail "$what: $lines lines of error, expected 1"
+    grep -q -- "$word" "$TMP/err" || fail "$what: the error does not name '$word'"
+    ok "$what: exit 2, one line naming '$word'"
+}
+expect_usage_eal "--addr on a missing port" "--addr" -- --addr 198.18.0.1/24@1 --mbufs 1024
+grep -q "port 1" "$TMP/err" || fail "--addr on a missing port: the error does not name port 1"
+printf '[profile]\nsteering = sideways\n' >"$TMP/profiles/null.ini"
+expect_usage_eal "bad driver profile (by driver)" "steering" -- --addr 198.18.0.1/24 \
+    --profiles "$TMP/profiles" --mbufs 1024
 echo "PASS: $CHECKS checks"

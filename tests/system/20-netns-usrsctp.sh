@@ -3,6 +3,9 @@
 # namespace: the dataplane answers ARP and ping from the namespace, and a
 # usrsctp peer there (raw IPv4, the kernel has no SCTP) completes an
 # association with the echo service, sends messages and checks the echoes.
+# The configuration asks for an MTU of 4000, more than net_af_packet
+# carries: the dataplane must use the port's 1500 instead (telemetry says
+# so) and still echo messages of 3000 bytes, in DATA chunks that fit.
 #
 #   tests/system/20-netns-usrsctp.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -26,11 +29,17 @@ discard_port = 5009
 neigh_timeout_ms = 1500
 [port0]
 profile = af_packet
+mtu = 4000
 INI
 log "dataplane on net_af_packet (iface $VETH_DP in $NS_DP), $DP_ADDR/24, echo port 5001"
 start_dp "$TMP/dp.log" 120 0 "$PFX" "net_af_packet0,iface=$VETH_DP" --config "$TMP/dp.ini"
 grep "sctpdp: port 0" "$TMP/dp.log"
 ok "dataplane started on af_packet"
+mtu=$(counter "$PFX" ports 0.mtu)
+echo "port MTU: $mtu (4000 configured)"
+[[ $mtu -eq 1500 ]] || fail "the port's MTU is $mtu: more than net_af_packet carries"
+grep -q "MTU 4000 .*using 1500" "$TMP/dp.log" || fail "the MTU change was not logged"
+ok "MTU 4000 configured, the port carries 1500: 1500 used and logged"
 
 mac=$(grep -o "MAC [0-9A-F:]*" "$TMP/dp.log" | awk '{print tolower($2)}')
 ip netns exec "$NS_PEER" ping -c 3 -i 0.2 -W 2 "$DP_ADDR" || fail "no answer to ping"
@@ -52,6 +61,8 @@ ok "association with usrsctp established over raw IPv4"
 ok "20 messages echoed on their stream with their PPID, content checked"
 wait_log "$TMP/dp.log" "SHUTDOWN_COMP" 10 || fail "the association did not close at the dataplane"
 ok "client's SHUTDOWN completed at the dataplane"
+echo_client "$DP_ADDR" 10 3000 2
+ok "messages of 3000 bytes echoed: the dataplane's packets fit the port's MTU"
 
 # The discard service takes messages and sends nothing back.
 in0=$(counter "$PFX" lcores 0.msgs_in)

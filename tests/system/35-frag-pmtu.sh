@@ -11,6 +11,9 @@
 #    after frag_ttl_ms, and it is counted as drop_frag_expired;
 #  - a first fragment sent twice makes the table refuse the datagram: both
 #    fragments are counted as drop_frag_refused;
+#  - a fragmented echo request of 3000 bytes is reassembled but not
+#    answered: the reply (the same datagram, DF set) would exceed the
+#    port's MTU; it is counted as drop_icmp_echo_too_big;
 #  - an ICMP "fragmentation needed" (next-hop MTU 1200) quoting a packet of
 #    a live association lowers that path's MTU in the protocol core;
 #  - what the dataplane sends has DF set.
@@ -87,6 +90,14 @@ elif what == "dup":
     got = sn.stop()
     rep = [p for p in got if ICMP in p and p[ICMP].type == 0 and p[ICMP].id == 11]
     print("sent the first of %d fragments twice, echo replies %d" % (len(frags), len(rep)))
+elif what == "big":
+    pkt = IP(dst=dst, id=0x4646) / ICMP(id=13, seq=1) / Raw(b"z" * 3000)
+    frags = fragment(pkt, fragsize=1400)
+    send(frags)
+    time.sleep(1.0)
+    got = sn.stop()
+    rep = [p for p in got if ICMP in p and p[ICMP].type == 0 and p[ICMP].id == 13]
+    print("sent a %d-byte echo request in %d fragments, echo replies %d" % (len(pkt), len(frags), len(rep)))
 elif what == "ptb":
     sport, vtag = int(sys.argv[4]), int(sys.argv[5], 16)
     # What we claim the dataplane sent: its address to ours, SCTP 5001 -> sport.
@@ -142,6 +153,18 @@ done
 echo "drop_frag_expired=$nexp after $((SECONDS - lone_sent)) s (frag_ttl_ms=$TTL_MS)"
 [[ $nexp -eq 1 ]] || fail "drop_frag_expired=$nexp, expected 1"
 ok "the lone fragment expired after frag_ttl_ms and was counted as drop_frag_expired"
+
+# An echo request reassembled to more than the port's MTU: no reply.
+big0=$(counter "$PFX" ports 0.drop_icmp_echo_too_big)
+out=$(frag big) || fail "scapy: $out"
+echo "$out"
+sleep 0.3
+big=$(counter "$PFX" ports 0.drop_icmp_echo_too_big)
+nr=$(counter "$PFX" ports 0.reassembled)
+echo "drop_icmp_echo_too_big $big0 -> $big, reassembled=$nr"
+[[ "$out" == *"echo replies 0"* ]] || fail "a reply longer than the port's MTU was sent"
+[[ $((big - big0)) -eq 1 && $nr -eq 3 ]] || fail "not reassembled once and counted once"
+ok "a 3000-byte echo request reassembled; its reply (over the MTU) not sent, counted"
 
 # Path MTU: a live association, then ICMP fragmentation needed for it.
 start_bg "$TMP/client.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \

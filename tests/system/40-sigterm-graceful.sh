@@ -3,7 +3,9 @@
 # dataplane sends SHUTDOWN (the peer sees SHUTDOWN, never ABORT; tshark in
 # the namespace confirms on the wire) and exits 0. Then the bounded part:
 # a peer that cannot answer (stopped with SIGSTOP) gets an ABORT once
-# --shutdown-timeout has passed, and the dataplane still exits 0.
+# --shutdown-timeout has passed, and the dataplane still exits 0. Last,
+# 1,100 associations (more than one 1024-id page) set up by a raw socket
+# that then stays silent: every one of them gets SHUTDOWN, then ABORT.
 #
 #   tests/system/40-sigterm-graceful.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -97,4 +99,97 @@ echo "on the wire: SHUTDOWN=$shut ABORT=$abort"
 [[ $shut -ge 1 && $abort -ge 1 ]] || fail "expected SHUTDOWN then ABORT on the wire"
 ok "SHUTDOWN first, ABORT once the shutdown budget (1.5 s) ran out"
 for p in $CL $(pgrep -P "$CL"); do kill -CONT "$p" 2>/dev/null; done
+wait_exit "$CL" 20 || true
+
+# --- 3: more associations than one page of ids ---------------------------
+N=1100
+cat >"$TMP/many.py" <<'PYEOF'
+# many.py DST N BASE LISTEN_S: N associations to DST:5001 from source
+# ports BASE.. over a raw socket (the peer's kernel has no SCTP), prints
+# "established K"; then, silent, records for LISTEN_S seconds which of
+# them get SHUTDOWN and which ABORT.
+import select, socket, struct, sys, time
+from scapy.all import SCTP, SCTPChunkInit, SCTPChunkCookieEcho, raw
+dst, n, base, listen_s = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, 132)
+s.setsockopt(socket.SOL_SOCKET, 33, 32 << 20)  # SO_RCVBUFFORCE: bursts of 1,100
+def send(pkt):
+    s.sendto(raw(pkt), (dst, 0))
+def chunks(timeout):
+    end = time.time() + timeout
+    while True:
+        r, _, _ = select.select([s], [], [], max(0.0, end - time.time()))
+        if not r:
+            return
+        d = s.recv(65535)
+        sc = d[(d[0] & 0xf) * 4:]
+        if len(sc) < 16:
+            continue
+        dport = struct.unpack("!H", sc[2:4])[0]
+        off = 12
+        while off + 4 <= len(sc):
+            ctype, _, clen = struct.unpack("!BBH", sc[off:off + 4])
+            if clen < 4:
+                break
+            yield dport, ctype, sc[off:off + clen]
+            off += (clen + 3) & ~3
+cookies, up = {}, set()
+ports = list(range(base, base + n))
+deadline = time.time() + 60
+while len(up) < n and time.time() < deadline:
+    for p in ports:
+        if p in up:
+            continue
+        if p in cookies:
+            tag, cookie = cookies[p]
+            send(SCTP(sport=p, dport=5001, tag=tag) / SCTPChunkCookieEcho(cookie=cookie))
+        else:
+            send(SCTP(sport=p, dport=5001, tag=0) / SCTPChunkInit(
+                init_tag=0x10000 + p, a_rwnd=65536, n_out_streams=1, n_in_streams=1, init_tsn=1))
+    for dport, ctype, c in chunks(0.5):
+        if ctype == 2 and dport not in cookies and len(c) >= 20:
+            tag = struct.unpack("!I", c[4:8])[0]
+            off = 20
+            while off + 4 <= len(c):
+                pt, pl = struct.unpack("!HH", c[off:off + 4])
+                if pl < 4:
+                    break
+                if pt == 7:
+                    cookies[dport] = (tag, c[off + 4:off + pl])
+                    send(SCTP(sport=dport, dport=5001, tag=tag) /
+                         SCTPChunkCookieEcho(cookie=cookies[dport][1]))
+                    break
+                off += (pl + 3) & ~3
+        elif ctype == 11:
+            up.add(dport)
+print("established %d" % len(up), flush=True)
+shut, abort = set(), set()
+for dport, ctype, c in chunks(listen_s):
+    if ctype == 7:
+        shut.add(dport)
+    elif ctype == 6:
+        abort.add(dport)
+print("shutdown %d abort %d of %d" % (len(shut & up), len(abort & up), len(up)), flush=True)
+PYEOF
+start_graceful "${TAG}k"
+start_bg "$TMP/many.log" timeout 120 ip netns exec "$NS_PEER" "$PY" "$TMP/many.py" "$DP_ADDR" \
+    "$N" 20000 8
+MANY=$LAST_PID
+wait_log "$TMP/many.log" "established" 90 || { cat "$TMP/many.log"; fail "no associations"; }
+cat "$TMP/many.log"
+grep -q "established $N" "$TMP/many.log" || fail "not all $N associations came up"
+sleep 0.5
+assocs=$(counter "${TAG}k" lcores 0.assocs)
+[[ $assocs -eq $N ]] || fail "the dataplane reports $assocs associations, expected $N"
+ok "$N associations established from a raw socket"
+kill -TERM "$DP"
+wait_exit "$DP" 20 || fail "dataplane did not stop within 20 s"
+[[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"
+grep -E "SHUTDOWN|ABORT|stopped" "$TMP/dp-${TAG}k.log"
+grep -q "SHUTDOWN $N association" "$TMP/dp-${TAG}k.log" || fail "not all $N got SHUTDOWN"
+grep -q "ABORT $N association" "$TMP/dp-${TAG}k.log" || fail "not all $N got ABORT"
+wait_exit "$MANY" 30 || fail "many.py did not end"
+cat "$TMP/many.log"
+grep -q "shutdown $N abort $N of $N" "$TMP/many.log" || fail "on the wire, not every association ended"
+ok "all $N associations got SHUTDOWN, then ABORT at the deadline (seen on the wire)"
 echo "PASS: $CHECKS checks"

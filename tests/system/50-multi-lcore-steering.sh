@@ -12,6 +12,13 @@
 # b) server side: six usrsctp associations (different source ports) are
 #    answered statelessly by whichever engine gets the INIT, owned by that
 #    engine, and all echoed correctly.
+# c) a graceful stop with a slow peer: the client association is held
+#    (--hold) on engine 0 and then on engine 1, the usrsctp server is
+#    frozen while SIGTERM sends SHUTDOWN and thawed 0.4 s later. Its
+#    SHUTDOWN ACK reaches the queue of its flow, in one of the two runs
+#    the engine without the association: that engine, done with its own
+#    (none) long before, must still be polling and hand it over, so the
+#    association ends with SHUTDOWN COMPLETE, not ABORT at the deadline.
 #
 #   tests/system/50-multi-lcore-steering.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -74,4 +81,38 @@ cat "$TMP/c.log"
 [[ $EXIT_RC -eq 0 ]] || fail "an association ended with ABORT (exit $EXIT_RC)"
 [[ $(grep -c "gracefully (SHUTDOWN)" "$TMP/c.log") -eq 6 ]] || fail "not 6 graceful ends"
 ok "SIGTERM shut all 6 down gracefully on both engines"
+
+# --- c) graceful stop, the peer's SHUTDOWN ACK late -------------------------
+# pids_of PID: PID and its descendants (timeout -> ip netns exec -> client).
+pids_of() {
+    local p
+    echo "$1"
+    for p in $(pgrep -P "$1"); do pids_of "$p"; done
+}
+for ge in 0 1; do
+    start_bg "$TMP/slow$ge.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" -l "$PEER_ADDR" 6000 -k 16 -t 50
+    SRV=$LAST_PID
+    wait_log "$TMP/slow$ge.log" LISTENING 10 || fail "usrsctp echo server did not start"
+    start_dp "$TMP/hold$ge.log" 60 0,1 "${TAG}h$ge" "net_af_packet0,iface=$VETH_DP,qpairs=2" \
+        --addr "$DP_ADDR/24" --echo-port 5001 --connect "$PEER_ADDR:6000" --gen-msgs 200 \
+        --gen-streams 4 --gen-engine "$ge" --hold --shutdown-timeout 3000
+    wait_log "$TMP/hold$ge.log" "all 200 messages echoed" 30 ||
+        { cat "$TMP/hold$ge.log"; fail "generator on engine $ge did not finish"; }
+    sleep 0.5 # the peer's delayed SACK for the last echoes: SHUTDOWN waits for it
+    for p in $(pids_of "$SRV"); do kill -STOP "$p" 2>/dev/null; done
+    kill -TERM "$DP"
+    sleep 0.4
+    for p in $(pids_of "$SRV"); do kill -CONT "$p" 2>/dev/null; done
+    wait_exit "$DP" 20 || fail "dataplane did not stop"
+    [[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"
+    wait_exit "$SRV" 10 || fail "usrsctp echo server did not end"
+    grep -E "SHUTDOWN|ABORT|^counters: engine" "$TMP/hold$ge.log"
+    cat "$TMP/slow$ge.log"
+    if grep -q "ABORT [0-9]* association" "$TMP/hold$ge.log"; then
+        fail "engine $ge: the association was aborted at the deadline (its SHUTDOWN ACK was lost)"
+    fi
+    grep -q "association shut down" "$TMP/slow$ge.log" ||
+        fail "engine $ge: the usrsctp server did not see a graceful end"
+    ok "association on engine $ge, SHUTDOWN ACK 0.4 s late: SHUTDOWN COMPLETE, no ABORT"
+done
 echo "PASS: $CHECKS checks"

@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # Hostile input at the dataplane's own parsers (Ethernet, 802.1Q, ARP,
 # IPv4, IPv6, ICMP, ICMPv6/ND, IP fragments, SCTP common header), which
-# the core's fuzz targets do not reach. From a namespace, scapy sends:
+# the core's fuzz targets do not reach. First, INITs and pings from
+# source addresses no peer can have (multicast, broadcast, unspecified,
+# loopback, the dataplane's own): RFC 9260 8.4 rule 1, each is dropped
+# and counted as drop_bad_src, none reaches SCTP or gets an answer.
+# Then scapy sends:
 #  - 3,000 frames with random field values (scapy's fuzz()) over every
 #    layer the dataplane parses, and 500 valid frames cut at random lengths;
 #  - 1,000 INITs from random ports (an INIT flood);
@@ -30,6 +34,53 @@ start_dp "$TMP/dp.log" 180 0 "$PFX" "net_af_packet0,iface=$VETH_DP" \
 ip netns exec "$NS_PEER" ping -c 1 -W 2 "$DP_ADDR" >/dev/null || fail "no ping answer"
 free0=$(counter "$PFX" lcores 0.mbufs_free)
 mac=$(grep -o "MAC [0-9A-F:]*" "$TMP/dp.log" | awk '{print tolower($2)}')
+
+cat >"$TMP/badsrc.py" <<'PYEOF'
+import sys, time
+from scapy.all import (conf, Ether, IP, IPv6, ICMP, ICMPv6EchoRequest, SCTP, SCTPChunkInit,
+                       AsyncSniffer, raw, get_if_hwaddr)
+conf.verb = 0
+iface, mac, d4, d6 = sys.argv[1:5]
+me = get_if_hwaddr(iface)
+E = lambda: Ether(src=me, dst=mac)
+init = lambda: SCTP(sport=45555, dport=5001, tag=0) / SCTPChunkInit(
+    init_tag=0x5eed, a_rwnd=65536, n_out_streams=1, n_in_streams=1, init_tsn=1)
+bad4 = ["224.0.0.5", "239.1.2.3", "255.255.255.255", "198.18.0.255", "0.0.0.0", "127.0.0.1", d4]
+bad6 = ["ff02::1", "ff05::2", "::", "::1", d6]
+frames = [E() / IP(src=a, dst=d4) / init() for a in bad4]
+frames += [E() / IP(src=a, dst=d4) / ICMP() / (b"x" * 32) for a in bad4]
+frames += [E() / IPv6(src=a, dst=d6) / init() for a in bad6]
+frames += [E() / IPv6(src=a, dst=d6) / ICMPv6EchoRequest() / (b"x" * 32) for a in bad6]
+sn = AsyncSniffer(iface=iface, store=True,
+                  lfilter=lambda p: p.haslayer(Ether) and p[Ether].src == mac and
+                  (p.haslayer(SCTP) or p.haslayer(ICMP) or p.haslayer(ICMPv6EchoRequest) or
+                   (p.haslayer(IPv6) and p[IPv6].nh == 58 and raw(p[IPv6].payload)[:1] == b"\x81")))
+sn.start()
+time.sleep(0.5)
+s = conf.L2socket(iface=iface)
+for f in frames:
+    s.send(raw(f))
+s.close()
+time.sleep(1.0)
+got = sn.stop()
+print("sent %d frames from bad sources, answers %d" % (len(frames), len(got)))
+PYEOF
+bad0=$(counter "$PFX" ports 0.drop_bad_src)
+core0=$(counter "$PFX" lcores 0.sctp_rx_packets)
+echo0=$(counter "$PFX" ports 0.tx_icmp_echo)
+out=$(timeout 60 ip netns exec "$NS_PEER" "$PY" "$TMP/badsrc.py" "$VETH_PEER" "$mac" \
+    "$DP_ADDR" "$DP_ADDR6") || { echo "$out"; fail "scapy"; }
+echo "$out"
+sleep 0.3
+bad=$(counter "$PFX" ports 0.drop_bad_src)
+core=$(counter "$PFX" lcores 0.sctp_rx_packets)
+echo1=$(counter "$PFX" ports 0.tx_icmp_echo)
+sent=$(sed -n 's/^sent \([0-9]*\) frames.*/\1/p' <<<"$out")
+echo "drop_bad_src $bad0 -> $bad, SCTP packets to the core $core0 -> $core, echo replies $echo0 -> $echo1"
+[[ "$out" == *"answers 0"* ]] || fail "the dataplane answered a packet from a bad source"
+[[ $((bad - bad0)) -eq $sent ]] || fail "drop_bad_src moved by $((bad - bad0)), expected $sent"
+[[ $core -eq $core0 && $echo1 -eq $echo0 ]] || fail "a packet from a bad source reached SCTP or ICMP"
+ok "INITs and pings from multicast, broadcast, unspecified, loopback and own sources: dropped, counted"
 
 cat >"$TMP/hostile.py" <<'PYEOF'
 import random, sys, time
