@@ -606,12 +606,14 @@ static int handle_ootb(struct sctp_endpoint *ep, const struct sctp_rx_packet *pk
         case SCTP_CT_INIT:              /* INIT not alone: discard */
             return SCTP_ERR_OOTB;
         case SCTP_CT_ERROR: {
-            /* 8.4 (7): a stale cookie error is discarded. */
+            /* 8.4 (7): a packet with an ERROR chunk carrying a Stale
+             * Cookie cause, wherever the cause sits among the others, is
+             * silently discarded. */
             size_t coff = 0;
             struct sctp_tlv t;
-            if (sctp_tlv_next(c.value, c.value_len, &coff, &t) == 1 &&
-                t.type == SCTP_CAUSE_STALE_COOKIE)
-                return SCTP_ERR_OOTB;
+            while (sctp_tlv_next(c.value, c.value_len, &coff, &t) == 1)
+                if (t.type == SCTP_CAUSE_STALE_COOKIE)
+                    return SCTP_ERR_OOTB;
             break;
         }
         case SCTP_CT_SHUTDOWN_ACK: /* 8.4 (5) */

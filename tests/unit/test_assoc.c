@@ -889,6 +889,32 @@ static void test_init_collision_keeps_streams(void)
     finish();
 }
 
+/* ---- restarts and new addresses (RFC 9260 5.2.1, 5.2.2, 5.2.4), OOTB
+ * ERROR (8.4), Unrecognized Chunk Type (3.3.10.6) ---- */
+
+/* RFC 9260 8.4 (7): an out-of-the-blue packet with an ERROR chunk holding
+ * a Stale Cookie cause is silently discarded, also when that cause is
+ * not the chunk's first. */
+static void test_ootb_stale_cookie_not_first(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 26, false, NULL);
+    uint8_t chunk[32];
+    int n = sctp_chunk_hdr_encode(chunk, sizeof(chunk), SCTP_CT_ERROR, 0, 4);
+    n += sctp_cause_invalid_stream_encode(chunk + n, sizeof(chunk) - n, 3);
+    n += sctp_cause_stale_cookie_encode(chunk + n, sizeof(chunk) - n, 1000);
+    sctp_chunk_set_length(chunk, (uint16_t)n);
+    CU_ASSERT_EQUAL(inject(1, 0x1234, chunk, (uint32_t)n), SCTP_ERR_OOTB);
+    CU_ASSERT_EQUAL(take_output(1), 0);
+    /* Without the Stale Cookie cause it gets the ABORT of 8.4 (8). */
+    sctp_chunk_set_length(chunk, 12);
+    CU_ASSERT_EQUAL(inject(1, 0x1234, chunk, 12), SCTP_ERR_OOTB);
+    struct sctp_chunk c;
+    CU_ASSERT_EQUAL(take_output(1), 1);
+    CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_ABORT, 0, &c));
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -910,4 +936,5 @@ TEST_CASE(test_init_ack_from_other_address)
 TEST_CASE(test_init_ack_hostname)
 TEST_CASE(test_stale_cookie_bounded)
 TEST_CASE(test_init_collision_keeps_streams)
+TEST_CASE(test_ootb_stale_cookie_not_first)
 TEST_SUITE_END()
