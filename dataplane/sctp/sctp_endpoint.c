@@ -629,19 +629,48 @@ static int handle_ootb(struct sctp_endpoint *ep, const struct sctp_rx_packet *pk
     return SCTP_ERR_OOTB;
 }
 
+/* RFC 9260 3.3.10.6: the Unrecognized Chunk Type cause carries the
+ * unrecognized chunk complete, header included, so that its length field
+ * still tells its size. It rides with the association's next packet when
+ * the error buffer has room; else, if an ERROR with it alone fits in a
+ * packet to where the chunk came from (path MTU), it goes in one of its
+ * own; else it is not reported: a cut copy would be malformed. */
+static void report_unknown_chunk(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                                 const struct sctp_chunk *c, const struct sctp_path *from)
+{
+    struct sctp_endpoint *ep = a->ep;
+    const uint8_t *chunk = c->value - SCTP_CHUNK_HDR_LEN;
+    uint32_t cause = SCTP_PAD4(4u + c->length);
+    if (cause <= (uint32_t)(SCTP_ERRBUF_MAX - a->errbuf_len)) {
+        sctp_assoc_add_error(a, SCTP_CAUSE_UNRECOGNIZED_CHUNK, chunk, c->length);
+        sctp_ep_tx_schedule(ep, a);
+        return;
+    }
+    uint32_t mtu = from ? from->pmtu : ep->cfg.pmtu;
+    uint32_t ip = pkt->src.family == SCTP_AF_INET6 ? 40 : 20;
+    uint32_t len = SCTP_COMMON_HDR_LEN + SCTP_CHUNK_HDR_LEN + cause;
+    if (a->peer_vtag == 0 || len + ip > mtu || len > SCTP_CTL_SLOT_LEN)
+        return;
+    uint8_t *b = sctp_ep_ctl_reserve(ep);
+    if (!b)
+        return;
+    int n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, ep->cfg.port, a->peer_port, a->peer_vtag);
+    /* The chunk length leaves out the padding of its last cause (3.2). */
+    n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_ERROR, 0,
+                               (uint16_t)(SCTP_CHUNK_HDR_LEN + 4 + c->length));
+    n += sctp_cause_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CAUSE_UNRECOGNIZED_CHUNK, chunk,
+                           c->length);
+    sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)n);
+}
+
 /* RFC 9260 3.2: unknown chunk types by their two high bits. Returns true
  * to go on with the packet. */
-static bool unknown_chunk(struct sctp_assoc *a, const struct sctp_chunk *c)
+static bool unknown_chunk(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                          const struct sctp_chunk *c, const struct sctp_path *from)
 {
     enum sctp_unknown_action act = sctp_unknown_action(c->type);
-    if (act == SCTP_UNK_STOP_REPORT || act == SCTP_UNK_SKIP_REPORT) {
-        /* The cause carries the unrecognized chunk (capped). */
-        uint16_t len = c->length;
-        if (len > 256)
-            len = 256;
-        sctp_assoc_add_error(a, SCTP_CAUSE_UNRECOGNIZED_CHUNK, c->value - SCTP_CHUNK_HDR_LEN, len);
-        sctp_ep_tx_schedule(a->ep, a);
-    }
+    if (act == SCTP_UNK_STOP_REPORT || act == SCTP_UNK_SKIP_REPORT)
+        report_unknown_chunk(a, pkt, c, from);
     return act == SCTP_UNK_SKIP || act == SCTP_UNK_SKIP_REPORT;
 }
 
@@ -974,11 +1003,11 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
                 sctp_data_on_forward_tsn(a, &c, now);
                 break;
             }
-            if (!unknown_chunk(a, &c))
+            if (!unknown_chunk(a, pkt, &c, from))
                 goto done;
             break;
         default:
-            if (!unknown_chunk(a, &c))
+            if (!unknown_chunk(a, pkt, &c, from))
                 goto done;
             break;
         }

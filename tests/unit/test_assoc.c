@@ -915,6 +915,73 @@ static void test_ootb_stale_cookie_not_first(void)
     finish();
 }
 
+/* An unknown chunk of type 0xC7 (skip, report) with len bytes in all,
+ * then a HEARTBEAT, to node 1 from node 0's address. */
+static uint8_t unk_chunks[2048];
+static uint32_t put_unknown(uint16_t len)
+{
+    sctp_chunk_hdr_encode(unk_chunks, 4, 0xC7, 0x5A, len);
+    for (uint32_t i = 4; i < len; i++)
+        unk_chunks[i] = (uint8_t)(i * 7);
+    uint32_t n = SCTP_PAD4(len);
+    memset(unk_chunks + len, 0, n - len);
+    return n + put_heartbeat(unk_chunks + n);
+}
+
+/* The Unrecognized Chunk Type cause among node 1's output, checked to
+ * carry the whole chunk of len bytes; NULL if there is none. */
+static const struct out_pkt *unrecognized_reported(uint16_t len)
+{
+    struct sctp_chunk c;
+    const struct out_pkt *o = out_chunk(SCTP_CT_ERROR, 0, &c);
+    if (!o)
+        return NULL;
+    size_t off = 0;
+    struct sctp_tlv t;
+    CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+    CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_UNRECOGNIZED_CHUNK);
+    CU_ASSERT_EQUAL_FATAL(t.value_len, len);
+    CU_ASSERT_EQUAL(memcmp(t.value, unk_chunks, len), 0);
+    /* Its own length field still says how long it is. */
+    CU_ASSERT_EQUAL(sctp_get16(t.value + 2), len);
+    CU_ASSERT_EQUAL(sctp_get32(o->bytes + 4), info_of(1).peer_vtag);
+    CU_ASSERT_TRUE(sctp_addr_equal(&o->dst, &H.cfg[0].addrs[0]));
+    return o;
+}
+
+/* RFC 9260 3.3.10.6: the Unrecognized Chunk Type cause carries the whole
+ * chunk: bundled while it fits the association's error buffer, in an
+ * ERROR packet of its own while it fits the path MTU, and not at all
+ * beyond (a cut chunk would misstate its own length). */
+static void test_unrecognized_chunk_whole(void)
+{
+    connect_pair(27, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    take_output(1);
+    uint32_t vtag = info_of(1).local_vtag;
+    static const uint16_t lens[] = {301, 1001, 1460, 1461};
+    for (unsigned i = 0; i < 4; i++) {
+        uint32_t n = put_unknown(lens[i]);
+        CU_ASSERT_EQUAL(inject(1, vtag, unk_chunks, n), 0);
+        take_output(1);
+        struct sctp_chunk c;
+        CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_HEARTBEAT_ACK, 0, &c));
+        const struct out_pkt *o = unrecognized_reported(lens[i]);
+        if (lens[i] <= 1460) {
+            /* 20 (IP) + 12 + 4 + 4 + 1460 = 1500 fits; 1461 pads to
+             * 1464 and does not. */
+            CU_ASSERT_PTR_NOT_NULL(o);
+            if (o)
+                CU_ASSERT_TRUE(o->len + 20 <= H.cfg[1].pmtu);
+        } else {
+            CU_ASSERT_PTR_NULL(o);
+        }
+    }
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -937,4 +1004,5 @@ TEST_CASE(test_init_ack_hostname)
 TEST_CASE(test_stale_cookie_bounded)
 TEST_CASE(test_init_collision_keeps_streams)
 TEST_CASE(test_ootb_stale_cookie_not_first)
+TEST_CASE(test_unrecognized_chunk_whole)
 TEST_SUITE_END()
