@@ -87,7 +87,8 @@ struct peer_params {
     sctp_tstamp preserve;
     uint16_t unrec_len; /* Unrecognized Parameter causes/params to report */
     uint8_t unrec[256];
-    bool stop; /* a 00/01 parameter stopped processing */
+    bool stop;   /* a 00/01 parameter stopped processing */
+    size_t used; /* bytes of the parameter list processed (all, unless stop) */
 };
 
 /* RFC 9260 3.2.1: parameters are handled by type, unknown ones by their
@@ -159,13 +160,78 @@ static int parse_params(const uint8_t *buf, size_t len, const struct sctp_addr *
             }
             if (act == 0 || act == 1) {
                 pp->stop = true;
+                pp->used = off;
                 return 0;
             }
             break;
         }
         }
     }
+    pp->used = len;
     return r < 0 ? SCTP_ERR_PROTO : 0;
+}
+
+/* An IPv4 or IPv6 Address parameter (3.3.2.1) as an address; false for
+ * any other parameter. */
+static bool param_addr(const struct sctp_tlv *t, struct sctp_addr *x)
+{
+    memset(x, 0, sizeof(*x));
+    if (t->type == SCTP_PT_IPV4 && t->value_len == 4)
+        x->family = SCTP_AF_INET;
+    else if (t->type == SCTP_PT_IPV6 && t->value_len == 16)
+        x->family = SCTP_AF_INET6;
+    else
+        return false;
+    memcpy(x->addr, t->value, t->value_len);
+    return true;
+}
+
+static bool listed_in(const uint8_t *buf, size_t len, const struct sctp_addr *x)
+{
+    size_t off = 0;
+    struct sctp_tlv t;
+    struct sctp_addr y;
+    while (sctp_tlv_next(buf, len, &off, &t) == 1)
+        if (param_addr(&t, &y) && sctp_addr_equal(&y, x))
+            return true;
+    return false;
+}
+
+/* Appends x as an Address parameter unless it is already there or does
+ * not fit. */
+static void put_new_addr(uint8_t *out, size_t room, uint16_t *len, const struct sctp_addr *x)
+{
+    if (listed_in(out, *len, x))
+        return;
+    bool v6 = x->family == SCTP_AF_INET6;
+    int n = sctp_tlv_encode(out + *len, room - *len, v6 ? SCTP_PT_IPV6 : SCTP_PT_IPV4, x->addr,
+                            v6 ? 16 : 4);
+    if (n > 0)
+        *len += (uint16_t)n;
+}
+
+/* The addresses an INIT brings that are no peer addresses of a: its
+ * source, then those it lists, each once, as Address parameters (the
+ * "New Address TLVs" of 3.3.10.11), as many as fit in room. Returns
+ * whether there is any; *len is what was written. */
+static bool new_addrs(struct sctp_assoc *a, const struct sctp_addr *src, const uint8_t *params,
+                      size_t plen, uint8_t *out, size_t room, uint16_t *len)
+{
+    bool any = false;
+    size_t off = 0;
+    struct sctp_tlv t;
+    struct sctp_addr x;
+    *len = 0;
+    if (!sctp_assoc_path_of(a, src)) {
+        any = true;
+        put_new_addr(out, room, len, src);
+    }
+    while (sctp_tlv_next(params, plen, &off, &t) == 1)
+        if (param_addr(&t, &x) && !sctp_assoc_path_of(a, &x)) {
+            any = true;
+            put_new_addr(out, room, len, &x);
+        }
+    return any;
 }
 
 /* An ABORT with the T bit clear, tagged with the peer's Initiate Tag,
@@ -192,6 +258,26 @@ static void abort_init(struct sctp_endpoint *ep, const struct sctp_rx_packet *pk
 static uint16_t hostname_info_len(const struct peer_params *pp)
 {
     return pp->hostname_len <= 256 ? pp->hostname_len : 0;
+}
+
+/* RFC 9260 5.2.1, 5.2.2: an INIT that adds addresses to an existing (or
+ * forming) association is discarded and answered with an ABORT carrying
+ * "Restart of an Association with New Addresses", which lists every new
+ * address that fits in one packet. Returns true if it was refused. */
+static bool refuse_new_addrs(struct sctp_endpoint *ep, struct sctp_assoc *a,
+                             const struct sctp_rx_packet *pkt, const struct sctp_common_hdr *h,
+                             const struct sctp_init_chunk *init, const struct peer_params *pp)
+{
+    /* The ABORT: IP header, common header, chunk header, cause header. */
+    uint32_t mtu = ep->cfg.pmtu < SCTP_CTL_SLOT_LEN ? ep->cfg.pmtu : SCTP_CTL_SLOT_LEN;
+    uint32_t ip = pkt->src.family == SCTP_AF_INET6 ? 40 : 20;
+    uint8_t info[SCTP_CTL_SLOT_LEN];
+    uint16_t il;
+    if (!new_addrs(a, &pkt->src, init->params, pp->used, info,
+                   mtu - ip - SCTP_COMMON_HDR_LEN - SCTP_CHUNK_HDR_LEN - 4, &il))
+        return false;
+    abort_init(ep, pkt, h, init->init_tag, SCTP_CAUSE_RESTART_NEW_ADDRS, info, il);
+    return true;
 }
 
 void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
@@ -232,7 +318,12 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
             return;
         }
         if (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED) {
-            /* 5.2.1: answer with our original Initiate Tag. */
+            /* 5.2.1: answer with our original Initiate Tag; in
+             * COOKIE-ECHOED only if the INIT adds no address to the
+             * forming association, else it is discarded, the association
+             * left as it is, and an ABORT lists the new addresses. */
+            if (a->state == SCTP_S_COOKIE_ECHOED && refuse_new_addrs(ep, a, pkt, h, &init, &pp))
+                return;
             collision = true;
             st.local_vtag = a->local_vtag;
             st.local_tsn = a->local_init_tsn;
@@ -241,18 +332,8 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
         } else {
             /* 5.2.2: a fresh tag; tie-tags carry the current ones. An INIT
              * that adds addresses is refused (restart with new addresses). */
-            for (unsigned i = 0; i < pp.n_addrs; i++)
-                if (!sctp_assoc_path_of(a, &pp.addrs[i])) {
-                    uint8_t info[20];
-                    uint16_t il = 0;
-                    const struct sctp_addr *na = &pp.addrs[i];
-                    il = (uint16_t)sctp_tlv_encode(info, sizeof(info),
-                                                   na->family == SCTP_AF_INET6 ? SCTP_PT_IPV6
-                                                                               : SCTP_PT_IPV4,
-                                                   na->addr, na->family == SCTP_AF_INET6 ? 16 : 4);
-                    abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_RESTART_NEW_ADDRS, info, il);
-                    return;
-                }
+            if (refuse_new_addrs(ep, a, pkt, h, &init, &pp))
+                return;
             st.local_vtag = sctp_ep_new_vtag(ep);
             st.local_tsn = sctp_ep_random32(ep);
             st.local_tie_tag = a->local_vtag;

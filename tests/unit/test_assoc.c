@@ -892,6 +892,117 @@ static void test_init_collision_keeps_streams(void)
 /* ---- restarts and new addresses (RFC 9260 5.2.1, 5.2.2, 5.2.4), OOTB
  * ERROR (8.4), Unrecognized Chunk Type (3.3.10.6) ---- */
 
+static const struct sctp_addr *new_addr(unsigned i)
+{
+    static struct sctp_addr a[4];
+    a[i] = sctp_addr_v4(0xC6120901u + i); /* 198.18.9.x: no node has it */
+    return &a[i];
+}
+
+/* A packet holding an INIT from node 1 - to (its port), listing addrs. */
+static uint32_t make_init(uint8_t *buf, int to, uint32_t init_tag, const struct sctp_addr *addrs,
+                          unsigned n)
+{
+    int n0 = sctp_common_hdr_encode(buf, 1024, H.cfg[1 - to].port, H.cfg[to].port, 0);
+    uint8_t *chunk = buf + n0;
+    struct sctp_init_chunk init = {
+        .init_tag = init_tag, .a_rwnd = 65536, .ostreams = 4, .istreams = 4, .initial_tsn = 77};
+    int cn = sctp_init_encode(chunk, 1024 - n0, SCTP_CT_INIT, &init);
+    for (unsigned i = 0; i < n; i++)
+        cn += sctp_tlv_encode(chunk + cn, 1024 - n0 - cn, SCTP_PT_IPV4, addrs[i].addr, 4);
+    sctp_chunk_set_length(chunk, (uint16_t)cn);
+    return (uint32_t)(n0 + cn);
+}
+
+/* The ABORT taken from node's output answers the INIT tagged init_tag
+ * with cause 11 listing exactly the n addresses want, in that order. */
+static void check_new_addr_abort(uint32_t init_tag, const struct sctp_addr *want, unsigned n)
+{
+    struct sctp_chunk c;
+    CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
+    const struct out_pkt *o = out_chunk(SCTP_CT_ABORT, 0, &c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(c.flags & SCTP_FLAG_T, 0);
+    CU_ASSERT_EQUAL(sctp_get32(o->bytes + 4), init_tag);
+    size_t off = 0;
+    struct sctp_tlv t;
+    CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+    CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_RESTART_NEW_ADDRS);
+    size_t aoff = 0;
+    struct sctp_tlv at;
+    unsigned got = 0;
+    while (sctp_tlv_next(t.value, t.value_len, &aoff, &at) == 1) {
+        CU_ASSERT_EQUAL(at.type, SCTP_PT_IPV4);
+        CU_ASSERT_EQUAL_FATAL(at.value_len, 4);
+        if (got < n)
+            CU_ASSERT_EQUAL(memcmp(at.value, want[got].addr, 4), 0);
+        got++;
+    }
+    CU_ASSERT_EQUAL(got, n);
+}
+
+/* RFC 9260 5.2.2: the ABORT refusing a restart with new addresses lists
+ * every new address, not the first only. */
+static void test_restart_abort_lists_all_new(void)
+{
+    connect_pair(22, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    take_output(1);
+    struct sctp_addr listed[3] = {*new_addr(0), H.cfg[0].addrs[0], *new_addr(1)};
+    uint8_t pkt[1024];
+    uint32_t len = make_init(pkt, 1, 0x8888, listed, 3);
+    CU_ASSERT_EQUAL(inject_from(1, &H.cfg[0].addrs[0], pkt, len), 0);
+    take_output(1);
+    struct sctp_addr want[2] = {*new_addr(0), *new_addr(1)};
+    check_new_addr_abort(0x8888, want, 2);
+    CU_ASSERT_EQUAL(H.ep[1]->n_assocs, 1);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
+/* RFC 9260 5.2.1: in COOKIE-ECHOED, an INIT that adds an address to the
+ * forming association is discarded and answered with an ABORT listing the
+ * new address; the association stays as it is and completes. */
+static void test_init_new_address_in_cookie_echoed(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 23, false, NULL);
+    H.on_event = on_event;
+    H.filter = drop_cookie_echo;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, cookie_echoed0, 2 * SCTP_SEC));
+    take_output(0);
+    struct sctp_assoc_info before = info_of(0);
+    struct sctp_addr listed[2] = {H.cfg[1].addrs[0], *new_addr(2)};
+    uint8_t pkt[1024];
+    uint32_t len = make_init(pkt, 0, 0x9999, listed, 2);
+    CU_ASSERT_EQUAL(inject_from(0, &H.cfg[1].addrs[0], pkt, len), 0);
+    take_output(0);
+    check_new_addr_abort(0x9999, new_addr(2), 1);
+    struct sctp_assoc_info after = info_of(0);
+    CU_ASSERT_EQUAL(after.state, SCTP_S_COOKIE_ECHOED);
+    CU_ASSERT_EQUAL(after.n_paths, before.n_paths);
+    CU_ASSERT_EQUAL(after.peer_vtag, before.peer_vtag);
+    /* The same INIT without the new address gets the INIT ACK of 5.2.1,
+     * with our original tag. */
+    len = make_init(pkt, 0, 0x9999, listed, 1);
+    CU_ASSERT_EQUAL(inject_from(0, &H.cfg[1].addrs[0], pkt, len), 0);
+    take_output(0);
+    struct sctp_chunk c;
+    struct sctp_init_chunk ack;
+    CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_ABORT, 0, &c));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
+    CU_ASSERT_TRUE(sctp_init_decode(&ack, &c) > 0);
+    CU_ASSERT_EQUAL(ack.init_tag, before.local_vtag);
+    H.filter = NULL;
+    CU_ASSERT_TRUE(h_run(&H, both_up, 5 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.cant[0] + R.lost[0], 0);
+    finish();
+}
+
 /* RFC 9260 8.4 (7): an out-of-the-blue packet with an ERROR chunk holding
  * a Stale Cookie cause is silently discarded, also when that cause is
  * not the chunk's first. */
@@ -1003,6 +1114,8 @@ TEST_CASE(test_init_ack_from_other_address)
 TEST_CASE(test_init_ack_hostname)
 TEST_CASE(test_stale_cookie_bounded)
 TEST_CASE(test_init_collision_keeps_streams)
+TEST_CASE(test_restart_abort_lists_all_new)
+TEST_CASE(test_init_new_address_in_cookie_echoed)
 TEST_CASE(test_ootb_stale_cookie_not_first)
 TEST_CASE(test_unrecognized_chunk_whole)
 TEST_SUITE_END()
