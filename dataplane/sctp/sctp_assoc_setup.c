@@ -186,6 +186,25 @@ static bool param_addr(const struct sctp_tlv *t, struct sctp_addr *x)
     return true;
 }
 
+/* RFC 9260 5.2.2, 9.2: an INIT from an address the endpoint does not know
+ * still belongs to an existing association when an address it lists is a
+ * peer address of that association (a peer that restarted and comes back
+ * from another of its addresses). Only the parameters parse_params took
+ * are looked at. */
+static struct sctp_assoc *find_by_listed(const struct sctp_endpoint *ep, uint16_t port,
+                                         const uint8_t *params, size_t len)
+{
+    size_t off = 0;
+    struct sctp_tlv t;
+    struct sctp_addr x;
+    while (sctp_tlv_next(params, len, &off, &t) == 1) {
+        struct sctp_path *p = param_addr(&t, &x) ? sctp_ep_find_peer(ep, &x, port) : NULL;
+        if (p)
+            return p->assoc;
+    }
+    return NULL;
+}
+
 static bool listed_in(const uint8_t *buf, size_t len, const struct sctp_addr *x)
 {
     size_t off = 0;
@@ -308,6 +327,8 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
                    hostname_info_len(&pp));
         return;
     }
+    if (!a)
+        a = find_by_listed(ep, h->sport, init.params, pp.used);
     struct sctp_cookie_state st = {0};
     bool collision = false;
     if (a) {
@@ -682,6 +703,13 @@ struct sctp_assoc *sctp_setup_on_cookie_echo(struct sctp_endpoint *ep, struct sc
         struct sctp_assoc *by_tag = sctp_ep_find_vtag(ep, st.local_vtag);
         if (by_tag && by_tag->peer_port == st.peer_port)
             a = by_tag;
+    }
+    /* 5.2.4: the association that exists with this peer may know it by
+     * none of the above (a restarted peer echoing from a new address):
+     * look it up by the addresses of the INIT the cookie was made for. */
+    for (unsigned i = 0; !a && i < st.n_peer_addrs; i++) {
+        struct sctp_path *p = sctp_ep_find_peer(ep, &st.peer_addrs[i], st.peer_port);
+        a = p ? p->assoc : NULL;
     }
     if (r == 1) {
         /* Stale: unless it matches an existing association exactly

@@ -941,6 +941,29 @@ static void check_new_addr_abort(uint32_t init_tag, const struct sctp_addr *want
     CU_ASSERT_EQUAL(got, n);
 }
 
+/* RFC 9260 5.2.2, 9.2: an INIT from an address the endpoint does not know,
+ * listing an address of an existing association, belongs to that
+ * association: a restart that adds addresses, refused with an ABORT
+ * listing them (the source included), not a second association. */
+static void test_init_from_new_address_matched(void)
+{
+    connect_pair(21, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    take_output(1);
+    struct sctp_addr listed[3] = {H.cfg[0].addrs[0], *new_addr(0), *new_addr(1)};
+    uint8_t pkt[1024];
+    uint32_t len = make_init(pkt, 1, 0x7777, listed, 3);
+    CU_ASSERT_EQUAL(inject_from(1, new_addr(0), pkt, len), 0);
+    take_output(1);
+    struct sctp_addr want[2] = {*new_addr(0), *new_addr(1)};
+    check_new_addr_abort(0x7777, want, 2);
+    CU_ASSERT_EQUAL(H.ep[1]->n_assocs, 1);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(info_of(1).n_paths, 1);
+    finish();
+}
+
 /* RFC 9260 5.2.2: the ABORT refusing a restart with new addresses lists
  * every new address, not the first only. */
 static void test_restart_abort_lists_all_new(void)
@@ -1000,6 +1023,66 @@ static void test_init_new_address_in_cookie_echoed(void)
     H.filter = NULL;
     CU_ASSERT_TRUE(h_run(&H, both_up, 5 * SCTP_SEC));
     CU_ASSERT_EQUAL(R.cant[0] + R.lost[0], 0);
+    finish();
+}
+
+/* Keeps the first COOKIE ECHO from node 0 and drops all of them. */
+static int hold_cookie_echo(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    if (from != 0 || len <= SCTP_COMMON_HDR_LEN || p[SCTP_COMMON_HDR_LEN] != SCTP_CT_COOKIE_ECHO)
+        return 1;
+    if (held_len == 0 && len <= sizeof(held)) {
+        memcpy(held, p, len);
+        held_len = len;
+    }
+    return 0;
+}
+
+static bool cookie_echo_held(struct harness *h)
+{
+    (void)h;
+    return held_len > 0;
+}
+
+static bool up0_again(struct harness *h)
+{
+    (void)h;
+    return R.up[0] >= 2;
+}
+
+/* RFC 9260 5.2.4: a restarted peer's COOKIE ECHO that comes from an address
+ * the endpoint does not know, with a tag it does not know, still belongs
+ * to the association with that peer, found by the addresses of the INIT
+ * in the cookie: a restart (action A), not a second association. */
+static void test_restart_cookie_from_new_address(void)
+{
+    connect_pair(24, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    uint32_t id1 = R.assoc[1];
+    h_restart_node(&H, 0);
+    held_len = 0;
+    H.filter = hold_cookie_echo;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, cookie_echo_held, 2 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.restart[1], 0);
+    CU_ASSERT_EQUAL(inject_from(1, new_addr(3), held, held_len), 0);
+    h_step(&H);
+    CU_ASSERT_EQUAL(R.restart[1], 1);
+    CU_ASSERT_EQUAL(R.up[1], 1);
+    CU_ASSERT_EQUAL(H.ep[1]->n_assocs, 1);
+    CU_ASSERT_EQUAL(R.assoc[1], id1);
+    /* The COOKIE ACK reaches node 0 at its address from the cookie. */
+    H.filter = NULL;
+    CU_ASSERT_TRUE(h_run(&H, up0_again, 5 * SCTP_SEC));
+    struct sctp_assoc_info i0 = info_of(0), i1 = info_of(1);
+    CU_ASSERT_EQUAL(i1.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i0.local_vtag, i1.peer_vtag);
+    CU_ASSERT_EQUAL(i1.local_vtag, i0.peer_vtag);
+    CU_ASSERT_EQUAL(R.lost[1], 0);
     finish();
 }
 
@@ -1114,8 +1197,10 @@ TEST_CASE(test_init_ack_from_other_address)
 TEST_CASE(test_init_ack_hostname)
 TEST_CASE(test_stale_cookie_bounded)
 TEST_CASE(test_init_collision_keeps_streams)
+TEST_CASE(test_init_from_new_address_matched)
 TEST_CASE(test_restart_abort_lists_all_new)
 TEST_CASE(test_init_new_address_in_cookie_echoed)
+TEST_CASE(test_restart_cookie_from_new_address)
 TEST_CASE(test_ootb_stale_cookie_not_first)
 TEST_CASE(test_unrecognized_chunk_whole)
 TEST_SUITE_END()
