@@ -625,14 +625,48 @@ static struct sctp_assoc *from_cookie(struct sctp_endpoint *ep, const struct sct
     return a;
 }
 
+/* 5.2.4 A: the peer addresses of a restarted association are those of
+ * the new association the cookie describes: the restart INIT's source and
+ * the addresses it listed (5.1.2), with fresh path state. As for any
+ * association set up from a cookie, only the address the INIT ACK went
+ * to, the INIT's source, is CONFIRMED (5.4). */
+static void replace_paths(struct sctp_assoc *a, const struct sctp_cookie_state *st)
+{
+    struct sctp_endpoint *ep = a->ep;
+    sctp_ep_hash_paths(ep, a, false);
+    memset(a->paths, 0, sizeof(a->paths));
+    a->n_paths = 0;
+    for (unsigned i = 0; i < st->n_peer_addrs; i++) {
+        if (sctp_assoc_path_of(a, &st->peer_addrs[i]))
+            continue;
+        struct sctp_path *p = &a->paths[a->n_paths++];
+        p->addr = st->peer_addrs[i];
+        p->assoc = a;
+        p->pmtu = ep->cfg.pmtu;
+        p->active = true;
+        p->confirmed = i == 0;
+        sctp_rto_init(&p->rto, ep->cfg.rto_initial, ep->cfg.rto_min, ep->cfg.rto_max);
+        sctp_cc_init(&p->cc, p->pmtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20), 0);
+        p->hb_timer = p->t3_timer = SCTP_TIMER_OFF;
+    }
+    a->primary = 0;
+    a->sack_path = &a->paths[0];
+    a->rtx_path = NULL;
+    a->hb_ack_pending = false;
+    a->hb_ack_path = NULL;
+    sctp_ep_hash_paths(ep, a, true);
+}
+
 /* 5.2.4: restart: the peer lost its state; keep our association object but
- * start over with the cookie's parameters. */
+ * start over with the cookie's parameters, as after an ABORT and a new
+ * association (action A). */
 static void restart(struct sctp_assoc *a, const struct sctp_cookie_state *st, sctp_tstamp now)
 {
     struct sctp_endpoint *ep = a->ep;
     sctp_data_fail_all(a, 0);
     sctp_sendq_free(&a->q, &ep->cb);
     memset(&a->q, 0, sizeof(a->q));
+    replace_paths(a, st);
     sctp_ep_hash_vtag(ep, a, false);
     a->local_vtag = st->local_vtag;
     sctp_ep_hash_vtag(ep, a, true);
@@ -642,13 +676,6 @@ static void restart(struct sctp_assoc *a, const struct sctp_cookie_state *st, sc
     a->fwd_tsn_pending = false;
     a->undelivered_bytes = 0;
     a->error_count = 0;
-    for (unsigned i = 0; i < a->n_paths; i++) {
-        struct sctp_path *p = &a->paths[i];
-        p->t3_timer = SCTP_TIMER_OFF;
-        p->error_count = 0;
-        p->active = true;
-        p->cc.flight = 0;
-    }
     a->t2_timer = a->t5_timer = a->sack_timer = SCTP_TIMER_OFF;
     a->send_shutdown = a->send_shutdown_ack = false;
     if (sctp_assoc_setup_tcb(a, st->local_tsn, st->peer_tsn, st->peer_rwnd, st->ostreams,

@@ -1086,6 +1086,55 @@ static void test_restart_cookie_from_new_address(void)
     finish();
 }
 
+static bool got0(struct harness *h)
+{
+    (void)h;
+    return R.msgs[0] >= 1;
+}
+
+static bool restarted1(struct harness *h)
+{
+    (void)h;
+    return R.restart[1] > 0 && R.up[0] >= 2;
+}
+
+/* RFC 9260 5.2.4 A: a restart is an ABORT followed by a new association:
+ * the peer addresses become those of the restart INIT (its source and
+ * what it lists), with fresh path state; an address the restarted peer
+ * no longer has is not kept. */
+static void test_restart_replaces_peer_addresses(void)
+{
+    connect_pair(25, true, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    CU_ASSERT_EQUAL_FATAL(info_of(1).n_paths, 2);
+    /* Node 0 comes back with its first address only. */
+    H.cfg[0].n_addrs = 1;
+    h_restart_node(&H, 0);
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, restarted1, 5 * SCTP_SEC));
+    struct sctp_assoc_info i1 = info_of(1);
+    CU_ASSERT_EQUAL(i1.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL_FATAL(i1.n_paths, 1);
+    CU_ASSERT_TRUE(sctp_addr_equal(&i1.paths[0].addr, &H.cfg[0].addrs[0]));
+    CU_ASSERT_TRUE(i1.paths[0].primary);
+    CU_ASSERT_EQUAL(i1.paths[0].error_count, 0);
+    CU_ASSERT_EQUAL(i1.paths[0].flight, 0);
+    /* The old second address is no longer the association's. */
+    CU_ASSERT_PTR_NULL(sctp_ep_find_peer(H.ep[1], &H.cfg[0].addrs[1], H.cfg[0].port));
+    CU_ASSERT_EQUAL(H.ep[1]->n_assocs, 1);
+    /* Data flows over what is left. */
+    memset(sent_seq, 0, sizeof(sent_seq));
+    memset(R.next_seq, 0, sizeof(R.next_seq));
+    R.msgs[0] = 0;
+    CU_ASSERT_EQUAL(send_seq(1, 0, 100, 0), 1);
+    CU_ASSERT_TRUE(h_run(&H, got0, 2 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 /* RFC 9260 8.4 (7): an out-of-the-blue packet with an ERROR chunk holding
  * a Stale Cookie cause is silently discarded, also when that cause is
  * not the chunk's first. */
@@ -1201,6 +1250,7 @@ TEST_CASE(test_init_from_new_address_matched)
 TEST_CASE(test_restart_abort_lists_all_new)
 TEST_CASE(test_init_new_address_in_cookie_echoed)
 TEST_CASE(test_restart_cookie_from_new_address)
+TEST_CASE(test_restart_replaces_peer_addresses)
 TEST_CASE(test_ootb_stale_cookie_not_first)
 TEST_CASE(test_unrecognized_chunk_whole)
 TEST_SUITE_END()
