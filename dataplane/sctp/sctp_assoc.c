@@ -308,6 +308,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         return;
     uint32_t hdr = dst->addr.family == SCTP_AF_INET6 ? 0 : 0; /* cc.mtu excludes IP */
     uint32_t max_frag = (dst->cc.mtu - hdr - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN) & ~3u;
+    uint32_t first_new = a->next_tsn;
     while (a->q.unsent_head) {
         struct sctp_msg *m = a->q.unsent_head;
         if (m->abandoned) {
@@ -388,6 +389,13 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             m->next = NULL;
             m->in_unsent = false;
         }
+    }
+    /* RFC 9260 6.3.1 C4: at most one RTT measurement per round trip on a
+     * path: the first chunk sent after the previous sample is timed. */
+    if (!dst->rtt_pending && a->next_tsn != first_new) {
+        dst->rtt_pending = true;
+        dst->rtt_tsn = first_new;
+        dst->rtt_sent = now;
     }
 }
 

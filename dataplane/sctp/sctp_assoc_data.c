@@ -146,6 +146,15 @@ static void leave_flight(struct sctp_assoc *a, struct sctp_out_chunk *c)
     a->q.outstanding_bytes -= c->len < a->q.outstanding_bytes ? c->len : a->q.outstanding_bytes;
 }
 
+/* RFC 9260 6.3.1 C5 (Karn): a timed chunk that is retransmitted or
+ * abandoned gives no RTT sample; its path times the next chunk it sends. */
+static void rtt_untime(struct sctp_out_chunk *c)
+{
+    struct sctp_path *p = c->path;
+    if (p && p->rtt_pending && p->rtt_tsn == c->tsn)
+        p->rtt_pending = false;
+}
+
 /* RFC 3758 3.5 C2: Advanced.Peer.Ack.Point moves over abandoned chunks. */
 static void advance_peer_ack(struct sctp_assoc *a)
 {
@@ -186,6 +195,7 @@ static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
             if (c->state == SCTP_OUT_RETRANSMIT)
                 a->q.n_retransmit--;
             leave_flight(a, c);
+            rtt_untime(c);
             c->state = SCTP_OUT_ABANDONED;
         }
         if (m->sent_off < m->len) {
@@ -257,6 +267,7 @@ static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
             return;
     }
     leave_flight(a, c);
+    rtt_untime(c);
     if (c->state != SCTP_OUT_RETRANSMIT) {
         c->state = SCTP_OUT_RETRANSMIT;
         a->q.n_retransmit++;
@@ -345,6 +356,7 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
     for (unsigned i = 0; i < a->n_paths; i++) {
         a->paths[i].cc.flight = 0;
         a->paths[i].t3_timer = SCTP_TIMER_OFF;
+        a->paths[i].rtt_pending = false;
     }
     struct sctp_msg *m = a->q.unsent_head;
     a->q.unsent_head = a->q.unsent_tail = NULL;
@@ -439,27 +451,35 @@ static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
 struct sack_acks {
     bool newly;
     uint32_t bytes[SCTP_MAX_ADDRS];
-    bool rtt_ok[SCTP_MAX_ADDRS];
-    sctp_tstamp rtt_sent[SCTP_MAX_ADDRS];
 };
 
 /* A chunk in flight (or marked for retransmission) is acknowledged, by
- * the cumulative TSN or a gap block. Karn (6.3.1 C5): only chunks sent
- * once give an RTT sample. */
+ * the cumulative TSN or a gap block. */
 static void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c, struct sack_acks *acks)
 {
     acks->newly = true;
     if (c->state == SCTP_OUT_RETRANSMIT)
         a->q.n_retransmit--;
-    if (c->path) {
-        unsigned pi = (unsigned)(c->path - a->paths);
-        acks->bytes[pi] += c->len;
-        if (c->nsent == 1 && c->state == SCTP_OUT_INFLIGHT) {
-            acks->rtt_sent[pi] = c->sent_at;
-            acks->rtt_ok[pi] = true;
-        }
-    }
+    if (c->path)
+        acks->bytes[c->path - a->paths] += c->len;
     leave_flight(a, c);
+}
+
+/* RFC 9260 6.3.1 C4, C5: the path's timed chunk acknowledged (by the
+ * cumulative TSN or a gap block; a retransmitted or abandoned one is no
+ * longer timed) gives the path's one RTT sample of the round trip. */
+static void rtt_sample(struct sctp_assoc *a, struct sctp_path *p, uint32_t cum, sctp_tstamp now)
+{
+    bool acked = sctp_tsn_le(p->rtt_tsn, cum);
+    if (!acked) {
+        const struct sctp_out_chunk *c = sctp_sendq_at(&a->q, p->rtt_tsn);
+        if (c && c->state != SCTP_OUT_ACKED)
+            return;
+        acked = c != NULL;
+    }
+    p->rtt_pending = false;
+    if (acked && now >= p->rtt_sent)
+        sctp_rto_measure(&p->rto, now - p->rtt_sent);
 }
 
 int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp_tstamp now)
@@ -607,8 +627,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             /* 8.2: an acknowledgement clears the path's error count. */
             sctp_assoc_path_success(a, p);
         }
-        if (acks.rtt_ok[i] && now >= acks.rtt_sent[i])
-            sctp_rto_measure(&p->rto, now - acks.rtt_sent[i]);
+        if (p->rtt_pending)
+            rtt_sample(a, p, cum, now);
         /* 6.3.2 R2, R3: stop T3 when nothing is outstanding on the path,
          * restart it when the earliest outstanding TSN was acknowledged. */
         if (p->cc.flight == 0)

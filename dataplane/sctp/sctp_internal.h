@@ -69,6 +69,12 @@ struct sctp_path {
     uint64_t hb_nonce;
     sctp_tstamp t3_timer;      /* T3-rtx for data outstanding on this path */
     sctp_tstamp last_new_data; /* first transmission of DATA here (0: never) */
+    /* RFC 9260 6.3.1 C4: one RTT sample per round trip. The first DATA
+     * chunk sent after the previous sample is timed; its acknowledgement
+     * gives the next sample, unless it was retransmitted (C5, Karn). */
+    bool rtt_pending;
+    uint32_t rtt_tsn;
+    sctp_tstamp rtt_sent;
     /* peer address hash chain */
     struct sctp_path *hash_next;
     struct sctp_assoc *assoc;
