@@ -278,10 +278,13 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
      * retransmissions ignores cwnd and is not delayed, so the window
      * computed from outstanding data does not hold it back either. */
     if (a->q.n_retransmit && (allowed || a->fast_rtx_pending)) {
+        bool earlier = false; /* a chunk below is outstanding on dst */
         for (uint32_t i = 0; i < a->q.count && a->q.n_retransmit; i++) {
             struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
-            if (c->state != SCTP_OUT_RETRANSMIT)
+            if (c->state != SCTP_OUT_RETRANSMIT) {
+                earlier |= c->in_flight && c->path == dst;
                 continue;
+            }
             if (!txb_data(b, c, c->msg->sid, c->msg->ssn, c->msg->ppid))
                 break;
             c->state = SCTP_OUT_INFLIGHT;
@@ -295,7 +298,13 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             a->retransmissions++;
             ep->stats.retransmissions++;
             ep->stats.tx_data_chunks++;
-            on_data_sent(dst, now);
+            /* RFC 9260 7.2.4 (4), 6.3.3 E3: T3 restarts when the first
+             * outstanding chunk on the address is retransmitted. */
+            if (!earlier)
+                dst->t3_timer = now + dst->rto.rto;
+            else
+                on_data_sent(dst, now);
+            earlier = true;
         }
         a->fast_rtx_pending = false;
     }

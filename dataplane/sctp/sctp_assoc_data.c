@@ -447,11 +447,23 @@ static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
     return true;
 }
 
-/* What one SACK newly acknowledges, per path. */
+/* What one SACK newly acknowledges, per path. The SACK's chunks are
+ * visited in TSN order, so the first outstanding chunk seen on a path is
+ * its earliest outstanding one: restart tells whether it was acked. */
 struct sack_acks {
     bool newly;
     uint32_t bytes[SCTP_MAX_ADDRS];
+    bool seen[SCTP_MAX_ADDRS];
+    bool restart[SCTP_MAX_ADDRS];
 };
+
+/* An outstanding chunk the SACK does not acknowledge. */
+static void still_outstanding(struct sctp_assoc *a, const struct sctp_out_chunk *c,
+                              struct sack_acks *acks)
+{
+    if (c->path)
+        acks->seen[c->path - a->paths] = true;
+}
 
 /* A chunk in flight (or marked for retransmission) is acknowledged, by
  * the cumulative TSN or a gap block. */
@@ -460,8 +472,12 @@ static void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c, struct s
     acks->newly = true;
     if (c->state == SCTP_OUT_RETRANSMIT)
         a->q.n_retransmit--;
-    if (c->path)
-        acks->bytes[c->path - a->paths] += c->len;
+    if (c->path) {
+        unsigned pi = (unsigned)(c->path - a->paths);
+        acks->bytes[pi] += c->len;
+        acks->restart[pi] |= !acks->seen[pi];
+        acks->seen[pi] = true;
+    }
     leave_flight(a, c);
 }
 
@@ -572,6 +588,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                     a->gap_acked_hi = tsn;
                 }
             }
+        } else if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
+            still_outstanding(a, c, &acks);
         } else if (c->state == SCTP_OUT_ACKED) {
             /* 6.2.1 D iii: the peer reneged. The chunk is outstanding
              * again, not resent at once: it gets one miss indication and
@@ -630,10 +648,12 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         if (p->rtt_pending)
             rtt_sample(a, p, cum, now);
         /* 6.3.2 R2, R3: stop T3 when nothing is outstanding on the path,
-         * restart it when the earliest outstanding TSN was acknowledged. */
+         * restart it when the SACK acknowledged the earliest TSN
+         * outstanding there (the cumulative TSN moving for another
+         * path's chunks leaves this path's timer alone). */
         if (p->cc.flight == 0)
             p->t3_timer = SCTP_TIMER_OFF;
-        else if (cum_advanced && p->t3_timer != SCTP_TIMER_OFF)
+        else if (acks.restart[i])
             p->t3_timer = now + p->rto.rto;
     }
     if (acks.newly)

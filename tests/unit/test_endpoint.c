@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "sctp_codec.h"
 #include "sctp_crc32c.h"
+#include "sctp_internal.h"
 #include "suites.h"
 
 #define MS SCTP_MS
@@ -1812,6 +1813,38 @@ static void test_heartbeat_idle_only(void)
     finish();
 }
 
+/* ================= retransmission timer ================= */
+
+/* RFC 9260 7.2.4 (4): when the earliest outstanding chunk on an address
+ * is fast retransmitted, T3 restarts for that address. The SACKs that
+ * report it missing acknowledge nothing outstanding before it, so they
+ * leave T3 alone (6.3.2 R3); the retransmission restarts it. */
+static void test_fast_rtx_restarts_t3(void)
+{
+    start_pair(76, 1, NULL);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    struct sctp_path *p = &a->paths[0];
+    uint32_t t = a->next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0); /* lost: node 1 sees none of it */
+    CU_ASSERT_EQUAL_FATAL(a->next_tsn, t + 5);
+    sctp_tstamp t3 = p->t3_timer;
+    CU_ASSERT_EQUAL(t3, H.now + p->rto.rto);
+    H.now += 30 * MS;
+    for (uint16_t k = 2; k <= 4; k++) {
+        struct sctp_gap_block g = {.start = 2, .end = k};
+        inject_sack(t - 1, 1u << 20, &g, 1);
+    }
+    CU_ASSERT_EQUAL(a->fast_retransmissions, 1);
+    CU_ASSERT_EQUAL(p->t3_timer, t3);
+    drain(0);
+    CU_ASSERT_EQUAL(count_tsn(0, t), 2);
+    CU_ASSERT_EQUAL(p->t3_timer, H.now + p->rto.rto);
+    finish();
+}
+
 /* ================= SACK limits ================= */
 
 static void tune_limits(struct sctp_config *c)
@@ -1999,6 +2032,7 @@ TEST_CASE(test_rx_pressure_next_tsn)
 TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
+TEST_CASE(test_fast_rtx_restarts_t3)
 TEST_CASE(test_send_errors)
 TEST_CASE(test_icmp_pmtu_tag)
 TEST_SUITE_END()
