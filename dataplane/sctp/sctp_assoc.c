@@ -268,6 +268,14 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
                      sctp_tstamp now)
 {
     struct sctp_endpoint *ep = a->ep;
+    /* RFC 9260 7.2.1: a path that carried no DATA for longer than its RTO
+     * has its cwnd adjusted to max(cwnd / 2, 4 * MTU) per RTO; done here,
+     * once per packet, when it is about to carry DATA again. */
+    if (dst->last_data_tx && now - dst->last_data_tx > dst->rto.rto) {
+        sctp_tstamp idle = (now - dst->last_data_tx) / dst->rto.rto;
+        sctp_cc_on_idle(&dst->cc, idle > 32 ? 32 : (uint32_t)idle);
+        dst->last_data_tx = now;
+    }
     bool allowed = sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
     /* 6.1 A: with the peer's window at 0, one DATA chunk in flight at
      * most; T3 retransmissions follow the same rule (a T3 restarts the
@@ -298,6 +306,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             a->retransmissions++;
             ep->stats.retransmissions++;
             ep->stats.tx_data_chunks++;
+            dst->last_data_tx = now;
             /* RFC 9260 7.2.4 (4), 6.3.3 E3: T3 restarts when the first
              * outstanding chunk on the address is retransmitted. */
             if (!earlier)
@@ -399,9 +408,12 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             m->in_unsent = false;
         }
     }
+    if (a->next_tsn == first_new)
+        return;
+    dst->last_data_tx = now;
     /* RFC 9260 6.3.1 C4: at most one RTT measurement per round trip on a
      * path: the first chunk sent after the previous sample is timed. */
-    if (!dst->rtt_pending && a->next_tsn != first_new) {
+    if (!dst->rtt_pending) {
         dst->rtt_pending = true;
         dst->rtt_tsn = first_new;
         dst->rtt_sent = now;

@@ -45,8 +45,8 @@ void sctp_cc_on_ack(struct sctp_cc *cc, uint32_t bytes_acked, bool cum_advanced,
 void sctp_cc_on_fast_retransmit(struct sctp_cc *cc, uint32_t highest_outstanding);
 /* 7.2.3: T3-rtx expiry. */
 void sctp_cc_on_timeout(struct sctp_cc *cc);
-/* 7.2.1: restart after an idle period longer than RTO. */
-void sctp_cc_on_idle(struct sctp_cc *cc);
+/* 7.2.1: no DATA sent on the path for rtos RTOs. */
+void sctp_cc_on_idle(struct sctp_cc *cc, uint32_t rtos);
 /* May new data be sent? 6.1 B: one more packet while cwnd is not full. */
 static inline bool sctp_cc_can_send(const struct sctp_cc *cc)
 {
@@ -69,6 +69,7 @@ struct sctp_path {
     uint64_t hb_nonce;
     sctp_tstamp t3_timer;      /* T3-rtx for data outstanding on this path */
     sctp_tstamp last_new_data; /* first transmission of DATA here (0: never) */
+    sctp_tstamp last_data_tx;  /* DATA last sent here, new or again (0: never) */
     /* RFC 9260 6.3.1 C4: one RTT sample per round trip. The first DATA
      * chunk sent after the previous sample is timed; its acknowledgement
      * gives the next sample, unless it was retransmitted (C5, Karn). */
