@@ -709,6 +709,23 @@ void sctp_data_deliver(struct sctp_assoc *a)
     }
 }
 
+/* RFC 9260 6.2, with reassembly holding SCTP_REASM_MIN_CHUNKS chunks or
+ * more: room for one more? Above the highest TSN received, while fewer
+ * than max_reasm_chunks are held (the advertised window is 0 from
+ * there); filling a hole, a quarter more; the next TSN expected, another
+ * quarter: holes filled up to the limit must not keep out the one TSN
+ * that lets them go up. Each held chunk costs a node and a reference on
+ * its packet's buffer: payload bytes alone would let a peer sending tiny
+ * chunks behind a missing TSN hold one for every byte. */
+static __attribute__((cold, noinline)) bool chunk_room(const struct sctp_assoc *a, uint32_t tsn,
+                                                       bool beyond)
+{
+    uint64_t max = sctp_data_max_chunks(a->ep), n = sctp_reasm_chunks(a->reasm);
+    if (beyond)
+        return n < max;
+    return n < max + max / 4 + (tsn == a->map.cum_tsn + 1 ? max / 4 : 0);
+}
+
 int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
                       const struct sctp_chunk *c, struct sctp_path *from, sctp_tstamp now)
 {
@@ -754,17 +771,25 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
         return 0;
     }
     /* 6.2: no room: drop, unless the TSN fills a hole below the highest
-     * received (that frees the peer's retransmission queue soonest). A
-     * window advertised as 0 counts as no room (the data the user has not
-     * read is in it) even with reassembly memory to spare. When the layer
-     * below is short of buffers only the next TSN is kept, and only with
-     * data held above it: what it releases to the user is worth the one
-     * buffer, and without it what is held could never go up. */
+     * received (that frees the peer's retransmission queue soonest), up
+     * to a harder limit. Each chunk held counts its payload and a node
+     * (SCTP_REASM_CHUNK_OVERHEAD) against the budget and the window, and
+     * their number is bounded (chunk_room). A window advertised as 0
+     * counts as no room (the data the user has not read is in it) even
+     * with reassembly memory to spare. When the layer below is short of
+     * buffers only the next TSN is kept, and only with data held above
+     * it: what it releases to the user is worth the one buffer, and
+     * without it what is held could never go up. A chunk dropped is not
+     * acknowledged. */
+    struct sctp_reasm *rs = a->reasm;
     bool beyond = sctp_tsn_gt(d.tsn, a->map.highest_tsn);
     bool unblocks = d.tsn == a->map.cum_tsn + 1 && sctp_tsnmap_has_gaps(&a->map);
     if ((a->ep->rx_pressure && !unblocks) ||
-        (beyond && sctp_reasm_bytes(a->reasm) + d.payload_len > a->ep->cfg.max_reasm_bytes) ||
-        (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(a->reasm, d.payload_len)) {
+        (beyond && sctp_reasm_bytes(rs) + d.payload_len + SCTP_REASM_CHUNK_OVERHEAD >
+                       a->ep->cfg.max_reasm_bytes) ||
+        (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(rs, d.payload_len) ||
+        (__builtin_expect(sctp_reasm_chunks(rs) >= SCTP_REASM_MIN_CHUNKS, 0) &&
+         !chunk_room(a, d.tsn, beyond))) {
         a->rwnd_dropped = true;
         a->sack_now = true;
         return 0;
@@ -809,7 +834,7 @@ void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now
  * closed is open again. */
 void sctp_data_window_update(struct sctp_assoc *a)
 {
-    if (sctp_data_rwnd(a) == 0)
+    if (sctp_data_rwnd(a) == 0 || sctp_data_reasm_full(a))
         return;
     a->sack_needed = true;
     a->sack_now = true;
@@ -835,7 +860,7 @@ int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room)
     if (max_dups > (room - 16) / 4 - ng)
         max_dups = (unsigned)((room - 16) / 4 - ng);
     unsigned nd = sctp_tsnmap_take_dups(&a->map, dups, max_dups);
-    uint32_t rwnd = sctp_data_rwnd(a);
+    uint32_t rwnd = sctp_data_reasm_full(a) ? 0 : sctp_data_rwnd(a);
     /* DATA was dropped for want of room since the last SACK: this one
      * says the window was closed, even if it has opened since (the user
      * read, the layer below got buffers back), and a window update

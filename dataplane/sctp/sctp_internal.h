@@ -371,13 +371,30 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);
 /* The receive window to advertise: the configured rwnd less what
- * reassembly holds and what the user has not released yet. */
+ * reassembly holds (payload and per-chunk overhead) and what the user has
+ * not released yet. SACKs also advertise 0 while reassembly holds its
+ * most chunks (sctp_data_reasm_full). */
 static inline uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
 {
     uint32_t held = (a->reasm ? sctp_reasm_bytes(a->reasm) : 0) + a->undelivered_bytes;
     if (a->ep->rx_pressure)
         return 0;
     return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
+}
+/* How many DATA chunks reassembly may hold (sctp_config), never fewer
+ * than SCTP_REASM_MIN_CHUNKS (below that, the count is not checked). */
+#define SCTP_REASM_MIN_CHUNKS 64
+static inline uint32_t sctp_data_max_chunks(const struct sctp_endpoint *ep)
+{
+    uint32_t n =
+        ep->cfg.max_reasm_chunks ? ep->cfg.max_reasm_chunks : ep->cfg.max_reasm_bytes / 256;
+    return n > SCTP_REASM_MIN_CHUNKS ? n : SCTP_REASM_MIN_CHUNKS;
+}
+/* Reassembly holds as many chunks as it may: new DATA is refused, and
+ * SACKs advertise a window of 0. */
+static inline bool sctp_data_reasm_full(const struct sctp_assoc *a)
+{
+    return a->reasm && sctp_reasm_chunks(a->reasm) >= sctp_data_max_chunks(a->ep);
 }
 int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room);
 /* A SACK goes out at once if the window is open (a window update). */

@@ -1845,6 +1845,106 @@ static void test_fast_rtx_restarts_t3(void)
     finish();
 }
 
+/* ================= reassembly limits ================= */
+
+static void tune_reasm_small(struct sctp_config *c)
+{
+    c->max_reasm_bytes = 64 * 1024; /* max_reasm_chunks 0: 256 chunks */
+}
+
+/* Injects ordered 1-byte messages on stream 0 (SSN = TSN offset from
+ * base) at offsets first, first + step, ... (count of them), 64 to a
+ * packet, into node 1. */
+static void inject_tiny(uint32_t base, uint32_t first, uint32_t step, uint32_t count)
+{
+    static uint8_t chunks[64 * 20];
+    uint32_t vtag = info_of(1).local_vtag;
+    for (uint32_t k = 0; k < count; k += 64) {
+        uint32_t n = 0;
+        for (uint32_t i = k; i < count && i < k + 64; i++) {
+            uint32_t off = first + i * step;
+            n += put_data(chunks + n, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, base + off, 0,
+                          (uint16_t)off, 1);
+        }
+        CU_ASSERT_EQUAL(inject(1, 0, vtag, chunks, n), 0);
+    }
+}
+
+/* A hostile peer sends 1-byte messages behind a missing TSN: each held
+ * chunk costs a node and a reference on its packet, not one byte. The
+ * advertised window counts a node's worth of overhead per chunk; at 256
+ * chunks held (max_reasm_bytes / 256) the window closes and new DATA is
+ * dropped unacknowledged; chunks filling holes get a quarter more; the
+ * missing TSN itself still gets in, and what it unblocks goes up. */
+static void test_tiny_chunks_behind_gap(void)
+{
+    start_pair(77, 1, tune_reasm_small);
+    uint32_t base = info_of(0).next_tsn; /* never sent: the gap */
+    struct sctp_assoc *a1 = sctp_ep_find_id(H.ep[1], R.assoc[1]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a1);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+
+    /* Even offsets 2, 4, ...: 64 held, the window shrinks by 65 each. */
+    inject_tiny(base, 2, 2, 64);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base - 1);
+    CU_ASSERT_EQUAL(sack.a_rwnd, H.cfg[1].rwnd - 64 * (1 + SCTP_REASM_CHUNK_OVERHEAD));
+    /* 236 more: 256 held, the last 44 dropped. */
+    inject_tiny(base, 2 + 2 * 64, 2, 236);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 256);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base - 1);
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL_FATAL(sack.n_gaps, 64);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 63).start, 129); /* offsets from base - 1 */
+    CU_ASSERT_EQUAL(a1->map.highest_tsn, base + 512);
+
+    /* Odd offsets 3, 5, ... fill holes: 64 more, then dropped. */
+    inject_tiny(base, 3, 2, 100);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 320);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).start, 3);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).end, 131);
+    CU_ASSERT_EQUAL(poll_data_events(1), 0);
+
+    /* The missing TSN and the next one: SSN 0 .. 130 go up. */
+    inject_tiny(base, 0, 1, 2);
+    CU_ASSERT_EQUAL(poll_data_events(1), 131);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 191);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 130);
+    CU_ASSERT_TRUE(sack.a_rwnd > 0);
+    finish();
+}
+
+static void tune_reasm_chunks(struct sctp_config *c)
+{
+    c->max_reasm_chunks = 100;
+}
+
+/* max_reasm_chunks set: the window closes at that many chunks held. */
+static void test_reasm_chunks_config(void)
+{
+    start_pair(78, 1, tune_reasm_chunks);
+    uint32_t base = info_of(0).next_tsn;
+    struct sctp_assoc *a1 = sctp_ep_find_id(H.ep[1], R.assoc[1]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a1);
+    inject_tiny(base, 1, 1, 150);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 100);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL_FATAL(sack.n_gaps, 1);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).end, 101);
+    inject_tiny(base, 0, 1, 1);
+    CU_ASSERT_EQUAL(poll_data_events(1), 101);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 0);
+    finish();
+}
+
 /* ================= SACK limits ================= */
 
 static void tune_limits(struct sctp_config *c)
@@ -2033,6 +2133,8 @@ TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
 TEST_CASE(test_fast_rtx_restarts_t3)
+TEST_CASE(test_tiny_chunks_behind_gap)
+TEST_CASE(test_reasm_chunks_config)
 TEST_CASE(test_send_errors)
 TEST_CASE(test_icmp_pmtu_tag)
 TEST_SUITE_END()
