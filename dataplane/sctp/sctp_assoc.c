@@ -557,6 +557,11 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         int n = sctp_data_write_forward_tsn(a, fwd, room - SCTP_COMMON_HDR_LEN);
         if (n > 0 && txb_chunk(&b, fwd, (uint32_t)n)) {
             a->fwd_tsn_pending = false;
+            a->fwd_sent = true;
+            a->fwd_sent_tsn = a->adv_peer_ack;
+            a->fwd_sent_cum = a->cum_ack_in;
+            a->fwd_sent_at = now;
+            a->fwd_sent_rtt = dst->rto.measured ? dst->rto.srtt : dst->rto.rto;
             /* RFC 3758 3.5 C5: a T3-rtx timer runs while a FORWARD TSN
              * may need to be sent again (it is not acknowledged itself). */
             if (dst->t3_timer == SCTP_TIMER_OFF)

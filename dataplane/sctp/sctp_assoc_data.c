@@ -156,29 +156,35 @@ static void rtt_untime(struct sctp_out_chunk *c)
 }
 
 /* RFC 3758 3.5 C2: Advanced.Peer.Ack.Point moves over abandoned chunks. */
-static void advance_peer_ack(struct sctp_assoc *a)
+static void advance_peer_ack(struct sctp_assoc *a, sctp_tstamp now)
 {
     if (!a->peer_pr_sctp)
         return;
     if (sctp_tsn_lt(a->adv_peer_ack, a->cum_ack_in))
         a->adv_peer_ack = a->cum_ack_in;
-    uint32_t old = a->adv_peer_ack;
     for (;;) {
         struct sctp_out_chunk *c = sctp_sendq_at(&a->q, a->adv_peer_ack + 1);
         if (!c || (c->state != SCTP_OUT_ABANDONED))
             break;
         a->adv_peer_ack++;
     }
-    /* C3: a FORWARD TSN when the point is ahead of the cumulative ack. */
-    if (sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in) && a->adv_peer_ack != old)
-        a->fwd_tsn_pending = true;
-    if (sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
-        a->fwd_tsn_pending = true;
+    /* C3: a FORWARD TSN when the point is ahead of the cumulative ack.
+     * F2: the same one again (the point has not moved, nor has the peer's
+     * cumulative TSN since it was sent) waits a full RTT: the SACKs of
+     * DATA sent before it do not call for it, and a peer that cannot
+     * take it whole would otherwise get it on every SACK. T3 sends it
+     * again in any case (A5, C5: sctp_data_t3_expired). */
+    if (!sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
+        return;
+    if (a->fwd_sent && a->adv_peer_ack == a->fwd_sent_tsn && a->cum_ack_in == a->fwd_sent_cum &&
+        now - a->fwd_sent_at < a->fwd_sent_rtt)
+        return;
+    a->fwd_tsn_pending = true;
 }
 
 /* Gives up on a message (PR-SCTP). Returns false if it cannot be: a
  * message already on the wire stays unless the peer supports PR-SCTP. */
-static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
+static bool abandon(struct sctp_assoc *a, struct sctp_msg *m, sctp_tstamp now)
 {
     if (m->abandoned)
         return true;
@@ -217,7 +223,7 @@ static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
         }
     }
     send_failed(a, m, 0);
-    advance_peer_ack(a);
+    advance_peer_ack(a, now);
     sctp_ep_tx_schedule(a->ep, a);
     return true;
 }
@@ -238,7 +244,7 @@ void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
         }
         if (m->pr_policy != SCTP_PR_SCTP_TTL)
             continue;
-        if (m->expire <= now && abandon(a, m))
+        if (m->expire <= now && abandon(a, m, now))
             continue;
         if (m->expire > now && m->expire < next)
             next = m->expire;
@@ -248,7 +254,7 @@ void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
         if ((c->state != SCTP_OUT_INFLIGHT && c->state != SCTP_OUT_RETRANSMIT) ||
             c->msg->pr_policy != SCTP_PR_SCTP_TTL)
             continue;
-        if (c->msg->expire <= now && abandon(a, c->msg))
+        if (c->msg->expire <= now && abandon(a, c->msg, now))
             continue;
         if (c->msg->expire > now && c->msg->expire < next)
             next = c->msg->expire;
@@ -263,7 +269,7 @@ static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
     struct sctp_msg *m = c->msg;
     if ((m->pr_policy == SCTP_PR_SCTP_RTX && c->nsent > m->pr_value) ||
         (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now)) {
-        if (abandon(a, m))
+        if (abandon(a, m, now))
             return;
     }
     leave_flight(a, c);
@@ -358,6 +364,7 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
         a->paths[i].t3_timer = SCTP_TIMER_OFF;
         a->paths[i].rtt_pending = false;
     }
+    a->fwd_sent = false;
     struct sctp_msg *m = a->q.unsent_head;
     a->q.unsent_head = a->q.unsent_tail = NULL;
     while (m) {
@@ -664,7 +671,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     /* 6.2.1 D iv: rwnd = a_rwnd - bytes still outstanding. */
     a->peer_rwnd = s.a_rwnd > a->q.outstanding_bytes ? s.a_rwnd - a->q.outstanding_bytes : 0;
 
-    advance_peer_ack(a);
+    advance_peer_ack(a, now);
     if (a->state >= SCTP_S_SHUTDOWN_PENDING)
         sctp_shutdown_progress(a, now);
     if (a->q.unsent_head || a->q.n_retransmit || a->fwd_tsn_pending)
@@ -931,9 +938,15 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
     a->sack_now = true;
     if (sctp_tsn_le(f.new_cum_tsn, a->map.cum_tsn))
         return; /* old news: just acknowledge */
-    /* Never move beyond what the window can have carried. */
-    if (sctp_tsn_gt(f.new_cum_tsn, a->map.cum_tsn + a->map.window))
-        return;
+    /* Never move beyond what the TSN map can track: as far as its window
+     * reaches, then. Every TSN up to the New Cumulative TSN was abandoned
+     * by the peer or received, and none beyond the window was kept, so
+     * the TSNs up to its edge are skipped; the SACK tells how far we got,
+     * and the peer's next FORWARD TSN takes us further. Refusing it whole
+     * instead made no progress at all, at every exchange. */
+    uint32_t new_cum = f.new_cum_tsn;
+    if (sctp_tsn_gt(new_cum, a->map.cum_tsn + a->map.window))
+        new_cum = a->map.cum_tsn + a->map.window;
     /* RFC 3758 3.6: every listed stream is examined; the chunk length
      * bounds how many there are. */
     struct sctp_fwd_stream local[64], *streams = local;
@@ -945,8 +958,8 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
     }
     for (unsigned i = 0; i < n; i++)
         streams[i] = sctp_forward_tsn_stream(&f, i);
-    sctp_tsnmap_forward(&a->map, f.new_cum_tsn);
-    sctp_reasm_forward(a->reasm, f.new_cum_tsn, streams, n);
+    sctp_tsnmap_forward(&a->map, new_cum);
+    sctp_reasm_forward(a->reasm, new_cum, streams, n);
     if (streams != local)
         sctp_mem_free(&a->ep->cb, streams);
 }

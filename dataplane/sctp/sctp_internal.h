@@ -182,6 +182,12 @@ struct sctp_assoc {
     struct sctp_sendq q;
     uint16_t *next_ssn; /* per outbound stream */
     bool fwd_tsn_pending;
+    /* The last FORWARD TSN sent: its New Cumulative TSN, the peer's
+     * cumulative TSN ack then, when, and the RTT to wait before the same
+     * one goes again (RFC 3758 3.5 F2). */
+    bool fwd_sent;
+    uint32_t fwd_sent_tsn, fwd_sent_cum;
+    sctp_tstamp fwd_sent_at, fwd_sent_rtt;
     uint32_t n_pr_msgs;   /* queued messages with a PR-SCTP policy */
     sctp_tstamp pr_timer; /* earliest PR-SCTP TTL among queued messages */
     uint32_t rtx_count_total, error_count;

@@ -835,6 +835,104 @@ static void test_forward_tsn_all_streams(void)
     finish();
 }
 
+static void tune_small_window(struct sctp_config *c)
+{
+    c->tsn_window = 64;
+}
+
+/* A FORWARD TSN whose New Cumulative TSN lies beyond the TSN map's window
+ * moves the receiver as far as the window reaches (each SACK shows the
+ * progress), instead of being refused whole: the peer's next ones take it
+ * the rest of the way, and the listed stream skips apply. */
+static void test_forward_tsn_beyond_window(void)
+{
+    start_pair(79, 1, tune_small_window);
+    struct sctp_assoc *a1 = sctp_ep_find_id(H.ep[1], R.assoc[1]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a1);
+    uint32_t window = a1->map.window;
+    CU_ASSERT_EQUAL_FATAL(window, 64);
+    uint32_t base = info_of(0).next_tsn; /* node 1 waits for this TSN */
+    uint32_t vtag = info_of(1).local_vtag;
+    uint32_t target = base - 1 + 2 * window + 10;
+    uint8_t chunk[64];
+    struct sctp_fwd_stream st = {.sid = 0, .ssn = 4};
+    int fl = sctp_forward_tsn_encode(chunk, sizeof(chunk), target, &st, 1);
+    CU_ASSERT_TRUE_FATAL(fl > 0);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    uint32_t want[] = {base - 1 + window, base - 1 + 2 * window, target};
+    for (unsigned i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, (uint32_t)fl), 0);
+        CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+        CU_ASSERT_EQUAL(sack.cum_tsn, want[i]);
+        CU_ASSERT_EQUAL(sack.n_gaps, 0);
+    }
+    /* SSN 0 .. 4 were skipped: the next message, SSN 5, goes up. */
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, target + 1, 0, 5, 8);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, n), 0);
+    CU_ASSERT_EQUAL(poll_data_events(1), 1);
+    CU_ASSERT_EQUAL(a1->map.cum_tsn, target + 1);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
+/* RFC 3758 3.5 F2: the sender does not send the same FORWARD TSN again
+ * on every SACK below its Advanced.Peer.Ack.Point: once per RTT, or at
+ * once when the peer's cumulative TSN moved (it took part of it), or
+ * when the point moves. */
+static void test_forward_tsn_once_per_rtt(void)
+{
+    start_pair(80, 1, NULL);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    uint32_t t = a->next_tsn;
+    /* Two messages with a 1 ms lifetime, two without; all lost. */
+    for (uint32_t i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL(send_pr(0, i, 100, SCTP_PR_SCTP_TTL, 1, i), 1);
+    for (uint32_t i = 2; i < 4; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 100, 0), 1);
+    unsigned k = L.n;
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 4);
+    CU_ASSERT_EQUAL_FATAL(a->next_tsn, t + 4);
+    /* They expire: one FORWARD TSN to t + 1. */
+    H.now += 5 * MS;
+    sctp_endpoint_handle_timeout(H.ep[0], H.now);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 1);
+    CU_ASSERT_EQUAL(a->adv_peer_ack, t + 1);
+    sctp_tstamp rtt = a->fwd_sent_rtt;
+    CU_ASSERT_TRUE_FATAL(rtt > 2 * MS);
+    /* SACKs for DATA sent before it: no FORWARD TSN again. */
+    struct sctp_gap_block g = {.start = 4, .end = 4}; /* t + 3 */
+    inject_sack(t - 1, 1u << 20, &g, 1);
+    drain(0);
+    H.now += 1 * MS;
+    g.start = g.end = 3; /* t + 2 */
+    inject_sack(t - 1, 1u << 20, &g, 1);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 1);
+    /* The peer took part of it: the rest goes at once. */
+    inject_sack(t, 1u << 20, NULL, 0);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 2);
+    inject_sack(t, 1u << 20, NULL, 0);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 2);
+    /* A full RTT later, a SACK still below the point brings it again. */
+    H.now += rtt;
+    inject_sack(t, 1u << 20, NULL, 0);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 3);
+    int i = next_pkt(k, 0, SCTP_CT_FORWARD_TSN);
+    struct sctp_chunk c = {0};
+    struct sctp_forward_tsn_chunk f;
+    CU_ASSERT_TRUE_FATAL(i >= 0 && find_chunk(&L.p[i], SCTP_CT_FORWARD_TSN, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_EQUAL(f.new_cum_tsn, t + 1);
+    finish();
+}
+
 /* ================= SENDALL ================= */
 
 static bool star_up(struct harness *h)
@@ -2108,6 +2206,8 @@ TEST_CASE(test_pr_buf)
 TEST_CASE(test_pr_ttl_expired_before_send)
 TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
+TEST_CASE(test_forward_tsn_beyond_window)
+TEST_CASE(test_forward_tsn_once_per_rtt)
 TEST_CASE(test_sendall_shared_payload)
 TEST_CASE(test_sack_immediately)
 TEST_CASE(test_delayed_sack)
