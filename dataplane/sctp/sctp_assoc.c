@@ -242,19 +242,18 @@ static bool write_common(struct txb *b, struct sctp_assoc *a)
     return true;
 }
 
-static void add_sack(struct txb *b, struct sctp_assoc *a, uint8_t *scratch, size_t room)
+/* The SACK goes straight into the packet, sized to the room left there
+ * (even as its first chunk, it keeps within the path MTU); what it
+ * reports is consumed only once it is in. Without room for one, it
+ * waits for the next packet. */
+static void add_sack(struct txb *b, struct sctp_assoc *a)
 {
-    int n = sctp_data_write_sack(a, scratch, room);
-    if (n > 0 && txb_chunk(b, scratch, (uint32_t)n)) {
-        a->sack_needed = false;
-        a->sack_now = false;
-        a->data_pkts_unacked = 0;
-        a->sack_timer = SCTP_TIMER_OFF;
-        if (a->window_update_due) {
-            a->window_update_due = false;
-            sctp_data_window_update(a);
-        }
-    }
+    uint8_t *p = b->pkt->hdr + b->hdr_used;
+    int n = sctp_data_write_sack(a, p, txb_room(b));
+    if (n <= 0 || !txb_bytes(b, (uint32_t)n))
+        return;
+    b->chunks++;
+    sctp_data_sack_sent(a);
 }
 
 static void on_data_sent(struct sctp_path *p, sctp_tstamp now)
@@ -465,7 +464,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
             /* RFC 9260 5.4: nothing but the HEARTBEAT ACK to an
              * UNCONFIRMED address. */
             if (a->sack_needed && a->hb_ack_path == a->sack_path && a->hb_ack_path->confirmed)
-                add_sack(&b, a, scratch, sizeof(scratch));
+                add_sack(&b, a);
             a->ep->stats.tx_chunks += b.chunks;
             return 1;
         }
@@ -535,7 +534,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     /* RFC 9260 6.5: an ERROR bundled with the SACK follows it. */
     if (a->sack_needed &&
         (a->sack_now || data || b.chunks > 0 || a->errbuf_len || a->send_shutdown))
-        add_sack(&b, a, scratch, sizeof(scratch));
+        add_sack(&b, a);
     if (a->errbuf_len) {
         int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_ERROR, 0,
                                       (uint16_t)(4 + a->errbuf_len));

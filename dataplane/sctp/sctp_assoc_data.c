@@ -848,37 +848,61 @@ void sctp_data_window_update(struct sctp_assoc *a)
     sctp_ep_tx_schedule(a->ep, a);
 }
 
-int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room)
+/* The window a SACK advertises. */
+static uint32_t sack_rwnd(const struct sctp_assoc *a)
 {
+    return sctp_data_reasm_full(a) ? 0 : sctp_data_rwnd(a);
+}
+
+int sctp_data_write_sack(const struct sctp_assoc *a, uint8_t *p, size_t room)
+{
+    /* RFC 9260 6.2: the SACK fits room (the rest of the packet): 16 bytes
+     * and 4 per gap block or duplicate TSN. When they do not all fit the
+     * duplicate reports go first, then the highest gap blocks: the lowest
+     * ones tell the peer what to retransmit soonest. */
     struct sctp_gap_block gaps[256];
-    uint32_t dups[64];
+    if (room < 16)
+        return SCTP_ERR_NOBUF;
+    size_t slots = (room - 16) / 4;
     unsigned max_gaps = a->ep->cfg.max_gap_blocks;
     if (max_gaps > 256)
         max_gaps = 256;
-    /* Keep the SACK within the packet: 16 + 4 per block/dup. */
-    if (room < 16)
-        return SCTP_ERR_NOBUF;
-    if (max_gaps > (room - 16) / 4)
-        max_gaps = (unsigned)(room - 16) / 4;
+    if (max_gaps > slots)
+        max_gaps = (unsigned)slots;
     unsigned ng = sctp_tsnmap_gaps(&a->map, gaps, max_gaps);
-    unsigned max_dups = a->ep->cfg.max_dup_tsns;
-    if (max_dups > 64)
-        max_dups = 64;
-    if (max_dups > (room - 16) / 4 - ng)
-        max_dups = (unsigned)((room - 16) / 4 - ng);
-    unsigned nd = sctp_tsnmap_take_dups(&a->map, dups, max_dups);
-    uint32_t rwnd = sctp_data_reasm_full(a) ? 0 : sctp_data_rwnd(a);
+    unsigned nd = a->map.n_dups;
+    if (nd > a->ep->cfg.max_dup_tsns)
+        nd = a->ep->cfg.max_dup_tsns;
+    if (nd > slots - ng)
+        nd = (unsigned)(slots - ng);
     /* DATA was dropped for want of room since the last SACK: this one
      * says the window was closed, even if it has opened since (the user
      * read, the layer below got buffers back), and a window update
-     * follows at once. Otherwise the peer sees no closed window, only
-     * DATA missing with nothing above it, and waits for T3. */
+     * follows at once (sctp_data_sack_sent). Otherwise the peer sees no
+     * closed window, only DATA missing with nothing above it, and waits
+     * for T3. */
+    uint32_t rwnd = a->rwnd_dropped ? 0 : sack_rwnd(a);
+    return sctp_sack_encode(p, room, a->map.cum_tsn, rwnd, gaps, (uint16_t)ng, a->map.dups,
+                            (uint16_t)nd);
+}
+
+void sctp_data_sack_sent(struct sctp_assoc *a)
+{
+    /* 6.2: duplicates are reported once, in the next SACK (those that did
+     * not fit are not reported). */
+    a->map.n_dups = 0;
     if (a->rwnd_dropped) {
         a->rwnd_dropped = false;
-        a->window_update_due = rwnd > 0;
-        rwnd = 0;
+        a->window_update_due = sack_rwnd(a) > 0;
     }
-    return sctp_sack_encode(p, room, a->map.cum_tsn, rwnd, gaps, (uint16_t)ng, dups, (uint16_t)nd);
+    a->sack_needed = false;
+    a->sack_now = false;
+    a->data_pkts_unacked = 0;
+    a->sack_timer = SCTP_TIMER_OFF;
+    if (a->window_update_due) {
+        a->window_update_due = false;
+        sctp_data_window_update(a);
+    }
 }
 
 /* ---- FORWARD TSN (RFC 3758 3.5, 3.6) ---- */

@@ -402,7 +402,11 @@ static inline bool sctp_data_reasm_full(const struct sctp_assoc *a)
 {
     return a->reasm && sctp_reasm_chunks(a->reasm) >= sctp_data_max_chunks(a->ep);
 }
-int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room);
+/* Writes a SACK into p, cut to fit room; changes nothing (see
+ * sctp_data_sack_sent). Returns its length or SCTP_ERR_NOBUF. */
+int sctp_data_write_sack(const struct sctp_assoc *a, uint8_t *p, size_t room);
+/* The SACK written is in a packet: what it reported is consumed. */
+void sctp_data_sack_sent(struct sctp_assoc *a);
 /* A SACK goes out at once if the window is open (a window update). */
 void sctp_data_window_update(struct sctp_assoc *a);
 int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room);

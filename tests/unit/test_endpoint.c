@@ -2092,6 +2092,99 @@ static void test_sack_limits(void)
     finish();
 }
 
+static void tune_sack_room(struct sctp_config *c)
+{
+    c->pmtu = 576; /* 556 bytes of SCTP per packet */
+    c->max_gap_blocks = 200;
+    c->max_dup_tsns = 32;
+}
+
+/* Injects 1-byte unordered messages at TSNs base + first + 2 i (i < n):
+ * one gap block each. */
+static void inject_holes(uint32_t base, uint32_t first, uint32_t n)
+{
+    static uint8_t chunks[200 * 20];
+    uint32_t len = 0;
+    for (uint32_t i = 0; i < n; i++)
+        len += put_data(chunks + len, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | SCTP_DATA_FLAG_U,
+                        base + first + 2 * i, 0, 0, 1);
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, chunks, len), 0);
+}
+
+/* RFC 9260 6.2: a SACK, even as the first chunk of its packet, keeps
+ * within the path MTU: 150 gap blocks do not fit 556 bytes, so the
+ * highest ones are left out (and the duplicates before them). */
+static void test_sack_fits_pmtu(void)
+{
+    start_pair(81, 1, tune_sack_room);
+    uint32_t base = info_of(0).next_tsn;
+    inject_holes(base, 1, 150);
+    inject_holes(base, 1, 5); /* five duplicates */
+    unsigned k = L.n;
+    drain(1);
+    int i = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(i >= 0);
+    CU_ASSERT_TRUE(L.p[i].len <= 556);
+    CU_ASSERT_EQUAL(chunk_pos(&L.p[i], SCTP_CT_SACK), 0);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.n_gaps, (556 - 12 - 16) / 4);
+    CU_ASSERT_EQUAL(sack.n_dups, 0);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).start, 2);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, sack.n_gaps - 1).start, 2 + 2 * (sack.n_gaps - 1));
+    finish();
+}
+
+/* A SACK bundled after a HEARTBEAT ACK gets the room left in that packet:
+ * its duplicate list is cut to fit, and what it reports (the duplicates,
+ * the closed window after dropped DATA) is consumed only with the SACK
+ * actually sent. Before, a SACK that did not fit there had already used
+ * them up: the next one reported no duplicates and an open window. */
+static void test_sack_after_heartbeat_ack(void)
+{
+    start_pair(82, 1, tune_sack_room);
+    uint32_t base = info_of(0).next_tsn;
+    uint32_t vtag = info_of(1).local_vtag;
+    inject_holes(base, 1, 70);
+    drain(1);
+    inject_holes(base, 1, 20); /* 20 duplicates */
+    /* DATA dropped for want of room. */
+    uint8_t chunk[300];
+    sctp_endpoint_set_rx_pressure(H.ep[1], true);
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, base + 500, 0, 0, 8);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, n), 0);
+    sctp_endpoint_set_rx_pressure(H.ep[1], false);
+    /* A HEARTBEAT with 200 bytes of information: its ACK takes 208. */
+    uint8_t info[200] = {0};
+    n = (uint32_t)sctp_chunk_hdr_encode(chunk, sizeof(chunk), SCTP_CT_HEARTBEAT, 0, 4 + 204);
+    n += (uint32_t)sctp_tlv_encode(chunk + n, sizeof(chunk) - n, SCTP_PT_HEARTBEAT_INFO, info,
+                                   sizeof(info));
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, n), 0);
+    unsigned k = L.n;
+    drain(1);
+    int i = next_pkt(k, 1, SCTP_CT_HEARTBEAT_ACK);
+    CU_ASSERT_TRUE_FATAL(i >= 0);
+    CU_ASSERT_TRUE(L.p[i].len <= 556);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.n_gaps, 70);
+    CU_ASSERT_EQUAL(sack.n_dups, (556 - 12 - 208 - 16) / 4 - 70);
+    CU_ASSERT_EQUAL(sctp_sack_dup(&sack, 0), base + 1);
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    /* Then the window update, with nothing left to report twice. */
+    int j = next_pkt((unsigned)i + 1, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(j >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[j], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_TRUE(sack.a_rwnd > 0);
+    CU_ASSERT_EQUAL(sack.n_dups, 0);
+    finish();
+}
+
 /* ================= the send API's errors ================= */
 
 static void tune_sendq(struct sctp_config *c)
@@ -2232,6 +2325,8 @@ TEST_CASE(test_rx_pressure_next_tsn)
 TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
+TEST_CASE(test_sack_fits_pmtu)
+TEST_CASE(test_sack_after_heartbeat_ack)
 TEST_CASE(test_fast_rtx_restarts_t3)
 TEST_CASE(test_tiny_chunks_behind_gap)
 TEST_CASE(test_reasm_chunks_config)
