@@ -223,10 +223,14 @@ struct sctp_config {
     uint32_t max_assocs;
     uint32_t max_sendq_bytes; /* per association */
     uint32_t max_reasm_bytes; /* per association */
-    uint32_t max_gap_blocks;  /* reported in a SACK */
-    uint32_t max_dup_tsns;    /* reported in a SACK */
-    uint32_t tsn_window;      /* TSNs tracked above the cumulative ack */
-    uint32_t pd_point;        /* partial delivery starts at this size */
+    /* DATA chunks held for reassembly or ordering per association (each
+     * costs a node and pins its packet): 0 takes one per 256 bytes of
+     * max_reasm_bytes. At least 64. */
+    uint32_t max_reasm_chunks;
+    uint32_t max_gap_blocks; /* reported in a SACK */
+    uint32_t max_dup_tsns;   /* reported in a SACK */
+    uint32_t tsn_window;     /* TSNs tracked above the cumulative ack */
+    uint32_t pd_point;       /* partial delivery starts at this size */
 
     /* Locally chosen verification tags: (random & ~vtag_mask) | vtag_value.
      * The daemon puts the owner lcore index in the low bits. */

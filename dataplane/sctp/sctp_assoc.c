@@ -242,19 +242,18 @@ static bool write_common(struct txb *b, struct sctp_assoc *a)
     return true;
 }
 
-static void add_sack(struct txb *b, struct sctp_assoc *a, uint8_t *scratch, size_t room)
+/* The SACK goes straight into the packet, sized to the room left there
+ * (even as its first chunk, it keeps within the path MTU); what it
+ * reports is consumed only once it is in. Without room for one, it
+ * waits for the next packet. */
+static void add_sack(struct txb *b, struct sctp_assoc *a)
 {
-    int n = sctp_data_write_sack(a, scratch, room);
-    if (n > 0 && txb_chunk(b, scratch, (uint32_t)n)) {
-        a->sack_needed = false;
-        a->sack_now = false;
-        a->data_pkts_unacked = 0;
-        a->sack_timer = SCTP_TIMER_OFF;
-        if (a->window_update_due) {
-            a->window_update_due = false;
-            sctp_data_window_update(a);
-        }
-    }
+    uint8_t *p = b->pkt->hdr + b->hdr_used;
+    int n = sctp_data_write_sack(a, p, txb_room(b));
+    if (n <= 0 || !txb_bytes(b, (uint32_t)n))
+        return;
+    b->chunks++;
+    sctp_data_sack_sent(a);
 }
 
 static void on_data_sent(struct sctp_path *p, sctp_tstamp now)
@@ -268,6 +267,14 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
                      sctp_tstamp now)
 {
     struct sctp_endpoint *ep = a->ep;
+    /* RFC 9260 7.2.1: a path that carried no DATA for longer than its RTO
+     * has its cwnd adjusted to max(cwnd / 2, 4 * MTU) per RTO; done here,
+     * once per packet, when it is about to carry DATA again. */
+    if (dst->last_data_tx && now - dst->last_data_tx > dst->rto.rto) {
+        sctp_tstamp idle = (now - dst->last_data_tx) / dst->rto.rto;
+        sctp_cc_on_idle(&dst->cc, idle > 32 ? 32 : (uint32_t)idle);
+        dst->last_data_tx = now;
+    }
     bool allowed = sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
     /* 6.1 A: with the peer's window at 0, one DATA chunk in flight at
      * most; T3 retransmissions follow the same rule (a T3 restarts the
@@ -278,10 +285,13 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
      * retransmissions ignores cwnd and is not delayed, so the window
      * computed from outstanding data does not hold it back either. */
     if (a->q.n_retransmit && (allowed || a->fast_rtx_pending)) {
+        bool earlier = false; /* a chunk below is outstanding on dst */
         for (uint32_t i = 0; i < a->q.count && a->q.n_retransmit; i++) {
             struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
-            if (c->state != SCTP_OUT_RETRANSMIT)
+            if (c->state != SCTP_OUT_RETRANSMIT) {
+                earlier |= c->in_flight && c->path == dst;
                 continue;
+            }
             if (!txb_data(b, c, c->msg->sid, c->msg->ssn, c->msg->ppid))
                 break;
             c->state = SCTP_OUT_INFLIGHT;
@@ -295,7 +305,14 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             a->retransmissions++;
             ep->stats.retransmissions++;
             ep->stats.tx_data_chunks++;
-            on_data_sent(dst, now);
+            dst->last_data_tx = now;
+            /* RFC 9260 7.2.4 (4), 6.3.3 E3: T3 restarts when the first
+             * outstanding chunk on the address is retransmitted. */
+            if (!earlier)
+                dst->t3_timer = now + dst->rto.rto;
+            else
+                on_data_sent(dst, now);
+            earlier = true;
         }
         a->fast_rtx_pending = false;
     }
@@ -308,6 +325,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         return;
     uint32_t hdr = dst->addr.family == SCTP_AF_INET6 ? 0 : 0; /* cc.mtu excludes IP */
     uint32_t max_frag = (dst->cc.mtu - hdr - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN) & ~3u;
+    uint32_t first_new = a->next_tsn;
     while (a->q.unsent_head) {
         struct sctp_msg *m = a->q.unsent_head;
         if (m->abandoned) {
@@ -389,6 +407,16 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             m->in_unsent = false;
         }
     }
+    if (a->next_tsn == first_new)
+        return;
+    dst->last_data_tx = now;
+    /* RFC 9260 6.3.1 C4: at most one RTT measurement per round trip on a
+     * path: the first chunk sent after the previous sample is timed. */
+    if (!dst->rtt_pending) {
+        dst->rtt_pending = true;
+        dst->rtt_tsn = first_new;
+        dst->rtt_sent = now;
+    }
 }
 
 static bool data_waiting(const struct sctp_assoc *a, const struct sctp_path *dst)
@@ -436,7 +464,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
             /* RFC 9260 5.4: nothing but the HEARTBEAT ACK to an
              * UNCONFIRMED address. */
             if (a->sack_needed && a->hb_ack_path == a->sack_path && a->hb_ack_path->confirmed)
-                add_sack(&b, a, scratch, sizeof(scratch));
+                add_sack(&b, a);
             a->ep->stats.tx_chunks += b.chunks;
             return 1;
         }
@@ -506,7 +534,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     /* RFC 9260 6.5: an ERROR bundled with the SACK follows it. */
     if (a->sack_needed &&
         (a->sack_now || data || b.chunks > 0 || a->errbuf_len || a->send_shutdown))
-        add_sack(&b, a, scratch, sizeof(scratch));
+        add_sack(&b, a);
     if (a->errbuf_len) {
         int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_ERROR, 0,
                                       (uint16_t)(4 + a->errbuf_len));
@@ -528,6 +556,11 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         int n = sctp_data_write_forward_tsn(a, fwd, room - SCTP_COMMON_HDR_LEN);
         if (n > 0 && txb_chunk(&b, fwd, (uint32_t)n)) {
             a->fwd_tsn_pending = false;
+            a->fwd_sent = true;
+            a->fwd_sent_tsn = a->adv_peer_ack;
+            a->fwd_sent_cum = a->cum_ack_in;
+            a->fwd_sent_at = now;
+            a->fwd_sent_rtt = dst->rto.measured ? dst->rto.srtt : dst->rto.rto;
             /* RFC 3758 3.5 C5: a T3-rtx timer runs while a FORWARD TSN
              * may need to be sent again (it is not acknowledged itself). */
             if (dst->t3_timer == SCTP_TIMER_OFF)

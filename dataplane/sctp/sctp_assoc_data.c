@@ -146,30 +146,45 @@ static void leave_flight(struct sctp_assoc *a, struct sctp_out_chunk *c)
     a->q.outstanding_bytes -= c->len < a->q.outstanding_bytes ? c->len : a->q.outstanding_bytes;
 }
 
+/* RFC 9260 6.3.1 C5 (Karn): a timed chunk that is retransmitted or
+ * abandoned gives no RTT sample; its path times the next chunk it sends. */
+static void rtt_untime(struct sctp_out_chunk *c)
+{
+    struct sctp_path *p = c->path;
+    if (p && p->rtt_pending && p->rtt_tsn == c->tsn)
+        p->rtt_pending = false;
+}
+
 /* RFC 3758 3.5 C2: Advanced.Peer.Ack.Point moves over abandoned chunks. */
-static void advance_peer_ack(struct sctp_assoc *a)
+static void advance_peer_ack(struct sctp_assoc *a, sctp_tstamp now)
 {
     if (!a->peer_pr_sctp)
         return;
     if (sctp_tsn_lt(a->adv_peer_ack, a->cum_ack_in))
         a->adv_peer_ack = a->cum_ack_in;
-    uint32_t old = a->adv_peer_ack;
     for (;;) {
         struct sctp_out_chunk *c = sctp_sendq_at(&a->q, a->adv_peer_ack + 1);
         if (!c || (c->state != SCTP_OUT_ABANDONED))
             break;
         a->adv_peer_ack++;
     }
-    /* C3: a FORWARD TSN when the point is ahead of the cumulative ack. */
-    if (sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in) && a->adv_peer_ack != old)
-        a->fwd_tsn_pending = true;
-    if (sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
-        a->fwd_tsn_pending = true;
+    /* C3: a FORWARD TSN when the point is ahead of the cumulative ack.
+     * F2: the same one again (the point has not moved, nor has the peer's
+     * cumulative TSN since it was sent) waits a full RTT: the SACKs of
+     * DATA sent before it do not call for it, and a peer that cannot
+     * take it whole would otherwise get it on every SACK. T3 sends it
+     * again in any case (A5, C5: sctp_data_t3_expired). */
+    if (!sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
+        return;
+    if (a->fwd_sent && a->adv_peer_ack == a->fwd_sent_tsn && a->cum_ack_in == a->fwd_sent_cum &&
+        now - a->fwd_sent_at < a->fwd_sent_rtt)
+        return;
+    a->fwd_tsn_pending = true;
 }
 
 /* Gives up on a message (PR-SCTP). Returns false if it cannot be: a
  * message already on the wire stays unless the peer supports PR-SCTP. */
-static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
+static bool abandon(struct sctp_assoc *a, struct sctp_msg *m, sctp_tstamp now)
 {
     if (m->abandoned)
         return true;
@@ -186,6 +201,7 @@ static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
             if (c->state == SCTP_OUT_RETRANSMIT)
                 a->q.n_retransmit--;
             leave_flight(a, c);
+            rtt_untime(c);
             c->state = SCTP_OUT_ABANDONED;
         }
         if (m->sent_off < m->len) {
@@ -207,7 +223,7 @@ static bool abandon(struct sctp_assoc *a, struct sctp_msg *m)
         }
     }
     send_failed(a, m, 0);
-    advance_peer_ack(a);
+    advance_peer_ack(a, now);
     sctp_ep_tx_schedule(a->ep, a);
     return true;
 }
@@ -228,7 +244,7 @@ void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
         }
         if (m->pr_policy != SCTP_PR_SCTP_TTL)
             continue;
-        if (m->expire <= now && abandon(a, m))
+        if (m->expire <= now && abandon(a, m, now))
             continue;
         if (m->expire > now && m->expire < next)
             next = m->expire;
@@ -238,7 +254,7 @@ void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
         if ((c->state != SCTP_OUT_INFLIGHT && c->state != SCTP_OUT_RETRANSMIT) ||
             c->msg->pr_policy != SCTP_PR_SCTP_TTL)
             continue;
-        if (c->msg->expire <= now && abandon(a, c->msg))
+        if (c->msg->expire <= now && abandon(a, c->msg, now))
             continue;
         if (c->msg->expire > now && c->msg->expire < next)
             next = c->msg->expire;
@@ -253,10 +269,11 @@ static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
     struct sctp_msg *m = c->msg;
     if ((m->pr_policy == SCTP_PR_SCTP_RTX && c->nsent > m->pr_value) ||
         (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now)) {
-        if (abandon(a, m))
+        if (abandon(a, m, now))
             return;
     }
     leave_flight(a, c);
+    rtt_untime(c);
     if (c->state != SCTP_OUT_RETRANSMIT) {
         c->state = SCTP_OUT_RETRANSMIT;
         a->q.n_retransmit++;
@@ -345,7 +362,9 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
     for (unsigned i = 0; i < a->n_paths; i++) {
         a->paths[i].cc.flight = 0;
         a->paths[i].t3_timer = SCTP_TIMER_OFF;
+        a->paths[i].rtt_pending = false;
     }
+    a->fwd_sent = false;
     struct sctp_msg *m = a->q.unsent_head;
     a->q.unsent_head = a->q.unsent_tail = NULL;
     while (m) {
@@ -435,17 +454,26 @@ static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
     return true;
 }
 
-/* What one SACK newly acknowledges, per path. */
+/* What one SACK newly acknowledges, per path. The SACK's chunks are
+ * visited in TSN order, so the first outstanding chunk seen on a path is
+ * its earliest outstanding one: restart tells whether it was acked. */
 struct sack_acks {
     bool newly;
     uint32_t bytes[SCTP_MAX_ADDRS];
-    bool rtt_ok[SCTP_MAX_ADDRS];
-    sctp_tstamp rtt_sent[SCTP_MAX_ADDRS];
+    bool seen[SCTP_MAX_ADDRS];
+    bool restart[SCTP_MAX_ADDRS];
 };
 
+/* An outstanding chunk the SACK does not acknowledge. */
+static void still_outstanding(struct sctp_assoc *a, const struct sctp_out_chunk *c,
+                              struct sack_acks *acks)
+{
+    if (c->path)
+        acks->seen[c->path - a->paths] = true;
+}
+
 /* A chunk in flight (or marked for retransmission) is acknowledged, by
- * the cumulative TSN or a gap block. Karn (6.3.1 C5): only chunks sent
- * once give an RTT sample. */
+ * the cumulative TSN or a gap block. */
 static void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c, struct sack_acks *acks)
 {
     acks->newly = true;
@@ -454,12 +482,27 @@ static void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c, struct s
     if (c->path) {
         unsigned pi = (unsigned)(c->path - a->paths);
         acks->bytes[pi] += c->len;
-        if (c->nsent == 1 && c->state == SCTP_OUT_INFLIGHT) {
-            acks->rtt_sent[pi] = c->sent_at;
-            acks->rtt_ok[pi] = true;
-        }
+        acks->restart[pi] |= !acks->seen[pi];
+        acks->seen[pi] = true;
     }
     leave_flight(a, c);
+}
+
+/* RFC 9260 6.3.1 C4, C5: the path's timed chunk acknowledged (by the
+ * cumulative TSN or a gap block; a retransmitted or abandoned one is no
+ * longer timed) gives the path's one RTT sample of the round trip. */
+static void rtt_sample(struct sctp_assoc *a, struct sctp_path *p, uint32_t cum, sctp_tstamp now)
+{
+    bool acked = sctp_tsn_le(p->rtt_tsn, cum);
+    if (!acked) {
+        const struct sctp_out_chunk *c = sctp_sendq_at(&a->q, p->rtt_tsn);
+        if (c && c->state != SCTP_OUT_ACKED)
+            return;
+        acked = c != NULL;
+    }
+    p->rtt_pending = false;
+    if (acked && now >= p->rtt_sent)
+        sctp_rto_measure(&p->rto, now - p->rtt_sent);
 }
 
 int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp_tstamp now)
@@ -552,6 +595,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                     a->gap_acked_hi = tsn;
                 }
             }
+        } else if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
+            still_outstanding(a, c, &acks);
         } else if (c->state == SCTP_OUT_ACKED) {
             /* 6.2.1 D iii: the peer reneged. The chunk is outstanding
              * again, not resent at once: it gets one miss indication and
@@ -607,13 +652,15 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             /* 8.2: an acknowledgement clears the path's error count. */
             sctp_assoc_path_success(a, p);
         }
-        if (acks.rtt_ok[i] && now >= acks.rtt_sent[i])
-            sctp_rto_measure(&p->rto, now - acks.rtt_sent[i]);
+        if (p->rtt_pending)
+            rtt_sample(a, p, cum, now);
         /* 6.3.2 R2, R3: stop T3 when nothing is outstanding on the path,
-         * restart it when the earliest outstanding TSN was acknowledged. */
+         * restart it when the SACK acknowledged the earliest TSN
+         * outstanding there (the cumulative TSN moving for another
+         * path's chunks leaves this path's timer alone). */
         if (p->cc.flight == 0)
             p->t3_timer = SCTP_TIMER_OFF;
-        else if (cum_advanced && p->t3_timer != SCTP_TIMER_OFF)
+        else if (acks.restart[i])
             p->t3_timer = now + p->rto.rto;
     }
     if (acks.newly)
@@ -624,7 +671,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     /* 6.2.1 D iv: rwnd = a_rwnd - bytes still outstanding. */
     a->peer_rwnd = s.a_rwnd > a->q.outstanding_bytes ? s.a_rwnd - a->q.outstanding_bytes : 0;
 
-    advance_peer_ack(a);
+    advance_peer_ack(a, now);
     if (a->state >= SCTP_S_SHUTDOWN_PENDING)
         sctp_shutdown_progress(a, now);
     if (a->q.unsent_head || a->q.n_retransmit || a->fwd_tsn_pending)
@@ -667,6 +714,23 @@ void sctp_data_deliver(struct sctp_assoc *a)
             a->undelivered_bytes += ev->u.data.len;
         ep->ev_count++;
     }
+}
+
+/* RFC 9260 6.2, with reassembly holding SCTP_REASM_MIN_CHUNKS chunks or
+ * more: room for one more? Above the highest TSN received, while fewer
+ * than max_reasm_chunks are held (the advertised window is 0 from
+ * there); filling a hole, a quarter more; the next TSN expected, another
+ * quarter: holes filled up to the limit must not keep out the one TSN
+ * that lets them go up. Each held chunk costs a node and a reference on
+ * its packet's buffer: payload bytes alone would let a peer sending tiny
+ * chunks behind a missing TSN hold one for every byte. */
+static __attribute__((cold, noinline)) bool chunk_room(const struct sctp_assoc *a, uint32_t tsn,
+                                                       bool beyond)
+{
+    uint64_t max = sctp_data_max_chunks(a->ep), n = sctp_reasm_chunks(a->reasm);
+    if (beyond)
+        return n < max;
+    return n < max + max / 4 + (tsn == a->map.cum_tsn + 1 ? max / 4 : 0);
 }
 
 int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
@@ -714,17 +778,25 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
         return 0;
     }
     /* 6.2: no room: drop, unless the TSN fills a hole below the highest
-     * received (that frees the peer's retransmission queue soonest). A
-     * window advertised as 0 counts as no room (the data the user has not
-     * read is in it) even with reassembly memory to spare. When the layer
-     * below is short of buffers only the next TSN is kept, and only with
-     * data held above it: what it releases to the user is worth the one
-     * buffer, and without it what is held could never go up. */
+     * received (that frees the peer's retransmission queue soonest), up
+     * to a harder limit. Each chunk held counts its payload and a node
+     * (SCTP_REASM_CHUNK_OVERHEAD) against the budget and the window, and
+     * their number is bounded (chunk_room). A window advertised as 0
+     * counts as no room (the data the user has not read is in it) even
+     * with reassembly memory to spare. When the layer below is short of
+     * buffers only the next TSN is kept, and only with data held above
+     * it: what it releases to the user is worth the one buffer, and
+     * without it what is held could never go up. A chunk dropped is not
+     * acknowledged. */
+    struct sctp_reasm *rs = a->reasm;
     bool beyond = sctp_tsn_gt(d.tsn, a->map.highest_tsn);
     bool unblocks = d.tsn == a->map.cum_tsn + 1 && sctp_tsnmap_has_gaps(&a->map);
     if ((a->ep->rx_pressure && !unblocks) ||
-        (beyond && sctp_reasm_bytes(a->reasm) + d.payload_len > a->ep->cfg.max_reasm_bytes) ||
-        (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(a->reasm, d.payload_len)) {
+        (beyond && sctp_reasm_bytes(rs) + d.payload_len + SCTP_REASM_CHUNK_OVERHEAD >
+                       a->ep->cfg.max_reasm_bytes) ||
+        (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(rs, d.payload_len) ||
+        (__builtin_expect(sctp_reasm_chunks(rs) >= SCTP_REASM_MIN_CHUNKS, 0) &&
+         !chunk_room(a, d.tsn, beyond))) {
         a->rwnd_dropped = true;
         a->sack_now = true;
         return 0;
@@ -769,44 +841,68 @@ void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now
  * closed is open again. */
 void sctp_data_window_update(struct sctp_assoc *a)
 {
-    if (sctp_data_rwnd(a) == 0)
+    if (sctp_data_rwnd(a) == 0 || sctp_data_reasm_full(a))
         return;
     a->sack_needed = true;
     a->sack_now = true;
     sctp_ep_tx_schedule(a->ep, a);
 }
 
-int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room)
+/* The window a SACK advertises. */
+static uint32_t sack_rwnd(const struct sctp_assoc *a)
 {
+    return sctp_data_reasm_full(a) ? 0 : sctp_data_rwnd(a);
+}
+
+int sctp_data_write_sack(const struct sctp_assoc *a, uint8_t *p, size_t room)
+{
+    /* RFC 9260 6.2: the SACK fits room (the rest of the packet): 16 bytes
+     * and 4 per gap block or duplicate TSN. When they do not all fit the
+     * duplicate reports go first, then the highest gap blocks: the lowest
+     * ones tell the peer what to retransmit soonest. */
     struct sctp_gap_block gaps[256];
-    uint32_t dups[64];
+    if (room < 16)
+        return SCTP_ERR_NOBUF;
+    size_t slots = (room - 16) / 4;
     unsigned max_gaps = a->ep->cfg.max_gap_blocks;
     if (max_gaps > 256)
         max_gaps = 256;
-    /* Keep the SACK within the packet: 16 + 4 per block/dup. */
-    if (room < 16)
-        return SCTP_ERR_NOBUF;
-    if (max_gaps > (room - 16) / 4)
-        max_gaps = (unsigned)(room - 16) / 4;
+    if (max_gaps > slots)
+        max_gaps = (unsigned)slots;
     unsigned ng = sctp_tsnmap_gaps(&a->map, gaps, max_gaps);
-    unsigned max_dups = a->ep->cfg.max_dup_tsns;
-    if (max_dups > 64)
-        max_dups = 64;
-    if (max_dups > (room - 16) / 4 - ng)
-        max_dups = (unsigned)((room - 16) / 4 - ng);
-    unsigned nd = sctp_tsnmap_take_dups(&a->map, dups, max_dups);
-    uint32_t rwnd = sctp_data_rwnd(a);
+    unsigned nd = a->map.n_dups;
+    if (nd > a->ep->cfg.max_dup_tsns)
+        nd = a->ep->cfg.max_dup_tsns;
+    if (nd > slots - ng)
+        nd = (unsigned)(slots - ng);
     /* DATA was dropped for want of room since the last SACK: this one
      * says the window was closed, even if it has opened since (the user
      * read, the layer below got buffers back), and a window update
-     * follows at once. Otherwise the peer sees no closed window, only
-     * DATA missing with nothing above it, and waits for T3. */
+     * follows at once (sctp_data_sack_sent). Otherwise the peer sees no
+     * closed window, only DATA missing with nothing above it, and waits
+     * for T3. */
+    uint32_t rwnd = a->rwnd_dropped ? 0 : sack_rwnd(a);
+    return sctp_sack_encode(p, room, a->map.cum_tsn, rwnd, gaps, (uint16_t)ng, a->map.dups,
+                            (uint16_t)nd);
+}
+
+void sctp_data_sack_sent(struct sctp_assoc *a)
+{
+    /* 6.2: duplicates are reported once, in the next SACK (those that did
+     * not fit are not reported). */
+    a->map.n_dups = 0;
     if (a->rwnd_dropped) {
         a->rwnd_dropped = false;
-        a->window_update_due = rwnd > 0;
-        rwnd = 0;
+        a->window_update_due = sack_rwnd(a) > 0;
     }
-    return sctp_sack_encode(p, room, a->map.cum_tsn, rwnd, gaps, (uint16_t)ng, dups, (uint16_t)nd);
+    a->sack_needed = false;
+    a->sack_now = false;
+    a->data_pkts_unacked = 0;
+    a->sack_timer = SCTP_TIMER_OFF;
+    if (a->window_update_due) {
+        a->window_update_due = false;
+        sctp_data_window_update(a);
+    }
 }
 
 /* ---- FORWARD TSN (RFC 3758 3.5, 3.6) ---- */
@@ -866,9 +962,15 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
     a->sack_now = true;
     if (sctp_tsn_le(f.new_cum_tsn, a->map.cum_tsn))
         return; /* old news: just acknowledge */
-    /* Never move beyond what the window can have carried. */
-    if (sctp_tsn_gt(f.new_cum_tsn, a->map.cum_tsn + a->map.window))
-        return;
+    /* Never move beyond what the TSN map can track: as far as its window
+     * reaches, then. Every TSN up to the New Cumulative TSN was abandoned
+     * by the peer or received, and none beyond the window was kept, so
+     * the TSNs up to its edge are skipped; the SACK tells how far we got,
+     * and the peer's next FORWARD TSN takes us further. Refusing it whole
+     * instead made no progress at all, at every exchange. */
+    uint32_t new_cum = f.new_cum_tsn;
+    if (sctp_tsn_gt(new_cum, a->map.cum_tsn + a->map.window))
+        new_cum = a->map.cum_tsn + a->map.window;
     /* RFC 3758 3.6: every listed stream is examined; the chunk length
      * bounds how many there are. */
     struct sctp_fwd_stream local[64], *streams = local;
@@ -880,8 +982,8 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
     }
     for (unsigned i = 0; i < n; i++)
         streams[i] = sctp_forward_tsn_stream(&f, i);
-    sctp_tsnmap_forward(&a->map, f.new_cum_tsn);
-    sctp_reasm_forward(a->reasm, f.new_cum_tsn, streams, n);
+    sctp_tsnmap_forward(&a->map, new_cum);
+    sctp_reasm_forward(a->reasm, new_cum, streams, n);
     if (streams != local)
         sctp_mem_free(&a->ep->cb, streams);
 }

@@ -74,10 +74,15 @@ void sctp_cc_on_timeout(struct sctp_cc *cc)
     cc->in_fast_recovery = false;
 }
 
-void sctp_cc_on_idle(struct sctp_cc *cc)
+void sctp_cc_on_idle(struct sctp_cc *cc, uint32_t rtos)
 {
-    uint32_t two = 2 * cc->mtu > 4404 ? 2 * cc->mtu : 4404;
-    uint32_t init = 4 * cc->mtu < two ? 4 * cc->mtu : two;
-    if (cc->cwnd > init)
-        cc->cwnd = init;
+    /* 7.2.1: cwnd = max(cwnd / 2, 4 * MTU) for each RTO without DATA.
+     * A smaller cwnd (after a T3 expiry) is not raised. */
+    uint32_t floor = 4 * cc->mtu;
+    while (rtos-- && cc->cwnd > floor) {
+        cc->cwnd /= 2;
+        if (cc->cwnd < floor)
+            cc->cwnd = floor;
+        cc->partial_bytes_acked = 0;
+    }
 }

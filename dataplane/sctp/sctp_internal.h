@@ -45,8 +45,8 @@ void sctp_cc_on_ack(struct sctp_cc *cc, uint32_t bytes_acked, bool cum_advanced,
 void sctp_cc_on_fast_retransmit(struct sctp_cc *cc, uint32_t highest_outstanding);
 /* 7.2.3: T3-rtx expiry. */
 void sctp_cc_on_timeout(struct sctp_cc *cc);
-/* 7.2.1: restart after an idle period longer than RTO. */
-void sctp_cc_on_idle(struct sctp_cc *cc);
+/* 7.2.1: no DATA sent on the path for rtos RTOs. */
+void sctp_cc_on_idle(struct sctp_cc *cc, uint32_t rtos);
 /* May new data be sent? 6.1 B: one more packet while cwnd is not full. */
 static inline bool sctp_cc_can_send(const struct sctp_cc *cc)
 {
@@ -69,6 +69,13 @@ struct sctp_path {
     uint64_t hb_nonce;
     sctp_tstamp t3_timer;      /* T3-rtx for data outstanding on this path */
     sctp_tstamp last_new_data; /* first transmission of DATA here (0: never) */
+    sctp_tstamp last_data_tx;  /* DATA last sent here, new or again (0: never) */
+    /* RFC 9260 6.3.1 C4: one RTT sample per round trip. The first DATA
+     * chunk sent after the previous sample is timed; its acknowledgement
+     * gives the next sample, unless it was retransmitted (C5, Karn). */
+    bool rtt_pending;
+    uint32_t rtt_tsn;
+    sctp_tstamp rtt_sent;
     /* peer address hash chain */
     struct sctp_path *hash_next;
     struct sctp_assoc *assoc;
@@ -175,6 +182,12 @@ struct sctp_assoc {
     struct sctp_sendq q;
     uint16_t *next_ssn; /* per outbound stream */
     bool fwd_tsn_pending;
+    /* The last FORWARD TSN sent: its New Cumulative TSN, the peer's
+     * cumulative TSN ack then, when, and the RTT to wait before the same
+     * one goes again (RFC 3758 3.5 F2). */
+    bool fwd_sent;
+    uint32_t fwd_sent_tsn, fwd_sent_cum;
+    sctp_tstamp fwd_sent_at, fwd_sent_rtt;
     uint32_t n_pr_msgs;   /* queued messages with a PR-SCTP policy */
     sctp_tstamp pr_timer; /* earliest PR-SCTP TTL among queued messages */
     uint32_t rtx_count_total, error_count;
@@ -364,7 +377,9 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);
 /* The receive window to advertise: the configured rwnd less what
- * reassembly holds and what the user has not released yet. */
+ * reassembly holds (payload and per-chunk overhead) and what the user has
+ * not released yet. SACKs also advertise 0 while reassembly holds its
+ * most chunks (sctp_data_reasm_full). */
 static inline uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
 {
     uint32_t held = (a->reasm ? sctp_reasm_bytes(a->reasm) : 0) + a->undelivered_bytes;
@@ -372,7 +387,26 @@ static inline uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
         return 0;
     return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
 }
-int sctp_data_write_sack(struct sctp_assoc *a, uint8_t *p, size_t room);
+/* How many DATA chunks reassembly may hold (sctp_config), never fewer
+ * than SCTP_REASM_MIN_CHUNKS (below that, the count is not checked). */
+#define SCTP_REASM_MIN_CHUNKS 64
+static inline uint32_t sctp_data_max_chunks(const struct sctp_endpoint *ep)
+{
+    uint32_t n =
+        ep->cfg.max_reasm_chunks ? ep->cfg.max_reasm_chunks : ep->cfg.max_reasm_bytes / 256;
+    return n > SCTP_REASM_MIN_CHUNKS ? n : SCTP_REASM_MIN_CHUNKS;
+}
+/* Reassembly holds as many chunks as it may: new DATA is refused, and
+ * SACKs advertise a window of 0. */
+static inline bool sctp_data_reasm_full(const struct sctp_assoc *a)
+{
+    return a->reasm && sctp_reasm_chunks(a->reasm) >= sctp_data_max_chunks(a->ep);
+}
+/* Writes a SACK into p, cut to fit room; changes nothing (see
+ * sctp_data_sack_sent). Returns its length or SCTP_ERR_NOBUF. */
+int sctp_data_write_sack(const struct sctp_assoc *a, uint8_t *p, size_t room);
+/* The SACK written is in a packet: what it reported is consumed. */
+void sctp_data_sack_sent(struct sctp_assoc *a);
 /* A SACK goes out at once if the window is open (a window update). */
 void sctp_data_window_update(struct sctp_assoc *a);
 int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room);

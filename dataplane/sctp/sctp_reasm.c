@@ -110,7 +110,8 @@ static void drop_chain(struct sctp_reasm *r, struct sctp_reasm_node *n)
     while (n) {
         struct sctp_reasm_node *next = n->next;
         sctp_payload_unref(&r->cb, n->handle);
-        r->bytes -= n->len;
+        r->bytes -= n->len + SCTP_REASM_CHUNK_OVERHEAD;
+        r->chunks--;
         node_put(r, n);
         n = next;
     }
@@ -382,8 +383,9 @@ struct sctp_reasm *sctp_reasm_new(uint16_t n_streams, uint32_t max_bytes, uint32
     r->n_streams = n_streams;
     r->max_bytes = max_bytes;
     /* Partial delivery must start before the budget is full, or a
-     * message larger than the budget could never progress. */
-    r->pd_point = (pd_point == 0 || pd_point > max_bytes) ? max_bytes : pd_point;
+     * message larger than the budget could never progress: at half of
+     * it at most, as the budget also counts each chunk's overhead. */
+    r->pd_point = (pd_point == 0 || pd_point > max_bytes / 2) ? max_bytes / 2 : pd_point;
     size_t words = ((size_t)n_streams + 63) / 64;
     r->streams = sctp_mem_calloc(cb, sizeof(*r->streams) * (n_streams ? n_streams : 1));
     r->busy = sctp_mem_calloc(cb, sizeof(*r->busy) * (words ? words : 1));
@@ -480,7 +482,7 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
         sctp_payload_unref(&r->cb, frag->handle);
         return SCTP_ERR_STREAM;
     }
-    if (frag->len > r->max_bytes - r->bytes) {
+    if (!sctp_reasm_can_take(r, frag->len)) {
         sctp_payload_unref(&r->cb, frag->handle);
         return SCTP_ERR_LIMIT;
     }
@@ -505,7 +507,8 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
     x->sid = d->sid;
     x->ssn = d->ssn;
     x->flags = d->flags & (DATA_BE | DATA_U);
-    r->bytes += frag->len;
+    r->bytes += frag->len + SCTP_REASM_CHUNK_OVERHEAD;
+    r->chunks++;
 
     /* The common case: a whole message that is due, straight to the
      * ready queue. */
@@ -578,7 +581,8 @@ int sctp_reasm_pop(struct sctp_reasm *r, struct sctp_event *ev)
         n = next;
     }
     ev->u.data.len = len;
-    r->bytes -= len;
+    r->bytes -= len + nfrags * SCTP_REASM_CHUNK_OVERHEAD;
+    r->chunks -= nfrags;
     return 1;
 }
 

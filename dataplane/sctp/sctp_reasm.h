@@ -66,15 +66,22 @@ struct sctp_reasm {
     uint64_t *busy;
     uint32_t n_streams;
     uint32_t max_bytes, pd_point;
-    uint32_t bytes;
+    uint32_t bytes; /* payload and per-chunk overhead held */
     struct sctp_reasm_list unord;
     struct sctp_reasm_node *ready_head, *ready_tail;
     struct sctp_reasm_node *free_nodes;
     uint32_t n_free;
+    uint32_t chunks;                  /* chunks held (not yet popped) */
     struct sctp_frag_pool *frag_pool; /* NULL: arrays come from the allocator */
 };
 
-/* n_streams inbound streams; max_bytes: payload held before delivery;
+/* What a held chunk costs beyond its payload: its node (one cache line).
+ * It also pins its packet's buffer; the number of chunks held bounds
+ * that (sctp_reasm_chunks). */
+#define SCTP_REASM_CHUNK_OVERHEAD 64
+
+/* n_streams inbound streams; max_bytes: bytes held before delivery, each
+ * chunk's payload and SCTP_REASM_CHUNK_OVERHEAD;
  * pd_point: a message holding this many bytes (at the head of its
  * stream's order) starts partial delivery. NULL on NOMEM. */
 struct sctp_reasm *sctp_reasm_new(uint16_t n_streams, uint32_t max_bytes, uint32_t pd_point,
@@ -93,12 +100,12 @@ void sctp_reasm_free(struct sctp_reasm *r);
  */
 int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
                    const struct sctp_frag *frag);
-/* True if len more payload bytes fit the budget (RFC 9260 6.2: DATA that
- * does not fit is dropped, unless it fills a hole below the highest
- * TSN, which the caller decides). */
+/* True if a chunk of len payload bytes fits the budget (RFC 9260 6.2:
+ * DATA that does not fit is dropped, unless it fills a hole below the
+ * highest TSN, which the caller decides). */
 static inline bool sctp_reasm_can_take(const struct sctp_reasm *r, uint32_t len)
 {
-    return len <= r->max_bytes - r->bytes;
+    return (uint64_t)len + SCTP_REASM_CHUNK_OVERHEAD <= r->max_bytes - r->bytes;
 }
 
 /* Event data flags beyond SCTP_EV_DATA_UNORDERED. */
@@ -126,10 +133,23 @@ void sctp_reasm_event_free(const struct sctp_callbacks *cb, struct sctp_event *e
 int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp_fwd_stream *s,
                        unsigned n);
 
-/* Payload bytes held (not yet popped): counts against a_rwnd. */
+/* Bytes held (not yet popped): each chunk's payload and
+ * SCTP_REASM_CHUNK_OVERHEAD. Counts against a_rwnd. */
 static inline uint32_t sctp_reasm_bytes(const struct sctp_reasm *r)
 {
     return r->bytes;
+}
+
+/* DATA chunks held (not yet popped). */
+static inline uint32_t sctp_reasm_chunks(const struct sctp_reasm *r)
+{
+    return r->chunks;
+}
+
+/* Payload bytes held (not yet popped). */
+static inline uint32_t sctp_reasm_payload(const struct sctp_reasm *r)
+{
+    return r->bytes - r->chunks * SCTP_REASM_CHUNK_OVERHEAD;
 }
 
 /* One-fragment arrays for sctp_reasm_pop come from p first (it must

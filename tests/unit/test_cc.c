@@ -182,6 +182,30 @@ static void test_timeout(void)
     CU_ASSERT_EQUAL(cc.cwnd, 2000);
 }
 
+/* 7.2.1: each RTO without DATA on the path: cwnd = max(cwnd / 2, 4 * MTU);
+ * ssthresh stays (slow start back to it). A cwnd below 4 * MTU (after a
+ * T3 expiry) is not raised. */
+static void test_idle(void)
+{
+    struct sctp_cc cc;
+    start(&cc, 1480, 40000, 30000);
+    sctp_cc_on_idle(&cc, 1);
+    CU_ASSERT_EQUAL(cc.cwnd, 20000);
+    sctp_cc_on_idle(&cc, 2);
+    CU_ASSERT_EQUAL(cc.cwnd, 4 * 1480); /* 10000, then 5000 raised to 5920 */
+    sctp_cc_on_idle(&cc, 5);
+    CU_ASSERT_EQUAL(cc.cwnd, 4 * 1480);
+    CU_ASSERT_EQUAL(cc.ssthresh, 30000);
+    start(&cc, 1480, 100000, 200000);
+    sctp_cc_on_idle(&cc, 0);
+    CU_ASSERT_EQUAL(cc.cwnd, 100000);
+    sctp_cc_on_idle(&cc, 3);
+    CU_ASSERT_EQUAL(cc.cwnd, 12500);
+    sctp_cc_on_timeout(&cc);
+    sctp_cc_on_idle(&cc, 4);
+    CU_ASSERT_EQUAL(cc.cwnd, 1480);
+}
+
 /* ---- the same rules seen through an association ---- */
 
 static struct harness H;
@@ -382,6 +406,57 @@ static void test_fast_retransmit_abandoned_on_wire(void)
     teardown();
 }
 
+/* 7.2.1 on the wire: cwnd grows during a long transfer; after more than
+ * one RTO without DATA on the path, the next packet of DATA goes out with
+ * cwnd halved per RTO of silence (floor 4 * MTU); a pause shorter than
+ * the RTO changes nothing. */
+static void test_idle_on_wire(void)
+{
+    setup(35);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], assoc0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    struct sctp_path *p = &a->paths[0];
+    uint8_t msg[1000] = {0};
+    for (int i = 0; i < 400; i++)
+        CU_ASSERT_EQUAL(h_send(&H, 0, assoc0, 0, 0, msg, sizeof(msg)), 1);
+    want = 400;
+    CU_ASSERT_TRUE_FATAL(h_run(&H, got_want, 10 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    uint32_t cwnd = p->cc.cwnd;
+    CU_ASSERT_TRUE_FATAL(cwnd >= 4 * 4 * 1480);
+    /* A pause shorter than the RTO. */
+    CU_ASSERT_TRUE_FATAL(H.now - p->last_data_tx < p->rto.rto);
+    for (int i = 0; i < 2; i++) /* two packets: no delayed SACK */
+        CU_ASSERT_EQUAL(h_send(&H, 0, assoc0, 0, 0, msg, sizeof(msg)), 1);
+    h_step(&H);
+    CU_ASSERT_EQUAL(p->cc.cwnd, cwnd);
+    want = 402;
+    CU_ASSERT_TRUE(h_run(&H, got_want, 1 * SCTP_SEC));
+    /* Their SACK, then two and a half RTOs of silence or more. */
+    for (int i = 0; i < 1000 && a->q.outstanding_bytes; i++)
+        h_step(&H);
+    cwnd = p->cc.cwnd;
+    sctp_tstamp rto = p->rto.rto;
+    sctp_tstamp last = p->last_data_tx;
+    if (last + 2 * rto + rto / 2 > H.now)
+        h_run(&H, NULL, last + 2 * rto + rto / 2 - H.now);
+    CU_ASSERT_EQUAL_FATAL(p->rto.rto, rto);
+    CU_ASSERT_EQUAL(p->cc.cwnd, cwnd);
+    uint32_t expect = cwnd;
+    for (sctp_tstamp n = (H.now - last) / rto; n > 0; n--)
+        expect = expect / 2 > 4 * 1480 ? expect / 2 : 4 * 1480;
+    CU_ASSERT_TRUE(expect <= cwnd / 4);
+    sctp_tstamp t = H.now;
+    for (int i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL(h_send(&H, 0, assoc0, 0, 0, msg, sizeof(msg)), 1);
+    h_step(&H);
+    CU_ASSERT_EQUAL(p->last_data_tx, t);
+    CU_ASSERT_EQUAL(p->cc.cwnd, expect);
+    want = 404;
+    CU_ASSERT_TRUE(h_run(&H, got_want, 1 * SCTP_SEC));
+    teardown();
+}
+
 TEST_SUITE_BEGIN(cc)
 TEST_CASE(test_initial_cwnd)
 TEST_CASE(test_slow_start)
@@ -389,8 +464,10 @@ TEST_CASE(test_congestion_avoidance)
 TEST_CASE(test_congestion_avoidance_app_limited)
 TEST_CASE(test_fast_retransmit)
 TEST_CASE(test_timeout)
+TEST_CASE(test_idle)
 TEST_CASE(test_initial_window_on_wire)
 TEST_CASE(test_t3_on_wire)
 TEST_CASE(test_fast_retransmit_on_wire)
 TEST_CASE(test_fast_retransmit_abandoned_on_wire)
+TEST_CASE(test_idle_on_wire)
 TEST_SUITE_END()

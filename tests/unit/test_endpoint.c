@@ -12,6 +12,7 @@
 #include "harness.h"
 #include "sctp_codec.h"
 #include "sctp_crc32c.h"
+#include "sctp_internal.h"
 #include "suites.h"
 
 #define MS SCTP_MS
@@ -831,6 +832,104 @@ static void test_forward_tsn_all_streams(void)
     CU_ASSERT_EQUAL(sack.cum_tsn, base + 1);
     CU_ASSERT_EQUAL(poll_data_events(1), 1);
     CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
+static void tune_small_window(struct sctp_config *c)
+{
+    c->tsn_window = 64;
+}
+
+/* A FORWARD TSN whose New Cumulative TSN lies beyond the TSN map's window
+ * moves the receiver as far as the window reaches (each SACK shows the
+ * progress), instead of being refused whole: the peer's next ones take it
+ * the rest of the way, and the listed stream skips apply. */
+static void test_forward_tsn_beyond_window(void)
+{
+    start_pair(79, 1, tune_small_window);
+    struct sctp_assoc *a1 = sctp_ep_find_id(H.ep[1], R.assoc[1]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a1);
+    uint32_t window = a1->map.window;
+    CU_ASSERT_EQUAL_FATAL(window, 64);
+    uint32_t base = info_of(0).next_tsn; /* node 1 waits for this TSN */
+    uint32_t vtag = info_of(1).local_vtag;
+    uint32_t target = base - 1 + 2 * window + 10;
+    uint8_t chunk[64];
+    struct sctp_fwd_stream st = {.sid = 0, .ssn = 4};
+    int fl = sctp_forward_tsn_encode(chunk, sizeof(chunk), target, &st, 1);
+    CU_ASSERT_TRUE_FATAL(fl > 0);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    uint32_t want[] = {base - 1 + window, base - 1 + 2 * window, target};
+    for (unsigned i = 0; i < 3; i++) {
+        CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, (uint32_t)fl), 0);
+        CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+        CU_ASSERT_EQUAL(sack.cum_tsn, want[i]);
+        CU_ASSERT_EQUAL(sack.n_gaps, 0);
+    }
+    /* SSN 0 .. 4 were skipped: the next message, SSN 5, goes up. */
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, target + 1, 0, 5, 8);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, n), 0);
+    CU_ASSERT_EQUAL(poll_data_events(1), 1);
+    CU_ASSERT_EQUAL(a1->map.cum_tsn, target + 1);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
+/* RFC 3758 3.5 F2: the sender does not send the same FORWARD TSN again
+ * on every SACK below its Advanced.Peer.Ack.Point: once per RTT, or at
+ * once when the peer's cumulative TSN moved (it took part of it), or
+ * when the point moves. */
+static void test_forward_tsn_once_per_rtt(void)
+{
+    start_pair(80, 1, NULL);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    uint32_t t = a->next_tsn;
+    /* Two messages with a 1 ms lifetime, two without; all lost. */
+    for (uint32_t i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL(send_pr(0, i, 100, SCTP_PR_SCTP_TTL, 1, i), 1);
+    for (uint32_t i = 2; i < 4; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 100, 0), 1);
+    unsigned k = L.n;
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 4);
+    CU_ASSERT_EQUAL_FATAL(a->next_tsn, t + 4);
+    /* They expire: one FORWARD TSN to t + 1. */
+    H.now += 5 * MS;
+    sctp_endpoint_handle_timeout(H.ep[0], H.now);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 1);
+    CU_ASSERT_EQUAL(a->adv_peer_ack, t + 1);
+    sctp_tstamp rtt = a->fwd_sent_rtt;
+    CU_ASSERT_TRUE_FATAL(rtt > 2 * MS);
+    /* SACKs for DATA sent before it: no FORWARD TSN again. */
+    struct sctp_gap_block g = {.start = 4, .end = 4}; /* t + 3 */
+    inject_sack(t - 1, 1u << 20, &g, 1);
+    drain(0);
+    H.now += 1 * MS;
+    g.start = g.end = 3; /* t + 2 */
+    inject_sack(t - 1, 1u << 20, &g, 1);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 1);
+    /* The peer took part of it: the rest goes at once. */
+    inject_sack(t, 1u << 20, NULL, 0);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 2);
+    inject_sack(t, 1u << 20, NULL, 0);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 2);
+    /* A full RTT later, a SACK still below the point brings it again. */
+    H.now += rtt;
+    inject_sack(t, 1u << 20, NULL, 0);
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 3);
+    int i = next_pkt(k, 0, SCTP_CT_FORWARD_TSN);
+    struct sctp_chunk c = {0};
+    struct sctp_forward_tsn_chunk f;
+    CU_ASSERT_TRUE_FATAL(i >= 0 && find_chunk(&L.p[i], SCTP_CT_FORWARD_TSN, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_EQUAL(f.new_cum_tsn, t + 1);
     finish();
 }
 
@@ -1812,6 +1911,138 @@ static void test_heartbeat_idle_only(void)
     finish();
 }
 
+/* ================= retransmission timer ================= */
+
+/* RFC 9260 7.2.4 (4): when the earliest outstanding chunk on an address
+ * is fast retransmitted, T3 restarts for that address. The SACKs that
+ * report it missing acknowledge nothing outstanding before it, so they
+ * leave T3 alone (6.3.2 R3); the retransmission restarts it. */
+static void test_fast_rtx_restarts_t3(void)
+{
+    start_pair(76, 1, NULL);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    struct sctp_path *p = &a->paths[0];
+    uint32_t t = a->next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0); /* lost: node 1 sees none of it */
+    CU_ASSERT_EQUAL_FATAL(a->next_tsn, t + 5);
+    sctp_tstamp t3 = p->t3_timer;
+    CU_ASSERT_EQUAL(t3, H.now + p->rto.rto);
+    H.now += 30 * MS;
+    for (uint16_t k = 2; k <= 4; k++) {
+        struct sctp_gap_block g = {.start = 2, .end = k};
+        inject_sack(t - 1, 1u << 20, &g, 1);
+    }
+    CU_ASSERT_EQUAL(a->fast_retransmissions, 1);
+    CU_ASSERT_EQUAL(p->t3_timer, t3);
+    drain(0);
+    CU_ASSERT_EQUAL(count_tsn(0, t), 2);
+    CU_ASSERT_EQUAL(p->t3_timer, H.now + p->rto.rto);
+    finish();
+}
+
+/* ================= reassembly limits ================= */
+
+static void tune_reasm_small(struct sctp_config *c)
+{
+    c->max_reasm_bytes = 64 * 1024; /* max_reasm_chunks 0: 256 chunks */
+}
+
+/* Injects ordered 1-byte messages on stream 0 (SSN = TSN offset from
+ * base) at offsets first, first + step, ... (count of them), 64 to a
+ * packet, into node 1. */
+static void inject_tiny(uint32_t base, uint32_t first, uint32_t step, uint32_t count)
+{
+    static uint8_t chunks[64 * 20];
+    uint32_t vtag = info_of(1).local_vtag;
+    for (uint32_t k = 0; k < count; k += 64) {
+        uint32_t n = 0;
+        for (uint32_t i = k; i < count && i < k + 64; i++) {
+            uint32_t off = first + i * step;
+            n += put_data(chunks + n, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, base + off, 0,
+                          (uint16_t)off, 1);
+        }
+        CU_ASSERT_EQUAL(inject(1, 0, vtag, chunks, n), 0);
+    }
+}
+
+/* A hostile peer sends 1-byte messages behind a missing TSN: each held
+ * chunk costs a node and a reference on its packet, not one byte. The
+ * advertised window counts a node's worth of overhead per chunk; at 256
+ * chunks held (max_reasm_bytes / 256) the window closes and new DATA is
+ * dropped unacknowledged; chunks filling holes get a quarter more; the
+ * missing TSN itself still gets in, and what it unblocks goes up. */
+static void test_tiny_chunks_behind_gap(void)
+{
+    start_pair(77, 1, tune_reasm_small);
+    uint32_t base = info_of(0).next_tsn; /* never sent: the gap */
+    struct sctp_assoc *a1 = sctp_ep_find_id(H.ep[1], R.assoc[1]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a1);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+
+    /* Even offsets 2, 4, ...: 64 held, the window shrinks by 65 each. */
+    inject_tiny(base, 2, 2, 64);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base - 1);
+    CU_ASSERT_EQUAL(sack.a_rwnd, H.cfg[1].rwnd - 64 * (1 + SCTP_REASM_CHUNK_OVERHEAD));
+    /* 236 more: 256 held, the last 44 dropped. */
+    inject_tiny(base, 2 + 2 * 64, 2, 236);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 256);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base - 1);
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL_FATAL(sack.n_gaps, 64);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 63).start, 129); /* offsets from base - 1 */
+    CU_ASSERT_EQUAL(a1->map.highest_tsn, base + 512);
+
+    /* Odd offsets 3, 5, ... fill holes: 64 more, then dropped. */
+    inject_tiny(base, 3, 2, 100);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 320);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).start, 3);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).end, 131);
+    CU_ASSERT_EQUAL(poll_data_events(1), 0);
+
+    /* The missing TSN and the next one: SSN 0 .. 130 go up. */
+    inject_tiny(base, 0, 1, 2);
+    CU_ASSERT_EQUAL(poll_data_events(1), 131);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 191);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 130);
+    CU_ASSERT_TRUE(sack.a_rwnd > 0);
+    finish();
+}
+
+static void tune_reasm_chunks(struct sctp_config *c)
+{
+    c->max_reasm_chunks = 100;
+}
+
+/* max_reasm_chunks set: the window closes at that many chunks held. */
+static void test_reasm_chunks_config(void)
+{
+    start_pair(78, 1, tune_reasm_chunks);
+    uint32_t base = info_of(0).next_tsn;
+    struct sctp_assoc *a1 = sctp_ep_find_id(H.ep[1], R.assoc[1]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a1);
+    inject_tiny(base, 1, 1, 150);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 100);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL_FATAL(sack.n_gaps, 1);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).end, 101);
+    inject_tiny(base, 0, 1, 1);
+    CU_ASSERT_EQUAL(poll_data_events(1), 101);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(a1->reasm), 0);
+    finish();
+}
+
 /* ================= SACK limits ================= */
 
 static void tune_limits(struct sctp_config *c)
@@ -1858,6 +2089,99 @@ static void test_sack_limits(void)
     /* The chunk length matches the counts. */
     CU_ASSERT_EQUAL(c.length, 16 + 4 * (4 + 3));
     CU_ASSERT_EQUAL(poll_data_events(1), 10); /* unordered: delivered */
+    finish();
+}
+
+static void tune_sack_room(struct sctp_config *c)
+{
+    c->pmtu = 576; /* 556 bytes of SCTP per packet */
+    c->max_gap_blocks = 200;
+    c->max_dup_tsns = 32;
+}
+
+/* Injects 1-byte unordered messages at TSNs base + first + 2 i (i < n):
+ * one gap block each. */
+static void inject_holes(uint32_t base, uint32_t first, uint32_t n)
+{
+    static uint8_t chunks[200 * 20];
+    uint32_t len = 0;
+    for (uint32_t i = 0; i < n; i++)
+        len += put_data(chunks + len, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | SCTP_DATA_FLAG_U,
+                        base + first + 2 * i, 0, 0, 1);
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, chunks, len), 0);
+}
+
+/* RFC 9260 6.2: a SACK, even as the first chunk of its packet, keeps
+ * within the path MTU: 150 gap blocks do not fit 556 bytes, so the
+ * highest ones are left out (and the duplicates before them). */
+static void test_sack_fits_pmtu(void)
+{
+    start_pair(81, 1, tune_sack_room);
+    uint32_t base = info_of(0).next_tsn;
+    inject_holes(base, 1, 150);
+    inject_holes(base, 1, 5); /* five duplicates */
+    unsigned k = L.n;
+    drain(1);
+    int i = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(i >= 0);
+    CU_ASSERT_TRUE(L.p[i].len <= 556);
+    CU_ASSERT_EQUAL(chunk_pos(&L.p[i], SCTP_CT_SACK), 0);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.n_gaps, (556 - 12 - 16) / 4);
+    CU_ASSERT_EQUAL(sack.n_dups, 0);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).start, 2);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, sack.n_gaps - 1).start, 2 + 2 * (sack.n_gaps - 1));
+    finish();
+}
+
+/* A SACK bundled after a HEARTBEAT ACK gets the room left in that packet:
+ * its duplicate list is cut to fit, and what it reports (the duplicates,
+ * the closed window after dropped DATA) is consumed only with the SACK
+ * actually sent. Before, a SACK that did not fit there had already used
+ * them up: the next one reported no duplicates and an open window. */
+static void test_sack_after_heartbeat_ack(void)
+{
+    start_pair(82, 1, tune_sack_room);
+    uint32_t base = info_of(0).next_tsn;
+    uint32_t vtag = info_of(1).local_vtag;
+    inject_holes(base, 1, 70);
+    drain(1);
+    inject_holes(base, 1, 20); /* 20 duplicates */
+    /* DATA dropped for want of room. */
+    uint8_t chunk[300];
+    sctp_endpoint_set_rx_pressure(H.ep[1], true);
+    uint32_t n = put_data(chunk, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, base + 500, 0, 0, 8);
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, n), 0);
+    sctp_endpoint_set_rx_pressure(H.ep[1], false);
+    /* A HEARTBEAT with 200 bytes of information: its ACK takes 208. */
+    uint8_t info[200] = {0};
+    n = (uint32_t)sctp_chunk_hdr_encode(chunk, sizeof(chunk), SCTP_CT_HEARTBEAT, 0, 4 + 204);
+    n += (uint32_t)sctp_tlv_encode(chunk + n, sizeof(chunk) - n, SCTP_PT_HEARTBEAT_INFO, info,
+                                   sizeof(info));
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, n), 0);
+    unsigned k = L.n;
+    drain(1);
+    int i = next_pkt(k, 1, SCTP_CT_HEARTBEAT_ACK);
+    CU_ASSERT_TRUE_FATAL(i >= 0);
+    CU_ASSERT_TRUE(L.p[i].len <= 556);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.n_gaps, 70);
+    CU_ASSERT_EQUAL(sack.n_dups, (556 - 12 - 208 - 16) / 4 - 70);
+    CU_ASSERT_EQUAL(sctp_sack_dup(&sack, 0), base + 1);
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    /* Then the window update, with nothing left to report twice. */
+    int j = next_pkt((unsigned)i + 1, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(j >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[j], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_TRUE(sack.a_rwnd > 0);
+    CU_ASSERT_EQUAL(sack.n_dups, 0);
     finish();
 }
 
@@ -1975,6 +2299,8 @@ TEST_CASE(test_pr_buf)
 TEST_CASE(test_pr_ttl_expired_before_send)
 TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
+TEST_CASE(test_forward_tsn_beyond_window)
+TEST_CASE(test_forward_tsn_once_per_rtt)
 TEST_CASE(test_sendall_shared_payload)
 TEST_CASE(test_sack_immediately)
 TEST_CASE(test_delayed_sack)
@@ -1999,6 +2325,11 @@ TEST_CASE(test_rx_pressure_next_tsn)
 TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
+TEST_CASE(test_sack_fits_pmtu)
+TEST_CASE(test_sack_after_heartbeat_ack)
+TEST_CASE(test_fast_rtx_restarts_t3)
+TEST_CASE(test_tiny_chunks_behind_gap)
+TEST_CASE(test_reasm_chunks_config)
 TEST_CASE(test_send_errors)
 TEST_CASE(test_icmp_pmtu_tag)
 TEST_SUITE_END()

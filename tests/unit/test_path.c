@@ -9,6 +9,7 @@
 
 #include "harness.h"
 #include "sctp_codec.h"
+#include "sctp_crc32c.h"
 #include "sctp_internal.h"
 #include "suites.h"
 
@@ -43,6 +44,7 @@ static struct {
 } R;
 
 static struct harness H;
+static bool drop_data0; /* DATA from node 0 is lost */
 
 static void on_event(struct harness *h, int node, struct sctp_event *ev)
 {
@@ -89,7 +91,7 @@ static int record(struct harness *h, int from, const uint8_t *p, uint32_t len)
     }
     if (data && R.n_data < MAX_PKTS)
         R.data[R.n_data++] = (struct data_pkt){.at = h->now, .dst = h->pkt_dst};
-    return 1;
+    return !(data && drop_data0);
 }
 
 static bool both_up(struct harness *h)
@@ -107,6 +109,7 @@ static void tune(struct sctp_config *c)
 static void start(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
 {
     memset(&R, 0, sizeof(R));
+    drop_data0 = false;
     h_init(&H, seed, multi, t);
     H.on_event = on_event;
     H.filter = record;
@@ -493,6 +496,79 @@ static void test_no_data_to_unconfirmed(void)
     finish();
 }
 
+/* A SACK from node 1's first address to node 0. */
+static void inject_sack(uint32_t cum, const struct sctp_gap_block *gaps, uint16_t n_gaps)
+{
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    struct hbuf *b = hbuf_new(NULL, 256);
+    sctp_common_hdr_encode(b->data, SCTP_COMMON_HDR_LEN, H.cfg[1].port, H.cfg[0].port,
+                           a->local_vtag);
+    int n = sctp_sack_encode(b->data + SCTP_COMMON_HDR_LEN, 256 - SCTP_COMMON_HDR_LEN, cum,
+                             1u << 20, gaps, n_gaps, NULL, 0);
+    CU_ASSERT_TRUE_FATAL(n > 0);
+    b->len = SCTP_COMMON_HDR_LEN + (uint32_t)n;
+    struct sctp_frag seg = {.data = b->data, .len = b->len, .handle = NULL};
+    sctp_crc32c_fill(&seg, 1, b->data);
+    struct sctp_rx_packet rx = {.data = b->data,
+                                .len = b->len,
+                                .handle = b,
+                                .src = H.cfg[1].addrs[0],
+                                .dst = H.cfg[0].addrs[0],
+                                .csum = SCTP_CSUM_UNCHECKED};
+    CU_ASSERT_EQUAL(sctp_endpoint_input(H.ep[0], &rx, H.now), 0);
+    hbuf_unref(b);
+}
+
+/* RFC 9260 6.3.2 R3: a SACK restarts T3 only for an address whose
+ * earliest outstanding TSN it acknowledges. A goes to the primary, B to
+ * the secondary, C and D to the primary; all are lost. A SACK acking A
+ * restarts the primary's timer, not the secondary's (B is still
+ * missing). A SACK gap-acking C, the primary's earliest outstanding TSN
+ * then, restarts the primary's timer although the cumulative TSN stays.
+ * (The SACKs are forged: node 1 never had A or C.) */
+static void test_t3_restart_per_path(void)
+{
+    seq_out = 0;
+    start(47, true, NULL);
+    const struct sctp_addr *p1 = &H.cfg[1].addrs[1];
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    struct sctp_path *a0 = &a->paths[0], *a1 = &a->paths[1];
+    CU_ASSERT_TRUE_FATAL(sctp_addr_equal(&a1->addr, p1));
+    drop_data0 = true;
+    uint32_t t = a->next_tsn;
+
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1); /* A: t */
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL(send_msg(SCTP_ADDR_OVER, p1), 1); /* B: t + 1 */
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1); /* C: t + 2 */
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1); /* D: t + 3 */
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL_FATAL(a->next_tsn, t + 4);
+    CU_ASSERT_EQUAL(R.n_data, 3);
+    sctp_tstamp t3_1 = a1->t3_timer;
+    CU_ASSERT_TRUE_FATAL(t3_1 != SCTP_TIMER_OFF && t3_1 > H.now);
+    CU_ASSERT_TRUE_FATAL(a0->t3_timer != SCTP_TIMER_OFF && a0->t3_timer > H.now);
+
+    inject_sack(t, NULL, 0);
+    CU_ASSERT_EQUAL(a->cum_ack_in, t);
+    CU_ASSERT_EQUAL(a0->t3_timer, H.now + a0->rto.rto);
+    CU_ASSERT_EQUAL(a1->t3_timer, t3_1);
+
+    h_run(&H, NULL, 10 * MS);
+    struct sctp_gap_block g = {.start = 2, .end = 2}; /* C */
+    inject_sack(t, &g, 1);
+    CU_ASSERT_EQUAL(a->cum_ack_in, t);
+    CU_ASSERT_EQUAL(a0->t3_timer, H.now + a0->rto.rto);
+    CU_ASSERT_EQUAL(a1->t3_timer, t3_1);
+    CU_ASSERT_EQUAL(a->t3_expiries, 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -500,4 +576,5 @@ TEST_CASE(test_set_primary)
 TEST_CASE(test_addr_over)
 TEST_CASE(test_heartbeat_rtt)
 TEST_CASE(test_no_data_to_unconfirmed)
+TEST_CASE(test_t3_restart_per_path)
 TEST_SUITE_END()

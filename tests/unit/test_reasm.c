@@ -260,13 +260,13 @@ static void test_ordered_in_order(void)
     CU_ASSERT_EQUAL(add1(r, F_BE, 100, 1, 0, 1, 10), 0);
     CU_ASSERT_EQUAL(add1(r, F_BE, 101, 1, 1, 2, 20), 0);
     CU_ASSERT_EQUAL(add1(r, F_BE, 102, 1, 2, 3, 30), 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 60);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 60);
     expect_msg(r, 1, 0, 100, 1, 10, 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 50);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 50);
     expect_msg(r, 1, 1, 101, 2, 20, 0);
     expect_msg(r, 1, 2, 102, 3, 30, 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     finish(r);
 }
 
@@ -276,7 +276,7 @@ static void test_ordered_out_of_order(void)
     CU_ASSERT_EQUAL(add1(r, F_BE, 12, 0, 2, 3, 30), 0);
     CU_ASSERT_EQUAL(add1(r, F_BE, 11, 0, 1, 2, 20), 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 50);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 50);
     CU_ASSERT_EQUAL(add1(r, F_BE, 10, 0, 0, 1, 10), 0);
     expect_msg(r, 0, 0, 10, 1, 10, 0);
     expect_msg(r, 0, 1, 11, 2, 20, 0);
@@ -288,7 +288,7 @@ static void test_ordered_out_of_order(void)
     expect_msg(r, 0, 3, 13, 4, 5, 0);
     expect_msg(r, 0, 4, 14, 5, 5, 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     finish(r);
 }
 
@@ -366,7 +366,7 @@ static void test_fragmented_any_order(void)
             CU_ASSERT(m.len == total && bytes_ok(m.buf, 9, 0, total));
             msg_done(&m);
             expect_none(r);
-            CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+            CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
             finish(r);
             count++;
         } while (next_perm(perm, NF));
@@ -398,7 +398,7 @@ static void test_interleaved_streams(void)
     expect_msg(r, 0, 0, 1, 10, 21, 0);
     expect_msg(r, 0, 1, 5, 11, 10, 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     finish(r);
 }
 
@@ -489,7 +489,7 @@ static void test_invalid_stream(void)
     CU_ASSERT_EQUAL(add1(r, F_BE, 1, 3, 0, 1, 10), SCTP_ERR_STREAM);
     CU_ASSERT_EQUAL(T.bufs[0]->refs, 0); /* dropped at once */
     CU_ASSERT_EQUAL(add1(r, F_BE, 1, 65535, 0, 1, 10), SCTP_ERR_STREAM);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     expect_none(r);
     CU_ASSERT_EQUAL(add1(r, F_BE, 1, 2, 0, 1, 10), 0);
     expect_msg(r, 2, 0, 1, 1, 10, 0);
@@ -503,28 +503,72 @@ static void test_invalid_stream(void)
     finish(r);
 }
 
+/* The budget counts each chunk's payload and SCTP_REASM_CHUNK_OVERHEAD. */
 static void test_budget_limit(void)
 {
-    struct sctp_reasm *r = mk(2, 1000, 1000);
+    const uint32_t o = SCTP_REASM_CHUNK_OVERHEAD;
+    struct sctp_reasm *r = mk(2, 1000 + 3 * o, 1000 + 3 * o);
     CU_ASSERT_EQUAL(add1(r, F_BE, 2, 0, 1, 2, 600), 0); /* held */
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 600);
-    CU_ASSERT(sctp_reasm_can_take(r, 400));
-    CU_ASSERT(!sctp_reasm_can_take(r, 401));
-    CU_ASSERT_EQUAL(add1(r, F_BE, 1, 0, 0, 1, 401), SCTP_ERR_LIMIT);
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 600 + o);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 600);
+    CU_ASSERT(sctp_reasm_can_take(r, 400 + o));
+    CU_ASSERT(!sctp_reasm_can_take(r, 401 + o));
+    CU_ASSERT_EQUAL(add1(r, F_BE, 1, 0, 0, 1, 401 + o), SCTP_ERR_LIMIT);
     CU_ASSERT_EQUAL(T.bufs[1]->refs, 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 600);
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 600 + o);
     expect_none(r);
     CU_ASSERT_EQUAL(add1(r, F_BE, 1, 0, 0, 1, 400), 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 1000);
-    CU_ASSERT(!sctp_reasm_can_take(r, 1));
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 1000 + 2 * o);
     CU_ASSERT(sctp_reasm_can_take(r, 0));
+    CU_ASSERT(!sctp_reasm_can_take(r, 1));
     /* Ready but not popped still counts. */
     CU_ASSERT_EQUAL(add1(r, F_BE | F_U, 3, 1, 0, 3, 1), SCTP_ERR_LIMIT);
     expect_msg(r, 0, 0, 1, 1, 400, 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 600);
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 600 + o);
     expect_msg(r, 0, 1, 2, 2, 600, 0);
     CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
-    CU_ASSERT(sctp_reasm_can_take(r, 1000));
+    CU_ASSERT(sctp_reasm_can_take(r, 1000 + 2 * o));
+    /* Tiny chunks: the overhead bounds how many are held. */
+    for (uint32_t i = 0; i < 100; i++)
+        add1(r, F_BE, 100 + i, 0, (uint16_t)(10 + i), 100 + i, 1);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), (1000 + 3 * o) / (1 + o));
+    finish(r);
+}
+
+/* Every chunk held counts (ordered behind a missing SSN, fragments, or
+ * ready but not popped) until it is popped or dropped; duplicates and
+ * stale SSNs never count. */
+static void test_chunk_count(void)
+{
+    const uint32_t o = SCTP_REASM_CHUNK_OVERHEAD;
+    struct sctp_reasm *r = mk(2, 10000, 10000);
+    CU_ASSERT_EQUAL(add1(r, F_BE, 2, 0, 1, 2, 10), 0); /* waits for SSN 0 */
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 1);
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 10 + o);
+    CU_ASSERT_EQUAL(add1(r, F_BE, 2, 0, 1, 2, 10), 0); /* duplicate */
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 1);
+    CU_ASSERT_EQUAL(add_part(r, F_B, 10, 1, 1, 7, 7, 0, 3), 0);
+    CU_ASSERT_EQUAL(add_part(r, 0, 11, 1, 1, 7, 7, 3, 3), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 3);
+    CU_ASSERT_EQUAL(add1(r, F_BE | F_U, 20, 0, 0, 20, 5), 0); /* ready */
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 4);
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 21 + 4 * o);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 21);
+    expect_msg(r, 0, 0, 20, 20, 5, SCTP_EV_DATA_UNORDERED);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 3);
+    CU_ASSERT_EQUAL(add1(r, F_BE, 1, 0, 0, 1, 10), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 4);
+    expect_msg(r, 0, 0, 1, 1, 10, 0);
+    expect_msg(r, 0, 1, 2, 2, 10, 0);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 2);
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 6 + 2 * o);
+    CU_ASSERT_EQUAL(add1(r, F_BE, 3, 0, 0, 3, 10), 0); /* SSN 0 again: stale */
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 2);
+    struct sctp_fwd_stream skip = {.sid = 1, .ssn = 1};
+    CU_ASSERT_EQUAL(sctp_reasm_forward(r, 12, &skip, 1), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    expect_none(r);
     finish(r);
 }
 
@@ -547,6 +591,24 @@ static unsigned pop_pieces(struct sctp_reasm *r, uint16_t sid, uint32_t seed, ui
         n++;
     }
     return n;
+}
+
+/* A partial delivery point at the whole budget is lowered to half of it:
+ * with the per-chunk overhead counted, a message's payload could never
+ * reach the whole budget, and a message larger than it would stall. */
+static void test_pd_point_within_budget(void)
+{
+    struct sctp_reasm *r = mk(1, 4000, 4000);
+    uint32_t got = 0;
+    bool ended = false;
+    for (unsigned i = 0; i < 40; i++) {
+        uint8_t fl = (uint8_t)((i == 0 ? F_B : 0) | (i == 39 ? F_E : 0));
+        CU_ASSERT_EQUAL_FATAL(add_part(r, fl, 100 + i, 0, 0, 9, 9, i * 200, 200), 0);
+        pop_pieces(r, 0, 9, &got, &ended, 0);
+    }
+    CU_ASSERT(ended);
+    CU_ASSERT_EQUAL(got, 8000);
+    finish(r);
 }
 
 static void test_partial_delivery(void)
@@ -580,7 +642,7 @@ static void test_partial_delivery(void)
                 expect_msg(r, 1, 0, 2002, 8, 3, 0);
                 expect_none(r);
             }
-            CU_ASSERT(sctp_reasm_bytes(r) <= 4000 - 6);
+            CU_ASSERT(sctp_reasm_payload(r) <= 4000 - 6);
         }
         CU_ASSERT(ended);
         CU_ASSERT_EQUAL(got, NF * FL);
@@ -589,7 +651,7 @@ static void test_partial_delivery(void)
         expect_msg(r, 0, ssn_o, 2000, 5, 3, 0);
         expect_msg(r, 0, 9, 2001, 6, 3, SCTP_EV_DATA_UNORDERED);
         expect_none(r);
-        CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+        CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
         finish(r);
 
         /* Out of order within a partial delivery: 1 2 | 4 held | 3 -> 3+4. */
@@ -650,17 +712,17 @@ static void test_forward_tsn(void)
     CU_ASSERT_EQUAL(add1(r, F_BE, 13, 0, 1, 2, 10), 0);
     CU_ASSERT_EQUAL(add1(r, F_BE, 14, 0, 2, 3, 10), 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 120);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 120);
     struct sctp_fwd_stream s1[] = {{.sid = 7, .ssn = 0}, {.sid = 0, .ssn = 0}};
     CU_ASSERT_EQUAL(sctp_reasm_forward(r, 12, s1, 2), 0);
     CU_ASSERT_EQUAL(T.bufs[0]->refs, 0);
     expect_msg(r, 0, 1, 13, 2, 10, 0);
     expect_msg(r, 0, 2, 14, 3, 10, 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     /* The stream goes on from SSN 3; a late fragment of SSN 0 is stale. */
     CU_ASSERT_EQUAL(add_part(r, F_E, 11, 0, 0, 1, 1, 100, 5), 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     CU_ASSERT_EQUAL(add1(r, F_BE, 15, 0, 3, 4, 10), 0);
     expect_msg(r, 0, 3, 15, 4, 10, 0);
     finish(r);
@@ -678,7 +740,7 @@ static void test_forward_tsn(void)
     expect_msg(r, 0, 3, 24, 3, 10, 0);
     expect_msg(r, 0, 4, 25, 4, 10, 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     /* A skip behind the expected SSN changes nothing. */
     CU_ASSERT_EQUAL(add1(r, F_BE, 27, 0, 6, 6, 10), 0);
     s2.ssn = 3;
@@ -696,16 +758,16 @@ static void test_forward_tsn(void)
     CU_ASSERT_EQUAL(add_part(r, F_E | F_U, 33, 1, 0, 2, 2, 10, 10), 0); /* 32 is gone */
     CU_ASSERT_EQUAL(add_part(r, F_B | F_U, 35, 1, 0, 3, 3, 0, 10), 0);  /* alive */
     CU_ASSERT_EQUAL(add_part(r, F_B | F_U, 38, 1, 0, 4, 4, 0, 10), 0);  /* alive */
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 40);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 40);
     CU_ASSERT_EQUAL(sctp_reasm_forward(r, 32, NULL, 0), 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 20);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 20);
     expect_none(r);
     CU_ASSERT_EQUAL(add_part(r, F_E | F_U, 36, 1, 0, 3, 3, 10, 10), 0);
     expect_msg(r, 1, 0, 35, 3, 20, SCTP_EV_DATA_UNORDERED);
     CU_ASSERT_EQUAL(add_part(r, F_E | F_U, 39, 1, 0, 4, 4, 10, 10), 0);
     expect_msg(r, 1, 0, 38, 4, 20, SCTP_EV_DATA_UNORDERED);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     finish(r);
 
     /* An ordered message not listed (the peer's business) waits; its
@@ -715,7 +777,7 @@ static void test_forward_tsn(void)
     CU_ASSERT_EQUAL(add_part(r, 0, 41, 0, 0, 1, 1, 10, 10), 0);
     CU_ASSERT_EQUAL(add1(r, F_BE, 43, 0, 1, 2, 10), 0);
     CU_ASSERT_EQUAL(sctp_reasm_forward(r, 42, NULL, 0), 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 10);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 10);
     expect_none(r);
     s2.ssn = 0;
     CU_ASSERT_EQUAL(sctp_reasm_forward(r, 43, &s2, 1), 0);
@@ -731,7 +793,7 @@ static void test_forward_tsn(void)
         CU_ASSERT_EQUAL(add_part(r, F_B | uf, 60, 0, 0, 6, 6, 0, 10), 0);
         CU_ASSERT_EQUAL(add_part(r, uf, 61, 0, 0, 6, 6, 10, 10), 0);
         CU_ASSERT_EQUAL(sctp_reasm_forward(r, 61, NULL, 0), 0);
-        CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 20);
+        CU_ASSERT_EQUAL(sctp_reasm_payload(r), 20);
         CU_ASSERT_EQUAL(add_part(r, F_E | uf, 62, 0, 0, 6, 6, 20, 10), 0);
         expect_msg(r, 0, 0, 60, 6, 30, u ? SCTP_EV_DATA_UNORDERED : 0);
         expect_none(r);
@@ -760,7 +822,7 @@ static void test_pdapi_aborted(void)
     expect_msg(r, 0, 1, 105, 2, 10, 0);
     expect_msg(r, 0, 0, 106, 3, 10, SCTP_EV_DATA_UNORDERED);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     finish(r);
 
     /* Ordered, the stream not listed: the cumulative TSN alone abandons
@@ -793,7 +855,7 @@ static void test_pdapi_aborted(void)
     expect_msg(r, 1, 0, 203, 2, 10, 0);
     expect_msg(r, 1, 0, 204, 3, 10, SCTP_EV_DATA_UNORDERED);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     finish(r);
 
     /* A partial delivery that survives: the cumulative TSN stays below
@@ -843,7 +905,7 @@ static void test_duplicates_and_stale(void)
     CU_ASSERT_EQUAL(add_part(r, F_B, 5, 0, 1, 1, 1, 0, 10), 0); /* same TSN */
     CU_ASSERT_EQUAL(add_part(r, F_B | F_U, 9, 0, 1, 1, 1, 0, 10), 0);
     CU_ASSERT_EQUAL(add_part(r, F_B | F_U, 9, 0, 1, 1, 1, 0, 10), 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 20);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 20);
     CU_ASSERT_EQUAL(add1(r, F_BE, 4, 0, 0, 2, 10), 0);
     expect_msg(r, 0, 0, 4, 2, 10, 0);
     /* SSN 0 again: already delivered. */
@@ -853,7 +915,7 @@ static void test_duplicates_and_stale(void)
     CU_ASSERT_EQUAL(add_part(r, F_E, 6, 0, 1, 1, 1, 10, 10), 0);
     expect_msg(r, 0, 1, 5, 1, 20, 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 10); /* the unordered fragment */
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 10); /* the unordered fragment */
     finish(r);
 }
 
@@ -872,7 +934,7 @@ static void test_nomem(void)
     T.fail_in = 1;
     CU_ASSERT_EQUAL(add1(r, F_BE, 1, 0, 0, 1, 10), SCTP_ERR_NOMEM);
     CU_ASSERT_EQUAL(T.bufs[0]->refs, 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     CU_ASSERT_EQUAL(add1(r, F_BE, 1, 0, 0, 1, 10), 0);
     T.fail_in = 1;
     struct msg m;
@@ -892,9 +954,9 @@ static void test_nomem(void)
     CU_ASSERT_EQUAL(sctp_reasm_forward(r, 12, NULL, 0), SCTP_ERR_NOMEM);
     T.fail_in = 0;
     CU_ASSERT_EQUAL(T.live_alloc, before);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 1020);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 1020);
     CU_ASSERT_EQUAL(sctp_reasm_forward(r, 12, NULL, 0), 0);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 1010);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 1010);
     CU_ASSERT_EQUAL_FATAL(pop(r, &m), 1);
     CU_ASSERT_EQUAL(m.flags, SCTP_EV_DATA_PARTIAL);
     CU_ASSERT_EQUAL(m.len, 1000);
@@ -902,7 +964,7 @@ static void test_nomem(void)
     expect_aborted(r, 1, 0);
     expect_msg(r, 1, 1, 12, 2, 10, 0);
     expect_none(r);
-    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     finish(r);
 }
 
@@ -1154,14 +1216,14 @@ static void rnd_run_one(uint64_t seed, uint32_t base, unsigned window, uint32_t 
     }
     if (feed_only) {
         rnd_drain(r, w);
-        CU_ASSERT(sctp_reasm_bytes(r) > 0);
+        CU_ASSERT(sctp_reasm_payload(r) > 0);
     } else {
         if (abandon_pct) {
             rnd_forward(r, w, arrived, &cum_idx, skip_ssn);
             CU_ASSERT_EQUAL(cum_idx, w->n_chunks);
         }
         rnd_drain(r, w);
-        CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+        CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
         unsigned missing = 0, abandoned = 0;
         for (uint32_t i = 0; i < RN_MSGS; i++) {
             if (w->msgs[i].abandoned)
@@ -1221,6 +1283,8 @@ TEST_CASE(test_ssn_wrap)
 TEST_CASE(test_tsn_wrap)
 TEST_CASE(test_invalid_stream)
 TEST_CASE(test_budget_limit)
+TEST_CASE(test_chunk_count)
+TEST_CASE(test_pd_point_within_budget)
 TEST_CASE(test_partial_delivery)
 TEST_CASE(test_forward_tsn)
 TEST_CASE(test_pdapi_aborted)

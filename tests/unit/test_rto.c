@@ -195,6 +195,67 @@ static void test_karn_no_sample_from_retransmission(void)
     hbuf_live = 0;
 }
 
+/* C4: no more than one RTT measurement per round trip on a path. Two
+ * pairs of packets leave 2 ms apart over a 10 ms link, and each pair
+ * brings its own SACK back within the first pair's round trip: only the
+ * first SACK gives a sample (RTTVAR R/2, not shrunk by a second equal
+ * one). A pair sent after that sample is timed in its turn: one sample
+ * per round trip, each round trip. */
+static void tune_c4(struct sctp_config *c)
+{
+    c->hb_interval = 60 * S; /* no heartbeat samples in this test */
+}
+
+static bool got_n(struct harness *h)
+{
+    (void)h;
+    return delivered >= data_seen;
+}
+
+static void test_one_sample_per_round_trip(void)
+{
+    up_count = 0;
+    delivered = 0;
+    h_init(&H, 22, false, tune_c4);
+    H.on_event = on_event;
+    H.latency = 10 * MS;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 1,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    h_run(&H, NULL, 100 * MS);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], assoc0, &info), 0);
+    CU_ASSERT_EQUAL_FATAL(info.paths[0].srtt, 0);
+    uint8_t msg[1000] = {0};
+    delivered = 0;
+    for (int i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL(h_send(&H, 0, assoc0, 0, 0, msg, sizeof(msg)), 1);
+    h_run(&H, NULL, 2 * MS);
+    for (int i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL(h_send(&H, 0, assoc0, 0, 0, msg, sizeof(msg)), 1);
+    data_seen = 4;
+    CU_ASSERT_TRUE(h_run(&H, got_n, 1 * S));
+    h_run(&H, NULL, 100 * MS);
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], assoc0, &info), 0);
+    CU_ASSERT_EQUAL(info.cum_ack_in, info.next_tsn - 1);
+    CU_ASSERT_EQUAL(info.paths[0].srtt, 20 * MS);
+    CU_ASSERT_EQUAL(info.paths[0].rttvar, 10 * MS);
+    /* The next round trip is measured. */
+    for (int i = 0; i < 2; i++)
+        CU_ASSERT_EQUAL(h_send(&H, 0, assoc0, 0, 0, msg, sizeof(msg)), 1);
+    data_seen = 6;
+    CU_ASSERT_TRUE(h_run(&H, got_n, 1 * S));
+    h_run(&H, NULL, 100 * MS);
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], assoc0, &info), 0);
+    CU_ASSERT_EQUAL(info.paths[0].srtt, 20 * MS);
+    CU_ASSERT_EQUAL(info.paths[0].rttvar, 7500 * 1000);
+    h_fini(&H);
+    CU_ASSERT_EQUAL(hbuf_live, 0);
+    hbuf_live = 0;
+}
+
 TEST_SUITE_BEGIN(rto)
 TEST_CASE(test_initial)
 TEST_CASE(test_first_measurement)
@@ -203,4 +264,5 @@ TEST_CASE(test_granularity)
 TEST_CASE(test_clamping)
 TEST_CASE(test_backoff)
 TEST_CASE(test_karn_no_sample_from_retransmission)
+TEST_CASE(test_one_sample_per_round_trip)
 TEST_SUITE_END()
