@@ -793,8 +793,8 @@ static unsigned live_assocs(const struct dp_engine *e)
 }
 
 /* ABORTs between two rounds of writing: the core queues them with its
- * other control packets in a few dozen slots (SCTP_CTL_SLOTS) and sends
- * none beyond that. */
+ * other control packets, and its queue grows for them; writing them out
+ * in rounds keeps it (and the TX burst) small. */
 #define ABORT_BATCH 16
 
 /*

@@ -100,7 +100,7 @@ void sctp_shutdown_on_shutdown(struct sctp_assoc *a, const struct sctp_chunk *c,
 static void send_shutdown_complete(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
                                    bool tbit)
 {
-    uint8_t *b = sctp_ep_ctl_reserve(a->ep);
+    uint8_t *b = sctp_ep_ctl_reserve_assoc(a->ep);
     if (!b)
         return;
     int n =
@@ -156,7 +156,7 @@ void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *
                               bool user)
 {
     struct sctp_endpoint *ep = a->ep;
-    uint8_t *b = sctp_ep_ctl_reserve(ep);
+    uint8_t *b = sctp_ep_ctl_reserve_assoc(ep);
     uint8_t chunkbuf[4 + 4 + SCTP_ERRBUF_MAX + 4];
     uint16_t clen = 0;
     if (cause) {

@@ -256,17 +256,39 @@ static void tx_unlist(struct sctp_endpoint *ep, struct sctp_assoc *a)
 
 /* ---- stateless replies ---- */
 
+/* Stateless replies (INIT ACK, out-of-the-blue answers) are bounded by
+ * SCTP_CTL_SLOTS: a flood of INITs cannot make the queue grow. */
 uint8_t *sctp_ep_ctl_reserve(struct sctp_endpoint *ep)
 {
-    if (ep->ctl_count == SCTP_CTL_SLOTS)
+    if (ep->ctl_count >= SCTP_CTL_SLOTS)
         return NULL;
-    return ep->ctl[(ep->ctl_head + ep->ctl_count) % SCTP_CTL_SLOTS].bytes;
+    return sctp_ep_ctl_reserve_assoc(ep);
+}
+
+uint8_t *sctp_ep_ctl_reserve_assoc(struct sctp_endpoint *ep)
+{
+    if (ep->ctl_count == ep->ctl_cap) {
+        uint32_t ncap = ep->ctl_cap * 2;
+        if (ncap > SCTP_CTL_SLOTS_MAX)
+            return NULL;
+        struct sctp_ctl_packet *n = sctp_mem_alloc(&ep->cb, ncap * sizeof(*n));
+        if (!n)
+            return NULL;
+        /* Unwrapped into the new ring, oldest first. */
+        for (uint32_t i = 0; i < ep->ctl_count; i++)
+            n[i] = ep->ctl[(ep->ctl_head + i) % ep->ctl_cap];
+        sctp_mem_free(&ep->cb, ep->ctl);
+        ep->ctl = n;
+        ep->ctl_cap = ncap;
+        ep->ctl_head = 0;
+    }
+    return ep->ctl[(ep->ctl_head + ep->ctl_count) % ep->ctl_cap].bytes;
 }
 
 void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
                         const struct sctp_addr *dst, uint16_t len)
 {
-    struct sctp_ctl_packet *c = &ep->ctl[(ep->ctl_head + ep->ctl_count) % SCTP_CTL_SLOTS];
+    struct sctp_ctl_packet *c = &ep->ctl[(ep->ctl_head + ep->ctl_count) % ep->ctl_cap];
     c->src = *src;
     c->dst = *dst;
     c->len = len;
@@ -451,6 +473,7 @@ struct sctp_endpoint *sctp_endpoint_new(const struct sctp_config *cfg,
     ep->by_vtag = sctp_mem_calloc(&ep->cb, size * sizeof(*ep->by_vtag));
     ep->by_peer = sctp_mem_calloc(&ep->cb, size * sizeof(*ep->by_peer));
     ep->ctl = sctp_mem_alloc(&ep->cb, SCTP_CTL_SLOTS * sizeof(*ep->ctl));
+    ep->ctl_cap = SCTP_CTL_SLOTS;
     if (!ep->by_id || !ep->by_vtag || !ep->by_peer || !ep->ctl) {
         sctp_endpoint_free(ep);
         return NULL;
@@ -651,7 +674,7 @@ static void report_unknown_chunk(struct sctp_assoc *a, const struct sctp_rx_pack
     uint32_t len = SCTP_COMMON_HDR_LEN + SCTP_CHUNK_HDR_LEN + cause;
     if (a->peer_vtag == 0 || len + ip > mtu || len > SCTP_CTL_SLOT_LEN)
         return;
-    uint8_t *b = sctp_ep_ctl_reserve(ep);
+    uint8_t *b = sctp_ep_ctl_reserve_assoc(ep);
     if (!b)
         return;
     int n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, ep->cfg.port, a->peer_port, a->peer_vtag);
@@ -1040,7 +1063,7 @@ int sctp_endpoint_write_packet(struct sctp_endpoint *ep, struct sctp_tx_packet *
         pkt->csum_filled = !ep->cfg.tx_csum_offload;
         if (pkt->csum_filled)
             sctp_crc32c_fill(pkt->segs, 1, pkt->hdr);
-        ep->ctl_head = (ep->ctl_head + 1) % SCTP_CTL_SLOTS;
+        ep->ctl_head = (ep->ctl_head + 1) % ep->ctl_cap;
         ep->ctl_count--;
         ep->stats.tx_packets++;
         return 1;

@@ -248,8 +248,9 @@ struct sctp_assoc {
 };
 
 /* ---- endpoint ---- */
-#define SCTP_CTL_SLOTS    32
-#define SCTP_CTL_SLOT_LEN 1500
+#define SCTP_CTL_SLOTS     32   /* stateless replies queued at most */
+#define SCTP_CTL_SLOTS_MAX 4096 /* with the packets of associations */
+#define SCTP_CTL_SLOT_LEN  1500
 
 struct sctp_ctl_packet {
     struct sctp_addr src, dst;
@@ -277,7 +278,7 @@ struct sctp_endpoint {
     struct sctp_assoc *tx_head, *tx_tail;
 
     /* stateless replies (INIT ACK, OOTB ABORT, SHUTDOWN COMPLETE) */
-    uint32_t ctl_head, ctl_count;
+    uint32_t ctl_head, ctl_count, ctl_cap;
     struct sctp_ctl_packet *ctl;
 
     /* events for the user */
@@ -306,6 +307,10 @@ int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev);
 /* Reserves a stateless packet slot: returns its bytes (room
  * SCTP_CTL_SLOT_LEN) or NULL when full. Finish with sctp_ep_ctl_commit. */
 uint8_t *sctp_ep_ctl_reserve(struct sctp_endpoint *ep);
+/* The same for a packet an association owes its peer (ABORT, SHUTDOWN
+ * COMPLETE, ERROR): the queue grows for these, up to SCTP_CTL_SLOTS_MAX,
+ * so that, e.g., aborting many associations at once loses none. */
+uint8_t *sctp_ep_ctl_reserve_assoc(struct sctp_endpoint *ep);
 void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
                         const struct sctp_addr *dst, uint16_t len);
 uint32_t sctp_ep_random32(struct sctp_endpoint *ep);

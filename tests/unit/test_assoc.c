@@ -258,6 +258,57 @@ static void test_user_abort(void)
     finish();
 }
 
+/* The control packet queue: stateless replies stop at SCTP_CTL_SLOTS;
+ * packets an association owes (ABORT, SHUTDOWN COMPLETE, ERROR) make it
+ * grow, wrapped or not, and leave in the order they were queued. */
+static void test_ctl_queue_grows_for_assocs(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 9, false, NULL);
+    struct sctp_endpoint *ep = H.ep[0];
+    const struct sctp_addr *src = &H.cfg[0].addrs[0], *dst = &H.cfg[1].addrs[0];
+    struct sctp_tx_packet tx;
+    uint32_t queued = 0, sent = 0;
+
+    /* Half the first ring, then drain some so that the ring wraps. */
+    for (; queued < SCTP_CTL_SLOTS / 2; queued++) {
+        uint8_t *b = sctp_ep_ctl_reserve(ep);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        memset(b, 0, 16);
+        sctp_put32(b + 12, queued);
+        sctp_ep_ctl_commit(ep, src, dst, 16);
+    }
+    for (; sent < 10; sent++) {
+        CU_ASSERT_EQUAL_FATAL(sctp_endpoint_write_packet(ep, &tx, H.now), 1);
+        CU_ASSERT_EQUAL(sctp_get32(tx.hdr + 12), sent);
+    }
+    /* Stateless replies stop at SCTP_CTL_SLOTS queued. */
+    for (; queued - sent < SCTP_CTL_SLOTS; queued++) {
+        uint8_t *b = sctp_ep_ctl_reserve(ep);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        memset(b, 0, 16);
+        sctp_put32(b + 12, queued);
+        sctp_ep_ctl_commit(ep, src, dst, 16);
+    }
+    CU_ASSERT_PTR_NULL(sctp_ep_ctl_reserve(ep));
+    /* Association packets go on: 300 more, over two doublings. */
+    for (unsigned k = 0; k < 300; k++, queued++) {
+        uint8_t *b = sctp_ep_ctl_reserve_assoc(ep);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        memset(b, 0, 16);
+        sctp_put32(b + 12, queued);
+        sctp_ep_ctl_commit(ep, src, dst, 16);
+    }
+    CU_ASSERT_PTR_NULL(sctp_ep_ctl_reserve(ep));
+    while (sctp_endpoint_write_packet(ep, &tx, H.now) == 1 && tx.len == 16) {
+        CU_ASSERT_EQUAL(sctp_get32(tx.hdr + 12), sent);
+        sent++;
+    }
+    CU_ASSERT_EQUAL(sent, queued);
+    CU_ASSERT_PTR_NOT_NULL(sctp_ep_ctl_reserve(ep));
+    h_fini(&H);
+}
+
 static void test_init_collision(void)
 {
     memset(&R, 0, sizeof(R));
@@ -1253,4 +1304,5 @@ TEST_CASE(test_restart_cookie_from_new_address)
 TEST_CASE(test_restart_replaces_peer_addresses)
 TEST_CASE(test_ootb_stale_cookie_not_first)
 TEST_CASE(test_unrecognized_chunk_whole)
+TEST_CASE(test_ctl_queue_grows_for_assocs)
 TEST_SUITE_END()
