@@ -430,8 +430,21 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
         cn += pp.unrec_len;
     }
     sctp_chunk_set_length(chunk, (uint16_t)cn);
-    /* 5.2.1 (1): the INIT ACK goes to where the INIT came from. */
-    sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)(n + cn));
+    const struct sctp_addr *to = &pkt->src;
+    if (collision && !sctp_assoc_path_of(a, to)) {
+        /* RFC 9260 5.2.1: in a collision the INIT ACK goes only to an
+         * address we were asked to associate with (1) that the INIT also
+         * reports (2); its source (3) when it is one. The INIT can reach
+         * us from a new address by the ones it lists (5.2.2). */
+        to = NULL;
+        for (unsigned i = 0; i < pp.n_addrs && !to; i++)
+            if (sctp_assoc_path_of(a, &pp.addrs[i]))
+                to = &sctp_assoc_path_of(a, &pp.addrs[i])->addr;
+        if (!to)
+            return;
+    }
+    struct sctp_addr from = to == &pkt->src ? pkt->dst : sctp_ep_pick_src(ep, to);
+    sctp_ep_ctl_commit(ep, &from, to, (uint16_t)(n + cn));
 }
 
 int sctp_assoc_setup_tcb(struct sctp_assoc *a, uint32_t local_tsn, uint32_t peer_tsn,

@@ -1015,6 +1015,34 @@ static void test_init_from_new_address_matched(void)
     finish();
 }
 
+/* RFC 9260 5.2.1: an INIT in COOKIE-WAIT that reaches us from a new
+ * address, by the address we connected to that it lists, is answered with
+ * an INIT ACK to that address (one the user gave and the INIT reports),
+ * not to the packet's source. */
+static void test_collision_init_ack_to_connect_address(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 24, false, NULL);
+    H.on_event = on_event;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    take_output(0); /* our INIT: never delivered */
+    CU_ASSERT_EQUAL(info_of(0).state, SCTP_S_COOKIE_WAIT);
+    struct sctp_addr listed[2] = {*new_addr(0), H.cfg[1].addrs[0]};
+    uint8_t pkt[1024];
+    uint32_t len = make_init(pkt, 0, 0x5151, listed, 2);
+    CU_ASSERT_EQUAL(inject_from(0, new_addr(0), pkt, len), 0);
+    take_output(0);
+    struct sctp_chunk c;
+    const struct out_pkt *o = out_chunk(SCTP_CT_INIT_ACK, 0, &c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_TRUE(sctp_addr_equal(&o->dst, &H.cfg[1].addrs[0]));
+    CU_ASSERT_EQUAL(sctp_get32(o->bytes + 4), 0x5151);
+    CU_ASSERT_EQUAL(info_of(0).state, SCTP_S_COOKIE_WAIT);
+    finish();
+}
+
 /* RFC 9260 5.2.2: the ABORT refusing a restart with new addresses lists
  * every new address, not the first only. */
 static void test_restart_abort_lists_all_new(void)
@@ -1305,4 +1333,5 @@ TEST_CASE(test_restart_replaces_peer_addresses)
 TEST_CASE(test_ootb_stale_cookie_not_first)
 TEST_CASE(test_unrecognized_chunk_whole)
 TEST_CASE(test_ctl_queue_grows_for_assocs)
+TEST_CASE(test_collision_init_ack_to_connect_address)
 TEST_SUITE_END()
