@@ -672,6 +672,19 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     a->peer_rwnd = s.a_rwnd > a->q.outstanding_bytes ? s.a_rwnd - a->q.outstanding_bytes : 0;
 
     advance_peer_ack(a, now);
+    /* RFC 3758 3.5 C5: a FORWARD TSN is not acknowledged itself; while
+     * the peer's cumulative TSN is short of the point it named, a T3-rtx
+     * timer must run to send it again, even with no DATA left in flight
+     * (R2 above stops the timers of paths that have none). */
+    if (a->peer_pr_sctp && a->fwd_sent && sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in)) {
+        bool running = false;
+        for (unsigned i = 0; i < a->n_paths; i++)
+            running |= a->paths[i].t3_timer != SCTP_TIMER_OFF;
+        if (!running) {
+            struct sctp_path *p = &a->paths[a->primary];
+            p->t3_timer = now + p->rto.rto;
+        }
+    }
     if (a->state >= SCTP_S_SHUTDOWN_PENDING)
         sctp_shutdown_progress(a, now);
     if (a->q.unsent_head || a->q.n_retransmit || a->fwd_tsn_pending)
