@@ -570,15 +570,7 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
     for (unsigned i = 0; i < pp.n_addrs; i++) {
         if (sctp_assoc_path_of(a, &pp.addrs[i]) || a->n_paths >= SCTP_MAX_ADDRS)
             continue;
-        struct sctp_path *p = &a->paths[a->n_paths++];
-        memset(p, 0, sizeof(*p));
-        p->addr = pp.addrs[i];
-        p->assoc = a;
-        p->pmtu = ep->cfg.pmtu;
-        p->active = true;
-        sctp_rto_init(&p->rto, ep->cfg.rto_initial, ep->cfg.rto_min, ep->cfg.rto_max);
-        sctp_cc_init(&p->cc, p->pmtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20), 0);
-        p->hb_timer = p->t3_timer = SCTP_TIMER_OFF;
+        sctp_path_init(a, &a->paths[a->n_paths++], &pp.addrs[i], false);
     }
     sctp_ep_hash_paths(ep, a, true);
 
@@ -652,15 +644,7 @@ static void replace_paths(struct sctp_assoc *a, const struct sctp_cookie_state *
     for (unsigned i = 0; i < st->n_peer_addrs; i++) {
         if (sctp_assoc_path_of(a, &st->peer_addrs[i]))
             continue;
-        struct sctp_path *p = &a->paths[a->n_paths++];
-        p->addr = st->peer_addrs[i];
-        p->assoc = a;
-        p->pmtu = ep->cfg.pmtu;
-        p->active = true;
-        p->confirmed = i == 0;
-        sctp_rto_init(&p->rto, ep->cfg.rto_initial, ep->cfg.rto_min, ep->cfg.rto_max);
-        sctp_cc_init(&p->cc, p->pmtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20), 0);
-        p->hb_timer = p->t3_timer = SCTP_TIMER_OFF;
+        sctp_path_init(a, &a->paths[a->n_paths++], &st->peer_addrs[i], i == 0);
     }
     a->primary = 0;
     a->sack_path = &a->paths[0];

@@ -538,16 +538,7 @@ struct sctp_assoc *sctp_assoc_new(struct sctp_endpoint *ep, uint16_t peer_port,
             dup |= sctp_addr_equal(&a->paths[j].addr, &peers[i]);
         if (dup)
             continue;
-        struct sctp_path *p = &a->paths[a->n_paths++];
-        p->addr = peers[i];
-        p->assoc = a;
-        p->pmtu = ep->cfg.pmtu;
-        p->active = true;
-        p->confirmed = i == 0;
-        sctp_rto_init(&p->rto, ep->cfg.rto_initial, ep->cfg.rto_min, ep->cfg.rto_max);
-        sctp_cc_init(&p->cc, p->pmtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20), 0);
-        p->hb_timer = SCTP_TIMER_OFF;
-        p->t3_timer = SCTP_TIMER_OFF;
+        sctp_path_init(a, &a->paths[a->n_paths++], &peers[i], i == 0);
     }
     a->primary = 0;
     a->sack_path = &a->paths[0];

@@ -345,6 +345,10 @@ void sctp_assoc_timers_changed(struct sctp_assoc *a);
 void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now);
 int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tstamp now);
 struct sctp_path *sctp_assoc_path_of(struct sctp_assoc *a, const struct sctp_addr *addr);
+/* Sets p up as a new path of a to addr: fresh RTO, congestion and timer
+ * state, ACTIVE, CONFIRMED as told (5.4). */
+void sctp_path_init(struct sctp_assoc *a, struct sctp_path *p, const struct sctp_addr *addr,
+                    bool confirmed);
 struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a);
 void sctp_assoc_add_error(struct sctp_assoc *a, uint16_t code, const void *info, uint16_t len);
 void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);

@@ -3,7 +3,24 @@
  * sctp_path.c: path management (RFC 9260 8.1, 8.2): destination choice,
  * path and association error counting, failover and return.
  */
+#include <string.h>
+
 #include "sctp_internal.h"
+
+void sctp_path_init(struct sctp_assoc *a, struct sctp_path *p, const struct sctp_addr *addr,
+                    bool confirmed)
+{
+    const struct sctp_config *cfg = &a->ep->cfg;
+    memset(p, 0, sizeof(*p));
+    p->addr = *addr;
+    p->assoc = a;
+    p->pmtu = cfg->pmtu;
+    p->active = true;
+    p->confirmed = confirmed;
+    sctp_rto_init(&p->rto, cfg->rto_initial, cfg->rto_min, cfg->rto_max);
+    sctp_cc_init(&p->cc, p->pmtu - (addr->family == SCTP_AF_INET6 ? 40 : 20), 0);
+    p->hb_timer = p->t3_timer = SCTP_TIMER_OFF;
+}
 
 struct sctp_path *sctp_assoc_path_of(struct sctp_assoc *a, const struct sctp_addr *addr)
 {
