@@ -743,11 +743,15 @@ static void test_forward_tsn_not_negotiated(void)
 static uint8_t held[2048];
 static uint32_t held_len;
 
-/* Keeps the first INIT ACK from node 1 and drops all of them. */
-static int hold_init_ack(struct harness *h, int from, const uint8_t *p, uint32_t len)
+/* hold_chunk keeps the first packet of node hold_from that starts with a
+ * chunk of type hold_type and drops all of them. */
+static int hold_from;
+static uint8_t hold_type;
+
+static int hold_chunk(struct harness *h, int from, const uint8_t *p, uint32_t len)
 {
     (void)h;
-    if (from != 1 || len <= SCTP_COMMON_HDR_LEN || p[SCTP_COMMON_HDR_LEN] != SCTP_CT_INIT_ACK)
+    if (from != hold_from || len <= SCTP_COMMON_HDR_LEN || p[SCTP_COMMON_HDR_LEN] != hold_type)
         return 1;
     if (held_len == 0 && len <= sizeof(held)) {
         memcpy(held, p, len);
@@ -756,7 +760,15 @@ static int hold_init_ack(struct harness *h, int from, const uint8_t *p, uint32_t
     return 0;
 }
 
-static bool init_ack_held(struct harness *h)
+static void hold(int from, uint8_t type)
+{
+    held_len = 0;
+    hold_from = from;
+    hold_type = type;
+    H.filter = hold_chunk;
+}
+
+static bool chunk_held(struct harness *h)
 {
     (void)h;
     return held_len > 0;
@@ -770,12 +782,11 @@ static void test_init_ack_from_other_address(void)
     memset(&R, 0, sizeof(R));
     h_init(&H, 17, true, NULL);
     H.on_event = on_event;
-    held_len = 0;
-    H.filter = hold_init_ack;
+    hold(1, SCTP_CT_INIT_ACK);
     CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
                                                 NULL, NULL, &R.assoc[0], H.now),
                           0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, init_ack_held, 1 * SCTP_SEC));
+    CU_ASSERT_TRUE_FATAL(h_run(&H, chunk_held, 1 * SCTP_SEC));
     struct sctp_assoc_info i = info_of(0);
     CU_ASSERT_EQUAL(i.state, SCTP_S_COOKIE_WAIT);
     CU_ASSERT_EQUAL(i.n_paths, 1);
@@ -1105,25 +1116,6 @@ static void test_init_new_address_in_cookie_echoed(void)
     finish();
 }
 
-/* Keeps the first COOKIE ECHO from node 0 and drops all of them. */
-static int hold_cookie_echo(struct harness *h, int from, const uint8_t *p, uint32_t len)
-{
-    (void)h;
-    if (from != 0 || len <= SCTP_COMMON_HDR_LEN || p[SCTP_COMMON_HDR_LEN] != SCTP_CT_COOKIE_ECHO)
-        return 1;
-    if (held_len == 0 && len <= sizeof(held)) {
-        memcpy(held, p, len);
-        held_len = len;
-    }
-    return 0;
-}
-
-static bool cookie_echo_held(struct harness *h)
-{
-    (void)h;
-    return held_len > 0;
-}
-
 static bool up0_again(struct harness *h)
 {
     (void)h;
@@ -1141,12 +1133,11 @@ static void test_restart_cookie_from_new_address(void)
     h_run(&H, NULL, 10 * SCTP_MS);
     uint32_t id1 = R.assoc[1];
     h_restart_node(&H, 0);
-    held_len = 0;
-    H.filter = hold_cookie_echo;
+    hold(0, SCTP_CT_COOKIE_ECHO);
     CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
                                                 NULL, NULL, &R.assoc[0], H.now),
                           0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, cookie_echo_held, 2 * SCTP_SEC));
+    CU_ASSERT_TRUE_FATAL(h_run(&H, chunk_held, 2 * SCTP_SEC));
     CU_ASSERT_EQUAL(R.restart[1], 0);
     CU_ASSERT_EQUAL(inject_from(1, new_addr(3), held, held_len), 0);
     h_step(&H);
