@@ -406,8 +406,6 @@ static inline uint32_t dp_pool_room(struct rte_mempool *mp)
     return (uint32_t)rte_pktmbuf_data_room_size(mp) - (uint32_t)RTE_PKTMBUF_HEADROOM;
 }
 
-/* CRC32c over an SCTP packet in one buffer, checksum field as zero. */
-bool dp_sctp_crc_ok(const uint8_t *p, uint32_t len);
 /* CRC32c of the SCTP packet at off (len bytes) of a chain, the checksum
  * field taken as zero; _fill stores it in a packet that runs to the end
  * of the chain and whose common header is in the first segment. */

@@ -36,12 +36,6 @@ uint64_t dp_now_ns(void)
     return (uint64_t)(((unsigned __int128)c * dp.ns_mult) >> 32);
 }
 
-bool dp_sctp_crc_ok(const uint8_t *p, uint32_t len)
-{
-    /* RFC 9260 appendix A: CRC32c with the checksum field as zero. */
-    return sctp_crc32c_check(p, len);
-}
-
 /* ------------------------------------------------------------------ */
 /* Core callbacks: payload handles are struct rte_mbuf pointers.       */
 

@@ -20,6 +20,7 @@
 #include <rte_sctp.h>
 
 #include "dp.h"
+#include "sctp_crc32c.h"
 
 #define ICMP6_PTB       2
 #define ICMP6_ECHO_REQ  128
@@ -904,7 +905,7 @@ static void sctp_rx(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint
     cs = rx_csum(e, m, port);
     if (cs == SCTP_CSUM_UNCHECKED) {
         e->pst[port].csum_sw_checked++;
-        if (!dp_sctp_crc_ok(rte_pktmbuf_mtod_offset(m, uint8_t *, l4), len)) {
+        if (!sctp_crc32c_check(rte_pktmbuf_mtod_offset(m, uint8_t *, l4), len)) {
             e->pst[port].csum_sw_bad++;
             cs = SCTP_CSUM_BAD;
         }

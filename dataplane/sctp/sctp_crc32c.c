@@ -30,13 +30,7 @@ __attribute__((target("avx"))) static void clear_upper(void)
     _mm256_zeroupper();
 }
 
-static bool have_avx;
-
-__attribute__((constructor)) static void avx_init(void)
-{
-    __builtin_cpu_init();
-    have_avx = __builtin_cpu_supports("avx");
-}
+static bool have_avx; /* set with the fold tables below (fold_init) */
 
 static uint32_t isal_crc(unsigned char *p, int n, uint32_t reg)
 {
@@ -121,6 +115,7 @@ static uint32_t xpow(uint64_t n)
 __attribute__((constructor)) static void fold_init(void)
 {
     __builtin_cpu_init();
+    have_avx = __builtin_cpu_supports("avx");
     if (!__builtin_cpu_supports("sse4.2") || !__builtin_cpu_supports("pclmul"))
         return;
     for (unsigned n = 5; n <= SHIFT_MAX; n++)
