@@ -6,21 +6,29 @@
 #   sudo bash bench/memif_bench.sh [BUILD_DIR] [--msgs N] [--size S] [--seconds T]
 #
 # sctpdp: a load generator (client dataplane, lcore 1) sends N messages of
-# S bytes over 4 streams to the echo service of a server dataplane
-# (lcore 0) and checks every echo. Figures, over the generator's run:
-#   msgs_per_s  messages echoed back to the generator per second
+# S bytes over 4 streams to a server dataplane (lcore 0), twice:
+#   discard  to the server's discard service: data flows one way, the
+#            server sends only SACKs; the run ends when the server has
+#            acknowledged every message, and the server's count of
+#            messages received must equal N
+#   echo     to the server's echo service, which sends every message back;
+#            the generator checks every echo (content, stream, PPID, order).
+#            Each dataplane sends and receives every message.
+# Figures, over the generator's run:
+#   msgs_per_s  messages acknowledged (discard) or echoed back (echo) per s
 #   pkts_per_s  SCTP packets the server received per second (each carries
 #               several bundled DATA chunks; mean frame size printed)
-# testpmd: one testpmd generates frames of that mean size (flowgen on
-# lcore 0) and the other io-forwards them back (lcore 1), both over
-# net_memif as the dataplanes were; the figure is the packets per second
-# the io forwarder received, averaged over T seconds.
+# testpmd: one testpmd generates frames of the discard run's mean size
+# (flowgen on lcore 0) and the other io-forwards them back (lcore 1), both
+# over net_memif as the dataplanes were; the figure is the packets per
+# second the io forwarder received, averaged over T seconds.
 #   ratio = pkts_per_s / testpmd_pkts_per_s
-# A second line compares messages with testpmd forwarding one message per
-# frame (frames of Ethernet + IPv4 + SCTP + DATA header + S bytes):
+# A last line compares echoed messages with testpmd forwarding one message
+# per frame (frames of Ethernet + IPv4 + SCTP + DATA header + S bytes):
 #   msg ratio = msgs_per_s / testpmd_small_pkts_per_s
 # The result lines:
-#   bench=memif-tput size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
+#   bench=memif-tput mode=discard size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
+#   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
 set -uo pipefail
 
@@ -34,7 +42,7 @@ while [[ $# -gt 0 ]]; do
     --msgs) msgs="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --seconds) secs="$2"; shift 2 ;;
-    -h | --help) sed -n '2,29p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build="$1"; shift ;;
     esac
 done
@@ -85,30 +93,55 @@ wait_for() {
 sock="$tmp/dp.sock"
 # shellcheck disable=SC2046
 "$sctpdp" $(eal 0 "${tag}s" "net_memif0,role=server,socket=$sock,id=0") \
-    -- --addr 198.18.1.1/24 --echo-port 5001 >"$tmp/server.log" 2>&1 </dev/null &
+    -- --addr 198.18.1.1/24 --echo-port 5001 --discard-port 5002 >"$tmp/server.log" 2>&1 </dev/null &
 server=$!
 pids+=("$server")
 wait_for "$tmp/server.log" "ready" 30 || die "server did not start: $(tail -5 "$tmp/server.log")"
-# shellcheck disable=SC2046
-timeout 600 "$sctpdp" $(eal 1 "${tag}c" "net_memif0,role=client,socket=$sock,id=0") \
-    -- --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \
-    --gen-msgs "$msgs" --gen-size "$size" --gen-streams 4 --gen-window 4096 --gen-timeout 500 \
-    >"$tmp/client.log" 2>&1 </dev/null
-rc=$?
-genline=$(grep "^gen:" "$tmp/client.log")
-echo "$genline"
-[[ $rc -eq 0 ]] || die "generator failed (exit $rc)"
-elapsed=$(sed -n 's/.*elapsed_s=\([0-9.]*\).*/\1/p' <<<"$genline")
-msgs_per_s=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$genline")
-read -r rxp rxb < <(timeout 10 "$py" "$ctl" -p "${tag}s" --json ports | "$py" -c '
+
+# server_counts: SCTP packets, bytes and messages the server has received.
+server_counts() {
+    local ports lcores
+    ports=$(timeout 10 "$py" "$ctl" -p "${tag}s" --json ports) || return 1
+    lcores=$(timeout 10 "$py" "$ctl" -p "${tag}s" --json lcores) || return 1
+    "$py" -c '
 import json, sys
-p = json.load(sys.stdin)["/sctpdp/ports"]["0"]
-print(p["rx_sctp"], p["rx_bytes"])')
+p = json.loads(sys.argv[1])["/sctpdp/ports"]["0"]
+lc = json.loads(sys.argv[2])["/sctpdp/lcores"]
+print(p["rx_sctp"], p["rx_bytes"], sum(v["msgs_in"] for v in lc.values()))' "$ports" "$lcores"
+}
+
+# gen_run MODE PORT [extra]: runs the generator, sets elapsed, msgs_per_s,
+# pkts_per_s, frame and rx_msgs (the server's messages in this run).
+gen_run() {
+    local mode="$1" port="$2" rc genline p0 b0 m0 p1 b1 m1
+    shift 2
+    read -r p0 b0 m0 < <(server_counts)
+    [[ -n "$m0" ]] || die "no counters from the server"
+    # shellcheck disable=SC2046
+    timeout 600 "$sctpdp" $(eal 1 "${tag}c$mode" "net_memif0,role=client,socket=$sock,id=0") \
+        -- --addr 198.18.1.2/24 --connect "198.18.1.1:$port" "$@" \
+        --gen-msgs "$msgs" --gen-size "$size" --gen-streams 4 --gen-window 4096 --gen-timeout 500 \
+        >"$tmp/client-$mode.log" 2>&1 </dev/null
+    rc=$?
+    genline=$(grep "^gen:" "$tmp/client-$mode.log")
+    echo "$genline"
+    [[ $rc -eq 0 ]] || die "generator ($mode) failed (exit $rc)"
+    elapsed=$(sed -n 's/.*elapsed_s=\([0-9.]*\).*/\1/p' <<<"$genline")
+    msgs_per_s=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$genline")
+    read -r p1 b1 m1 < <(server_counts)
+    rx_msgs=$((m1 - m0))
+    pkts_per_s=$("$py" -c "print(round(($p1 - $p0) / $elapsed))")
+    frame=$("$py" -c "print(max(64, min(1514, round(($b1 - $b0) / max($p1 - $p0, 1)))))")
+    echo "sctpdp ($mode): server received $((p1 - p0)) SCTP packets, $rx_msgs messages in ${elapsed}s, mean frame $frame bytes"
+}
+gen_run discard 5002 --gen-discard
+[[ $rx_msgs -eq $msgs ]] || die "discard: the server received $rx_msgs messages, $msgs were sent"
+d_pps=$pkts_per_s d_mps=$msgs_per_s d_frame=$frame
+gen_run echo 5001
+[[ $rx_msgs -eq $msgs ]] || die "echo: the server received $rx_msgs messages, $msgs were sent"
+e_pps=$pkts_per_s e_mps=$msgs_per_s e_frame=$frame
 kill -INT "$server"
 wait "$server"
-pkts_per_s=$("$py" -c "print(round($rxp / $elapsed))")
-frame=$("$py" -c "print(max(64, min(1514, round($rxb / max($rxp, 1)))))")
-echo "sctpdp: server received $rxp SCTP packets in ${elapsed}s, mean frame $frame bytes"
 
 # --- testpmd io forwarding on the same memif setup -----------------------------
 # testpmd_run FRAME: packets per second the io forwarder received.
@@ -136,14 +169,16 @@ v = [int(x) for x in sys.stdin.read().split()]
 v = [x for x in v if x > 0][1:]   # skip the ramp-up second
 print(round(sum(v) / len(v)) if v else 0)'
 }
-testpmd_pps=$(testpmd_run "$frame")
+testpmd_pps=$(testpmd_run "$d_frame")
 [[ $testpmd_pps -gt 0 ]] || die "no testpmd figure"
-echo "testpmd: io forwarding of ${frame}-byte frames over the same memif setup: $testpmd_pps pkts/s"
+echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $testpmd_pps pkts/s (echo frames: $e_frame bytes)"
 # One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
 small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
 testpmd_small=$(testpmd_run "$small")
 echo "testpmd: io forwarding of ${small}-byte frames (one ${size}-byte message each): $testpmd_small pkts/s"
-ratio=$("$py" -c "print('%.4f' % ($pkts_per_s / $testpmd_pps))")
-msg_ratio=$("$py" -c "print('%.4f' % ($msgs_per_s / max($testpmd_small, 1)))")
-echo "bench=memif-tput size=$size pkts_per_s=$pkts_per_s msgs_per_s=$msgs_per_s testpmd_pkts_per_s=$testpmd_pps ratio=$ratio"
-echo "bench=memif-tput-msgs size=$size msgs_per_s=$msgs_per_s testpmd_small_pkts_per_s=$testpmd_small frame=$small ratio=$msg_ratio"
+d_ratio=$("$py" -c "print('%.4f' % ($d_pps / $testpmd_pps))")
+e_ratio=$("$py" -c "print('%.4f' % ($e_pps / $testpmd_pps))")
+msg_ratio=$("$py" -c "print('%.4f' % ($e_mps / max($testpmd_small, 1)))")
+echo "bench=memif-tput mode=discard size=$size pkts_per_s=$d_pps msgs_per_s=$d_mps testpmd_pkts_per_s=$testpmd_pps ratio=$d_ratio"
+echo "bench=memif-tput mode=echo size=$size pkts_per_s=$e_pps msgs_per_s=$e_mps testpmd_pkts_per_s=$testpmd_pps ratio=$e_ratio"
+echo "bench=memif-tput-msgs size=$size msgs_per_s=$e_mps testpmd_small_pkts_per_s=$testpmd_small frame=$small ratio=$msg_ratio"

@@ -119,6 +119,7 @@ struct dp_conf {
     uint32_t gen_window;
     uint32_t gen_timeout_s;
     bool gen_unordered;
+    bool gen_discard;     /* the peer discards: count acknowledged messages */
     bool hold;            /* client: stay connected after the run until signalled */
     int gen_engine;       /* engine of the client association, -1: softrss or 0 */
     uint32_t rx_loss_ppm; /* fault injection: SCTP packets dropped on RX */

@@ -86,6 +86,9 @@ void dp_config_usage(const char *prog)
            "  --gen-window N         messages in flight at most (default 256)\n"
            "  --gen-timeout S        give up after S seconds (default 120)\n"
            "  --gen-unordered        send unordered (only content is checked)\n"
+           "  --gen-discard          the peer's port is a discard service: nothing comes\n"
+           "                         back; a message counts once the peer has\n"
+           "                         acknowledged it, and the send buffer is the window\n"
            "  --hold                 after the run stay connected until signalled\n"
            "  --fault-rx-loss PPM    drop that many SCTP packets per million on receive\n"
            "                         (tests of loss recovery; counted as injected_loss)\n"
@@ -94,7 +97,8 @@ void dp_config_usage(const char *prog)
            "  --help                 this text\n"
            "\n"
            "The client exits 0 when every message came back intact and in order per\n"
-           "stream, 1 otherwise. Bad options or configuration: exit code 2.\n"
+           "stream (with --gen-discard: when the peer acknowledged every message), 1\n"
+           "otherwise. Bad options or configuration: exit code 2.\n"
            "\n"
            "Configuration file (every key optional):\n"
            "  [sctpdp]  name, addr (comma separated ADDR/PREFIX[@PORT]), gateway,\n"
@@ -755,6 +759,7 @@ enum {
     OPT_GEN_WINDOW,
     OPT_GEN_TIMEOUT,
     OPT_GEN_UNORDERED,
+    OPT_GEN_DISCARD,
     OPT_HOLD,
     OPT_GEN_ENGINE,
     OPT_FAULT_LOSS,
@@ -781,6 +786,7 @@ static const struct option long_opts[] = {
     {"gen-window", required_argument, NULL, OPT_GEN_WINDOW},
     {"gen-timeout", required_argument, NULL, OPT_GEN_TIMEOUT},
     {"gen-unordered", no_argument, NULL, OPT_GEN_UNORDERED},
+    {"gen-discard", no_argument, NULL, OPT_GEN_DISCARD},
     {"hold", no_argument, NULL, OPT_HOLD},
     {"gen-engine", required_argument, NULL, OPT_GEN_ENGINE},
     {"fault-rx-loss", required_argument, NULL, OPT_FAULT_LOSS},
@@ -913,6 +919,9 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             break;
         case OPT_GEN_UNORDERED:
             c->gen_unordered = true;
+            break;
+        case OPT_GEN_DISCARD:
+            c->gen_discard = true;
             break;
         case OPT_HOLD:
             c->hold = true;

@@ -7,7 +7,10 @@
  * no copy unless the message arrived in several DATA chunks. Discard
  * counts and drops. The generator (--connect) sends numbered messages to
  * a peer's echo service and checks each one that comes back: length,
- * stream, PPID, content, and order per stream.
+ * stream, PPID, content, and order per stream. With --gen-discard it
+ * sends to a discard service instead: nothing comes back, the send
+ * buffer is the window, and the run ends when the peer has acknowledged
+ * every message.
  */
 #include <inttypes.h>
 #include <stdio.h>
@@ -143,14 +146,27 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     uint32_t size = dp.conf.gen_size;
     struct rte_mempool *mp = size + 64 <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
     struct rte_mbuf *ms[GEN_BATCH];
-    uint64_t room;
+    uint64_t room, inflight;
     unsigned n, k;
 
     /* What the window lets out now, in one bulk get from the pool; none
      * while the pools are short (dp_engine.c, pool_pressure). */
-    if (e->gen_hold || g->sent >= dp.conf.gen_msgs || g->sent - g->echoed >= dp.conf.gen_window)
+    if (e->gen_hold || g->sent >= dp.conf.gen_msgs)
         return;
-    room = RTE_MIN(dp.conf.gen_msgs - g->sent, dp.conf.gen_window - (g->sent - g->echoed));
+    room = dp.conf.gen_msgs - g->sent;
+    if (!dp.conf.gen_discard) {
+        inflight = g->sent - g->echoed;
+    } else {
+        /* Messages not yet acknowledged, from the association's byte
+         * counts: once per call, not per message. */
+        struct sctp_assoc_info ai;
+        if (sctp_assoc_get_info(ep, g->assoc_id, &ai) != 0)
+            return;
+        inflight = ((uint64_t)ai.outstanding_bytes + ai.queued_bytes) / size;
+    }
+    if (inflight >= dp.conf.gen_window)
+        return;
+    room = RTE_MIN(room, dp.conf.gen_window - inflight);
     n = (unsigned)RTE_MIN(room, (uint64_t)GEN_BATCH);
     if (rte_pktmbuf_alloc_bulk(mp, ms, n) != 0)
         return;
@@ -208,6 +224,28 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     }
     if (k < n) /* ms[k] is freed above */
         rte_pktmbuf_free_bulk(&ms[k + 1], n - k - 1);
+}
+
+/* Discard mode: the run ends when the peer has acknowledged everything
+ * (nothing queued, nothing outstanding). */
+static void gen_discard_acked(struct dp_engine *e, struct dp_gen *g)
+{
+    struct sctp_assoc_info ai;
+
+    if (sctp_assoc_get_info(e->svc[g->svc].ep, g->assoc_id, &ai) != 0) {
+        gen_fail(e, g, "association gone before every message was acknowledged");
+        return;
+    }
+    if (ai.outstanding_bytes != 0 || ai.queued_bytes != 0)
+        return;
+    g->echoed = g->sent;
+    g->finished = true;
+    g->t_end = e->now;
+    DP_LOG(INFO, "generator: all %" PRIu64 " messages acknowledged by the discard service",
+           g->sent);
+    dp.gen_status = 0;
+    if (!dp.conf.hold)
+        dp.gen_done = true;
 }
 
 /* Reads byte i of a message spread over frags. */
@@ -289,6 +327,11 @@ static void gen_event(struct dp_engine *e, struct dp_gen *g, struct sctp_event *
     case SCTP_EV_DATA:
         e->st.msgs_in++;
         e->st.bytes_in += ev->u.data.len;
+        if (dp.conf.gen_discard) {
+            g->errors++;
+            gen_fail(e, g, "a message came back from a discard service");
+            return;
+        }
         if (!gen_check(g, ev, why, sizeof(why))) {
             g->errors++;
             gen_fail(e, g, why);
@@ -487,6 +530,8 @@ void dp_service_poll(struct dp_engine *e)
         struct dp_gen *g = e->gen;
         if (g->up && !g->finished && !e->shutting_down)
             gen_send(e, g);
+        if (dp.conf.gen_discard && g->up && !g->finished && g->sent == dp.conf.gen_msgs)
+            gen_discard_acked(e, g);
         if (!g->finished && e->now > g->deadline) {
             char b[160];
             snprintf(b, sizeof(b), "timeout after %us: %" PRIu64 " of %" PRIu64 " echoed",
@@ -514,10 +559,11 @@ void dp_gen_report(void)
     secs = g->t_up != 0 && g->t_end > g->t_up ? (double)(g->t_end - g->t_up) / 1e9 : 0.0;
     bool ok = g->finished && !g->failed && g->echoed == dp.conf.gen_msgs;
     printf("gen: result=%s msgs=%" PRIu64 " sent=%" PRIu64 " echoed=%" PRIu64 " errors=%" PRIu64
-           " size=%u streams=%u window=%u elapsed_s=%.3f msgs_per_s=%.0f%s%s%s\n",
+           " size=%u streams=%u window=%u mode=%s elapsed_s=%.3f msgs_per_s=%.0f%s%s%s\n",
            ok ? "ok" : "FAIL", dp.conf.gen_msgs, g->sent, g->echoed, g->errors, dp.conf.gen_size,
-           dp.conf.gen_streams, dp.conf.gen_window, secs, secs > 0 ? (double)g->echoed / secs : 0.0,
-           ok ? "" : " reason=\"", ok ? "" : g->reason, ok ? "" : "\"");
+           dp.conf.gen_streams, dp.conf.gen_window, dp.conf.gen_discard ? "discard" : "echo", secs,
+           secs > 0 ? (double)g->echoed / secs : 0.0, ok ? "" : " reason=\"", ok ? "" : g->reason,
+           ok ? "" : "\"");
     if (!ok)
         dp.gen_status = 1;
     fflush(stdout);

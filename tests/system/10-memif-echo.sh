@@ -2,7 +2,11 @@
 # Two sctpdp processes joined by net_memif (one server, one client, socket
 # in a temporary directory, one lcore each) exchange 1,000,000 messages
 # through the echo service; the client checks every echoed message
-# (length, stream, PPID, content, order per stream).
+# (length, stream, PPID, content, order per stream). Then a generator in
+# discard mode sends 200,000 messages one way to the discard service: the
+# run must end with every message acknowledged, and the server must have
+# received exactly that many; the same mode against the echo service must
+# fail, since something comes back.
 #
 #   tests/system/10-memif-echo.sh BUILD_DIR
 #
@@ -18,7 +22,7 @@ PB="${TAG}b"
 log "server dataplane: 198.18.1.1/24 on net_memif (server), echo port 5001"
 # shellcheck disable=SC2046
 start_bg "$TMP/server.log" timeout 300 "$SCTPDP" $(eal_args 0 "$PA" "net_memif0,role=server,socket=$SOCK,id=0") \
-    -- --addr 198.18.1.1/24 --echo-port 5001 --name memif-server
+    -- --addr 198.18.1.1/24 --echo-port 5001 --discard-port 5002 --name memif-server
 SERVER=$LAST_PID
 wait_log "$TMP/server.log" "ready" 30 || { cat "$TMP/server.log"; fail "server did not start"; }
 ok "server dataplane started"
@@ -52,6 +56,30 @@ echo "bundling: $((in / (pk > 0 ? pk : 1))) messages per packet on average"
 sleep 0.5
 free=$(counter "$PA" lcores 0.mbufs_free)
 echo "server mbufs free after the run: $free"
+
+log "discard mode: 200000 messages one way to the discard service"
+# shellcheck disable=SC2046
+timeout 120 "$SCTPDP" $(eal_args 1 "${TAG}d" "net_memif0,role=client,socket=$SOCK,id=0") \
+    -- --addr 198.18.1.2/24 --connect 198.18.1.1:5002 --gen-discard \
+    --gen-msgs 200000 --gen-size 128 --gen-streams 4 --gen-window 4096 --gen-timeout 60 \
+    >"$TMP/discard.log" 2>&1 </dev/null
+rc=$?
+grep -E "^gen:" "$TMP/discard.log"
+gen_ok "$TMP/discard.log" "$rc" 200000
+grep -q "^gen: .* mode=discard " "$TMP/discard.log" || fail "the generator did not run in discard mode"
+in2=$(counter "$PA" lcores 0.msgs_in)
+[[ $((in2 - in)) -eq 200000 ]] || fail "discard service received $((in2 - in)) messages, 200000 sent"
+ok "200000 messages acknowledged, and the discard service received exactly that many"
+
+# shellcheck disable=SC2046
+timeout 60 "$SCTPDP" $(eal_args 1 "${TAG}e" "net_memif0,role=client,socket=$SOCK,id=0") \
+    -- --addr 198.18.1.2/24 --connect 198.18.1.1:5001 --gen-discard \
+    --gen-msgs 1000 --gen-size 128 --gen-timeout 30 >"$TMP/discard-echo.log" 2>&1 </dev/null
+rc=$?
+grep -E "^gen:" "$TMP/discard-echo.log"
+[[ $rc -eq 1 ]] && grep -q 'reason="a message came back from a discard service"' "$TMP/discard-echo.log" ||
+    fail "discard mode against an echo service did not fail (exit $rc)"
+ok "discard mode against an echo service fails: messages came back"
 
 # The stock DPDK client reads the same commands.
 if command -v dpdk-telemetry.py >/dev/null; then
