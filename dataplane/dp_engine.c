@@ -548,6 +548,25 @@ static void pool_pressure(struct dp_engine *e)
         sctp_endpoint_set_rx_pressure(e->svc[i].ep, on);
 }
 
+/*
+ * Whether len header bytes (a chunk header, with the padding of the chunk
+ * before it) may be written into the headroom of payload segment p, so
+ * that one segment carries both: p must start its mbuf's data, have the
+ * room, and be held by nobody but the core's one reference (refcnt 1). Any
+ * other holder (the application, another association of a SENDALL, a
+ * packet still in a TX queue through an indirect mbuf) keeps the count
+ * above 1, so nothing that may still be read is overwritten; the header
+ * then goes the usual way, into a store mbuf.
+ */
+static inline bool hdr_fits_headroom(const struct sctp_frag *p, uint32_t len)
+{
+    const struct rte_mbuf *m = p->handle;
+
+    return m != NULL && p->len > 0 && RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
+           (const uint8_t *)p->data == rte_pktmbuf_mtod(m, const uint8_t *) &&
+           rte_pktmbuf_headroom(m) >= len;
+}
+
 /* A direct mbuf for header bytes, from the stash write_packets() empties. */
 static inline struct rte_mbuf *hdr_mbuf(struct dp_engine *e)
 {
@@ -591,12 +610,20 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
      * bytes that follow a payload (chunk headers of bundled DATA), in one
      * bulk get. */
     struct rte_mbuf *ind[SCTP_TX_SEGS_MAX];
+    bool in_headroom[SCTP_TX_SEGS_MAX];
     unsigned n_ind = 0, used_ind = 0;
+    const struct sctp_frag *pend = NULL; /* header bytes for the next payload's headroom */
     if (!copy) {
         bool after_payload = false;
         for (unsigned i = 0; i < tp->nsegs; i++) {
+            in_headroom[i] = false;
             if (tp->segs[i].len == 0)
                 continue;
+            if (tp->segs[i].handle == NULL && after_payload && i + 1 < tp->nsegs &&
+                hdr_fits_headroom(&tp->segs[i + 1], tp->segs[i].len)) {
+                in_headroom[i] = true; /* no segment of its own */
+                continue;
+            }
             n_ind += tp->segs[i].handle != NULL || after_payload;
             after_payload |= tp->segs[i].handle != NULL;
         }
@@ -614,6 +641,10 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
 
         if (f->len == 0)
             continue;
+        if (!copy && in_headroom[i]) {
+            pend = f;
+            continue;
+        }
         if (f->handle == NULL || copy) {
             /* Header bytes (or payload when copying): into the current
              * direct mbuf if it has room. */
@@ -657,6 +688,15 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
             attach_local(seg, pm);
             seg->data_off = (uint16_t)((const uint8_t *)f->data - (uint8_t *)seg->buf_addr);
             seg->data_len = f->len;
+            if (pend != NULL) {
+                /* The chunk header in front of the payload, in its
+                 * headroom (hdr_fits_headroom): one segment for both. */
+                seg->data_off = (uint16_t)(seg->data_off - pend->len);
+                seg->data_len = (uint16_t)(seg->data_len + pend->len);
+                memcpy(rte_pktmbuf_mtod(seg, uint8_t *), pend->data, pend->len);
+                pend = NULL;
+                e->st.tx_headroom_hdrs++;
+            }
             e->st.tx_zero_copy_segs++;
         }
         seg->pkt_len = seg->data_len;

@@ -44,6 +44,12 @@ for p in "$PA" "$PB"; do
     [[ $lost -gt 0 && $rtx -gt 0 && $frtx -gt 0 ]] || fail "$p: no loss or no retransmission"
 done
 ok "losses were injected and repaired by retransmission (fast retransmit seen on both sides)"
+# The generator's own payload mbufs carry the chunk header of bundled DATA
+# in their headroom (dp_engine.c, hdr_fits_headroom), retransmissions too.
+hr=$(counter "$PB" lcores 0.tx_headroom_hdrs)
+echo "client: chunk headers written into payload headroom: $hr"
+[[ $hr -gt 0 ]] || fail "no chunk header went into a payload's headroom"
+ok "chunk headers in payload headroom ($hr), every message still intact"
 kill -TERM "$CL"
 wait_exit "$CL" 20 || fail "client did not stop"
 grep "^gen:" "$TMP/client.log"
