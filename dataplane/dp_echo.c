@@ -31,6 +31,7 @@ struct dp_gen {
     uint64_t sent, echoed, errors;
     uint64_t t_start, t_up, t_end, deadline;
     uint64_t *next_seq, *expect_seq;
+    uint16_t next_sid; /* streams taken round robin */
     uint64_t again;
     char reason[160];
 };
@@ -179,7 +180,7 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         struct sctp_frag frag;
         int rc;
 
-        sid = (uint16_t)(g->sent % dp.conf.gen_streams);
+        sid = g->next_sid;
         seq = g->next_seq[sid];
         p = (uint8_t *)rte_pktmbuf_append(m, size);
         if (unlikely(p == NULL)) {
@@ -190,12 +191,11 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
             break;
         }
         /* seq (8, LE), sid (2), zero (2), magic ^ seq (4), then pattern. */
-        for (unsigned i = 0; i < 8; i++)
-            p[i] = (uint8_t)(seq >> (8 * i));
-        p[8] = sid & 0xff;
-        p[9] = sid >> 8;
-        p[10] = p[11] = 0;
+        uint64_t le_seq = rte_cpu_to_le_64(seq);
+        uint32_t le_sid = rte_cpu_to_le_32(sid);
         uint32_t mg = GEN_MAGIC ^ (uint32_t)seq;
+        memcpy(p, &le_seq, 8);
+        memcpy(p + 8, &le_sid, 4);
         memcpy(p + 12, &mg, 4);
         body_fill(p + 16, 16, size - 16, pattern_base(seq, sid));
         memset(&info, 0, sizeof(info));
@@ -218,6 +218,7 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
             break;
         }
         g->next_seq[sid]++;
+        g->next_sid = sid + 1u < dp.conf.gen_streams ? (uint16_t)(sid + 1) : 0;
         g->sent++;
         e->st.msgs_out++;
         e->st.bytes_out += size;
@@ -271,7 +272,11 @@ static bool gen_check(struct dp_gen *g, const struct sctp_event *ev, char *why, 
         return false;
     }
     /* The 16-byte header may straddle fragments: gather it first. */
-    for (off = 0; off < 16; off++) {
+    if (ev->u.data.nfrags > 0 && ev->u.data.frags[0].len >= 16) {
+        memcpy(head, ev->u.data.frags[0].data, 16);
+        off = fo = 16;
+    }
+    for (; off < 16; off++) {
         while (fi < ev->u.data.nfrags && fo >= ev->u.data.frags[fi].len) {
             fi++;
             fo = 0;

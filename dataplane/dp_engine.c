@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <rte_memcpy.h>
 #include <rte_cycles.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
@@ -649,7 +650,8 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
             /* Header bytes (or payload when copying): into the current
              * direct mbuf if it has room. */
             if (RTE_MBUF_DIRECT(tail) && rte_pktmbuf_tailroom(tail) >= f->len) {
-                memcpy(rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len), f->data, f->len);
+                rte_memcpy(rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len), f->data,
+                           f->len);
                 tail->data_len += f->len;
                 head->pkt_len += f->len;
                 e->st.tx_copied_segs += f->handle != NULL;
@@ -668,7 +670,8 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
                     if (store == NULL || f->len > rte_pktmbuf_tailroom(store))
                         goto fail_seg;
                 }
-                memcpy(rte_pktmbuf_mtod_offset(store, uint8_t *, store->data_len), f->data, f->len);
+                rte_memcpy(rte_pktmbuf_mtod_offset(store, uint8_t *, store->data_len), f->data,
+                           f->len);
                 seg = ind[used_ind++];
                 attach_local(seg, store);
                 seg->data_off = (uint16_t)(store->data_off + store->data_len);
@@ -693,7 +696,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
                  * headroom (hdr_fits_headroom): one segment for both. */
                 seg->data_off = (uint16_t)(seg->data_off - pend->len);
                 seg->data_len = (uint16_t)(seg->data_len + pend->len);
-                memcpy(rte_pktmbuf_mtod(seg, uint8_t *), pend->data, pend->len);
+                rte_memcpy(rte_pktmbuf_mtod(seg, uint8_t *), pend->data, pend->len);
                 pend = NULL;
                 e->st.tx_headroom_hdrs++;
             }
