@@ -3,7 +3,7 @@
 # next to DPDK's own dpdk-testpmd io forwarding over the same net_memif
 # setup, measured in the same run.
 #
-#   sudo bash bench/memif_bench.sh [BUILD_DIR] [--msgs N] [--size S] [--seconds T]
+#   sudo bash bench/memif_bench.sh [BUILD_DIR] [--msgs N] [--size S] [--seconds T] [--runs R]
 #
 # sctpdp: a load generator (client dataplane, lcore 1) sends N messages of
 # S bytes over 4 streams to a server dataplane (lcore 0), twice:
@@ -14,7 +14,9 @@
 #   echo     to the server's echo service, which sends every message back;
 #            the generator checks every echo (content, stream, PPID, order).
 #            Each dataplane sends and receives every message.
-# Figures, over the generator's run:
+# Each mode runs R times (default 3) and the run with the median message
+# rate gives the figures (on a shared machine single runs vary by a
+# quarter). Figures, over the generator's run:
 #   msgs_per_s  messages acknowledged (discard) or echoed back (echo) per s
 #   pkts_per_s  SCTP packets the server received per second (each carries
 #               several bundled DATA chunks; mean frame size printed)
@@ -34,15 +36,17 @@ set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build"
-msgs=2000000
+msgs=4000000
+runs=3
 size=128
 secs=5
 while [[ $# -gt 0 ]]; do
     case "$1" in
     --msgs) msgs="$2"; shift 2 ;;
+    --runs) runs="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --seconds) secs="$2"; shift 2 ;;
-    -h | --help) sed -n '2,36p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build="$1"; shift ;;
     esac
 done
@@ -134,12 +138,23 @@ gen_run() {
     frame=$("$py" -c "print(max(64, min(1514, round(($b1 - $b0) / max($p1 - $p0, 1)))))")
     echo "sctpdp ($mode): server received $((p1 - p0)) SCTP packets, $rx_msgs messages in ${elapsed}s, mean frame $frame bytes"
 }
-gen_run discard 5002 --gen-discard
-[[ $rx_msgs -eq $msgs ]] || die "discard: the server received $rx_msgs messages, $msgs were sent"
-d_pps=$pkts_per_s d_mps=$msgs_per_s d_frame=$frame
-gen_run echo 5001
-[[ $rx_msgs -eq $msgs ]] || die "echo: the server received $rx_msgs messages, $msgs were sent"
-e_pps=$pkts_per_s e_mps=$msgs_per_s e_frame=$frame
+# mode_runs MODE PORT [extra]: $runs generator runs; sets m_pps, m_mps and
+# m_frame from the run with the median messages per second.
+mode_runs() {
+    local mode="$1" port="$2" r all=()
+    shift 2
+    for ((r = 0; r < runs; r++)); do
+        gen_run "$mode" "$port" "$@"
+        [[ $rx_msgs -eq $msgs ]] || die "$mode: the server received $rx_msgs messages, $msgs were sent"
+        all+=("$msgs_per_s $pkts_per_s $frame")
+    done
+    read -r m_mps m_pps m_frame < <(printf '%s\n' "${all[@]}" | sort -n | sed -n "$((runs / 2 + 1))p")
+    echo "sctpdp ($mode): median of $runs runs: $m_mps msgs/s, $m_pps pkts/s"
+}
+mode_runs discard 5002 --gen-discard
+d_pps=$m_pps d_mps=$m_mps d_frame=$m_frame
+mode_runs echo 5001
+e_pps=$m_pps e_mps=$m_mps e_frame=$m_frame
 kill -INT "$server"
 wait "$server"
 
