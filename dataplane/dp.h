@@ -264,9 +264,11 @@ enum { DP_SVC_ECHO = 1, DP_SVC_DISCARD, DP_SVC_CLIENT };
 /* Echo messages that could not be queued yet (send queue full). */
 struct dp_backlog_item {
     uint8_t svc;
+    uint16_t nfrags;
     uint32_t assoc_id;
     struct sctp_sndinfo info;
-    struct sctp_frag frag;
+    struct sctp_frag frag;   /* one piece */
+    struct sctp_frag *frags; /* several (from the engine's allocator), or NULL */
 };
 #define DP_BACKLOG 8192
 
@@ -392,6 +394,8 @@ enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
 void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev);
 void dp_service_poll(struct dp_engine *e);
 int dp_gen_init(struct dp_engine *e, unsigned svc);
+/* Drops an echo backlog item's references. */
+void dp_backlog_release(struct dp_engine *e, struct dp_backlog_item *it);
 void dp_gen_report(void);
 
 /* dp_telemetry.c */

@@ -3,8 +3,9 @@
  * dp_echo.c: the built-in services and the traffic generator.
  *
  * Echo returns every message on the stream it came on, with the same PPID
- * (and unordered if it came unordered), sending the received mbuf itself:
- * no copy unless the message arrived in several DATA chunks. Discard
+ * (and unordered if it came unordered), sending the received mbufs
+ * themselves, also for a message that arrived in several DATA chunks (up
+ * to SCTP_SEND_PARTS_MAX of them): no payload is copied. Discard
  * counts and drops. The generator (--connect) sends numbered messages to
  * a peer's echo service and checks each one that comes back: length,
  * stream, PPID, content, and order per stream. With --gen-discard it
@@ -388,30 +389,56 @@ static void gen_event(struct dp_engine *e, struct dp_gen *g, struct sctp_event *
     }
 }
 
+void dp_backlog_release(struct dp_engine *e, struct dp_backlog_item *it)
+{
+    if (it->frags == NULL) {
+        rte_pktmbuf_free(it->frag.handle);
+        return;
+    }
+    for (unsigned i = 0; i < it->nfrags; i++)
+        rte_pktmbuf_free(it->frags[i].handle);
+    e->cb.free(e->cb.user, it->frags);
+    it->frags = NULL;
+}
+
 static void backlog_push(struct dp_engine *e, unsigned svc, uint32_t assoc_id,
-                         const struct sctp_sndinfo *info, const struct sctp_frag *f)
+                         const struct sctp_sndinfo *info, const struct sctp_frag *f, unsigned n)
 {
     struct dp_backlog_item *it;
+    struct sctp_frag *copy = NULL;
 
     if (e->bl_tail - e->bl_head >= DP_BACKLOG) {
         e->st.echo_dropped++;
         return;
     }
-    rte_mbuf_refcnt_update((struct rte_mbuf *)f->handle, 1);
+    if (n > 1) {
+        copy = e->cb.alloc(e->cb.user, n * sizeof(*copy));
+        if (copy == NULL) {
+            e->st.echo_dropped++;
+            return;
+        }
+        memcpy(copy, f, n * sizeof(*copy));
+    }
+    for (unsigned i = 0; i < n; i++)
+        rte_mbuf_refcnt_update((struct rte_mbuf *)f[i].handle, 1);
     it = &e->backlog[e->bl_tail++ % DP_BACKLOG];
     it->svc = (uint8_t)svc;
     it->assoc_id = assoc_id;
     it->info = *info;
-    it->frag = *f;
+    it->nfrags = (uint16_t)n;
+    it->frag = f[0];
+    it->frags = copy;
     if (e->bl_tail - e->bl_head > e->st.echo_backlog_max)
         e->st.echo_backlog_max = e->bl_tail - e->bl_head;
 }
 
+/* Sends the message back as it came, piece by piece (a message
+ * reassembled from several DATA chunks goes out as references to each of
+ * them): no payload is copied. */
 static void echo_data(struct dp_engine *e, unsigned svc, const struct sctp_event *ev)
 {
     struct sctp_sndinfo info;
-    struct sctp_frag f;
-    struct rte_mbuf *copy = NULL;
+    unsigned n = ev->u.data.nfrags;
     int rc;
 
     memset(&info, 0, sizeof(info));
@@ -419,41 +446,23 @@ static void echo_data(struct dp_engine *e, unsigned svc, const struct sctp_event
     info.ppid = ev->u.data.ppid;
     if (ev->u.data.flags & SCTP_EV_DATA_UNORDERED)
         info.flags = SCTP_UNORDERED;
-    if (ev->u.data.nfrags == 1) {
-        f = ev->u.data.frags[0];
-    } else {
-        /* Reassembled from several chunks: one buffer for the reply. */
-        struct rte_mempool *mp = ev->u.data.len <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
-        uint8_t *p;
-        copy = rte_pktmbuf_alloc(mp);
-        if (copy == NULL || (p = (uint8_t *)rte_pktmbuf_append(copy, ev->u.data.len)) == NULL) {
-            rte_pktmbuf_free(copy);
-            e->st.echo_dropped++;
-            return;
-        }
-        for (uint32_t i = 0, off = 0; i < ev->u.data.nfrags; i++) {
-            memcpy(p + off, ev->u.data.frags[i].data, ev->u.data.frags[i].len);
-            off += ev->u.data.frags[i].len;
-        }
-        f.data = p;
-        f.len = ev->u.data.len;
-        f.handle = copy;
+    if (n == 0 || n > SCTP_SEND_PARTS_MAX) {
+        e->st.echo_dropped++; /* more pieces than one send takes */
+        return;
     }
     if (e->bl_head != e->bl_tail) {
-        backlog_push(e, svc, ev->assoc_id, &info, &f); /* keep the order */
-    } else {
-        rc = sctp_endpoint_send(e->svc[svc].ep, ev->assoc_id, &info, &f, e->now);
-        if (rc == SCTP_ERR_AGAIN)
-            backlog_push(e, svc, ev->assoc_id, &info, &f);
-        else if (rc < 0)
-            e->st.echo_dropped++;
-        else {
-            e->st.msgs_out++;
-            e->st.bytes_out += f.len;
-        }
+        backlog_push(e, svc, ev->assoc_id, &info, ev->u.data.frags, n); /* keep the order */
+        return;
     }
-    if (copy != NULL)
-        rte_pktmbuf_free(copy);
+    rc = sctp_endpoint_sendv(e->svc[svc].ep, ev->assoc_id, &info, ev->u.data.frags, n, e->now);
+    if (rc == SCTP_ERR_AGAIN) {
+        backlog_push(e, svc, ev->assoc_id, &info, ev->u.data.frags, n);
+    } else if (rc < 0) {
+        e->st.echo_dropped++;
+    } else {
+        e->st.msgs_out++;
+        e->st.bytes_out += ev->u.data.len;
+    }
 }
 
 static const char *change_name(enum sctp_assoc_change_state s)
@@ -519,16 +528,21 @@ void dp_service_poll(struct dp_engine *e)
     /* Echo backlog first, in order. */
     while (e->bl_head != e->bl_tail) {
         struct dp_backlog_item *it = &e->backlog[e->bl_head % DP_BACKLOG];
-        int rc = sctp_endpoint_send(e->svc[it->svc].ep, it->assoc_id, &it->info, &it->frag, e->now);
+        const struct sctp_frag *f = it->frags != NULL ? it->frags : &it->frag;
+        int rc =
+            sctp_endpoint_sendv(e->svc[it->svc].ep, it->assoc_id, &it->info, f, it->nfrags, e->now);
         if (rc == SCTP_ERR_AGAIN)
             break;
         if (rc < 0) {
             e->st.echo_dropped++;
         } else {
+            uint32_t len = 0;
+            for (unsigned i = 0; i < it->nfrags; i++)
+                len += f[i].len;
             e->st.msgs_out++;
-            e->st.bytes_out += it->frag.len;
+            e->st.bytes_out += len;
         }
-        rte_pktmbuf_free(it->frag.handle);
+        dp_backlog_release(e, it);
         e->bl_head++;
     }
     if (e->gen != NULL) {

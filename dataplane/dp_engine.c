@@ -319,7 +319,7 @@ void dp_engine_free(struct dp_engine *e)
         for (unsigned k = 0; k < e->neigh[i].n_hold; k++)
             rte_pktmbuf_free(e->neigh[i].hold[k]);
     while (e->bl_head != e->bl_tail) {
-        rte_pktmbuf_free(e->backlog[e->bl_head % DP_BACKLOG].frag.handle);
+        dp_backlog_release(e, &e->backlog[e->bl_head % DP_BACKLOG]);
         e->bl_head++;
     }
     if (e->frag_tbl != NULL)

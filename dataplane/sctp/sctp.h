@@ -328,6 +328,19 @@ int sctp_endpoint_connect(struct sctp_endpoint *ep, const struct sctp_addr *peer
 int sctp_endpoint_send(struct sctp_endpoint *ep, uint32_t assoc_id, const struct sctp_sndinfo *info,
                        const struct sctp_frag *payload, sctp_tstamp now);
 
+/*
+ * The same, with the message given as nparts pieces in order (a scatter
+ * list: a reassembled message, sctp_sendv's iovecs): 1 to
+ * SCTP_SEND_PARTS_MAX pieces, each with data, a length above 0 and a
+ * handle, each referenced and none copied. No DATA chunk spans two
+ * pieces. SCTP_ABORT takes at most one piece (the reason); SCTP_EOF
+ * alone takes none. SCTP_ERR_INVAL for a list that breaks these rules.
+ */
+#define SCTP_SEND_PARTS_MAX 64
+int sctp_endpoint_sendv(struct sctp_endpoint *ep, uint32_t assoc_id,
+                        const struct sctp_sndinfo *info, const struct sctp_frag *parts,
+                        unsigned nparts, sctp_tstamp now);
+
 /* Graceful shutdown (RFC 9260 9.2). SCTP_ERR_NOTFOUND, SCTP_ERR_STATE. */
 int sctp_assoc_shutdown(struct sctp_endpoint *ep, uint32_t assoc_id, sctp_tstamp now);
 /* ABORT with a User-Initiated Abort cause (12) carrying reason. */

@@ -221,7 +221,7 @@ static bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid
     sctp_data_hdr_encode(p, SCTP_DATA_HDR_LEN, c->flags, c->tsn, sid, ssn, ppid, c->len);
     struct sctp_tx_packet *pkt = b->pkt;
     pkt->segs[pkt->nsegs++] =
-        (struct sctp_frag){.data = c->data, .len = c->len, .handle = c->msg->handle};
+        (struct sctp_frag){.data = c->data, .len = c->len, .handle = c->handle};
     pkt->len += c->len;
     b->hdr_open = false;
     if (pad) {
@@ -348,7 +348,18 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         if (po ? po != dst : over)
             break;
         uint32_t rem = m->len - m->sent_off;
-        uint32_t len = rem < max_frag ? rem : max_frag;
+        /* The next chunk's bytes: from the payload, or from the current
+         * piece of a message given in pieces (a chunk spans none). */
+        const uint8_t *data = m->data + m->sent_off;
+        void *handle = m->handle;
+        uint32_t avail = rem;
+        if (m->parts) {
+            const struct sctp_frag *pc = &m->parts[m->part];
+            data = pc->data + m->part_off;
+            handle = pc->handle;
+            avail = pc->len - m->part_off;
+        }
+        uint32_t len = avail < max_frag ? avail : max_frag;
         /* 6.1 A: new data within the peer's window, except one chunk
          * when nothing is outstanding (zero window probe). */
         if (len > a->peer_rwnd && a->q.outstanding_bytes > 0)
@@ -362,7 +373,8 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             break;
         c->tsn = a->next_tsn;
         c->msg = m;
-        c->data = m->data + m->sent_off;
+        c->data = data;
+        c->handle = handle;
         c->len = (uint16_t)len;
         c->flags = (m->sent_off == 0 ? SCTP_DATA_FLAG_B : 0) | (len == rem ? SCTP_DATA_FLAG_E : 0) |
                    ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0);
@@ -387,6 +399,10 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         a->next_tsn++;
         m->refs++;
         m->sent_off += len;
+        if (m->parts && (m->part_off += len) == m->parts[m->part].len) {
+            m->part++;
+            m->part_off = 0;
+        }
         c->state = SCTP_OUT_INFLIGHT;
         c->nsent = 1;
         c->sent_at = now;

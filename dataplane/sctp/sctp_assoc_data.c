@@ -20,7 +20,14 @@ void sctp_data_release_msg(struct sctp_assoc *a, struct sctp_msg *m)
         a->q.unsent_bytes -= m->len - m->sent_off;
     if (m->pr_policy != SCTP_PR_SCTP_NONE && a->n_pr_msgs)
         a->n_pr_msgs--;
-    sctp_payload_unref(&ep->cb, m->handle);
+    if (m->parts) {
+        for (unsigned i = 0; i < m->nparts; i++)
+            sctp_payload_unref(&ep->cb, m->parts[i].handle);
+        sctp_mem_free(&ep->cb, m->parts);
+        m->parts = NULL;
+    } else {
+        sctp_payload_unref(&ep->cb, m->handle);
+    }
     sctp_ep_msg_put(ep, m);
 }
 
@@ -40,33 +47,47 @@ static void send_failed(struct sctp_assoc *a, struct sctp_msg *m, uint16_t error
     ev.u.send_failed.info.pr_policy = m->pr_policy;
     ev.u.send_failed.info.pr_value = m->pr_value;
     ev.u.send_failed.len = m->len;
-    struct sctp_frag *f = sctp_mem_alloc(&ep->cb, sizeof(*f));
+    /* The message as it was given: its one payload, or its pieces. */
+    unsigned n = m->parts ? m->nparts : 1;
+    struct sctp_frag *f = sctp_mem_alloc(&ep->cb, n * sizeof(*f));
     if (f) {
-        *f = (struct sctp_frag){.data = m->data, .len = m->len, .handle = m->handle};
-        sctp_payload_ref(&ep->cb, m->handle);
+        if (m->parts)
+            memcpy(f, m->parts, n * sizeof(*f));
+        else
+            *f = (struct sctp_frag){.data = m->data, .len = m->len, .handle = m->handle};
+        for (unsigned i = 0; i < n; i++)
+            sctp_payload_ref(&ep->cb, f[i].handle);
         ev.u.send_failed.frags = f;
-        ev.u.send_failed.nfrags = 1;
+        ev.u.send_failed.nfrags = n;
     }
     if (sctp_ep_event_push(ep, &ev) < 0 && f) {
-        sctp_payload_unref(&ep->cb, m->handle);
+        for (unsigned i = 0; i < n; i++)
+            sctp_payload_unref(&ep->cb, f[i].handle);
         sctp_mem_free(&ep->cb, f);
     }
 }
 
 int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
-                      const struct sctp_frag *payload, sctp_tstamp now)
+                      const struct sctp_frag *parts, unsigned nparts, sctp_tstamp now)
 {
     struct sctp_endpoint *ep = a->ep;
-    if (!payload || !payload->data || !payload->handle || payload->len == 0)
+    uint64_t total = 0;
+    if (!parts || nparts == 0 || nparts > SCTP_SEND_PARTS_MAX)
         return SCTP_ERR_INVAL;
+    for (unsigned i = 0; i < nparts; i++) {
+        if (!parts[i].data || !parts[i].handle || parts[i].len == 0)
+            return SCTP_ERR_INVAL;
+        total += parts[i].len;
+    }
     if (a->state >= SCTP_S_SHUTDOWN_PENDING || a->state == SCTP_S_CLOSED)
         return SCTP_ERR_SHUTDOWN;
     if (info->sid >= a->ostreams)
         return SCTP_ERR_STREAM;
     if (info->pr_policy > SCTP_PR_SCTP_RTX)
         return SCTP_ERR_INVAL;
-    if (payload->len > ep->cfg.max_sendq_bytes)
+    if (total > ep->cfg.max_sendq_bytes)
         return SCTP_ERR_MSGSIZE;
+    uint32_t len = (uint32_t)total;
     struct sctp_path *over = NULL;
     if (info->flags & SCTP_ADDR_OVER) {
         over = sctp_assoc_path_of(a, &info->addr_over);
@@ -78,7 +99,7 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
          * that accept it. They leave the queue at once, so that the bytes
          * they held count no more. */
         struct sctp_msg **pp = &a->q.unsent_head, *prev = NULL;
-        while (*pp && a->q.queued_bytes + payload->len > info->pr_value) {
+        while (*pp && a->q.queued_bytes + len > info->pr_value) {
             struct sctp_msg *m = *pp;
             if (m->abandoned || m->sent_off != 0 || m->pr_policy != SCTP_PR_SCTP_BUF) {
                 prev = m;
@@ -96,14 +117,23 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
             sctp_data_release_msg(a, m);
         }
     }
-    if (a->q.queued_bytes + payload->len > ep->cfg.max_sendq_bytes)
+    if (a->q.queued_bytes + len > ep->cfg.max_sendq_bytes)
         return SCTP_ERR_AGAIN;
     struct sctp_msg *m = sctp_ep_msg_get(ep);
     if (!m)
         return SCTP_ERR_NOMEM;
-    m->data = payload->data;
-    m->handle = payload->handle;
-    m->len = payload->len;
+    if (nparts > 1) {
+        m->parts = sctp_mem_alloc(&ep->cb, nparts * sizeof(*m->parts));
+        if (!m->parts) {
+            sctp_ep_msg_put(ep, m);
+            return SCTP_ERR_NOMEM;
+        }
+        memcpy(m->parts, parts, nparts * sizeof(*m->parts));
+        m->nparts = (uint16_t)nparts;
+    }
+    m->data = parts[0].data;
+    m->handle = parts[0].handle;
+    m->len = len;
     m->sid = info->sid;
     m->flags = info->flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
     m->ppid = info->ppid;
@@ -122,7 +152,8 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
     if (info->pr_policy != SCTP_PR_SCTP_NONE)
         a->n_pr_msgs++;
     /* The SSN is given when the message is first sent (sctp_assoc.c). */
-    sctp_payload_ref(&ep->cb, m->handle);
+    for (unsigned i = 0; i < nparts; i++)
+        sctp_payload_ref(&ep->cb, parts[i].handle);
     m->in_unsent = true;
     if (a->q.unsent_tail)
         a->q.unsent_tail->next = m;
@@ -214,7 +245,8 @@ static bool abandon(struct sctp_assoc *a, struct sctp_msg *m, sctp_tstamp now)
             if (c) {
                 c->tsn = a->next_tsn++;
                 c->msg = m;
-                c->data = m->data + m->sent_off;
+                c->data = NULL; /* no payload: never sent */
+                c->handle = NULL;
                 c->len = 0;
                 c->flags = SCTP_DATA_FLAG_E | ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0);
                 c->state = SCTP_OUT_ABANDONED;

@@ -1135,7 +1135,7 @@ int sctp_endpoint_connect(struct sctp_endpoint *ep, const struct sctp_addr *peer
     a->peer_rwnd = 1500;
     sctp_assoc_set_state(a, SCTP_S_COOKIE_WAIT);
     if (first && payload) {
-        int r = sctp_data_enqueue(a, first, payload, now);
+        int r = sctp_data_enqueue(a, first, payload, 1, now);
         if (r < 0) {
             a->state = SCTP_S_CLOSED;
             sctp_assoc_destroy(a);
@@ -1153,16 +1153,17 @@ int sctp_endpoint_connect(struct sctp_endpoint *ep, const struct sctp_addr *peer
 }
 
 static int send_one(struct sctp_endpoint *ep, struct sctp_assoc *a, const struct sctp_sndinfo *info,
-                    const struct sctp_frag *payload, sctp_tstamp now)
+                    const struct sctp_frag *parts, unsigned nparts, sctp_tstamp now)
 {
     if (info->flags & SCTP_ABORT) {
-        uint16_t len = payload && payload->len < SCTP_ERRBUF_MAX ? (uint16_t)payload->len : 0;
-        int r = sctp_assoc_abort(ep, a->id, payload ? payload->data : NULL, len, now);
+        const struct sctp_frag *reason = nparts ? parts : NULL;
+        uint16_t len = reason && reason->len < SCTP_ERRBUF_MAX ? (uint16_t)reason->len : 0;
+        int r = sctp_assoc_abort(ep, a->id, reason ? reason->data : NULL, len, now);
         return r < 0 ? r : 1;
     }
     int r = 0;
-    if (payload && payload->len > 0) {
-        r = sctp_data_enqueue(a, info, payload, now);
+    if (nparts > 1 || (nparts == 1 && parts->len > 0)) {
+        r = sctp_data_enqueue(a, info, parts, nparts, now);
         if (r < 0)
             return r;
     } else if (!(info->flags & SCTP_EOF)) {
@@ -1178,13 +1179,22 @@ static int send_one(struct sctp_endpoint *ep, struct sctp_assoc *a, const struct
 int sctp_endpoint_send(struct sctp_endpoint *ep, uint32_t assoc_id, const struct sctp_sndinfo *info,
                        const struct sctp_frag *payload, sctp_tstamp now)
 {
-    if (!ep || !info)
+    return sctp_endpoint_sendv(ep, assoc_id, info, payload, payload ? 1 : 0, now);
+}
+
+int sctp_endpoint_sendv(struct sctp_endpoint *ep, uint32_t assoc_id,
+                        const struct sctp_sndinfo *info, const struct sctp_frag *parts,
+                        unsigned nparts, sctp_tstamp now)
+{
+    if (!ep || !info || nparts > SCTP_SEND_PARTS_MAX || (nparts && !parts))
+        return SCTP_ERR_INVAL;
+    if ((info->flags & SCTP_ABORT) && nparts > 1)
         return SCTP_ERR_INVAL;
     if (!(info->flags & SCTP_SENDALL)) {
         struct sctp_assoc *a = sctp_ep_find_id(ep, assoc_id);
         if (!a)
             return SCTP_ERR_NOTFOUND;
-        return send_one(ep, a, info, payload, now);
+        return send_one(ep, a, info, parts, nparts, now);
     }
     /* SENDALL: every association references the same payload. Collect
      * first: a send may close an association (ABORT). */
@@ -1201,7 +1211,7 @@ int sctp_endpoint_send(struct sctp_endpoint *ep, uint32_t assoc_id, const struct
         struct sctp_assoc *a = sctp_ep_find_id(ep, ids[i]);
         if (!a || (a->state != SCTP_S_ESTABLISHED && !(info->flags & SCTP_ABORT)))
             continue;
-        int r = send_one(ep, a, info, payload, now);
+        int r = send_one(ep, a, info, parts, nparts, now);
         if (r > 0)
             sent++;
         else

@@ -84,11 +84,16 @@ struct sctp_path {
 /* ---- send side ---- */
 struct sctp_msg {
     struct sctp_msg *next; /* unsent queue or free list */
-    const uint8_t *data;
+    const uint8_t *data;   /* one piece: the payload; several: unused */
     void *handle;
-    uint32_t len;
+    uint32_t len;      /* the whole message */
     uint32_t sent_off; /* bytes already put into chunks */
-    uint32_t refs;     /* chunks in the retransmission ring */
+    /* A message given as several pieces (sctp_endpoint_sendv): their
+     * list, and where sent_off is in it. NULL for one piece. */
+    struct sctp_frag *parts;
+    uint16_t nparts, part;
+    uint32_t part_off;
+    uint32_t refs; /* chunks in the retransmission ring */
     uint16_t sid;
     uint16_t ssn;
     uint16_t flags; /* SCTP_UNORDERED, SCTP_SACK_IMMEDIATELY */
@@ -113,6 +118,7 @@ enum sctp_chunk_state {
 struct sctp_out_chunk {
     struct sctp_msg *msg;
     const uint8_t *data;
+    void *handle; /* of the piece of msg that data lies in */
     uint32_t tsn;
     uint16_t len;
     uint8_t flags; /* B E U I */
@@ -381,7 +387,7 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
 /* Processes a cumulative TSN ack (from SACK or SHUTDOWN). */
 void sctp_data_cum_ack(struct sctp_assoc *a, uint32_t cum, sctp_tstamp now);
 int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
-                      const struct sctp_frag *payload, sctp_tstamp now);
+                      const struct sctp_frag *parts, unsigned nparts, sctp_tstamp now);
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);

@@ -4,7 +4,8 @@
  * packet whose common header is rewritten (ports, and the verification
  * tag unless the first input byte says otherwise) so that it reaches the
  * association's state machine, which is short of buffers (receive
- * pressure) while it reads the packet if that byte says so. The
+ * pressure) while it reads the packet if that byte says so, and which
+ * has a message given in three pieces in flight if it says so. The
  * association then runs on for a while on the fake clock; payload
  * references must balance at the end.
  */
@@ -46,12 +47,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t msg[300] = {1};
     h_send(&h, 0, assoc_id[0], 1, 0, msg, sizeof(msg));
     h_send(&h, 1, assoc_id[1], 2, SCTP_UNORDERED, msg, 3000 > sizeof(msg) ? sizeof(msg) : 3000);
+    uint8_t mode = data[0];
+    if (mode & 8) {
+        /* A message in three pieces from the node under test, with
+         * PR-SCTP (no retransmission) if bit 4 says so. */
+        static const uint32_t plen[3] = {100, 1600, 50};
+        static uint8_t pbuf[1600];
+        struct hbuf *pb[3];
+        struct sctp_frag parts[3];
+        for (int i = 0; i < 3; i++) {
+            pb[i] = hbuf_new(pbuf, plen[i]);
+            parts[i] = (struct sctp_frag){.data = pb[i]->data, .len = plen[i], .handle = pb[i]};
+        }
+        struct sctp_sndinfo si = {.sid = 3};
+        if (mode & 16)
+            si.pr_policy = SCTP_PR_SCTP_RTX;
+        sctp_endpoint_sendv(h.ep[1], assoc_id[1], &si, parts, 3, h.now);
+        for (int i = 0; i < 3; i++)
+            hbuf_unref(pb[i]);
+    }
     h_step(&h);
 
     struct sctp_assoc_info info;
     if (sctp_assoc_get_info(h.ep[1], assoc_id[1], &info) != 0)
         abort();
-    uint8_t mode = data[0];
     struct hbuf *b = hbuf_new(data + 1, (uint32_t)(size - 1));
     sctp_put16(b->data, h.cfg[0].port);
     sctp_put16(b->data + 2, h.cfg[1].port);

@@ -6,7 +6,8 @@
  * multi-homing, the primary path dies mid-run and the association fails
  * over without losing a message; with receive pressure, the receiver is
  * short of buffers 20 ms in every 100 (it drops new DATA behind a zero
- * window) and nothing is lost either.
+ * window) and nothing is lost either. One message in eight is handed
+ * to the core in 2 to 5 pieces (sctp_endpoint_sendv).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -134,7 +135,7 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
     h.loss = h.dup = h.reorder = h.corrupt = 50; /* 5% each */
     uint32_t seq[STREAMS] = {0};
     static uint8_t buf[65536];
-    uint64_t sent = 0, big = 0, unordered = 0;
+    uint64_t sent = 0, big = 0, unordered = 0, pieced = 0;
     for (uint64_t guard = 0; sent < n && guard < n * 100; guard++) {
         uint64_t r = h_rand(&h);
         uint32_t len = (r % 100 == 0) ? 513 + (uint32_t)((r >> 8) % (65536 - 513))
@@ -146,7 +147,30 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
         buf[8] = unord;
         for (uint32_t i = 9; i < len; i++)
             buf[i] = (uint8_t)((uint32_t)sent * 7 + i);
-        int rc = h_send(&h, 0, S.assoc[0], sid, unord ? SCTP_UNORDERED : 0, buf, len);
+        /* One message in eight goes as 2 to 5 pieces (sctp_endpoint_sendv),
+         * cut at random points. */
+        unsigned k = (r >> 48) % 8 == 0 ? 2 + (unsigned)((r >> 51) % 4) : 1;
+        int rc;
+        if (k == 1 || len < k) {
+            k = 1;
+            rc = h_send(&h, 0, S.assoc[0], sid, unord ? SCTP_UNORDERED : 0, buf, len);
+        } else {
+            struct sctp_frag parts[5];
+            struct hbuf *hb[5];
+            uint32_t off = 0;
+            for (unsigned i = 0; i < k; i++) {
+                uint32_t left = len - off, rest = k - 1 - i;
+                uint32_t plen = rest ? 1 + (uint32_t)(h_rand(&h) % (left - rest)) : left;
+                hb[i] = hbuf_new(buf + off, plen);
+                parts[i] = (struct sctp_frag){.data = hb[i]->data, .len = plen, .handle = hb[i]};
+                off += plen;
+            }
+            struct sctp_sndinfo info = {
+                .sid = sid, .flags = unord ? SCTP_UNORDERED : 0, .ppid = 0x01000000};
+            rc = sctp_endpoint_sendv(h.ep[0], S.assoc[0], &info, parts, k, h.now);
+            for (unsigned i = 0; i < k; i++)
+                hbuf_unref(hb[i]);
+        }
         if (rc == SCTP_ERR_AGAIN) {
             h_step(&h);
             pressure_tick(&h);
@@ -161,6 +185,7 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
         else
             unordered++;
         big += len > 512;
+        pieced += k > 1;
         sent++;
         if (multi && sent == n / 3) {
             /* The primary path dies, both ways. */
@@ -183,18 +208,19 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
         sctp_endpoint_set_rx_pressure(h.ep[1], false);
     int fail = S.received != n || missing || S.dups || S.bad || S.order_err || S.lost ||
                (multi && S.failovers == 0) || (pressure && pressure_events == 0);
-    printf("%s: sent=%lu fragmented=%lu unordered=%lu received=%lu missing=%lu dups=%lu bad=%lu "
+    printf("%s: sent=%lu fragmented=%lu pieced=%lu unordered=%lu received=%lu missing=%lu dups=%lu "
+           "bad=%lu "
            "order_errors=%lu lost=%d failovers=%lu retransmissions=%lu fast_rtx=%lu t3=%lu "
            "reopen_rtx=%lu pressure_events=%lu link_dropped=%lu link_dup=%lu link_corrupt=%lu "
            "link_reorder=%lu sim_seconds=%.1f %s\n",
-           name, (unsigned long)sent, (unsigned long)big, (unsigned long)unordered,
-           (unsigned long)S.received, (unsigned long)missing, (unsigned long)S.dups,
-           (unsigned long)S.bad, (unsigned long)S.order_err, S.lost, (unsigned long)S.failovers,
-           (unsigned long)info.retransmissions, (unsigned long)info.fast_retransmissions,
-           (unsigned long)info.t3_expiries, (unsigned long)info.reopen_retransmissions,
-           (unsigned long)pressure_events, (unsigned long)h.dropped, (unsigned long)h.duplicated,
-           (unsigned long)h.corrupted, (unsigned long)h.reordered, (double)h.now / 1e9,
-           fail ? "FAIL" : "ok");
+           name, (unsigned long)sent, (unsigned long)big, (unsigned long)pieced,
+           (unsigned long)unordered, (unsigned long)S.received, (unsigned long)missing,
+           (unsigned long)S.dups, (unsigned long)S.bad, (unsigned long)S.order_err, S.lost,
+           (unsigned long)S.failovers, (unsigned long)info.retransmissions,
+           (unsigned long)info.fast_retransmissions, (unsigned long)info.t3_expiries,
+           (unsigned long)info.reopen_retransmissions, (unsigned long)pressure_events,
+           (unsigned long)h.dropped, (unsigned long)h.duplicated, (unsigned long)h.corrupted,
+           (unsigned long)h.reordered, (double)h.now / 1e9, fail ? "FAIL" : "ok");
     h_fini(&h);
     free(S.seen);
     if (hbuf_live != 0) {

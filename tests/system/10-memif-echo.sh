@@ -6,7 +6,9 @@
 # discard mode sends 200,000 messages one way to the discard service: the
 # run must end with every message acknowledged, and the server must have
 # received exactly that many; the same mode against the echo service must
-# fail, since something comes back.
+# fail, since something comes back. Last, 20,000 messages of 6,000 bytes
+# (five DATA chunks each) are echoed and checked: the server must send
+# them back as references to the chunks it received, copying nothing.
 #
 #   tests/system/10-memif-echo.sh BUILD_DIR
 #
@@ -80,6 +82,24 @@ grep -E "^gen:" "$TMP/discard-echo.log"
 [[ $rc -eq 1 ]] && grep -q 'reason="a message came back from a discard service"' "$TMP/discard-echo.log" ||
     fail "discard mode against an echo service did not fail (exit $rc)"
 ok "discard mode against an echo service fails: messages came back"
+
+log "multi-chunk messages: 20000 of 6000 bytes, echoed without a copy"
+zc0=$(counter "$PA" lcores 0.tx_zero_copy_segs)
+cp0=$(counter "$PA" lcores 0.tx_copied_segs)
+# shellcheck disable=SC2046
+timeout 120 "$SCTPDP" $(eal_args 1 "${TAG}m" "net_memif0,role=client,socket=$SOCK,id=0") \
+    -- --addr 198.18.1.2/24 --connect 198.18.1.1:5001 \
+    --gen-msgs 20000 --gen-size 6000 --gen-streams 4 --gen-window 256 --gen-timeout 60 \
+    >"$TMP/big.log" 2>&1 </dev/null
+rc=$?
+grep -E "^gen:" "$TMP/big.log"
+gen_ok "$TMP/big.log" "$rc" 20000
+zc1=$(counter "$PA" lcores 0.tx_zero_copy_segs)
+cp1=$(counter "$PA" lcores 0.tx_copied_segs)
+echo "server: zero-copy segments +$((zc1 - zc0)), copied segments +$((cp1 - cp0))"
+[[ $((cp1 - cp0)) -eq 0 ]] || fail "the server copied $((cp1 - cp0)) payload segments"
+[[ $((zc1 - zc0)) -ge 100000 ]] || fail "only $((zc1 - zc0)) zero-copy segments for 20000 five-chunk echoes"
+ok "20000 five-chunk messages echoed intact, as references to the chunks received"
 
 # The stock DPDK client reads the same commands.
 if command -v dpdk-telemetry.py >/dev/null; then

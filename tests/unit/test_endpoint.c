@@ -118,6 +118,14 @@ static unsigned count_tsn(int from, uint32_t tsn)
 
 /* ---- what the applications saw ---- */
 
+static uint32_t fnv(uint32_t h, const uint8_t *p, uint32_t len)
+{
+    for (uint32_t i = 0; i < len; i++)
+        h = (h ^ p[i]) * 16777619u;
+    return h;
+}
+#define FNV_INIT 2166136261u
+
 #define MAX_MSGS   4096
 #define MAX_FAILED 4096
 
@@ -126,12 +134,13 @@ struct msg_rec {
     uint32_t assoc;
     uint16_t sid, ssn;
     uint32_t len, seq;
+    uint32_t hash; /* FNV-1a of the whole message */
     sctp_tstamp at;
 };
 
 struct failed_rec {
     int node;
-    uint32_t context, flags, len, seq;
+    uint32_t context, flags, len, seq, nfrags;
     uint16_t error;
     uint8_t pr_policy;
 };
@@ -203,6 +212,7 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
             f->error = ev->u.send_failed.error;
             f->len = ev->u.send_failed.len;
             f->pr_policy = ev->u.send_failed.info.pr_policy;
+            f->nfrags = ev->u.send_failed.nfrags;
             f->seq = ev->u.send_failed.nfrags && ev->u.send_failed.frags[0].len >= 4
                          ? sctp_get32(ev->u.send_failed.frags[0].data)
                          : ~0u;
@@ -220,6 +230,9 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
             m->seq = ev->u.data.nfrags && ev->u.data.frags[0].len >= 4
                          ? sctp_get32(ev->u.data.frags[0].data)
                          : ~0u;
+            m->hash = FNV_INIT;
+            for (uint32_t i = 0; i < ev->u.data.nfrags; i++)
+                m->hash = fnv(m->hash, ev->u.data.frags[i].data, ev->u.data.frags[i].len);
         }
         R.node_msgs[node]++;
         break;
@@ -2288,6 +2301,182 @@ static void test_send_errors(void)
     finish();
 }
 
+/* ================= a message in pieces (sctp_endpoint_sendv) ================= */
+
+#define SENDV_PIECES 3
+static const uint32_t sendv_len[SENDV_PIECES] = {700, 2500, 40};
+
+/* Three pieces with distinct bytes; the hash of their concatenation. */
+static uint32_t sendv_pieces(struct hbuf **b, struct sctp_frag *f, uint32_t seq)
+{
+    uint32_t h = FNV_INIT;
+    for (unsigned i = 0; i < SENDV_PIECES; i++) {
+        uint8_t buf[2500];
+        for (uint32_t k = 0; k < sendv_len[i]; k++)
+            buf[k] = (uint8_t)(k * 7 + i * 31 + seq);
+        if (i == 0)
+            sctp_put32(buf, seq);
+        b[i] = hbuf_new(buf, sendv_len[i]);
+        f[i] = (struct sctp_frag){.data = b[i]->data, .len = sendv_len[i], .handle = b[i]};
+        h = fnv(h, buf, sendv_len[i]);
+    }
+    return h;
+}
+
+/* The message arrives whole and intact; on the wire no DATA chunk spans
+ * two pieces, B and E mark only its first and last chunk, one SSN, TSNs
+ * in a row; every piece is referenced while queued and released once
+ * acknowledged. */
+static void test_sendv_pieces(void)
+{
+    start_pair(81, 2, NULL);
+    struct hbuf *b[SENDV_PIECES];
+    struct sctp_frag f[SENDV_PIECES];
+    uint32_t hash = sendv_pieces(b, f, 77);
+    struct sctp_sndinfo info = {.sid = 1, .ppid = 0x2a};
+    unsigned first = L.n;
+    uint32_t tsn0 = info_of(0).next_tsn;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_sendv(H.ep[0], R.assoc[0], &info, f, SENDV_PIECES, H.now),
+                          1);
+    for (unsigned i = 0; i < SENDV_PIECES; i++)
+        CU_ASSERT_EQUAL(b[i]->refs, 2);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 3240);
+    CU_ASSERT_TRUE_FATAL(run_until_msgs(1, 1, 1 * S));
+    CU_ASSERT_EQUAL(R.msgs[0].len, 3240);
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 77);
+    CU_ASSERT_EQUAL(R.msgs[0].sid, 1);
+    CU_ASSERT_EQUAL(R.msgs[0].hash, hash);
+
+    /* The DATA chunks, in TSN order. */
+    uint32_t lens[8], n = 0;
+    uint8_t flags[8];
+    uint16_t ssn[8];
+    for (unsigned i = first; i < L.n; i++) {
+        struct sctp_chunk c = {0};
+        if (L.p[i].from != 0)
+            continue;
+        for (unsigned k = 0; find_chunk(&L.p[i], SCTP_CT_DATA, k, &c); k++) {
+            struct sctp_data_chunk d;
+            CU_ASSERT_TRUE_FATAL(sctp_data_decode(&d, &c) > 0);
+            uint32_t at = d.tsn - tsn0;
+            CU_ASSERT_TRUE_FATAL(at < 8);
+            if (at >= n)
+                n = at + 1;
+            lens[at] = d.payload_len;
+            flags[at] = d.flags & (SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E);
+            ssn[at] = d.ssn;
+        }
+    }
+    /* 700 | 2500 in two chunks | 40 */
+    CU_ASSERT_EQUAL_FATAL(n, 4);
+    CU_ASSERT_EQUAL(lens[0], 700);
+    CU_ASSERT_EQUAL(lens[1] + lens[2], 2500);
+    CU_ASSERT_EQUAL(lens[3], 40);
+    CU_ASSERT_EQUAL(flags[0], SCTP_DATA_FLAG_B);
+    CU_ASSERT_EQUAL(flags[1], 0);
+    CU_ASSERT_EQUAL(flags[2], 0);
+    CU_ASSERT_EQUAL(flags[3], SCTP_DATA_FLAG_E);
+    for (unsigned i = 1; i < n; i++)
+        CU_ASSERT_EQUAL(ssn[i], ssn[0]);
+
+    /* A single-piece message after it takes the next SSN. */
+    CU_ASSERT_EQUAL(send_full(0, R.assoc[0], 78, 100, &info), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 2, 1 * S));
+    CU_ASSERT_EQUAL(R.msgs[1].seq, 78);
+    CU_ASSERT_EQUAL(R.msgs[1].ssn, (uint16_t)(R.msgs[0].ssn + 1));
+    h_run(&H, NULL, 500 * MS); /* acknowledged */
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 0);
+    for (unsigned i = 0; i < SENDV_PIECES; i++) {
+        CU_ASSERT_EQUAL(b[i]->refs, 1);
+        hbuf_unref(b[i]);
+    }
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* Lists the call refuses, with nothing referenced or queued. */
+static void test_sendv_errors(void)
+{
+    start_pair(82, 2, tune_sendq);
+    uint32_t a = R.assoc[0];
+    struct hbuf *b[SENDV_PIECES];
+    struct sctp_frag f[SENDV_PIECES + 1];
+    sendv_pieces(b, f, 1);
+    struct sctp_sndinfo info = {.sid = 0};
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, f, 0, H.now), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, NULL, 2, H.now), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, f, SCTP_SEND_PARTS_MAX + 1, H.now),
+                    SCTP_ERR_INVAL);
+    struct sctp_frag bad[2] = {f[0], f[1]};
+    bad[1].len = 0;
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, bad, 2, H.now), SCTP_ERR_INVAL);
+    bad[1] = f[1];
+    bad[1].handle = NULL;
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, bad, 2, H.now), SCTP_ERR_INVAL);
+    info.flags = SCTP_ABORT;
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, f, 2, H.now), SCTP_ERR_INVAL);
+    info.flags = 0;
+    /* 3240 bytes fit the 10000-byte queue three times, not four. */
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, f, SENDV_PIECES, H.now), 1);
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, f, SENDV_PIECES, H.now), SCTP_ERR_AGAIN);
+    /* Larger than the queue can ever hold. */
+    struct sctp_frag big[5] = {f[1], f[1], f[1], f[1], f[1]};
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], a, &info, big, 5, H.now), SCTP_ERR_MSGSIZE);
+    for (unsigned i = 0; i < SENDV_PIECES; i++)
+        CU_ASSERT_EQUAL(b[i]->refs, 4); /* ours and the three queued messages */
+    CU_ASSERT_TRUE(run_until_msgs(1, 3, 2 * S));
+    h_run(&H, NULL, 500 * MS);
+    for (unsigned i = 0; i < SENDV_PIECES; i++) {
+        CU_ASSERT_EQUAL(b[i]->refs, 1);
+        hbuf_unref(b[i]);
+    }
+    finish();
+}
+
+/* PR-SCTP TTL on a message in pieces whose DATA is lost: it fails back to
+ * the user with all its pieces, a FORWARD TSN covers all its chunks, and
+ * the stream goes on. */
+static void test_sendv_pr_ttl(void)
+{
+    start_pair(83, 1, NULL);
+    uint32_t tsn0 = info_of(0).next_tsn;
+    drop_data = true;
+    drop_fn = drop_data_from_0;
+    struct hbuf *b[SENDV_PIECES];
+    struct sctp_frag f[SENDV_PIECES];
+    sendv_pieces(b, f, 90);
+    struct sctp_sndinfo info = {
+        .sid = 0, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 50, .context = 0xC3};
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], R.assoc[0], &info, f, SENDV_PIECES, H.now), 1);
+    want_msgs = 1;
+    CU_ASSERT_TRUE(h_run(&H, failed_n, 1 * S));
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 1);
+    CU_ASSERT_EQUAL(R.failed[0].context, 0xC3);
+    CU_ASSERT_EQUAL(R.failed[0].len, 3240);
+    CU_ASSERT_EQUAL(R.failed[0].nfrags, SENDV_PIECES);
+    CU_ASSERT_EQUAL(R.failed[0].seq, 90);
+    CU_ASSERT_EQUAL(R.failed[0].flags, SCTP_SEND_FAILED_SENT);
+    h_run(&H, NULL, 50 * MS);
+    int k = next_pkt(0, 0, SCTP_CT_FORWARD_TSN);
+    CU_ASSERT_TRUE_FATAL(k >= 0);
+    struct sctp_chunk c = {0};
+    struct sctp_forward_tsn_chunk fw;
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&fw, &c) > 0);
+    CU_ASSERT_EQUAL(fw.new_cum_tsn, tsn0 + 3); /* four chunks */
+    drop_data = false;
+    CU_ASSERT_EQUAL(send_msg(0, 91, 300, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 91);
+    h_run(&H, NULL, 500 * MS);
+    for (unsigned i = 0; i < SENDV_PIECES; i++) {
+        CU_ASSERT_EQUAL(b[i]->refs, 1);
+        hbuf_unref(b[i]);
+    }
+    finish();
+}
+
 TEST_SUITE_BEGIN(endpoint)
 TEST_CASE(test_pr_ttl)
 TEST_CASE(test_pr_ttl_unsent)
@@ -2332,4 +2521,7 @@ TEST_CASE(test_tiny_chunks_behind_gap)
 TEST_CASE(test_reasm_chunks_config)
 TEST_CASE(test_send_errors)
 TEST_CASE(test_icmp_pmtu_tag)
+TEST_CASE(test_sendv_pieces)
+TEST_CASE(test_sendv_errors)
+TEST_CASE(test_sendv_pr_ttl)
 TEST_SUITE_END()
