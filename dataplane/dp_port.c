@@ -5,15 +5,14 @@
  * anything the port does not offer falls back to software, and the choice
  * is logged.
  */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
 #include <rte_ethdev.h>
-#include <rte_thash.h>
 
 #include "dp.h"
+#include "dp_rss.h"
 
 /* "net_ixgbe" -> "ixgbe", "mlx5_pci" -> "mlx5". */
 static void profile_name_of(const char *driver, char *out, size_t len)
@@ -424,35 +423,12 @@ int dp_port_softrss_engine(unsigned port, const struct sctp_addr *peer,
                            const struct sctp_addr *local, uint16_t peer_port, uint16_t local_port)
 {
     const struct dp_port *p = &dp.ports[port];
-    union rte_thash_tuple t;
-    uint32_t hash, len;
+    uint32_t hash;
 
     if (!p->rss_sctp || p->prof.steering != DP_STEER_RSS || p->reta_size == 0 ||
         p->rss_key_len < 40)
         return -1;
-    memset(&t, 0, sizeof(t));
     /* The tuple of what the peer sends us: source peer, destination us. */
-    if (peer->family == SCTP_AF_INET) {
-        uint32_t s, d;
-        memcpy(&s, peer->addr, 4);
-        memcpy(&d, local->addr, 4);
-        t.v4.src_addr = ntohl(s);
-        t.v4.dst_addr = ntohl(d);
-        t.v4.sport = peer_port;
-        t.v4.dport = local_port;
-        len = RTE_THASH_V4_L4_LEN;
-    } else {
-        for (unsigned i = 0; i < 4; i++) {
-            uint32_t s, d;
-            memcpy(&s, peer->addr + 4 * i, 4);
-            memcpy(&d, local->addr + 4 * i, 4);
-            ((uint32_t *)t.v6.src_addr)[i] = ntohl(s);
-            ((uint32_t *)t.v6.dst_addr)[i] = ntohl(d);
-        }
-        t.v6.sport = peer_port;
-        t.v6.dport = local_port;
-        len = RTE_THASH_V6_L4_LEN;
-    }
-    hash = rte_softrss((uint32_t *)&t, len, p->rss_key);
+    hash = dp_rss_hash(peer, local, peer_port, local_port, p->rss_key);
     return p->reta[hash % p->reta_size] % dp.n_engines;
 }
