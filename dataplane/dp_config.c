@@ -17,6 +17,7 @@
 #include <rte_log.h>
 
 #include "dp.h"
+#include "dp_addr.h"
 
 #ifndef DP_PROFILE_DIR
 #define DP_PROFILE_DIR "drivers-conf"
@@ -132,20 +133,6 @@ void dp_addr_str(const struct sctp_addr *a, char *buf, size_t len)
     }
 }
 
-static int parse_ip(const char *s, struct sctp_addr *a)
-{
-    memset(a, 0, sizeof(*a));
-    if (inet_pton(AF_INET, s, a->addr) == 1) {
-        a->family = SCTP_AF_INET;
-        return 0;
-    }
-    if (inet_pton(AF_INET6, s, a->addr) == 1) {
-        a->family = SCTP_AF_INET6;
-        return 0;
-    }
-    return -1;
-}
-
 static int parse_u64(const char *s, uint64_t min, uint64_t max, uint64_t *out)
 {
     char *end;
@@ -182,7 +169,7 @@ static int parse_addr_conf(const char *s, struct dp_addr_conf *ac)
     if (slash == NULL)
         return -1;
     *slash = '\0';
-    if (parse_ip(buf, &ac->addr) < 0)
+    if (dp_addr_parse(buf, &ac->addr) < 0)
         return -1;
     if (parse_u64(slash + 1, 1, ac->addr.family == SCTP_AF_INET ? 32 : 128, &v) < 0)
         return -1;
@@ -212,7 +199,7 @@ static int parse_hostport(const char *s, struct sctp_addr *a, uint16_t *port)
             return -1;
         *colon = '\0';
     }
-    if (parse_ip(host, a) < 0)
+    if (dp_addr_parse(host, a) < 0)
         return -1;
     if (parse_u64(colon + 1, 1, 65535, &v) < 0)
         return -1;
@@ -270,7 +257,7 @@ static int set_gateway(struct dp_conf *c, const char *what, const char *s)
 {
     struct sctp_addr a;
 
-    if (parse_ip(s, &a) < 0) {
+    if (dp_addr_parse(s, &a) < 0) {
         error("%s: '%s' is not an IPv4 or IPv6 address", what, s);
         return -1;
     }

@@ -8,11 +8,11 @@
  * is placed where the NIC will put the peer's packets (byte order of
  * addresses, ports, and which side is the source).
  */
-#include <arpa/inet.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "dp_addr.h"
 #include "dp_rss.h"
 
 static const uint8_t key[40] = {
@@ -41,26 +41,12 @@ static const struct vec v6[] = {
     {"fe80::200:f8ff:fe21:67cf", "3ffe:1900:4545:3:200:f8ff:fe21:67cf", 38024, 44251, 0x02d1feef},
 };
 
-static int addr(const char *s, struct sctp_addr *a)
-{
-    memset(a, 0, sizeof(*a));
-    if (inet_pton(AF_INET, s, a->addr) == 1) {
-        a->family = SCTP_AF_INET;
-        return 0;
-    }
-    if (inet_pton(AF_INET6, s, a->addr) == 1) {
-        a->family = SCTP_AF_INET6;
-        return 0;
-    }
-    return -1;
-}
-
 static int check(const struct vec *v, unsigned n)
 {
     int bad = 0;
     for (unsigned i = 0; i < n; i++) {
         struct sctp_addr src, dst;
-        if (addr(v[i].src, &src) < 0 || addr(v[i].dst, &dst) < 0) {
+        if (dp_addr_parse(v[i].src, &src) < 0 || dp_addr_parse(v[i].dst, &dst) < 0) {
             printf("not ok - %s: bad address\n", v[i].src);
             bad++;
             continue;

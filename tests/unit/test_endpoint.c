@@ -446,6 +446,19 @@ static unsigned poll_data_events(int node)
     return n;
 }
 
+/* The first FORWARD TSN node 0 sent at or after packet index start,
+ * decoded into f (its stream entries point into the logged packet): the
+ * packet's index, or -1. */
+static int first_fwd(unsigned start, struct sctp_forward_tsn_chunk *f)
+{
+    int k = next_pkt(start, 0, SCTP_CT_FORWARD_TSN);
+    struct sctp_chunk c = {0};
+    if (k < 0 || !find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c) ||
+        sctp_forward_tsn_decode(f, &c) <= 0)
+        return -1;
+    return k;
+}
+
 /* ================= PR-SCTP (RFC 3758, RFC 7496) ================= */
 
 static bool drop_data;
@@ -487,12 +500,8 @@ static void test_pr_ttl(void)
     CU_ASSERT_EQUAL(count_tsn(0, tsn_a), 1);
 
     h_run(&H, NULL, 50 * MS);
-    int k = next_pkt(0, 0, SCTP_CT_FORWARD_TSN);
-    CU_ASSERT_TRUE_FATAL(k >= 0);
-    struct sctp_chunk c = {0};
     struct sctp_forward_tsn_chunk f;
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_TRUE_FATAL(first_fwd(0, &f) >= 0);
     CU_ASSERT_EQUAL(f.new_cum_tsn, tsn_a + 1);
     CU_ASSERT_EQUAL_FATAL(f.n_streams, 1);
     CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, 0).sid, 0);
@@ -779,12 +788,9 @@ static void test_pr_forward_tsn_many_streams(void)
     want_msgs = SIDS;
     CU_ASSERT_TRUE(h_run(&H, failed_n, 1 * S));
     h_run(&H, NULL, 100 * MS);
-    int k = next_pkt(0, 0, SCTP_CT_FORWARD_TSN);
-    CU_ASSERT_TRUE_FATAL(k >= 0);
-    struct sctp_chunk c = {0};
     struct sctp_forward_tsn_chunk f;
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    int k = first_fwd(0, &f);
+    CU_ASSERT_TRUE_FATAL(k >= 0);
     CU_ASSERT_TRUE(L.p[k].len <= 576 - 20);
     CU_ASSERT_EQUAL(f.n_streams, FIT);
     CU_ASSERT_EQUAL(f.new_cum_tsn, first + FIT - 1);
@@ -792,10 +798,8 @@ static void test_pr_forward_tsn_many_streams(void)
         CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, i).sid, i);
         CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, i).ssn, 0);
     }
-    k = next_pkt((unsigned)k + 1, 0, SCTP_CT_FORWARD_TSN);
+    k = first_fwd((unsigned)k + 1, &f);
     CU_ASSERT_TRUE_FATAL(k >= 0);
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
     CU_ASSERT_EQUAL(f.n_streams, SIDS - FIT);
     CU_ASSERT_EQUAL(f.new_cum_tsn, first + SIDS - 1);
     CU_ASSERT_EQUAL(sctp_forward_tsn_stream(&f, 0).sid, FIT);
@@ -937,11 +941,8 @@ static void test_forward_tsn_once_per_rtt(void)
     inject_sack(t, 1u << 20, NULL, 0);
     drain(0);
     CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_FORWARD_TSN), 3);
-    int i = next_pkt(k, 0, SCTP_CT_FORWARD_TSN);
-    struct sctp_chunk c = {0};
     struct sctp_forward_tsn_chunk f;
-    CU_ASSERT_TRUE_FATAL(i >= 0 && find_chunk(&L.p[i], SCTP_CT_FORWARD_TSN, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&f, &c) > 0);
+    CU_ASSERT_TRUE_FATAL(first_fwd(k, &f) >= 0);
     CU_ASSERT_EQUAL(f.new_cum_tsn, t + 1);
     finish();
 }
@@ -2458,12 +2459,8 @@ static void test_sendv_pr_ttl(void)
     CU_ASSERT_EQUAL(R.failed[0].seq, 90);
     CU_ASSERT_EQUAL(R.failed[0].flags, SCTP_SEND_FAILED_SENT);
     h_run(&H, NULL, 50 * MS);
-    int k = next_pkt(0, 0, SCTP_CT_FORWARD_TSN);
-    CU_ASSERT_TRUE_FATAL(k >= 0);
-    struct sctp_chunk c = {0};
     struct sctp_forward_tsn_chunk fw;
-    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[k], SCTP_CT_FORWARD_TSN, 0, &c));
-    CU_ASSERT_TRUE_FATAL(sctp_forward_tsn_decode(&fw, &c) > 0);
+    CU_ASSERT_TRUE_FATAL(first_fwd(0, &fw) >= 0);
     CU_ASSERT_EQUAL(fw.new_cum_tsn, tsn0 + 3); /* four chunks */
     drop_data = false;
     CU_ASSERT_EQUAL(send_msg(0, 91, 300, 0), 1);
