@@ -573,6 +573,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         if (n > 0 && txb_chunk(&b, fwd, (uint32_t)n)) {
             a->fwd_tsn_pending = false;
             a->fwd_sent = true;
+            a->fwd_path = (uint8_t)(dst - a->paths);
             a->fwd_sent_tsn = a->adv_peer_ack;
             a->fwd_sent_cum = a->cum_ack_in;
             a->fwd_sent_at = now;

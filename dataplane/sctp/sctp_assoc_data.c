@@ -713,7 +713,10 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         for (unsigned i = 0; i < a->n_paths; i++)
             running |= a->paths[i].t3_timer != SCTP_TIMER_OFF;
         if (!running) {
+            /* On the path the FORWARD TSN went to, while it is usable. */
             struct sctp_path *p = &a->paths[a->primary];
+            if (a->fwd_path < a->n_paths && a->paths[a->fwd_path].active)
+                p = &a->paths[a->fwd_path];
             p->t3_timer = now + p->rto.rto;
         }
     }

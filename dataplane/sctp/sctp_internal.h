@@ -192,6 +192,7 @@ struct sctp_assoc {
      * cumulative TSN ack then, when, and the RTT to wait before the same
      * one goes again (RFC 3758 3.5 F2). */
     bool fwd_sent;
+    uint8_t fwd_path; /* index of the path it went to */
     uint32_t fwd_sent_tsn, fwd_sent_cum;
     sctp_tstamp fwd_sent_at, fwd_sent_rtt;
     uint32_t n_pr_msgs;   /* queued messages with a PR-SCTP policy */

@@ -45,6 +45,7 @@ static struct {
 
 static struct harness H;
 static bool drop_data0; /* DATA from node 0 is lost */
+static bool drop_fwd0;  /* and FORWARD TSN */
 
 static void on_event(struct harness *h, int node, struct sctp_event *ev)
 {
@@ -82,16 +83,17 @@ static int record(struct harness *h, int from, const uint8_t *p, uint32_t len)
         return 1;
     size_t off = SCTP_COMMON_HDR_LEN;
     struct sctp_chunk c;
-    bool data = false;
+    bool data = false, fwd = false;
     while (sctp_chunk_next(p, len, &off, &c) == 1) {
         if (c.type == SCTP_CT_DATA)
             data = true;
+        fwd |= c.type == SCTP_CT_FORWARD_TSN;
         if (c.type == SCTP_CT_HEARTBEAT)
             R.hb_to[sctp_addr_equal(&h->pkt_dst, &h->cfg[1].addrs[0]) ? 0 : 1]++;
     }
     if (data && R.n_data < MAX_PKTS)
         R.data[R.n_data++] = (struct data_pkt){.at = h->now, .dst = h->pkt_dst};
-    return !(data && drop_data0);
+    return !((data && drop_data0) || (fwd && drop_fwd0));
 }
 
 static bool both_up(struct harness *h)
@@ -109,7 +111,7 @@ static void tune(struct sctp_config *c)
 static void start(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
 {
     memset(&R, 0, sizeof(R));
-    drop_data0 = false;
+    drop_data0 = drop_fwd0 = false;
     h_init(&H, seed, multi, t);
     H.on_event = on_event;
     H.filter = record;
@@ -569,6 +571,62 @@ static void test_t3_restart_per_path(void)
     finish();
 }
 
+/* RFC 3758 3.5 C5: while a FORWARD TSN may need sending again, a T3-rtx
+ * timer runs on the path it went to. The primary fails; a PR-SCTP message
+ * to the alternate is lost and abandoned, and its FORWARD TSN, sent to
+ * the alternate, is lost too. A SACK that gap-acks a later message leaves
+ * no DATA in flight, so R2 stops the alternate's timer; it must start
+ * again there, not on the dead primary. */
+static void test_forward_tsn_timer_path(void)
+{
+    seq_out = 0;
+    start(48, true, tune);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
+    H.down[H.n_down++] = *p0;
+    for (int i = 0; i < 400 && !count_pev(SCTP_ADDR_UNREACHABLE, p0, NULL); i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, NULL), 1);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, all_delivered, 5 * S));
+    h_run(&H, NULL, 100 * MS);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_TRUE_FATAL(a->peer_pr_sctp);
+    CU_ASSERT_TRUE_FATAL(sctp_addr_equal(&a->paths[1].addr, p1));
+    CU_ASSERT_FALSE_FATAL(a->paths[0].active);
+    CU_ASSERT_EQUAL(a->cum_ack_in, a->next_tsn - 1);
+
+    drop_data0 = drop_fwd0 = true;
+    uint32_t t = a->next_tsn;
+    uint8_t buf[200] = {0};
+    struct hbuf *b = hbuf_new(buf, sizeof(buf));
+    struct sctp_sndinfo info = {.sid = 1, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 20};
+    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_send(H.ep[0], R.assoc[0], &info, &f, H.now), 1);
+    hbuf_unref(b);
+    h_run(&H, NULL, 100 * MS); /* expired, abandoned, FORWARD TSN lost */
+    CU_ASSERT_TRUE_FATAL(a->fwd_sent);
+    CU_ASSERT_EQUAL(a->adv_peer_ack, t);
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1); /* TSN t + 1, lost */
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL_FATAL(a->next_tsn, t + 2);
+
+    struct sctp_gap_block g = {.start = 2, .end = 2}; /* t + 1 */
+    inject_sack(t - 1, &g, 1);
+    CU_ASSERT_EQUAL(a->cum_ack_in, t - 1);
+    CU_ASSERT_EQUAL(a->paths[0].t3_timer, SCTP_TIMER_OFF);
+    CU_ASSERT_EQUAL(a->paths[1].t3_timer, H.now + a->paths[1].rto.rto);
+
+    /* The timer sends the FORWARD TSN again, and the peer moves on. */
+    drop_data0 = drop_fwd0 = false;
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 10 * S));
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -577,4 +635,5 @@ TEST_CASE(test_addr_over)
 TEST_CASE(test_heartbeat_rtt)
 TEST_CASE(test_no_data_to_unconfirmed)
 TEST_CASE(test_t3_restart_per_path)
+TEST_CASE(test_forward_tsn_timer_path)
 TEST_SUITE_END()
