@@ -14,13 +14,14 @@
 #   echo     to the server's echo service, which sends every message back;
 #            the generator checks every echo (content, stream, PPID, order).
 #            Each dataplane sends and receives every message.
-# Each mode runs R times (default 3) and the run with the median message
-# rate gives the figures (on a shared machine single runs vary by a
-# quarter). Figures, over the generator's run:
+# R rounds (default 3), each a discard run, an echo run and a testpmd
+# run within seconds of each other; for each mode the round with the
+# median ratio gives the line (on a shared machine the speed drifts by
+# half over minutes). Figures, over the generator's run:
 #   msgs_per_s  messages acknowledged (discard) or echoed back (echo) per s
 #   pkts_per_s  SCTP packets the server received per second (each carries
 #               several bundled DATA chunks; mean frame size printed)
-# testpmd: one testpmd generates frames of the discard run's mean size
+# testpmd: one testpmd generates frames of the round's discard mean size
 # (flowgen on lcore 0) and the other io-forwards them back (lcore 1), both
 # over net_memif as the dataplanes were; the figure is the packets per
 # second the io forwarder received, averaged over T seconds.
@@ -95,12 +96,15 @@ wait_for() {
 
 # --- sctpdp ------------------------------------------------------------------
 sock="$tmp/dp.sock"
-# shellcheck disable=SC2046
-"$sctpdp" $(eal 0 "${tag}s" "net_memif0,role=server,socket=$sock,id=0") \
-    -- --addr 198.18.1.1/24 --echo-port 5001 --discard-port 5002 >"$tmp/server.log" 2>&1 </dev/null &
-server=$!
-pids+=("$server")
-wait_for "$tmp/server.log" "ready" 30 || die "server did not start: $(tail -5 "$tmp/server.log")"
+# start_server: the server dataplane (lcore 0), with echo and discard.
+start_server() {
+    # shellcheck disable=SC2046
+    "$sctpdp" $(eal 0 "${tag}s" "net_memif0,role=server,socket=$sock,id=0") \
+        -- --addr 198.18.1.1/24 --echo-port 5001 --discard-port 5002 >"$tmp/server.log" 2>&1 </dev/null &
+    server=$!
+    pids+=("$server")
+    wait_for "$tmp/server.log" "ready" 30 || die "server did not start: $(tail -5 "$tmp/server.log")"
+}
 
 # server_counts: SCTP packets, bytes and messages the server has received.
 server_counts() {
@@ -138,26 +142,6 @@ gen_run() {
     frame=$("$py" -c "print(max(64, min(1514, round(($b1 - $b0) / max($p1 - $p0, 1)))))")
     echo "sctpdp ($mode): server received $((p1 - p0)) SCTP packets, $rx_msgs messages in ${elapsed}s, mean frame $frame bytes"
 }
-# mode_runs MODE PORT [extra]: $runs generator runs; sets m_pps, m_mps and
-# m_frame from the run with the median messages per second.
-mode_runs() {
-    local mode="$1" port="$2" r all=()
-    shift 2
-    for ((r = 0; r < runs; r++)); do
-        gen_run "$mode" "$port" "$@"
-        [[ $rx_msgs -eq $msgs ]] || die "$mode: the server received $rx_msgs messages, $msgs were sent"
-        all+=("$msgs_per_s $pkts_per_s $frame")
-    done
-    read -r m_mps m_pps m_frame < <(printf '%s\n' "${all[@]}" | sort -n | sed -n "$((runs / 2 + 1))p")
-    echo "sctpdp ($mode): median of $runs runs: $m_mps msgs/s, $m_pps pkts/s"
-}
-mode_runs discard 5002 --gen-discard
-d_pps=$m_pps d_mps=$m_mps d_frame=$m_frame
-mode_runs echo 5001
-e_pps=$m_pps e_mps=$m_mps e_frame=$m_frame
-kill -INT "$server"
-wait "$server"
-
 # --- testpmd io forwarding on the same memif setup -----------------------------
 # testpmd_run FRAME: packets per second the io forwarder received.
 testpmd_run() {
@@ -184,16 +168,45 @@ v = [int(x) for x in sys.stdin.read().split()]
 v = [x for x in v if x > 0][1:]   # skip the ramp-up second
 print(round(sum(v) / len(v)) if v else 0)'
 }
-testpmd_pps=$(testpmd_run "$d_frame")
-[[ $testpmd_pps -gt 0 ]] || die "no testpmd figure"
-echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $testpmd_pps pkts/s (echo frames: $e_frame bytes)"
+# --- rounds ----------------------------------------------------------------------
+# Each round: a server, a discard run and an echo run against it, the
+# server stopped (it polls its lcore), then testpmd on frames of the
+# discard run's mean size. Each ratio pairs figures taken within seconds
+# of each other, so a drift of the machine's speed between rounds moves
+# numerator and denominator together.
+rounds=()
+for ((r = 1; r <= runs; r++)); do
+    echo "--- round $r of $runs"
+    start_server
+    gen_run discard 5002 --gen-discard
+    [[ $rx_msgs -eq $msgs ]] || die "discard: the server received $rx_msgs messages, $msgs were sent"
+    d_pps=$pkts_per_s d_mps=$msgs_per_s d_frame=$frame
+    gen_run echo 5001
+    [[ $rx_msgs -eq $msgs ]] || die "echo: the server received $rx_msgs messages, $msgs were sent"
+    e_pps=$pkts_per_s e_mps=$msgs_per_s
+    kill -INT "$server"
+    wait "$server"
+    tp=$(testpmd_run "$d_frame")
+    [[ $tp -gt 0 ]] || die "no testpmd figure"
+    echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $tp pkts/s"
+    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp")
+done
 # One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
 small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
 testpmd_small=$(testpmd_run "$small")
 echo "testpmd: io forwarding of ${small}-byte frames (one ${size}-byte message each): $testpmd_small pkts/s"
-d_ratio=$("$py" -c "print('%.4f' % ($d_pps / $testpmd_pps))")
-e_ratio=$("$py" -c "print('%.4f' % ($e_pps / $testpmd_pps))")
-msg_ratio=$("$py" -c "print('%.4f' % ($e_mps / max($testpmd_small, 1)))")
-echo "bench=memif-tput mode=discard size=$size pkts_per_s=$d_pps msgs_per_s=$d_mps testpmd_pkts_per_s=$testpmd_pps ratio=$d_ratio"
-echo "bench=memif-tput mode=echo size=$size pkts_per_s=$e_pps msgs_per_s=$e_mps testpmd_pkts_per_s=$testpmd_pps ratio=$e_ratio"
-echo "bench=memif-tput-msgs size=$size msgs_per_s=$e_mps testpmd_small_pkts_per_s=$testpmd_small frame=$small ratio=$msg_ratio"
+# The round with the median ratio, for each mode.
+printf '%s\n' "${rounds[@]}" | "$py" -c '
+import sys
+size, small = sys.argv[1], int(sys.argv[2])
+r = [list(map(int, l.split())) for l in sys.stdin.read().splitlines() if l.strip()]
+def line(mode, pi, mi):
+    rs = sorted(r, key=lambda x: x[pi] / x[4])
+    m = rs[len(rs) // 2]
+    print("bench=memif-tput mode=%s size=%s pkts_per_s=%d msgs_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f"
+          % (mode, size, m[pi], m[mi], m[4], m[pi] / m[4]))
+    return m
+line("discard", 0, 1)
+e = line("echo", 2, 3)
+print("bench=memif-tput-msgs size=%s msgs_per_s=%d testpmd_small_pkts_per_s=%d frame=%s ratio=%.4f"
+      % (size, e[3], small, sys.argv[3], e[3] / max(small, 1)))' "$size" "$testpmd_small" "$small"
