@@ -2474,6 +2474,47 @@ static void test_sendv_pr_ttl(void)
     finish();
 }
 
+/* SENDALL with a message in pieces: every association references each
+ * piece (no copy), every peer gets the whole message intact, and once
+ * all have acknowledged only our references remain. */
+static void test_sendv_sendall(void)
+{
+    begin(4, 84, NULL);
+    for (int n = 1; n < 4; n++) {
+        uint32_t id;
+        CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[n].addrs[0], 1, H.cfg[n].port,
+                                                    2, NULL, NULL, &id, H.now),
+                              0);
+    }
+    CU_ASSERT_TRUE_FATAL(h_run(&H, star_up, 5 * S));
+    h_run(&H, NULL, 10 * MS);
+    struct hbuf *b[SENDV_PIECES];
+    struct sctp_frag f[SENDV_PIECES];
+    uint32_t hash = sendv_pieces(b, f, 5);
+    struct sctp_sndinfo info = {.sid = 1, .flags = SCTP_SENDALL};
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], 0, &info, f, SENDV_PIECES, H.now), 3);
+    for (unsigned i = 0; i < SENDV_PIECES; i++)
+        CU_ASSERT_EQUAL(b[i]->refs, 4);
+    CU_ASSERT_TRUE(h_run(&H, all_three, 2 * S));
+    for (int n = 1; n < 4; n++) {
+        unsigned found = 0;
+        for (unsigned i = 0; i < R.n_msgs; i++)
+            if (R.msgs[i].node == n) {
+                found++;
+                CU_ASSERT_EQUAL(R.msgs[i].len, 3240);
+                CU_ASSERT_EQUAL(R.msgs[i].hash, hash);
+            }
+        CU_ASSERT_EQUAL(found, 1);
+    }
+    CU_ASSERT_TRUE(h_run(&H, all_acked_star, 2 * S));
+    for (unsigned i = 0; i < SENDV_PIECES; i++) {
+        CU_ASSERT_EQUAL(b[i]->refs, 1);
+        hbuf_unref(b[i]);
+    }
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(endpoint)
 TEST_CASE(test_pr_ttl)
 TEST_CASE(test_pr_ttl_unsent)
@@ -2521,4 +2562,5 @@ TEST_CASE(test_icmp_pmtu_tag)
 TEST_CASE(test_sendv_pieces)
 TEST_CASE(test_sendv_errors)
 TEST_CASE(test_sendv_pr_ttl)
+TEST_CASE(test_sendv_sendall)
 TEST_SUITE_END()
