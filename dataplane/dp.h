@@ -388,6 +388,8 @@ void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t lo
                   uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu);
 bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint32_t kind);
 void dp_mbuf_unref_local(struct rte_mbuf *m);
+/* Takes a reference on the engine's own lcore (no atomic; see dp_engine.c). */
+void dp_mbuf_ref_local(struct rte_mbuf *m);
 enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
 
 /* dp_echo.c: services and the traffic generator. */

@@ -392,11 +392,11 @@ static void gen_event(struct dp_engine *e, struct dp_gen *g, struct sctp_event *
 void dp_backlog_release(struct dp_engine *e, struct dp_backlog_item *it)
 {
     if (it->frags == NULL) {
-        rte_pktmbuf_free(it->frag.handle);
+        dp_mbuf_unref_local(it->frag.handle);
         return;
     }
     for (unsigned i = 0; i < it->nfrags; i++)
-        rte_pktmbuf_free(it->frags[i].handle);
+        dp_mbuf_unref_local(it->frags[i].handle);
     e->cb.free(e->cb.user, it->frags);
     it->frags = NULL;
 }
@@ -420,7 +420,7 @@ static void backlog_push(struct dp_engine *e, unsigned svc, uint32_t assoc_id,
         memcpy(copy, f, n * sizeof(*copy));
     }
     for (unsigned i = 0; i < n; i++)
-        rte_mbuf_refcnt_update((struct rte_mbuf *)f[i].handle, 1);
+        dp_mbuf_ref_local(f[i].handle);
     it = &e->backlog[e->bl_tail++ % DP_BACKLOG];
     it->svc = (uint8_t)svc;
     it->assoc_id = assoc_id;

@@ -64,6 +64,11 @@ static inline void mbuf_ref_local(struct rte_mbuf *m)
         rte_mbuf_refcnt_update(seg, 1);
 }
 
+void dp_mbuf_ref_local(struct rte_mbuf *m)
+{
+    mbuf_ref_local(m);
+}
+
 void dp_mbuf_unref_local(struct rte_mbuf *m)
 {
     uint16_t r = rte_mbuf_refcnt_read(m);

@@ -13,7 +13,11 @@
 #  - with the server's pool small, and then both: 50,000 messages are
 #    echoed, every one checked;
 #  - the server's pressure was hit (counted) and every mbuf is back
-#    afterwards; SIGTERM still stops it with exit 0.
+#    afterwards; SIGTERM still stops it with exit 0;
+#  - with the server's send queue small (32 KB), echoes of 3000-byte
+#    messages (three DATA chunks each) wait in the echo service's backlog
+#    as lists of the received chunks; 20,000 come back intact and in
+#    order, none is dropped, every mbuf is back.
 #
 #   tests/system/65-mbuf-exhaustion.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -31,10 +35,10 @@ run_pair() {
     local tag="$1" smb="$2" cmb="$3" pc="${TAG}c$1"
     PFX_S="${TAG}s$1"
     rm -f "$SOCK"
-    # shellcheck disable=SC2046
+    # shellcheck disable=SC2046,SC2086
     start_bg "$TMP/server$tag.log" timeout 120 "$SCTPDP" \
         $(eal_args 0 "$PFX_S" "net_memif0,role=server,socket=$SOCK,id=0") \
-        -- --addr 198.18.1.1/24 --echo-port 5001 --mbufs "$smb"
+        -- --addr 198.18.1.1/24 --echo-port 5001 --mbufs "$smb" ${SERVER_EXTRA:-}
     SERVER=$LAST_PID
     wait_log "$TMP/server$tag.log" "ready" 30 || { cat "$TMP/server$tag.log"; fail "server"; }
     # shellcheck disable=SC2046
@@ -42,7 +46,7 @@ run_pair() {
         $(eal_args 1 "$pc" "net_memif0,role=client,socket=$SOCK,id=0") \
         -- --config "$TMP/client.ini" --addr 198.18.1.2/24 --echo-port 5001 --mbufs "$cmb" \
         --connect 198.18.1.1:5001 \
-        --gen-msgs "$MSGS" --gen-size 1000 --gen-streams 4 --gen-window 4096 --gen-timeout 60
+        --gen-msgs "$MSGS" --gen-size "${GEN_SIZE:-1000}" --gen-streams 4 --gen-window 4096 --gen-timeout 60
     wait_exit "$LAST_PID" 90 || fail "the generator did not finish"
     local rc=$EXIT_RC
     grep -E "^gen:|^counters: engine" "$TMP/client$tag.log"
@@ -69,7 +73,8 @@ stop_server() {
 run_pair 1 2048 16384
 ok "$MSGS messages of 1000 bytes echoed through a 2048-mbuf server, every one checked"
 ev=$(counter "$PFX_S" lcores 0.mbuf_pressure_events)
-echo "server: mbuf_pressure_events=$ev"
+bl=$(counter "$PFX_S" lcores 0.echo_backlog_max)
+echo "server: mbuf_pressure_events=$ev echo_backlog_max=$bl echo_dropped=$(counter "$PFX_S" lcores 0.echo_dropped)"
 [[ $ev -ge 1 ]] || fail "the server's pool never ran low: the test does not test anything"
 ok "the server's pool ran low $ev time(s) and the association recovered each time"
 stop_server 2048
@@ -82,4 +87,18 @@ ok "$MSGS messages echoed with 2048 mbufs on both ends, every one checked"
 echo "server: mbuf_pressure_events=$(counter "$PFX_S" lcores 0.mbuf_pressure_events)"
 stop_server 2048
 ok "every mbuf back in the server's pool, pressure off, SIGTERM gave exit 0"
+
+# 3. The echo service's backlog: the server's send queue holds 32 KB, so
+#    echoes of 3000-byte messages wait in the backlog, each as the list of
+#    the three chunks it arrived in.
+printf '[sctp]\nsendq_bytes = 32768\n' >"$TMP/server3.ini"
+MSGS=20000 GEN_SIZE=3000 SERVER_EXTRA="--config $TMP/server3.ini" run_pair 3 16384 16384
+bl=$(counter "$PFX_S" lcores 0.echo_backlog_max)
+dr=$(counter "$PFX_S" lcores 0.echo_dropped)
+echo "server: echo_backlog_max=$bl echo_dropped=$dr"
+[[ $bl -gt 0 ]] || fail "the echo backlog was never used: the case does not test it"
+[[ $dr -eq 0 ]] || fail "the echo service dropped $dr messages"
+ok "20000 three-chunk messages echoed through the backlog (up to $bl waiting), none dropped"
+stop_server 16384
+ok "every mbuf back in the server's pool after the backlog drained"
 echo "PASS: $CHECKS checks"
