@@ -8,6 +8,9 @@
  * short of buffers 20 ms in every 100 (it drops new DATA behind a zero
  * window) and nothing is lost either. One message in eight is handed
  * to the core in 2 to 5 pieces (sctp_endpoint_sendv).
+ *
+ *   sim [MESSAGES [SEED]]   (default 1,000,000 and 42; the three runs
+ *                            use SEED, SEED + 1 and SEED + 2)
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -233,12 +236,15 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
 int main(int argc, char **argv)
 {
     uint64_t n = getenv("SCTPDP_SANITIZED") ? 100000 : 1000000;
+    uint64_t seed = 42; /* the three runs use seed, seed + 1, seed + 2 */
     if (argc > 1)
         n = strtoull(argv[1], NULL, 10);
+    if (argc > 2)
+        seed = strtoull(argv[2], NULL, 10);
     int failed = 0;
-    failed += run("sim-single-homed", n, false, false, 42);
-    failed += run("sim-multi-homed-failover", n / 2, true, false, 43);
-    failed += run("sim-receive-pressure", n / 4, false, true, 44);
+    failed += run("sim-single-homed", n, false, false, seed);
+    failed += run("sim-multi-homed-failover", n / 2, true, false, seed + 1);
+    failed += run("sim-receive-pressure", n / 4, false, true, seed + 2);
     printf("%d passed, %d failed\n", 3 - failed, failed);
     return failed ? 1 : 0;
 }
