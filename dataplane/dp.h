@@ -265,10 +265,10 @@ enum { DP_SVC_ECHO = 1, DP_SVC_DISCARD, DP_SVC_CLIENT };
 struct dp_backlog_item {
     uint8_t svc;
     uint16_t nfrags;
-    uint32_t assoc_id;
+    uint32_t assoc_id, len;
     struct sctp_sndinfo info;
-    struct sctp_frag frag;   /* one piece */
-    struct sctp_frag *frags; /* several (from the engine's allocator), or NULL */
+    struct sctp_frag *frags; /* &frag for one piece; several: from the engine's allocator */
+    struct sctp_frag frag;
 };
 #define DP_BACKLOG 8192
 

@@ -391,43 +391,38 @@ static void gen_event(struct dp_engine *e, struct dp_gen *g, struct sctp_event *
 
 void dp_backlog_release(struct dp_engine *e, struct dp_backlog_item *it)
 {
-    if (it->frags == NULL) {
-        dp_mbuf_unref_local(it->frag.handle);
-        return;
-    }
     for (unsigned i = 0; i < it->nfrags; i++)
         dp_mbuf_unref_local(it->frags[i].handle);
-    e->cb.free(e->cb.user, it->frags);
+    if (it->frags != &it->frag)
+        e->cb.free(e->cb.user, it->frags);
     it->frags = NULL;
 }
 
-static void backlog_push(struct dp_engine *e, unsigned svc, uint32_t assoc_id,
-                         const struct sctp_sndinfo *info, const struct sctp_frag *f, unsigned n)
+static void backlog_push(struct dp_engine *e, unsigned svc, const struct sctp_event *ev,
+                         const struct sctp_sndinfo *info)
 {
-    struct dp_backlog_item *it;
-    struct sctp_frag *copy = NULL;
+    struct dp_backlog_item *it = &e->backlog[e->bl_tail % DP_BACKLOG];
+    const struct sctp_frag *f = ev->u.data.frags;
+    unsigned n = ev->u.data.nfrags;
 
     if (e->bl_tail - e->bl_head >= DP_BACKLOG) {
         e->st.echo_dropped++;
         return;
     }
-    if (n > 1) {
-        copy = e->cb.alloc(e->cb.user, n * sizeof(*copy));
-        if (copy == NULL) {
-            e->st.echo_dropped++;
-            return;
-        }
-        memcpy(copy, f, n * sizeof(*copy));
+    it->frags = n > 1 ? e->cb.alloc(e->cb.user, n * sizeof(*f)) : &it->frag;
+    if (it->frags == NULL) {
+        e->st.echo_dropped++;
+        return;
     }
+    memcpy(it->frags, f, n * sizeof(*f));
     for (unsigned i = 0; i < n; i++)
         dp_mbuf_ref_local(f[i].handle);
-    it = &e->backlog[e->bl_tail++ % DP_BACKLOG];
+    e->bl_tail++;
     it->svc = (uint8_t)svc;
-    it->assoc_id = assoc_id;
+    it->assoc_id = ev->assoc_id;
+    it->len = ev->u.data.len;
     it->info = *info;
     it->nfrags = (uint16_t)n;
-    it->frag = f[0];
-    it->frags = copy;
     if (e->bl_tail - e->bl_head > e->st.echo_backlog_max)
         e->st.echo_backlog_max = e->bl_tail - e->bl_head;
 }
@@ -451,12 +446,12 @@ static void echo_data(struct dp_engine *e, unsigned svc, const struct sctp_event
         return;
     }
     if (e->bl_head != e->bl_tail) {
-        backlog_push(e, svc, ev->assoc_id, &info, ev->u.data.frags, n); /* keep the order */
+        backlog_push(e, svc, ev, &info); /* keep the order */
         return;
     }
     rc = sctp_endpoint_sendv(e->svc[svc].ep, ev->assoc_id, &info, ev->u.data.frags, n, e->now);
     if (rc == SCTP_ERR_AGAIN) {
-        backlog_push(e, svc, ev->assoc_id, &info, ev->u.data.frags, n);
+        backlog_push(e, svc, ev, &info);
     } else if (rc < 0) {
         e->st.echo_dropped++;
     } else {
@@ -528,19 +523,15 @@ void dp_service_poll(struct dp_engine *e)
     /* Echo backlog first, in order. */
     while (e->bl_head != e->bl_tail) {
         struct dp_backlog_item *it = &e->backlog[e->bl_head % DP_BACKLOG];
-        const struct sctp_frag *f = it->frags != NULL ? it->frags : &it->frag;
-        int rc =
-            sctp_endpoint_sendv(e->svc[it->svc].ep, it->assoc_id, &it->info, f, it->nfrags, e->now);
+        int rc = sctp_endpoint_sendv(e->svc[it->svc].ep, it->assoc_id, &it->info, it->frags,
+                                     it->nfrags, e->now);
         if (rc == SCTP_ERR_AGAIN)
             break;
         if (rc < 0) {
             e->st.echo_dropped++;
         } else {
-            uint32_t len = 0;
-            for (unsigned i = 0; i < it->nfrags; i++)
-                len += f[i].len;
             e->st.msgs_out++;
-            e->st.bytes_out += len;
+            e->st.bytes_out += it->len;
         }
         dp_backlog_release(e, it);
         e->bl_head++;

@@ -972,15 +972,21 @@ static bool all_acked_star(struct harness *h)
     return true;
 }
 
-static void test_sendall_shared_payload(void)
+/* Node 0 starts an association to each of nodes 1 to 3. */
+static void connect_star(void)
 {
-    begin(4, 57, NULL);
     for (int n = 1; n < 4; n++) {
         uint32_t id;
         CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[n].addrs[0], 1, H.cfg[n].port,
                                                     2, NULL, NULL, &id, H.now),
                               0);
     }
+}
+
+static void test_sendall_shared_payload(void)
+{
+    begin(4, 57, NULL);
+    connect_star();
     /* A fourth association that never comes up: no one at the address. */
     struct sctp_addr nobody = sctp_addr_v4(0xC6120063u);
     uint32_t pending;
@@ -2324,6 +2330,16 @@ static uint32_t sendv_pieces(struct hbuf **b, struct sctp_frag *f, uint32_t seq)
     return h;
 }
 
+/* Every piece back to our reference alone (the core released its own),
+ * then dropped. */
+static void sendv_release(struct hbuf **b)
+{
+    for (unsigned i = 0; i < SENDV_PIECES; i++) {
+        CU_ASSERT_EQUAL(b[i]->refs, 1);
+        hbuf_unref(b[i]);
+    }
+}
+
 /* The message arrives whole and intact; on the wire no DATA chunk spans
  * two pieces, B and E mark only its first and last chunk, one SSN, TSNs
  * in a row; every piece is referenced while queued and released once
@@ -2387,10 +2403,7 @@ static void test_sendv_pieces(void)
     CU_ASSERT_EQUAL(R.msgs[1].ssn, (uint16_t)(R.msgs[0].ssn + 1));
     h_run(&H, NULL, 500 * MS); /* acknowledged */
     CU_ASSERT_EQUAL(info_of(0).queued_bytes, 0);
-    for (unsigned i = 0; i < SENDV_PIECES; i++) {
-        CU_ASSERT_EQUAL(b[i]->refs, 1);
-        hbuf_unref(b[i]);
-    }
+    sendv_release(b);
     CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
     finish();
 }
@@ -2428,10 +2441,7 @@ static void test_sendv_errors(void)
         CU_ASSERT_EQUAL(b[i]->refs, 4); /* ours and the three queued messages */
     CU_ASSERT_TRUE(run_until_msgs(1, 3, 2 * S));
     h_run(&H, NULL, 500 * MS);
-    for (unsigned i = 0; i < SENDV_PIECES; i++) {
-        CU_ASSERT_EQUAL(b[i]->refs, 1);
-        hbuf_unref(b[i]);
-    }
+    sendv_release(b);
     finish();
 }
 
@@ -2467,10 +2477,7 @@ static void test_sendv_pr_ttl(void)
     CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
     CU_ASSERT_EQUAL(R.msgs[0].seq, 91);
     h_run(&H, NULL, 500 * MS);
-    for (unsigned i = 0; i < SENDV_PIECES; i++) {
-        CU_ASSERT_EQUAL(b[i]->refs, 1);
-        hbuf_unref(b[i]);
-    }
+    sendv_release(b);
     finish();
 }
 
@@ -2480,12 +2487,7 @@ static void test_sendv_pr_ttl(void)
 static void test_sendv_sendall(void)
 {
     begin(4, 84, NULL);
-    for (int n = 1; n < 4; n++) {
-        uint32_t id;
-        CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[n].addrs[0], 1, H.cfg[n].port,
-                                                    2, NULL, NULL, &id, H.now),
-                              0);
-    }
+    connect_star();
     CU_ASSERT_TRUE_FATAL(h_run(&H, star_up, 5 * S));
     h_run(&H, NULL, 10 * MS);
     struct hbuf *b[SENDV_PIECES];
@@ -2507,10 +2509,7 @@ static void test_sendv_sendall(void)
         CU_ASSERT_EQUAL(found, 1);
     }
     CU_ASSERT_TRUE(h_run(&H, all_acked_star, 2 * S));
-    for (unsigned i = 0; i < SENDV_PIECES; i++) {
-        CU_ASSERT_EQUAL(b[i]->refs, 1);
-        hbuf_unref(b[i]);
-    }
+    sendv_release(b);
     CU_ASSERT_EQUAL(R.lost[0], 0);
     finish();
 }

@@ -178,6 +178,20 @@ static bool all_delivered(struct harness *h)
     return R.msgs == seq_out;
 }
 
+/* Cuts the peer's primary address p0 off and keeps sending until node 0
+ * reports it unreachable (once); returns when it did. */
+static sctp_tstamp cut_primary(const struct sctp_addr *p0)
+{
+    sctp_tstamp t_unreach = 0;
+    H.down[H.n_down++] = *p0;
+    for (int i = 0; i < 400 && !count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach); i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach), 1);
+    return t_unreach;
+}
+
 static void test_failover_and_return(void)
 {
     seq_out = 0;
@@ -190,13 +204,7 @@ static void test_failover_and_return(void)
 
     /* The primary address stops answering. */
     sctp_tstamp cut = H.now;
-    H.down[H.n_down++] = *p0;
-    sctp_tstamp t_unreach = 0;
-    for (int i = 0; i < 400 && !count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach); i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 20 * MS);
-    }
-    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach), 1);
+    sctp_tstamp t_unreach = cut_primary(p0);
     CU_ASSERT_TRUE(data_to(p0, cut, t_unreach) > 0);
     struct sctp_assoc_info info;
     CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
@@ -584,12 +592,7 @@ static void test_forward_tsn_timer_path(void)
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
     h_run(&H, NULL, 500 * MS);
     CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
-    H.down[H.n_down++] = *p0;
-    for (int i = 0; i < 400 && !count_pev(SCTP_ADDR_UNREACHABLE, p0, NULL); i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 20 * MS);
-    }
-    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, NULL), 1);
+    cut_primary(p0);
     CU_ASSERT_TRUE_FATAL(h_run(&H, all_delivered, 5 * S));
     h_run(&H, NULL, 100 * MS);
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
