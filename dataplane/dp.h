@@ -206,6 +206,7 @@ struct dp_engine_stats {
     uint64_t echo_backlog_max, echo_dropped;
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t tx_headroom_hdrs; /* chunk headers written in a payload's headroom */
+    uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */
     uint64_t timers_fired;
     uint64_t heap_allocs;     /* core allocations too big for the object pools */
     uint64_t pressure_events; /* times the mbuf pools ran low (see pool_pressure) */

@@ -52,9 +52,15 @@ static inline void mbuf_ref_seg_local(struct rte_mbuf *m)
     rte_mbuf_refcnt_set(m, (uint16_t)(rte_mbuf_refcnt_read(m) + 1));
 }
 
+/*
+ * A handle is one segment unless it heads a chain (nb_segs above 1). Its
+ * next pointer is no guide: a payload mbuf sent as a segment of a TX chain
+ * (emit, chain_direct_ok) keeps the next of that chain after the driver
+ * drops its reference.
+ */
 static inline void mbuf_ref_local(struct rte_mbuf *m)
 {
-    if (likely(m->next == NULL)) {
+    if (likely(m->nb_segs == 1)) {
         mbuf_ref_seg_local(m);
         return;
     }
@@ -73,10 +79,12 @@ void dp_mbuf_unref_local(struct rte_mbuf *m)
 {
     uint16_t r = rte_mbuf_refcnt_read(m);
 
-    if (r > 1 && m->next == NULL)
+    if (unlikely(m->nb_segs > 1))
+        rte_pktmbuf_free(m);
+    else if (r > 1)
         rte_mbuf_refcnt_set(m, (uint16_t)(r - 1));
     else
-        rte_pktmbuf_free(m);
+        rte_pktmbuf_free_seg(m); /* clears a next left by a TX chain */
 }
 
 static void cb_ref(void *user, void *handle)
@@ -573,12 +581,38 @@ static inline bool hdr_fits_headroom(const struct sctp_frag *p, uint32_t len)
            rte_pktmbuf_headroom(m) >= len;
 }
 
+/*
+ * Whether payload mbuf m may itself be a segment of the TX chain, with one
+ * more reference, instead of an indirect mbuf attached to it: a direct,
+ * single-segment mbuf that nobody but the core holds (refcnt 1, as above).
+ * Its data_off, data_len and next then describe this packet's segment;
+ * the core keeps its own pointer and length, and no one else reads them.
+ * A second packet that sends from m while the first still holds it (a
+ * retransmission, another chunk of the same message) sees a count above 1
+ * and takes an indirect mbuf.
+ */
+static inline bool chain_direct_ok(const struct rte_mbuf *m)
+{
+    return RTE_MBUF_DIRECT(m) && m->nb_segs == 1 && rte_mbuf_refcnt_read(m) == 1;
+}
+
 /* A direct mbuf for header bytes, from the stash write_packets() empties. */
 static inline struct rte_mbuf *hdr_mbuf(struct dp_engine *e)
 {
     if (e->hdr_n == 0 && rte_pktmbuf_alloc_bulk(e->pool, e->hdr_stash, DP_BURST) == 0)
         e->hdr_n = DP_BURST;
     return e->hdr_n > 0 ? e->hdr_stash[--e->hdr_n] : rte_pktmbuf_alloc(e->pool);
+}
+
+/* The next indirect mbuf of emit()'s bulk get, or one more from the pool. */
+static inline struct rte_mbuf *take_ind(struct dp_engine *e, struct rte_mbuf **ind, unsigned n_ind,
+                                        unsigned *used)
+{
+    void *m;
+
+    if (*used < n_ind)
+        return ind[(*used)++];
+    return rte_mempool_get(e->ind_pool, &m) == 0 ? m : NULL;
 }
 
 /* Builds the frame of one core packet: a direct mbuf with Ethernet, IP
@@ -612,6 +646,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     e->st.tx_header_mbufs++;
     rte_pktmbuf_append(head, l2 + l3);
     tail = head;
+    bool tail_ours = true; /* tail is a header mbuf of this packet */
     /* The indirect mbufs for the payload references, and for header
      * bytes that follow a payload (chunk headers of bundled DATA), in one
      * bulk get. */
@@ -630,7 +665,10 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
                 in_headroom[i] = true; /* no segment of its own */
                 continue;
             }
-            n_ind += tp->segs[i].handle != NULL || after_payload;
+            if (tp->segs[i].handle != NULL)
+                n_ind += !chain_direct_ok(tp->segs[i].handle);
+            else
+                n_ind += after_payload;
             after_payload |= tp->segs[i].handle != NULL;
         }
         /* Raw gets: mbufs rest in the pool reset (refcnt 1, one segment,
@@ -654,7 +692,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
         if (f->handle == NULL || copy) {
             /* Header bytes (or payload when copying): into the current
              * direct mbuf if it has room. */
-            if (RTE_MBUF_DIRECT(tail) && rte_pktmbuf_tailroom(tail) >= f->len) {
+            if (tail_ours && rte_pktmbuf_tailroom(tail) >= f->len) {
                 rte_memcpy(rte_pktmbuf_mtod_offset(tail, uint8_t *, tail->data_len), f->data,
                            f->len);
                 tail->data_len += f->len;
@@ -663,7 +701,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
                 continue;
             }
             e->st.tx_copied_segs += f->handle != NULL;
-            if (!copy && !RTE_MBUF_DIRECT(tail)) {
+            if (!copy && !tail_ours) {
                 /* Header bytes after a payload segment: into one store
                  * mbuf per packet, each piece sent through an indirect
                  * mbuf, rather than a direct mbuf per chunk header. */
@@ -677,7 +715,9 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
                 }
                 rte_memcpy(rte_pktmbuf_mtod_offset(store, uint8_t *, store->data_len), f->data,
                            f->len);
-                seg = ind[used_ind++];
+                seg = take_ind(e, ind, n_ind, &used_ind);
+                if (seg == NULL)
+                    goto fail_seg;
                 attach_local(seg, store);
                 seg->data_off = (uint16_t)(store->data_off + store->data_len);
                 seg->data_len = f->len;
@@ -692,8 +732,20 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
             }
         } else {
             struct rte_mbuf *pm = f->handle;
-            seg = ind[used_ind++];
-            attach_local(seg, pm);
+            if (chain_direct_ok(pm)) {
+                mbuf_ref_seg_local(pm);
+                seg = pm;
+                seg->next = NULL;
+                e->st.tx_direct_segs++;
+            } else {
+                /* Counted above as direct when it was, but an earlier
+                 * segment of this packet took m's one reference: an
+                 * extra indirect mbuf. */
+                seg = take_ind(e, ind, n_ind, &used_ind);
+                if (seg == NULL)
+                    goto fail_seg;
+                attach_local(seg, pm);
+            }
             seg->data_off = (uint16_t)((const uint8_t *)f->data - (uint8_t *)seg->buf_addr);
             seg->data_len = f->len;
             if (pend != NULL) {
@@ -710,6 +762,9 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
         seg->pkt_len = seg->data_len;
         tail->next = seg;
         tail = seg;
+        /* Later header bytes may go into its tailroom only if it is
+         * one of our header mbufs, never a payload's own mbuf. */
+        tail_ours = RTE_MBUF_DIRECT(seg) && seg != f->handle;
         head->nb_segs++;
         head->pkt_len += seg->data_len;
         continue;

@@ -50,6 +50,20 @@ hr=$(counter "$PB" lcores 0.tx_headroom_hdrs)
 echo "client: chunk headers written into payload headroom: $hr"
 [[ $hr -gt 0 ]] || fail "no chunk header went into a payload's headroom"
 ok "chunk headers in payload headroom ($hr), every message still intact"
+# ... and, while only the core holds them, the payload mbufs themselves are
+# segments of the TX chain (dp_engine.c, chain_direct_ok): a retransmission
+# of a chunk still held by a queued packet must take an indirect mbuf, and
+# every mbuf must come back once the peer has acknowledged everything.
+ds=$(counter "$PB" lcores 0.tx_direct_segs)
+echo "client: payload mbufs sent as TX segments themselves: $ds"
+[[ $ds -gt 0 ]] || fail "no payload mbuf was chained directly"
+for ((i = 0; i < 30; i++)); do
+    free=$(counter "$PB" lcores 0.mbufs_free)
+    [[ $free -eq 16384 ]] && break
+    sleep 0.1
+done
+[[ $free -eq 16384 ]] || fail "client: $free of 16384 mbufs free after the run"
+ok "payload mbufs chained directly ($ds), all 16384 mbufs back in the client's pool"
 kill -TERM "$CL"
 wait_exit "$CL" 20 || fail "client did not stop"
 grep "^gen:" "$TMP/client.log"
