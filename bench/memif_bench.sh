@@ -26,12 +26,17 @@
 # over net_memif as the dataplanes were; the figure is the packets per
 # second the io forwarder received, averaged over T seconds.
 #   ratio = pkts_per_s / testpmd_pkts_per_s
+# Each round also has a discard run of 1400-byte messages, one DATA chunk
+# per packet, in frames of about the same size as the bundled ones: its
+# ratio against the same testpmd figure separates the cost per packet
+# from the cost per message (line mode=discard-1msg).
 # A last line compares echoed messages with testpmd forwarding one message
 # per frame (frames of Ethernet + IPv4 + SCTP + DATA header + S bytes):
 #   msg ratio = msgs_per_s / testpmd_small_pkts_per_s
 # The result lines:
 #   bench=memif-tput mode=discard size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
+#   bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
 set -uo pipefail
 
@@ -47,7 +52,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --seconds) secs="$2"; shift 2 ;;
-    -h | --help) sed -n '2,34p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build="$1"; shift ;;
     esac
 done
@@ -118,8 +123,9 @@ lc = json.loads(sys.argv[2])["/sctpdp/lcores"]
 print(p["rx_sctp"], p["rx_bytes"], sum(v["msgs_in"] for v in lc.values()))' "$ports" "$lcores"
 }
 
-# gen_run MODE PORT [extra]: runs the generator, sets elapsed, msgs_per_s,
-# pkts_per_s, frame and rx_msgs (the server's messages in this run).
+# gen_run MODE PORT [extra]: runs the generator (run_msgs and run_size, if
+# set, replace --msgs and --size), sets elapsed, msgs_per_s, pkts_per_s,
+# frame and rx_msgs (the server's messages in this run).
 gen_run() {
     local mode="$1" port="$2" rc genline p0 b0 m0 p1 b1 m1
     shift 2
@@ -128,7 +134,7 @@ gen_run() {
     # shellcheck disable=SC2046
     timeout 600 "$sctpdp" $(eal 1 "${tag}c$mode" "net_memif0,role=client,socket=$sock,id=0") \
         -- --addr 198.18.1.2/24 --connect "198.18.1.1:$port" "$@" \
-        --gen-msgs "$msgs" --gen-size "$size" --gen-streams 4 --gen-window 4096 --gen-timeout 500 \
+        --gen-msgs "${run_msgs:-$msgs}" --gen-size "${run_size:-$size}" --gen-streams 4 --gen-window 4096 --gen-timeout 500 \
         >"$tmp/client-$mode.log" 2>&1 </dev/null
     rc=$?
     genline=$(grep "^gen:" "$tmp/client-$mode.log")
@@ -184,12 +190,16 @@ for ((r = 1; r <= runs; r++)); do
     gen_run echo 5001
     [[ $rx_msgs -eq $msgs ]] || die "echo: the server received $rx_msgs messages, $msgs were sent"
     e_pps=$pkts_per_s e_mps=$msgs_per_s
+    one=$((msgs / 10))
+    run_msgs=$one run_size=1400 gen_run discard-1msg 5002 --gen-discard
+    [[ $rx_msgs -eq $one ]] || die "discard-1msg: the server received $rx_msgs messages, $one were sent"
+    o_pps=$pkts_per_s o_mps=$msgs_per_s
     kill -INT "$server"
     wait "$server"
     tp=$(testpmd_run "$d_frame")
     [[ $tp -gt 0 ]] || die "no testpmd figure"
     echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $tp pkts/s"
-    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp")
+    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps")
 done
 # One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
 small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
@@ -208,5 +218,9 @@ def line(mode, pi, mi):
     return m
 line("discard", 0, 1)
 e = line("echo", 2, 3)
+rs = sorted(r, key=lambda x: x[5] / x[4])
+m = rs[len(rs) // 2]
+print("bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=%d msgs_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f"
+      % (m[5], m[6], m[4], m[5] / m[4]))
 print("bench=memif-tput-msgs size=%s msgs_per_s=%d testpmd_small_pkts_per_s=%d frame=%s ratio=%.4f"
       % (size, e[3], small, sys.argv[3], e[3] / max(small, 1)))' "$size" "$testpmd_small" "$small"
