@@ -160,11 +160,12 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         inflight = g->sent - g->echoed;
     } else {
         /* Messages not yet acknowledged, from the association's byte
-         * counts: once per call, not per message. */
+         * count (queued_bytes: every byte not yet acknowledged, sent or
+         * not): once per call, not per message. */
         struct sctp_assoc_info ai;
         if (sctp_assoc_get_info(ep, g->assoc_id, &ai) != 0)
             return;
-        inflight = ((uint64_t)ai.outstanding_bytes + ai.queued_bytes) / size;
+        inflight = ai.queued_bytes / size;
     }
     if (inflight >= dp.conf.gen_window)
         return;
