@@ -582,18 +582,29 @@ static inline bool hdr_fits_headroom(const struct sctp_frag *p, uint32_t len)
 }
 
 /*
- * Whether payload mbuf m may itself be a segment of the TX chain, with one
- * more reference, instead of an indirect mbuf attached to it: a direct,
- * single-segment mbuf that nobody but the core holds (refcnt 1, as above).
- * Its data_off, data_len and next then describe this packet's segment;
- * the core keeps its own pointer and length, and no one else reads them.
- * A second packet that sends from m while the first still holds it (a
- * retransmission, another chunk of the same message) sees a count above 1
- * and takes an indirect mbuf.
+ * Whether payload segment p's mbuf may itself be a segment of the TX
+ * chain, with one more reference, instead of an indirect mbuf attached to
+ * it: a direct, single-segment mbuf that nobody but the core holds
+ * (refcnt 1, as above), with p starting its data. Its data_off, data_len
+ * and next then describe this packet's segment; the core keeps its own
+ * pointer and length, and no one else reads them. A second packet that
+ * sends from the mbuf while the first still holds it (a retransmission,
+ * another chunk of the same message) sees a count above 1 and takes an
+ * indirect mbuf.
+ *
+ * p must start the mbuf's data because hdr_fits_headroom() trusts the
+ * bytes before the data start to be free. data_off only ever moves back
+ * from there (to a chunk header written into the headroom), never onto a
+ * later chunk of the message: were it moved to a later chunk, a header
+ * written in front of that chunk would overwrite the end of the one
+ * before it, which may still have to be sent again.
  */
-static inline bool chain_direct_ok(const struct rte_mbuf *m)
+static inline bool chain_direct_ok(const struct sctp_frag *p)
 {
-    return RTE_MBUF_DIRECT(m) && m->nb_segs == 1 && rte_mbuf_refcnt_read(m) == 1;
+    const struct rte_mbuf *m = p->handle;
+
+    return RTE_MBUF_DIRECT(m) && m->nb_segs == 1 && rte_mbuf_refcnt_read(m) == 1 &&
+           (const uint8_t *)p->data == rte_pktmbuf_mtod(m, const uint8_t *);
 }
 
 /* A direct mbuf for header bytes, from the stash write_packets() empties. */
@@ -666,7 +677,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
                 continue;
             }
             if (tp->segs[i].handle != NULL)
-                n_ind += !chain_direct_ok(tp->segs[i].handle);
+                n_ind += !chain_direct_ok(&tp->segs[i]);
             else
                 n_ind += after_payload;
             after_payload |= tp->segs[i].handle != NULL;
@@ -732,15 +743,17 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
             }
         } else {
             struct rte_mbuf *pm = f->handle;
-            if (chain_direct_ok(pm)) {
+            if (chain_direct_ok(f)) {
                 mbuf_ref_seg_local(pm);
                 seg = pm;
                 seg->next = NULL;
                 e->st.tx_direct_segs++;
             } else {
-                /* Counted above as direct when it was, but an earlier
-                 * segment of this packet took m's one reference: an
-                 * extra indirect mbuf. */
+                /* take_ind() gets one more from the pool should the
+                 * count above have called this segment direct and an
+                 * earlier one of this packet have taken the mbuf since
+                 * (only one segment can start the mbuf's data, so this
+                 * is defensive). */
                 seg = take_ind(e, ind, n_ind, &used_ind);
                 if (seg == NULL)
                     goto fail_seg;
