@@ -391,6 +391,11 @@ bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint3
 void dp_mbuf_unref_local(struct rte_mbuf *m);
 /* Takes a reference on the engine's own lcore (no atomic; see dp_engine.c). */
 void dp_mbuf_ref_local(struct rte_mbuf *m);
+/* The frame's bytes after its L2 and L3 headers (head), without copying
+ * payload: 0, or -1 with head freed when mbufs ran out. Uses e->pool,
+ * e->ind_pool and e->st only (tests/dp/test_txchain.c). */
+int dp_tx_chain_build(struct dp_engine *e, const struct sctp_tx_packet *tp, struct rte_mbuf *head,
+                      bool copy);
 enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
 
 /* dp_echo.c: services and the traffic generator. */

@@ -26,6 +26,10 @@
 #include "dp.h"
 #include "sctp_crc32c.h"
 
+/* The process's dataplane state (dp.h), and its log type, set by main(). */
+struct dp_main dp;
+int dp_logtype = RTE_LOGTYPE_USER1;
+
 #define WRITE_BUDGET 512 /* packets written per endpoint per loop */
 /* After the shutdown deadline (ABORT, 20 ms of draining), how long an
  * engine that is done waits for the others before it leaves anyway. */
@@ -626,36 +630,19 @@ static inline struct rte_mbuf *take_ind(struct dp_engine *e, struct rte_mbuf **i
     return rte_mempool_get(e->ind_pool, &m) == 0 ? m : NULL;
 }
 
-/* Builds the frame of one core packet: a direct mbuf with Ethernet, IP
- * and the core's header bytes; payload segments as indirect mbufs on the
- * payload's own mbuf (no copy, as examples/ipv4_multicast does). */
-static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
+/*
+ * Appends the bytes of core packet tp to head, which holds the L2 and L3
+ * headers already: header bytes copied into our own header mbufs, payload
+ * segments referenced without a copy (chain_direct_ok, hdr_fits_headroom,
+ * attach_local), or copied when copy is set (a port that takes fewer
+ * segments). Returns 0, or -1 when mbufs ran out, with head and everything
+ * taken for it freed.
+ */
+int dp_tx_chain_build(struct dp_engine *e, const struct sctp_tx_packet *tp, struct rte_mbuf *head,
+                      bool copy)
 {
-    uint16_t port;
-    struct sctp_addr nh;
-    struct rte_mbuf *head, *tail, *store = NULL;
-    uint32_t l2, l3;
-    bool v4 = tp->dst.family == SCTP_AF_INET;
-    uint8_t *ip;
-    const struct dp_port *pp;
-    bool copy;
+    struct rte_mbuf *tail, *store = NULL;
 
-    if (dp_route(&tp->src, &tp->dst, &port, &nh) < 0) {
-        e->pst[0].drops[DP_DROP_NO_ROUTE]++;
-        return;
-    }
-    pp = &dp.ports[port];
-    /* A chain longer than the port takes: copy the payload (counted). */
-    copy = tp->nsegs + 1u > pp->max_segs;
-    l2 = dp_l2_len(port);
-    l3 = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
-    head = hdr_mbuf(e);
-    if (head == NULL) {
-        e->pst[port].drops[DP_DROP_NOMBUF]++;
-        return;
-    }
-    e->st.tx_header_mbufs++;
-    rte_pktmbuf_append(head, l2 + l3);
     tail = head;
     bool tail_ours = true; /* tail is a header mbuf of this packet */
     /* The indirect mbufs for the payload references, and for header
@@ -685,9 +672,8 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
         /* Raw gets: mbufs rest in the pool reset (refcnt 1, one segment,
          * no next) and attach_local() writes every other field. */
         if (n_ind > 0 && rte_mempool_get_bulk(e->ind_pool, (void **)ind, n_ind) != 0) {
-            e->pst[port].drops[DP_DROP_NOMBUF]++;
             rte_pktmbuf_free(head);
-            return;
+            return -1;
         }
     }
     for (unsigned i = 0; i < tp->nsegs; i++) {
@@ -786,16 +772,52 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
             rte_pktmbuf_free(seg);
         while (used_ind < n_ind)
             rte_pktmbuf_free(ind[used_ind++]);
-        e->pst[port].drops[DP_DROP_NOMBUF]++;
         rte_pktmbuf_free(head);
         if (store != NULL)
             dp_mbuf_unref_local(store);
-        return;
+        return -1;
     }
     if (store != NULL)
         dp_mbuf_unref_local(store); /* the indirect mbufs hold it */
     while (used_ind < n_ind)        /* none: the count above is exact */
         rte_pktmbuf_free(ind[used_ind++]);
+    return 0;
+}
+
+/* Builds the frame of one core packet: a direct mbuf with Ethernet, IP
+ * and the core's header bytes, then the payload segments without a copy
+ * (dp_tx_chain_build), and hands it to the port's TX buffer. */
+static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
+{
+    uint16_t port;
+    struct sctp_addr nh;
+    struct rte_mbuf *head;
+    uint32_t l2, l3;
+    bool v4 = tp->dst.family == SCTP_AF_INET;
+    uint8_t *ip;
+    const struct dp_port *pp;
+    bool copy;
+
+    if (dp_route(&tp->src, &tp->dst, &port, &nh) < 0) {
+        e->pst[0].drops[DP_DROP_NO_ROUTE]++;
+        return;
+    }
+    pp = &dp.ports[port];
+    /* A chain longer than the port takes: copy the payload (counted). */
+    copy = tp->nsegs + 1u > pp->max_segs;
+    l2 = dp_l2_len(port);
+    l3 = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
+    head = hdr_mbuf(e);
+    if (head == NULL) {
+        e->pst[port].drops[DP_DROP_NOMBUF]++;
+        return;
+    }
+    e->st.tx_header_mbufs++;
+    rte_pktmbuf_append(head, l2 + l3);
+    if (dp_tx_chain_build(e, tp, head, copy) < 0) {
+        e->pst[port].drops[DP_DROP_NOMBUF]++;
+        return;
+    }
 
     ip = rte_pktmbuf_mtod_offset(head, uint8_t *, l2);
     if (v4) {

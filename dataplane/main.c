@@ -23,9 +23,6 @@
 
 #include "dp.h"
 
-struct dp_main dp;
-int dp_logtype = RTE_LOGTYPE_USER1;
-
 static void on_signal(int sig)
 {
     (void)sig;

@@ -1,0 +1,442 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * dp_tx_chain_build(): how a core packet becomes an mbuf chain without
+ * copying payload. Each case builds a packet from header bytes and payload
+ * mbufs, checks that the chain carries exactly the packet's bytes, how
+ * each payload went out (its own mbuf as the segment, an indirect mbuf,
+ * or copied), and that no byte a payload mbuf still holds for the core
+ * was written over. Then the chain is freed as a driver frees it and the
+ * payloads as the core releases them: every mbuf must be back in its pool.
+ *
+ * Runs on the EAL without hugepages or devices (--no-huge --no-pci).
+ */
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <rte_eal.h>
+#include <rte_mbuf.h>
+#include <rte_mempool.h>
+
+#include "dp.h"
+
+#define L2L3    34   /* Ethernet + IPv4, written by emit() before the chain */
+#define BIG_BUF 4096 /* data room of the pool for multi-chunk messages */
+
+static int failures, checks;
+
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        checks++;                                                                                  \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
+    } while (0)
+
+static struct dp_engine eng;
+static struct rte_mempool *pool, *ind_pool, *big_pool;
+static unsigned pool_free0, ind_free0, big_free0;
+
+/* A payload mbuf of len bytes at its data start, filled from seed. */
+static struct rte_mbuf *payload(struct rte_mempool *mp, uint32_t len, uint8_t seed)
+{
+    struct rte_mbuf *m = rte_pktmbuf_alloc(mp);
+    if (m == NULL)
+        return NULL;
+    uint8_t *p = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len);
+    for (uint32_t i = 0; i < len; i++)
+        p[i] = (uint8_t)(seed + i * 7);
+    /* The headroom holds a pattern too: a header written where it must
+     * not be shows as a change there. */
+    memset(rte_pktmbuf_mtod_offset(m, uint8_t *, -(int)rte_pktmbuf_headroom(m)), 0xa5,
+           rte_pktmbuf_headroom(m));
+    return m;
+}
+
+struct pkt {
+    struct sctp_tx_packet tp;
+    uint32_t hdr_used;
+};
+
+static void pkt_init(struct pkt *k)
+{
+    memset(&k->tp, 0, sizeof(k->tp));
+    k->hdr_used = 0;
+}
+
+/* Header bytes (a common header, a chunk header) of the core's own. */
+static void add_hdr(struct pkt *k, uint32_t len, uint8_t seed)
+{
+    uint8_t *h = k->tp.hdr + k->hdr_used;
+    for (uint32_t i = 0; i < len; i++)
+        h[i] = (uint8_t)(seed ^ (i * 13));
+    k->tp.segs[k->tp.nsegs++] = (struct sctp_frag){.data = h, .len = len, .handle = NULL};
+    k->hdr_used += len;
+    k->tp.len += len;
+}
+
+/* Payload bytes [off, off + len) of mbuf m, from where payload() put
+ * them: the core keeps its own pointer, whatever data_off says since. */
+static void add_payload(struct pkt *k, struct rte_mbuf *m, uint32_t off, uint32_t len)
+{
+    k->tp.segs[k->tp.nsegs++] = (struct sctp_frag){
+        .data = (uint8_t *)m->buf_addr + RTE_PKTMBUF_HEADROOM + off, .len = len, .handle = m};
+    k->tp.len += len;
+}
+
+/* The header mbuf emit() starts the chain with. */
+static struct rte_mbuf *head_mbuf(void)
+{
+    struct rte_mbuf *h = rte_pktmbuf_alloc(pool);
+    if (h != NULL) {
+        uint8_t *p = (uint8_t *)rte_pktmbuf_append(h, L2L3);
+        memset(p, 0x11, L2L3);
+    }
+    return h;
+}
+
+/* Whether the chain after the L2/L3 bytes is the packet's bytes. */
+static bool chain_matches(const struct rte_mbuf *head, const struct pkt *k)
+{
+    static uint8_t want[16384], got[16384];
+    uint32_t n = 0, g = 0;
+
+    for (unsigned i = 0; i < k->tp.nsegs; i++) {
+        memcpy(want + n, k->tp.segs[i].data, k->tp.segs[i].len);
+        n += k->tp.segs[i].len;
+    }
+    unsigned segs = 0;
+    for (const struct rte_mbuf *s = head; s != NULL; s = s->next) {
+        memcpy(got + g, rte_pktmbuf_mtod(s, const uint8_t *), s->data_len);
+        g += s->data_len;
+        segs++;
+    }
+    return g == L2L3 + n && head->pkt_len == g && head->nb_segs == segs &&
+           memcmp(got + L2L3, want, n) == 0;
+}
+
+/* The chain of packet k, built as emit() builds it and checked against
+ * the packet's bytes. */
+static struct rte_mbuf *build(const struct pkt *k, bool copy, const char *what)
+{
+    struct rte_mbuf *h = head_mbuf();
+    bool built = h != NULL && dp_tx_chain_build(&eng, &k->tp, h, copy) == 0;
+    CHECK(built, "%s: build failed", what);
+    if (!built)
+        exit(1); /* nothing below could be checked */
+    CHECK(chain_matches(h, k), "%s: chain bytes differ from the packet", what);
+    return h;
+}
+
+static bool seg_is(const struct rte_mbuf *head, const struct rte_mbuf *m)
+{
+    for (const struct rte_mbuf *s = head; s != NULL; s = s->next)
+        if (s == m)
+            return true;
+    return false;
+}
+
+/* Whether bytes [from, to) of m's buffer (from its data start, the
+ * headroom counted negative) still hold what payload() put there. */
+static bool intact(const struct rte_mbuf *m, uint16_t data_off0, int from, int to, uint8_t seed)
+{
+    const uint8_t *base = (const uint8_t *)m->buf_addr + data_off0;
+    for (int i = from; i < to; i++) {
+        uint8_t want = i < 0 ? 0xa5 : (uint8_t)(seed + (uint32_t)i * 7);
+        if (base[i] != want)
+            return false;
+    }
+    return true;
+}
+
+static void pools_back(const char *when)
+{
+    /* The header stash goes back as write_packets() returns it. */
+    if (eng.hdr_n > 0) {
+        rte_mempool_put_bulk(pool, (void **)eng.hdr_stash, eng.hdr_n);
+        eng.hdr_n = 0;
+    }
+    CHECK(rte_mempool_avail_count(pool) == pool_free0, "%s: %u of %u mbufs back", when,
+          rte_mempool_avail_count(pool), pool_free0);
+    CHECK(rte_mempool_avail_count(ind_pool) == ind_free0, "%s: %u of %u indirect mbufs back", when,
+          rte_mempool_avail_count(ind_pool), ind_free0);
+    CHECK(rte_mempool_avail_count(big_pool) == big_free0, "%s: %u of %u big mbufs back", when,
+          rte_mempool_avail_count(big_pool), big_free0);
+}
+
+/* Ten bundled messages, each in its own mbuf that only the core holds:
+ * each mbuf is a segment itself, with its chunk header in its headroom
+ * (the first chunk's header rides in the head mbuf). */
+static void test_bundle_direct(void)
+{
+    struct rte_mbuf *m[10];
+    struct pkt k;
+    uint64_t direct0 = eng.st.tx_direct_segs, hr0 = eng.st.tx_headroom_hdrs;
+
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    for (unsigned i = 0; i < 10; i++) {
+        m[i] = payload(pool, 128, (uint8_t)(10 * i));
+        if (i > 0)
+            add_hdr(&k, 16, (uint8_t)(i + 1));
+        add_payload(&k, m[i], 0, 128);
+    }
+    struct rte_mbuf *head = build(&k, false, "build");
+    CHECK(head->nb_segs == 11, "%u segments, 11 expected", head->nb_segs);
+    for (unsigned i = 0; i < 10; i++) {
+        CHECK(seg_is(head, m[i]), "message %u is not its own segment", i);
+        CHECK(rte_mbuf_refcnt_read(m[i]) == 2, "message %u: refcnt %u", i,
+              rte_mbuf_refcnt_read(m[i]));
+    }
+    CHECK(eng.st.tx_direct_segs - direct0 == 10, "tx_direct_segs +%lu",
+          (unsigned long)(eng.st.tx_direct_segs - direct0));
+    CHECK(eng.st.tx_headroom_hdrs - hr0 == 9, "tx_headroom_hdrs +%lu",
+          (unsigned long)(eng.st.tx_headroom_hdrs - hr0));
+    /* The driver frees the chain, the core then releases its payloads:
+     * each mbuf still carries the chain's next pointer until then. */
+    rte_pktmbuf_free(head);
+    for (unsigned i = 0; i < 10; i++) {
+        CHECK(rte_mbuf_refcnt_read(m[i]) == 1, "message %u: refcnt %u after TX", i,
+              rte_mbuf_refcnt_read(m[i]));
+        dp_mbuf_unref_local(m[i]);
+    }
+    pools_back("bundle");
+}
+
+/* A chunk sent again while the packet that carried it still holds its
+ * mbuf (a NIC's TX ring): an indirect mbuf, and its header not in the
+ * headroom, which the first packet's segment now covers. */
+static void test_resend_while_queued(void)
+{
+    struct rte_mbuf *a = payload(pool, 200, 3), *b = payload(pool, 100, 9);
+    struct pkt k1, k2;
+
+    pkt_init(&k1);
+    add_hdr(&k1, 28, 1);
+    add_payload(&k1, b, 0, 100);
+    add_hdr(&k1, 16, 2);
+    add_payload(&k1, a, 0, 200); /* a's header goes into its headroom */
+    struct rte_mbuf *h1 = build(&k1, false, "first build");
+    CHECK(seg_is(h1, a), "a is not its own segment in the first packet");
+
+    pkt_init(&k2);
+    add_hdr(&k2, 28, 5);
+    add_payload(&k2, b, 0, 100);
+    add_hdr(&k2, 16, 6); /* a different TSN: different header bytes */
+    add_payload(&k2, a, 0, 200);
+    struct rte_mbuf *h2 = build(&k2, false, "second build");
+    CHECK(!seg_is(h2, a) && !seg_is(h2, b), "a payload held by a queued packet was chained");
+    /* The first packet, still queued, must read what it read before. */
+    CHECK(chain_matches(h1, &k1), "the queued packet's bytes changed");
+    CHECK(rte_mbuf_refcnt_read(a) == 3, "a: refcnt %u, 3 expected", rte_mbuf_refcnt_read(a));
+    rte_pktmbuf_free(h2);
+    rte_pktmbuf_free(h1);
+    dp_mbuf_unref_local(a);
+    dp_mbuf_unref_local(b);
+    pools_back("resend while queued");
+}
+
+/* A message of three chunks in one mbuf (1436 + 1436 + 128 bytes). Only
+ * the chunk at the start of the data may be chained directly: were the
+ * last chunk sent that way, the mbuf's data would start there, and a
+ * header later written in front of it would land on the end of the
+ * second chunk, which may still need sending again. */
+static void test_later_chunk(void)
+{
+    struct rte_mbuf *mb = payload(big_pool, 3000, 77), *x = payload(pool, 64, 4);
+    uint16_t off0 = mb->data_off;
+    struct pkt k;
+
+    /* The last chunk first, alone (say, the other two were acknowledged
+     * by gap reports, and this one was lost). */
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, mb, 2872, 128);
+    struct rte_mbuf *h = build(&k, false, "build");
+    CHECK(!seg_is(h, mb), "a later chunk of a message was chained directly");
+    rte_pktmbuf_free(h);
+
+    /* Again, bundled behind another chunk: its header must not go in
+     * front of it inside the message. */
+    pkt_init(&k);
+    add_hdr(&k, 28, 2);
+    add_payload(&k, x, 0, 64);
+    add_hdr(&k, 16, 3);
+    add_payload(&k, mb, 2872, 128);
+    h = build(&k, false, "second build");
+    rte_pktmbuf_free(h);
+    CHECK(intact(mb, off0, -64, 3000, 77), "the message's bytes were written over");
+
+    /* The first chunk may be chained directly, its header in the
+     * headroom in front of the message. */
+    pkt_init(&k);
+    add_hdr(&k, 28, 4);
+    add_payload(&k, x, 0, 64);
+    add_hdr(&k, 16, 5);
+    add_payload(&k, mb, 0, 1436);
+    h = build(&k, false, "third build");
+    CHECK(seg_is(h, mb), "the first chunk was not chained directly");
+    rte_pktmbuf_free(h);
+    CHECK(intact(mb, off0, 0, 3000, 77), "the message's bytes were written over");
+
+    /* And the second chunk after that, bundled again. */
+    pkt_init(&k);
+    add_hdr(&k, 28, 6);
+    add_payload(&k, x, 0, 64);
+    add_hdr(&k, 16, 7);
+    add_payload(&k, mb, 1436, 1436);
+    h = build(&k, false, "fourth build");
+    rte_pktmbuf_free(h);
+    CHECK(intact(mb, off0, 0, 3000, 77), "the message's bytes were written over");
+
+    dp_mbuf_unref_local(mb);
+    dp_mbuf_unref_local(x);
+    pools_back("later chunk");
+}
+
+/* Header bytes after a payload chained directly go into a header mbuf,
+ * never into the payload mbuf's tailroom: in a message of several chunks
+ * that is where the next chunk lies. */
+static void test_header_after_direct(void)
+{
+    struct rte_mbuf *mb = payload(big_pool, 3000, 55), *y = payload(pool, 64, 56);
+    uint16_t off0 = mb->data_off;
+    struct pkt k;
+
+    rte_mbuf_refcnt_update(y, 1); /* shared: its header cannot go in front of it */
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, mb, 0, 1436);
+    add_hdr(&k, 16, 2);
+    add_payload(&k, y, 0, 64);
+    struct rte_mbuf *h = build(&k, false, "build");
+    CHECK(seg_is(h, mb) && !seg_is(h, y), "mb alone may be its own segment");
+    CHECK(intact(mb, off0, -(int)off0, 3000, 55), "the message's bytes were written over");
+    rte_pktmbuf_free(h);
+    dp_mbuf_unref_local(y);
+    dp_mbuf_unref_local(y);
+    dp_mbuf_unref_local(mb);
+    pools_back("header after a direct payload");
+}
+
+/* The application still holds the payload (refcnt 2): an indirect mbuf,
+ * and the chunk header in a header mbuf, not in the payload's headroom. */
+static void test_shared_payload(void)
+{
+    struct rte_mbuf *a = payload(pool, 96, 21), *b = payload(pool, 80, 22);
+    uint16_t off0 = b->data_off;
+    struct pkt k;
+
+    rte_mbuf_refcnt_update(b, 1); /* the application's reference */
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, a, 0, 96);
+    add_hdr(&k, 16, 2);
+    add_payload(&k, b, 0, 80);
+    struct rte_mbuf *h = build(&k, false, "build");
+    CHECK(seg_is(h, a) && !seg_is(h, b), "only a may be its own segment");
+    CHECK(intact(b, off0, -(int)off0, 80, 22), "a shared payload's headroom was written");
+    rte_pktmbuf_free(h);
+    dp_mbuf_unref_local(b); /* the application's */
+    dp_mbuf_unref_local(b);
+    dp_mbuf_unref_local(a);
+    pools_back("shared payload");
+}
+
+/* A port that takes fewer segments: everything copied, no payload mbuf
+ * referenced. */
+static void test_copy(void)
+{
+    struct rte_mbuf *a = payload(pool, 700, 31), *b = payload(pool, 900, 32);
+    struct pkt k;
+
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, a, 0, 700);
+    add_hdr(&k, 16, 2);
+    add_payload(&k, b, 0, 900);
+    struct rte_mbuf *h = build(&k, true, "build");
+    CHECK(rte_mbuf_refcnt_read(a) == 1 && rte_mbuf_refcnt_read(b) == 1,
+          "a copied payload was referenced");
+    for (const struct rte_mbuf *s = h; s != NULL; s = s->next)
+        CHECK(RTE_MBUF_DIRECT(s) && s != a && s != b, "a copied chain has a foreign segment");
+    rte_pktmbuf_free(h);
+    dp_mbuf_unref_local(a);
+    dp_mbuf_unref_local(b);
+    pools_back("copy");
+}
+
+/* No indirect mbuf left: the build fails, frees the head and everything
+ * it took, and leaves the payloads as they were. */
+static void test_no_indirect(void)
+{
+    struct rte_mbuf *a = payload(pool, 64, 41), *b = payload(pool, 64, 42);
+    unsigned n = rte_mempool_avail_count(ind_pool);
+    void **all = calloc(n, sizeof(*all));
+    struct pkt k;
+
+    CHECK(all != NULL && rte_mempool_get_bulk(ind_pool, all, n) == 0, "could not empty the pool");
+    rte_mbuf_refcnt_update(b, 1); /* shared: needs an indirect mbuf */
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, a, 0, 64);
+    add_hdr(&k, 16, 2);
+    add_payload(&k, b, 0, 64);
+    struct rte_mbuf *h = head_mbuf();
+    CHECK(dp_tx_chain_build(&eng, &k.tp, h, false) == -1, "built without indirect mbufs");
+    CHECK(rte_mbuf_refcnt_read(a) == 1 && rte_mbuf_refcnt_read(b) == 2,
+          "references left behind: a %u b %u", rte_mbuf_refcnt_read(a), rte_mbuf_refcnt_read(b));
+    rte_mempool_put_bulk(ind_pool, all, n);
+    free(all);
+    dp_mbuf_unref_local(b);
+    dp_mbuf_unref_local(b);
+    dp_mbuf_unref_local(a);
+    pools_back("no indirect mbufs");
+}
+
+int main(int argc, char **argv)
+{
+    char *eal[] = {
+        argv[0], "--no-huge", "--no-pci", "--no-shconf", "--file-prefix", "sctpdp-txchain", "-m",
+        "256",   "-l",        "0",        "--log-level", "lib.eal:error", "--no-telemetry"};
+    (void)argc;
+    if (rte_eal_init((int)(sizeof(eal) / sizeof(eal[0])), eal) < 0) {
+        printf("FAIL: EAL init\n");
+        return 1;
+    }
+    pool = rte_pktmbuf_pool_create("t_mb", 1023, 0, 0, RTE_MBUF_DEFAULT_BUF_SIZE, SOCKET_ID_ANY);
+    ind_pool = rte_pktmbuf_pool_create("t_ind", 1023, 0, 0, 0, SOCKET_ID_ANY);
+    big_pool =
+        rte_pktmbuf_pool_create("t_big", 63, 0, 0, RTE_PKTMBUF_HEADROOM + BIG_BUF, SOCKET_ID_ANY);
+    if (pool == NULL || ind_pool == NULL || big_pool == NULL) {
+        printf("FAIL: pools\n");
+        return 1;
+    }
+    eng.pool = pool;
+    eng.ind_pool = ind_pool;
+    eng.big_pool = big_pool;
+    pool_free0 = rte_mempool_avail_count(pool);
+    ind_free0 = rte_mempool_avail_count(ind_pool);
+    big_free0 = rte_mempool_avail_count(big_pool);
+
+    test_bundle_direct();
+    test_resend_while_queued();
+    test_later_chunk();
+    test_header_after_direct();
+    test_shared_payload();
+    test_copy();
+    test_no_indirect();
+
+    printf("%s: %d of %d checks failed\n", failures ? "FAIL" : "PASS", failures, checks);
+    /* EAL leaves its (empty) runtime directory behind. */
+    char rundir[256];
+    snprintf(rundir, sizeof(rundir), "%s", rte_eal_get_runtime_dir());
+    rte_eal_cleanup();
+    rmdir(rundir);
+    return failures ? 1 : 0;
+}
