@@ -364,6 +364,11 @@ int dp_engine_create(unsigned index, unsigned lcore_id);
 int dp_engines_link(void);
 int dp_engine_main(void *arg);
 uint64_t dp_now_ns(void);
+/* Sets the clock dp_now_ns() reads (once, after rte_eal_init). */
+void dp_clock_init(void);
+/* One loop turn's work after receiving (dp_engine_main; the frame fuzz
+ * target calls it after each input). */
+void dp_engine_turn(struct dp_engine *e);
 void dp_engine_free(struct dp_engine *e);
 
 /* dp_net.c: L2/L3. */

@@ -35,6 +35,14 @@ int dp_logtype = RTE_LOGTYPE_USER1;
  * engine that is done waits for the others before it leaves anyway. */
 #define SHUTDOWN_GRACE_NS (200 * 1000 * 1000ULL)
 
+void dp_clock_init(void)
+{
+    dp.tsc_hz = rte_get_tsc_hz();
+    dp.tsc0 = rte_get_tsc_cycles();
+    /* ns = cycles * 1e9 / hz, as a 32.32 fixed point multiplier. */
+    dp.ns_mult = (uint64_t)(((unsigned __int128)1000000000ULL << 32) / dp.tsc_hz);
+}
+
 uint64_t dp_now_ns(void)
 {
     uint64_t c = rte_get_tsc_cycles() - dp.tsc0;
@@ -1000,6 +1008,35 @@ static void poll_events(struct dp_engine *e)
     }
 }
 
+/* The rest of a loop turn, after receiving: timers, events, services,
+ * writing and sending, neighbour timers, the telemetry snapshot. */
+void dp_engine_turn(struct dp_engine *e)
+{
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        struct sctp_endpoint *ep = e->svc[i].ep;
+        if (sctp_endpoint_next_timeout(ep) <= e->now) {
+            sctp_endpoint_handle_timeout(ep, e->now);
+            e->st.timers_fired++;
+        }
+    }
+    poll_events(e);
+    dp_service_poll(e);
+    write_packets(e);
+    poll_events(e); /* what writing produced (e.g. send failures) */
+    dp_tx_flush(e);
+
+    if (e->now >= e->next_neigh_scan) {
+        e->next_neigh_scan = e->now + 100 * 1000 * 1000ULL;
+        dp_net_timers(e);
+        if (dp_snapshot_wanted(e)) /* telemetry asked for another window */
+            e->next_snapshot = e->now;
+    }
+    if (e->now >= e->next_snapshot) {
+        e->next_snapshot = e->now + 200 * 1000 * 1000ULL;
+        dp_snapshot_update(e);
+    }
+}
+
 int dp_engine_main(void *arg)
 {
     unsigned lcore = rte_lcore_id();
@@ -1051,30 +1088,7 @@ int dp_engine_main(void *arg)
         }
         if (got > 0)
             e->st.busy_loops++;
-
-        for (unsigned i = 0; i < e->n_svc; i++) {
-            struct sctp_endpoint *ep = e->svc[i].ep;
-            if (sctp_endpoint_next_timeout(ep) <= e->now) {
-                sctp_endpoint_handle_timeout(ep, e->now);
-                e->st.timers_fired++;
-            }
-        }
-        poll_events(e);
-        dp_service_poll(e);
-        write_packets(e);
-        poll_events(e); /* what writing produced (e.g. send failures) */
-        dp_tx_flush(e);
-
-        if (e->now >= e->next_neigh_scan) {
-            e->next_neigh_scan = e->now + 100 * 1000 * 1000ULL;
-            dp_net_timers(e);
-            if (dp_snapshot_wanted(e)) /* telemetry asked for another window */
-                e->next_snapshot = e->now;
-        }
-        if (e->now >= e->next_snapshot) {
-            e->next_snapshot = e->now + 200 * 1000 * 1000ULL;
-            dp_snapshot_update(e);
-        }
+        dp_engine_turn(e);
 
         /* Graceful stop: SHUTDOWN everything, wait, ABORT the rest. */
         if ((dp.stop || dp.gen_done) && !e->shutting_down) {

@@ -29,14 +29,6 @@ static void on_signal(int sig)
     dp.stop = true;
 }
 
-static void clock_init(void)
-{
-    dp.tsc_hz = rte_get_tsc_hz();
-    dp.tsc0 = rte_get_tsc_cycles();
-    /* ns = cycles * 1e9 / hz, as a 32.32 fixed point multiplier. */
-    dp.ns_mult = (uint64_t)(((unsigned __int128)1000000000ULL << 32) / dp.tsc_hz);
-}
-
 int main(int argc, char **argv)
 {
     int dash = -1, rc, ret;
@@ -81,7 +73,7 @@ int main(int argc, char **argv)
     rc = rte_log_register_type_and_pick_level("sctpdp", RTE_LOG_INFO);
     if (rc >= 0)
         dp_logtype = rc;
-    clock_init();
+    dp_clock_init();
     signal(SIGINT, on_signal);
     signal(SIGTERM, on_signal);
 
