@@ -627,7 +627,8 @@ static inline struct rte_mbuf *hdr_mbuf(struct dp_engine *e)
     return e->hdr_n > 0 ? e->hdr_stash[--e->hdr_n] : rte_pktmbuf_alloc(e->pool);
 }
 
-/* The next indirect mbuf of emit()'s bulk get, or one more from the pool. */
+/* The next indirect mbuf of dp_tx_chain_build()'s bulk get, or one more
+ * from the pool. */
 static inline struct rte_mbuf *take_ind(struct dp_engine *e, struct rte_mbuf **ind, unsigned n_ind,
                                         unsigned *used)
 {
