@@ -575,41 +575,21 @@ static void pool_pressure(struct dp_engine *e)
 }
 
 /*
- * Whether len header bytes (a chunk header, with the padding of the chunk
- * before it) may be written into the headroom of payload segment p, so
- * that one segment carries both: p must start its mbuf's data, have the
- * room, and be held by nobody but the core's one reference (refcnt 1). Any
- * other holder (the application, another association of a SENDALL, a
- * packet still in a TX queue through an indirect mbuf) keeps the count
- * above 1, so nothing that may still be read is overwritten; the header
- * then goes the usual way, into a store mbuf.
- */
-static inline bool hdr_fits_headroom(const struct sctp_frag *p, uint32_t len)
-{
-    const struct rte_mbuf *m = p->handle;
-
-    return m != NULL && p->len > 0 && RTE_MBUF_DIRECT(m) && rte_mbuf_refcnt_read(m) == 1 &&
-           (const uint8_t *)p->data == rte_pktmbuf_mtod(m, const uint8_t *) &&
-           rte_pktmbuf_headroom(m) >= len;
-}
-
-/*
- * Whether payload segment p's mbuf may itself be a segment of the TX
- * chain, with one more reference, instead of an indirect mbuf attached to
- * it: a direct, single-segment mbuf that nobody but the core holds
- * (refcnt 1, as above), with p starting its data. Its data_off, data_len
- * and next then describe this packet's segment; the core keeps its own
- * pointer and length, and no one else reads them. A second packet that
- * sends from the mbuf while the first still holds it (a retransmission,
- * another chunk of the same message) sees a count above 1 and takes an
- * indirect mbuf.
+ * Whether payload segment p is held by nobody but the core's one
+ * reference (refcnt 1: the application, another association of a SENDALL,
+ * a packet still in a TX queue all keep the count above 1) in a direct,
+ * single-segment mbuf whose data it starts. Then the mbuf may be a
+ * segment of the TX chain itself, with one more reference, instead of an
+ * indirect mbuf attached to it: its data_off, data_len and next describe
+ * that packet's segment, while the core keeps its own pointer and length.
+ * And the bytes in front of p are headroom nobody reads, so the chunk
+ * header may go there (hdr_fits_headroom) and one segment carries both.
  *
- * p must start the mbuf's data because hdr_fits_headroom() trusts the
- * bytes before the data start to be free. data_off only ever moves back
- * from there (to a chunk header written into the headroom), never onto a
- * later chunk of the message: were it moved to a later chunk, a header
- * written in front of that chunk would overwrite the end of the one
- * before it, which may still have to be sent again.
+ * p must start the mbuf's data because of that headroom: data_off only
+ * ever moves back from the data start (to a header written in front of
+ * it), never onto a later chunk of the message, in front of which a
+ * header would overwrite the end of the chunk before it, which may still
+ * have to be sent again.
  */
 static inline bool chain_direct_ok(const struct sctp_frag *p)
 {
@@ -617,6 +597,15 @@ static inline bool chain_direct_ok(const struct sctp_frag *p)
 
     return RTE_MBUF_DIRECT(m) && m->nb_segs == 1 && rte_mbuf_refcnt_read(m) == 1 &&
            (const uint8_t *)p->data == rte_pktmbuf_mtod(m, const uint8_t *);
+}
+
+/* Whether len header bytes (a chunk header, with the padding of the chunk
+ * before it) may go into the headroom of payload segment p; otherwise
+ * they go the usual way, into a store mbuf. */
+static inline bool hdr_fits_headroom(const struct sctp_frag *p, uint32_t len)
+{
+    return p->handle != NULL && p->len > 0 && chain_direct_ok(p) &&
+           rte_pktmbuf_headroom((const struct rte_mbuf *)p->handle) >= len;
 }
 
 /* A direct mbuf for header bytes, from the stash write_packets() empties. */
