@@ -49,6 +49,7 @@ extern int dp_logtype;
 #define DP_BIG_BUF_SIZE (9216 + 2 * RTE_PKTMBUF_HEADROOM)
 /* The longest generator message: it is written into one big_pool mbuf. */
 #define DP_GEN_SIZE_MAX (DP_BIG_BUF_SIZE - RTE_PKTMBUF_HEADROOM)
+#define DP_GEN_PACK_MAX 64
 
 /* ------------------------------------------------------------------ */
 /* Configuration                                                       */
@@ -117,6 +118,7 @@ struct dp_conf {
     uint32_t gen_size;
     uint16_t gen_streams;
     uint32_t gen_window;
+    int gen_pack; /* messages per payload mbuf with header room; -1: auto */
     uint32_t gen_timeout_s;
     bool gen_unordered;
     bool gen_discard;     /* the peer discards: count acknowledged messages */

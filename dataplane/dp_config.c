@@ -85,6 +85,11 @@ void dp_config_usage(const char *prog)
            "  --gen-size BYTES       message size (default 128, 16 to %u: one mbuf)\n"
            "  --gen-streams K        streams used round robin (default 1)\n"
            "  --gen-window N         messages in flight at most (default 256)\n"
+           "  --gen-pack N           messages written back to back into one mbuf, each\n"
+           "                         with room for its DATA chunk header in front, so\n"
+           "                         that a packet of them is one segment (default:\n"
+           "                         what one packet of the MTU holds; 0: one message\n"
+           "                         per mbuf, headers in their own segments)\n"
            "  --gen-timeout S        give up after S seconds (default 120)\n"
            "  --gen-unordered        send unordered (only content is checked)\n"
            "  --gen-discard          the peer's port is a discard service: nothing comes\n"
@@ -112,7 +117,7 @@ void dp_config_usage(const char *prog)
            "            sack_freq, hb_interval_ms, rwnd, max_assocs, sendq_bytes,\n"
            "            ostreams, istreams, pr_sctp\n"
            "  [client]  connect (comma separated ADDR:PORT), local_port, msgs, size,\n"
-           "            streams, window, timeout_s\n"
+           "            streams, window, pack, timeout_s\n"
            "\n"
            "Telemetry over DPDK's telemetry socket (dpdk-telemetry.py, sctpdp-ctl):\n"
            "/sctpdp/info, /sctpdp/lcores, /sctpdp/ports, /sctpdp/assoc,E_ID and\n"
@@ -485,6 +490,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1, 65536, &v) < 0)
                 return -1;
             c->gen_window = v;
+        } else if (!strcmp(key, "pack")) {
+            if (num(what, val, 0, DP_GEN_PACK_MAX, &v) < 0)
+                return -1;
+            c->gen_pack = (int)v;
         } else if (!strcmp(key, "timeout_s")) {
             if (num(what, val, 1, 86400, &v) < 0)
                 return -1;
@@ -722,6 +731,7 @@ static void set_defaults(struct dp_conf *c)
     c->gen_size = 128;
     c->gen_streams = 1;
     c->gen_window = 256;
+    c->gen_pack = -1;
     c->gen_timeout_s = 120;
     c->gen_engine = -1;
 }
@@ -744,6 +754,7 @@ enum {
     OPT_GEN_SIZE,
     OPT_GEN_STREAMS,
     OPT_GEN_WINDOW,
+    OPT_GEN_PACK,
     OPT_GEN_TIMEOUT,
     OPT_GEN_UNORDERED,
     OPT_GEN_DISCARD,
@@ -771,6 +782,7 @@ static const struct option long_opts[] = {
     {"gen-size", required_argument, NULL, OPT_GEN_SIZE},
     {"gen-streams", required_argument, NULL, OPT_GEN_STREAMS},
     {"gen-window", required_argument, NULL, OPT_GEN_WINDOW},
+    {"gen-pack", required_argument, NULL, OPT_GEN_PACK},
     {"gen-timeout", required_argument, NULL, OPT_GEN_TIMEOUT},
     {"gen-unordered", no_argument, NULL, OPT_GEN_UNORDERED},
     {"gen-discard", no_argument, NULL, OPT_GEN_DISCARD},
@@ -898,6 +910,11 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             if (num("--gen-window", optarg, 1, 65536, &v) < 0)
                 return -1;
             c->gen_window = v;
+            break;
+        case OPT_GEN_PACK:
+            if (num("--gen-pack", optarg, 0, DP_GEN_PACK_MAX, &v) < 0)
+                return -1;
+            c->gen_pack = (int)v;
             break;
         case OPT_GEN_TIMEOUT:
             if (num("--gen-timeout", optarg, 1, 86400, &v) < 0)

@@ -33,6 +33,11 @@ struct dp_gen {
     uint64_t t_start, t_up, t_end, deadline;
     uint64_t *next_seq, *expect_seq;
     uint16_t next_sid; /* streams taken round robin */
+    /* Messages per payload mbuf (--gen-pack), each at a stride with the
+     * header room in front (sctp_frag.room); 0: one per mbuf, no room. */
+    unsigned pack;
+    uint32_t stride;
+    struct rte_mempool *mp; /* where payload mbufs come from */
     uint64_t again;
     char reason[160];
 };
@@ -87,6 +92,32 @@ static void gen_fail(struct dp_engine *e, struct dp_gen *g, const char *why)
     dp.gen_done = true;
 }
 
+/* Payload layout: --gen-pack messages per mbuf, by default as many as
+ * one packet of the smallest port MTU carries (IPv6 and SCTP common
+ * headers off), so that a packet's chunks are one segment; never more
+ * than the mbuf holds. */
+static void gen_layout(struct dp_engine *e, struct dp_gen *g)
+{
+    uint32_t size = dp.conf.gen_size, mtu = UINT32_MAX;
+    uint32_t stride = SCTP_HDR_ROOM + RTE_ALIGN_CEIL(size, 4);
+    unsigned pack;
+
+    for (unsigned i = 0; i < dp.n_ports; i++)
+        mtu = RTE_MIN(mtu, (uint32_t)dp.conf.ports[i].mtu);
+    if (mtu == UINT32_MAX)
+        mtu = 1500;
+    if (dp.conf.gen_pack >= 0)
+        pack = (unsigned)dp.conf.gen_pack;
+    else
+        pack = RTE_MAX(1u, (mtu - 40 - 12) / stride);
+    g->mp = stride <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+    pack = RTE_MIN(pack, dp_pool_room(g->mp) / stride);
+    if (pack == 0)
+        g->mp = size <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+    g->pack = pack;
+    g->stride = stride;
+}
+
 int dp_gen_init(struct dp_engine *e, unsigned svc)
 {
     struct dp_gen *g;
@@ -122,6 +153,7 @@ int dp_gen_init(struct dp_engine *e, unsigned svc)
     for (unsigned i = 0; i < sizeof(ramp); i++)
         ramp[i] = (uint8_t)i;
     g->svc = svc;
+    gen_layout(e, g);
     g->t_start = e->now;
     g->deadline = e->now + (uint64_t)dp.conf.gen_timeout_s * 1000000000ULL;
     e->gen = g;
@@ -146,10 +178,10 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
 {
     struct sctp_endpoint *ep = e->svc[g->svc].ep;
     uint32_t size = dp.conf.gen_size;
-    struct rte_mempool *mp = size + 64 <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+    unsigned per = g->pack ? g->pack : 1; /* messages per mbuf */
     struct rte_mbuf *ms[GEN_BATCH];
     uint64_t room, inflight;
-    unsigned n, k;
+    unsigned n, nm, k, mi = 0, slot = 0;
 
     /* What the window lets out now, in one bulk get from the pool; none
      * while the pools are short (dp_engine.c, pool_pressure). */
@@ -171,10 +203,11 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         return;
     room = RTE_MIN(room, dp.conf.gen_window - inflight);
     n = (unsigned)RTE_MIN(room, (uint64_t)GEN_BATCH);
-    if (rte_pktmbuf_alloc_bulk(mp, ms, n) != 0)
+    nm = (n + per - 1) / per;
+    if (rte_pktmbuf_alloc_bulk(g->mp, ms, nm) != 0)
         return;
     for (k = 0; k < n; k++) {
-        struct rte_mbuf *m = ms[k];
+        struct rte_mbuf *m = ms[mi];
         uint8_t *p;
         uint16_t sid;
         uint64_t seq;
@@ -184,14 +217,16 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
 
         sid = g->next_sid;
         seq = g->next_seq[sid];
-        p = (uint8_t *)rte_pktmbuf_append(m, size);
-        if (unlikely(p == NULL)) {
-            /* The option parser keeps gen_size within one big_pool mbuf:
-             * this would be a pool smaller than that. */
-            rte_pktmbuf_free(m);
-            gen_fail(e, g, "message does not fit one mbuf");
-            break;
+        if (slot == 0) {
+            /* The pool was chosen for this (gen_layout). */
+            if (unlikely(rte_pktmbuf_append(m, g->pack ? g->pack * g->stride : size) == NULL)) {
+                gen_fail(e, g, "message does not fit one mbuf");
+                break;
+            }
         }
+        p = rte_pktmbuf_mtod(m, uint8_t *);
+        if (g->pack)
+            p += slot * g->stride + SCTP_HDR_ROOM;
         /* seq (8, LE), sid (2), zero (2), magic ^ seq (4), then pattern. */
         uint64_t le_seq = rte_cpu_to_le_64(seq);
         uint32_t le_sid = rte_cpu_to_le_32(sid);
@@ -206,9 +241,9 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         info.flags = dp.conf.gen_unordered ? SCTP_UNORDERED : 0;
         frag.data = p;
         frag.len = size;
+        frag.room = g->pack ? SCTP_HDR_ROOM : 0;
         frag.handle = m;
         rc = sctp_endpoint_send(ep, g->assoc_id, &info, &frag, e->now);
-        dp_mbuf_unref_local(m); /* the core holds its own reference */
         if (rc == SCTP_ERR_AGAIN) {
             g->again++;
             break;
@@ -224,9 +259,18 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         g->sent++;
         e->st.msgs_out++;
         e->st.bytes_out += size;
+        if (++slot == per) {
+            dp_mbuf_unref_local(m); /* the core holds its own references */
+            mi++;
+            slot = 0;
+        }
     }
-    if (k < n) /* ms[k] is freed above */
-        rte_pktmbuf_free_bulk(&ms[k + 1], n - k - 1);
+    /* The mbuf being filled (the core keeps what it took of it), and any
+     * not reached. */
+    if (mi < nm)
+        dp_mbuf_unref_local(ms[mi++]);
+    if (mi < nm)
+        rte_pktmbuf_free_bulk(&ms[mi], nm - mi);
 }
 
 /* Discard mode: the run ends when the peer has acknowledged everything

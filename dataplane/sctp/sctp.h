@@ -69,12 +69,32 @@ struct sctp_addr {
 bool sctp_addr_equal(const struct sctp_addr *a, const struct sctp_addr *b);
 struct sctp_addr sctp_addr_v4(uint32_t host_order);
 
-/* A piece of payload: bytes plus the handle that keeps them alive. */
+/*
+ * A piece of payload: bytes plus the handle that keeps them alive.
+ *
+ * room, on a send: bytes just in front of data that belong to this
+ * message alone, which the core may overwrite. With at least
+ * SCTP_HDR_ROOM there, a message given as one piece gets the header of
+ * its first DATA chunk written in front of it, once, and header and
+ * payload go out as one segment; chunks that follow each other in memory
+ * (messages packed back to back, each with its header room, lengths a
+ * multiple of 4) go out as one segment too. The bytes stay the core's
+ * until the message is released. SENDALL ignores room (each association
+ * writes its own header).
+ *
+ * room, on a received message (SCTP_EV_DATA): bytes in front of each
+ * piece that the core no longer reads (the DATA chunk header it came
+ * in). A message sent on exactly once may be passed back with it, so its
+ * new header takes the old one's place (an echo, a relay); one sent more
+ * than once must have room set to 0.
+ */
 struct sctp_frag {
     const uint8_t *data;
     uint32_t len;
+    uint32_t room;
     void *handle;
 };
+#define SCTP_HDR_ROOM 16 /* a DATA chunk header */
 
 /* Flags of struct sctp_sndinfo (values follow the seeds / RFC 6458). */
 #define SCTP_UNORDERED        0x0400

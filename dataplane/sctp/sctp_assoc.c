@@ -207,6 +207,13 @@ static bool txb_chunk(struct txb *b, const uint8_t *chunk, uint32_t len)
     return true;
 }
 
+/*
+ * A DATA chunk: its header into hdr[], then a segment for the payload. A
+ * chunk with its header room (sctp_frag.room) has the header written in
+ * front of its payload when it is first sent (the same bytes serve every
+ * retransmission), and header and payload are one segment, merged into
+ * the segment before when that one ends where it starts.
+ */
 static bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid, uint16_t ssn,
                      uint32_t ppid)
 {
@@ -215,14 +222,27 @@ static bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid
         return false;
     if (b->pkt->nsegs + 3 > SCTP_TX_SEGS_MAX)
         return false;
-    uint8_t *p = txb_bytes(b, SCTP_DATA_HDR_LEN);
-    if (!p)
-        return false;
-    sctp_data_hdr_encode(p, SCTP_DATA_HDR_LEN, c->flags, c->tsn, sid, ssn, ppid, c->len);
     struct sctp_tx_packet *pkt = b->pkt;
-    pkt->segs[pkt->nsegs++] =
-        (struct sctp_frag){.data = c->data, .len = c->len, .handle = c->handle};
-    pkt->len += c->len;
+    if (c->hdr_room) {
+        uint8_t *h = (uint8_t *)(uintptr_t)c->data - SCTP_DATA_HDR_LEN;
+        struct sctp_frag *last = pkt->nsegs ? &pkt->segs[pkt->nsegs - 1] : NULL;
+        if (c->nsent == 0)
+            sctp_data_hdr_encode(h, SCTP_DATA_HDR_LEN, c->flags, c->tsn, sid, ssn, ppid, c->len);
+        if (last && !b->hdr_open && last->handle == c->handle && last->data + last->len == h)
+            last->len += SCTP_DATA_HDR_LEN + c->len;
+        else
+            pkt->segs[pkt->nsegs++] = (struct sctp_frag){
+                .data = h, .len = SCTP_DATA_HDR_LEN + c->len, .handle = c->handle};
+        pkt->len += SCTP_DATA_HDR_LEN + c->len;
+    } else {
+        uint8_t *p = txb_bytes(b, SCTP_DATA_HDR_LEN);
+        if (!p)
+            return false;
+        sctp_data_hdr_encode(p, SCTP_DATA_HDR_LEN, c->flags, c->tsn, sid, ssn, ppid, c->len);
+        pkt->segs[pkt->nsegs++] =
+            (struct sctp_frag){.data = c->data, .len = c->len, .handle = c->handle};
+        pkt->len += c->len;
+    }
     b->hdr_open = false;
     if (pad) {
         uint8_t *z = txb_bytes(b, pad);
@@ -376,6 +396,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         c->data = data;
         c->handle = handle;
         c->len = (uint16_t)len;
+        c->hdr_room = m->hdr_room && m->sent_off == 0;
         c->flags = (m->sent_off == 0 ? SCTP_DATA_FLAG_B : 0) | (len == rem ? SCTP_DATA_FLAG_E : 0) |
                    ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0);
         if (len == rem && (m->flags & SCTP_SACK_IMMEDIATELY))

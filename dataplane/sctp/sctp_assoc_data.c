@@ -134,6 +134,7 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
     m->data = parts[0].data;
     m->handle = parts[0].handle;
     m->len = len;
+    m->hdr_room = nparts == 1 && parts[0].room >= SCTP_HDR_ROOM && !(info->flags & SCTP_SENDALL);
     m->sid = info->sid;
     m->flags = info->flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
     m->ppid = info->ppid;
@@ -849,7 +850,10 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
         a->sack_now = true;
         return 0;
     }
-    struct sctp_frag f = {.data = d.payload, .len = d.payload_len, .handle = pkt->handle};
+    /* The packet is contiguous: the chunk's header lies in front of its
+     * payload, and nothing reads it once the chunk is parsed. */
+    struct sctp_frag f = {
+        .data = d.payload, .len = d.payload_len, .room = SCTP_DATA_HDR_LEN, .handle = pkt->handle};
     sctp_payload_ref(&a->ep->cb, pkt->handle);
     int r = sctp_reasm_add(a->reasm, &d, &f);
     if (r < 0) {

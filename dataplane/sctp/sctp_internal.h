@@ -101,6 +101,7 @@ struct sctp_msg {
     bool abandoned;
     bool failed_reported;
     bool in_unsent; /* still linked in the unsent queue */
+    bool hdr_room;  /* its first chunk's header goes in front of data */
     uint32_t ppid;
     uint32_t context;
     uint32_t pr_value;
@@ -127,6 +128,7 @@ struct sctp_out_chunk {
     uint8_t miss;
     bool fast_rtx;  /* already fast retransmitted once (7.2.4) */
     bool in_flight; /* counted in its path's flight size */
+    bool hdr_room;  /* its header lies in front of data (sctp_frag.room) */
     struct sctp_path *path;
     sctp_tstamp sent_at;
 };

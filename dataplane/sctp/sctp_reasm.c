@@ -53,6 +53,7 @@ struct sctp_reasm_node {
     uint16_t sid, ssn;
     uint8_t flags;   /* DATA chunk flags */
     uint8_t evflags; /* queued: SCTP_EV_DATA_* or ITEM_ABORTED */
+    uint8_t room;    /* sctp_frag.room of the piece */
 };
 
 enum pd_kind {
@@ -502,6 +503,7 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
     x->data = frag->data;
     x->handle = frag->handle;
     x->len = frag->len;
+    x->room = frag->room < UINT8_MAX ? (uint8_t)frag->room : UINT8_MAX;
     x->tsn = d->tsn;
     x->ppid = d->ppid;
     x->sid = d->sid;
@@ -574,6 +576,7 @@ int sctp_reasm_pop(struct sctp_reasm *r, struct sctp_event *ev)
         struct sctp_reasm_node *next = n->next;
         frags[i].data = n->data;
         frags[i].len = n->len;
+        frags[i].room = n->room;
         frags[i].handle = n->handle;
         len += n->len;
         i++;

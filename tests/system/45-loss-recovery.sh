@@ -44,35 +44,67 @@ for p in "$PA" "$PB"; do
     [[ $lost -gt 0 && $rtx -gt 0 && $frtx -gt 0 ]] || fail "$p: no loss or no retransmission"
 done
 ok "losses were injected and repaired by retransmission (fast retransmit seen on both sides)"
-# The generator's own payload mbufs carry the chunk header of bundled DATA
-# in their headroom (dp_engine.c, hdr_fits_headroom), retransmissions too.
-hr=$(counter "$PB" lcores 0.tx_headroom_hdrs)
-echo "client: chunk headers written into payload headroom: $hr"
-[[ $hr -gt 0 ]] || fail "no chunk header went into a payload's headroom"
-ok "chunk headers in payload headroom ($hr), every message still intact"
-# ... and, while only the core holds them, the payload mbufs themselves are
-# segments of the TX chain (dp_engine.c, chain_direct_ok): a retransmission
-# of a chunk still held by a queued packet must take an indirect mbuf, and
-# every mbuf must come back once the peer has acknowledged everything.
-ds=$(counter "$PB" lcores 0.tx_direct_segs)
-echo "client: payload mbufs sent as TX segments themselves: $ds"
-[[ $ds -gt 0 ]] || fail "no payload mbuf was chained directly"
-for ((i = 0; i < 30; i++)); do
-    free=$(counter "$PB" lcores 0.mbufs_free)
-    [[ $free -eq 16384 ]] && break
-    sleep 0.1
-done
-[[ $free -eq 16384 ]] || fail "client: $free of 16384 mbufs free after the run"
-ok "payload mbufs chained directly ($ds), all 16384 mbufs back in the client's pool"
+# The generator packs its messages back to back into its payload mbufs,
+# each with room for its chunk header in front (--gen-pack, sctp_frag.room):
+# the chunks of a packet then leave as one or two payload segments, not one
+# per message, retransmissions included.
+zc=$(counter "$PB" lcores 0.tx_zero_copy_segs)
+mo=$(counter "$PB" lcores 0.msgs_out)
+echo "client: $mo messages sent in $zc payload segments"
+[[ $mo -ge 50000 && $zc -gt 0 && $((zc * 3)) -lt $mo ]] ||
+    fail "packed messages did not leave as shared segments ($zc segments for $mo messages)"
+ok "packed messages leave $((mo / zc)) to a payload segment on average"
+client_mbufs_back() {
+    for ((i = 0; i < 30; i++)); do
+        free=$(counter "$1" lcores 0.mbufs_free)
+        [[ $free -eq 16384 ]] && return 0
+        sleep 0.1
+    done
+    fail "client: $free of 16384 mbufs free after the run"
+}
+client_mbufs_back "$PB"
+ok "all 16384 mbufs back in the client's pool"
 kill -TERM "$CL"
 wait_exit "$CL" 20 || fail "client did not stop"
 grep "^gen:" "$TMP/client.log"
 [[ $EXIT_RC -eq 0 ]] || fail "client exited $EXIT_RC"
 
+# One message per payload mbuf (--gen-pack 0): the chunk header of bundled
+# DATA goes into the payload's headroom (dp_engine.c, hdr_fits_headroom),
+# retransmissions too ...
+# shellcheck disable=SC2046
+start_bg "$TMP/client1.log" timeout 200 "$SCTPDP" $(eal_args 1 "${PB}1" "net_memif0,role=client,socket=$SOCK,id=0") \
+    -- --config "$TMP/rto.ini" --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \
+    --gen-msgs 20000 --gen-size 128 --gen-streams 4 --gen-pack 0 --gen-timeout 150 --fault-rx-loss 10000 --hold
+CL=$LAST_PID
+wait_log "$TMP/client1.log" "all 20000 messages echoed and checked\|generator:" 160 ||
+    { tail -20 "$TMP/client1.log"; fail "generator (one message per mbuf) did not finish"; }
+grep -q "all 20000 messages echoed and checked" "$TMP/client1.log" ||
+    { tail -20 "$TMP/client1.log"; fail "generator (one message per mbuf) failed"; }
+sleep 0.5
+hr=$(counter "${PB}1" lcores 0.tx_headroom_hdrs)
+echo "client: chunk headers written into payload headroom: $hr"
+[[ $hr -gt 0 ]] || fail "no chunk header went into a payload's headroom"
+ok "one message per mbuf: chunk headers in payload headroom ($hr), every message intact"
+# ... and, while only the core holds them, the payload mbufs themselves are
+# segments of the TX chain (dp_engine.c, chain_direct_ok): a retransmission
+# of a chunk still held by a queued packet must take an indirect mbuf, and
+# every mbuf must come back once the peer has acknowledged everything.
+ds=$(counter "${PB}1" lcores 0.tx_direct_segs)
+echo "client: payload mbufs sent as TX segments themselves: $ds"
+[[ $ds -gt 0 ]] || fail "no payload mbuf was chained directly"
+client_mbufs_back "${PB}1"
+ok "payload mbufs chained directly ($ds), all 16384 mbufs back in the client's pool"
+kill -TERM "$CL"
+wait_exit "$CL" 20 || fail "client did not stop"
+grep "^gen:" "$TMP/client1.log"
+[[ $EXIT_RC -eq 0 ]] || fail "client exited $EXIT_RC"
+
 # Messages of three DATA chunks (1436 + 1436 + 128 bytes), still with 1%
-# loss each way: the first chunk of each goes out in its own payload
-# mbuf, the later ones through indirect mbufs into the same buffer, and
-# every one of them may be sent again, bundled or not.
+# loss each way: the first chunk of each has its header in the room in
+# front of the message, the later ones go through indirect mbufs into the
+# same buffer with headers of their own, and every one of them may be sent
+# again, bundled or not.
 # shellcheck disable=SC2046
 start_bg "$TMP/client2.log" timeout 200 "$SCTPDP" $(eal_args 1 "${PB}2" "net_memif0,role=client,socket=$SOCK,id=0") \
     -- --config "$TMP/rto.ini" --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \

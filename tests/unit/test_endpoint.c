@@ -6,6 +6,7 @@
  * send API's errors. Packets are read off the link with the codec, and
  * crafted ones are injected with a valid CRC32c and verification tag.
  */
+#include <arpa/inet.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -159,6 +160,10 @@ static struct {
     unsigned n_failed;
     uint16_t rerr[N][16];
     unsigned n_rerr[N];
+    /* A node that sends every message it receives back (-1: none), and
+     * what it saw of the pieces' room. */
+    int echo_node;
+    unsigned echo_room_ok, echo_room_bad, echo_sent;
 } R;
 
 static struct harness H;
@@ -234,6 +239,15 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
             for (uint32_t i = 0; i < ev->u.data.nfrags; i++)
                 m->hash = fnv(m->hash, ev->u.data.frags[i].data, ev->u.data.frags[i].len);
         }
+        if (node == R.echo_node) {
+            for (uint32_t i = 0; i < ev->u.data.nfrags; i++) {
+                R.echo_room_ok += ev->u.data.frags[i].room == SCTP_HDR_ROOM;
+                R.echo_room_bad += ev->u.data.frags[i].room != SCTP_HDR_ROOM;
+            }
+            struct sctp_sndinfo info = {.sid = ev->u.data.sid, .ppid = ev->u.data.ppid};
+            R.echo_sent += sctp_endpoint_sendv(h->ep[node], ev->assoc_id, &info, ev->u.data.frags,
+                                               ev->u.data.nfrags, h->now) == 1;
+        }
         R.node_msgs[node]++;
         break;
     default:
@@ -272,6 +286,7 @@ static bool pair_up(struct harness *h)
 static void begin(unsigned nodes, uint64_t seed, void (*tune)(struct sctp_config *))
 {
     memset(&R, 0, sizeof(R));
+    R.echo_node = -1;
     log_clear();
     drop_fn = NULL;
     h_init_n(&H, nodes, seed, false, tune);
@@ -2514,6 +2529,291 @@ static void test_sendv_sendall(void)
     finish();
 }
 
+/* ============ header room (sctp_frag.room): packed messages ============ */
+
+#define PK_SIZE 128
+#define PK_ROOM SCTP_HDR_ROOM
+
+/* A buffer of k messages of size bytes (a multiple of 4 or not), each at
+ * stride 16 + PAD4(size) with its 16 bytes of room in front, filled with
+ * 0xEE; message j starts with seq0 + j. Returns the buffer (one
+ * reference) and each message's FNV hash. */
+static struct hbuf *packed(unsigned k, uint32_t size, uint32_t seq0, uint32_t *hash)
+{
+    uint32_t stride = PK_ROOM + SCTP_PAD4(size);
+    struct hbuf *b = hbuf_new(NULL, k * stride);
+    memset(b->data, 0xEE, k * stride);
+    for (unsigned j = 0; j < k; j++) {
+        uint8_t *p = b->data + j * stride + PK_ROOM;
+        for (uint32_t i = 0; i < size; i++)
+            p[i] = (uint8_t)(i * 7 + j * 31 + seq0);
+        sctp_put32(p, seq0 + j);
+        hash[j] = fnv(FNV_INIT, p, size);
+    }
+    return b;
+}
+
+static int send_packed(int node, struct hbuf *b, unsigned j, uint32_t size, uint32_t room,
+                       uint16_t sid, uint16_t flags)
+{
+    uint32_t stride = PK_ROOM + SCTP_PAD4(size);
+    struct sctp_sndinfo info = {.sid = sid, .flags = flags, .ppid = htonl(0x77)};
+    struct sctp_frag f = {
+        .data = b->data + j * stride + PK_ROOM, .len = size, .room = room, .handle = b};
+    return sctp_endpoint_send(H.ep[node], R.assoc[node], &info, &f, H.now);
+}
+
+static bool acked0(struct harness *h)
+{
+    (void)h;
+    struct sctp_assoc_info i = info_of(0);
+    return i.outstanding_bytes == 0 && i.queued_bytes == 0;
+}
+
+/* Node 1 received messages seq0 .. seq0 + k - 1 once each, whole, with
+ * these hashes, in order within each stream. */
+static void check_packed_rx(unsigned k, uint32_t size, uint32_t seq0, const uint32_t *hash)
+{
+    unsigned got = 0;
+    uint32_t last[8];
+    memset(last, 0xff, sizeof(last));
+    for (unsigned i = 0; i < R.n_msgs; i++) {
+        const struct msg_rec *m = &R.msgs[i];
+        if (m->node != 1 || m->seq < seq0 || m->seq >= seq0 + k)
+            continue;
+        got++;
+        CU_ASSERT_EQUAL(m->len, size);
+        CU_ASSERT_EQUAL(m->hash, hash[m->seq - seq0]);
+        if (m->sid < 8) {
+            CU_ASSERT_TRUE(last[m->sid] == 0xffffffffu || m->seq > last[m->sid]);
+            last[m->sid] = m->seq;
+        }
+    }
+    CU_ASSERT_EQUAL(got, k);
+}
+
+/* Six messages packed back to back with their header room: the core
+ * writes each DATA header into the room in front of its message and the
+ * packet is the common header plus one payload segment. That packet is
+ * lost; the T3 retransmission uses the same header bytes, which the core
+ * does not write again, and the peer gets every message intact. */
+static void test_hdr_room_packed(void)
+{
+    enum { K = 6, ST = PK_ROOM + PK_SIZE };
+    uint32_t hash[K];
+    start_pair(91, 4, NULL);
+    struct hbuf *b = packed(K, PK_SIZE, 500, hash);
+    for (unsigned j = 0; j < K; j++)
+        CU_ASSERT_EQUAL(send_packed(0, b, j, PK_SIZE, PK_ROOM, (uint16_t)(j % 2), 0), 1);
+    CU_ASSERT_EQUAL(b->refs, 1 + K);
+
+    struct sctp_tx_packet *pkt = malloc(sizeof(*pkt));
+    CU_ASSERT_FATAL(pkt != NULL);
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_write_packet(H.ep[0], pkt, H.now), 1);
+    CU_ASSERT_EQUAL(pkt->nsegs, 2);
+    CU_ASSERT_PTR_NULL(pkt->segs[0].handle);
+    CU_ASSERT_EQUAL(pkt->segs[0].len, SCTP_COMMON_HDR_LEN);
+    CU_ASSERT_PTR_EQUAL(pkt->segs[1].data, b->data);
+    CU_ASSERT_EQUAL(pkt->segs[1].len, K * ST);
+    CU_ASSERT_PTR_EQUAL(pkt->segs[1].handle, b);
+    CU_ASSERT_EQUAL(pkt->len, SCTP_COMMON_HDR_LEN + K * ST);
+    /* The packet's bytes: six DATA chunks, each header the bytes in the
+     * room in front of its message. */
+    uint8_t bytes[SCTP_COMMON_HDR_LEN + K * ST];
+    uint32_t off = 0;
+    for (unsigned i = 0; i < pkt->nsegs && off + pkt->segs[i].len <= sizeof(bytes); i++) {
+        memcpy(bytes + off, pkt->segs[i].data, pkt->segs[i].len);
+        off += pkt->segs[i].len;
+    }
+    CU_ASSERT_EQUAL(off, pkt->len);
+    struct pkt view = {.from = 0, .len = off, .bytes = bytes};
+    uint32_t tsn0 = 0;
+    for (unsigned j = 0; j < K; j++) {
+        struct sctp_chunk c = {0};
+        struct sctp_data_chunk d;
+        CU_ASSERT_TRUE_FATAL(find_chunk(&view, SCTP_CT_DATA, j, &c));
+        CU_ASSERT_FATAL(sctp_data_decode(&d, &c) > 0);
+        if (j == 0)
+            tsn0 = d.tsn;
+        CU_ASSERT_EQUAL(d.tsn, tsn0 + j);
+        CU_ASSERT_EQUAL(d.sid, j % 2);
+        CU_ASSERT_EQUAL(d.ssn, j / 2);
+        CU_ASSERT_EQUAL(d.ppid, htonl(0x77));
+        CU_ASSERT_EQUAL(d.flags & (SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E),
+                        SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E);
+        CU_ASSERT_EQUAL(d.payload_len, PK_SIZE);
+        CU_ASSERT_EQUAL(fnv(FNV_INIT, d.payload, d.payload_len), hash[j]);
+        CU_ASSERT_EQUAL(memcmp(c.value - 4, b->data + j * ST, PK_ROOM), 0);
+    }
+    free(pkt);
+    /* That packet never reaches the peer: T3 sends the chunks again. */
+    uint8_t hdrs[K * ST];
+    memcpy(hdrs, b->data, sizeof(hdrs));
+    CU_ASSERT_TRUE(run_until_msgs(1, K, 10 * S));
+    check_packed_rx(K, PK_SIZE, 500, hash);
+    CU_ASSERT_TRUE(info_of(0).t3_expiries >= 1);
+    CU_ASSERT_TRUE(info_of(0).retransmissions >= K);
+    CU_ASSERT_EQUAL(memcmp(hdrs, b->data, sizeof(hdrs)), 0);
+    CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+    CU_ASSERT_EQUAL(b->refs, 1);
+    hbuf_unref(b);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+}
+
+/* Where the room must stay untouched: SENDALL (each association would
+ * write its own header), room below 16 bytes, a message in pieces, and
+ * the later chunks of a message larger than one chunk (the bytes in
+ * front of them are the message's own). Every message still arrives. */
+static void test_hdr_room_not_used(void)
+{
+    uint32_t hash[4], hbig;
+    start_pair(92, 2, NULL);
+    struct hbuf *b = packed(4, PK_SIZE, 600, hash);
+    uint8_t before[4 * (PK_ROOM + PK_SIZE)];
+    memcpy(before, b->data, sizeof(before));
+    CU_ASSERT_EQUAL(send_packed(0, b, 0, PK_SIZE, PK_ROOM, 0, SCTP_SENDALL), 1);
+    CU_ASSERT_EQUAL(send_packed(0, b, 1, PK_SIZE, PK_ROOM - 1, 0, 0), 1);
+    /* Two pieces, each with room. */
+    uint32_t st = PK_ROOM + PK_SIZE;
+    struct sctp_frag two[2] = {
+        {.data = b->data + 2 * st + PK_ROOM, .len = PK_SIZE, .room = PK_ROOM, .handle = b},
+        {.data = b->data + 3 * st + PK_ROOM, .len = PK_SIZE, .room = PK_ROOM, .handle = b}};
+    struct sctp_sndinfo info = {.sid = 1};
+    CU_ASSERT_EQUAL(sctp_endpoint_sendv(H.ep[0], R.assoc[0], &info, two, 2, H.now), 1);
+    uint32_t htwo = fnv(fnv(FNV_INIT, two[0].data, PK_SIZE), two[1].data, PK_SIZE);
+    /* 5000 bytes behind 16 bytes of room: four chunks at a 1500 MTU. */
+    struct hbuf *big = hbuf_new(NULL, PK_ROOM + 5000);
+    for (unsigned i = 0; i < big->len; i++)
+        big->data[i] = (uint8_t)(i * 5 + 3);
+    sctp_put32(big->data + PK_ROOM, 700);
+    hbig = fnv(FNV_INIT, big->data + PK_ROOM, 5000);
+    uint8_t big_before[PK_ROOM + 5000];
+    memcpy(big_before, big->data, sizeof(big_before));
+    struct sctp_frag fb = {
+        .data = big->data + PK_ROOM, .len = 5000, .room = PK_ROOM, .handle = big};
+    info.sid = 0;
+    CU_ASSERT_EQUAL(sctp_endpoint_send(H.ep[0], R.assoc[0], &info, &fb, H.now), 1);
+
+    CU_ASSERT_TRUE(run_until_msgs(1, 4, 5 * S));
+    CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+    check_packed_rx(2, PK_SIZE, 600, hash);
+    unsigned got_two = 0, got_big = 0;
+    for (unsigned i = 0; i < R.n_msgs; i++) {
+        if (R.msgs[i].node != 1)
+            continue;
+        if (R.msgs[i].seq == 602) {
+            got_two++;
+            CU_ASSERT_EQUAL(R.msgs[i].len, 2 * PK_SIZE);
+            CU_ASSERT_EQUAL(R.msgs[i].hash, htwo);
+        } else if (R.msgs[i].seq == 700) {
+            got_big++;
+            CU_ASSERT_EQUAL(R.msgs[i].len, 5000);
+            CU_ASSERT_EQUAL(R.msgs[i].hash, hbig);
+        }
+    }
+    CU_ASSERT_EQUAL(got_two, 1);
+    CU_ASSERT_EQUAL(got_big, 1);
+    /* Nothing written into any of those rooms or payloads ... */
+    CU_ASSERT_EQUAL(memcmp(before, b->data, sizeof(before)), 0);
+    CU_ASSERT_EQUAL(memcmp(big_before + PK_ROOM, big->data + PK_ROOM, 5000), 0);
+    /* ... but the first chunk of the large message has its header there. */
+    CU_ASSERT_NOT_EQUAL(memcmp(big_before, big->data, PK_ROOM), 0);
+    CU_ASSERT_EQUAL(big->data[0], SCTP_CT_DATA);
+    CU_ASSERT_EQUAL(big->data[1], SCTP_DATA_FLAG_B);
+    CU_ASSERT_EQUAL(b->refs, 1);
+    CU_ASSERT_EQUAL(big->refs, 1);
+    hbuf_unref(b);
+    hbuf_unref(big);
+    finish();
+}
+
+/* 600 packed messages over a link that loses, duplicates and reorders:
+ * sizes that are a multiple of 4 (one segment per run of chunks) and
+ * ones that are not (padding ends a run), on three streams, with fast
+ * retransmissions bundling chunks differently from the first time. */
+static void test_hdr_room_lossy(void)
+{
+    enum { PER = 10, BUFS = 30 };
+    static const uint32_t sizes[2] = {128, 130};
+    uint32_t hash[2][BUFS * PER];
+    start_pair(93, 3, NULL);
+    H.loss = 40;
+    H.dup = 10;
+    H.reorder = 20;
+    for (unsigned v = 0; v < 2; v++) {
+        uint32_t seq0 = 1000 + v * 10000;
+        for (unsigned k = 0; k < BUFS; k++) {
+            struct hbuf *b = packed(PER, sizes[v], seq0 + k * PER, &hash[v][k * PER]);
+            for (unsigned j = 0; j < PER; j++)
+                CU_ASSERT_EQUAL(send_packed(0, b, j, sizes[v], PK_ROOM, (uint16_t)(j % 3), 0), 1);
+            hbuf_unref(b);
+        }
+        CU_ASSERT_TRUE(run_until_msgs(1, (v + 1) * BUFS * PER, 120 * S));
+        CU_ASSERT_TRUE(h_run(&H, acked0, 60 * S));
+        check_packed_rx(BUFS * PER, sizes[v], seq0, hash[v]);
+    }
+    CU_ASSERT_TRUE(info_of(0).retransmissions > 0);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+}
+
+/* A received message carries the room of its DATA chunk header; an echo
+ * that passes the pieces back as they came has its new headers written
+ * there (one piece) or ignores it (several). 300 packed 128-byte messages
+ * and 20 of 3000 bytes come back intact over a link that loses and
+ * reorders. */
+static void test_hdr_room_echo(void)
+{
+    enum { PER = 10, BUFS = 30 };
+    uint32_t hash[BUFS * PER], hbig[20];
+    start_pair(94, 4, NULL);
+    R.echo_node = 1;
+    H.loss = 30;
+    H.reorder = 20;
+    for (unsigned k = 0; k < BUFS; k++) {
+        struct hbuf *b = packed(PER, PK_SIZE, 2000 + k * PER, &hash[k * PER]);
+        for (unsigned j = 0; j < PER; j++)
+            CU_ASSERT_EQUAL(send_packed(0, b, j, PK_SIZE, 0, (uint16_t)(j % 4), 0), 1);
+        hbuf_unref(b);
+    }
+    for (unsigned k = 0; k < 20; k++) {
+        struct hbuf *b = packed(1, 3000, 5000 + k, &hbig[k]);
+        CU_ASSERT_EQUAL(send_packed(0, b, 0, 3000, 0, 3, 0), 1);
+        hbuf_unref(b);
+    }
+    CU_ASSERT_TRUE(run_until_msgs(0, BUFS * PER + 20, 60 * S));
+    want_node = 1;
+    CU_ASSERT_TRUE(h_run(&H, acked0, 30 * S));
+    CU_ASSERT_EQUAL(R.echo_sent, BUFS * PER + 20);
+    /* Every piece came with its header's room: 300 + 20 * 3 chunks. */
+    CU_ASSERT_EQUAL(R.echo_room_ok, BUFS * PER + 20 * 3);
+    CU_ASSERT_EQUAL(R.echo_room_bad, 0);
+    unsigned got = 0, got_big = 0;
+    uint32_t last[4] = {0};
+    for (unsigned i = 0; i < R.n_msgs; i++) {
+        const struct msg_rec *m = &R.msgs[i];
+        if (m->node != 0)
+            continue;
+        if (m->seq >= 2000 && m->seq < 2000 + BUFS * PER) {
+            got++;
+            CU_ASSERT_EQUAL(m->len, PK_SIZE);
+            CU_ASSERT_EQUAL(m->hash, hash[m->seq - 2000]);
+            CU_ASSERT_TRUE(m->sid < 4 && m->seq > last[m->sid]);
+            if (m->sid < 4)
+                last[m->sid] = m->seq;
+        } else if (m->seq >= 5000 && m->seq < 5020) {
+            got_big++;
+            CU_ASSERT_EQUAL(m->len, 3000);
+            CU_ASSERT_EQUAL(m->hash, hbig[m->seq - 5000]);
+        }
+    }
+    CU_ASSERT_EQUAL(got, BUFS * PER);
+    CU_ASSERT_EQUAL(got_big, 20);
+    CU_ASSERT_TRUE(info_of(1).retransmissions > 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(endpoint)
 TEST_CASE(test_pr_ttl)
 TEST_CASE(test_pr_ttl_unsent)
@@ -2562,4 +2862,8 @@ TEST_CASE(test_sendv_pieces)
 TEST_CASE(test_sendv_errors)
 TEST_CASE(test_sendv_pr_ttl)
 TEST_CASE(test_sendv_sendall)
+TEST_CASE(test_hdr_room_packed)
+TEST_CASE(test_hdr_room_not_used)
+TEST_CASE(test_hdr_room_lossy)
+TEST_CASE(test_hdr_room_echo)
 TEST_SUITE_END()
