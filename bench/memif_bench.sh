@@ -26,6 +26,10 @@
 # over net_memif as the dataplanes were; the figure is the packets per
 # second the io forwarder received, averaged over T seconds.
 #   ratio = pkts_per_s / testpmd_pkts_per_s
+# The generator packs its messages back to back into its payload mbufs,
+# each behind room for its DATA chunk header (--gen-pack), so that the
+# chunks of a packet leave as one segment; each round also has a discard
+# run with one message per mbuf (--gen-pack 0, line mode=discard-unpacked).
 # Each round also has a discard run of 1400-byte messages, one DATA chunk
 # per packet, in frames of about the same size as the bundled ones: its
 # ratio against the same testpmd figure separates the cost per packet
@@ -35,6 +39,7 @@
 #   msg ratio = msgs_per_s / testpmd_small_pkts_per_s
 # The result lines:
 #   bench=memif-tput mode=discard size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
+#   bench=memif-tput mode=discard-unpacked size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
@@ -52,7 +57,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --seconds) secs="$2"; shift 2 ;;
-    -h | --help) sed -n '2,40p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,46p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build="$1"; shift ;;
     esac
 done
@@ -187,6 +192,9 @@ for ((r = 1; r <= runs; r++)); do
     gen_run discard 5002 --gen-discard
     [[ $rx_msgs -eq $msgs ]] || die "discard: the server received $rx_msgs messages, $msgs were sent"
     d_pps=$pkts_per_s d_mps=$msgs_per_s d_frame=$frame
+    gen_run discard-unpacked 5002 --gen-discard --gen-pack 0
+    [[ $rx_msgs -eq $msgs ]] || die "discard-unpacked: the server received $rx_msgs messages, $msgs were sent"
+    u_pps=$pkts_per_s u_mps=$msgs_per_s
     gen_run echo 5001
     [[ $rx_msgs -eq $msgs ]] || die "echo: the server received $rx_msgs messages, $msgs were sent"
     e_pps=$pkts_per_s e_mps=$msgs_per_s
@@ -199,7 +207,7 @@ for ((r = 1; r <= runs; r++)); do
     tp=$(testpmd_run "$d_frame")
     [[ $tp -gt 0 ]] || die "no testpmd figure"
     echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $tp pkts/s"
-    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps")
+    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps $u_pps $u_mps")
 done
 # One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
 small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
@@ -217,6 +225,7 @@ def line(mode, pi, mi):
           % (mode, size, m[pi], m[mi], m[4], m[pi] / m[4]))
     return m
 line("discard", 0, 1)
+line("discard-unpacked", 7, 8)
 e = line("echo", 2, 3)
 rs = sorted(r, key=lambda x: x[5] / x[4])
 m = rs[len(rs) // 2]

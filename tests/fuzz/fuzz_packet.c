@@ -5,9 +5,13 @@
  * tag unless the first input byte says otherwise) so that it reaches the
  * association's state machine, which is short of buffers (receive
  * pressure) while it reads the packet if that byte says so, and which
- * has a message given in three pieces in flight if it says so. The
- * association then runs on for a while on the fake clock; payload
- * references must balance at the end.
+ * has a message given in three pieces in flight if it says so. With
+ * bit 5 of that byte, the node under test sends every message it
+ * receives back through the room of its received DATA header
+ * (sctp_frag.room); with bit 6, it sends two messages packed back to back
+ * in one buffer, each with its header room. The association then runs on
+ * for a while on the fake clock; payload references must balance at the
+ * end.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -16,12 +20,17 @@
 #include "sctp_codec.h"
 
 static uint32_t assoc_id[H_NODES];
+static bool echo1; /* node 1 echoes what it receives */
 
 static void on_event(struct harness *h, int node, struct sctp_event *ev)
 {
-    (void)h;
     if (ev->type == SCTP_EV_ASSOC_CHANGE && ev->u.assoc_change.state == SCTP_COMM_UP)
         assoc_id[node] = ev->assoc_id;
+    if (echo1 && node == 1 && ev->type == SCTP_EV_DATA) {
+        struct sctp_sndinfo si = {.sid = (uint16_t)(ev->u.data.sid & 3)};
+        sctp_endpoint_sendv(h->ep[1], ev->assoc_id, &si, ev->u.data.frags, ev->u.data.nfrags,
+                            h->now);
+    }
 }
 
 static bool up(struct harness *h)
@@ -36,6 +45,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         return 0;
     struct harness h;
     memset(assoc_id, 0, sizeof(assoc_id));
+    echo1 = false;
     h_init(&h, 1, false, NULL);
     h.on_event = on_event;
     uint32_t id;
@@ -66,6 +76,22 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < 3; i++)
             hbuf_unref(pb[i]);
     }
+    if (mode & 64) {
+        /* Two 64-byte messages back to back, each behind 16 bytes of
+         * room: one segment when they go out together. */
+        struct hbuf *pk = hbuf_new(NULL, 2 * (SCTP_HDR_ROOM + 64));
+        memset(pk->data, 0x5a, pk->len);
+        struct sctp_sndinfo si = {.sid = 2};
+        for (int i = 0; i < 2; i++) {
+            struct sctp_frag f = {.data = pk->data + i * (SCTP_HDR_ROOM + 64) + SCTP_HDR_ROOM,
+                                  .len = 64,
+                                  .room = SCTP_HDR_ROOM,
+                                  .handle = pk};
+            sctp_endpoint_send(h.ep[1], assoc_id[1], &si, &f, h.now);
+        }
+        hbuf_unref(pk);
+    }
+    echo1 = (mode & 32) != 0;
     h_step(&h);
 
     struct sctp_assoc_info info;

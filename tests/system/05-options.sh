@@ -11,7 +11,7 @@ source "$(dirname "$0")/lib/common.bash" "${1:-}"
 
 "$SCTPDP" --help >"$TMP/help" 2>&1 || fail "--help exited non-zero"
 for o in --config --addr --name --echo-port --discard-port --connect --gen-msgs --gen-size \
-    --gen-streams --shutdown-timeout; do
+    --gen-streams --gen-pack --shutdown-timeout; do
     grep -q -- "$o" "$TMP/help" || fail "--help does not document $o"
 done
 ok "--help documents --config, --addr, --name, --echo-port and the client options"
@@ -69,6 +69,8 @@ expect_usage "--gen-size above one mbuf" "--gen-size" -- --addr 198.18.0.1/24 \
     --connect 198.18.0.2:5001 --gen-size 20000
 grep -Eq "\[16, [0-9]+\]" "$TMP/err" || fail "--gen-size: the error does not say the limit"
 ok "--gen-size: the error says the limit"
+expect_usage "--gen-pack above 64" "--gen-pack" -- --addr 198.18.0.1/24 \
+    --connect 198.18.0.2:5001 --gen-pack 65
 
 # Cross-field rules of the protocol core, checked before EAL.
 cat >"$TMP/rto.ini" <<'INI'
