@@ -4,7 +4,7 @@
  *
  * Echo returns every message on the stream it came on, with the same PPID
  * (and unordered if it came unordered), sending the received mbufs
- * themselves, also for a message that arrived in several DATA chunks (up
+ * themselves, also for a message that arrived in many DATA chunks (up
  * to SCTP_SEND_PARTS_MAX of them): no payload is copied. Discard
  * counts and drops. The generator (--connect) sends numbered messages to
  * a peer's echo service and checks each one that comes back: length,

@@ -355,8 +355,12 @@ int sctp_endpoint_send(struct sctp_endpoint *ep, uint32_t assoc_id, const struct
  * handle, each referenced and none copied. No DATA chunk spans two
  * pieces. SCTP_ABORT takes at most one piece (the reason); SCTP_EOF
  * alone takes none. SCTP_ERR_INVAL for a list that breaks these rules.
+ * The limit lets a received message be sent on as it came, one piece per
+ * DATA chunk, however small the peer cut it: an association holds fewer
+ * chunks than that for reassembly unless max_reasm_chunks (or
+ * max_reasm_bytes / 256) is set above it.
  */
-#define SCTP_SEND_PARTS_MAX 64
+#define SCTP_SEND_PARTS_MAX 65535
 int sctp_endpoint_sendv(struct sctp_endpoint *ep, uint32_t assoc_id,
                         const struct sctp_sndinfo *info, const struct sctp_frag *parts,
                         unsigned nparts, sctp_tstamp now);

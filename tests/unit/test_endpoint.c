@@ -2758,16 +2758,22 @@ static void test_hdr_room_lossy(void)
     finish();
 }
 
+static void tune_pmtu576(struct sctp_config *c)
+{
+    c->pmtu = 576;
+}
+
 /* A received message carries the room of its DATA chunk header; an echo
  * that passes the pieces back as they came has its new headers written
- * there (one piece) or ignores it (several). 300 packed 128-byte messages
- * and 20 of 3000 bytes come back intact over a link that loses and
- * reorders. */
+ * there (one piece) or ignores it (several). Over a 576-byte path MTU,
+ * 300 packed 128-byte messages, 20 of 3000 bytes and 2 of 60000 (114
+ * DATA chunks each, more pieces than one send took before) come back
+ * intact over a link that loses and reorders. */
 static void test_hdr_room_echo(void)
 {
     enum { PER = 10, BUFS = 30 };
-    uint32_t hash[BUFS * PER], hbig[20];
-    start_pair(94, 4, NULL);
+    uint32_t hash[BUFS * PER], hbig[20], hhuge[2];
+    start_pair(94, 4, tune_pmtu576);
     R.echo_node = 1;
     H.loss = 30;
     H.reorder = 20;
@@ -2782,14 +2788,20 @@ static void test_hdr_room_echo(void)
         CU_ASSERT_EQUAL(send_packed(0, b, 0, 3000, 0, 3, 0), 1);
         hbuf_unref(b);
     }
-    CU_ASSERT_TRUE(run_until_msgs(0, BUFS * PER + 20, 60 * S));
+    for (unsigned k = 0; k < 2; k++) {
+        struct hbuf *b = packed(1, 60000, 7000 + k, &hhuge[k]);
+        CU_ASSERT_EQUAL(send_packed(0, b, 0, 60000, 0, 2, 0), 1);
+        hbuf_unref(b);
+    }
+    CU_ASSERT_TRUE(run_until_msgs(0, BUFS * PER + 22, 120 * S));
     want_node = 1;
     CU_ASSERT_TRUE(h_run(&H, acked0, 30 * S));
-    CU_ASSERT_EQUAL(R.echo_sent, BUFS * PER + 20);
-    /* Every piece came with its header's room: 300 + 20 * 3 chunks. */
-    CU_ASSERT_EQUAL(R.echo_room_ok, BUFS * PER + 20 * 3);
+    CU_ASSERT_EQUAL(R.echo_sent, BUFS * PER + 22);
+    /* Every piece came with its header's room: 300 + 20 * 6 + 2 * 114
+     * chunks (528 bytes of payload each at this MTU). */
+    CU_ASSERT_EQUAL(R.echo_room_ok, BUFS * PER + 20 * 6 + 2 * 114);
     CU_ASSERT_EQUAL(R.echo_room_bad, 0);
-    unsigned got = 0, got_big = 0;
+    unsigned got = 0, got_big = 0, got_huge = 0;
     uint32_t last[4] = {0};
     for (unsigned i = 0; i < R.n_msgs; i++) {
         const struct msg_rec *m = &R.msgs[i];
@@ -2806,10 +2818,15 @@ static void test_hdr_room_echo(void)
             got_big++;
             CU_ASSERT_EQUAL(m->len, 3000);
             CU_ASSERT_EQUAL(m->hash, hbig[m->seq - 5000]);
+        } else if (m->seq >= 7000 && m->seq < 7002) {
+            got_huge++;
+            CU_ASSERT_EQUAL(m->len, 60000);
+            CU_ASSERT_EQUAL(m->hash, hhuge[m->seq - 7000]);
         }
     }
     CU_ASSERT_EQUAL(got, BUFS * PER);
     CU_ASSERT_EQUAL(got_big, 20);
+    CU_ASSERT_EQUAL(got_huge, 2);
     CU_ASSERT_TRUE(info_of(1).retransmissions > 0);
     finish();
 }
