@@ -114,7 +114,7 @@ void dp_config_usage(const char *prog)
            "  [portN]   profile, vlan, mtu, emulate_csum_offload (a test aid: queue\n"
            "            callbacks act as a NIC with SCTP CRC offload both ways)\n"
            "  [sctp]    rto_initial_ms, rto_min_ms, rto_max_ms, sack_delay_ms,\n"
-           "            sack_freq, hb_interval_ms, rwnd, max_assocs, sendq_bytes,\n"
+           "            sack_freq, max_burst, hb_interval_ms, rwnd, max_assocs, sendq_bytes,\n"
            "            ostreams, istreams, pr_sctp\n"
            "  [client]  connect (comma separated ADDR:PORT), local_port, msgs, size,\n"
            "            streams, window, pack, timeout_s\n"
@@ -438,6 +438,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1, 64, &v) < 0)
                 return -1;
             s->sack_freq = v;
+        } else if (!strcmp(key, "max_burst")) {
+            if (num(what, val, 0, 1024, &v) < 0)
+                return -1;
+            s->max_burst = v;
         } else if (!strcmp(key, "hb_interval_ms")) {
             if (num(what, val, 1, 3600000, &v) < 0)
                 return -1;

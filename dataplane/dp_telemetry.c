@@ -408,6 +408,7 @@ static void assoc_fill(struct rte_tel_data *c, unsigned engine, uint16_t lport,
     U64(c, "fast_retransmissions", a->fast_retransmissions);
     U64(c, "t3_expiries", a->t3_expiries);
     U64(c, "reopen_retransmissions", a->reopen_retransmissions);
+    U64(c, "max_burst_limited", a->max_burst_limited);
     for (unsigned k = 0; k < a->n_paths && k < SCTP_MAX_ADDRS; k++) {
         const struct sctp_path_info *p = &a->paths[k];
         char key[48], v[RTE_TEL_MAX_STRING_LEN * 2], ad[64];

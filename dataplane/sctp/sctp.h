@@ -234,6 +234,14 @@ struct sctp_config {
     sctp_tstamp hb_interval;
     sctp_tstamp sack_delay; /* at most 500 ms; default 200 ms */
     uint32_t sack_freq;     /* packets before a SACK; default 2 */
+    /* Max.Burst (RFC 9260 6.1 D, 16; the RFC suggests 4): packets of new
+     * DATA one send opportunity may emit, from the event that schedules
+     * the association (a SACK, a timer, a send) until it has nothing more
+     * to write. Retransmissions are not counted. Default 0, no limit: a
+     * receiver that acknowledges once per receive burst (as sctpdp does)
+     * frees many packets with one SACK, and a limit of 4 then holds the
+     * sender to 4 packets per SACK. */
+    uint32_t max_burst;
     uint32_t max_init_retransmits;
     uint32_t assoc_max_retrans;
     uint32_t path_max_retrans;
@@ -414,6 +422,8 @@ struct sctp_assoc_info {
     /* Chunks sent again at once when the peer reopened a zero window
      * without having received them (see sctp_data_on_sack). */
     uint64_t reopen_retransmissions;
+    /* Send opportunities cut short by Max.Burst (sctp_config.max_burst). */
+    uint64_t max_burst_limited;
     uint8_t n_paths;
     struct sctp_path_info paths[SCTP_MAX_ADDRS];
 };

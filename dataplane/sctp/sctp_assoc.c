@@ -343,6 +343,13 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         return; /* DATA only rides with the COOKIE ECHO itself */
     if (!allowed || a->q.n_retransmit)
         return;
+    /* 6.1 D: at most Max.Burst packets of new DATA per send opportunity
+     * (cwnd itself is left as it is). */
+    if (ep->cfg.max_burst && a->burst_pkts >= ep->cfg.max_burst) {
+        a->burst_limited += a->burst_pkts == ep->cfg.max_burst;
+        a->burst_pkts++; /* counted once per opportunity */
+        return;
+    }
     uint32_t hdr = dst->addr.family == SCTP_AF_INET6 ? 0 : 0; /* cc.mtu excludes IP */
     uint32_t max_frag = (dst->cc.mtu - hdr - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN) & ~3u;
     uint32_t first_new = a->next_tsn;
@@ -446,6 +453,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     }
     if (a->next_tsn == first_new)
         return;
+    a->burst_pkts++;
     dst->last_data_tx = now;
     /* RFC 9260 6.3.1 C4: at most one RTT measurement per round trip on a
      * path: the first chunk sent after the previous sample is timed. */

@@ -26,6 +26,7 @@ void sctp_config_default(struct sctp_config *cfg)
     cfg->hb_interval = 30 * SCTP_SEC;
     cfg->sack_delay = 200 * SCTP_MS;
     cfg->sack_freq = 2;
+    cfg->max_burst = 0;
     cfg->max_init_retransmits = 8;
     cfg->assoc_max_retrans = 10;
     cfg->path_max_retrans = 5;
@@ -226,6 +227,7 @@ void sctp_ep_tx_schedule(struct sctp_endpoint *ep, struct sctp_assoc *a)
     if (a->tx_listed)
         return;
     a->tx_listed = true;
+    a->burst_pkts = 0; /* a new send opportunity (Max.Burst) */
     a->tx_next = NULL;
     if (ep->tx_tail)
         ep->tx_tail->tx_next = a;
@@ -1324,6 +1326,7 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
     info->fast_retransmissions = a->fast_retransmissions;
     info->t3_expiries = a->t3_expiries;
     info->reopen_retransmissions = a->reopen_retransmissions;
+    info->max_burst_limited = a->burst_limited;
     info->n_paths = a->n_paths;
     for (unsigned i = 0; i < a->n_paths; i++) {
         const struct sctp_path *p = &a->paths[i];

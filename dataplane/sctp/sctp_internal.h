@@ -247,6 +247,8 @@ struct sctp_assoc {
     sctp_tstamp next_timer;
     uint32_t heap_idx;
     bool tx_listed;
+    uint32_t burst_pkts;    /* packets of new DATA since listed (Max.Burst) */
+    uint64_t burst_limited; /* opportunities that Max.Burst cut short */
     struct sctp_assoc *tx_next;
 
     /* hash chains */

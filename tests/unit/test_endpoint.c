@@ -2831,6 +2831,48 @@ static void test_hdr_room_echo(void)
     finish();
 }
 
+/* ======================= Max.Burst (RFC 9260 6.1 D) ======================= */
+
+/* With cwnd opened by 400 packets (no limit meanwhile), Max.Burst is set
+ * to limit, 40 messages of 1000 bytes (one packet each) are queued at
+ * once and the packets of that one send opportunity are taken from the
+ * endpoint: returns how many carried DATA. Those packets are lost; T3
+ * sends them again, and all 440 messages arrive. */
+static unsigned burst_of(uint32_t limit, uint64_t seed)
+{
+    start_pair(seed, 2, NULL);
+    CU_ASSERT_EQUAL(H.ep[0]->cfg.max_burst, 0); /* the default */
+    for (uint32_t i = 0; i < 400; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 400, 30 * S));
+    CU_ASSERT_TRUE(h_run(&H, acked0, 5 * S));
+    CU_ASSERT_TRUE(info_of(0).paths[0].cwnd >= 20 * 1500);
+    H.ep[0]->cfg.max_burst = limit;
+    for (uint32_t i = 0; i < 40; i++)
+        CU_ASSERT_EQUAL(send_msg(0, 1000 + i, 1000, 0), 1);
+    struct sctp_tx_packet *pkt = malloc(sizeof(*pkt));
+    CU_ASSERT_FATAL(pkt != NULL);
+    unsigned n = 0;
+    for (unsigned k = 0; k < 100 && sctp_endpoint_write_packet(H.ep[0], pkt, H.now) == 1; k++)
+        n += pkt->len >= SCTP_COMMON_HDR_LEN + SCTP_DATA_HDR_LEN + 1000;
+    free(pkt);
+    CU_ASSERT_EQUAL(info_of(0).max_burst_limited, limit ? 1u : 0u);
+    CU_ASSERT_TRUE(run_until_msgs(1, 440, 30 * S));
+    CU_ASSERT_TRUE(h_run(&H, acked0, 5 * S));
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+    return n;
+}
+
+/* Max.Burst 4: one opportunity emits 4 packets of new DATA, though cwnd
+ * allows more than 20; without the limit (the default) cwnd is the
+ * limit. */
+static void test_max_burst(void)
+{
+    CU_ASSERT_EQUAL(burst_of(4, 95), 4);
+    CU_ASSERT_TRUE(burst_of(0, 95) >= 20);
+}
+
 TEST_SUITE_BEGIN(endpoint)
 TEST_CASE(test_pr_ttl)
 TEST_CASE(test_pr_ttl_unsent)
@@ -2883,4 +2925,5 @@ TEST_CASE(test_hdr_room_packed)
 TEST_CASE(test_hdr_room_not_used)
 TEST_CASE(test_hdr_room_lossy)
 TEST_CASE(test_hdr_room_echo)
+TEST_CASE(test_max_burst)
 TEST_SUITE_END()
