@@ -9,9 +9,9 @@
  * bit 5 of that byte, the node under test sends every message it
  * receives back through the room of its received DATA header
  * (sctp_frag.room); with bit 6, it sends two messages packed back to back
- * in one buffer, each with its header room. The association then runs on
- * for a while on the fake clock; payload references must balance at the
- * end.
+ * in one buffer, each with its header room; with bit 7, both ends run
+ * with Max.Burst 4. The association then runs on for a while on the fake
+ * clock; payload references must balance at the end.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +33,11 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
     }
 }
 
+static void tune_burst(struct sctp_config *c)
+{
+    c->max_burst = 4;
+}
+
 static bool up(struct harness *h)
 {
     (void)h;
@@ -46,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct harness h;
     memset(assoc_id, 0, sizeof(assoc_id));
     echo1 = false;
-    h_init(&h, 1, false, NULL);
+    h_init(&h, 1, false, (data[0] & 128) ? tune_burst : NULL);
     h.on_event = on_event;
     uint32_t id;
     if (sctp_endpoint_connect(h.ep[0], &h.cfg[1].addrs[0], 1, h.cfg[1].port, 4, NULL, NULL, &id,
@@ -57,7 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t msg[300] = {1};
     h_send(&h, 0, assoc_id[0], 1, 0, msg, sizeof(msg));
     h_send(&h, 1, assoc_id[1], 2, SCTP_UNORDERED, msg, 3000 > sizeof(msg) ? sizeof(msg) : 3000);
-    uint8_t mode = data[0];
+    uint8_t mode = data[0]; /* read above too (bit 7) */
     if (mode & 8) {
         /* A message in three pieces from the node under test, with
          * PR-SCTP (no retransmission) if bit 4 says so. */
