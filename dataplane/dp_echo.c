@@ -116,7 +116,7 @@ static void gen_layout(struct dp_engine *e, struct dp_gen *g)
     g->mp = stride <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
     pack = RTE_MIN(pack, dp_pool_room(g->mp) / stride);
     if (pack == 0)
-        g->mp = size <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
+        g->mp = size + 64 <= dp_pool_room(e->pool) ? e->pool : e->big_pool;
     g->pack = pack;
     g->stride = stride;
 }

@@ -23,15 +23,40 @@ start_bg "$TMP/server.log" timeout 200 "$SCTPDP" $(eal_args 0 "$PA" "net_memif0,
     -- --config "$TMP/rto.ini" --addr 198.18.1.1/24 --echo-port 5001 --fault-rx-loss 10000
 SERVER=$LAST_PID
 wait_log "$TMP/server.log" "ready" 30 || { cat "$TMP/server.log"; fail "server did not start"; }
-# shellcheck disable=SC2046
-start_bg "$TMP/client.log" timeout 200 "$SCTPDP" $(eal_args 1 "$PB" "net_memif0,role=client,socket=$SOCK,id=0") \
-    -- --config "$TMP/rto.ini" --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \
-    --gen-msgs 50000 --gen-size 128 --gen-streams 4 --gen-timeout 150 --fault-rx-loss 10000 --hold
-CL=$LAST_PID
-wait_log "$TMP/client.log" "all 50000 messages echoed and checked\|generator:" 160 ||
-    { tail -20 "$TMP/client.log"; fail "generator did not finish"; }
-grep -q "all 50000 messages echoed and checked" "$TMP/client.log" ||
-    { tail -20 "$TMP/client.log"; fail "generator failed"; }
+# held_client LOG PREFIX MSGS [generator options]: a client that echoes
+# MSGS 128-byte messages with 1% loss, then stays connected (--hold) for
+# its counters to be read; sets CL.
+held_client() {
+    local log="$1" prefix="$2" msgs="$3"
+    shift 3
+    # shellcheck disable=SC2046
+    start_bg "$log" timeout 200 "$SCTPDP" $(eal_args 1 "$prefix" "net_memif0,role=client,socket=$SOCK,id=0") \
+        -- --config "$TMP/rto.ini" --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \
+        --gen-msgs "$msgs" --gen-size 128 --gen-streams 4 --gen-timeout 150 --fault-rx-loss 10000 \
+        --hold "$@"
+    CL=$LAST_PID
+    wait_log "$log" "all $msgs messages echoed and checked\|generator:" 160 ||
+        { tail -20 "$log"; fail "generator ($log) did not finish"; }
+    grep -q "all $msgs messages echoed and checked" "$log" ||
+        { tail -20 "$log"; fail "generator ($log) failed"; }
+}
+# stop_client LOG: SIGTERM to the held client CL, which must exit 0.
+stop_client() {
+    kill -TERM "$CL"
+    wait_exit "$CL" 20 || fail "client did not stop"
+    grep "^gen:" "$1"
+    [[ $EXIT_RC -eq 0 ]] || fail "client exited $EXIT_RC"
+}
+# client_mbufs_back PREFIX: every mbuf of the client back in its pool.
+client_mbufs_back() {
+    for ((i = 0; i < 30; i++)); do
+        free=$(counter "$1" lcores 0.mbufs_free)
+        [[ $free -eq 16384 ]] && return 0
+        sleep 0.1
+    done
+    fail "client: $free of 16384 mbufs free after the run"
+}
+held_client "$TMP/client.log" "$PB" 50000
 ok "50000 messages echoed intact and in order with 1% loss each way"
 sleep 0.5
 for p in "$PA" "$PB"; do
@@ -54,33 +79,14 @@ echo "client: $mo messages sent in $zc payload segments"
 [[ $mo -ge 50000 && $zc -gt 0 && $((zc * 3)) -lt $mo ]] ||
     fail "packed messages did not leave as shared segments ($zc segments for $mo messages)"
 ok "packed messages leave $((mo / zc)) to a payload segment on average"
-client_mbufs_back() {
-    for ((i = 0; i < 30; i++)); do
-        free=$(counter "$1" lcores 0.mbufs_free)
-        [[ $free -eq 16384 ]] && return 0
-        sleep 0.1
-    done
-    fail "client: $free of 16384 mbufs free after the run"
-}
 client_mbufs_back "$PB"
 ok "all 16384 mbufs back in the client's pool"
-kill -TERM "$CL"
-wait_exit "$CL" 20 || fail "client did not stop"
-grep "^gen:" "$TMP/client.log"
-[[ $EXIT_RC -eq 0 ]] || fail "client exited $EXIT_RC"
+stop_client "$TMP/client.log"
 
 # One message per payload mbuf (--gen-pack 0): the chunk header of bundled
 # DATA goes into the payload's headroom (dp_engine.c, hdr_fits_headroom),
 # retransmissions too ...
-# shellcheck disable=SC2046
-start_bg "$TMP/client1.log" timeout 200 "$SCTPDP" $(eal_args 1 "${PB}1" "net_memif0,role=client,socket=$SOCK,id=0") \
-    -- --config "$TMP/rto.ini" --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \
-    --gen-msgs 20000 --gen-size 128 --gen-streams 4 --gen-pack 0 --gen-timeout 150 --fault-rx-loss 10000 --hold
-CL=$LAST_PID
-wait_log "$TMP/client1.log" "all 20000 messages echoed and checked\|generator:" 160 ||
-    { tail -20 "$TMP/client1.log"; fail "generator (one message per mbuf) did not finish"; }
-grep -q "all 20000 messages echoed and checked" "$TMP/client1.log" ||
-    { tail -20 "$TMP/client1.log"; fail "generator (one message per mbuf) failed"; }
+held_client "$TMP/client1.log" "${PB}1" 20000 --gen-pack 0
 sleep 0.5
 hr=$(counter "${PB}1" lcores 0.tx_headroom_hdrs)
 echo "client: chunk headers written into payload headroom: $hr"
@@ -95,10 +101,7 @@ echo "client: payload mbufs sent as TX segments themselves: $ds"
 [[ $ds -gt 0 ]] || fail "no payload mbuf was chained directly"
 client_mbufs_back "${PB}1"
 ok "payload mbufs chained directly ($ds), all 16384 mbufs back in the client's pool"
-kill -TERM "$CL"
-wait_exit "$CL" 20 || fail "client did not stop"
-grep "^gen:" "$TMP/client1.log"
-[[ $EXIT_RC -eq 0 ]] || fail "client exited $EXIT_RC"
+stop_client "$TMP/client1.log"
 
 # Messages of three DATA chunks (1436 + 1436 + 128 bytes), still with 1%
 # loss each way: the first chunk of each has its header in the room in

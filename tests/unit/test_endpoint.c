@@ -2570,20 +2570,23 @@ static bool acked0(struct harness *h)
     return i.outstanding_bytes == 0 && i.queued_bytes == 0;
 }
 
-/* Node 1 received messages seq0 .. seq0 + k - 1 once each, whole, with
- * these hashes, in order within each stream. */
-static void check_packed_rx(unsigned k, uint32_t size, uint32_t seq0, const uint32_t *hash)
+/* The node received messages seq0 .. seq0 + k - 1 once each, whole, with
+ * these hashes, on streams below the given count (at most 8), in order
+ * within each stream. */
+static void check_packed_rx(int node, unsigned streams, unsigned k, uint32_t size, uint32_t seq0,
+                            const uint32_t *hash)
 {
     unsigned got = 0;
     uint32_t last[8];
     memset(last, 0xff, sizeof(last));
     for (unsigned i = 0; i < R.n_msgs; i++) {
         const struct msg_rec *m = &R.msgs[i];
-        if (m->node != 1 || m->seq < seq0 || m->seq >= seq0 + k)
+        if (m->node != node || m->seq < seq0 || m->seq >= seq0 + k)
             continue;
         got++;
         CU_ASSERT_EQUAL(m->len, size);
         CU_ASSERT_EQUAL(m->hash, hash[m->seq - seq0]);
+        CU_ASSERT_TRUE(m->sid < streams && m->sid < 8);
         if (m->sid < 8) {
             CU_ASSERT_TRUE(last[m->sid] == 0xffffffffu || m->seq > last[m->sid]);
             last[m->sid] = m->seq;
@@ -2650,7 +2653,7 @@ static void test_hdr_room_packed(void)
     uint8_t hdrs[K * ST];
     memcpy(hdrs, b->data, sizeof(hdrs));
     CU_ASSERT_TRUE(run_until_msgs(1, K, 10 * S));
-    check_packed_rx(K, PK_SIZE, 500, hash);
+    check_packed_rx(1, 4, K, PK_SIZE, 500, hash);
     CU_ASSERT_TRUE(info_of(0).t3_expiries >= 1);
     CU_ASSERT_TRUE(info_of(0).retransmissions >= K);
     CU_ASSERT_EQUAL(memcmp(hdrs, b->data, sizeof(hdrs)), 0);
@@ -2697,7 +2700,7 @@ static void test_hdr_room_not_used(void)
 
     CU_ASSERT_TRUE(run_until_msgs(1, 4, 5 * S));
     CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
-    check_packed_rx(2, PK_SIZE, 600, hash);
+    check_packed_rx(1, 2, 2, PK_SIZE, 600, hash);
     unsigned got_two = 0, got_big = 0;
     for (unsigned i = 0; i < R.n_msgs; i++) {
         if (R.msgs[i].node != 1)
@@ -2751,7 +2754,7 @@ static void test_hdr_room_lossy(void)
         }
         CU_ASSERT_TRUE(run_until_msgs(1, (v + 1) * BUFS * PER, 120 * S));
         CU_ASSERT_TRUE(h_run(&H, acked0, 60 * S));
-        check_packed_rx(BUFS * PER, sizes[v], seq0, hash[v]);
+        check_packed_rx(1, 3, BUFS * PER, sizes[v], seq0, hash[v]);
     }
     CU_ASSERT_TRUE(info_of(0).retransmissions > 0);
     CU_ASSERT_EQUAL(R.lost[0], 0);
@@ -2801,32 +2804,9 @@ static void test_hdr_room_echo(void)
      * chunks (528 bytes of payload each at this MTU). */
     CU_ASSERT_EQUAL(R.echo_room_ok, BUFS * PER + 20 * 6 + 2 * 114);
     CU_ASSERT_EQUAL(R.echo_room_bad, 0);
-    unsigned got = 0, got_big = 0, got_huge = 0;
-    uint32_t last[4] = {0};
-    for (unsigned i = 0; i < R.n_msgs; i++) {
-        const struct msg_rec *m = &R.msgs[i];
-        if (m->node != 0)
-            continue;
-        if (m->seq >= 2000 && m->seq < 2000 + BUFS * PER) {
-            got++;
-            CU_ASSERT_EQUAL(m->len, PK_SIZE);
-            CU_ASSERT_EQUAL(m->hash, hash[m->seq - 2000]);
-            CU_ASSERT_TRUE(m->sid < 4 && m->seq > last[m->sid]);
-            if (m->sid < 4)
-                last[m->sid] = m->seq;
-        } else if (m->seq >= 5000 && m->seq < 5020) {
-            got_big++;
-            CU_ASSERT_EQUAL(m->len, 3000);
-            CU_ASSERT_EQUAL(m->hash, hbig[m->seq - 5000]);
-        } else if (m->seq >= 7000 && m->seq < 7002) {
-            got_huge++;
-            CU_ASSERT_EQUAL(m->len, 60000);
-            CU_ASSERT_EQUAL(m->hash, hhuge[m->seq - 7000]);
-        }
-    }
-    CU_ASSERT_EQUAL(got, BUFS * PER);
-    CU_ASSERT_EQUAL(got_big, 20);
-    CU_ASSERT_EQUAL(got_huge, 2);
+    check_packed_rx(0, 4, BUFS * PER, PK_SIZE, 2000, hash);
+    check_packed_rx(0, 4, 20, 3000, 5000, hbig);
+    check_packed_rx(0, 4, 2, 60000, 7000, hhuge);
     CU_ASSERT_TRUE(info_of(1).retransmissions > 0);
     finish();
 }
