@@ -183,8 +183,10 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     uint32_t size = dp.conf.gen_size;
     unsigned per = g->pack ? g->pack : 1; /* messages per mbuf */
     struct rte_mbuf *ms[GEN_BATCH];
+    struct sctp_sendm burst[GEN_BATCH];
     uint64_t room, inflight;
-    unsigned n, nm, k, mi = 0, slot = 0;
+    unsigned n, nm, k, done;
+    int rc;
 
     /* What the window lets out now, in one bulk get from the pool; none
      * while the pools are short (dp_engine.c, pool_pressure). */
@@ -209,22 +211,23 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     nm = (n + per - 1) / per;
     if (rte_pktmbuf_alloc_bulk(g->mp, ms, nm) != 0)
         return;
+    /* Fill every message, then queue them with one call; the stream and
+     * sequence counters move for the messages the core took. Streams go
+     * round robin, so message k is the (k / streams)th of the burst on
+     * its stream. */
+    uint16_t sid = g->next_sid;
     for (k = 0; k < n; k++) {
-        struct rte_mbuf *m = ms[mi];
+        struct rte_mbuf *m = ms[k / per];
+        unsigned slot = k % per;
+        uint64_t seq = g->next_seq[sid] + k / dp.conf.gen_streams;
         uint8_t *p;
-        uint16_t sid;
-        uint64_t seq;
-        struct sctp_sndinfo info;
-        struct sctp_frag frag;
-        int rc;
 
-        sid = g->next_sid;
-        seq = g->next_seq[sid];
         if (slot == 0) {
             /* The pool was chosen for this (gen_layout). */
             if (unlikely(rte_pktmbuf_append(m, g->pack ? g->pack * g->stride : size) == NULL)) {
                 gen_fail(e, g, "message does not fit one mbuf");
-                break;
+                rte_pktmbuf_free_bulk(ms, nm);
+                return;
             }
         }
         p = rte_pktmbuf_mtod(m, uint8_t *);
@@ -238,42 +241,39 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         memcpy(p + 8, &le_sid, 4);
         memcpy(p + 12, &mg, 4);
         body_fill(p + 16, 16, size - 16, pattern_base(seq, sid));
-        memset(&info, 0, sizeof(info));
-        info.sid = sid;
-        info.ppid = rte_cpu_to_be_32(0x1000 + sid);
-        info.flags = dp.conf.gen_unordered ? SCTP_UNORDERED : 0;
-        frag.data = p;
-        frag.len = size;
-        frag.room = g->pack ? SCTP_HDR_ROOM : 0;
-        frag.handle = m;
-        rc = sctp_endpoint_send(ep, g->assoc_id, &info, &frag, e->now);
-        if (rc == SCTP_ERR_AGAIN) {
-            g->again++;
-            break;
-        }
-        if (rc < 0) {
-            char b[160];
-            snprintf(b, sizeof(b), "send: %s", sctp_strerror(rc));
-            gen_fail(e, g, b);
-            break;
-        }
-        g->next_seq[sid]++;
-        g->next_sid = sid + 1u < dp.conf.gen_streams ? (uint16_t)(sid + 1) : 0;
-        g->sent++;
-        e->st.msgs_out++;
-        e->st.bytes_out += size;
-        if (++slot == per) {
-            dp_mbuf_unref_local(m); /* the core holds its own references */
-            mi++;
-            slot = 0;
-        }
+        burst[k].frag.data = p;
+        burst[k].frag.len = size;
+        burst[k].frag.room = g->pack ? SCTP_HDR_ROOM : 0;
+        burst[k].frag.handle = m;
+        burst[k].sid = sid;
+        burst[k].flags = dp.conf.gen_unordered ? SCTP_UNORDERED : 0;
+        burst[k].ppid = rte_cpu_to_be_32(0x1000 + sid);
+        sid = (uint16_t)(sid + 1u < dp.conf.gen_streams ? sid + 1 : 0);
     }
-    /* The mbuf being filled (the core keeps what it took of it), and any
-     * not reached. */
-    if (mi < nm)
-        dp_mbuf_unref_local(ms[mi++]);
-    if (mi < nm)
-        rte_pktmbuf_free_bulk(&ms[mi], nm - mi);
+    rc = sctp_endpoint_send_burst(ep, g->assoc_id, NULL, burst, n, e->now);
+    if (rc < 0 && rc != SCTP_ERR_AGAIN) {
+        char b[160];
+        snprintf(b, sizeof(b), "send: %s", sctp_strerror(rc));
+        gen_fail(e, g, b);
+    }
+    done = rc > 0 ? (unsigned)rc : 0;
+    if (done < n)
+        g->again++; /* the rest waits; an error shows on the next call */
+    for (k = 0, sid = g->next_sid; k < done; k++) {
+        g->next_seq[sid]++;
+        sid = (uint16_t)(sid + 1u < dp.conf.gen_streams ? sid + 1 : 0);
+    }
+    g->next_sid = sid;
+    g->sent += done;
+    e->st.msgs_out += done;
+    e->st.bytes_out += (uint64_t)done * size;
+    /* The generator's own reference on each mbuf (the core holds its own
+     * for what it took); mbufs with no message taken go back. */
+    unsigned used = (done + per - 1) / per;
+    for (k = 0; k < used; k++)
+        dp_mbuf_unref_local(ms[k]);
+    if (used < nm)
+        rte_pktmbuf_free_bulk(&ms[used], nm - used);
 }
 
 /* Discard mode: the run ends when the peer has acknowledged everything

@@ -111,6 +111,35 @@ static void cb_unref(void *user, void *handle)
     dp_mbuf_unref_local((struct rte_mbuf *)handle);
 }
 
+/* n references at once (sctp_callbacks.payload_ref_n): messages packed in
+ * one mbuf. The count is 16 bits wide, as for n single references. */
+static void cb_ref_n(void *user, void *handle, uint32_t n)
+{
+    struct rte_mbuf *m = handle;
+
+    (void)user;
+    if (likely(m->nb_segs == 1)) {
+        rte_mbuf_refcnt_set(m, (uint16_t)(rte_mbuf_refcnt_read(m) + n));
+        return;
+    }
+    for (struct rte_mbuf *seg = m; seg; seg = seg->next)
+        rte_mbuf_refcnt_update(seg, (int16_t)n);
+}
+
+static void cb_unref_n(void *user, void *handle, uint32_t n)
+{
+    struct rte_mbuf *m = handle;
+    uint16_t r = rte_mbuf_refcnt_read(m);
+
+    (void)user;
+    if (likely(m->nb_segs == 1) && r > n) {
+        rte_mbuf_refcnt_set(m, (uint16_t)(r - n));
+        return;
+    }
+    while (n-- > 0)
+        dp_mbuf_unref_local(m);
+}
+
 /*
  * rte_pktmbuf_attach() with the local reference count above, for the
  * segments after the first of a TX chain: drivers take offload requests,
@@ -225,6 +254,8 @@ static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool cs
     e->cb.user = e;
     e->cb.payload_ref = cb_ref;
     e->cb.payload_unref = cb_unref;
+    e->cb.payload_ref_n = cb_ref_n;
+    e->cb.payload_unref_n = cb_unref_n;
     e->cb.random = cb_random;
     e->cb.alloc = cb_alloc;
     e->cb.free = cb_free;

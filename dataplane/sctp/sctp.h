@@ -207,6 +207,11 @@ struct sctp_callbacks {
     void *user;
     void (*payload_ref)(void *user, void *handle);
     void (*payload_unref)(void *user, void *handle);
+    /* Optional: n references at once (n >= 1), for several messages or
+     * chunks with one handle; without them, payload_ref or payload_unref
+     * is called n times. */
+    void (*payload_ref_n)(void *user, void *handle, uint32_t n);
+    void (*payload_unref_n)(void *user, void *handle, uint32_t n);
     /* Fills len random bytes. Seeded by the caller for reproducibility. */
     void (*random)(void *user, uint8_t *buf, size_t len);
     /* Allocation, defaults to malloc/free. */
@@ -372,6 +377,30 @@ int sctp_endpoint_send(struct sctp_endpoint *ep, uint32_t assoc_id, const struct
 int sctp_endpoint_sendv(struct sctp_endpoint *ep, uint32_t assoc_id,
                         const struct sctp_sndinfo *info, const struct sctp_frag *parts,
                         unsigned nparts, sctp_tstamp now);
+
+/* One message of a burst: a single piece, its stream, PPID and flags. */
+struct sctp_sendm {
+    struct sctp_frag frag;
+    uint16_t sid;
+    uint16_t flags; /* SCTP_UNORDERED, SCTP_SACK_IMMEDIATELY */
+    uint32_t ppid;  /* network byte order */
+};
+
+/*
+ * Queues n messages on one association in order, each as if by
+ * sctp_endpoint_send() with info (NULL: none) and the message's own
+ * stream, PPID and flags (added to info's): the association is looked up
+ * and checked once, and the payload references of messages that share a
+ * handle are taken together (sctp_callbacks.payload_ref_n). info's flags
+ * may be SCTP_UNORDERED, SCTP_SACK_IMMEDIATELY and SCTP_ADDR_OVER;
+ * SCTP_EOF, SCTP_ABORT and SCTP_SENDALL are SCTP_ERR_INVAL. Stops at the
+ * first message that cannot be queued: returns the number queued (the
+ * rest stay the caller's), or, when that is none, the error of the first
+ * message, as sctp_endpoint_send() gives it.
+ */
+int sctp_endpoint_send_burst(struct sctp_endpoint *ep, uint32_t assoc_id,
+                             const struct sctp_sndinfo *info, const struct sctp_sendm *msgs,
+                             unsigned n, sctp_tstamp now);
 
 /* Graceful shutdown (RFC 9260 9.2). SCTP_ERR_NOTFOUND, SCTP_ERR_STATE. */
 int sctp_assoc_shutdown(struct sctp_endpoint *ep, uint32_t assoc_id, sctp_tstamp now);

@@ -12,7 +12,23 @@ static bool msg_done(const struct sctp_msg *m)
     return m->refs == 0 && !m->in_unsent;
 }
 
-void sctp_data_release_msg(struct sctp_assoc *a, struct sctp_msg *m)
+/* Payload references to drop on one handle, gathered over a run of
+ * messages that lie in one buffer and dropped together. */
+struct unref_run {
+    void *handle;
+    uint32_t n;
+};
+
+static void unref_run_flush(const struct sctp_callbacks *cb, struct unref_run *r)
+{
+    sctp_payload_unref_n(cb, r->handle, r->n);
+    r->handle = NULL;
+    r->n = 0;
+}
+
+/* Frees a message; the reference on its payload (one piece) goes to run
+ * if there is one. */
+static void release_msg(struct sctp_assoc *a, struct sctp_msg *m, struct unref_run *run)
 {
     struct sctp_endpoint *ep = a->ep;
     a->q.queued_bytes -= m->len < a->q.queued_bytes ? m->len : a->q.queued_bytes;
@@ -25,10 +41,20 @@ void sctp_data_release_msg(struct sctp_assoc *a, struct sctp_msg *m)
             sctp_payload_unref(&ep->cb, m->parts[i].handle);
         sctp_mem_free(&ep->cb, m->parts);
         m->parts = NULL;
+    } else if (run) {
+        if (m->handle != run->handle)
+            unref_run_flush(&ep->cb, run);
+        run->handle = m->handle;
+        run->n++;
     } else {
         sctp_payload_unref(&ep->cb, m->handle);
     }
     sctp_ep_msg_put(ep, m);
+}
+
+void sctp_data_release_msg(struct sctp_assoc *a, struct sctp_msg *m)
+{
+    release_msg(a, m, NULL);
 }
 
 static void send_failed(struct sctp_assoc *a, struct sctp_msg *m, uint16_t error)
@@ -65,6 +91,52 @@ static void send_failed(struct sctp_assoc *a, struct sctp_msg *m, uint16_t error
             sctp_payload_unref(&ep->cb, f[i].handle);
         sctp_mem_free(&ep->cb, f);
     }
+}
+
+/* The fields of a new message (its pieces, if several, set by the
+ * caller); one_piece tells whether its first chunk's header may go into
+ * the piece's room. */
+static void msg_init(struct sctp_assoc *a, struct sctp_msg *m, const struct sctp_sndinfo *info,
+                     uint16_t sid, uint16_t flags, uint32_t ppid, const struct sctp_frag *first,
+                     bool one_piece, uint32_t len, struct sctp_path *over, sctp_tstamp now)
+{
+    m->data = first->data;
+    m->handle = first->handle;
+    m->len = len;
+    m->hdr_room = one_piece && first->room >= SCTP_HDR_ROOM && !(flags & SCTP_SENDALL);
+    m->sid = sid;
+    m->flags = flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
+    m->ppid = ppid;
+    m->context = info->context;
+    m->pr_policy = info->pr_policy;
+    m->pr_value = info->pr_value;
+    m->path_over = over;
+    m->expire = SCTP_TIMER_OFF;
+    if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value) {
+        m->expire = now + (sctp_tstamp)info->pr_value * SCTP_MS;
+        if (m->expire < a->pr_timer) {
+            a->pr_timer = m->expire;
+            sctp_assoc_timers_changed(a);
+        }
+    }
+    if (info->pr_policy != SCTP_PR_SCTP_NONE)
+        a->n_pr_msgs++;
+    m->in_unsent = true;
+}
+
+/* Links the chain head..tail (bytes in all) at the end of the unsent
+ * queue. */
+static void unsent_append(struct sctp_assoc *a, struct sctp_msg *head, struct sctp_msg *tail,
+                          uint32_t bytes)
+{
+    tail->next = NULL;
+    if (a->q.unsent_tail)
+        a->q.unsent_tail->next = head;
+    else
+        a->q.unsent_head = head;
+    a->q.unsent_tail = tail;
+    a->q.queued_bytes += bytes;
+    a->q.unsent_bytes += bytes;
 }
 
 int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
@@ -131,40 +203,114 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
         memcpy(m->parts, parts, nparts * sizeof(*m->parts));
         m->nparts = (uint16_t)nparts;
     }
-    m->data = parts[0].data;
-    m->handle = parts[0].handle;
-    m->len = len;
-    m->hdr_room = nparts == 1 && parts[0].room >= SCTP_HDR_ROOM && !(info->flags & SCTP_SENDALL);
-    m->sid = info->sid;
-    m->flags = info->flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
-    m->ppid = info->ppid;
-    m->context = info->context;
-    m->pr_policy = info->pr_policy;
-    m->pr_value = info->pr_value;
-    m->path_over = over;
-    m->expire = SCTP_TIMER_OFF;
-    if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value) {
-        m->expire = now + (sctp_tstamp)info->pr_value * SCTP_MS;
-        if (m->expire < a->pr_timer) {
-            a->pr_timer = m->expire;
-            sctp_assoc_timers_changed(a);
-        }
-    }
-    if (info->pr_policy != SCTP_PR_SCTP_NONE)
-        a->n_pr_msgs++;
+    msg_init(a, m, info, info->sid, info->flags, info->ppid, &parts[0], nparts == 1, len, over,
+             now);
     /* The SSN is given when the message is first sent (sctp_assoc.c). */
     for (unsigned i = 0; i < nparts; i++)
         sctp_payload_ref(&ep->cb, parts[i].handle);
-    m->in_unsent = true;
-    if (a->q.unsent_tail)
-        a->q.unsent_tail->next = m;
-    else
-        a->q.unsent_head = m;
-    a->q.unsent_tail = m;
-    a->q.queued_bytes += m->len;
-    a->q.unsent_bytes += m->len;
+    unsent_append(a, m, m, m->len);
     sctp_ep_tx_schedule(ep, a);
     return 0;
+}
+
+int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *info,
+                            const struct sctp_sendm *msgs, unsigned n, sctp_tstamp now)
+{
+    static const struct sctp_sndinfo none;
+    const uint16_t own_flags = SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY;
+    struct sctp_endpoint *ep = a->ep;
+    if (!info)
+        info = &none;
+    if (!msgs || n == 0 || (info->flags & (SCTP_EOF | SCTP_ABORT | SCTP_SENDALL)))
+        return SCTP_ERR_INVAL;
+    if (info->pr_policy == SCTP_PR_SCTP_BUF) {
+        /* Each message may first abandon older ones: one at a time. */
+        unsigned i;
+        for (i = 0; i < n; i++) {
+            struct sctp_sndinfo one = *info;
+            one.sid = msgs[i].sid;
+            one.ppid = msgs[i].ppid;
+            one.flags |= msgs[i].flags;
+            int r = (msgs[i].flags & ~own_flags)
+                        ? SCTP_ERR_INVAL
+                        : sctp_data_enqueue(a, &one, &msgs[i].frag, 1, now);
+            if (r < 0)
+                return i ? (int)i : r;
+        }
+        return (int)i;
+    }
+    /* What is checked once, in the order sctp_data_enqueue() checks it
+     * for the first message. */
+    const struct sctp_frag *f0 = &msgs[0].frag;
+    if (!f0->data || !f0->handle || f0->len == 0 || (msgs[0].flags & ~own_flags))
+        return SCTP_ERR_INVAL;
+    if (a->state >= SCTP_S_SHUTDOWN_PENDING || a->state == SCTP_S_CLOSED)
+        return SCTP_ERR_SHUTDOWN;
+    if (msgs[0].sid >= a->ostreams)
+        return SCTP_ERR_STREAM;
+    if (info->pr_policy > SCTP_PR_SCTP_RTX)
+        return SCTP_ERR_INVAL;
+    if (f0->len > ep->cfg.max_sendq_bytes)
+        return SCTP_ERR_MSGSIZE;
+    struct sctp_path *over = NULL;
+    if (info->flags & SCTP_ADDR_OVER) {
+        over = sctp_assoc_path_of(a, &info->addr_over);
+        if (!over)
+            return SCTP_ERR_ADDR;
+    }
+    struct sctp_msg *head = NULL, *tail = NULL;
+    uint64_t bytes = 0;
+    void *ref_h = NULL;
+    uint32_t ref_n = 0;
+    int err = 0;
+    unsigned i;
+    for (i = 0; i < n; i++) {
+        const struct sctp_sendm *s = &msgs[i];
+        const struct sctp_frag *f = &s->frag;
+        if (!f->data || !f->handle || f->len == 0 || (s->flags & ~own_flags)) {
+            err = SCTP_ERR_INVAL;
+            break;
+        }
+        if (s->sid >= a->ostreams) {
+            err = SCTP_ERR_STREAM;
+            break;
+        }
+        if (f->len > ep->cfg.max_sendq_bytes) {
+            err = SCTP_ERR_MSGSIZE;
+            break;
+        }
+        if (a->q.queued_bytes + bytes + f->len > ep->cfg.max_sendq_bytes) {
+            err = SCTP_ERR_AGAIN;
+            break;
+        }
+        struct sctp_msg *m = sctp_ep_msg_get(ep);
+        if (!m) {
+            err = SCTP_ERR_NOMEM;
+            break;
+        }
+        msg_init(a, m, info, s->sid, (uint16_t)(info->flags | s->flags), s->ppid, f, true, f->len,
+                 over, now);
+        /* One reference per message; those of a run of messages in one
+         * buffer are taken together. */
+        if (f->handle != ref_h) {
+            sctp_payload_ref_n(&ep->cb, ref_h, ref_n);
+            ref_h = f->handle;
+            ref_n = 0;
+        }
+        ref_n++;
+        if (tail)
+            tail->next = m;
+        else
+            head = m;
+        tail = m;
+        bytes += f->len;
+    }
+    sctp_payload_ref_n(&ep->cb, ref_h, ref_n);
+    if (i == 0)
+        return err;
+    unsent_append(a, head, tail, (uint32_t)bytes);
+    sctp_ep_tx_schedule(ep, a);
+    return (int)i;
 }
 
 /* Removes a chunk from its path's flight. */
@@ -567,6 +713,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     bool cum_advanced = sctp_tsn_gt(cum, a->cum_ack_in);
     struct sack_acks acks = {0};
     uint32_t htna = cum; /* highest TSN newly acknowledged */
+    struct unref_run run = {0};
 
     /* Cumulative part. */
     while (a->q.count && sctp_tsn_le(a->q.head_tsn, cum)) {
@@ -580,9 +727,10 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         if (m) {
             m->refs--;
             if (msg_done(m))
-                sctp_data_release_msg(a, m);
+                release_msg(a, m, &run);
         }
     }
+    unref_run_flush(&a->ep->cb, &run);
     a->cum_ack_in = cum;
     if (a->gap_acked && !sctp_tsn_gt(a->gap_acked_hi, cum))
         a->gap_acked = false;

@@ -1223,6 +1223,18 @@ int sctp_endpoint_sendv(struct sctp_endpoint *ep, uint32_t assoc_id,
     return sent ? (int)sent : last_err;
 }
 
+int sctp_endpoint_send_burst(struct sctp_endpoint *ep, uint32_t assoc_id,
+                             const struct sctp_sndinfo *info, const struct sctp_sendm *msgs,
+                             unsigned n, sctp_tstamp now)
+{
+    if (!ep || !msgs || n == 0)
+        return SCTP_ERR_INVAL;
+    struct sctp_assoc *a = sctp_ep_find_id(ep, assoc_id);
+    if (!a)
+        return SCTP_ERR_NOTFOUND;
+    return sctp_data_enqueue_burst(a, info, msgs, n, now);
+}
+
 int sctp_assoc_shutdown(struct sctp_endpoint *ep, uint32_t assoc_id, sctp_tstamp now)
 {
     struct sctp_assoc *a = ep ? sctp_ep_find_id(ep, assoc_id) : NULL;

@@ -393,6 +393,8 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
 void sctp_data_cum_ack(struct sctp_assoc *a, uint32_t cum, sctp_tstamp now);
 int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
                       const struct sctp_frag *parts, unsigned nparts, sctp_tstamp now);
+int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *info,
+                            const struct sctp_sendm *msgs, unsigned n, sctp_tstamp now);
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);

@@ -39,4 +39,25 @@ static inline void sctp_payload_unref(const struct sctp_callbacks *cb, void *h)
         cb->payload_unref(cb->user, h);
 }
 
+static inline void sctp_payload_ref_n(const struct sctp_callbacks *cb, void *h, uint32_t n)
+{
+    if (!h || n == 0)
+        return;
+    if (cb->payload_ref_n)
+        cb->payload_ref_n(cb->user, h, n);
+    else if (cb->payload_ref)
+        for (uint32_t i = 0; i < n; i++)
+            cb->payload_ref(cb->user, h);
+}
+static inline void sctp_payload_unref_n(const struct sctp_callbacks *cb, void *h, uint32_t n)
+{
+    if (!h || n == 0)
+        return;
+    if (cb->payload_unref_n)
+        cb->payload_unref_n(cb->user, h, n);
+    else if (cb->payload_unref)
+        for (uint32_t i = 0; i < n; i++)
+            cb->payload_unref(cb->user, h);
+}
+
 #endif

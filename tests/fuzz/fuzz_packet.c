@@ -83,17 +83,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     }
     if (mode & 64) {
         /* Two 64-byte messages back to back, each behind 16 bytes of
-         * room: one segment when they go out together. */
+         * room, queued with one burst call: one segment when they go out
+         * together. */
         struct hbuf *pk = hbuf_new(NULL, 2 * (SCTP_HDR_ROOM + 64));
         memset(pk->data, 0x5a, pk->len);
-        struct sctp_sndinfo si = {.sid = 2};
-        for (int i = 0; i < 2; i++) {
-            struct sctp_frag f = {.data = pk->data + i * (SCTP_HDR_ROOM + 64) + SCTP_HDR_ROOM,
-                                  .len = 64,
-                                  .room = SCTP_HDR_ROOM,
-                                  .handle = pk};
-            sctp_endpoint_send(h.ep[1], assoc_id[1], &si, &f, h.now);
-        }
+        struct sctp_sendm m[2];
+        for (int i = 0; i < 2; i++)
+            m[i] = (struct sctp_sendm){
+                .frag = {.data = pk->data + i * (SCTP_HDR_ROOM + 64) + SCTP_HDR_ROOM,
+                         .len = 64,
+                         .room = SCTP_HDR_ROOM,
+                         .handle = pk},
+                .sid = 2};
+        sctp_endpoint_send_burst(h.ep[1], assoc_id[1], NULL, m, 2, h.now);
         hbuf_unref(pk);
     }
     echo1 = (mode & 32) != 0;

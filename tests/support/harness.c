@@ -6,6 +6,7 @@
 #include <string.h>
 
 long hbuf_live;
+bool h_single_refs;
 
 struct hbuf *hbuf_new(const void *data, uint32_t len)
 {
@@ -54,6 +55,28 @@ static void cb_unref(void *user, void *handle)
     hbuf_unref(handle);
 }
 
+static void cb_ref_n(void *user, void *handle, uint32_t n)
+{
+    struct harness *h = user;
+    struct hbuf *b = handle;
+    if (n == 0)
+        abort(); /* the core never asks for none */
+    h->ref_n_calls++;
+    h->ref_n_refs += n;
+    b->refs += n;
+}
+
+static void cb_unref_n(void *user, void *handle, uint32_t n)
+{
+    struct harness *h = user;
+    if (n == 0)
+        abort();
+    h->unref_n_calls++;
+    h->unref_n_refs += n;
+    while (n-- > 0)
+        hbuf_unref(handle);
+}
+
 uint64_t h_rand(struct harness *h)
 {
     /* splitmix64 */
@@ -87,6 +110,10 @@ void h_init_n(struct harness *h, unsigned n_nodes, uint64_t seed, bool multihome
     h->now = 1 * SCTP_SEC;
     h->cb = (struct sctp_callbacks){
         .user = h, .payload_ref = cb_ref, .payload_unref = cb_unref, .random = cb_random};
+    if (!h_single_refs) {
+        h->cb.payload_ref_n = cb_ref_n;
+        h->cb.payload_unref_n = cb_unref_n;
+    }
     for (int i = 0; i < (int)n_nodes; i++) {
         struct sctp_config *c = &h->cfg[i];
         sctp_config_default(c);

@@ -22,6 +22,9 @@ struct hbuf *hbuf_new(const void *data, uint32_t len);
 void hbuf_ref(struct hbuf *b);
 void hbuf_unref(struct hbuf *b);
 extern long hbuf_live; /* buffers alive: leak check */
+/* When set before h_init, endpoints get no payload_ref_n/unref_n
+ * callbacks, so the core takes references one at a time. */
+extern bool h_single_refs;
 
 struct hpkt;
 struct harness;
@@ -54,6 +57,9 @@ struct harness {
     bool hold_events[H_MAX_NODES];
     struct sctp_callbacks cb;
     sctp_tstamp until; /* h_step does not move time past this (0: no limit) */
+    /* Calls of payload_ref_n / payload_unref_n, and the references they
+     * took and dropped. */
+    uint64_t ref_n_calls, ref_n_refs, unref_n_calls, unref_n_refs;
 };
 
 uint64_t h_rand(struct harness *h);

@@ -135,6 +135,7 @@ struct msg_rec {
     uint32_t assoc;
     uint16_t sid, ssn;
     uint32_t len, seq;
+    uint32_t ppid, flags;
     uint32_t hash; /* FNV-1a of the whole message */
     sctp_tstamp at;
 };
@@ -230,6 +231,8 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
             m->assoc = ev->assoc_id;
             m->sid = ev->u.data.sid;
             m->ssn = ev->u.data.ssn;
+            m->ppid = ev->u.data.ppid;
+            m->flags = ev->u.data.flags;
             m->len = ev->u.data.len;
             m->at = h->now;
             m->seq = ev->u.data.nfrags && ev->u.data.frags[0].len >= 4
@@ -2595,6 +2598,206 @@ static void check_packed_rx(int node, unsigned streams, unsigned k, uint32_t siz
     CU_ASSERT_EQUAL(got, k);
 }
 
+/* ============ sctp_endpoint_send_burst ============ */
+
+/* Burst item j of a packed buffer (see packed()). */
+static struct sctp_sendm burst_item(struct hbuf *b, unsigned j, uint16_t sid, uint16_t flags,
+                                    uint32_t ppid)
+{
+    uint32_t stride = PK_ROOM + SCTP_PAD4(PK_SIZE);
+    return (struct sctp_sendm){.frag = {.data = b->data + j * stride + PK_ROOM,
+                                        .len = PK_SIZE,
+                                        .room = PK_ROOM,
+                                        .handle = b},
+                               .sid = sid,
+                               .flags = flags,
+                               .ppid = ppid};
+}
+
+/* Ten packed messages queued with one call, with the references taken
+ * together (payload_ref_n) or one by one (no such callback): one packet
+ * of one payload segment, each message on its own stream, PPID and SSN,
+ * delivered whole, and every reference given back once acknowledged. */
+static void test_send_burst(void)
+{
+    enum { K = 10, ST = PK_ROOM + PK_SIZE };
+    for (int single = 0; single < 2; single++) {
+        h_single_refs = single;
+        uint32_t hash[K];
+        start_pair(97 + (uint64_t)single, 4, NULL);
+        struct hbuf *b = packed(K, PK_SIZE, 700, hash);
+        struct sctp_sendm m[K];
+        for (unsigned j = 0; j < K; j++)
+            m[j] = burst_item(b, j, (uint16_t)(j % 3), j == 4 ? SCTP_SACK_IMMEDIATELY : 0,
+                              htonl(0x100 + j));
+        CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], R.assoc[0], NULL, m, K, H.now), K);
+        CU_ASSERT_EQUAL(b->refs, 1 + K);
+        CU_ASSERT_EQUAL(H.ref_n_calls, single ? 0 : 1);
+        CU_ASSERT_EQUAL(H.ref_n_refs, single ? 0 : K);
+        CU_ASSERT_EQUAL(info_of(0).queued_bytes, K * PK_SIZE);
+
+        struct sctp_tx_packet *pkt = malloc(sizeof(*pkt));
+        CU_ASSERT_FATAL(pkt != NULL);
+        CU_ASSERT_EQUAL_FATAL(sctp_endpoint_write_packet(H.ep[0], pkt, H.now), 1);
+        CU_ASSERT_EQUAL(pkt->nsegs, 2);
+        CU_ASSERT_PTR_EQUAL(pkt->segs[1].data, b->data);
+        CU_ASSERT_EQUAL(pkt->segs[1].len, K * ST);
+        uint8_t bytes[SCTP_COMMON_HDR_LEN + K * ST];
+        uint32_t off = 0;
+        for (unsigned i = 0; i < pkt->nsegs && off + pkt->segs[i].len <= sizeof(bytes); i++) {
+            memcpy(bytes + off, pkt->segs[i].data, pkt->segs[i].len);
+            off += pkt->segs[i].len;
+        }
+        CU_ASSERT_EQUAL(off, pkt->len);
+        struct pkt view = {.from = 0, .len = off, .bytes = bytes};
+        uint16_t ssn[3] = {0};
+        for (unsigned j = 0; j < K; j++) {
+            struct sctp_chunk c = {0};
+            struct sctp_data_chunk d;
+            CU_ASSERT_TRUE_FATAL(find_chunk(&view, SCTP_CT_DATA, j, &c));
+            CU_ASSERT_FATAL(sctp_data_decode(&d, &c) > 0);
+            CU_ASSERT_EQUAL(d.sid, j % 3);
+            CU_ASSERT_EQUAL(d.ssn, ssn[j % 3]++);
+            CU_ASSERT_EQUAL(d.ppid, htonl(0x100 + j));
+            CU_ASSERT_EQUAL(!!(d.flags & SCTP_DATA_FLAG_I), j == 4);
+            CU_ASSERT_EQUAL(fnv(FNV_INIT, d.payload, d.payload_len), hash[j]);
+        }
+        free(pkt);
+        /* Lost: T3 sends them again and the peer gets each once. */
+        CU_ASSERT_TRUE(run_until_msgs(1, K, 10 * S));
+        check_packed_rx(1, 3, K, PK_SIZE, 700, hash);
+        for (unsigned i = 0; i < R.n_msgs; i++)
+            if (R.msgs[i].node == 1)
+                CU_ASSERT_EQUAL(R.msgs[i].ppid, htonl(0x100 + (R.msgs[i].seq - 700)));
+        CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+        CU_ASSERT_EQUAL(b->refs, 1);
+        if (!single) {
+            /* The cumulative acknowledgement drops a run's references
+             * together. */
+            CU_ASSERT_EQUAL(H.unref_n_refs, K);
+            CU_ASSERT_TRUE(H.unref_n_calls >= 1 && H.unref_n_calls < K);
+        } else {
+            CU_ASSERT_EQUAL(H.unref_n_calls, 0);
+        }
+        hbuf_unref(b);
+        CU_ASSERT_EQUAL(R.lost[0], 0);
+        finish();
+    }
+    h_single_refs = false;
+}
+
+static void small_sendq(struct sctp_config *c)
+{
+    c->max_sendq_bytes = 5 * PK_SIZE;
+}
+
+/* What the call refuses, and where it stops: the messages before the
+ * first one that cannot be queued are queued (and referenced), the rest
+ * are not; with none queued, the first message's error. */
+static void test_send_burst_errors(void)
+{
+    enum { K = 8 };
+    uint32_t hash[K];
+    start_pair(98, 4, small_sendq);
+    struct hbuf *b = packed(K, PK_SIZE, 100, hash);
+    struct sctp_sendm m[K];
+    for (unsigned j = 0; j < K; j++)
+        m[j] = burst_item(b, j, (uint16_t)(j % 2), 0, htonl(7));
+    uint32_t a = R.assoc[0];
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(NULL, a, NULL, m, K, H.now), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, NULL, K, H.now), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, m, 0, H.now), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a + 99, NULL, m, K, H.now),
+                    SCTP_ERR_NOTFOUND);
+    const uint16_t bad_info[] = {SCTP_EOF, SCTP_ABORT, SCTP_SENDALL};
+    for (unsigned i = 0; i < 3; i++) {
+        struct sctp_sndinfo in = {.flags = bad_info[i]};
+        CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, &in, m, K, H.now), SCTP_ERR_INVAL);
+    }
+    struct sctp_sndinfo over = {.flags = SCTP_ADDR_OVER, .addr_over = sctp_addr_v4(0xC6120909u)};
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, &over, m, K, H.now), SCTP_ERR_ADDR);
+    struct sctp_sndinfo badpr = {.pr_policy = 9};
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, &badpr, m, K, H.now), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(b->refs, 1);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 0);
+
+    /* A bad message in the middle: an empty one, a stream not
+     * negotiated, a flag that is not the message's own. */
+    struct sctp_sendm bad = m[2];
+    bad.frag.len = 0;
+    struct sctp_sendm t[3] = {m[0], m[1], bad};
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, t, 3, H.now), 2);
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, &t[2], 1, H.now), SCTP_ERR_INVAL);
+    t[0] = m[2];
+    t[1] = m[3];
+    t[1].sid = 4;
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, t, 2, H.now), 1);
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, &t[1], 1, H.now), SCTP_ERR_STREAM);
+    t[1] = m[3];
+    t[1].flags = SCTP_EOF;
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, &t[1], 1, H.now), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(b->refs, 1 + 3);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 3 * PK_SIZE);
+
+    /* The send queue holds five messages: two more go, then AGAIN. */
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, &m[3], K - 3, H.now), 2);
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, &m[5], K - 5, H.now),
+                    SCTP_ERR_AGAIN);
+    CU_ASSERT_EQUAL(b->refs, 1 + 5);
+    /* Once they are acknowledged, the rest. */
+    CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, &m[5], K - 5, H.now), 3);
+    CU_ASSERT_TRUE(run_until_msgs(1, K, 2 * S));
+    check_packed_rx(1, 2, K, PK_SIZE, 100, hash);
+    CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+    CU_ASSERT_EQUAL(b->refs, 1);
+
+    /* After SHUTDOWN, nothing more. */
+    CU_ASSERT_EQUAL(sctp_assoc_shutdown(H.ep[0], a, H.now), 0);
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], a, NULL, m, K, H.now), SCTP_ERR_SHUTDOWN);
+    CU_ASSERT_EQUAL(b->refs, 1);
+    hbuf_unref(b);
+    finish();
+}
+
+/* With PR-SCTP BUF, each message of the burst makes room as its own send
+ * would: the older unsent messages give way and are reported. */
+static void test_send_burst_pr_buf(void)
+{
+    enum { K = 6 };
+    uint32_t hash[K];
+    start_pair(99, 4, NULL);
+    struct hbuf *b = packed(K, PK_SIZE, 300, hash);
+    struct sctp_sendm m[K];
+    for (unsigned j = 0; j < K; j++)
+        m[j] = burst_item(b, j, 0, 0, htonl(9));
+    /* Room for two messages: every message of the burst is queued and
+     * the four oldest are abandoned before they are sent. */
+    struct sctp_sndinfo in = {.pr_policy = SCTP_PR_SCTP_BUF, .pr_value = 2 * PK_SIZE};
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], R.assoc[0], &in, m, K, H.now), K);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 2 * PK_SIZE);
+    /* Two queued, four in SEND_FAILED events not yet read. */
+    CU_ASSERT_EQUAL(b->refs, 1 + K);
+    h_run(&H, NULL, 10 * MS);
+    unsigned failed = 0;
+    for (unsigned i = 0; i < R.n_failed; i++)
+        failed += R.failed[i].node == 0 && R.failed[i].flags == SCTP_SEND_FAILED_UNSENT;
+    CU_ASSERT_EQUAL(failed, K - 2);
+    CU_ASSERT_TRUE(run_until_msgs(1, 2, 2 * S));
+    uint32_t got[4];
+    CU_ASSERT_EQUAL(seqs_of(1, got, 4), 2);
+    CU_ASSERT_EQUAL(got[0], 300 + K - 2);
+    CU_ASSERT_EQUAL(got[1], 300 + K - 1);
+    CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+    /* A bad message stops the burst there. */
+    m[1].flags = SCTP_ABORT;
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], R.assoc[0], &in, m, K, H.now), 1);
+    CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+    CU_ASSERT_EQUAL(b->refs, 1);
+    hbuf_unref(b);
+    finish();
+}
+
 /* Six messages packed back to back with their header room: the core
  * writes each DATA header into the room in front of its message and the
  * packet is the common header plus one payload segment. That packet is
@@ -2906,4 +3109,7 @@ TEST_CASE(test_hdr_room_not_used)
 TEST_CASE(test_hdr_room_lossy)
 TEST_CASE(test_hdr_room_echo)
 TEST_CASE(test_max_burst)
+TEST_CASE(test_send_burst)
+TEST_CASE(test_send_burst_errors)
+TEST_CASE(test_send_burst_pr_buf)
 TEST_SUITE_END()
