@@ -213,13 +213,12 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         return;
     /* Fill every message, then queue them with one call; the stream and
      * sequence counters move for the messages the core took. Streams go
-     * round robin, so message k is the (k / streams)th of the burst on
-     * its stream. */
+     * round robin: a message is the round-th of the burst on its stream. */
     uint16_t sid = g->next_sid;
+    unsigned mi = 0, slot = 0, round = 0; /* mbuf, place in it, turns of the streams */
     for (k = 0; k < n; k++) {
-        struct rte_mbuf *m = ms[k / per];
-        unsigned slot = k % per;
-        uint64_t seq = g->next_seq[sid] + k / dp.conf.gen_streams;
+        struct rte_mbuf *m = ms[mi];
+        uint64_t seq = g->next_seq[sid] + round;
         uint8_t *p;
 
         if (slot == 0) {
@@ -233,6 +232,10 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         p = rte_pktmbuf_mtod(m, uint8_t *);
         if (g->pack)
             p += slot * g->stride + SCTP_HDR_ROOM;
+        if (++slot == per) {
+            slot = 0;
+            mi++;
+        }
         /* seq (8, LE), sid (2), zero (2), magic ^ seq (4), then pattern. */
         uint64_t le_seq = rte_cpu_to_le_64(seq);
         uint32_t le_sid = rte_cpu_to_le_32(sid);
@@ -249,6 +252,7 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         burst[k].flags = dp.conf.gen_unordered ? SCTP_UNORDERED : 0;
         burst[k].ppid = rte_cpu_to_be_32(0x1000 + sid);
         sid = (uint16_t)(sid + 1u < dp.conf.gen_streams ? sid + 1 : 0);
+        round += sid == g->next_sid;
     }
     rc = sctp_endpoint_send_burst(ep, g->assoc_id, NULL, burst, n, e->now);
     if (rc < 0 && rc != SCTP_ERR_AGAIN) {

@@ -214,8 +214,8 @@ static bool txb_chunk(struct txb *b, const uint8_t *chunk, uint32_t len)
  * retransmission), and header and payload are one segment, merged into
  * the segment before when that one ends where it starts.
  */
-static bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid, uint16_t ssn,
-                     uint32_t ppid)
+static inline bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid,
+                            uint16_t ssn, uint32_t ppid)
 {
     uint32_t pad = SCTP_PAD4(c->len) - c->len;
     if (SCTP_DATA_HDR_LEN + c->len + pad > txb_room(b) && b->chunks > 0)
@@ -227,7 +227,7 @@ static bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid
         uint8_t *h = (uint8_t *)(uintptr_t)c->data - SCTP_DATA_HDR_LEN;
         struct sctp_frag *last = pkt->nsegs ? &pkt->segs[pkt->nsegs - 1] : NULL;
         if (c->nsent == 0)
-            sctp_data_hdr_encode(h, SCTP_DATA_HDR_LEN, c->flags, c->tsn, sid, ssn, ppid, c->len);
+            sctp_data_hdr_put(h, c->flags, c->tsn, sid, ssn, ppid, c->len);
         if (last && !b->hdr_open && last->handle == c->handle && last->data + last->len == h)
             last->len += SCTP_DATA_HDR_LEN + c->len;
         else
@@ -238,7 +238,7 @@ static bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid
         uint8_t *p = txb_bytes(b, SCTP_DATA_HDR_LEN);
         if (!p)
             return false;
-        sctp_data_hdr_encode(p, SCTP_DATA_HDR_LEN, c->flags, c->tsn, sid, ssn, ppid, c->len);
+        sctp_data_hdr_put(p, c->flags, c->tsn, sid, ssn, ppid, c->len);
         pkt->segs[pkt->nsegs++] =
             (struct sctp_frag){.data = c->data, .len = c->len, .handle = c->handle};
         pkt->len += c->len;
@@ -353,6 +353,8 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     uint32_t hdr = dst->addr.family == SCTP_AF_INET6 ? 0 : 0; /* cc.mtu excludes IP */
     uint32_t max_frag = (dst->cc.mtu - hdr - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN) & ~3u;
     uint32_t first_new = a->next_tsn;
+    /* Running totals, stored once after the loop. */
+    uint32_t rwnd = a->peer_rwnd, bytes = 0, chunks = 0;
     while (a->q.unsent_head) {
         struct sctp_msg *m = a->q.unsent_head;
         if (m->abandoned) {
@@ -389,7 +391,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         uint32_t len = avail < max_frag ? avail : max_frag;
         /* 6.1 A: new data within the peer's window, except one chunk
          * when nothing is outstanding (zero window probe). */
-        if (len > a->peer_rwnd && a->q.outstanding_bytes > 0)
+        if (len > rwnd && a->q.outstanding_bytes + bytes > 0)
             break;
         if (SCTP_DATA_HDR_LEN + SCTP_PAD4(len) > txb_room(b) && b->chunks > 0)
             break;
@@ -436,13 +438,9 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         c->sent_at = now;
         c->path = dst;
         c->in_flight = true;
-        dst->cc.flight += len;
-        a->q.outstanding_bytes += len;
-        a->q.unsent_bytes -= len;
-        a->peer_rwnd = a->peer_rwnd > len ? a->peer_rwnd - len : 0;
-        ep->stats.tx_data_chunks++;
-        on_data_sent(dst, now);
-        dst->last_new_data = now; /* an RTT sample to come: not idle (8.3) */
+        bytes += len;
+        chunks++;
+        rwnd = rwnd > len ? rwnd - len : 0;
         if (m->sent_off == m->len) {
             a->q.unsent_head = m->next;
             if (!a->q.unsent_head)
@@ -450,6 +448,15 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             m->next = NULL;
             m->in_unsent = false;
         }
+    }
+    a->peer_rwnd = rwnd;
+    if (chunks) {
+        dst->cc.flight += bytes;
+        a->q.outstanding_bytes += bytes;
+        a->q.unsent_bytes -= bytes;
+        ep->stats.tx_data_chunks += chunks;
+        on_data_sent(dst, now);
+        dst->last_new_data = now; /* an RTT sample to come: not idle (8.3) */
     }
     if (a->next_tsn == first_new)
         return;

@@ -12,6 +12,8 @@
 #ifndef SCTP_CODEC_H
 #define SCTP_CODEC_H
 
+#include <string.h>
+
 #include "sctp.h"
 
 /* RFC 9260 3.2: chunk types. */
@@ -246,6 +248,20 @@ static inline void sctp_put32(uint8_t *p, uint32_t v)
     p[1] = (uint8_t)(v >> 16);
     p[2] = (uint8_t)(v >> 8);
     p[3] = (uint8_t)v;
+}
+
+/* A DATA chunk header (RFC 9260 3.3.1) at p, which has the 16 bytes;
+ * ppid in network byte order. */
+static inline void sctp_data_hdr_put(uint8_t *p, uint8_t flags, uint32_t tsn, uint16_t sid,
+                                     uint16_t ssn, uint32_t ppid, uint16_t payload_len)
+{
+    p[0] = SCTP_CT_DATA;
+    p[1] = flags;
+    sctp_put16(p + 2, (uint16_t)(SCTP_DATA_HDR_LEN + payload_len));
+    sctp_put32(p + 4, tsn);
+    sctp_put16(p + 8, sid);
+    sctp_put16(p + 10, ssn);
+    memcpy(p + 12, &ppid, sizeof(ppid));
 }
 
 #endif

@@ -153,10 +153,30 @@ static inline struct sctp_out_chunk *sctp_sendq_at(const struct sctp_sendq *q, u
     uint32_t i = tsn - q->head_tsn;
     return i < q->count ? &q->ring[(q->head_tsn + i) & (q->cap - 1)] : NULL;
 }
-/* Appends a chunk with the next TSN; grows the ring. NULL on NOMEM. */
-struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q, const struct sctp_callbacks *cb);
+/* Doubles the ring. 0 or SCTP_ERR_NOMEM. */
+int sctp_sendq_grow(struct sctp_sendq *q, const struct sctp_callbacks *cb);
+/* Appends a chunk with the next TSN, zeroed; grows the ring. NULL on
+ * NOMEM. */
+static inline struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q,
+                                                     const struct sctp_callbacks *cb)
+{
+    if (q->count == q->cap && sctp_sendq_grow(q, cb) < 0)
+        return NULL;
+    uint32_t tsn = q->head_tsn + q->count;
+    struct sctp_out_chunk *c = &q->ring[tsn & (q->cap - 1)];
+    memset(c, 0, sizeof(*c));
+    c->tsn = tsn;
+    q->count++;
+    return c;
+}
 /* Removes the head chunk (acknowledged by the cumulative TSN). */
-void sctp_sendq_pop(struct sctp_sendq *q);
+static inline void sctp_sendq_pop(struct sctp_sendq *q)
+{
+    if (q->count == 0)
+        return;
+    q->head_tsn++;
+    q->count--;
+}
 
 /* ---- association ---- */
 #define SCTP_ERRBUF_MAX 512

@@ -28,34 +28,19 @@ void sctp_sendq_free(struct sctp_sendq *q, const struct sctp_callbacks *cb)
     q->count = 0;
 }
 
-struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q, const struct sctp_callbacks *cb)
+int sctp_sendq_grow(struct sctp_sendq *q, const struct sctp_callbacks *cb)
 {
-    if (q->count == q->cap) {
-        uint32_t ncap = q->cap * 2;
-        struct sctp_out_chunk *n = sctp_mem_alloc(cb, ncap * sizeof(*n));
-        if (!n)
-            return NULL;
-        /* Re-index by TSN under the new mask. */
-        for (uint32_t i = 0; i < q->count; i++) {
-            uint32_t tsn = q->head_tsn + i;
-            n[tsn & (ncap - 1)] = q->ring[tsn & (q->cap - 1)];
-        }
-        sctp_mem_free(cb, q->ring);
-        q->ring = n;
-        q->cap = ncap;
+    uint32_t ncap = q->cap * 2;
+    struct sctp_out_chunk *n = sctp_mem_alloc(cb, ncap * sizeof(*n));
+    if (!n)
+        return SCTP_ERR_NOMEM;
+    /* Re-index by TSN under the new mask. */
+    for (uint32_t i = 0; i < q->count; i++) {
+        uint32_t tsn = q->head_tsn + i;
+        n[tsn & (ncap - 1)] = q->ring[tsn & (q->cap - 1)];
     }
-    uint32_t tsn = q->head_tsn + q->count;
-    struct sctp_out_chunk *c = &q->ring[tsn & (q->cap - 1)];
-    memset(c, 0, sizeof(*c));
-    c->tsn = tsn;
-    q->count++;
-    return c;
-}
-
-void sctp_sendq_pop(struct sctp_sendq *q)
-{
-    if (q->count == 0)
-        return;
-    q->head_tsn++;
-    q->count--;
+    sctp_mem_free(cb, q->ring);
+    q->ring = n;
+    q->cap = ncap;
+    return 0;
 }
