@@ -7,7 +7,7 @@
 
 /* ---- send side ---- */
 
-static bool msg_done(const struct sctp_msg *m)
+static inline bool msg_done(const struct sctp_msg *m)
 {
     return m->refs == 0 && !m->in_unsent;
 }
@@ -28,7 +28,7 @@ static void unref_run_flush(const struct sctp_callbacks *cb, struct unref_run *r
 
 /* Frees a message; the reference on its payload (one piece) goes to run
  * if there is one. */
-static void release_msg(struct sctp_assoc *a, struct sctp_msg *m, struct unref_run *run)
+static inline void release_msg(struct sctp_assoc *a, struct sctp_msg *m, struct unref_run *run)
 {
     struct sctp_endpoint *ep = a->ep;
     a->q.queued_bytes -= m->len < a->q.queued_bytes ? m->len : a->q.queued_bytes;
@@ -314,7 +314,7 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
 }
 
 /* Removes a chunk from its path's flight. */
-static void leave_flight(struct sctp_assoc *a, struct sctp_out_chunk *c)
+static inline void leave_flight(struct sctp_assoc *a, struct sctp_out_chunk *c)
 {
     if (!c->in_flight)
         return;
@@ -653,7 +653,8 @@ static void still_outstanding(struct sctp_assoc *a, const struct sctp_out_chunk 
 
 /* A chunk in flight (or marked for retransmission) is acknowledged, by
  * the cumulative TSN or a gap block. */
-static void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c, struct sack_acks *acks)
+static inline void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c,
+                               struct sack_acks *acks)
 {
     acks->newly = true;
     if (c->state == SCTP_OUT_RETRANSMIT)

@@ -422,32 +422,6 @@ uint32_t sctp_ep_new_vtag(struct sctp_endpoint *ep)
     return 0;
 }
 
-struct sctp_msg *sctp_ep_msg_get(struct sctp_endpoint *ep)
-{
-    struct sctp_msg *m = ep->msg_free;
-    if (m) {
-        ep->msg_free = m->next;
-        ep->msg_free_count--;
-    } else {
-        m = sctp_mem_alloc(&ep->cb, sizeof(*m));
-        if (!m)
-            return NULL;
-    }
-    memset(m, 0, sizeof(*m));
-    return m;
-}
-
-void sctp_ep_msg_put(struct sctp_endpoint *ep, struct sctp_msg *m)
-{
-    if (ep->msg_free_count >= 4096) {
-        sctp_mem_free(&ep->cb, m);
-        return;
-    }
-    m->next = ep->msg_free;
-    ep->msg_free = m;
-    ep->msg_free_count++;
-}
-
 /* ---- life cycle ---- */
 
 struct sctp_endpoint *sctp_endpoint_new(const struct sctp_config *cfg,

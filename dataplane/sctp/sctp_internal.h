@@ -349,8 +349,33 @@ uint32_t sctp_ep_random32(struct sctp_endpoint *ep);
  * prefix (so each path of a multi-homed pair leaves by its own network). */
 struct sctp_addr sctp_ep_pick_src(const struct sctp_endpoint *ep, const struct sctp_addr *dst);
 uint32_t sctp_ep_new_vtag(struct sctp_endpoint *ep);
-struct sctp_msg *sctp_ep_msg_get(struct sctp_endpoint *ep);
-void sctp_ep_msg_put(struct sctp_endpoint *ep, struct sctp_msg *m);
+/* Message records: a free list of the most recently released (warm in
+ * the cache), the rest from the allocator. */
+#define SCTP_MSG_FREE_MAX 4096
+static inline struct sctp_msg *sctp_ep_msg_get(struct sctp_endpoint *ep)
+{
+    struct sctp_msg *m = ep->msg_free;
+    if (m) {
+        ep->msg_free = m->next;
+        ep->msg_free_count--;
+    } else {
+        m = sctp_mem_alloc(&ep->cb, sizeof(*m));
+        if (!m)
+            return NULL;
+    }
+    memset(m, 0, sizeof(*m));
+    return m;
+}
+static inline void sctp_ep_msg_put(struct sctp_endpoint *ep, struct sctp_msg *m)
+{
+    if (ep->msg_free_count >= SCTP_MSG_FREE_MAX) {
+        sctp_mem_free(&ep->cb, m);
+        return;
+    }
+    m->next = ep->msg_free;
+    ep->msg_free = m;
+    ep->msg_free_count++;
+}
 void sctp_ep_tx_schedule(struct sctp_endpoint *ep, struct sctp_assoc *a);
 void sctp_ep_timer_update(struct sctp_endpoint *ep, struct sctp_assoc *a);
 void sctp_ep_hash_vtag(struct sctp_endpoint *ep, struct sctp_assoc *a, bool add);
