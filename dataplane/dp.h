@@ -380,6 +380,9 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m);
  * (the Ethernet header is filled here after neighbour lookup). */
 void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, const struct sctp_addr *src,
                    const struct sctp_addr *dst);
+/* The same, for a route already looked up (dp_route): port and next hop. */
+void dp_net_output_via(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint16_t port,
+                       const struct sctp_addr *nexthop);
 void dp_net_timers(struct dp_engine *e);
 void dp_tx_enqueue(struct dp_engine *e, uint16_t port, struct rte_mbuf *m);
 void dp_tx_flush(struct dp_engine *e);

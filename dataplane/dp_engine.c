@@ -890,7 +890,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     if (v4 && pp->tx_ip_csum)
         head->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_IPV4;
     e->pst[port].tx_sctp++;
-    dp_net_output(e, head, &tp->src, &tp->dst);
+    dp_net_output_via(e, head, tp->dst.family, port, &nh);
 }
 
 static void write_packets(struct dp_engine *e)

@@ -349,13 +349,21 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, const struct sctp_ad
 {
     uint16_t port;
     struct sctp_addr nh;
-    struct dp_neigh *n;
-    uint16_t et = dst->family == SCTP_AF_INET ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
 
     if (dp_route(src, dst, &port, &nh) < 0) {
         drop(e, 0, m, DP_DROP_NO_ROUTE);
         return;
     }
+    dp_net_output_via(e, m, dst->family, port, &nh);
+}
+
+void dp_net_output_via(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint16_t port,
+                       const struct sctp_addr *nh_in)
+{
+    struct sctp_addr nh = *nh_in;
+    struct dp_neigh *n;
+    uint16_t et = family == SCTP_AF_INET ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
+
     n = neigh_find(e, &nh, true);
     if (n->state == 2 && n->expire_ns > e->now) {
         eth_fill(m, n->port, &n->mac, et);

@@ -100,18 +100,23 @@ static void msg_init(struct sctp_assoc *a, struct sctp_msg *m, const struct sctp
                      uint16_t sid, uint16_t flags, uint32_t ppid, const struct sctp_frag *first,
                      bool one_piece, uint32_t len, struct sctp_path *over, sctp_tstamp now)
 {
-    m->data = first->data;
-    m->handle = first->handle;
-    m->len = len;
-    m->hdr_room = one_piece && first->room >= SCTP_HDR_ROOM && !(flags & SCTP_SENDALL);
-    m->sid = sid;
-    m->flags = flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
-    m->ppid = ppid;
-    m->context = info->context;
-    m->pr_policy = info->pr_policy;
-    m->pr_value = info->pr_value;
-    m->path_over = over;
-    m->expire = SCTP_TIMER_OFF;
+    /* Every field, once: the record comes from the free list as it was
+     * left (sctp_ep_msg_get). */
+    *m = (struct sctp_msg){
+        .data = first->data,
+        .handle = first->handle,
+        .len = len,
+        .sid = sid,
+        .flags = flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY),
+        .pr_policy = info->pr_policy,
+        .in_unsent = true,
+        .hdr_room = one_piece && first->room >= SCTP_HDR_ROOM && !(flags & SCTP_SENDALL),
+        .ppid = ppid,
+        .context = info->context,
+        .pr_value = info->pr_value,
+        .expire = SCTP_TIMER_OFF,
+        .path_over = over,
+    };
     if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value) {
         m->expire = now + (sctp_tstamp)info->pr_value * SCTP_MS;
         if (m->expire < a->pr_timer) {
@@ -121,7 +126,6 @@ static void msg_init(struct sctp_assoc *a, struct sctp_msg *m, const struct sctp
     }
     if (info->pr_policy != SCTP_PR_SCTP_NONE)
         a->n_pr_msgs++;
-    m->in_unsent = true;
 }
 
 /* Links the chain head..tail (bytes in all) at the end of the unsent
@@ -191,20 +195,24 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
     }
     if (a->q.queued_bytes + len > ep->cfg.max_sendq_bytes)
         return SCTP_ERR_AGAIN;
-    struct sctp_msg *m = sctp_ep_msg_get(ep);
-    if (!m)
-        return SCTP_ERR_NOMEM;
+    struct sctp_frag *pieces = NULL;
     if (nparts > 1) {
-        m->parts = sctp_mem_alloc(&ep->cb, nparts * sizeof(*m->parts));
-        if (!m->parts) {
-            sctp_ep_msg_put(ep, m);
+        pieces = sctp_mem_alloc(&ep->cb, nparts * sizeof(*pieces));
+        if (!pieces)
             return SCTP_ERR_NOMEM;
-        }
-        memcpy(m->parts, parts, nparts * sizeof(*m->parts));
-        m->nparts = (uint16_t)nparts;
+        memcpy(pieces, parts, nparts * sizeof(*pieces));
+    }
+    struct sctp_msg *m = sctp_ep_msg_get(ep);
+    if (!m) {
+        sctp_mem_free(&ep->cb, pieces);
+        return SCTP_ERR_NOMEM;
     }
     msg_init(a, m, info, info->sid, info->flags, info->ppid, &parts[0], nparts == 1, len, over,
              now);
+    if (pieces) {
+        m->parts = pieces;
+        m->nparts = (uint16_t)nparts;
+    }
     /* The SSN is given when the message is first sent (sctp_assoc.c). */
     for (unsigned i = 0; i < nparts; i++)
         sctp_payload_ref(&ep->cb, parts[i].handle);

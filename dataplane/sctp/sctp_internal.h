@@ -363,8 +363,7 @@ static inline struct sctp_msg *sctp_ep_msg_get(struct sctp_endpoint *ep)
         if (!m)
             return NULL;
     }
-    memset(m, 0, sizeof(*m));
-    return m;
+    return m; /* its fields are for the caller to set, every one */
 }
 static inline void sctp_ep_msg_put(struct sctp_endpoint *ep, struct sctp_msg *m)
 {
