@@ -275,6 +275,16 @@ struct dp_backlog_item {
 };
 #define DP_BACKLOG 8192
 
+/* Echoes of one-piece messages gathered over a batch of events and
+ * queued with one sctp_endpoint_send_burst() call (dp_echo_flush), while
+ * the events still hold their payloads. */
+#define DP_ECHO_BURST 64
+struct dp_echo_burst {
+    unsigned svc, n;
+    uint32_t assoc_id;
+    struct sctp_sendm m[DP_ECHO_BURST];
+};
+
 struct dp_engine {
     unsigned index; /* 0..n_engines-1, also the low bits of our vtags */
     unsigned lcore_id;
@@ -304,6 +314,7 @@ struct dp_engine {
     struct rte_ip_frag_tbl *frag_tbl;
     struct rte_ip_frag_death_row death_row;
 
+    struct dp_echo_burst echo_burst;
     uint32_t bl_head, bl_tail;
     struct dp_backlog_item *backlog;
 
@@ -409,6 +420,9 @@ int dp_tx_chain_build(struct dp_engine *e, const struct sctp_tx_packet *tp, stru
 enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
 
 /* dp_echo.c: services and the traffic generator. */
+/* Sends the echoes gathered from the events handled since the last
+ * call; before those events are released. */
+void dp_echo_flush(struct dp_engine *e);
 void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev);
 void dp_service_poll(struct dp_engine *e);
 int dp_gen_init(struct dp_engine *e, unsigned svc);

@@ -450,12 +450,11 @@ void dp_backlog_release(struct dp_engine *e, struct dp_backlog_item *it)
     it->frags = NULL;
 }
 
-static void backlog_push(struct dp_engine *e, unsigned svc, const struct sctp_event *ev,
-                         const struct sctp_sndinfo *info)
+static void backlog_push_frags(struct dp_engine *e, unsigned svc, uint32_t assoc_id,
+                               const struct sctp_frag *f, unsigned n, uint32_t len,
+                               const struct sctp_sndinfo *info)
 {
     struct dp_backlog_item *it = &e->backlog[e->bl_tail % DP_BACKLOG];
-    const struct sctp_frag *f = ev->u.data.frags;
-    unsigned n = ev->u.data.nfrags;
 
     if (e->bl_tail - e->bl_head >= DP_BACKLOG) {
         e->st.echo_dropped++;
@@ -471,12 +470,48 @@ static void backlog_push(struct dp_engine *e, unsigned svc, const struct sctp_ev
         dp_mbuf_ref_local(f[i].handle);
     e->bl_tail++;
     it->svc = (uint8_t)svc;
-    it->assoc_id = ev->assoc_id;
-    it->len = ev->u.data.len;
+    it->assoc_id = assoc_id;
+    it->len = len;
     it->info = *info;
     it->nfrags = (uint16_t)n;
     if (e->bl_tail - e->bl_head > e->st.echo_backlog_max)
         e->st.echo_backlog_max = e->bl_tail - e->bl_head;
+}
+
+static void backlog_push(struct dp_engine *e, unsigned svc, const struct sctp_event *ev,
+                         const struct sctp_sndinfo *info)
+{
+    backlog_push_frags(e, svc, ev->assoc_id, ev->u.data.frags, ev->u.data.nfrags, ev->u.data.len,
+                       info);
+}
+
+void dp_echo_flush(struct dp_engine *e)
+{
+    struct dp_echo_burst *eb = &e->echo_burst;
+    struct sctp_endpoint *ep = e->svc[eb->svc].ep;
+    unsigned i = 0;
+
+    while (i < eb->n) {
+        int rc = sctp_endpoint_send_burst(ep, eb->assoc_id, NULL, &eb->m[i], eb->n - i, e->now);
+        if (rc > 0) {
+            for (unsigned k = i; k < i + (unsigned)rc; k++)
+                e->st.bytes_out += eb->m[k].frag.len;
+            e->st.msgs_out += (unsigned)rc;
+            i += (unsigned)rc;
+        } else if (rc == SCTP_ERR_AGAIN) {
+            break;
+        } else {
+            e->st.echo_dropped++; /* that one message */
+            i++;
+        }
+    }
+    /* What the send queue cannot take now waits, in order. */
+    for (; i < eb->n; i++) {
+        const struct sctp_sendm *m = &eb->m[i];
+        struct sctp_sndinfo info = {.sid = m->sid, .flags = m->flags, .ppid = m->ppid};
+        backlog_push_frags(e, eb->svc, eb->assoc_id, &m->frag, 1, m->frag.len, &info);
+    }
+    eb->n = 0;
 }
 
 /* Sends the message back as it came, piece by piece (a message
@@ -495,6 +530,18 @@ static void echo_data(struct dp_engine *e, unsigned svc, const struct sctp_event
         info.flags = SCTP_UNORDERED;
     if (n == 0 || n > SCTP_SEND_PARTS_MAX) {
         e->st.echo_dropped++; /* more pieces than one send takes */
+        return;
+    }
+    struct dp_echo_burst *eb = &e->echo_burst;
+    if (eb->n > 0 &&
+        (eb->svc != svc || eb->assoc_id != ev->assoc_id || eb->n == DP_ECHO_BURST || n > 1))
+        dp_echo_flush(e); /* in order: what was gathered goes first */
+    if (n == 1 && e->bl_head == e->bl_tail) {
+        /* Gathered, and sent with the others of this batch of events. */
+        eb->svc = svc;
+        eb->assoc_id = ev->assoc_id;
+        eb->m[eb->n++] = (struct sctp_sendm){
+            .frag = ev->u.data.frags[0], .sid = info.sid, .flags = info.flags, .ppid = info.ppid};
         return;
     }
     if (e->bl_head != e->bl_tail) {

@@ -1015,16 +1015,30 @@ static void shutdown_all(struct dp_engine *e, bool abort)
         free(l.ids);
 }
 
+/* Events in batches: the echoes a batch calls for are queued together
+ * (dp_echo_flush) before its events, which hold their payloads, are
+ * released. */
+#define EVENT_BATCH 32
+
 static void poll_events(struct dp_engine *e)
 {
-    struct sctp_event ev;
+    struct sctp_event ev[EVENT_BATCH];
 
     for (unsigned i = 0; i < e->n_svc; i++) {
         struct sctp_endpoint *ep = e->svc[i].ep;
-        for (unsigned k = 0; k < 4096 && sctp_endpoint_poll_event(ep, &ev) == 1; k++) {
-            e->st.events++;
-            dp_service_event(e, i, &ev);
-            sctp_event_release(ep, &ev);
+        for (unsigned k = 0; k < 4096 / EVENT_BATCH; k++) {
+            unsigned n = 0;
+            while (n < EVENT_BATCH && sctp_endpoint_poll_event(ep, &ev[n]) == 1) {
+                e->st.events++;
+                dp_service_event(e, i, &ev[n]);
+                n++;
+            }
+            if (e->echo_burst.n > 0)
+                dp_echo_flush(e);
+            for (unsigned j = 0; j < n; j++)
+                sctp_event_release(ep, &ev[j]);
+            if (n < EVENT_BATCH)
+                break;
         }
     }
 }
