@@ -201,6 +201,9 @@ struct dp_port_stats {
 
 struct dp_engine_stats {
     uint64_t loops, busy_loops;
+    /* Time in loop turns that did nothing: nothing received, no event,
+     * no packet written. What the lcore could still have done. */
+    uint64_t idle_ns;
     uint64_t mailbox_tx, mailbox_rx, mailbox_full;
     uint64_t inits_stateless, cookie_redirects;
     uint64_t icmp_bad_tag; /* ICMP too-big quoting a tag not of the association */

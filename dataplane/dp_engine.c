@@ -1027,16 +1027,13 @@ static void poll_events(struct dp_engine *e)
     for (unsigned i = 0; i < e->n_svc; i++) {
         struct sctp_endpoint *ep = e->svc[i].ep;
         for (unsigned k = 0; k < 4096 / EVENT_BATCH; k++) {
-            unsigned n = 0;
-            while (n < EVENT_BATCH && sctp_endpoint_poll_event(ep, &ev[n]) == 1) {
-                e->st.events++;
-                dp_service_event(e, i, &ev[n]);
-                n++;
-            }
+            unsigned n = sctp_endpoint_poll_events(ep, ev, EVENT_BATCH);
+            e->st.events += n;
+            for (unsigned j = 0; j < n; j++)
+                dp_service_event(e, i, &ev[j]);
             if (e->echo_burst.n > 0)
                 dp_echo_flush(e);
-            for (unsigned j = 0; j < n; j++)
-                sctp_event_release(ep, &ev[j]);
+            sctp_event_release_burst(ep, ev, n);
             if (n < EVENT_BATCH)
                 break;
         }
@@ -1094,11 +1091,16 @@ int dp_engine_main(void *arg)
             dp.gen_done = true;
     }
 
+    bool idle = false; /* the last turn did nothing */
     for (;;) {
         unsigned got = 0;
+        uint64_t t = dp_now_ns();
 
-        e->now = dp_now_ns();
+        if (idle)
+            e->st.idle_ns += t - e->now;
+        e->now = t;
         e->st.loops++;
+        uint64_t work0 = e->st.events + e->st.tx_header_mbufs;
         if (e->now >= e->next_pool_check) {
             e->next_pool_check = e->now + POOL_CHECK_NS;
             pool_pressure(e);
@@ -1124,6 +1126,7 @@ int dp_engine_main(void *arg)
         if (got > 0)
             e->st.busy_loops++;
         dp_engine_turn(e);
+        idle = got == 0 && e->st.events + e->st.tx_header_mbufs == work0;
 
         /* Graceful stop: SHUTDOWN everything, wait, ABORT the rest. */
         if ((dp.stop || dp.gen_done) && !e->shutting_down) {

@@ -223,6 +223,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "lcore", e->lcore_id);
         U64(c, "loops", e->st.loops);
         U64(c, "busy_loops", e->st.busy_loops);
+        U64(c, "idle_ns", e->st.idle_ns);
         U64(c, "mailbox_tx", e->st.mailbox_tx);
         U64(c, "mailbox_rx", e->st.mailbox_rx);
         U64(c, "mailbox_full", e->st.mailbox_full);
@@ -597,9 +598,11 @@ void dp_print_counters(void)
         }
         printf("counters: engine=%u lcore=%u sctp_rx_packets=%" PRIu64 " sctp_tx_packets=%" PRIu64
                " msgs_in=%" PRIu64 " msgs_out=%" PRIu64 " retransmissions=%" PRIu64
-               " mailbox_tx=%" PRIu64 " mailbox_rx=%" PRIu64 " inits_stateless=%" PRIu64 "\n",
+               " mailbox_tx=%" PRIu64 " mailbox_rx=%" PRIu64 " inits_stateless=%" PRIu64
+               " loops=%" PRIu64 " busy_loops=%" PRIu64 " idle_ms=%" PRIu64 "\n",
                i, e->lcore_id, rx, tx, e->st.msgs_in, e->st.msgs_out, rtx, e->st.mailbox_tx,
-               e->st.mailbox_rx, e->st.inits_stateless);
+               e->st.mailbox_rx, e->st.inits_stateless, e->st.loops, e->st.busy_loops,
+               e->st.idle_ns / 1000000);
     }
     for (unsigned p = 0; p < dp.n_ports; p++) {
         uint64_t rx = 0, tx = 0, bad = 0, drops = 0;

@@ -334,6 +334,14 @@ int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev);
 /* Gives the event back: frees its fragment list and drops its payload
  * references. Take your own references first to keep the payload. */
 void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev);
+/* Up to max events at once, in order, as sctp_endpoint_poll_event()
+ * gives them one by one. Returns the number taken. */
+unsigned sctp_endpoint_poll_events(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned max);
+/* Gives back n events as sctp_event_release() does each: the payload
+ * references of consecutive fragments on one buffer are dropped together
+ * (sctp_callbacks.payload_unref_n), and the receive window of an
+ * association is updated once per run of its DATA events. */
+void sctp_event_release_burst(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned n);
 
 sctp_tstamp sctp_endpoint_next_timeout(const struct sctp_endpoint *ep);
 void sctp_endpoint_handle_timeout(struct sctp_endpoint *ep, sctp_tstamp now);

@@ -1012,7 +1012,19 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
     struct sctp_frag f = {
         .data = d.payload, .len = d.payload_len, .room = SCTP_DATA_HDR_LEN, .handle = pkt->handle};
     sctp_payload_ref(&a->ep->cb, pkt->handle);
-    int r = sctp_reasm_add(a->reasm, &d, &f);
+    /* A whole message that is due, with nothing waiting before it, goes
+     * straight into the event queue. */
+    struct sctp_endpoint *ep = a->ep;
+    struct sctp_event *ev = sctp_ep_event_slot(ep);
+    int r;
+    if (ev && sctp_reasm_add_direct(a->reasm, &d, &f, ev)) {
+        ev->assoc_id = a->id;
+        a->undelivered_bytes += f.len;
+        ep->ev_count++;
+        r = 0;
+    } else {
+        r = sctp_reasm_add(a->reasm, &d, &f);
+    }
     if (r < 0) {
         a->sack_now = true;
         return 0; /* not marked: the peer will retransmit */

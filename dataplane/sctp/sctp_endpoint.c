@@ -373,6 +373,79 @@ void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
     sctp_frag_pool_put(&ep->frag_pool, &ep->cb, frags, n);
 }
 
+unsigned sctp_endpoint_poll_events(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned max)
+{
+    unsigned n = 0;
+    while (n < max && ep->ev_count > 0) {
+        evs[n++] = ep->events[ep->ev_head];
+        ep->ev_head = (ep->ev_head + 1) & (ep->ev_cap - 1);
+        ep->ev_count--;
+    }
+    return n;
+}
+
+/* The undelivered bytes of a run of DATA events of one association go
+ * at once; a window that was closed is reported open (as for one). */
+static void release_run(struct sctp_endpoint *ep, uint32_t id, uint64_t bytes)
+{
+    struct sctp_assoc *a = sctp_ep_find_id(ep, id);
+    if (!a)
+        return;
+    bool was_closed = sctp_data_rwnd(a) == 0;
+    a->undelivered_bytes -= bytes < a->undelivered_bytes ? (uint32_t)bytes : a->undelivered_bytes;
+    if (was_closed)
+        sctp_data_window_update(a);
+}
+
+void sctp_event_release_burst(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned n)
+{
+    void *h = NULL;      /* references to drop on one buffer */
+    uint32_t hn = 0;     /* how many */
+    uint32_t run_id = 0; /* association of the DATA run */
+    uint64_t run_bytes = 0;
+    bool run = false;
+    for (unsigned i = 0; i < n; i++) {
+        struct sctp_event *ev = &evs[i];
+        if (ev->type != SCTP_EV_DATA) {
+            if (run) {
+                release_run(ep, run_id, run_bytes);
+                run = false;
+            }
+            sctp_payload_unref_n(&ep->cb, h, hn);
+            h = NULL;
+            hn = 0;
+            sctp_event_release(ep, ev);
+            continue;
+        }
+        if (run && ev->assoc_id != run_id) {
+            release_run(ep, run_id, run_bytes);
+            run = false;
+        }
+        if (!run) {
+            run = true;
+            run_id = ev->assoc_id;
+            run_bytes = 0;
+        }
+        run_bytes += ev->u.data.len;
+        struct sctp_frag *f = ev->u.data.frags;
+        uint32_t nf = ev->u.data.nfrags;
+        for (uint32_t k = 0; k < nf; k++) {
+            if (f[k].handle != h) {
+                sctp_payload_unref_n(&ep->cb, h, hn);
+                h = f[k].handle;
+                hn = 0;
+            }
+            hn++;
+        }
+        sctp_frag_pool_put(&ep->frag_pool, &ep->cb, f, nf);
+        ev->u.data.frags = NULL;
+        ev->u.data.nfrags = 0;
+    }
+    if (run)
+        release_run(ep, run_id, run_bytes);
+    sctp_payload_unref_n(&ep->cb, h, hn);
+}
+
 /* ---- misc services ---- */
 
 uint32_t sctp_ep_random32(struct sctp_endpoint *ep)

@@ -528,6 +528,45 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
     return 0;
 }
 
+int sctp_reasm_add_direct(struct sctp_reasm *r, const struct sctp_data_chunk *d,
+                          const struct sctp_frag *frag, struct sctp_event *ev)
+{
+    if (r->ready_head || (d->flags & DATA_BE) != DATA_BE || d->sid >= r->n_streams)
+        return 0;
+    struct sctp_reasm_stream *st = &r->streams[d->sid];
+    bool unordered = d->flags & DATA_U;
+    if (st->pd != PD_NONE || (!unordered && (d->ssn != st->next_ssn || st->ord.head)))
+        return 0;
+    struct sctp_frag *frags;
+    struct sctp_frag_pool *pool = r->frag_pool;
+    if (pool && pool->head) {
+        frags = pool->head;
+        pool->head = *(void **)frags;
+        pool->count--;
+    } else {
+        frags = sctp_mem_alloc(&r->cb, sizeof(*frags));
+        if (!frags)
+            return 0; /* the usual way reports it */
+    }
+    if (!unordered)
+        st->next_ssn++;
+    frags[0] = (struct sctp_frag){.data = frag->data,
+                                  .len = frag->len,
+                                  .room = frag->room < UINT8_MAX ? frag->room : UINT8_MAX,
+                                  .handle = frag->handle};
+    ev->type = SCTP_EV_DATA;
+    ev->assoc_id = 0;
+    ev->u.data.sid = d->sid;
+    ev->u.data.ssn = d->ssn;
+    ev->u.data.ppid = d->ppid;
+    ev->u.data.tsn = d->tsn;
+    ev->u.data.flags = unordered ? SCTP_EV_DATA_UNORDERED : 0;
+    ev->u.data.len = frag->len;
+    ev->u.data.nfrags = 1;
+    ev->u.data.frags = frags;
+    return 1;
+}
+
 int sctp_reasm_pop(struct sctp_reasm *r, struct sctp_event *ev)
 {
     struct sctp_reasm_node *item = r->ready_head;

@@ -100,6 +100,16 @@ void sctp_reasm_free(struct sctp_reasm *r);
  */
 int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
                    const struct sctp_frag *frag);
+/*
+ * The common case of sctp_reasm_add(), without holding the chunk: a
+ * whole message (B and E) that is due on its stream (or unordered), with
+ * nothing queued for delivery before it. Fills ev (type SCTP_EV_DATA, as
+ * sctp_reasm_pop() would) and returns 1; the reference on frag->handle
+ * passes to the event. Returns 0, with nothing changed, in any other case
+ * (then sctp_reasm_add() takes the chunk).
+ */
+int sctp_reasm_add_direct(struct sctp_reasm *r, const struct sctp_data_chunk *d,
+                          const struct sctp_frag *frag, struct sctp_event *ev);
 /* True if a chunk of len payload bytes fits the budget (RFC 9260 6.2:
  * DATA that does not fit is dropped, unless it fills a hole below the
  * highest TSN, which the caller decides). */

@@ -73,6 +73,31 @@ static const struct sctp_callbacks CB = {
     .free = cb_free,
 };
 
+/* With direct set, add_part() first offers each chunk to
+ * sctp_reasm_add_direct(); the events it gives wait here, in order, and
+ * pop() returns them before anything sctp_reasm_pop() has. */
+static struct {
+    bool direct;
+    struct sctp_event *ev;
+    unsigned head, n, cap;
+    unsigned taken; /* chunks that went directly */
+} D;
+
+static void direct_push(const struct sctp_event *ev)
+{
+    if (D.head + D.n == D.cap) {
+        memmove(D.ev, D.ev + D.head, D.n * sizeof(*D.ev));
+        D.head = 0;
+        if (D.n == D.cap) {
+            D.cap = D.cap ? D.cap * 2 : 64;
+            D.ev = realloc(D.ev, D.cap * sizeof(*D.ev));
+            CU_ASSERT_PTR_NOT_NULL_FATAL(D.ev);
+        }
+    }
+    D.ev[D.head + D.n++] = *ev;
+    D.taken++;
+}
+
 static struct tbuf *tbuf_new(const uint8_t *data, uint32_t len)
 {
     struct tbuf *b = malloc(sizeof(*b) + len + 1);
@@ -101,6 +126,11 @@ static struct sctp_reasm *mk(uint16_t n_streams, uint32_t max_bytes, uint32_t pd
  * back. */
 static void finish(struct sctp_reasm *r)
 {
+    for (; D.n > 0; D.n--)
+        sctp_reasm_event_free(&CB, &D.ev[D.head++]);
+    free(D.ev);
+    D.ev = NULL;
+    D.head = D.cap = 0;
     sctp_reasm_free(r);
     size_t leaked = 0;
     for (size_t i = 0; i < T.n; i++) {
@@ -146,6 +176,14 @@ static int add_part(struct sctp_reasm *r, uint8_t flags, uint32_t tsn, uint16_t 
         .payload_len = (uint16_t)len,
     };
     struct sctp_frag f = {.data = b->data, .len = len, .handle = b};
+    if (D.direct) {
+        struct sctp_event ev;
+        memset(&ev, 0xa5, sizeof(ev));
+        if (sctp_reasm_add_direct(r, &d, &f, &ev) == 1) {
+            direct_push(&ev);
+            return 0;
+        }
+    }
     return sctp_reasm_add(r, &d, &f);
 }
 
@@ -170,7 +208,14 @@ static int pop(struct sctp_reasm *r, struct msg *m)
     struct sctp_event ev;
     memset(&ev, 0xa5, sizeof(ev));
     memset(m, 0, sizeof(*m));
-    int rc = sctp_reasm_pop(r, &ev);
+    int rc;
+    if (D.n > 0) {
+        ev = D.ev[D.head++];
+        D.n--;
+        rc = 1;
+    } else {
+        rc = sctp_reasm_pop(r, &ev);
+    }
     if (rc != 1)
         return rc;
     CU_ASSERT_EQUAL(ev.assoc_id, 0);
@@ -1273,6 +1318,83 @@ static void test_random_forward_tsn(void)
     rnd_run_one(2026, 5, 300, 1200, 20, 0);
 }
 
+/* A whole message that is due goes straight to an event, and only then:
+ * not out of order, not behind a held or queued message, not a fragment,
+ * not on an unknown stream, not without memory (nothing changes then). */
+static void test_direct(void)
+{
+    struct sctp_reasm *r = mk(4, 1u << 20, 1u << 20);
+    D.direct = true;
+    D.taken = 0;
+    CU_ASSERT_EQUAL(add1(r, F_BE, 100, 0, 0, 1, 50), 0);
+    CU_ASSERT_EQUAL(D.taken, 1);
+    CU_ASSERT_EQUAL(sctp_reasm_chunks(r), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_bytes(r), 0);
+    expect_msg(r, 0, 0, 100, 1, 50, 0);
+    /* SSN 2 before 1: held; 1 then goes the usual way and takes 2 along. */
+    CU_ASSERT_EQUAL(add1(r, F_BE, 102, 0, 2, 3, 30), 0);
+    CU_ASSERT_EQUAL(D.taken, 1);
+    CU_ASSERT_EQUAL(add1(r, F_BE, 101, 0, 1, 2, 40), 0);
+    CU_ASSERT_EQUAL(D.taken, 1);
+    /* Queued for delivery: a due message of another stream waits behind. */
+    CU_ASSERT_EQUAL(add1(r, F_BE, 103, 1, 0, 4, 20), 0);
+    CU_ASSERT_EQUAL(D.taken, 1);
+    expect_msg(r, 0, 1, 101, 2, 40, 0);
+    expect_msg(r, 0, 2, 102, 3, 30, 0);
+    expect_msg(r, 1, 0, 103, 4, 20, 0);
+    /* Nothing queued: unordered, then ordered on a fresh stream, go. */
+    CU_ASSERT_EQUAL(add1(r, F_BE | F_U, 104, 2, 0, 5, 10), 0);
+    CU_ASSERT_EQUAL(add1(r, F_BE, 105, 3, 0, 6, 12), 0);
+    CU_ASSERT_EQUAL(D.taken, 3);
+    expect_msg(r, 2, 0, 104, 5, 10, SCTP_EV_DATA_UNORDERED);
+    expect_msg(r, 3, 0, 105, 6, 12, 0);
+    /* Fragments never go directly. */
+    CU_ASSERT_EQUAL(add_part(r, F_B, 106, 3, 1, 7, 7, 0, 10), 0);
+    CU_ASSERT_EQUAL(add_part(r, F_E, 107, 3, 1, 7, 7, 10, 5), 0);
+    CU_ASSERT_EQUAL(D.taken, 3);
+    expect_msg(r, 3, 1, 106, 7, 15, 0);
+    /* An unknown stream: the usual way, which reports it. */
+    CU_ASSERT_EQUAL(add1(r, F_BE, 108, 9, 0, 8, 10), SCTP_ERR_STREAM);
+    CU_ASSERT_EQUAL(D.taken, 3);
+    /* No memory for the event's fragment list: nothing changes, and the
+     * usual way (which fails too here) keeps the SSN due. */
+    T.fail_in = 1;
+    struct tbuf *b = tbuf_new((const uint8_t *)"abcd", 4);
+    struct sctp_data_chunk d = {.flags = F_BE,
+                                .tsn = 109,
+                                .sid = 3,
+                                .ssn = 2,
+                                .ppid = 9,
+                                .payload = b->data,
+                                .payload_len = 4};
+    struct sctp_frag f = {.data = b->data, .len = 4, .handle = b};
+    struct sctp_event ev;
+    CU_ASSERT_EQUAL(sctp_reasm_add_direct(r, &d, &f, &ev), 0);
+    CU_ASSERT_EQUAL(b->refs, 1);
+    CU_ASSERT_EQUAL(sctp_reasm_add_direct(r, &d, &f, &ev), 1);
+    CU_ASSERT_EQUAL(ev.u.data.ssn, 2);
+    CU_ASSERT_EQUAL(ev.u.data.nfrags, 1);
+    CU_ASSERT_PTR_EQUAL(ev.u.data.frags[0].handle, b);
+    sctp_reasm_event_free(&CB, &ev);
+    D.direct = false;
+    finish(r);
+}
+
+/* The random runs again, each chunk offered to sctp_reasm_add_direct()
+ * first: the same messages, in the same order per stream, whole. */
+static void test_random_direct(void)
+{
+    D.direct = true;
+    D.taken = 0;
+    rnd_run_one(0x9e3779b97f4a7c15ull, 0xfffff000u, 0, 64u << 20, 0, 0);
+    rnd_run_one(12345, 7, 4, 64u << 20, 0, 0);
+    rnd_run_one(42, 1u << 31, 200, 700, 0, 0);
+    rnd_run_one(2025, 0xffffff80u, 60, 1500, 10, 0);
+    rnd_run_one(778, 100, 50, 1500, 10, 5000);
+    CU_ASSERT_TRUE(D.taken > 0);
+    D.direct = false;
+}
+
 TEST_SUITE_BEGIN(reasm)
 TEST_CASE(test_ordered_in_order)
 TEST_CASE(test_ordered_out_of_order)
@@ -1295,4 +1417,6 @@ TEST_CASE(test_random_full_shuffle)
 TEST_CASE(test_random_partial_delivery)
 TEST_CASE(test_random_free_while_held)
 TEST_CASE(test_random_forward_tsn)
+TEST_CASE(test_direct)
+TEST_CASE(test_random_direct)
 TEST_SUITE_END()
