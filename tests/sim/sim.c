@@ -12,7 +12,8 @@
  * room for its DATA chunk header in front (sctp_frag.room), so the core
  * writes headers into that buffer and sends runs of them as one segment.
  * Half of those go through sctp_endpoint_send_burst. On odd seeds the
- * core has no callbacks for several references at once.
+ * core has no callbacks for several references at once; on seeds 2 and 3
+ * (mod 4) the application reads and releases its events in bursts.
  *
  *   sim [MESSAGES [SEED]]   (default 1,000,000 and 42; the three runs
  *                            use SEED, SEED + 1 and SEED + 2)
@@ -130,6 +131,8 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
     S.seen = calloc(n, 1);
     /* Odd seeds: the core takes payload references one at a time. */
     h_single_refs = seed & 1;
+    /* Seeds 2 and 3 mod 4: the receiver reads its events in bursts. */
+    h_burst_events = (seed >> 1) & 1;
     h_init(&h, seed, multi, tune);
     h.on_event = on_event;
     struct sctp_addr peers[2] = {h.cfg[1].addrs[0], h.cfg[1].addrs[1]};

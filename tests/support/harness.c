@@ -7,6 +7,7 @@
 
 long hbuf_live;
 bool h_single_refs;
+bool h_burst_events;
 
 struct hbuf *hbuf_new(const void *data, uint32_t len)
 {
@@ -236,6 +237,17 @@ static void drain_events(struct harness *h)
     for (int i = 0; i < (int)h->n_nodes; i++) {
         if (h->hold_events[i])
             continue;
+        if (h_burst_events) {
+            struct sctp_event evs[16];
+            unsigned n;
+            do {
+                n = sctp_endpoint_poll_events(h->ep[i], evs, 16);
+                for (unsigned k = 0; k < n && h->on_event; k++)
+                    h->on_event(h, i, &evs[k]);
+                sctp_event_release_burst(h->ep[i], evs, n);
+            } while (n == 16);
+            continue;
+        }
         struct sctp_event ev;
         while (sctp_endpoint_poll_event(h->ep[i], &ev) == 1) {
             if (h->on_event)

@@ -25,6 +25,9 @@ extern long hbuf_live; /* buffers alive: leak check */
 /* When set before h_init, endpoints get no payload_ref_n/unref_n
  * callbacks, so the core takes references one at a time. */
 extern bool h_single_refs;
+/* When set, applications read and release their events in bursts
+ * (sctp_endpoint_poll_events, sctp_event_release_burst). */
+extern bool h_burst_events;
 
 struct hpkt;
 struct harness;
