@@ -86,7 +86,8 @@ static struct {
 static void direct_push(const struct sctp_event *ev)
 {
     if (D.head + D.n == D.cap) {
-        memmove(D.ev, D.ev + D.head, D.n * sizeof(*D.ev));
+        if (D.n > 0)
+            memmove(D.ev, D.ev + D.head, D.n * sizeof(*D.ev));
         D.head = 0;
         if (D.n == D.cap) {
             D.cap = D.cap ? D.cap * 2 : 64;
