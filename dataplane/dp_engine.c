@@ -1127,6 +1127,11 @@ int dp_engine_main(void *arg)
             e->st.busy_loops++;
         dp_engine_turn(e);
         idle = got == 0 && e->st.events + e->st.tx_header_mbufs == work0;
+        /* A turn that found nothing: a pause before polling again leaves
+         * the core (a hyperthread sibling may be the peer's lcore) and
+         * the rings' shared cache lines to the side that has work. */
+        if (idle)
+            rte_pause();
 
         /* Graceful stop: SHUTDOWN everything, wait, ABORT the rest. */
         if ((dp.stop || dp.gen_done) && !e->shutting_down) {
