@@ -38,9 +38,9 @@
 # per frame (frames of Ethernet + IPv4 + SCTP + DATA header + S bytes):
 #   msg ratio = msgs_per_s / testpmd_small_pkts_per_s
 # The result lines:
-#   bench=memif-tput mode=discard size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
+#   bench=memif-tput mode=discard size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=... client_idle=... server_idle=...
 #   bench=memif-tput mode=discard-unpacked size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
-#   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
+#   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=... client_idle=... server_idle=...
 #   bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
 set -uo pipefail
@@ -125,16 +125,18 @@ server_counts() {
 import json, sys
 p = json.loads(sys.argv[1])["/sctpdp/ports"]["0"]
 lc = json.loads(sys.argv[2])["/sctpdp/lcores"]
-print(p["rx_sctp"], p["rx_bytes"], sum(v["msgs_in"] for v in lc.values()))' "$ports" "$lcores"
+print(p["rx_sctp"], p["rx_bytes"], sum(v["msgs_in"] for v in lc.values()),
+      sum(v.get("idle_ns", 0) for v in lc.values()))' "$ports" "$lcores"
 }
 
 # gen_run MODE PORT [extra]: runs the generator (run_msgs and run_size, if
 # set, replace --msgs and --size), sets elapsed, msgs_per_s, pkts_per_s,
 # frame and rx_msgs (the server's messages in this run).
 gen_run() {
-    local mode="$1" port="$2" rc genline p0 b0 m0 p1 b1 m1
+    local mode="$1" port="$2" rc genline p0 b0 m0 i0 p1 b1 m1 i1 t0 t1 cidle cloop
     shift 2
-    read -r p0 b0 m0 < <(server_counts)
+    t0=$(date +%s.%N)
+    read -r p0 b0 m0 i0 < <(server_counts)
     [[ -n "$m0" ]] || die "no counters from the server"
     # shellcheck disable=SC2046
     timeout 600 "$sctpdp" $(eal 1 "${tag}c$mode" "net_memif0,role=client,socket=$sock,id=0") \
@@ -147,7 +149,16 @@ gen_run() {
     [[ $rc -eq 0 ]] || die "generator ($mode) failed (exit $rc)"
     elapsed=$(sed -n 's/.*elapsed_s=\([0-9.]*\).*/\1/p' <<<"$genline")
     msgs_per_s=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$genline")
-    read -r p1 b1 m1 < <(server_counts)
+    read -r p1 b1 m1 i1 < <(server_counts)
+    t1=$(date +%s.%N)
+    # Idle shares of the run, in permille, from the engines' idle time
+    # (loop turns that did nothing): each side's busy time (its loop time
+    # less idle; outside the run an engine has next to nothing to do)
+    # against the run's elapsed time.
+    cidle=$(sed -n 's/^counters: engine=.* idle_ms=\([0-9]*\).*/\1/p' "$tmp/client-$mode.log" | head -1)
+    cloop=$(sed -n 's/^counters: engine=.* loop_ms=\([0-9]*\).*/\1/p' "$tmp/client-$mode.log" | head -1)
+    client_idle=$("$py" -c "print(max(0, round((1 - (${cloop:-0} - ${cidle:-0}) / 1000 / $elapsed) * 1000)))")
+    server_idle=$("$py" -c "print(max(0, round((1 - (($t1 - $t0) - ($i1 - $i0) / 1e9) / $elapsed) * 1000)))")
     rx_msgs=$((m1 - m0))
     pkts_per_s=$("$py" -c "print(round(($p1 - $p0) / $elapsed))")
     frame=$("$py" -c "print(max(64, min(1514, round(($b1 - $b0) / max($p1 - $p0, 1)))))")
@@ -191,13 +202,13 @@ for ((r = 1; r <= runs; r++)); do
     start_server
     gen_run discard 5002 --gen-discard
     [[ $rx_msgs -eq $msgs ]] || die "discard: the server received $rx_msgs messages, $msgs were sent"
-    d_pps=$pkts_per_s d_mps=$msgs_per_s d_frame=$frame
+    d_pps=$pkts_per_s d_mps=$msgs_per_s d_frame=$frame d_ci=$client_idle d_si=$server_idle
     gen_run discard-unpacked 5002 --gen-discard --gen-pack 0
     [[ $rx_msgs -eq $msgs ]] || die "discard-unpacked: the server received $rx_msgs messages, $msgs were sent"
     u_pps=$pkts_per_s u_mps=$msgs_per_s
     gen_run echo 5001
     [[ $rx_msgs -eq $msgs ]] || die "echo: the server received $rx_msgs messages, $msgs were sent"
-    e_pps=$pkts_per_s e_mps=$msgs_per_s
+    e_pps=$pkts_per_s e_mps=$msgs_per_s e_ci=$client_idle e_si=$server_idle
     one=$((msgs / 10))
     run_msgs=$one run_size=1400 gen_run discard-1msg 5002 --gen-discard
     [[ $rx_msgs -eq $one ]] || die "discard-1msg: the server received $rx_msgs messages, $one were sent"
@@ -207,7 +218,7 @@ for ((r = 1; r <= runs; r++)); do
     tp=$(testpmd_run "$d_frame")
     [[ $tp -gt 0 ]] || die "no testpmd figure"
     echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $tp pkts/s"
-    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps $u_pps $u_mps")
+    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps $u_pps $u_mps $d_ci $d_si $e_ci $e_si")
 done
 # One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
 small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
@@ -218,15 +229,18 @@ printf '%s\n' "${rounds[@]}" | "$py" -c '
 import sys
 size, small = sys.argv[1], int(sys.argv[2])
 r = [list(map(int, l.split())) for l in sys.stdin.read().splitlines() if l.strip()]
-def line(mode, pi, mi):
+def line(mode, pi, mi, idle=None):
     rs = sorted(r, key=lambda x: x[pi] / x[4])
     m = rs[len(rs) // 2]
-    print("bench=memif-tput mode=%s size=%s pkts_per_s=%d msgs_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f"
-          % (mode, size, m[pi], m[mi], m[4], m[pi] / m[4]))
+    extra = ""
+    if idle is not None:
+        extra = " client_idle=%.3f server_idle=%.3f" % (m[idle] / 1000, m[idle + 1] / 1000)
+    print("bench=memif-tput mode=%s size=%s pkts_per_s=%d msgs_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f%s"
+          % (mode, size, m[pi], m[mi], m[4], m[pi] / m[4], extra))
     return m
-line("discard", 0, 1)
+line("discard", 0, 1, 9)
 line("discard-unpacked", 7, 8)
-e = line("echo", 2, 3)
+e = line("echo", 2, 3, 11)
 rs = sorted(r, key=lambda x: x[5] / x[4])
 m = rs[len(rs) // 2]
 print("bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=%d msgs_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f"

@@ -332,6 +332,7 @@ struct dp_engine {
     bool pressure;                /* the endpoints are told to keep no new DATA */
     bool gen_hold;                /* the generator sends nothing new */
     uint64_t now;                 /* ns, refreshed each loop */
+    uint64_t loop_start;          /* ns, when the loop began */
 
     struct sctp_tx_packet *txp; /* scratch, large */
 

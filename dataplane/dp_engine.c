@@ -1086,6 +1086,7 @@ int dp_engine_main(void *arg)
         return 0;
     DP_LOG(INFO, "engine %u running on lcore %u", e->index, lcore);
     e->now = dp_now_ns();
+    e->loop_start = e->now;
     for (unsigned i = 0; i < e->n_svc; i++) {
         if (e->svc[i].kind == DP_SVC_CLIENT && dp_gen_init(e, i) < 0)
             dp.gen_done = true;

@@ -599,10 +599,11 @@ void dp_print_counters(void)
         printf("counters: engine=%u lcore=%u sctp_rx_packets=%" PRIu64 " sctp_tx_packets=%" PRIu64
                " msgs_in=%" PRIu64 " msgs_out=%" PRIu64 " retransmissions=%" PRIu64
                " mailbox_tx=%" PRIu64 " mailbox_rx=%" PRIu64 " inits_stateless=%" PRIu64
-               " loops=%" PRIu64 " busy_loops=%" PRIu64 " idle_ms=%" PRIu64 "\n",
+               " loops=%" PRIu64 " busy_loops=%" PRIu64 " idle_ms=%" PRIu64 " loop_ms=%" PRIu64
+               "\n",
                i, e->lcore_id, rx, tx, e->st.msgs_in, e->st.msgs_out, rtx, e->st.mailbox_tx,
                e->st.mailbox_rx, e->st.inits_stateless, e->st.loops, e->st.busy_loops,
-               e->st.idle_ns / 1000000);
+               e->st.idle_ns / 1000000, (e->now - e->loop_start) / 1000000);
     }
     for (unsigned p = 0; p < dp.n_ports; p++) {
         uint64_t rx = 0, tx = 0, bad = 0, drops = 0;
