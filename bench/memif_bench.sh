@@ -38,9 +38,9 @@
 # per frame (frames of Ethernet + IPv4 + SCTP + DATA header + S bytes):
 #   msg ratio = msgs_per_s / testpmd_small_pkts_per_s
 # The result lines:
-#   bench=memif-tput mode=discard size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=... client_idle=... server_idle=...
+#   bench=memif-tput mode=discard size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=... client_idle=...
 #   bench=memif-tput mode=discard-unpacked size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
-#   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=... client_idle=... server_idle=...
+#   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=... client_idle=...
 #   bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
 set -uo pipefail
@@ -151,14 +151,17 @@ gen_run() {
     msgs_per_s=$(sed -n 's/.*msgs_per_s=\([0-9]*\).*/\1/p' <<<"$genline")
     read -r p1 b1 m1 i1 < <(server_counts)
     t1=$(date +%s.%N)
-    # Idle shares of the run, in permille, from the engines' idle time
-    # (loop turns that did nothing): each side's busy time (its loop time
-    # less idle; outside the run an engine has next to nothing to do)
-    # against the run's elapsed time.
+    # The client's idle share of the run, in permille, from its engine's
+    # idle time (loop turns that did nothing): its busy time (loop time
+    # less idle; before and after the run it has next to nothing to do)
+    # against the run's elapsed time. The server's idle time is read too
+    # (server_idle_ms: all of it between the two readings, the client's
+    # start and exit included), but the span is not the run's, so no
+    # share is made of it.
     cidle=$(sed -n 's/^counters: engine=.* idle_ms=\([0-9]*\).*/\1/p' "$tmp/client-$mode.log" | head -1)
     cloop=$(sed -n 's/^counters: engine=.* loop_ms=\([0-9]*\).*/\1/p' "$tmp/client-$mode.log" | head -1)
     client_idle=$("$py" -c "print(max(0, round((1 - (${cloop:-0} - ${cidle:-0}) / 1000 / $elapsed) * 1000)))")
-    server_idle=$("$py" -c "print(max(0, round((1 - (($t1 - $t0) - ($i1 - $i0) / 1e9) / $elapsed) * 1000)))")
+    echo "sctpdp ($mode): client idle ${cidle:-?} ms of a ${cloop:-?} ms loop; server idle $(((i1 - i0) / 1000000)) ms of the $("$py" -c "print(round(($t1 - $t0) * 1000))") ms between its readings"
     rx_msgs=$((m1 - m0))
     pkts_per_s=$("$py" -c "print(round(($p1 - $p0) / $elapsed))")
     frame=$("$py" -c "print(max(64, min(1514, round(($b1 - $b0) / max($p1 - $p0, 1)))))")
@@ -202,13 +205,13 @@ for ((r = 1; r <= runs; r++)); do
     start_server
     gen_run discard 5002 --gen-discard
     [[ $rx_msgs -eq $msgs ]] || die "discard: the server received $rx_msgs messages, $msgs were sent"
-    d_pps=$pkts_per_s d_mps=$msgs_per_s d_frame=$frame d_ci=$client_idle d_si=$server_idle
+    d_pps=$pkts_per_s d_mps=$msgs_per_s d_frame=$frame d_ci=$client_idle
     gen_run discard-unpacked 5002 --gen-discard --gen-pack 0
     [[ $rx_msgs -eq $msgs ]] || die "discard-unpacked: the server received $rx_msgs messages, $msgs were sent"
     u_pps=$pkts_per_s u_mps=$msgs_per_s
     gen_run echo 5001
     [[ $rx_msgs -eq $msgs ]] || die "echo: the server received $rx_msgs messages, $msgs were sent"
-    e_pps=$pkts_per_s e_mps=$msgs_per_s e_ci=$client_idle e_si=$server_idle
+    e_pps=$pkts_per_s e_mps=$msgs_per_s e_ci=$client_idle
     one=$((msgs / 10))
     run_msgs=$one run_size=1400 gen_run discard-1msg 5002 --gen-discard
     [[ $rx_msgs -eq $one ]] || die "discard-1msg: the server received $rx_msgs messages, $one were sent"
@@ -218,7 +221,7 @@ for ((r = 1; r <= runs; r++)); do
     tp=$(testpmd_run "$d_frame")
     [[ $tp -gt 0 ]] || die "no testpmd figure"
     echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $tp pkts/s"
-    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps $u_pps $u_mps $d_ci $d_si $e_ci $e_si")
+    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps $u_pps $u_mps $d_ci $e_ci")
 done
 # One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
 small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
@@ -234,13 +237,13 @@ def line(mode, pi, mi, idle=None):
     m = rs[len(rs) // 2]
     extra = ""
     if idle is not None:
-        extra = " client_idle=%.3f server_idle=%.3f" % (m[idle] / 1000, m[idle + 1] / 1000)
+        extra = " client_idle=%.3f" % (m[idle] / 1000)
     print("bench=memif-tput mode=%s size=%s pkts_per_s=%d msgs_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f%s"
           % (mode, size, m[pi], m[mi], m[4], m[pi] / m[4], extra))
     return m
 line("discard", 0, 1, 9)
 line("discard-unpacked", 7, 8)
-e = line("echo", 2, 3, 11)
+e = line("echo", 2, 3, 10)
 rs = sorted(r, key=lambda x: x[5] / x[4])
 m = rs[len(rs) // 2]
 print("bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=%d msgs_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f"
