@@ -214,8 +214,8 @@ static bool txb_chunk(struct txb *b, const uint8_t *chunk, uint32_t len)
  * retransmission), and header and payload are one segment, merged into
  * the segment before when that one ends where it starts.
  */
-static inline __attribute__((always_inline)) bool
-txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid, uint16_t ssn, uint32_t ppid)
+static inline bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid,
+                            uint16_t ssn, uint32_t ppid)
 {
     uint32_t pad = SCTP_PAD4(c->len) - c->len;
     if (SCTP_DATA_HDR_LEN + c->len + pad > txb_room(b) && b->chunks > 0)
