@@ -391,13 +391,12 @@ void dp_engine_free(struct dp_engine *e);
 /* dp_net.c: L2/L3. */
 void dp_net_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port);
 void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m);
-/* Sends an IP packet whose L3 header starts at l2_len into the mbuf
- * (the Ethernet header is filled here after neighbour lookup). */
-void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, const struct sctp_addr *src,
-                   const struct sctp_addr *dst);
-/* The same, for a route already looked up (dp_route): port and next hop. */
-void dp_net_output_via(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint16_t port,
-                       const struct sctp_addr *nexthop);
+/* Sends an IP packet (family SCTP_AF_INET or _INET6) whose L3 header
+ * starts at l2_len into the mbuf, on the route dp_route() found: port
+ * and next hop (the Ethernet header is filled here after neighbour
+ * lookup). */
+void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint16_t port,
+                   const struct sctp_addr *nexthop);
 void dp_net_timers(struct dp_engine *e);
 void dp_tx_enqueue(struct dp_engine *e, uint16_t port, struct rte_mbuf *m);
 void dp_tx_flush(struct dp_engine *e);

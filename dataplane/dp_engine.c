@@ -70,16 +70,21 @@ static inline void mbuf_ref_seg_local(struct rte_mbuf *m)
  * (emit, chain_direct_ok) keeps the next of that chain after the driver
  * drops its reference.
  */
-static inline void mbuf_ref_local(struct rte_mbuf *m)
+static inline void mbuf_ref_local_n(struct rte_mbuf *m, uint16_t n)
 {
     if (likely(m->nb_segs == 1)) {
-        mbuf_ref_seg_local(m);
+        rte_mbuf_refcnt_set(m, (uint16_t)(rte_mbuf_refcnt_read(m) + n));
         return;
     }
     /* A chain is released with rte_pktmbuf_free(), which drops one
-     * reference from every segment: take one on every segment. */
+     * reference from every segment: take them on every segment. */
     for (struct rte_mbuf *seg = m; seg; seg = seg->next)
-        rte_mbuf_refcnt_update(seg, 1);
+        rte_mbuf_refcnt_update(seg, (int16_t)n);
+}
+
+static inline void mbuf_ref_local(struct rte_mbuf *m)
+{
+    mbuf_ref_local_n(m, 1);
 }
 
 void dp_mbuf_ref_local(struct rte_mbuf *m)
@@ -115,15 +120,8 @@ static void cb_unref(void *user, void *handle)
  * one mbuf. The count is 16 bits wide, as for n single references. */
 static void cb_ref_n(void *user, void *handle, uint32_t n)
 {
-    struct rte_mbuf *m = handle;
-
     (void)user;
-    if (likely(m->nb_segs == 1)) {
-        rte_mbuf_refcnt_set(m, (uint16_t)(rte_mbuf_refcnt_read(m) + n));
-        return;
-    }
-    for (struct rte_mbuf *seg = m; seg; seg = seg->next)
-        rte_mbuf_refcnt_update(seg, (int16_t)n);
+    mbuf_ref_local_n(handle, (uint16_t)n);
 }
 
 static void cb_unref_n(void *user, void *handle, uint32_t n)
@@ -890,7 +888,7 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     if (v4 && pp->tx_ip_csum)
         head->ol_flags |= RTE_MBUF_F_TX_IP_CKSUM | RTE_MBUF_F_TX_IPV4;
     e->pst[port].tx_sctp++;
-    dp_net_output_via(e, head, tp->dst.family, port, &nh);
+    dp_net_output(e, head, tp->dst.family, port, &nh);
 }
 
 static void write_packets(struct dp_engine *e)

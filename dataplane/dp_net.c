@@ -344,27 +344,13 @@ static void eth_fill(struct rte_mbuf *m, uint16_t port, const struct rte_ether_a
     }
 }
 
-void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, const struct sctp_addr *src,
-                   const struct sctp_addr *dst)
+void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint16_t port,
+                   const struct sctp_addr *nh)
 {
-    uint16_t port;
-    struct sctp_addr nh;
-
-    if (dp_route(src, dst, &port, &nh) < 0) {
-        drop(e, 0, m, DP_DROP_NO_ROUTE);
-        return;
-    }
-    dp_net_output_via(e, m, dst->family, port, &nh);
-}
-
-void dp_net_output_via(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint16_t port,
-                       const struct sctp_addr *nh_in)
-{
-    struct sctp_addr nh = *nh_in;
     struct dp_neigh *n;
     uint16_t et = family == SCTP_AF_INET ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
 
-    n = neigh_find(e, &nh, true);
+    n = neigh_find(e, nh, true);
     if (n->state == 2 && n->expire_ns > e->now) {
         eth_fill(m, n->port, &n->mac, et);
         dp_tx_enqueue(e, n->port, m);
@@ -377,7 +363,7 @@ void dp_net_output_via(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, 
         n->tries = 1;
         n->port = port;
         n->expire_ns = e->now + NEIGH_RETRY_NS;
-        neigh_solicit(e, port, &nh);
+        neigh_solicit(e, port, nh);
     }
     if (n->n_hold == DP_NEIGH_HOLD) {
         drop(e, port, m, DP_DROP_NEIGH);

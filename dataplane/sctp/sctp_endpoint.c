@@ -327,52 +327,6 @@ int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev)
     return 0;
 }
 
-int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev)
-{
-    if (ep->ev_count == 0)
-        return 0;
-    *ev = ep->events[ep->ev_head];
-    ep->ev_head = (ep->ev_head + 1) & (ep->ev_cap - 1);
-    ep->ev_count--;
-    return 1;
-}
-
-void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
-{
-    struct sctp_frag *frags = NULL;
-    uint32_t n = 0;
-    if (ev->type == SCTP_EV_DATA) {
-        frags = ev->u.data.frags;
-        n = ev->u.data.nfrags;
-        struct sctp_assoc *a = sctp_ep_find_id(ep, ev->assoc_id);
-        if (a) {
-            bool was_closed = sctp_data_rwnd(a) == 0;
-            a->undelivered_bytes -=
-                ev->u.data.len < a->undelivered_bytes ? ev->u.data.len : a->undelivered_bytes;
-            if (was_closed)
-                sctp_data_window_update(a);
-        }
-        ev->u.data.frags = NULL;
-        ev->u.data.nfrags = 0;
-    } else if (ev->type == SCTP_EV_ASSOC_CHANGE) {
-        sctp_mem_free(&ep->cb, ev->u.assoc_change.info);
-        ev->u.assoc_change.info = NULL;
-        ev->u.assoc_change.info_len = 0;
-    } else if (ev->type == SCTP_EV_REMOTE_ERROR) {
-        sctp_mem_free(&ep->cb, ev->u.remote_error.data);
-        ev->u.remote_error.data = NULL;
-        ev->u.remote_error.len = 0;
-    } else if (ev->type == SCTP_EV_SEND_FAILED) {
-        frags = ev->u.send_failed.frags;
-        n = ev->u.send_failed.nfrags;
-        ev->u.send_failed.frags = NULL;
-        ev->u.send_failed.nfrags = 0;
-    }
-    for (uint32_t i = 0; i < n; i++)
-        sctp_payload_unref(&ep->cb, frags[i].handle);
-    sctp_frag_pool_put(&ep->frag_pool, &ep->cb, frags, n);
-}
-
 unsigned sctp_endpoint_poll_events(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned max)
 {
     unsigned n = 0;
@@ -395,6 +349,40 @@ static void release_run(struct sctp_endpoint *ep, uint32_t id, uint64_t bytes)
     a->undelivered_bytes -= bytes < a->undelivered_bytes ? (uint32_t)bytes : a->undelivered_bytes;
     if (was_closed)
         sctp_data_window_update(a);
+}
+
+int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev)
+{
+    return (int)sctp_endpoint_poll_events(ep, ev, 1);
+}
+
+void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
+{
+    struct sctp_frag *frags = NULL;
+    uint32_t n = 0;
+    if (ev->type == SCTP_EV_DATA) {
+        frags = ev->u.data.frags;
+        n = ev->u.data.nfrags;
+        release_run(ep, ev->assoc_id, ev->u.data.len);
+        ev->u.data.frags = NULL;
+        ev->u.data.nfrags = 0;
+    } else if (ev->type == SCTP_EV_ASSOC_CHANGE) {
+        sctp_mem_free(&ep->cb, ev->u.assoc_change.info);
+        ev->u.assoc_change.info = NULL;
+        ev->u.assoc_change.info_len = 0;
+    } else if (ev->type == SCTP_EV_REMOTE_ERROR) {
+        sctp_mem_free(&ep->cb, ev->u.remote_error.data);
+        ev->u.remote_error.data = NULL;
+        ev->u.remote_error.len = 0;
+    } else if (ev->type == SCTP_EV_SEND_FAILED) {
+        frags = ev->u.send_failed.frags;
+        n = ev->u.send_failed.nfrags;
+        ev->u.send_failed.frags = NULL;
+        ev->u.send_failed.nfrags = 0;
+    }
+    for (uint32_t i = 0; i < n; i++)
+        sctp_payload_unref(&ep->cb, frags[i].handle);
+    sctp_frag_pool_put(&ep->frag_pool, &ep->cb, frags, n);
 }
 
 void sctp_event_release_burst(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned n)

@@ -476,6 +476,30 @@ static void add_unordered(struct sctp_reasm *r, struct sctp_reasm_stream *st,
         pd_start(r, st, &r->unord, first);
 }
 
+/* A whole message (B and E) that may go up at once: unordered, or the
+ * SSN due on its stream with nothing held before it; never into the
+ * middle of a partial delivery. */
+static bool whole_and_due(const struct sctp_reasm_stream *st, const struct sctp_data_chunk *d)
+{
+    bool unordered = d->flags & DATA_U;
+    return (d->flags & DATA_BE) == DATA_BE && st->pd == PD_NONE &&
+           (unordered || (d->ssn == st->next_ssn && !st->ord.head));
+}
+
+/* An event's array of n fragments: a one-fragment array from the pool
+ * when it has one, else from the allocator. */
+static struct sctp_frag *frags_alloc(struct sctp_reasm *r, uint32_t n)
+{
+    struct sctp_frag_pool *pool = r->frag_pool;
+    if (n == 1 && pool && pool->head) {
+        struct sctp_frag *f = pool->head;
+        pool->head = *(void **)f;
+        pool->count--;
+        return f;
+    }
+    return sctp_mem_alloc(&r->cb, sizeof(struct sctp_frag) * n);
+}
+
 int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
                    const struct sctp_frag *frag)
 {
@@ -514,8 +538,7 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
 
     /* The common case: a whole message that is due, straight to the
      * ready queue. */
-    if ((x->flags & DATA_BE) == DATA_BE && st->pd == PD_NONE &&
-        (unordered || (d->ssn == st->next_ssn && !st->ord.head))) {
+    if (whole_and_due(st, d)) {
         if (!unordered)
             st->next_ssn++;
         enqueue(r, x, data_evflags(x));
@@ -531,23 +554,15 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
 int sctp_reasm_add_direct(struct sctp_reasm *r, const struct sctp_data_chunk *d,
                           const struct sctp_frag *frag, struct sctp_event *ev)
 {
-    if (r->ready_head || (d->flags & DATA_BE) != DATA_BE || d->sid >= r->n_streams)
+    if (r->ready_head || d->sid >= r->n_streams)
         return 0;
     struct sctp_reasm_stream *st = &r->streams[d->sid];
     bool unordered = d->flags & DATA_U;
-    if (st->pd != PD_NONE || (!unordered && (d->ssn != st->next_ssn || st->ord.head)))
+    if (!whole_and_due(st, d))
         return 0;
-    struct sctp_frag *frags;
-    struct sctp_frag_pool *pool = r->frag_pool;
-    if (pool && pool->head) {
-        frags = pool->head;
-        pool->head = *(void **)frags;
-        pool->count--;
-    } else {
-        frags = sctp_mem_alloc(&r->cb, sizeof(*frags));
-        if (!frags)
-            return 0; /* the usual way reports it */
-    }
+    struct sctp_frag *frags = frags_alloc(r, 1);
+    if (!frags)
+        return 0; /* the usual way reports it */
     if (!unordered)
         st->next_ssn++;
     frags[0] = (struct sctp_frag){.data = frag->data,
@@ -586,15 +601,7 @@ int sctp_reasm_pop(struct sctp_reasm *r, struct sctp_event *ev)
     uint32_t nfrags = 0;
     for (const struct sctp_reasm_node *n = item; n; n = n->next)
         nfrags++;
-    struct sctp_frag *frags;
-    struct sctp_frag_pool *pool = r->frag_pool;
-    if (nfrags == 1 && pool && pool->head) {
-        frags = pool->head;
-        pool->head = *(void **)frags;
-        pool->count--;
-    } else {
-        frags = sctp_mem_alloc(&r->cb, sizeof(*frags) * nfrags);
-    }
+    struct sctp_frag *frags = frags_alloc(r, nfrags);
     if (!frags)
         return SCTP_ERR_NOMEM;
     r->ready_head = item->link;

@@ -186,6 +186,16 @@ static void enqueue(struct harness *h, int to, const struct sctp_tx_packet *p, s
         .to = to, .at = h->now + h->latency + extra, .src = p->src, .dst = p->dst, .buf = b};
 }
 
+uint32_t h_pkt_gather(const struct sctp_tx_packet *p, uint8_t *buf, uint32_t max)
+{
+    uint32_t off = 0;
+    for (unsigned i = 0; i < p->nsegs && off + p->segs[i].len <= max; i++) {
+        memcpy(buf + off, p->segs[i].data, p->segs[i].len);
+        off += p->segs[i].len;
+    }
+    return off;
+}
+
 static void transmit(struct harness *h, int from, const struct sctp_tx_packet *p)
 {
     h->sent++;
@@ -194,11 +204,7 @@ static void transmit(struct harness *h, int from, const struct sctp_tx_packet *p
         return;
     /* Gather the segments: this copy stands in for the NIC. */
     struct hbuf *b = hbuf_new(NULL, p->len);
-    uint32_t off = 0;
-    for (unsigned i = 0; i < p->nsegs; i++) {
-        memcpy(b->data + off, p->segs[i].data, p->segs[i].len);
-        off += p->segs[i].len;
-    }
+    h_pkt_gather(p, b->data, p->len);
     if (b->len > 13) {
         uint8_t type = b->data[12];
         h->chunk_counts[from][type]++;

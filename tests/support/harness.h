@@ -66,6 +66,9 @@ struct harness {
 };
 
 uint64_t h_rand(struct harness *h);
+/* Copies a packet's segments, in order, into buf while they fit in max
+ * bytes (a NIC's gather); returns the bytes copied. */
+uint32_t h_pkt_gather(const struct sctp_tx_packet *p, uint8_t *buf, uint32_t max);
 /* Node i gets 198.18.0.(1+i), and 198.18.2.(1+i) when multi-homed. */
 void h_init(struct harness *h, uint64_t seed, bool multihomed, void (*tune)(struct sctp_config *));
 /* Same with n_nodes (2 .. H_MAX_NODES) endpoints. */

@@ -88,32 +88,31 @@ echo "server: mbuf_pressure_events=$(counter "$PFX_S" lcores 0.mbuf_pressure_eve
 stop_server 2048
 ok "every mbuf back in the server's pool, pressure off, SIGTERM gave exit 0"
 
+# backlog_case TAG SENDQ SIZE WHAT: 20000 echoes of SIZE-byte messages
+# through a server whose send queue holds SENDQ bytes; its echo backlog
+# must be used and nothing dropped.
+backlog_case() {
+    local tag="$1" sendq="$2" size="$3" what="$4" bl dr
+    printf '[sctp]\nsendq_bytes = %s\n' "$sendq" >"$TMP/server$tag.ini"
+    MSGS=20000 GEN_SIZE=$size SERVER_EXTRA="--config $TMP/server$tag.ini" run_pair "$tag" 16384 16384
+    bl=$(counter "$PFX_S" lcores 0.echo_backlog_max)
+    dr=$(counter "$PFX_S" lcores 0.echo_dropped)
+    echo "server: echo_backlog_max=$bl echo_dropped=$dr"
+    [[ $bl -gt 0 ]] || fail "the echo backlog was never used: the case does not test it"
+    [[ $dr -eq 0 ]] || fail "the echo service dropped $dr messages"
+    ok "20000 $what (up to $bl waiting), none dropped"
+    stop_server 16384
+    ok "every mbuf back in the server's pool after the backlog drained"
+}
+
 # 3. The echo service's backlog: the server's send queue holds 32 KB, so
 #    echoes of 3000-byte messages wait in the backlog, each as the list of
 #    the three chunks it arrived in.
-printf '[sctp]\nsendq_bytes = 32768\n' >"$TMP/server3.ini"
-MSGS=20000 GEN_SIZE=3000 SERVER_EXTRA="--config $TMP/server3.ini" run_pair 3 16384 16384
-bl=$(counter "$PFX_S" lcores 0.echo_backlog_max)
-dr=$(counter "$PFX_S" lcores 0.echo_dropped)
-echo "server: echo_backlog_max=$bl echo_dropped=$dr"
-[[ $bl -gt 0 ]] || fail "the echo backlog was never used: the case does not test it"
-[[ $dr -eq 0 ]] || fail "the echo service dropped $dr messages"
-ok "20000 three-chunk messages echoed through the backlog (up to $bl waiting), none dropped"
-stop_server 16384
-ok "every mbuf back in the server's pool after the backlog drained"
+backlog_case 3 32768 3000 "three-chunk messages echoed through the backlog"
 
 # 4. The same with one-chunk messages, which the echo service gathers per
 #    batch of events and queues with one burst call: a 16 KB send queue
 #    takes part of a batch, the rest waits in the backlog behind it, and
 #    the generator checks that every stream's echoes come back in order.
-printf '[sctp]\nsendq_bytes = 16384\n' >"$TMP/server4.ini"
-MSGS=20000 GEN_SIZE=1000 SERVER_EXTRA="--config $TMP/server4.ini" run_pair 4 16384 16384
-bl=$(counter "$PFX_S" lcores 0.echo_backlog_max)
-dr=$(counter "$PFX_S" lcores 0.echo_dropped)
-echo "server: echo_backlog_max=$bl echo_dropped=$dr"
-[[ $bl -gt 0 ]] || fail "the echo backlog was never used: the case does not test it"
-[[ $dr -eq 0 ]] || fail "the echo service dropped $dr messages"
-ok "20000 one-chunk messages echoed through burst and backlog (up to $bl waiting), none dropped"
-stop_server 16384
-ok "every mbuf back in the server's pool after the backlog drained"
+backlog_case 4 16384 1000 "one-chunk messages echoed through burst and backlog"
 echo "PASS: $CHECKS checks"

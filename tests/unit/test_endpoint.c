@@ -431,11 +431,7 @@ static unsigned drain(int node)
     unsigned n = 0;
     while (sctp_endpoint_write_packet(H.ep[node], &pkt, H.now) == 1) {
         uint8_t buf[4096];
-        uint32_t off = 0;
-        for (unsigned i = 0; i < pkt.nsegs && off + pkt.segs[i].len <= sizeof(buf); i++) {
-            memcpy(buf + off, pkt.segs[i].data, pkt.segs[i].len);
-            off += pkt.segs[i].len;
-        }
+        uint32_t off = h_pkt_gather(&pkt, buf, sizeof(buf));
         log_pkt(node, H.now, &pkt.dst, buf, off);
         n++;
     }
@@ -2655,11 +2651,7 @@ static void test_send_burst(void)
         CU_ASSERT_PTR_EQUAL(pkt->segs[1].data, b->data);
         CU_ASSERT_EQUAL(pkt->segs[1].len, K * ST);
         uint8_t bytes[SCTP_COMMON_HDR_LEN + K * ST];
-        uint32_t off = 0;
-        for (unsigned i = 0; i < pkt->nsegs && off + pkt->segs[i].len <= sizeof(bytes); i++) {
-            memcpy(bytes + off, pkt->segs[i].data, pkt->segs[i].len);
-            off += pkt->segs[i].len;
-        }
+        uint32_t off = h_pkt_gather(pkt, bytes, sizeof(bytes));
         CU_ASSERT_EQUAL(off, pkt->len);
         struct pkt view = {.from = 0, .len = off, .bytes = bytes};
         uint16_t ssn[3] = {0};
@@ -2838,11 +2830,7 @@ static void test_hdr_room_packed(void)
     /* The packet's bytes: six DATA chunks, each header the bytes in the
      * room in front of its message. */
     uint8_t bytes[SCTP_COMMON_HDR_LEN + K * ST];
-    uint32_t off = 0;
-    for (unsigned i = 0; i < pkt->nsegs && off + pkt->segs[i].len <= sizeof(bytes); i++) {
-        memcpy(bytes + off, pkt->segs[i].data, pkt->segs[i].len);
-        off += pkt->segs[i].len;
-    }
+    uint32_t off = h_pkt_gather(pkt, bytes, sizeof(bytes));
     CU_ASSERT_EQUAL(off, pkt->len);
     struct pkt view = {.from = 0, .len = off, .bytes = bytes};
     uint32_t tsn0 = 0;
