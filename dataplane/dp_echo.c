@@ -213,25 +213,33 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         return;
     /* Fill every message, then queue them with one call; the stream and
      * sequence counters move for the messages the core took. Streams go
-     * round robin: a message is the round-th of the burst on its stream. */
-    uint16_t sid = g->next_sid;
+     * round robin: a message is the round-th of the burst on its stream.
+     * What the loop reads is in locals: the payload writes below may
+     * alias anything as far as the compiler knows, and would make it
+     * load each of these again per message. */
+    const uint16_t ns = (uint16_t)dp.conf.gen_streams, first_sid = g->next_sid;
+    const uint32_t pack = g->pack, stride = g->stride;
+    const uint32_t len0 = pack ? pack * stride : size, room0 = pack ? SCTP_HDR_ROOM : 0;
+    const uint16_t mflags = dp.conf.gen_unordered ? SCTP_UNORDERED : 0;
+    const uint64_t *next_seq = g->next_seq;
+    uint16_t sid = first_sid;
     unsigned mi = 0, slot = 0, round = 0; /* mbuf, place in it, turns of the streams */
+    uint8_t *base = NULL;
     for (k = 0; k < n; k++) {
         struct rte_mbuf *m = ms[mi];
-        uint64_t seq = g->next_seq[sid] + round;
+        uint64_t seq = next_seq[sid] + round;
         uint8_t *p;
 
         if (slot == 0) {
             /* The pool was chosen for this (gen_layout). */
-            if (unlikely(rte_pktmbuf_append(m, g->pack ? g->pack * g->stride : size) == NULL)) {
+            base = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len0);
+            if (unlikely(base == NULL)) {
                 gen_fail(e, g, "message does not fit one mbuf");
                 rte_pktmbuf_free_bulk(ms, nm);
                 return;
             }
         }
-        p = rte_pktmbuf_mtod(m, uint8_t *);
-        if (g->pack)
-            p += slot * g->stride + SCTP_HDR_ROOM;
+        p = pack ? base + slot * stride + SCTP_HDR_ROOM : base;
         if (++slot == per) {
             slot = 0;
             mi++;
@@ -244,15 +252,14 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         memcpy(p + 8, &le_sid, 4);
         memcpy(p + 12, &mg, 4);
         body_fill(p + 16, 16, size - 16, pattern_base(seq, sid));
-        burst[k].frag.data = p;
-        burst[k].frag.len = size;
-        burst[k].frag.room = g->pack ? SCTP_HDR_ROOM : 0;
-        burst[k].frag.handle = m;
-        burst[k].sid = sid;
-        burst[k].flags = dp.conf.gen_unordered ? SCTP_UNORDERED : 0;
-        burst[k].ppid = rte_cpu_to_be_32(0x1000 + sid);
-        sid = (uint16_t)(sid + 1u < dp.conf.gen_streams ? sid + 1 : 0);
-        round += sid == g->next_sid;
+        burst[k] = (struct sctp_sendm){
+            .frag = {.data = p, .len = size, .room = room0, .handle = m},
+            .sid = sid,
+            .flags = mflags,
+            .ppid = rte_cpu_to_be_32(0x1000 + sid),
+        };
+        sid = (uint16_t)(sid + 1u < ns ? sid + 1 : 0);
+        round += sid == first_sid;
     }
     rc = sctp_endpoint_send_burst(ep, g->assoc_id, NULL, burst, n, e->now);
     if (rc < 0 && rc != SCTP_ERR_AGAIN) {
@@ -263,11 +270,15 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     done = rc > 0 ? (unsigned)rc : 0;
     if (done < n)
         g->again++; /* the rest waits; an error shows on the next call */
-    for (k = 0, sid = g->next_sid; k < done; k++) {
-        g->next_seq[sid]++;
-        sid = (uint16_t)(sid + 1u < dp.conf.gen_streams ? sid + 1 : 0);
+    /* Stream i (counted from next_sid) took done / streams messages,
+     * and one more if it is among the first done % streams. */
+    unsigned turns = done / ns, rest = done % ns;
+    sid = first_sid;
+    for (k = 0; k < ns; k++) {
+        g->next_seq[sid] += turns + (k < rest);
+        sid = (uint16_t)(sid + 1u < ns ? sid + 1 : 0);
     }
-    g->next_sid = sid;
+    g->next_sid = (uint16_t)((first_sid + rest) % ns);
     g->sent += done;
     e->st.msgs_out += done;
     e->st.bytes_out += (uint64_t)done * size;
