@@ -209,6 +209,7 @@ struct dp_engine_stats {
     uint64_t icmp_bad_tag; /* ICMP too-big quoting a tag not of the association */
     uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
     uint64_t echo_backlog_max, echo_dropped;
+    uint64_t echo_held; /* event polls cut short: the echo backlog was full */
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t tx_headroom_hdrs; /* chunk headers written in a payload's headroom */
     uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */

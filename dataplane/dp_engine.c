@@ -1015,7 +1015,14 @@ static void shutdown_all(struct dp_engine *e, bool abort)
 
 /* Events in batches: the echoes a batch calls for are queued together
  * (dp_echo_flush) before its events, which hold their payloads, are
- * released. */
+ * released.
+ *
+ * An echo service takes no more events than its backlog has room for
+ * (each event adds at most one item). With the backlog full its events
+ * stay queued in the core, which counts their bytes against the receive
+ * window: the window closes and the peer waits, instead of the service
+ * dropping echoes it cannot hold. The backlog drains as the peer's SACKs
+ * empty the send queue, and the events are taken then. */
 #define EVENT_BATCH 32
 
 static void poll_events(struct dp_engine *e)
@@ -1025,14 +1032,24 @@ static void poll_events(struct dp_engine *e)
     for (unsigned i = 0; i < e->n_svc; i++) {
         struct sctp_endpoint *ep = e->svc[i].ep;
         for (unsigned k = 0; k < 4096 / EVENT_BATCH; k++) {
-            unsigned n = sctp_endpoint_poll_events(ep, ev, EVENT_BATCH);
+            unsigned want = EVENT_BATCH;
+            if (e->svc[i].kind == DP_SVC_ECHO) {
+                unsigned room = DP_BACKLOG - (e->bl_tail - e->bl_head);
+                if (room < want) {
+                    want = room;
+                    e->st.echo_held++;
+                    if (want == 0)
+                        break;
+                }
+            }
+            unsigned n = sctp_endpoint_poll_events(ep, ev, want);
             e->st.events += n;
             for (unsigned j = 0; j < n; j++)
                 dp_service_event(e, i, &ev[j]);
             if (e->echo_burst.n > 0)
                 dp_echo_flush(e);
             sctp_event_release_burst(ep, ev, n);
-            if (n < EVENT_BATCH)
+            if (n < want)
                 break;
         }
     }

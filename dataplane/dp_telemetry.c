@@ -236,6 +236,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "bytes_out", e->st.bytes_out);
         U64(c, "echo_backlog_max", e->st.echo_backlog_max);
         U64(c, "echo_dropped", e->st.echo_dropped);
+        U64(c, "echo_held", e->st.echo_held);
         U64(c, "tx_zero_copy_segs", e->st.tx_zero_copy_segs);
         U64(c, "tx_headroom_hdrs", e->st.tx_headroom_hdrs);
         U64(c, "tx_direct_segs", e->st.tx_direct_segs);

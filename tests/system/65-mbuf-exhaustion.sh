@@ -17,7 +17,10 @@
 #  - with the server's send queue small (32 KB), echoes of 3000-byte
 #    messages (three DATA chunks each) wait in the echo service's backlog
 #    as lists of the received chunks; 20,000 come back intact and in
-#    order, none is dropped, every mbuf is back.
+#    order, none is dropped, every mbuf is back;
+#  - with 20,000 messages in flight against a 16 KB send queue, more
+#    echoes wait than the backlog holds: the service then leaves its
+#    events in the core (the receive window closes) and drops nothing.
 #
 #   tests/system/65-mbuf-exhaustion.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -46,7 +49,7 @@ run_pair() {
         $(eal_args 1 "$pc" "net_memif0,role=client,socket=$SOCK,id=0") \
         -- --config "$TMP/client.ini" --addr 198.18.1.2/24 --echo-port 5001 --mbufs "$cmb" \
         --connect 198.18.1.1:5001 \
-        --gen-msgs "$MSGS" --gen-size "${GEN_SIZE:-1000}" --gen-streams 4 --gen-window 4096 --gen-timeout 60
+        --gen-msgs "$MSGS" --gen-size "${GEN_SIZE:-1000}" --gen-streams 4 --gen-window "${GEN_WINDOW:-4096}" --gen-timeout 60
     wait_exit "$LAST_PID" 90 || fail "the generator did not finish"
     local rc=$EXIT_RC
     grep -E "^gen:|^counters: engine" "$TMP/client$tag.log"
@@ -88,19 +91,26 @@ echo "server: mbuf_pressure_events=$(counter "$PFX_S" lcores 0.mbuf_pressure_eve
 stop_server 2048
 ok "every mbuf back in the server's pool, pressure off, SIGTERM gave exit 0"
 
-# backlog_case TAG SENDQ SIZE WHAT: 20000 echoes of SIZE-byte messages
-# through a server whose send queue holds SENDQ bytes; its echo backlog
-# must be used and nothing dropped.
+# backlog_case TAG SENDQ SIZE WHAT [MSGS WINDOW]: MSGS (20000) echoes of
+# SIZE-byte messages, WINDOW (4096) in flight, through a server whose
+# send queue holds SENDQ bytes; its echo backlog must be used and nothing
+# dropped.
 backlog_case() {
-    local tag="$1" sendq="$2" size="$3" what="$4" bl dr
+    local tag="$1" sendq="$2" size="$3" what="$4" n="${5:-20000}" bl dr held
     printf '[sctp]\nsendq_bytes = %s\n' "$sendq" >"$TMP/server$tag.ini"
-    MSGS=20000 GEN_SIZE=$size SERVER_EXTRA="--config $TMP/server$tag.ini" run_pair "$tag" 16384 16384
+    MSGS=$n GEN_SIZE=$size GEN_WINDOW=${6:-4096} SERVER_EXTRA="--config $TMP/server$tag.ini" \
+        run_pair "$tag" 16384 16384
     bl=$(counter "$PFX_S" lcores 0.echo_backlog_max)
     dr=$(counter "$PFX_S" lcores 0.echo_dropped)
-    echo "server: echo_backlog_max=$bl echo_dropped=$dr"
+    held=$(counter "$PFX_S" lcores 0.echo_held)
+    echo "server: echo_backlog_max=$bl echo_dropped=$dr echo_held=$held"
     [[ $bl -gt 0 ]] || fail "the echo backlog was never used: the case does not test it"
     [[ $dr -eq 0 ]] || fail "the echo service dropped $dr messages"
-    ok "20000 $what (up to $bl waiting), none dropped"
+    ok "$n $what (up to $bl waiting), none dropped"
+    if [[ -n "${EXPECT_HELD:-}" ]]; then
+        [[ $held -gt 0 ]] || fail "the backlog never filled: the case does not test it"
+        ok "with the backlog full, events waited in the core $held time(s)"
+    fi
     stop_server 16384
     ok "every mbuf back in the server's pool after the backlog drained"
 }
@@ -115,4 +125,11 @@ backlog_case 3 32768 3000 "three-chunk messages echoed through the backlog"
 #    takes part of a batch, the rest waits in the backlog behind it, and
 #    the generator checks that every stream's echoes come back in order.
 backlog_case 4 16384 1000 "one-chunk messages echoed through burst and backlog"
+
+# 5. More echoes waiting than the backlog holds (8192): 20,000 messages of
+#    128 bytes in flight against a 16 KB send queue. When the backlog is
+#    full the echo service leaves its events queued in the core, whose
+#    receive window then closes, so the generator waits instead of the
+#    service dropping what it cannot hold.
+EXPECT_HELD=1 backlog_case 5 16384 128 "echoes with more waiting than the backlog holds" 100000 20000
 echo "PASS: $CHECKS checks"
