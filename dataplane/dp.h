@@ -213,6 +213,7 @@ struct dp_engine_stats {
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t tx_headroom_hdrs; /* chunk headers written in a payload's headroom */
     uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */
+    uint64_t tx_single_frames; /* frames that are one payload mbuf, headers in front */
     uint64_t timers_fired;
     uint64_t heap_allocs;     /* core allocations too big for the object pools */
     uint64_t pressure_events; /* times the mbuf pools ran low (see pool_pressure) */
@@ -421,6 +422,15 @@ void dp_mbuf_ref_local(struct rte_mbuf *m);
  * e->ind_pool and e->st only (tests/dp/test_txchain.c). */
 int dp_tx_chain_build(struct dp_engine *e, const struct sctp_tx_packet *tp, struct rte_mbuf *head,
                       bool copy);
+/* The frame as one payload mbuf with l2l3 bytes left for the L2 and L3
+ * headers in front of the core's header bytes, or NULL when the packet
+ * is not one header run and one payload segment that allows it. Uses
+ * e->st only. */
+struct rte_mbuf *dp_tx_single_frame(struct dp_engine *e, const struct sctp_tx_packet *tp,
+                                    uint32_t l2l3);
+/* Registers the mbuf flag both use (once, after rte_eal_init): 0 or -1. */
+int dp_tx_flags_init(void);
+extern uint64_t dp_tx_used_flag;
 enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
 
 /* dp_echo.c: services and the traffic generator. */

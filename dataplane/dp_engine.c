@@ -625,7 +625,28 @@ static inline bool chain_direct_ok(const struct sctp_frag *p)
     const struct rte_mbuf *m = p->handle;
 
     return RTE_MBUF_DIRECT(m) && m->nb_segs == 1 && rte_mbuf_refcnt_read(m) == 1 &&
-           (const uint8_t *)p->data == rte_pktmbuf_mtod(m, const uint8_t *);
+           (const uint8_t *)p->data == rte_pktmbuf_mtod(m, const uint8_t *) &&
+           !(m->ol_flags & dp_tx_used_flag);
+}
+
+/*
+ * An mbuf flag (dynamic, registered once): the mbuf has been a TX segment
+ * itself since it was allocated (chained, or a whole frame), so its
+ * data_off, data_len and next may describe a frame still in a TX queue.
+ * rte_pktmbuf_alloc() clears it. 0 until registered, and then frames of
+ * one segment are not built (dp_tx_single_frame).
+ */
+uint64_t dp_tx_used_flag;
+
+int dp_tx_flags_init(void)
+{
+    static const struct rte_mbuf_dynflag desc = {.name = "sctpdp_tx_used"};
+    int bit = rte_mbuf_dynflag_register(&desc);
+
+    if (bit < 0)
+        return -1;
+    dp_tx_used_flag = 1ULL << bit;
+    return 0;
 }
 
 /* Whether len header bytes (a chunk header, with the padding of the chunk
@@ -760,6 +781,7 @@ int dp_tx_chain_build(struct dp_engine *e, const struct sctp_tx_packet *tp, stru
                 mbuf_ref_seg_local(pm);
                 seg = pm;
                 seg->next = NULL;
+                seg->ol_flags |= dp_tx_used_flag;
                 e->st.tx_direct_segs++;
             } else {
                 /* take_ind() gets one more from the pool should the
@@ -811,9 +833,57 @@ int dp_tx_chain_build(struct dp_engine *e, const struct sctp_tx_packet *tp, stru
     return 0;
 }
 
-/* Builds the frame of one core packet: a direct mbuf with Ethernet, IP
+/*
+ * A packet of the core's header bytes and then one payload segment may go
+ * out as that payload's mbuf itself, with the L2 and L3 headers (l2l3
+ * bytes) and the header bytes written in its headroom: one segment, no
+ * header mbuf, and a NIC or memif moves one buffer. This is the usual
+ * shape of a packet of one message, and of one whose chunks lie back to
+ * back in one mbuf with their header room (sctp_frag.room), as a load
+ * generator or an application packing messages writes them.
+ *
+ * It takes a direct mbuf of one segment that has never been a TX segment
+ * itself since it was allocated (dp_tx_used_flag), whose data starts
+ * where the packet's payload does, at the pool's headroom (nothing of the
+ * application's lies in front), with room there for the headers. Other
+ * references to it (one per message in it, the application's) are fine:
+ * they see only the payload bytes, which stay as they are; the mbuf's
+ * own fields and headroom are then the frame's. Returns the frame, with
+ * the L2 and L3 bytes to fill, or NULL when the packet or its mbuf does
+ * not allow it.
+ */
+struct rte_mbuf *dp_tx_single_frame(struct dp_engine *e, const struct sctp_tx_packet *tp,
+                                    uint32_t l2l3)
+{
+    if (tp->nsegs != 2 || tp->segs[0].handle != NULL || tp->segs[1].handle == NULL ||
+        dp_tx_used_flag == 0)
+        return NULL;
+    const struct sctp_frag *h = &tp->segs[0], *p = &tp->segs[1];
+    struct rte_mbuf *m = p->handle;
+    uint32_t front = l2l3 + h->len;
+    if (p->len == 0 || !RTE_MBUF_DIRECT(m) || m->nb_segs != 1 || (m->ol_flags & dp_tx_used_flag) ||
+        m->data_off != RTE_PKTMBUF_HEADROOM ||
+        (const uint8_t *)p->data != rte_pktmbuf_mtod(m, const uint8_t *) ||
+        front > RTE_PKTMBUF_HEADROOM || p->len > UINT16_MAX - front)
+        return NULL;
+    mbuf_ref_seg_local(m);
+    m->data_off = (uint16_t)(m->data_off - front);
+    m->data_len = (uint16_t)(front + p->len);
+    m->pkt_len = m->data_len;
+    m->next = NULL;
+    m->ol_flags = dp_tx_used_flag; /* a direct mbuf: no flag of its kind is lost */
+    m->tx_offload = 0;
+    m->packet_type = 0;
+    m->vlan_tci = 0;
+    rte_memcpy(rte_pktmbuf_mtod_offset(m, uint8_t *, l2l3), h->data, h->len);
+    e->st.tx_single_frames++;
+    return m;
+}
+
+/* Builds the frame of one core packet: one segment when the packet
+ * allows it (dp_tx_single_frame), else a direct mbuf with Ethernet, IP
  * and the core's header bytes, then the payload segments without a copy
- * (dp_tx_chain_build), and hands it to the port's TX buffer. */
+ * (dp_tx_chain_build); and hands it to the port's TX buffer. */
 static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
 {
     uint16_t port;
@@ -834,16 +904,19 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     copy = tp->nsegs + 1u > pp->max_segs;
     l2 = dp_l2_len(port);
     l3 = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
-    head = hdr_mbuf(e);
+    head = dp_tx_single_frame(e, tp, l2 + l3);
     if (head == NULL) {
-        e->pst[port].drops[DP_DROP_NOMBUF]++;
-        return;
-    }
-    e->st.tx_header_mbufs++;
-    rte_pktmbuf_append(head, l2 + l3);
-    if (dp_tx_chain_build(e, tp, head, copy) < 0) {
-        e->pst[port].drops[DP_DROP_NOMBUF]++;
-        return;
+        head = hdr_mbuf(e);
+        if (head == NULL) {
+            e->pst[port].drops[DP_DROP_NOMBUF]++;
+            return;
+        }
+        e->st.tx_header_mbufs++;
+        rte_pktmbuf_append(head, l2 + l3);
+        if (dp_tx_chain_build(e, tp, head, copy) < 0) {
+            e->pst[port].drops[DP_DROP_NOMBUF]++;
+            return;
+        }
     }
 
     ip = rte_pktmbuf_mtod_offset(head, uint8_t *, l2);
@@ -1116,7 +1189,7 @@ int dp_engine_main(void *arg)
             e->st.idle_ns += t - e->now;
         e->now = t;
         e->st.loops++;
-        uint64_t work0 = e->st.events + e->st.tx_header_mbufs;
+        uint64_t work0 = e->st.events + e->st.tx_header_mbufs + e->st.tx_single_frames;
         if (e->now >= e->next_pool_check) {
             e->next_pool_check = e->now + POOL_CHECK_NS;
             pool_pressure(e);
@@ -1142,7 +1215,7 @@ int dp_engine_main(void *arg)
         if (got > 0)
             e->st.busy_loops++;
         dp_engine_turn(e);
-        idle = got == 0 && e->st.events + e->st.tx_header_mbufs == work0;
+        idle = got == 0 && e->st.events + e->st.tx_header_mbufs + e->st.tx_single_frames == work0;
         /* A turn that found nothing: a pause before polling again leaves
          * the core (a hyperthread sibling may be the peer's lcore) and
          * the rings' shared cache lines to the side that has work. */

@@ -240,6 +240,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "tx_zero_copy_segs", e->st.tx_zero_copy_segs);
         U64(c, "tx_headroom_hdrs", e->st.tx_headroom_hdrs);
         U64(c, "tx_direct_segs", e->st.tx_direct_segs);
+        U64(c, "tx_single_frames", e->st.tx_single_frames);
         U64(c, "tx_header_mbufs", e->st.tx_header_mbufs);
         U64(c, "tx_copied_segs", e->st.tx_copied_segs);
         U64(c, "mbufs_free", rte_mempool_avail_count(e->pool));

@@ -399,6 +399,124 @@ static void test_no_indirect(void)
     pools_back("no indirect mbufs");
 }
 
+/* The frame dp_tx_single_frame() made of packet k: one segment, L2L3
+ * bytes for emit() to fill, then the packet's bytes. */
+static bool single_matches(const struct rte_mbuf *f, const struct pkt *k)
+{
+    uint32_t n = 0;
+    if (f->nb_segs != 1 || f->next != NULL || f->data_len != L2L3 + k->tp.len ||
+        f->pkt_len != f->data_len)
+        return false;
+    const uint8_t *b = rte_pktmbuf_mtod_offset(f, const uint8_t *, L2L3);
+    for (unsigned i = 0; i < k->tp.nsegs; i++) {
+        if (memcmp(b + n, k->tp.segs[i].data, k->tp.segs[i].len) != 0)
+            return false;
+        n += k->tp.segs[i].len;
+    }
+    return true;
+}
+
+/* Ten messages back to back in one mbuf, each with its chunk header in
+ * front (the generator's and a packing application's layout), the core
+ * holding a reference per message: the mbuf itself becomes the frame,
+ * the L2, L3 and common headers in its headroom. The payload bytes stay
+ * as they were. */
+static void test_single_frame(void)
+{
+    struct rte_mbuf *m = payload(pool, 10 * 144, 4);
+    struct pkt k;
+    uint64_t single0 = eng.st.tx_single_frames;
+
+    rte_mbuf_refcnt_update(m, 9); /* one reference per message */
+    pkt_init(&k);
+    add_hdr(&k, 12, 1); /* the common header */
+    add_payload(&k, m, 0, 10 * 144);
+    struct rte_mbuf *f = dp_tx_single_frame(&eng, &k.tp, L2L3);
+    CHECK(f == m, "the payload mbuf did not become the frame");
+    if (f != m)
+        return;
+    CHECK(single_matches(f, &k), "frame bytes differ from the packet");
+    CHECK(m->data_off == RTE_PKTMBUF_HEADROOM - L2L3 - 12, "data_off %u", m->data_off);
+    CHECK(intact(m, RTE_PKTMBUF_HEADROOM, 0, 10 * 144, 4), "payload bytes changed");
+    CHECK(intact(m, RTE_PKTMBUF_HEADROOM, -(int)RTE_PKTMBUF_HEADROOM, -(int)(L2L3 + 12), 4),
+          "headroom written in front of the frame");
+    CHECK(rte_mbuf_refcnt_read(m) == 11, "refcnt %u, 11 expected", rte_mbuf_refcnt_read(m));
+    CHECK(eng.st.tx_single_frames - single0 == 1, "tx_single_frames +%lu",
+          (unsigned long)(eng.st.tx_single_frames - single0));
+
+    /* The first message sent again while the frame is still queued: not
+     * the mbuf again (its fields and headroom are the queued frame's),
+     * neither as a frame nor as a chained segment. */
+    struct pkt k2;
+    pkt_init(&k2);
+    add_hdr(&k2, 12, 7);
+    add_payload(&k2, m, 0, 144);
+    CHECK(dp_tx_single_frame(&eng, &k2.tp, L2L3) == NULL, "a queued frame's mbuf taken again");
+    rte_mbuf_refcnt_set(m, 1); /* even were it the only reference left */
+    struct rte_mbuf *h2 = build(&k2, false, "resend");
+    CHECK(!seg_is(h2, m), "a queued frame's mbuf chained as a segment");
+    CHECK(single_matches(f, &k), "the queued frame's bytes changed");
+    rte_pktmbuf_free(h2);
+    rte_mbuf_refcnt_set(m, 11);
+    rte_pktmbuf_free(f); /* the driver */
+    CHECK(rte_mbuf_refcnt_read(m) == 10, "refcnt %u after TX", rte_mbuf_refcnt_read(m));
+    for (unsigned i = 0; i < 10; i++)
+        dp_mbuf_unref_local(m);
+    pools_back("single frame");
+}
+
+/* Packets and mbufs that must not become one-segment frames. */
+static void test_single_refused(void)
+{
+    struct pkt k;
+
+    /* Two payload segments. */
+    struct rte_mbuf *a = payload(pool, 100, 1), *b = payload(pool, 100, 2);
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, a, 0, 100);
+    add_hdr(&k, 16, 2);
+    add_payload(&k, b, 0, 100);
+    CHECK(dp_tx_single_frame(&eng, &k.tp, L2L3) == NULL, "two payloads made one frame");
+
+    /* A payload that does not start the mbuf's data. */
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, a, 16, 84);
+    CHECK(dp_tx_single_frame(&eng, &k.tp, L2L3) == NULL, "a later chunk made the frame");
+
+    /* The application moved the data start: what lies in front is its. */
+    rte_pktmbuf_adj(b, 4);
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    k.tp.segs[k.tp.nsegs++] =
+        (struct sctp_frag){.data = rte_pktmbuf_mtod(b, uint8_t *), .len = 96, .handle = b};
+    k.tp.len += 96;
+    CHECK(dp_tx_single_frame(&eng, &k.tp, L2L3) == NULL, "a moved data start made the frame");
+
+    /* Header bytes that do not fit the headroom. */
+    pkt_init(&k);
+    add_hdr(&k, RTE_PKTMBUF_HEADROOM, 1);
+    add_payload(&k, a, 0, 100);
+    CHECK(dp_tx_single_frame(&eng, &k.tp, L2L3) == NULL, "headers beyond the headroom");
+
+    /* An mbuf that was a chained segment (its fields may describe a
+     * frame in a TX queue). */
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, a, 0, 100);
+    struct rte_mbuf *h = build(&k, false, "chained");
+    CHECK(seg_is(h, a), "a is not its own segment");
+    rte_pktmbuf_free(h);
+    CHECK(dp_tx_single_frame(&eng, &k.tp, L2L3) == NULL, "a chained segment's mbuf made the frame");
+    CHECK(rte_mbuf_refcnt_read(a) == 1 && rte_mbuf_refcnt_read(b) == 1,
+          "references taken by refusals: a %u b %u", rte_mbuf_refcnt_read(a),
+          rte_mbuf_refcnt_read(b));
+    dp_mbuf_unref_local(a);
+    dp_mbuf_unref_local(b);
+    pools_back("single refused");
+}
+
 int main(int argc, char **argv)
 {
     char *eal[] = {
@@ -417,6 +535,10 @@ int main(int argc, char **argv)
         printf("FAIL: pools\n");
         return 1;
     }
+    if (dp_tx_flags_init() < 0) {
+        printf("FAIL: mbuf flag\n");
+        return 1;
+    }
     eng.pool = pool;
     eng.ind_pool = ind_pool;
     eng.big_pool = big_pool;
@@ -431,6 +553,8 @@ int main(int argc, char **argv)
     test_shared_payload();
     test_copy();
     test_no_indirect();
+    test_single_frame();
+    test_single_refused();
 
     printf("%s: %d of %d checks failed\n", failures ? "FAIL" : "PASS", failures, checks);
     /* EAL leaves its (empty) runtime directory behind. */
