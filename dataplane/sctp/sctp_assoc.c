@@ -397,19 +397,28 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             break;
         if (a->q.queued_bytes && b->pkt->nsegs + 3 > SCTP_TX_SEGS_MAX)
             break;
-        struct sctp_out_chunk *c = sctp_sendq_push(&a->q, &ep->cb);
+        struct sctp_out_chunk *c = sctp_sendq_push_raw(&a->q, &ep->cb);
         if (!c)
             break;
-        c->tsn = a->next_tsn;
-        c->msg = m;
-        c->data = data;
-        c->handle = handle;
-        c->len = (uint16_t)len;
-        c->hdr_room = m->hdr_room && m->sent_off == 0;
-        c->flags = (m->sent_off == 0 ? SCTP_DATA_FLAG_B : 0) | (len == rem ? SCTP_DATA_FLAG_E : 0) |
-                   ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0);
-        if (len == rem && (m->flags & SCTP_SACK_IMMEDIATELY))
-            c->flags |= SCTP_DATA_FLAG_I;
+        /* Every field, once (nsent 0 until it is in the packet). */
+        *c = (struct sctp_out_chunk){
+            .msg = m,
+            .data = data,
+            .handle = handle,
+            .tsn = a->next_tsn,
+            .len = (uint16_t)len,
+            .flags = (uint8_t)((m->sent_off == 0 ? SCTP_DATA_FLAG_B : 0) |
+                               (len == rem ? SCTP_DATA_FLAG_E : 0) |
+                               ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0) |
+                               (len == rem && (m->flags & SCTP_SACK_IMMEDIATELY)
+                                    ? SCTP_DATA_FLAG_I
+                                    : 0)),
+            .state = SCTP_OUT_INFLIGHT,
+            .in_flight = true,
+            .hdr_room = m->hdr_room && m->sent_off == 0,
+            .path = dst,
+            .sent_at = now,
+        };
         /* RFC 9260 6.6: the stream sequence number is taken when the
          * message first goes out, so that a message abandoned before
          * (PR-SCTP TTL, BUF) leaves no hole in its ordered stream: no
@@ -433,11 +442,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             m->part++;
             m->part_off = 0;
         }
-        c->state = SCTP_OUT_INFLIGHT;
         c->nsent = 1;
-        c->sent_at = now;
-        c->path = dst;
-        c->in_flight = true;
         bytes += len;
         chunks++;
         rwnd = rwnd > len ? rwnd - len : 0;

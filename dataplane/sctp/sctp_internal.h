@@ -169,6 +169,17 @@ static inline struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q,
     q->count++;
     return c;
 }
+/* The slot for the next TSN, counted but left as it is: the caller
+ * writes every field. NULL on NOMEM. */
+static inline struct sctp_out_chunk *sctp_sendq_push_raw(struct sctp_sendq *q,
+                                                         const struct sctp_callbacks *cb)
+{
+    if (q->count == q->cap && sctp_sendq_grow(q, cb) < 0)
+        return NULL;
+    struct sctp_out_chunk *c = &q->ring[(q->head_tsn + q->count) & (q->cap - 1)];
+    q->count++;
+    return c;
+}
 /* Removes the head chunk (acknowledged by the cumulative TSN). */
 static inline void sctp_sendq_pop(struct sctp_sendq *q)
 {
