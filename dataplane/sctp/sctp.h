@@ -477,6 +477,14 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
  * sends each association's window update.
  */
 void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on);
+/*
+ * The same for one association: while held, it advertises a receiver
+ * window of 0 and keeps no new DATA (the peer sends it again), so that an
+ * application that cannot keep up with one peer (its replies to that
+ * peer waiting) stops taking more from it without holding back the
+ * others. Releasing it sends the window update. 0, or SCTP_ERR_NOTFOUND.
+ */
+int sctp_assoc_set_rx_hold(struct sctp_endpoint *ep, uint32_t assoc_id, bool on);
 
 /* Calls fn for every association id; stops when fn returns non-zero. */
 void sctp_endpoint_foreach_assoc(const struct sctp_endpoint *ep,

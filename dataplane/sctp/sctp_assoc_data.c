@@ -997,7 +997,7 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
     struct sctp_reasm *rs = a->reasm;
     bool beyond = sctp_tsn_gt(d.tsn, a->map.highest_tsn);
     bool unblocks = d.tsn == a->map.cum_tsn + 1 && sctp_tsnmap_has_gaps(&a->map);
-    if ((a->ep->rx_pressure && !unblocks) ||
+    if (((a->ep->rx_pressure || a->rx_hold) && !unblocks) ||
         (beyond && sctp_reasm_bytes(rs) + d.payload_len + SCTP_REASM_CHUNK_OVERHEAD >
                        a->ep->cfg.max_reasm_bytes) ||
         (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(rs, d.payload_len) ||

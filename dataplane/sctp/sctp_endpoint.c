@@ -1405,6 +1405,19 @@ void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on)
             sctp_data_window_update(ep->heap[i]);
 }
 
+int sctp_assoc_set_rx_hold(struct sctp_endpoint *ep, uint32_t assoc_id, bool on)
+{
+    struct sctp_assoc *a = ep ? sctp_ep_find_id(ep, assoc_id) : NULL;
+    if (!a)
+        return SCTP_ERR_NOTFOUND;
+    if (a->rx_hold == on)
+        return 0;
+    a->rx_hold = on;
+    if (!on && a->state >= SCTP_S_ESTABLISHED)
+        sctp_data_window_update(a);
+    return 0;
+}
+
 void sctp_endpoint_foreach_assoc(const struct sctp_endpoint *ep,
                                  int (*fn)(void *arg, uint32_t assoc_id), void *arg)
 {

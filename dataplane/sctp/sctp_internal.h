@@ -240,6 +240,7 @@ struct sctp_assoc {
     bool sack_needed, sack_now;
     sctp_tstamp sack_timer;
     bool rwnd_dropped;      /* DATA dropped for want of room since the last SACK */
+    bool rx_hold;           /* sctp_assoc_set_rx_hold */
     bool window_update_due; /* a SACK advertising the open window is to follow */
 
     /* handshake */
@@ -460,7 +461,7 @@ void sctp_data_deliver(struct sctp_assoc *a);
 static inline uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
 {
     uint32_t held = (a->reasm ? sctp_reasm_bytes(a->reasm) : 0) + a->undelivered_bytes;
-    if (a->ep->rx_pressure)
+    if (a->ep->rx_pressure || a->rx_hold)
         return 0;
     return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
 }

@@ -1810,6 +1810,51 @@ static void test_rx_pressure(void)
     finish();
 }
 
+/* One association held (sctp_assoc_set_rx_hold): as under pressure it
+ * keeps no DATA and advertises a zero window while the sender probes;
+ * released, the window update goes out at once and every message
+ * arrives once, in order. An unknown association is an error. */
+static void test_rx_hold(void)
+{
+    start_pair(75, 1, tune_no_hb);
+    uint32_t tsn = info_of(0).next_tsn;
+    long live0 = hbuf_live;
+    CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[1], R.assoc[1] + 1000, true), SCTP_ERR_NOTFOUND);
+    CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[1], R.assoc[1], true), 0);
+    unsigned k = L.n;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 20 * S);
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    CU_ASSERT_EQUAL(cum, tsn - 1);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    CU_ASSERT_EQUAL(hbuf_live - live0, 20);
+    CU_ASSERT_TRUE(count_chunks(k, 0, SCTP_CT_DATA) <= 4 + 20);
+    CU_ASSERT_EQUAL(info_of(0).peer_rwnd, 0);
+
+    k = L.n;
+    CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[1], R.assoc[1], false), 0);
+    h_step(&H);
+    bool update = false;
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sk;
+    for (unsigned i = k; i < L.n; i++)
+        if (L.p[i].from == 1 && find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c) &&
+            sctp_sack_decode(&sk, &c) > 0 && sk.a_rwnd > 0)
+            update = true;
+    CU_ASSERT_TRUE(update);
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
+    uint32_t got[20];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 20), 20);
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    h_run(&H, NULL, 2 * S);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 20);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 /* The window reopens after a short pressure (inside the RTO): what
  * the receiver dropped goes again at once on the window update, not a
  * T3 later; nothing is lost or delivered twice. */
@@ -3090,6 +3135,7 @@ TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
+TEST_CASE(test_rx_hold)
 TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
