@@ -100,9 +100,10 @@ struct dp_conf {
     struct dp_addr_conf addrs[DP_MAX_ADDRS];
     struct sctp_addr gw4, gw6; /* family 0 when none */
     struct dp_port_conf ports[DP_MAX_PORTS];
-    uint16_t echo_port;    /* 0: no echo service */
-    uint16_t discard_port; /* 0: no discard service */
-    uint32_t mbufs;        /* per engine */
+    uint16_t echo_port;          /* 0: no echo service */
+    uint16_t discard_port;       /* 0: no discard service */
+    uint32_t mbufs;              /* per engine */
+    uint32_t echo_assoc_backlog; /* echoes one association may have waiting (held beyond) */
     uint32_t shutdown_ms;
     uint32_t neigh_timeout_ms;
     uint32_t frag_max_flows;
@@ -121,10 +122,11 @@ struct dp_conf {
     int gen_pack; /* messages per payload mbuf with header room; -1: auto */
     uint32_t gen_timeout_s;
     bool gen_unordered;
-    bool gen_discard;     /* the peer discards: count acknowledged messages */
-    bool hold;            /* client: stay connected after the run until signalled */
-    int gen_engine;       /* engine of the client association, -1: softrss or 0 */
-    uint32_t rx_loss_ppm; /* fault injection: SCTP packets dropped on RX */
+    bool gen_discard;         /* the peer discards: count acknowledged messages */
+    bool hold;                /* client: stay connected after the run until signalled */
+    int gen_engine;           /* engine of the client association, -1: softrss or 0 */
+    uint32_t rx_loss_ppm;     /* fault injection: SCTP packets dropped on RX */
+    uint64_t gen_stall_after; /* test aid: the generator stops reading after that many */
 };
 
 /* Parses argv (after EAL's); returns 0, or -1 after printing a one-line
@@ -209,7 +211,8 @@ struct dp_engine_stats {
     uint64_t icmp_bad_tag; /* ICMP too-big quoting a tag not of the association */
     uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
     uint64_t echo_backlog_max, echo_dropped;
-    uint64_t echo_held; /* event polls cut short: the echo backlog was full */
+    uint64_t echo_held;        /* event polls cut short: the echo backlog was full */
+    uint64_t echo_assoc_holds; /* associations' receive held: too many echoes waiting */
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t tx_headroom_hdrs; /* chunk headers written in a payload's headroom */
     uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */
@@ -269,16 +272,35 @@ struct dp_service {
 };
 enum { DP_SVC_ECHO = 1, DP_SVC_DISCARD, DP_SVC_CLIENT };
 
-/* Echo messages that could not be queued yet (send queue full). */
+/*
+ * Echo messages that could not be queued yet (send queue full), in one
+ * queue per association, so that an association whose peer does not
+ * open its window holds back only its own echoes. Items and queues come
+ * from fixed arrays of DP_BACKLOG each (a queue has at least one item).
+ * An association with echo_assoc_backlog items waiting (DP_BL_ASSOC_MAX
+ * by default) has its receive held (sctp_assoc_set_rx_hold) until half
+ * of them are gone.
+ */
 struct dp_backlog_item {
-    uint8_t svc;
     uint16_t nfrags;
-    uint32_t assoc_id, len;
+    uint32_t len;
+    uint32_t next; /* in its queue, or in the free list; DP_BL_NONE */
     struct sctp_sndinfo info;
     struct sctp_frag *frags; /* &frag for one piece; several: from the engine's allocator */
     struct sctp_frag frag;
 };
-#define DP_BACKLOG 8192
+#define DP_BACKLOG      8192
+#define DP_BL_ASSOC_MAX (DP_BACKLOG / 8)
+#define DP_BL_HASH      1024
+#define DP_BL_NONE      UINT32_MAX
+struct dp_bl_queue {
+    uint32_t assoc_id;
+    uint8_t svc;
+    bool held;              /* its receive is held */
+    uint32_t n, head, tail; /* items waiting, first and last */
+    uint32_t hnext;         /* next in its hash bucket, or in the free list */
+    uint32_t active_at;     /* its place in bl_active */
+};
 
 /* Echoes of one-piece messages gathered over a batch of events and
  * queued with one sctp_endpoint_send_burst() call (dp_echo_flush), while
@@ -320,8 +342,14 @@ struct dp_engine {
     struct rte_ip_frag_death_row death_row;
 
     struct dp_echo_burst echo_burst;
-    uint32_t bl_head, bl_tail;
+    /* The echo backlog (dp_echo.c): items, per-association queues, the
+     * queues with items (drained in turn) and a hash of them. */
     struct dp_backlog_item *backlog;
+    uint32_t bl_used, bl_free;
+    struct dp_bl_queue *blq;
+    uint32_t blq_free;
+    uint32_t *bl_active, n_active;
+    uint32_t *bl_hash;
 
     struct dp_gen *gen;
 
@@ -440,8 +468,10 @@ void dp_echo_flush(struct dp_engine *e);
 void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev);
 void dp_service_poll(struct dp_engine *e);
 int dp_gen_init(struct dp_engine *e, unsigned svc);
-/* Drops an echo backlog item's references. */
-void dp_backlog_release(struct dp_engine *e, struct dp_backlog_item *it);
+/* The echo backlog's arrays (0, or -1 out of memory), and freeing every
+ * item's references (engine teardown). */
+int dp_backlog_init(struct dp_engine *e, int socket);
+void dp_backlog_free(struct dp_engine *e);
 void dp_gen_report(void);
 
 /* dp_telemetry.c */

@@ -98,6 +98,9 @@ void dp_config_usage(const char *prog)
            "  --hold                 after the run stay connected until signalled\n"
            "  --fault-rx-loss PPM    drop that many SCTP packets per million on receive\n"
            "                         (tests of loss recovery; counted as injected_loss)\n"
+           "  --gen-stall-after N    after N echoes take no more (the association's\n"
+           "                         receive window stays 0): a peer that stops reading\n"
+           "                         (tests of the echo service's isolation)\n"
            "  --gen-engine N         put the client association on engine N (default: the\n"
            "                         engine the NIC's RSS will use, else 0)\n"
            "  --help                 this text\n"
@@ -110,7 +113,8 @@ void dp_config_usage(const char *prog)
            "  [sctpdp]  name, addr (comma separated ADDR/PREFIX[@PORT]), gateway,\n"
            "            echo_port, discard_port, profile_dir, mtu, mbufs,\n"
            "            shutdown_timeout_ms, neigh_timeout_ms, frag_max_flows,\n"
-           "            frag_ttl_ms\n"
+           "            frag_ttl_ms, echo_assoc_backlog (echoes one association may\n"
+           "            have waiting before its receive is held; default 1024)\n"
            "  [portN]   profile, vlan, mtu, emulate_csum_offload (a test aid: queue\n"
            "            callbacks act as a NIC with SCTP CRC offload both ways)\n"
            "  [sctp]    rto_initial_ms, rto_min_ms, rto_max_ms, sack_delay_ms,\n"
@@ -373,6 +377,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1024, 1 << 22, &v) < 0)
                 return -1;
             c->mbufs = v;
+        } else if (!strcmp(key, "echo_assoc_backlog")) {
+            if (num(what, val, 16, DP_BACKLOG, &v) < 0)
+                return -1;
+            c->echo_assoc_backlog = v;
         } else if (!strcmp(key, "shutdown_timeout_ms")) {
             if (num(what, val, 0, 600000, &v) < 0)
                 return -1;
@@ -723,6 +731,7 @@ static void set_defaults(struct dp_conf *c)
     snprintf(c->profile_dir, sizeof(c->profile_dir), "%s", DP_PROFILE_DIR);
     c->echo_port = 7;
     c->mbufs = 16384;
+    c->echo_assoc_backlog = DP_BL_ASSOC_MAX;
     c->shutdown_ms = 2000;
     c->neigh_timeout_ms = 300000;
     c->frag_max_flows = 1024;
@@ -765,6 +774,7 @@ enum {
     OPT_HOLD,
     OPT_GEN_ENGINE,
     OPT_FAULT_LOSS,
+    OPT_GEN_STALL,
     OPT_HELP,
 };
 
@@ -793,6 +803,7 @@ static const struct option long_opts[] = {
     {"hold", no_argument, NULL, OPT_HOLD},
     {"gen-engine", required_argument, NULL, OPT_GEN_ENGINE},
     {"fault-rx-loss", required_argument, NULL, OPT_FAULT_LOSS},
+    {"gen-stall-after", required_argument, NULL, OPT_GEN_STALL},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -938,6 +949,11 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             if (num("--fault-rx-loss", optarg, 0, 500000, &v) < 0)
                 return -1;
             c->rx_loss_ppm = (uint32_t)v;
+            break;
+        case OPT_GEN_STALL:
+            if (num("--gen-stall-after", optarg, 1, UINT32_MAX, &v) < 0)
+                return -1;
+            c->gen_stall_after = v;
             break;
         case OPT_GEN_ENGINE:
             if (num("--gen-engine", optarg, 0, DP_MAX_ENGINES - 1, &v) < 0)

@@ -407,6 +407,10 @@ static void gen_event(struct dp_engine *e, struct dp_gen *g, struct sctp_event *
             return;
         }
         g->echoed++;
+        if (g->echoed == dp.conf.gen_stall_after &&
+            sctp_assoc_set_rx_hold(e->svc[g->svc].ep, g->assoc_id, true) == 0)
+            DP_LOG(INFO, "generator: takes no more echoes after %" PRIu64 " (--gen-stall-after)",
+                   g->echoed);
         if (g->echoed == dp.conf.gen_msgs && !g->finished) {
             g->finished = true;
             g->t_end = e->now;
@@ -452,41 +456,159 @@ static void gen_event(struct dp_engine *e, struct dp_gen *g, struct sctp_event *
     }
 }
 
-void dp_backlog_release(struct dp_engine *e, struct dp_backlog_item *it)
+/* ---- the echo backlog: one queue per association ---- */
+
+int dp_backlog_init(struct dp_engine *e, int socket)
 {
+    e->backlog = rte_zmalloc_socket("dp_backlog", sizeof(*e->backlog) * DP_BACKLOG,
+                                    RTE_CACHE_LINE_SIZE, socket);
+    e->blq =
+        rte_zmalloc_socket("dp_blq", sizeof(*e->blq) * DP_BACKLOG, RTE_CACHE_LINE_SIZE, socket);
+    e->bl_active = rte_zmalloc_socket("dp_bla", sizeof(uint32_t) * DP_BACKLOG, 0, socket);
+    e->bl_hash = rte_zmalloc_socket("dp_blh", sizeof(uint32_t) * DP_BL_HASH, 0, socket);
+    if (e->backlog == NULL || e->blq == NULL || e->bl_active == NULL || e->bl_hash == NULL)
+        return -1;
+    for (uint32_t i = 0; i < DP_BACKLOG; i++) {
+        e->backlog[i].next = i + 1 < DP_BACKLOG ? i + 1 : DP_BL_NONE;
+        e->blq[i].hnext = i + 1 < DP_BACKLOG ? i + 1 : DP_BL_NONE;
+    }
+    for (uint32_t i = 0; i < DP_BL_HASH; i++)
+        e->bl_hash[i] = DP_BL_NONE;
+    e->bl_free = 0;
+    e->blq_free = 0;
+    e->bl_used = 0;
+    e->n_active = 0;
+    return 0;
+}
+
+static inline uint32_t bl_bucket(unsigned svc, uint32_t assoc_id)
+{
+    return (assoc_id * 2654435761u + svc) & (DP_BL_HASH - 1);
+}
+
+/* The queue of an association with echoes waiting, or NULL. */
+static struct dp_bl_queue *blq_find(struct dp_engine *e, unsigned svc, uint32_t assoc_id)
+{
+    for (uint32_t q = e->bl_hash[bl_bucket(svc, assoc_id)]; q != DP_BL_NONE; q = e->blq[q].hnext)
+        if (e->blq[q].assoc_id == assoc_id && e->blq[q].svc == svc)
+            return &e->blq[q];
+    return NULL;
+}
+
+/* A new, empty queue; there is always one for an item to come (a queue
+ * has at least one item, and there are as many queues as items). */
+static struct dp_bl_queue *blq_new(struct dp_engine *e, unsigned svc, uint32_t assoc_id)
+{
+    uint32_t qi = e->blq_free, b = bl_bucket(svc, assoc_id);
+    struct dp_bl_queue *q = &e->blq[qi];
+
+    e->blq_free = q->hnext;
+    *q = (struct dp_bl_queue){.assoc_id = assoc_id,
+                              .svc = (uint8_t)svc,
+                              .head = DP_BL_NONE,
+                              .tail = DP_BL_NONE,
+                              .hnext = e->bl_hash[b],
+                              .active_at = e->n_active};
+    e->bl_hash[b] = qi;
+    e->bl_active[e->n_active++] = qi;
+    return q;
+}
+
+/* Removes an empty queue: from its bucket, and from the active list (the
+ * last one takes its place). */
+static void blq_remove(struct dp_engine *e, struct dp_bl_queue *q)
+{
+    uint32_t qi = (uint32_t)(q - e->blq);
+    uint32_t *pp = &e->bl_hash[bl_bucket(q->svc, q->assoc_id)];
+
+    while (*pp != qi)
+        pp = &e->blq[*pp].hnext;
+    *pp = q->hnext;
+    uint32_t last = e->bl_active[--e->n_active];
+    e->bl_active[q->active_at] = last;
+    e->blq[last].active_at = q->active_at;
+    q->hnext = e->blq_free;
+    e->blq_free = qi;
+}
+
+/* Drops an item's references and gives it back. */
+static void bl_item_free(struct dp_engine *e, uint32_t ii)
+{
+    struct dp_backlog_item *it = &e->backlog[ii];
+
     for (unsigned i = 0; i < it->nfrags; i++)
         dp_mbuf_unref_local(it->frags[i].handle);
     if (it->frags != &it->frag)
         e->cb.free(e->cb.user, it->frags);
     it->frags = NULL;
+    it->next = e->bl_free;
+    e->bl_free = ii;
+    e->bl_used--;
+}
+
+void dp_backlog_free(struct dp_engine *e)
+{
+    if (e->blq == NULL || e->backlog == NULL)
+        return;
+    while (e->n_active > 0) {
+        struct dp_bl_queue *q = &e->blq[e->bl_active[0]];
+        while (q->head != DP_BL_NONE) {
+            uint32_t ii = q->head;
+            q->head = e->backlog[ii].next;
+            q->n--;
+            bl_item_free(e, ii);
+        }
+        blq_remove(e, q);
+    }
+}
+
+/* Whether an association has echoes waiting: its next ones go behind. */
+static inline bool bl_waiting(struct dp_engine *e, unsigned svc, uint32_t assoc_id)
+{
+    return e->bl_used > 0 && blq_find(e, svc, assoc_id) != NULL;
 }
 
 static void backlog_push_frags(struct dp_engine *e, unsigned svc, uint32_t assoc_id,
                                const struct sctp_frag *f, unsigned n, uint32_t len,
                                const struct sctp_sndinfo *info)
 {
-    struct dp_backlog_item *it = &e->backlog[e->bl_tail % DP_BACKLOG];
-
-    if (e->bl_tail - e->bl_head >= DP_BACKLOG) {
+    /* poll_events() takes no more events than there are free items. */
+    if (e->bl_used >= DP_BACKLOG) {
         e->st.echo_dropped++;
         return;
     }
+    uint32_t ii = e->bl_free;
+    struct dp_backlog_item *it = &e->backlog[ii];
     it->frags = n > 1 ? e->cb.alloc(e->cb.user, n * sizeof(*f)) : &it->frag;
     if (it->frags == NULL) {
         e->st.echo_dropped++;
         return;
     }
+    struct dp_bl_queue *q = blq_find(e, svc, assoc_id);
+    if (q == NULL)
+        q = blq_new(e, svc, assoc_id);
+    e->bl_free = it->next;
+    e->bl_used++;
     memcpy(it->frags, f, n * sizeof(*f));
     for (unsigned i = 0; i < n; i++)
         dp_mbuf_ref_local(f[i].handle);
-    e->bl_tail++;
-    it->svc = (uint8_t)svc;
-    it->assoc_id = assoc_id;
     it->len = len;
     it->info = *info;
     it->nfrags = (uint16_t)n;
-    if (e->bl_tail - e->bl_head > e->st.echo_backlog_max)
-        e->st.echo_backlog_max = e->bl_tail - e->bl_head;
+    it->next = DP_BL_NONE;
+    if (q->tail != DP_BL_NONE)
+        e->backlog[q->tail].next = ii;
+    else
+        q->head = ii;
+    q->tail = ii;
+    q->n++;
+    if (!q->held && q->n >= dp.conf.echo_assoc_backlog &&
+        sctp_assoc_set_rx_hold(e->svc[svc].ep, assoc_id, true) == 0) {
+        q->held = true;
+        e->st.echo_assoc_holds++;
+    }
+    if (e->bl_used > e->st.echo_backlog_max)
+        e->st.echo_backlog_max = e->bl_used;
 }
 
 static void backlog_push(struct dp_engine *e, unsigned svc, const struct sctp_event *ev,
@@ -494,6 +616,44 @@ static void backlog_push(struct dp_engine *e, unsigned svc, const struct sctp_ev
 {
     backlog_push_frags(e, svc, ev->assoc_id, ev->u.data.frags, ev->u.data.nfrags, ev->u.data.len,
                        info);
+}
+
+/* Sends what each association's queue can send now, in order; a queue
+ * whose association takes no more stops there, the others go on. */
+static void backlog_drain(struct dp_engine *e)
+{
+    uint32_t i = 0;
+
+    while (i < e->n_active) {
+        struct dp_bl_queue *q = &e->blq[e->bl_active[i]];
+        struct sctp_endpoint *ep = e->svc[q->svc].ep;
+        while (q->head != DP_BL_NONE) {
+            uint32_t ii = q->head;
+            struct dp_backlog_item *it = &e->backlog[ii];
+            int rc = sctp_endpoint_sendv(ep, q->assoc_id, &it->info, it->frags, it->nfrags, e->now);
+            if (rc == SCTP_ERR_AGAIN)
+                break;
+            if (rc < 0) {
+                e->st.echo_dropped++; /* the association is gone */
+            } else {
+                e->st.msgs_out++;
+                e->st.bytes_out += it->len;
+            }
+            q->head = it->next;
+            if (q->head == DP_BL_NONE)
+                q->tail = DP_BL_NONE;
+            q->n--;
+            bl_item_free(e, ii);
+        }
+        if (q->held && q->n <= dp.conf.echo_assoc_backlog / 2) {
+            sctp_assoc_set_rx_hold(ep, q->assoc_id, false);
+            q->held = false;
+        }
+        if (q->n == 0)
+            blq_remove(e, q); /* the last queue moved to place i */
+        else
+            i++;
+    }
 }
 
 void dp_echo_flush(struct dp_engine *e)
@@ -547,7 +707,8 @@ static void echo_data(struct dp_engine *e, unsigned svc, const struct sctp_event
     if (eb->n > 0 &&
         (eb->svc != svc || eb->assoc_id != ev->assoc_id || eb->n == DP_ECHO_BURST || n > 1))
         dp_echo_flush(e); /* in order: what was gathered goes first */
-    if (n == 1 && e->bl_head == e->bl_tail) {
+    bool waiting = bl_waiting(e, svc, ev->assoc_id);
+    if (n == 1 && !waiting) {
         /* Gathered, and sent with the others of this batch of events. */
         eb->svc = svc;
         eb->assoc_id = ev->assoc_id;
@@ -555,7 +716,7 @@ static void echo_data(struct dp_engine *e, unsigned svc, const struct sctp_event
             .frag = ev->u.data.frags[0], .sid = info.sid, .flags = info.flags, .ppid = info.ppid};
         return;
     }
-    if (e->bl_head != e->bl_tail) {
+    if (waiting) {
         backlog_push(e, svc, ev, &info); /* keep the order */
         return;
     }
@@ -630,22 +791,9 @@ void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev)
 
 void dp_service_poll(struct dp_engine *e)
 {
-    /* Echo backlog first, in order. */
-    while (e->bl_head != e->bl_tail) {
-        struct dp_backlog_item *it = &e->backlog[e->bl_head % DP_BACKLOG];
-        int rc = sctp_endpoint_sendv(e->svc[it->svc].ep, it->assoc_id, &it->info, it->frags,
-                                     it->nfrags, e->now);
-        if (rc == SCTP_ERR_AGAIN)
-            break;
-        if (rc < 0) {
-            e->st.echo_dropped++;
-        } else {
-            e->st.msgs_out++;
-            e->st.bytes_out += it->len;
-        }
-        dp_backlog_release(e, it);
-        e->bl_head++;
-    }
+    /* Echo backlog first, in order per association. */
+    if (e->n_active > 0)
+        backlog_drain(e);
     if (e->gen != NULL) {
         struct dp_gen *g = e->gen;
         if (g->up && !g->finished && !e->shutting_down)

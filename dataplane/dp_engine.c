@@ -296,11 +296,10 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     e->obj_medium = rte_mempool_create(name, 16383, OBJ_MEDIUM, 128, 0, NULL, NULL, NULL, NULL,
                                        socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
     e->txp = rte_zmalloc_socket("dp_txp", sizeof(*e->txp), RTE_CACHE_LINE_SIZE, socket);
-    e->backlog = rte_zmalloc_socket("dp_backlog", sizeof(*e->backlog) * DP_BACKLOG,
-                                    RTE_CACHE_LINE_SIZE, socket);
     e->snap = rte_zmalloc_socket("dp_snap", sizeof(*e->snap), RTE_CACHE_LINE_SIZE, socket);
     if (e->pool == NULL || e->ind_pool == NULL || e->big_pool == NULL || e->obj_small == NULL ||
-        e->obj_medium == NULL || e->txp == NULL || e->backlog == NULL || e->snap == NULL) {
+        e->obj_medium == NULL || e->txp == NULL || dp_backlog_init(e, socket) < 0 ||
+        e->snap == NULL) {
         DP_LOG(ERR, "engine %u: out of memory (%u mbufs asked: try --mbufs or more hugepages)",
                index, dp.conf.mbufs);
         return -1;
@@ -372,10 +371,7 @@ void dp_engine_free(struct dp_engine *e)
     for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++)
         for (unsigned k = 0; k < e->neigh[i].n_hold; k++)
             rte_pktmbuf_free(e->neigh[i].hold[k]);
-    while (e->bl_head != e->bl_tail) {
-        dp_backlog_release(e, &e->backlog[e->bl_head % DP_BACKLOG]);
-        e->bl_head++;
-    }
+    dp_backlog_free(e);
     if (e->frag_tbl != NULL)
         rte_ip_frag_table_destroy(e->frag_tbl);
 }
@@ -1107,7 +1103,7 @@ static void poll_events(struct dp_engine *e)
         for (unsigned k = 0; k < 4096 / EVENT_BATCH; k++) {
             unsigned want = EVENT_BATCH;
             if (e->svc[i].kind == DP_SVC_ECHO) {
-                unsigned room = DP_BACKLOG - (e->bl_tail - e->bl_head);
+                unsigned room = DP_BACKLOG - e->bl_used;
                 if (room < want) {
                     want = room;
                     e->st.echo_held++;

@@ -237,6 +237,9 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "echo_backlog_max", e->st.echo_backlog_max);
         U64(c, "echo_dropped", e->st.echo_dropped);
         U64(c, "echo_held", e->st.echo_held);
+        U64(c, "echo_assoc_holds", e->st.echo_assoc_holds);
+        U64(c, "echo_backlog", e->bl_used);
+        U64(c, "echo_backlog_assocs", e->n_active);
         U64(c, "tx_zero_copy_segs", e->st.tx_zero_copy_segs);
         U64(c, "tx_headroom_hdrs", e->st.tx_headroom_hdrs);
         U64(c, "tx_direct_segs", e->st.tx_direct_segs);

@@ -10,7 +10,7 @@
 #                SCTPDP_SANITIZED=1 (tests may run fewer iterations)
 #   system/X.sh  every executable tests/system/*.sh, in name order, given
 #                the build directory as first argument
-#   system-asan/X.sh  the memif echo, mbuf exhaustion and hostile input
+#   system-asan/X.sh  the memif echo, mbuf exhaustion, echo isolation and hostile input
 #                tests again, against the ASan+UBSan daemon in build-asan/
 # A failure of scripts/setup.sh is reported as one more failed group.
 #
@@ -236,7 +236,7 @@ done
 # sanitized daemon: a memory error, undefined behaviour or a leak at exit
 # ends it with a non-zero status, which the test reports.
 if [[ -x "$asan_dir/dataplane/sctpdp" ]]; then
-    for name in 10-memif-echo.sh 65-mbuf-exhaustion.sh 70-hostile-input.sh; do
+    for name in 10-memif-echo.sh 65-mbuf-exhaustion.sh 67-echo-isolation.sh 70-hostile-input.sh; do
         f="$root/tests/system/$name"
         [[ -x "$f" ]] || continue
         group_begin

@@ -19,8 +19,10 @@
 #    as lists of the received chunks; 20,000 come back intact and in
 #    order, none is dropped, every mbuf is back;
 #  - with 20,000 messages in flight against a 16 KB send queue, more
-#    echoes wait than the backlog holds: the service then leaves its
-#    events in the core (the receive window closes) and drops nothing.
+#    echoes wait than one association may have: its receive is held
+#    until they drain; with that limit raised to the whole backlog, the
+#    backlog fills and the service leaves its events in the core (the
+#    receive window closes). Nothing is dropped either way.
 #
 #   tests/system/65-mbuf-exhaustion.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -96,18 +98,23 @@ ok "every mbuf back in the server's pool, pressure off, SIGTERM gave exit 0"
 # send queue holds SENDQ bytes; its echo backlog must be used and nothing
 # dropped.
 backlog_case() {
-    local tag="$1" sendq="$2" size="$3" what="$4" n="${5:-20000}" bl dr held
-    printf '[sctp]\nsendq_bytes = %s\n' "$sendq" >"$TMP/server$tag.ini"
+    local tag="$1" sendq="$2" size="$3" what="$4" n="${5:-20000}" bl dr held ah
+    printf '[sctp]\nsendq_bytes = %s\n%b' "$sendq" "${SERVER_INI:-}" >"$TMP/server$tag.ini"
     MSGS=$n GEN_SIZE=$size GEN_WINDOW=${6:-4096} SERVER_EXTRA="--config $TMP/server$tag.ini" \
         run_pair "$tag" 16384 16384
     bl=$(counter "$PFX_S" lcores 0.echo_backlog_max)
     dr=$(counter "$PFX_S" lcores 0.echo_dropped)
     held=$(counter "$PFX_S" lcores 0.echo_held)
-    echo "server: echo_backlog_max=$bl echo_dropped=$dr echo_held=$held"
+    ah=$(counter "$PFX_S" lcores 0.echo_assoc_holds)
+    echo "server: echo_backlog_max=$bl echo_dropped=$dr echo_held=$held echo_assoc_holds=$ah"
     [[ $bl -gt 0 ]] || fail "the echo backlog was never used: the case does not test it"
     [[ $dr -eq 0 ]] || fail "the echo service dropped $dr messages"
     ok "$n $what (up to $bl waiting), none dropped"
-    if [[ -n "${EXPECT_HELD:-}" ]]; then
+    if [[ "${EXPECT:-}" == assoc-hold ]]; then
+        [[ $ah -ge 1 ]] || fail "the association's receive was never held: the case does not test it"
+        [[ $bl -lt 8192 ]] || fail "the backlog filled up ($bl) although the association was held"
+        ok "the association's receive was held $ah time(s); at most $bl echoes waited"
+    elif [[ "${EXPECT:-}" == full ]]; then
         [[ $held -gt 0 ]] || fail "the backlog never filled: the case does not test it"
         ok "with the backlog full, events waited in the core $held time(s)"
     fi
@@ -126,10 +133,17 @@ backlog_case 3 32768 3000 "three-chunk messages echoed through the backlog"
 #    the generator checks that every stream's echoes come back in order.
 backlog_case 4 16384 1000 "one-chunk messages echoed through burst and backlog"
 
-# 5. More echoes waiting than the backlog holds (8192): 20,000 messages of
-#    128 bytes in flight against a 16 KB send queue. When the backlog is
-#    full the echo service leaves its events queued in the core, whose
-#    receive window then closes, so the generator waits instead of the
-#    service dropping what it cannot hold.
-EXPECT_HELD=1 backlog_case 5 16384 128 "echoes with more waiting than the backlog holds" 100000 20000
+# 5. More echoes waiting than one association may have (1024 by default):
+#    20,000 messages of 128 bytes in flight against a 16 KB send queue.
+#    The association's receive is held (zero window) until half of its
+#    echoes are gone; nothing is dropped.
+EXPECT=assoc-hold backlog_case 5 16384 128 "echoes with more waiting than one association may have" \
+    100000 20000
+
+# 6. The same with the per-association limit at the whole backlog (8192):
+#    when the backlog is full the echo service leaves its events queued in
+#    the core, whose receive window then closes, so the generator waits
+#    instead of the service dropping what it cannot hold.
+SERVER_INI='[sctpdp]\necho_assoc_backlog = 8192\n' EXPECT=full \
+    backlog_case 6 16384 128 "echoes with more waiting than the backlog holds" 100000 20000
 echo "PASS: $CHECKS checks"

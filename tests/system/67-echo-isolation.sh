@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# The echo service keeps one peer's waiting echoes from holding back
+# another's. A server with two memif ports and a 16 KB send queue; two
+# generators, one per port:
+#  - A stops reading after 1000 echoes (--gen-stall-after: its window
+#    stays 0) but goes on sending until its window of messages is out:
+#    its echoes pile up in the server's backlog, which holds A's receive
+#    once too many wait, and they wait for good;
+#  - B is a normal peer and must get its 100,000 echoes meanwhile. With
+#    one queue for all, B's echoes would wait behind A's for good too.
+# Then A stops (SIGTERM: its shutdown cannot complete, so it aborts), the
+# server drops A's echoes (the association is gone), its backlog drains
+# and every mbuf comes back.
+#
+#   tests/system/67-echo-isolation.sh BUILD_DIR
+source "$(dirname "$0")/lib/common.bash" "${1:-}"
+require
+
+SA="$TMP/a.sock"
+SB="$TMP/b.sock"
+PS="${TAG}s"
+printf '[sctp]\nsendq_bytes = 16384\n' >"$TMP/server.ini"
+printf '[sctpdp]\nshutdown_timeout_ms = 500\n' >"$TMP/a.ini"
+# shellcheck disable=SC2046
+start_bg "$TMP/server.log" timeout 120 "$SCTPDP" \
+    $(eal_args 0 "$PS" "net_memif0,role=server,socket=$SA,id=0") \
+    --vdev="net_memif1,role=server,socket=$SB,id=0" \
+    -- --config "$TMP/server.ini" --addr 198.18.1.1/24@0 --addr 198.18.2.1/24@1 --echo-port 5001
+SERVER=$LAST_PID
+wait_log "$TMP/server.log" "ready" 30 || { cat "$TMP/server.log"; fail "server did not start"; }
+
+# A: stops reading after 1000 echoes.
+# shellcheck disable=SC2046
+start_bg "$TMP/a.log" timeout 100 "$SCTPDP" \
+    $(eal_args 1 "${TAG}a" "net_memif0,role=client,socket=$SA,id=0") \
+    -- --config "$TMP/a.ini" --addr 198.18.1.2/24 --echo-port 5001 --connect 198.18.1.1:5001 \
+    --gen-stall-after 1000 --gen-msgs 1000000 --gen-size 128 --gen-streams 2 --gen-window 8192 \
+    --gen-timeout 90
+A=$LAST_PID
+waiting=0
+for ((i = 0; i < 100; i++)); do
+    waiting=$(counter "$PS" lcores 0.echo_backlog)
+    [[ $waiting -ge 1024 ]] && break
+    sleep 0.1
+done
+[[ $waiting -ge 1024 ]] || { tail -5 "$TMP/a.log"; fail "A's echoes did not pile up at the server ($waiting)"; }
+ok "A's echoes wait at the server ($waiting)"
+
+# B: a normal peer on the other port.
+# shellcheck disable=SC2046
+start_bg "$TMP/b.log" timeout 100 "$SCTPDP" \
+    $(eal_args 1 "${TAG}b" "net_memif0,role=client,socket=$SB,id=0") \
+    -- --addr 198.18.2.2/24 --echo-port 5001 --connect 198.18.2.1:5001 \
+    --gen-msgs 100000 --gen-size 128 --gen-streams 4 --gen-window 4096 --gen-timeout 20
+B=$LAST_PID
+wait_exit "$B" 40 || fail "B did not finish"
+rc=$EXIT_RC
+grep -E "^gen:" "$TMP/b.log"
+gen_ok "$TMP/b.log" "$rc" 100000
+kill -0 "$A" 2>/dev/null || { tail -5 "$TMP/a.log"; fail "A ended before B: the case tests nothing"; }
+bl=$(counter "$PS" lcores 0.echo_backlog)
+na=$(counter "$PS" lcores 0.echo_backlog_assocs)
+ah=$(counter "$PS" lcores 0.echo_assoc_holds)
+echo "server after B: echo_backlog=$bl echo_backlog_assocs=$na echo_assoc_holds=$ah"
+ok "B's 100000 echoes came back, every one checked, while A's were waiting"
+[[ $ah -ge 1 ]] || fail "A's receive was never held"
+ok "A's receive was held $ah time(s)"
+
+kill -TERM "$A"
+wait_exit "$A" 30 || fail "A did not stop"
+grep -E "^gen:" "$TMP/a.log"
+grep -q "^gen: .* errors=0 " "$TMP/a.log" || fail "A got an echo that was not intact"
+ok "A stopped on SIGTERM before the end, every echo it got intact"
+free=0
+for ((i = 0; i < 100; i++)); do
+    free=$(counter "$PS" lcores 0.mbufs_free)
+    bl=$(counter "$PS" lcores 0.echo_backlog)
+    [[ $free -eq 16384 && $bl -eq 0 ]] && break
+    sleep 0.1
+done
+dr=$(counter "$PS" lcores 0.echo_dropped)
+echo "server: mbufs_free=$free echo_backlog=$bl echo_dropped=$dr"
+[[ $bl -eq 0 ]] || fail "$bl echoes still waiting after A left"
+[[ $free -eq 16384 ]] || fail "server: $free of 16384 mbufs free"
+ok "the server's backlog drained and every mbuf is back"
+kill -TERM "$SERVER"
+wait_exit "$SERVER" 20 || fail "server did not stop"
+[[ $EXIT_RC -eq 0 ]] || fail "server exited $EXIT_RC"
+ok "server stopped with exit 0"
+echo "PASS: $CHECKS checks"
