@@ -410,9 +410,8 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             .flags = (uint8_t)((m->sent_off == 0 ? SCTP_DATA_FLAG_B : 0) |
                                (len == rem ? SCTP_DATA_FLAG_E : 0) |
                                ((m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0) |
-                               (len == rem && (m->flags & SCTP_SACK_IMMEDIATELY)
-                                    ? SCTP_DATA_FLAG_I
-                                    : 0)),
+                               (len == rem && (m->flags & SCTP_SACK_IMMEDIATELY) ? SCTP_DATA_FLAG_I
+                                                                                 : 0)),
             .state = SCTP_OUT_INFLIGHT,
             .in_flight = true,
             .hdr_room = m->hdr_room && m->sent_off == 0,
