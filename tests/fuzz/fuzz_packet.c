@@ -4,7 +4,9 @@
  * packet whose common header is rewritten (ports, and the verification
  * tag unless the first input byte says otherwise) so that it reaches the
  * association's state machine, which is short of buffers (receive
- * pressure) while it reads the packet if that byte says so, and which
+ * pressure, or the association's own receive hold when the low bit of
+ * the second byte, a port overwritten, is set) while it reads the packet
+ * if that byte says so, and which
  * has a message given in three pieces in flight if it says so. With
  * bit 5 of that byte, the node under test sends every message it
  * receives back through the room of its received DATA header
@@ -115,13 +117,25 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 .src = h.cfg[0].addrs[0],
                                 .dst = h.cfg[1].addrs[0],
                                 .csum = SCTP_CSUM_GOOD};
-    if (mode & 4)
-        sctp_endpoint_set_rx_pressure(h.ep[1], true);
+    /* The second input byte is the source port, rewritten above: its
+     * low bit picks the association's own receive hold over the
+     * endpoint's pressure. */
+    bool hold = (data[1] & 1) != 0;
+    if (mode & 4) {
+        if (hold)
+            sctp_assoc_set_rx_hold(h.ep[1], assoc_id[1], true);
+        else
+            sctp_endpoint_set_rx_pressure(h.ep[1], true);
+    }
     sctp_endpoint_input(h.ep[1], &rx, h.now);
     hbuf_unref(b);
     h_step(&h);
-    if (mode & 4)
-        sctp_endpoint_set_rx_pressure(h.ep[1], false);
+    if (mode & 4) {
+        if (hold)
+            sctp_assoc_set_rx_hold(h.ep[1], assoc_id[1], false);
+        else
+            sctp_endpoint_set_rx_pressure(h.ep[1], false);
+    }
     for (int i = 0; i < 50; i++)
         h_step(&h);
     h_fini(&h);
