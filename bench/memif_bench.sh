@@ -14,7 +14,7 @@
 #   echo     to the server's echo service, which sends every message back;
 #            the generator checks every echo (content, stream, PPID, order).
 #            Each dataplane sends and receives every message.
-# R rounds (default 3), each a discard run, an echo run and a testpmd
+# R rounds (default 5), each a discard run, an echo run and a testpmd
 # run within seconds of each other; for each mode the round with the
 # median ratio gives the line (on a shared machine the speed drifts by
 # half over minutes). Figures, over the generator's run:
@@ -48,7 +48,7 @@ set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 build="$root/build"
 msgs=4000000
-runs=3
+runs=5
 size=128
 secs=5
 while [[ $# -gt 0 ]]; do
