@@ -49,12 +49,8 @@ stop_client() {
 }
 # client_mbufs_back PREFIX: every mbuf of the client back in its pool.
 client_mbufs_back() {
-    for ((i = 0; i < 30; i++)); do
-        free=$(counter "$1" lcores 0.mbufs_free)
-        [[ $free -eq 16384 ]] && return 0
-        sleep 0.1
-    done
-    fail "client: $free of 16384 mbufs free after the run"
+    wait_counter "$1" lcores 0.mbufs_free 16384 3 ||
+        fail "client: $COUNTER of 16384 mbufs free after the run"
 }
 held_client "$TMP/client.log" "$PB" 50000
 ok "50000 messages echoed intact and in order with 1% loss each way"

@@ -60,13 +60,9 @@ run_pair() {
 
 # stop_server SIZE: every mbuf back, pressure off, graceful stop.
 stop_server() {
-    local size="$1" free=0 i
-    for ((i = 0; i < 30; i++)); do
-        free=$(counter "$PFX_S" lcores 0.mbufs_free)
-        [[ $free -eq $size ]] && break
-        sleep 0.1
-    done
-    [[ $free -eq $size ]] || fail "server: $free of $size mbufs free after the run"
+    local size="$1"
+    wait_counter "$PFX_S" lcores 0.mbufs_free "$size" 3 ||
+        fail "server: $COUNTER of $size mbufs free after the run"
     [[ $(counter "$PFX_S" lcores 0.mbuf_pressure) -eq 0 ]] || fail "server still under pressure"
     kill -TERM "$SERVER"
     wait_exit "$SERVER" 15 || fail "server did not stop"

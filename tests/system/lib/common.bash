@@ -198,3 +198,16 @@ for k in sys.argv[1].split("."):
     v = v[k]
 print(v)' "$3"
 }
+
+# wait_counter PREFIX CMD KEYPATH VALUE SECS: waits until the counter is
+# VALUE (0), or prints its last value and returns 1 after SECS seconds.
+# The last value read is left in COUNTER.
+wait_counter() {
+    local i
+    for ((i = 0; i < $5 * 10; i++)); do
+        COUNTER=$(counter "$1" "$2" "$3")
+        [[ $COUNTER -eq $4 ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
