@@ -546,18 +546,26 @@ static void bl_item_free(struct dp_engine *e, uint32_t ii)
     e->bl_used--;
 }
 
+/* Takes the first item off its queue and frees it. */
+static void bl_pop(struct dp_engine *e, struct dp_bl_queue *q)
+{
+    uint32_t ii = q->head;
+
+    q->head = e->backlog[ii].next;
+    if (q->head == DP_BL_NONE)
+        q->tail = DP_BL_NONE;
+    q->n--;
+    bl_item_free(e, ii);
+}
+
 void dp_backlog_free(struct dp_engine *e)
 {
     if (e->blq == NULL || e->backlog == NULL)
         return;
     while (e->n_active > 0) {
         struct dp_bl_queue *q = &e->blq[e->bl_active[0]];
-        while (q->head != DP_BL_NONE) {
-            uint32_t ii = q->head;
-            q->head = e->backlog[ii].next;
-            q->n--;
-            bl_item_free(e, ii);
-        }
+        while (q->head != DP_BL_NONE)
+            bl_pop(e, q);
         blq_remove(e, q);
     }
 }
@@ -628,8 +636,7 @@ static void backlog_drain(struct dp_engine *e)
         struct dp_bl_queue *q = &e->blq[e->bl_active[i]];
         struct sctp_endpoint *ep = e->svc[q->svc].ep;
         while (q->head != DP_BL_NONE) {
-            uint32_t ii = q->head;
-            struct dp_backlog_item *it = &e->backlog[ii];
+            struct dp_backlog_item *it = &e->backlog[q->head];
             int rc = sctp_endpoint_sendv(ep, q->assoc_id, &it->info, it->frags, it->nfrags, e->now);
             if (rc == SCTP_ERR_AGAIN)
                 break;
@@ -639,11 +646,7 @@ static void backlog_drain(struct dp_engine *e)
                 e->st.msgs_out++;
                 e->st.bytes_out += it->len;
             }
-            q->head = it->next;
-            if (q->head == DP_BL_NONE)
-                q->tail = DP_BL_NONE;
-            q->n--;
-            bl_item_free(e, ii);
+            bl_pop(e, q);
         }
         if (q->held && q->n <= dp.conf.echo_assoc_backlog / 2) {
             sctp_assoc_set_rx_hold(ep, q->assoc_id, false);

@@ -616,15 +616,6 @@ static void pool_pressure(struct dp_engine *e)
  * header would overwrite the end of the chunk before it, which may still
  * have to be sent again.
  */
-static inline bool chain_direct_ok(const struct sctp_frag *p)
-{
-    const struct rte_mbuf *m = p->handle;
-
-    return RTE_MBUF_DIRECT(m) && m->nb_segs == 1 && rte_mbuf_refcnt_read(m) == 1 &&
-           (const uint8_t *)p->data == rte_pktmbuf_mtod(m, const uint8_t *) &&
-           !(m->ol_flags & dp_tx_used_flag);
-}
-
 /*
  * An mbuf flag (dynamic, registered once): the mbuf has been a TX segment
  * itself since it was allocated (chained, or a whole frame), so its
@@ -643,6 +634,23 @@ int dp_tx_flags_init(void)
         return -1;
     dp_tx_used_flag = 1ULL << bit;
     return 0;
+}
+
+/* Whether payload segment p starts the data of a direct, one-segment mbuf
+ * that has never been a TX segment itself: what both ways of sending the
+ * mbuf itself need (chain_direct_ok, dp_tx_single_frame). */
+static inline bool seg_starts_unused_mbuf(const struct sctp_frag *p)
+{
+    const struct rte_mbuf *m = p->handle;
+
+    return RTE_MBUF_DIRECT(m) && m->nb_segs == 1 && !(m->ol_flags & dp_tx_used_flag) &&
+           (const uint8_t *)p->data == rte_pktmbuf_mtod(m, const uint8_t *);
+}
+
+static inline bool chain_direct_ok(const struct sctp_frag *p)
+{
+    return seg_starts_unused_mbuf(p) &&
+           rte_mbuf_refcnt_read((const struct rte_mbuf *)p->handle) == 1;
 }
 
 /* Whether len header bytes (a chunk header, with the padding of the chunk
@@ -857,9 +865,7 @@ struct rte_mbuf *dp_tx_single_frame(struct dp_engine *e, const struct sctp_tx_pa
     const struct sctp_frag *h = &tp->segs[0], *p = &tp->segs[1];
     struct rte_mbuf *m = p->handle;
     uint32_t front = l2l3 + h->len;
-    if (p->len == 0 || !RTE_MBUF_DIRECT(m) || m->nb_segs != 1 || (m->ol_flags & dp_tx_used_flag) ||
-        m->data_off != RTE_PKTMBUF_HEADROOM ||
-        (const uint8_t *)p->data != rte_pktmbuf_mtod(m, const uint8_t *) ||
+    if (p->len == 0 || !seg_starts_unused_mbuf(p) || m->data_off != RTE_PKTMBUF_HEADROOM ||
         front > RTE_PKTMBUF_HEADROOM || p->len > UINT16_MAX - front)
         return NULL;
     mbuf_ref_seg_local(m);
@@ -1153,6 +1159,12 @@ void dp_engine_turn(struct dp_engine *e)
     }
 }
 
+/* What a loop turn did besides receiving: events handled, frames built. */
+static inline uint64_t turn_work(const struct dp_engine *e)
+{
+    return e->st.events + e->st.tx_header_mbufs + e->st.tx_single_frames;
+}
+
 int dp_engine_main(void *arg)
 {
     unsigned lcore = rte_lcore_id();
@@ -1185,7 +1197,7 @@ int dp_engine_main(void *arg)
             e->st.idle_ns += t - e->now;
         e->now = t;
         e->st.loops++;
-        uint64_t work0 = e->st.events + e->st.tx_header_mbufs + e->st.tx_single_frames;
+        uint64_t work0 = turn_work(e);
         if (e->now >= e->next_pool_check) {
             e->next_pool_check = e->now + POOL_CHECK_NS;
             pool_pressure(e);
@@ -1211,7 +1223,7 @@ int dp_engine_main(void *arg)
         if (got > 0)
             e->st.busy_loops++;
         dp_engine_turn(e);
-        idle = got == 0 && e->st.events + e->st.tx_header_mbufs + e->st.tx_single_frames == work0;
+        idle = got == 0 && turn_work(e) == work0;
         /* A turn that found nothing: a pause before polling again leaves
          * the core (a hyperthread sibling may be the peer's lcore) and
          * the rings' shared cache lines to the side that has work. */

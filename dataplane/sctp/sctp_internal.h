@@ -155,22 +155,8 @@ static inline struct sctp_out_chunk *sctp_sendq_at(const struct sctp_sendq *q, u
 }
 /* Doubles the ring. 0 or SCTP_ERR_NOMEM. */
 int sctp_sendq_grow(struct sctp_sendq *q, const struct sctp_callbacks *cb);
-/* Appends a chunk with the next TSN, zeroed; grows the ring. NULL on
- * NOMEM. */
-static inline struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q,
-                                                     const struct sctp_callbacks *cb)
-{
-    if (q->count == q->cap && sctp_sendq_grow(q, cb) < 0)
-        return NULL;
-    uint32_t tsn = q->head_tsn + q->count;
-    struct sctp_out_chunk *c = &q->ring[tsn & (q->cap - 1)];
-    memset(c, 0, sizeof(*c));
-    c->tsn = tsn;
-    q->count++;
-    return c;
-}
 /* The slot for the next TSN, counted but left as it is: the caller
- * writes every field. NULL on NOMEM. */
+ * writes every field. Grows the ring; NULL on NOMEM. */
 static inline struct sctp_out_chunk *sctp_sendq_push_raw(struct sctp_sendq *q,
                                                          const struct sctp_callbacks *cb)
 {
@@ -178,6 +164,15 @@ static inline struct sctp_out_chunk *sctp_sendq_push_raw(struct sctp_sendq *q,
         return NULL;
     struct sctp_out_chunk *c = &q->ring[(q->head_tsn + q->count) & (q->cap - 1)];
     q->count++;
+    return c;
+}
+/* Appends a chunk with the next TSN, zeroed; NULL on NOMEM. */
+static inline struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q,
+                                                     const struct sctp_callbacks *cb)
+{
+    struct sctp_out_chunk *c = sctp_sendq_push_raw(q, cb);
+    if (c)
+        *c = (struct sctp_out_chunk){.tsn = q->head_tsn + q->count - 1};
     return c;
 }
 /* Removes the head chunk (acknowledged by the cumulative TSN). */
