@@ -199,10 +199,10 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         /* Messages not yet acknowledged, from the association's byte
          * count (queued_bytes: every byte not yet acknowledged, sent or
          * not): once per call, not per message. */
-        struct sctp_assoc_info ai;
-        if (sctp_assoc_get_info(ep, g->assoc_id, &ai) != 0)
+        uint32_t queued;
+        if (sctp_assoc_get_sendq(ep, g->assoc_id, &queued, NULL) != 0)
             return;
-        inflight = ai.queued_bytes / size;
+        inflight = queued / size;
     }
     if (inflight >= dp.conf.gen_window)
         return;
@@ -295,13 +295,13 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
  * (nothing queued, nothing outstanding). */
 static void gen_discard_acked(struct dp_engine *e, struct dp_gen *g)
 {
-    struct sctp_assoc_info ai;
+    uint32_t queued, outstanding;
 
-    if (sctp_assoc_get_info(e->svc[g->svc].ep, g->assoc_id, &ai) != 0) {
+    if (sctp_assoc_get_sendq(e->svc[g->svc].ep, g->assoc_id, &queued, &outstanding) != 0) {
         gen_fail(e, g, "association gone before every message was acknowledged");
         return;
     }
-    if (ai.outstanding_bytes != 0 || ai.queued_bytes != 0)
+    if (outstanding != 0 || queued != 0)
         return;
     g->echoed = g->sent;
     g->finished = true;

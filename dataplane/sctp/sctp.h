@@ -468,6 +468,12 @@ struct sctp_assoc_info {
 /* SCTP_ERR_NOTFOUND. */
 int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
                         struct sctp_assoc_info *info);
+/* Of sctp_assoc_get_info, the two figures a sender polls: the user data
+ * held (queued_bytes: not yet sent, or sent and not yet acknowledged) and
+ * the part of it in flight (outstanding_bytes). Either pointer may be
+ * NULL. SCTP_ERR_NOTFOUND. */
+int sctp_assoc_get_sendq(const struct sctp_endpoint *ep, uint32_t assoc_id, uint32_t *queued_bytes,
+                         uint32_t *outstanding_bytes);
 /*
  * Memory pressure from the layer below (its buffer pool running low):
  * while on, every association advertises a receiver window of 0 and

@@ -165,7 +165,8 @@ static void txb_init(struct txb *b, struct sctp_tx_packet *pkt, struct sctp_asso
     pkt->len = 0;
     pkt->nsegs = 0;
     pkt->dst = dst->addr;
-    pkt->src = sctp_ep_pick_src(a->ep, &dst->addr);
+    (void)a;
+    pkt->src = dst->src;
 }
 
 static uint8_t *txb_bytes(struct txb *b, uint32_t n)
@@ -282,6 +283,76 @@ static void on_data_sent(struct sctp_path *p, sctp_tstamp now)
         p->t3_timer = now + p->rto.rto;
 }
 
+/*
+ * New DATA: a message of one piece that one chunk carries whole, its
+ * header going into the room in front of its payload (sctp_frag.room).
+ * What add_data's loop does for any message, without the cases this one
+ * cannot have. Returns its length, or -1 when it does not go into this
+ * packet (the peer's window, the packet's room, the ring).
+ */
+static inline int add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_msg *m,
+                            struct sctp_path *dst, uint32_t rwnd, uint32_t bytes, sctp_tstamp now)
+{
+    struct sctp_tx_packet *pkt = b->pkt;
+    uint32_t len = m->len, pad = SCTP_PAD4(len) - len;
+    /* 6.1 A: within the peer's window, except one chunk when nothing is
+     * outstanding (zero window probe). */
+    if (len > rwnd && a->q.outstanding_bytes + bytes > 0)
+        return -1;
+    if (SCTP_DATA_HDR_LEN + len + pad > txb_room(b) && b->chunks > 0)
+        return -1;
+    if (pkt->nsegs + 3 > SCTP_TX_SEGS_MAX)
+        return -1;
+    struct sctp_out_chunk *c = sctp_sendq_push_raw(&a->q, &a->ep->cb);
+    if (!c)
+        return -1;
+    uint8_t uflag = (m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0;
+    *c = (struct sctp_out_chunk){
+        .msg = m,
+        .data = m->data,
+        .handle = m->handle,
+        .tsn = a->next_tsn,
+        .len = (uint16_t)len,
+        .flags = (uint8_t)(SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | uflag |
+                           ((m->flags & SCTP_SACK_IMMEDIATELY) ? SCTP_DATA_FLAG_I : 0)),
+        .state = SCTP_OUT_INFLIGHT,
+        .nsent = 1,
+        .in_flight = true,
+        .hdr_room = true,
+        .path = dst,
+        .sent_at = now,
+    };
+    /* RFC 9260 6.6: the SSN is taken as the message first goes out (see
+     * add_data); unordered messages carry none. */
+    if (!uflag && m->sid < a->ostreams)
+        m->ssn = a->next_ssn[m->sid]++;
+    uint8_t *h = (uint8_t *)(uintptr_t)m->data - SCTP_DATA_HDR_LEN;
+    sctp_data_hdr_put(h, c->flags, c->tsn, m->sid, m->ssn, m->ppid, (uint16_t)len);
+    struct sctp_frag *last = pkt->nsegs ? &pkt->segs[pkt->nsegs - 1] : NULL;
+    if (last && !b->hdr_open && last->handle == m->handle && last->data + last->len == h)
+        last->len += SCTP_DATA_HDR_LEN + len;
+    else
+        pkt->segs[pkt->nsegs++] =
+            (struct sctp_frag){.data = h, .len = SCTP_DATA_HDR_LEN + len, .handle = m->handle};
+    pkt->len += SCTP_DATA_HDR_LEN + len;
+    b->hdr_open = false;
+    if (pad) {
+        uint8_t *z = txb_bytes(b, pad);
+        if (z)
+            memset(z, 0, pad);
+    }
+    b->chunks++;
+    a->next_tsn++;
+    m->refs = 1;
+    m->sent_off = len;
+    a->q.unsent_head = m->next;
+    if (!a->q.unsent_head)
+        a->q.unsent_tail = NULL;
+    m->next = NULL;
+    m->in_unsent = false;
+    return (int)len;
+}
+
 /* Retransmissions first (6.1 C, 7.2.4), then new DATA (6.1 A, B). */
 static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, bool over,
                      sctp_tstamp now)
@@ -357,6 +428,20 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     uint32_t rwnd = a->peer_rwnd, bytes = 0, chunks = 0;
     while (a->q.unsent_head) {
         struct sctp_msg *m = a->q.unsent_head;
+        if (m->next)
+            SCTP_PREFETCH(m->next);
+        /* The common case first: a message of one piece, with room for
+         * its header in front, that one chunk carries whole. */
+        if (m->hdr_room && !m->path_over && !over && !m->abandoned && m->sent_off == 0 &&
+            m->len <= max_frag) {
+            int r = add_whole(b, a, m, dst, rwnd, bytes, now);
+            if (r < 0)
+                break;
+            bytes += (uint32_t)r;
+            chunks++;
+            rwnd = rwnd > (uint32_t)r ? rwnd - (uint32_t)r : 0;
+            continue;
+        }
         if (m->abandoned) {
             a->q.unsent_head = m->next;
             if (!a->q.unsent_head)

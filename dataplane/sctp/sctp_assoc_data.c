@@ -101,22 +101,31 @@ static void msg_init(struct sctp_assoc *a, struct sctp_msg *m, const struct sctp
                      bool one_piece, uint32_t len, struct sctp_path *over, sctp_tstamp now)
 {
     /* Every field, once: the record comes from the free list as it was
-     * left (sctp_ep_msg_get). */
-    *m = (struct sctp_msg){
-        .data = first->data,
-        .handle = first->handle,
-        .len = len,
-        .sid = sid,
-        .flags = flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY),
-        .pr_policy = info->pr_policy,
-        .in_unsent = true,
-        .hdr_room = one_piece && first->room >= SCTP_HDR_ROOM && !(flags & SCTP_SENDALL),
-        .ppid = ppid,
-        .context = info->context,
-        .pr_value = info->pr_value,
-        .expire = SCTP_TIMER_OFF,
-        .path_over = over,
-    };
+     * left (sctp_ep_msg_get). One store each: a compound literal here
+     * cost twice the instructions (the padding and a copy). */
+    m->next = NULL;
+    m->data = first->data;
+    m->handle = first->handle;
+    m->len = len;
+    m->sent_off = 0;
+    m->parts = NULL;
+    m->nparts = 0;
+    m->part = 0;
+    m->part_off = 0;
+    m->refs = 0;
+    m->sid = sid;
+    m->ssn = 0;
+    m->flags = flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
+    m->pr_policy = info->pr_policy;
+    m->abandoned = false;
+    m->failed_reported = false;
+    m->in_unsent = true;
+    m->hdr_room = one_piece && first->room >= SCTP_HDR_ROOM && !(flags & SCTP_SENDALL);
+    m->ppid = ppid;
+    m->context = info->context;
+    m->pr_value = info->pr_value;
+    m->expire = SCTP_TIMER_OFF;
+    m->path_over = over;
     if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value) {
         m->expire = now + (sctp_tstamp)info->pr_value * SCTP_MS;
         if (m->expire < a->pr_timer) {
@@ -272,6 +281,10 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
     uint32_t ref_n = 0;
     int err = 0;
     unsigned i;
+    /* In locals: the stores into each record may alias them as far as
+     * the compiler knows. */
+    const uint16_t ostreams = a->ostreams;
+    const uint64_t max_q = ep->cfg.max_sendq_bytes, queued = a->q.queued_bytes;
     for (i = 0; i < n; i++) {
         const struct sctp_sendm *s = &msgs[i];
         const struct sctp_frag *f = &s->frag;
@@ -279,15 +292,15 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
             err = SCTP_ERR_INVAL;
             break;
         }
-        if (s->sid >= a->ostreams) {
+        if (s->sid >= ostreams) {
             err = SCTP_ERR_STREAM;
             break;
         }
-        if (f->len > ep->cfg.max_sendq_bytes) {
+        if (f->len > max_q) {
             err = SCTP_ERR_MSGSIZE;
             break;
         }
-        if (a->q.queued_bytes + bytes + f->len > ep->cfg.max_sendq_bytes) {
+        if (queued + bytes + f->len > max_q) {
             err = SCTP_ERR_AGAIN;
             break;
         }
@@ -676,6 +689,37 @@ static inline void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c,
     leave_flight(a, c);
 }
 
+/* Chunks in flight on one path, acknowledged one after the other by the
+ * cumulative TSN: newly_acked() for all of them at once. The flight
+ * sizes drop by their sum, clamped at 0 as chunk by chunk. */
+struct ack_run {
+    struct sctp_path *path;
+    uint32_t bytes;
+};
+
+static inline void ack_run_flush(struct sctp_assoc *a, struct ack_run *r, struct sack_acks *acks)
+{
+    if (!r->path)
+        return;
+    struct sctp_path *p = r->path;
+    acks->bytes[p - a->paths] += r->bytes;
+    p->cc.flight -= r->bytes < p->cc.flight ? r->bytes : p->cc.flight;
+    a->q.outstanding_bytes -= r->bytes < a->q.outstanding_bytes ? r->bytes : a->q.outstanding_bytes;
+    r->path = NULL;
+    r->bytes = 0;
+}
+
+static inline void ack_run_start(struct sctp_assoc *a, struct ack_run *r, struct sctp_path *p,
+                                 struct sack_acks *acks)
+{
+    ack_run_flush(a, r, acks);
+    unsigned pi = (unsigned)(p - a->paths);
+    acks->newly = true;
+    acks->restart[pi] |= !acks->seen[pi];
+    acks->seen[pi] = true;
+    r->path = p;
+}
+
 /* RFC 9260 6.3.1 C4, C5: the path's timed chunk acknowledged (by the
  * cumulative TSN or a gap block; a retransmitted or abandoned one is no
  * longer timed) gives the path's one RTT sample of the round trip. */
@@ -724,10 +768,23 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     uint32_t htna = cum; /* highest TSN newly acknowledged */
     struct unref_run run = {0};
 
-    /* Cumulative part. */
+    /* Cumulative part. Chunks in flight on one path, one after the
+     * other, leave the flight together (newly_acked for a run). */
+    struct ack_run arun = {0};
     while (a->q.count && sctp_tsn_le(a->q.head_tsn, cum)) {
         struct sctp_out_chunk *c = &a->q.ring[a->q.head_tsn & (a->q.cap - 1)];
-        if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
+        if (a->q.count > 4) {
+            const struct sctp_msg *ahead = a->q.ring[(a->q.head_tsn + 4) & (a->q.cap - 1)].msg;
+            if (ahead)
+                SCTP_PREFETCH_W(ahead);
+        }
+        if (c->state == SCTP_OUT_INFLIGHT && c->in_flight && c->path) {
+            if (c->path != arun.path)
+                ack_run_start(a, &arun, c->path, &acks);
+            arun.bytes += c->len;
+            htna = c->tsn;
+        } else if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
+            ack_run_flush(a, &arun, &acks);
             newly_acked(a, c, &acks);
             htna = c->tsn;
         }
@@ -739,6 +796,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 release_msg(a, m, &run);
         }
     }
+    ack_run_flush(a, &arun, &acks);
     unref_run_flush(&a->ep->cb, &run);
     a->cum_ack_in = cum;
     if (a->gap_acked && !sctp_tsn_gt(a->gap_acked_hi, cum))

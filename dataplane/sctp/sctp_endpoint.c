@@ -1350,6 +1350,19 @@ const char *sctp_state_name(enum sctp_state s)
     return (unsigned)s < sizeof(names) / sizeof(names[0]) ? names[s] : "UNKNOWN";
 }
 
+int sctp_assoc_get_sendq(const struct sctp_endpoint *ep, uint32_t assoc_id, uint32_t *queued_bytes,
+                         uint32_t *outstanding_bytes)
+{
+    const struct sctp_assoc *a = ep ? sctp_ep_find_id(ep, assoc_id) : NULL;
+    if (!a)
+        return SCTP_ERR_NOTFOUND;
+    if (queued_bytes)
+        *queued_bytes = a->q.queued_bytes;
+    if (outstanding_bytes)
+        *outstanding_bytes = a->q.outstanding_bytes;
+    return 0;
+}
+
 int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
                         struct sctp_assoc_info *info)
 {

@@ -16,6 +16,10 @@
 
 #define SCTP_TIMER_OFF SCTP_TSTAMP_MAX
 
+/* A hint that p is read (or written) soon. */
+#define SCTP_PREFETCH(p)   __builtin_prefetch((p), 0, 3)
+#define SCTP_PREFETCH_W(p) __builtin_prefetch((p), 1, 3)
+
 /* ---- RTO (RFC 9260 6.3) ---- */
 struct sctp_rto {
     sctp_tstamp srtt, rttvar, rto;
@@ -56,6 +60,7 @@ static inline bool sctp_cc_can_send(const struct sctp_cc *cc)
 /* ---- paths (RFC 9260 8.2, 8.3) ---- */
 struct sctp_path {
     struct sctp_addr addr;
+    struct sctp_addr src; /* the local address packets to addr leave from */
     struct sctp_rto rto;
     struct sctp_cc cc;
     uint32_t pmtu; /* IP MTU */
@@ -365,6 +370,8 @@ static inline struct sctp_msg *sctp_ep_msg_get(struct sctp_endpoint *ep)
     if (m) {
         ep->msg_free = m->next;
         ep->msg_free_count--;
+        if (m->next)
+            SCTP_PREFETCH_W(m->next);
     } else {
         m = sctp_mem_alloc(&ep->cb, sizeof(*m));
         if (!m)

@@ -13,6 +13,8 @@ void sctp_path_init(struct sctp_assoc *a, struct sctp_path *p, const struct sctp
     const struct sctp_config *cfg = &a->ep->cfg;
     memset(p, 0, sizeof(*p));
     p->addr = *addr;
+    /* The endpoint's addresses do not change: the choice holds. */
+    p->src = sctp_ep_pick_src(a->ep, addr);
     p->assoc = a;
     p->pmtu = cfg->pmtu;
     p->active = true;

@@ -324,6 +324,13 @@ static struct sctp_assoc_info info_of(int node)
     struct sctp_assoc_info i;
     memset(&i, 0, sizeof(i));
     CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[node], R.assoc[node], &i), 0);
+    /* The sender's cheap poll agrees with it, in every state it is read. */
+    uint32_t queued = UINT32_MAX, outstanding = UINT32_MAX;
+    CU_ASSERT_EQUAL(sctp_assoc_get_sendq(H.ep[node], R.assoc[node], &queued, &outstanding), 0);
+    CU_ASSERT_EQUAL(queued, i.queued_bytes);
+    CU_ASSERT_EQUAL(outstanding, i.outstanding_bytes);
+    CU_ASSERT_EQUAL(sctp_assoc_get_sendq(H.ep[node], R.assoc[node], NULL, NULL), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_get_sendq(H.ep[node], 0, &queued, NULL), SCTP_ERR_NOTFOUND);
     return i;
 }
 
