@@ -231,6 +231,13 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         uint8_t *p;
 
         if (slot == 0) {
+            /* The next mbuf's data is written next: its lines are asked
+             * for now, while this one is filled. */
+            if (mi + 1 < nm) {
+                uint8_t *nx = rte_pktmbuf_mtod(ms[mi + 1], uint8_t *);
+                for (uint32_t o = 0; o < len0; o += RTE_CACHE_LINE_SIZE)
+                    rte_prefetch0_write(nx + o);
+            }
             /* The pool was chosen for this (gen_layout). */
             base = (uint8_t *)rte_pktmbuf_append(m, (uint16_t)len0);
             if (unlikely(base == NULL)) {
