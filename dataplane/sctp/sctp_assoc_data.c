@@ -281,6 +281,18 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
     uint32_t ref_n = 0;
     int err = 0;
     unsigned i;
+    /* What msg_init() gives every message of the burst alike, set once:
+     * each record is this copy and its own few fields. */
+    struct sctp_msg tmpl = {
+        .pr_policy = info->pr_policy,
+        .in_unsent = true,
+        .context = info->context,
+        .pr_value = info->pr_value,
+        .expire = SCTP_TIMER_OFF,
+        .path_over = over,
+    };
+    if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value)
+        tmpl.expire = now + (sctp_tstamp)info->pr_value * SCTP_MS;
     /* In locals: the stores into each record may alias them as far as
      * the compiler knows. */
     const uint16_t ostreams = a->ostreams;
@@ -309,8 +321,15 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
             err = SCTP_ERR_NOMEM;
             break;
         }
-        msg_init(a, m, info, s->sid, (uint16_t)(info->flags | s->flags), s->ppid, f, true, f->len,
-                 over, now);
+        *m = tmpl;
+        m->data = f->data;
+        m->handle = f->handle;
+        m->len = f->len;
+        m->sid = s->sid;
+        m->flags = (info->flags | s->flags) & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
+        /* One piece; SENDALL was refused above. */
+        m->hdr_room = f->room >= SCTP_HDR_ROOM;
+        m->ppid = s->ppid;
         /* One reference per message; those of a run of messages in one
          * buffer are taken together. */
         if (f->handle != ref_h) {
@@ -329,6 +348,13 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
     sctp_payload_ref_n(&ep->cb, ref_h, ref_n);
     if (i == 0)
         return err;
+    /* msg_init()'s bookkeeping, for the i messages taken. */
+    if (tmpl.expire < a->pr_timer) {
+        a->pr_timer = tmpl.expire;
+        sctp_assoc_timers_changed(a);
+    }
+    if (info->pr_policy != SCTP_PR_SCTP_NONE)
+        a->n_pr_msgs += i;
     unsent_append(a, head, tail, (uint32_t)bytes);
     sctp_ep_tx_schedule(ep, a);
     return (int)i;

@@ -2726,6 +2726,51 @@ static void test_send_burst(void)
     h_single_refs = false;
 }
 
+/* A burst with a PR-SCTP TTL: every message carries the burst's policy,
+ * lifetime and context. The lifetime runs from the call and arms the PR
+ * timer: when it expires before they are sent, the timer abandons them
+ * (no DATA goes out, no TSN is taken) and each comes back unsent with
+ * that context. Their references are all returned; the stream goes on. */
+static void test_send_burst_ttl(void)
+{
+    enum { K = 10 };
+    start_pair(131, 1, NULL);
+    uint32_t hash[K];
+    struct hbuf *b = packed(K, PK_SIZE, 900, hash);
+    struct sctp_sendm m[K];
+    for (unsigned j = 0; j < K; j++)
+        m[j] = burst_item(b, j, 0, 0, htonl(7));
+    struct sctp_sndinfo info = {.pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 10, .context = 0xB0057};
+    uint32_t next = info_of(0).next_tsn;
+    CU_ASSERT_EQUAL(sctp_endpoint_send_burst(H.ep[0], R.assoc[0], &info, m, K, H.now), K);
+    CU_ASSERT_EQUAL(b->refs, 1 + K);
+    /* Past the lifetime: the timer, then a write, before anything went. */
+    H.now += 20 * MS;
+    CU_ASSERT_TRUE(sctp_endpoint_next_timeout(H.ep[0]) <= H.now);
+    sctp_endpoint_handle_timeout(H.ep[0], H.now);
+    unsigned k = L.n;
+    drain(0);
+    CU_ASSERT_EQUAL(count_chunks(k, 0, SCTP_CT_DATA), 0);
+    CU_ASSERT_EQUAL(info_of(0).next_tsn, next);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 0);
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, K);
+    for (unsigned j = 0; j < K; j++) {
+        CU_ASSERT_EQUAL(R.failed[j].context, 0xB0057);
+        CU_ASSERT_EQUAL(R.failed[j].flags, SCTP_SEND_FAILED_UNSENT);
+        CU_ASSERT_EQUAL(R.failed[j].pr_policy, SCTP_PR_SCTP_TTL);
+        CU_ASSERT_EQUAL(R.failed[j].len, PK_SIZE);
+        CU_ASSERT_EQUAL(R.failed[j].seq, 900 + j);
+    }
+    CU_ASSERT_EQUAL(b->refs, 1);
+    hbuf_unref(b);
+    CU_ASSERT_EQUAL(send_msg(0, 78, 100, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 78);
+    CU_ASSERT_EQUAL(R.msgs[0].ssn, 0);
+    finish();
+}
+
 static void small_sendq(struct sctp_config *c)
 {
     c->max_sendq_bytes = 5 * PK_SIZE;
@@ -3147,6 +3192,7 @@ TEST_CASE(test_hdr_room_lossy)
 TEST_CASE(test_hdr_room_echo)
 TEST_CASE(test_max_burst)
 TEST_CASE(test_send_burst)
+TEST_CASE(test_send_burst_ttl)
 TEST_CASE(test_send_burst_errors)
 TEST_CASE(test_send_burst_pr_buf)
 TEST_SUITE_END()
