@@ -495,6 +495,10 @@ static struct sctp_frag *frags_alloc(struct sctp_reasm *r, uint32_t n)
         struct sctp_frag *f = pool->head;
         pool->head = *(void **)f;
         pool->count--;
+        /* The next one is taken for the next chunk of the packet: its
+         * link is read then. */
+        if (pool->head)
+            __builtin_prefetch(pool->head, 1, 3);
         return f;
     }
     return sctp_mem_alloc(&r->cb, sizeof(struct sctp_frag) * n);
