@@ -154,8 +154,7 @@ struct txb {
     unsigned chunks;
 };
 
-static void txb_init(struct txb *b, struct sctp_tx_packet *pkt, struct sctp_assoc *a,
-                     struct sctp_path *dst)
+static void txb_init(struct txb *b, struct sctp_tx_packet *pkt, const struct sctp_path *dst)
 {
     b->pkt = pkt;
     b->hdr_used = 0;
@@ -165,7 +164,6 @@ static void txb_init(struct txb *b, struct sctp_tx_packet *pkt, struct sctp_asso
     pkt->len = 0;
     pkt->nsegs = 0;
     pkt->dst = dst->addr;
-    (void)a;
     pkt->src = dst->src;
 }
 
@@ -581,7 +579,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     if (a->state == SCTP_S_COOKIE_WAIT) {
         if (!a->send_init)
             return 0;
-        txb_init(&b, pkt, a, &a->paths[a->primary]);
+        txb_init(&b, pkt, &a->paths[a->primary]);
         /* 8.5.1: the INIT carries a zero verification tag. */
         uint8_t *p = txb_bytes(&b, SCTP_COMMON_HDR_LEN);
         sctp_common_hdr_encode(p, SCTP_COMMON_HDR_LEN, a->ep->cfg.port, a->peer_port, 0);
@@ -595,7 +593,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
 
     /* HEARTBEAT ACK goes back where the HEARTBEAT came from. */
     if (a->hb_ack_pending && a->hb_ack_path) {
-        txb_init(&b, pkt, a, a->hb_ack_path);
+        txb_init(&b, pkt, a->hb_ack_path);
         write_common(&b, a);
         int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_HEARTBEAT_ACK, 0,
                                       (uint16_t)(4 + a->hb_ack_len));
@@ -615,7 +613,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         if (!p->hb_pending)
             continue;
         p->hb_pending = false;
-        txb_init(&b, pkt, a, p);
+        txb_init(&b, pkt, p);
         write_common(&b, a);
         uint8_t info[20];
         sctp_put32(info, i);
@@ -651,7 +649,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         over = po != dst;
         dst = po;
     }
-    txb_init(&b, pkt, a, dst);
+    txb_init(&b, pkt, dst);
     write_common(&b, a);
     bool data = data_waiting(a, dst);
 

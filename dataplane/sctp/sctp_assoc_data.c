@@ -101,31 +101,23 @@ static void msg_init(struct sctp_assoc *a, struct sctp_msg *m, const struct sctp
                      bool one_piece, uint32_t len, struct sctp_path *over, sctp_tstamp now)
 {
     /* Every field, once: the record comes from the free list as it was
-     * left (sctp_ep_msg_get). One store each: a compound literal here
-     * cost twice the instructions (the padding and a copy). */
-    m->next = NULL;
-    m->data = first->data;
-    m->handle = first->handle;
-    m->len = len;
-    m->sent_off = 0;
-    m->parts = NULL;
-    m->nparts = 0;
-    m->part = 0;
-    m->part_off = 0;
-    m->refs = 0;
-    m->sid = sid;
-    m->ssn = 0;
-    m->flags = flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY);
-    m->pr_policy = info->pr_policy;
-    m->abandoned = false;
-    m->failed_reported = false;
-    m->in_unsent = true;
-    m->hdr_room = one_piece && first->room >= SCTP_HDR_ROOM && !(flags & SCTP_SENDALL);
-    m->ppid = ppid;
-    m->context = info->context;
-    m->pr_value = info->pr_value;
-    m->expire = SCTP_TIMER_OFF;
-    m->path_over = over;
+     * left (sctp_ep_msg_get). (The burst path copies a template instead:
+     * sctp_data_enqueue_burst.) */
+    *m = (struct sctp_msg){
+        .data = first->data,
+        .handle = first->handle,
+        .len = len,
+        .sid = sid,
+        .flags = flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY),
+        .pr_policy = info->pr_policy,
+        .in_unsent = true,
+        .hdr_room = one_piece && first->room >= SCTP_HDR_ROOM && !(flags & SCTP_SENDALL),
+        .ppid = ppid,
+        .context = info->context,
+        .pr_value = info->pr_value,
+        .expire = SCTP_TIMER_OFF,
+        .path_over = over,
+    };
     if (info->pr_policy == SCTP_PR_SCTP_TTL && info->pr_value) {
         m->expire = now + (sctp_tstamp)info->pr_value * SCTP_MS;
         if (m->expire < a->pr_timer) {
