@@ -283,16 +283,19 @@ static void on_data_sent(struct sctp_path *p, sctp_tstamp now)
 
 /*
  * New DATA: a message of one piece that one chunk carries whole, its
- * header going into the room in front of its payload (sctp_frag.room).
- * What add_data's loop does for any message, without the cases this one
- * cannot have. Returns its length, or -1 when it does not go into this
- * packet (the peer's window, the packet's room, the ring).
+ * header going into the room in front of its payload (sctp_frag.room):
+ * a full message's (m, whose SSN is set) or a light one's (m NULL). What
+ * add_data's loop does for any message, without the cases these cannot
+ * have. Returns its length, or -1 when it does not go into this packet
+ * (the peer's window, the packet's room, the ring).
  */
-static inline int add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_msg *m,
-                            struct sctp_path *dst, uint32_t rwnd, uint32_t bytes, sctp_tstamp now)
+static inline __attribute__((always_inline)) int
+add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, uint32_t rwnd, uint32_t bytes,
+          sctp_tstamp now, struct sctp_msg *m, const uint8_t *data, void *handle, uint32_t len,
+          uint16_t sid, uint16_t mflags, uint32_t ppid)
 {
     struct sctp_tx_packet *pkt = b->pkt;
-    uint32_t len = m->len, pad = SCTP_PAD4(len) - len;
+    uint32_t pad = SCTP_PAD4(len) - len;
     /* 6.1 A: within the peer's window, except one chunk when nothing is
      * outstanding (zero window probe). */
     if (len > rwnd && a->q.outstanding_bytes + bytes > 0)
@@ -304,15 +307,15 @@ static inline int add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_msg
     struct sctp_out_chunk *c = sctp_sendq_push_raw(&a->q, &a->ep->cb);
     if (!c)
         return -1;
-    uint8_t uflag = (m->flags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0;
+    uint8_t uflag = (mflags & SCTP_UNORDERED) ? SCTP_DATA_FLAG_U : 0;
     *c = (struct sctp_out_chunk){
         .msg = m,
-        .data = m->data,
-        .handle = m->handle,
+        .data = data,
+        .handle = handle,
         .tsn = a->next_tsn,
         .len = (uint16_t)len,
         .flags = (uint8_t)(SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E | uflag |
-                           ((m->flags & SCTP_SACK_IMMEDIATELY) ? SCTP_DATA_FLAG_I : 0)),
+                           ((mflags & SCTP_SACK_IMMEDIATELY) ? SCTP_DATA_FLAG_I : 0)),
         .state = SCTP_OUT_INFLIGHT,
         .nsent = 1,
         .in_flight = true,
@@ -322,16 +325,19 @@ static inline int add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_msg
     };
     /* RFC 9260 6.6: the SSN is taken as the message first goes out (see
      * add_data); unordered messages carry none. */
-    if (!uflag && m->sid < a->ostreams)
-        m->ssn = a->next_ssn[m->sid]++;
-    uint8_t *h = (uint8_t *)(uintptr_t)m->data - SCTP_DATA_HDR_LEN;
-    sctp_data_hdr_put(h, c->flags, c->tsn, m->sid, m->ssn, m->ppid, (uint16_t)len);
+    uint16_t ssn = 0;
+    if (!uflag && sid < a->ostreams)
+        ssn = a->next_ssn[sid]++;
+    if (m)
+        m->ssn = ssn;
+    uint8_t *h = (uint8_t *)(uintptr_t)data - SCTP_DATA_HDR_LEN;
+    sctp_data_hdr_put(h, c->flags, c->tsn, sid, ssn, ppid, (uint16_t)len);
     struct sctp_frag *last = pkt->nsegs ? &pkt->segs[pkt->nsegs - 1] : NULL;
-    if (last && !b->hdr_open && last->handle == m->handle && last->data + last->len == h)
+    if (last && !b->hdr_open && last->handle == handle && last->data + last->len == h)
         last->len += SCTP_DATA_HDR_LEN + len;
     else
         pkt->segs[pkt->nsegs++] =
-            (struct sctp_frag){.data = h, .len = SCTP_DATA_HDR_LEN + len, .handle = m->handle};
+            (struct sctp_frag){.data = h, .len = SCTP_DATA_HDR_LEN + len, .handle = handle};
     pkt->len += SCTP_DATA_HDR_LEN + len;
     b->hdr_open = false;
     if (pad) {
@@ -341,13 +347,6 @@ static inline int add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_msg
     }
     b->chunks++;
     a->next_tsn++;
-    m->refs = 1;
-    m->sent_off = len;
-    a->q.unsent_head = m->next;
-    if (!a->q.unsent_head)
-        a->q.unsent_tail = NULL;
-    m->next = NULL;
-    m->in_unsent = false;
     return (int)len;
 }
 
@@ -381,7 +380,10 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
                 earlier |= c->in_flight && c->path == dst;
                 continue;
             }
-            if (!txb_data(b, c, c->msg->sid, c->msg->ssn, c->msg->ppid))
+            /* A light message's chunk has its header in place (it was
+             * sent): txb_data() does not write it again. */
+            struct sctp_msg *cm = c->msg;
+            if (!txb_data(b, c, cm ? cm->sid : 0, cm ? cm->ssn : 0, cm ? cm->ppid : 0))
                 break;
             c->state = SCTP_OUT_INFLIGHT;
             a->q.n_retransmit--;
@@ -424,7 +426,25 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     uint32_t first_new = a->next_tsn;
     /* Running totals, stored once after the loop. */
     uint32_t rwnd = a->peer_rwnd, bytes = 0, chunks = 0;
-    while (a->q.unsent_head) {
+    /* Light messages first: any of them is older than every full one
+     * (struct sctp_light). One no longer fits one chunk when the path
+     * MTU fell since it was queued: then they all become full ones. */
+    while (a->q.light_count && !over) {
+        const struct sctp_light *l = sctp_light_at(&a->q, 0);
+        if (l->len > max_frag) {
+            sctp_data_light_promote(a);
+            break;
+        }
+        int r = add_whole(b, a, dst, rwnd, bytes, now, NULL, l->data, l->handle, l->len, l->sid,
+                          l->flags, l->ppid);
+        if (r < 0)
+            break;
+        sctp_light_pop(&a->q);
+        bytes += (uint32_t)r;
+        chunks++;
+        rwnd = rwnd > (uint32_t)r ? rwnd - (uint32_t)r : 0;
+    }
+    while (a->q.unsent_head && !a->q.light_count) {
         struct sctp_msg *m = a->q.unsent_head;
         if (m->next)
             SCTP_PREFETCH(m->next);
@@ -432,9 +452,17 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
          * its header in front, that one chunk carries whole. */
         if (m->hdr_room && !m->path_over && !over && !m->abandoned && m->sent_off == 0 &&
             m->len <= max_frag) {
-            int r = add_whole(b, a, m, dst, rwnd, bytes, now);
+            int r = add_whole(b, a, dst, rwnd, bytes, now, m, m->data, m->handle, m->len, m->sid,
+                              m->flags, m->ppid);
             if (r < 0)
                 break;
+            m->refs = 1;
+            m->sent_off = m->len;
+            a->q.unsent_head = m->next;
+            if (!a->q.unsent_head)
+                a->q.unsent_tail = NULL;
+            m->next = NULL;
+            m->in_unsent = false;
             bytes += (uint32_t)r;
             chunks++;
             rwnd = rwnd > (uint32_t)r ? rwnd - (uint32_t)r : 0;
@@ -562,7 +590,7 @@ static bool data_waiting(const struct sctp_assoc *a, const struct sctp_path *dst
 {
     if (a->q.n_retransmit)
         return sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
-    if (!a->q.unsent_head || !sctp_cc_can_send(&dst->cc))
+    if (!sctp_sendq_unsent(&a->q) || !sctp_cc_can_send(&dst->cc))
         return false;
     if (a->state == SCTP_S_COOKIE_ECHOED)
         return a->send_cookie_echo;
@@ -642,7 +670,9 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
      * FORWARD TSN go to CONFIRMED addresses only. */
     struct sctp_path *dst = sctp_assoc_data_path(a);
     bool over = false;
-    struct sctp_path *po = a->q.unsent_head ? a->q.unsent_head->path_over : NULL;
+    /* The next message to send: a light one (no ADDR_OVER) first. */
+    struct sctp_path *po =
+        !a->q.light_count && a->q.unsent_head ? a->q.unsent_head->path_over : NULL;
     if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active && a->rtx_path->confirmed) {
         dst = a->rtx_path;
     } else if (!a->q.n_retransmit && po && po->confirmed) {

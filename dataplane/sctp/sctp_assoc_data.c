@@ -144,6 +144,81 @@ static void unsent_append(struct sctp_assoc *a, struct sctp_msg *head, struct sc
     a->q.unsent_bytes += bytes;
 }
 
+uint32_t sctp_data_light_max(const struct sctp_assoc *a)
+{
+    uint32_t mtu = UINT32_MAX;
+    for (unsigned i = 0; i < a->n_paths; i++)
+        if (a->paths[i].cc.mtu < mtu)
+            mtu = a->paths[i].cc.mtu;
+    if (mtu == UINT32_MAX || mtu < SCTP_COMMON_HDR_LEN + SCTP_DATA_HDR_LEN + 4)
+        return 0;
+    return (mtu - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN) & ~3u;
+}
+
+/* SEND_FAILED for a light message: unsent (its entry), or sent (its
+ * chunk: stream and PPID from the header in front of its payload). The
+ * event takes its own reference; the caller drops the message's. */
+static void light_failed(struct sctp_assoc *a, const uint8_t *data, void *handle, uint32_t len,
+                         uint16_t sid, uint16_t flags, uint32_t ppid, bool sent, uint16_t error)
+{
+    struct sctp_msg m = {
+        .data = data,
+        .handle = handle,
+        .len = len,
+        .sent_off = sent ? len : 0,
+        .sid = sid,
+        .flags = flags,
+        .ppid = ppid,
+        .expire = SCTP_TIMER_OFF,
+    };
+    send_failed(a, &m, error);
+}
+
+int sctp_data_light_promote(struct sctp_assoc *a)
+{
+    struct sctp_endpoint *ep = a->ep;
+    struct sctp_msg *head = NULL, *tail = NULL;
+    uint32_t n = a->q.light_count;
+    /* All or none: the order of sending stays the order of queueing. */
+    for (uint32_t i = 0; i < n; i++) {
+        struct sctp_msg *m = sctp_ep_msg_get(ep);
+        if (!m) {
+            while (head) {
+                struct sctp_msg *next = head->next;
+                sctp_ep_msg_put(ep, head);
+                head = next;
+            }
+            return SCTP_ERR_NOMEM;
+        }
+        const struct sctp_light *l = sctp_light_at(&a->q, i);
+        *m = (struct sctp_msg){
+            .data = l->data,
+            .handle = l->handle, /* the light message's reference moves here */
+            .len = l->len,
+            .sid = l->sid,
+            .flags = l->flags,
+            .in_unsent = true,
+            .hdr_room = true,
+            .ppid = l->ppid,
+            .expire = SCTP_TIMER_OFF,
+        };
+        if (tail)
+            tail->next = m;
+        else
+            head = m;
+        tail = m;
+    }
+    if (!head)
+        return 0;
+    tail->next = a->q.unsent_head;
+    a->q.unsent_head = head;
+    if (!a->q.unsent_tail)
+        a->q.unsent_tail = tail;
+    a->q.light_head = 0;
+    a->q.light_count = 0;
+    return 0;
+}
+
 int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
                       const struct sctp_frag *parts, unsigned nparts, sctp_tstamp now)
 {
@@ -289,6 +364,12 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
      * the compiler knows. */
     const uint16_t ostreams = a->ostreams;
     const uint64_t max_q = ep->cfg.max_sendq_bytes, queued = a->q.queued_bytes;
+    /* Light messages (struct sctp_light) while no full one waits, and
+     * until the first message of the burst that cannot be one. */
+    bool light = info->pr_policy == SCTP_PR_SCTP_NONE && !over && info->context == 0 &&
+                 !a->q.unsent_head && a->state == SCTP_S_ESTABLISHED;
+    const uint32_t light_max = light ? sctp_data_light_max(a) : 0;
+    uint64_t light_bytes = 0;
     for (i = 0; i < n; i++) {
         const struct sctp_sendm *s = &msgs[i];
         const struct sctp_frag *f = &s->frag;
@@ -308,6 +389,31 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
             err = SCTP_ERR_AGAIN;
             break;
         }
+        if (light && f->room >= SCTP_HDR_ROOM && f->len <= light_max) {
+            struct sctp_light *l = sctp_light_push(&a->q, &ep->cb);
+            if (!l) {
+                err = SCTP_ERR_NOMEM;
+                break;
+            }
+            *l = (struct sctp_light){
+                .data = f->data,
+                .handle = f->handle,
+                .len = f->len,
+                .sid = s->sid,
+                .flags = (info->flags | s->flags) & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY),
+                .ppid = s->ppid,
+            };
+            if (f->handle != ref_h) {
+                sctp_payload_ref_n(&ep->cb, ref_h, ref_n);
+                ref_h = f->handle;
+                ref_n = 0;
+            }
+            ref_n++;
+            bytes += f->len;
+            light_bytes += f->len;
+            continue;
+        }
+        light = false; /* the rest queue behind this one */
         struct sctp_msg *m = sctp_ep_msg_get(ep);
         if (!m) {
             err = SCTP_ERR_NOMEM;
@@ -347,7 +453,10 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
     }
     if (info->pr_policy != SCTP_PR_SCTP_NONE)
         a->n_pr_msgs += i;
-    unsent_append(a, head, tail, (uint32_t)bytes);
+    a->q.queued_bytes += (uint32_t)light_bytes;
+    a->q.unsent_bytes += (uint32_t)light_bytes;
+    if (head)
+        unsent_append(a, head, tail, (uint32_t)(bytes - light_bytes));
     sctp_ep_tx_schedule(ep, a);
     return (int)i;
 }
@@ -470,7 +579,7 @@ void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
     for (uint32_t i = 0; a->n_pr_msgs && i < a->q.count; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
         if ((c->state != SCTP_OUT_INFLIGHT && c->state != SCTP_OUT_RETRANSMIT) ||
-            c->msg->pr_policy != SCTP_PR_SCTP_TTL)
+            sctp_chunk_is_light(c) || c->msg->pr_policy != SCTP_PR_SCTP_TTL)
             continue;
         if (c->msg->expire <= now && abandon(a, c->msg, now))
             continue;
@@ -485,8 +594,8 @@ void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
 static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp_tstamp now)
 {
     struct sctp_msg *m = c->msg;
-    if ((m->pr_policy == SCTP_PR_SCTP_RTX && c->nsent > m->pr_value) ||
-        (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now)) {
+    if (m && ((m->pr_policy == SCTP_PR_SCTP_RTX && c->nsent > m->pr_value) ||
+              (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now))) {
         if (abandon(a, m, now))
             return;
     }
@@ -553,7 +662,7 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
 
 bool sctp_data_all_acked(const struct sctp_assoc *a)
 {
-    if (a->q.count)
+    if (a->q.count || a->q.light_count)
         return false;
     for (const struct sctp_msg *m = a->q.unsent_head; m; m = m->next)
         if (!m->abandoned)
@@ -566,8 +675,17 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
     for (uint32_t i = 0; i < a->q.count; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
         struct sctp_msg *m = c->msg;
-        if (!m)
+        if (sctp_chunk_is_light(c)) {
+            /* Its header is in front of its payload since it was sent. */
+            const uint8_t *h = c->data - SCTP_DATA_HDR_LEN;
+            uint32_t ppid;
+            memcpy(&ppid, h + 12, sizeof(ppid));
+            light_failed(a, c->data, c->handle, c->len, sctp_get16(h + 8),
+                         (c->flags & SCTP_DATA_FLAG_U) ? SCTP_UNORDERED : 0, ppid, true, error);
+            a->q.queued_bytes -= c->len < a->q.queued_bytes ? c->len : a->q.queued_bytes;
+            sctp_payload_unref(&a->ep->cb, c->handle);
             continue;
+        }
         send_failed(a, m, error);
         c->msg = NULL;
         if (--m->refs == 0 && !m->in_unsent)
@@ -583,6 +701,15 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
         a->paths[i].rtt_pending = false;
     }
     a->fwd_sent = false;
+    /* Light messages not sent yet: older than any full one. */
+    while (a->q.light_count) {
+        struct sctp_light l = *sctp_light_at(&a->q, 0);
+        sctp_light_pop(&a->q);
+        light_failed(a, l.data, l.handle, l.len, l.sid, l.flags, l.ppid, false, error);
+        a->q.queued_bytes -= l.len < a->q.queued_bytes ? l.len : a->q.queued_bytes;
+        a->q.unsent_bytes -= l.len < a->q.unsent_bytes ? l.len : a->q.unsent_bytes;
+        sctp_payload_unref(&a->ep->cb, l.handle);
+    }
     struct sctp_msg *m = a->q.unsent_head;
     a->q.unsent_head = a->q.unsent_tail = NULL;
     while (m) {
@@ -812,6 +939,13 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             m->refs--;
             if (msg_done(m))
                 release_msg(a, m, &run);
+        } else {
+            /* A light message: its bytes and its reference. */
+            a->q.queued_bytes -= c->len < a->q.queued_bytes ? c->len : a->q.queued_bytes;
+            if (c->handle != run.handle)
+                unref_run_flush(&a->ep->cb, &run);
+            run.handle = c->handle;
+            run.n++;
         }
     }
     ack_run_flush(a, &arun, &acks);
@@ -956,7 +1090,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     }
     if (a->state >= SCTP_S_SHUTDOWN_PENDING)
         sctp_shutdown_progress(a, now);
-    if (a->q.unsent_head || a->q.n_retransmit || a->fwd_tsn_pending)
+    if (sctp_sendq_unsent(&a->q) || a->q.n_retransmit || a->fwd_tsn_pending)
         sctp_ep_tx_schedule(a->ep, a);
     sctp_assoc_timers_changed(a);
     return 0;

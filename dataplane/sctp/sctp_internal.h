@@ -138,6 +138,26 @@ struct sctp_out_chunk {
     sctp_tstamp sent_at;
 };
 
+/*
+ * A light message: one piece, with room for its DATA chunk header in
+ * front of its payload, that one chunk carries whole, with no PR-SCTP
+ * policy, no ADDR_OVER address and no context. It gets no sctp_msg: it
+ * waits in the light ring, in order, and its chunk in the retransmission
+ * ring has msg NULL (its stream, SSN and PPID are in the header written
+ * in front of its payload when it is first sent). Light messages are
+ * queued only while no full message waits (sctp_sendq.unsent_head), so
+ * the light ring always comes first: the order of sending is the order
+ * of queueing.
+ */
+struct sctp_light {
+    const uint8_t *data;
+    void *handle;
+    uint32_t len;
+    uint16_t sid;
+    uint16_t flags; /* SCTP_UNORDERED, SCTP_SACK_IMMEDIATELY */
+    uint32_t ppid;
+};
+
 /* The retransmission ring: chunks with TSN cum_ack+1 .. next_tsn-1. */
 struct sctp_sendq {
     struct sctp_out_chunk *ring;
@@ -149,6 +169,10 @@ struct sctp_sendq {
     uint32_t outstanding_bytes; /* in flight, not acked */
     uint32_t queued_bytes;      /* all payload held (unsent + ring) */
     uint32_t n_retransmit;      /* chunks marked for retransmission */
+    /* Light messages not yet sent, oldest at light_head (a power of two
+     * of slots, allocated on first use). */
+    struct sctp_light *light;
+    uint32_t light_cap, light_head, light_count;
 };
 
 int sctp_sendq_init(struct sctp_sendq *q, uint32_t cap, const struct sctp_callbacks *cb);
@@ -180,6 +204,37 @@ static inline struct sctp_out_chunk *sctp_sendq_push(struct sctp_sendq *q,
         *c = (struct sctp_out_chunk){.tsn = q->head_tsn + q->count - 1};
     return c;
 }
+/* Light messages (struct sctp_light). */
+static inline struct sctp_light *sctp_light_at(const struct sctp_sendq *q, uint32_t i)
+{
+    return &q->light[(q->light_head + i) & (q->light_cap - 1)];
+}
+/* Doubles the light ring (or makes its first slots). 0 or SCTP_ERR_NOMEM. */
+int sctp_light_grow(struct sctp_sendq *q, const struct sctp_callbacks *cb);
+/* The slot for the next light message, counted; NULL on NOMEM. */
+static inline struct sctp_light *sctp_light_push(struct sctp_sendq *q,
+                                                 const struct sctp_callbacks *cb)
+{
+    if (q->light_count == q->light_cap && sctp_light_grow(q, cb) < 0)
+        return NULL;
+    return &q->light[(q->light_head + q->light_count++) & (q->light_cap - 1)];
+}
+static inline void sctp_light_pop(struct sctp_sendq *q)
+{
+    q->light_head = (q->light_head + 1) & (q->light_cap - 1);
+    q->light_count--;
+}
+/* Whether a chunk in the retransmission ring is a light message's. */
+static inline bool sctp_chunk_is_light(const struct sctp_out_chunk *c)
+{
+    return c->msg == NULL;
+}
+/* Anything waiting to be sent for the first time. */
+static inline bool sctp_sendq_unsent(const struct sctp_sendq *q)
+{
+    return q->light_count || q->unsent_head;
+}
+
 /* Removes the head chunk (acknowledged by the cumulative TSN). */
 static inline void sctp_sendq_pop(struct sctp_sendq *q)
 {
@@ -493,6 +548,12 @@ int sctp_data_write_forward_tsn(struct sctp_assoc *a, uint8_t *p, size_t room);
 void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error);
 bool sctp_data_all_acked(const struct sctp_assoc *a);
 void sctp_data_release_msg(struct sctp_assoc *a, struct sctp_msg *m);
+/* The longest light message: one chunk on the path of smallest MTU. */
+uint32_t sctp_data_light_max(const struct sctp_assoc *a);
+/* Turns every light message waiting into a full one, in front of the
+ * full ones and in order (the path MTU fell below one of them): 0, or
+ * SCTP_ERR_NOMEM with nothing changed. */
+int sctp_data_light_promote(struct sctp_assoc *a);
 
 /* sctp_assoc_shutdown.c: RFC 9260 9 */
 void sctp_shutdown_start(struct sctp_assoc *a, sctp_tstamp now);

@@ -22,6 +22,9 @@ int sctp_sendq_init(struct sctp_sendq *q, uint32_t cap, const struct sctp_callba
 
 void sctp_sendq_free(struct sctp_sendq *q, const struct sctp_callbacks *cb)
 {
+    sctp_mem_free(cb, q->light);
+    q->light = NULL;
+    q->light_cap = q->light_count = q->light_head = 0;
     sctp_mem_free(cb, q->ring);
     q->ring = NULL;
     q->cap = 0;
@@ -42,5 +45,21 @@ int sctp_sendq_grow(struct sctp_sendq *q, const struct sctp_callbacks *cb)
     sctp_mem_free(cb, q->ring);
     q->ring = n;
     q->cap = ncap;
+    return 0;
+}
+
+int sctp_light_grow(struct sctp_sendq *q, const struct sctp_callbacks *cb)
+{
+    uint32_t ncap = q->light_cap ? q->light_cap * 2 : 64;
+    struct sctp_light *n = sctp_mem_alloc(cb, ncap * sizeof(*n));
+    if (!n)
+        return SCTP_ERR_NOMEM;
+    /* In order from the head, at 0 in the new ring. */
+    for (uint32_t i = 0; i < q->light_count; i++)
+        n[i] = q->light[(q->light_head + i) & (q->light_cap - 1)];
+    sctp_mem_free(cb, q->light);
+    q->light = n;
+    q->light_cap = ncap;
+    q->light_head = 0;
     return 0;
 }

@@ -142,7 +142,8 @@ struct msg_rec {
 
 struct failed_rec {
     int node;
-    uint32_t context, flags, len, seq, nfrags;
+    uint32_t context, flags, len, seq, nfrags, ppid;
+    uint16_t sid;
     uint16_t error;
     uint8_t pr_policy;
 };
@@ -218,6 +219,8 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
             f->error = ev->u.send_failed.error;
             f->len = ev->u.send_failed.len;
             f->pr_policy = ev->u.send_failed.info.pr_policy;
+            f->sid = ev->u.send_failed.info.sid;
+            f->ppid = ev->u.send_failed.info.ppid;
             f->nfrags = ev->u.send_failed.nfrags;
             f->seq = ev->u.send_failed.nfrags && ev->u.send_failed.frags[0].len >= 4
                          ? sctp_get32(ev->u.send_failed.frags[0].data)
@@ -2771,6 +2774,127 @@ static void test_send_burst_ttl(void)
     finish();
 }
 
+/* k messages of size bytes packed in b (see packed()), on streams j % 3
+ * with PPID 0x100 + j, queued with one call. */
+static int send_packed_burst(struct hbuf *b, unsigned k, uint32_t size,
+                             const struct sctp_sndinfo *info)
+{
+    struct sctp_sendm m[16];
+    uint32_t stride = PK_ROOM + SCTP_PAD4(size);
+    for (unsigned j = 0; j < k && j < 16; j++)
+        m[j] = (struct sctp_sendm){.frag = {.data = b->data + j * stride + PK_ROOM,
+                                            .len = size,
+                                            .room = PK_ROOM,
+                                            .handle = b},
+                                   .sid = (uint16_t)(j % 3),
+                                   .ppid = htonl(0x100 + j)};
+    return sctp_endpoint_send_burst(H.ep[0], R.assoc[0], info, m, k, H.now);
+}
+
+/* Light messages (a burst of one-chunk messages without PR-SCTP, context
+ * or ADDR_OVER) and full ones keep the order they were queued in: a
+ * burst, then a message with a context (full), then a burst queued
+ * behind it; each stream gets its messages in that order, whole. */
+static void test_light_full_order(void)
+{
+    enum { K = 9 };
+    start_pair(141, 4, NULL);
+    uint32_t ha[K], hb[K];
+    struct hbuf *a = packed(K, PK_SIZE, 700, ha), *b = packed(K, PK_SIZE, 900, hb);
+    CU_ASSERT_EQUAL(send_packed_burst(a, K, PK_SIZE, NULL), K);
+    struct sctp_sndinfo ctx = {.sid = 0, .context = 0xC1};
+    CU_ASSERT_EQUAL(send_full(0, R.assoc[0], 800, 300, &ctx), 1);
+    CU_ASSERT_EQUAL(send_packed_burst(b, K, PK_SIZE, NULL), K);
+    CU_ASSERT_EQUAL(info_of(0).queued_bytes, 2 * K * PK_SIZE + 300);
+    CU_ASSERT_TRUE(run_until_msgs(1, 2 * K + 1, 10 * S));
+    check_packed_rx(1, 3, K, PK_SIZE, 700, ha);
+    check_packed_rx(1, 3, K, PK_SIZE, 900, hb);
+    /* Stream 0: 700, 703, 706, then 800, then 900, 903, 906. */
+    uint32_t want[] = {700, 703, 706, 800, 900, 903, 906}, n = 0;
+    for (unsigned i = 0; i < R.n_msgs; i++) {
+        if (R.msgs[i].node != 1 || R.msgs[i].sid != 0)
+            continue;
+        CU_ASSERT_TRUE_FATAL(n < 7);
+        CU_ASSERT_EQUAL(R.msgs[i].seq, want[n]);
+        CU_ASSERT_EQUAL(R.msgs[i].ssn, n);
+        n++;
+    }
+    CU_ASSERT_EQUAL(n, 7);
+    CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+    CU_ASSERT_EQUAL(a->refs, 1);
+    CU_ASSERT_EQUAL(b->refs, 1);
+    hbuf_unref(a);
+    hbuf_unref(b);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+}
+
+/* An ABORT with light messages in flight and not yet sent: each comes
+ * back once, in order, sent or unsent, with its stream and PPID (those of
+ * a sent one read from the header in front of its payload) and its
+ * payload; every reference is returned. */
+static void test_light_abort(void)
+{
+    enum { K = 10 };
+    start_pair(143, 4, NULL);
+    uint32_t ha[K], hb[K];
+    struct hbuf *a = packed(K, PK_SIZE, 700, ha), *b = packed(K, PK_SIZE, 700 + K, hb);
+    CU_ASSERT_EQUAL(send_packed_burst(a, K, PK_SIZE, NULL), K);
+    struct sctp_tx_packet *pkt = malloc(sizeof(*pkt));
+    CU_ASSERT_FATAL(pkt != NULL);
+    /* The first ten go out in one packet, which is lost. */
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_write_packet(H.ep[0], pkt, H.now), 1);
+    free(pkt);
+    CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, K * PK_SIZE);
+    CU_ASSERT_EQUAL(send_packed_burst(b, K, PK_SIZE, NULL), K);
+    CU_ASSERT_EQUAL(a->refs, 1 + K);
+    CU_ASSERT_EQUAL(b->refs, 1 + K);
+    CU_ASSERT_EQUAL(sctp_assoc_abort(H.ep[0], R.assoc[0], NULL, 0, H.now), 0);
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 2 * K);
+    for (unsigned i = 0; i < 2 * K; i++) {
+        unsigned j = i % K;
+        CU_ASSERT_EQUAL(R.failed[i].seq, 700 + i);
+        CU_ASSERT_EQUAL(R.failed[i].flags, i < K ? SCTP_SEND_FAILED_SENT : SCTP_SEND_FAILED_UNSENT);
+        CU_ASSERT_EQUAL(R.failed[i].sid, j % 3);
+        CU_ASSERT_EQUAL(R.failed[i].ppid, htonl(0x100 + j));
+        CU_ASSERT_EQUAL(R.failed[i].len, PK_SIZE);
+        CU_ASSERT_EQUAL(R.failed[i].context, 0);
+    }
+    CU_ASSERT_EQUAL(a->refs, 1);
+    CU_ASSERT_EQUAL(b->refs, 1);
+    hbuf_unref(a);
+    hbuf_unref(b);
+    finish();
+}
+
+/* Light messages queued for one chunk each, then the path MTU falls
+ * below them before they are sent: they become full messages, in
+ * order, and go in fragments; the peer gets each whole. */
+static void test_light_pmtu_promote(void)
+{
+    enum { K = 4, SZ = 1200 };
+    start_pair(145, 4, NULL);
+    uint32_t h[K];
+    struct hbuf *b = packed(K, SZ, 760, h);
+    CU_ASSERT_EQUAL(send_packed_burst(b, K, SZ, NULL), K);
+    struct sctp_assoc_info i0 = info_of(0);
+    uint8_t q[20] = {0};
+    sctp_put32(q + 4, i0.peer_vtag);
+    CU_ASSERT_EQUAL(
+        sctp_assoc_update_pmtu(H.ep[0], &H.cfg[1].addrs[0], H.cfg[1].port, q, sizeof(q), 576), 0);
+    unsigned k = L.n;
+    CU_ASSERT_TRUE(run_until_msgs(1, K, 10 * S));
+    check_packed_rx(1, 3, K, SZ, 760, h);
+    /* 1200 bytes take three DATA chunks at a 576-byte MTU. */
+    CU_ASSERT_TRUE(count_chunks(k, 0, SCTP_CT_DATA) >= 3 * K);
+    CU_ASSERT_TRUE(h_run(&H, acked0, 2 * S));
+    CU_ASSERT_EQUAL(b->refs, 1);
+    hbuf_unref(b);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+}
+
 static void small_sendq(struct sctp_config *c)
 {
     c->max_sendq_bytes = 5 * PK_SIZE;
@@ -3193,6 +3317,9 @@ TEST_CASE(test_hdr_room_echo)
 TEST_CASE(test_max_burst)
 TEST_CASE(test_send_burst)
 TEST_CASE(test_send_burst_ttl)
+TEST_CASE(test_light_full_order)
+TEST_CASE(test_light_abort)
+TEST_CASE(test_light_pmtu_promote)
 TEST_CASE(test_send_burst_errors)
 TEST_CASE(test_send_burst_pr_buf)
 TEST_SUITE_END()
