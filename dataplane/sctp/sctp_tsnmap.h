@@ -41,6 +41,10 @@ static inline enum sctp_tsn_verdict sctp_tsnmap_check(const struct sctp_tsnmap *
         return SCTP_TSN_DUP;
     if (tsn - m->cum_tsn > m->window)
         return SCTP_TSN_BEYOND;
+    /* Nothing held above cum_tsn: no bit is set there (the invariant
+     * sctp_tsnmap_mark_new relies on too), so the map need not be read. */
+    if (m->highest_tsn == m->cum_tsn)
+        return SCTP_TSN_NEW;
     /* Ring index: see sctp_tsnmap.c. */
     uint32_t idx = tsn - m->base;
     if (idx >= m->window)
