@@ -271,6 +271,27 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
     }
     if (a->q.queued_bytes + len > ep->cfg.max_sendq_bytes)
         return SCTP_ERR_AGAIN;
+    /* A light message (struct sctp_light) when it can be one. */
+    if (nparts == 1 && parts[0].room >= SCTP_HDR_ROOM && !(info->flags & SCTP_SENDALL) &&
+        info->pr_policy == SCTP_PR_SCTP_NONE && !over && info->context == 0 && !a->q.unsent_head &&
+        a->state == SCTP_S_ESTABLISHED && len <= sctp_data_light_max(a)) {
+        struct sctp_light *l = sctp_light_push(&a->q, &ep->cb);
+        if (!l)
+            return SCTP_ERR_NOMEM;
+        *l = (struct sctp_light){
+            .data = parts[0].data,
+            .handle = parts[0].handle,
+            .len = len,
+            .sid = info->sid,
+            .flags = info->flags & (SCTP_UNORDERED | SCTP_SACK_IMMEDIATELY),
+            .ppid = info->ppid,
+        };
+        sctp_payload_ref(&ep->cb, parts[0].handle);
+        a->q.queued_bytes += len;
+        a->q.unsent_bytes += len;
+        sctp_ep_tx_schedule(ep, a);
+        return 0;
+    }
     struct sctp_frag *pieces = NULL;
     if (nparts > 1) {
         pieces = sctp_mem_alloc(&ep->cb, nparts * sizeof(*pieces));

@@ -2829,8 +2829,9 @@ static void test_light_full_order(void)
     finish();
 }
 
-/* An ABORT with light messages in flight and not yet sent: each comes
- * back once, in order, sent or unsent, with its stream and PPID (those of
+/* An ABORT with light messages in flight and not yet sent (of two
+ * bursts and a single send): each comes back once, in order, sent or
+ * unsent, with its stream and PPID (those of
  * a sent one read from the header in front of its payload) and its
  * payload; every reference is returned. */
 static void test_light_abort(void)
@@ -2847,11 +2848,22 @@ static void test_light_abort(void)
     free(pkt);
     CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, K * PK_SIZE);
     CU_ASSERT_EQUAL(send_packed_burst(b, K, PK_SIZE, NULL), K);
+    /* And one by a single send: light too. */
+    uint32_t hc[1];
+    struct hbuf *c1 = packed(1, PK_SIZE, 700 + 2 * K, hc);
+    CU_ASSERT_EQUAL(send_packed(0, c1, 0, PK_SIZE, PK_ROOM, 2, 0), 1);
     CU_ASSERT_EQUAL(a->refs, 1 + K);
     CU_ASSERT_EQUAL(b->refs, 1 + K);
+    CU_ASSERT_EQUAL(c1->refs, 2);
     CU_ASSERT_EQUAL(sctp_assoc_abort(H.ep[0], R.assoc[0], NULL, 0, H.now), 0);
     h_run(&H, NULL, 10 * MS);
-    CU_ASSERT_EQUAL_FATAL(R.n_failed, 2 * K);
+    CU_ASSERT_EQUAL_FATAL(R.n_failed, 2 * K + 1);
+    CU_ASSERT_EQUAL(R.failed[2 * K].seq, 700 + 2 * K);
+    CU_ASSERT_EQUAL(R.failed[2 * K].flags, SCTP_SEND_FAILED_UNSENT);
+    CU_ASSERT_EQUAL(R.failed[2 * K].sid, 2);
+    CU_ASSERT_EQUAL(R.failed[2 * K].ppid, htonl(0x77));
+    CU_ASSERT_EQUAL(c1->refs, 1);
+    hbuf_unref(c1);
     for (unsigned i = 0; i < 2 * K; i++) {
         unsigned j = i % K;
         CU_ASSERT_EQUAL(R.failed[i].seq, 700 + i);
