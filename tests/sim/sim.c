@@ -19,6 +19,7 @@
  *                            use SEED, SEED + 1 and SEED + 2)
  */
 #include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -279,14 +280,41 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
     return fail;
 }
 
+static void usage(FILE *out)
+{
+    fprintf(out, "usage: sim [MESSAGES [SEED]]\n"
+                 "  MESSAGES  messages of the single-homed run (default 1000000, 100000\n"
+                 "            with SCTPDP_SANITIZED set); the failover run sends half, the\n"
+                 "            receive-pressure run a quarter\n"
+                 "  SEED      of the first run; the others use SEED + 1 and SEED + 2\n"
+                 "            (default 42)\n");
+}
+
+/* A whole decimal number, at least min. */
+static bool parse_u64(const char *s, uint64_t min, uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(s, &end, 10);
+    if (errno || end == s || *end || s[0] == '-' || v < min)
+        return false;
+    *out = v;
+    return true;
+}
+
 int main(int argc, char **argv)
 {
     uint64_t n = getenv("SCTPDP_SANITIZED") ? 100000 : 1000000;
     uint64_t seed = 42; /* the three runs use seed, seed + 1, seed + 2 */
-    if (argc > 1)
-        n = strtoull(argv[1], NULL, 10);
-    if (argc > 2)
-        seed = strtoull(argv[2], NULL, 10);
+    if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
+        usage(stdout);
+        return 0;
+    }
+    if (argc > 3 || (argc > 1 && !parse_u64(argv[1], 4, &n)) ||
+        (argc > 2 && !parse_u64(argv[2], 0, &seed))) {
+        usage(stderr);
+        return 2;
+    }
     int failed = 0;
     failed += run("sim-single-homed", n, false, false, seed);
     failed += run("sim-multi-homed-failover", n / 2, true, false, seed + 1);
