@@ -299,7 +299,8 @@ void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
 
 /* ---- events ---- */
 
-struct sctp_event *sctp_ep_event_slot(struct sctp_endpoint *ep)
+/* sctp_ep_event_slot() with the ring full: it doubles first. */
+struct sctp_event *sctp_ep_event_slot_grow(struct sctp_endpoint *ep)
 {
     if (ep->ev_count == ep->ev_cap) {
         /* A power of two, so that indices wrap with a mask. */

@@ -400,7 +400,13 @@ struct sctp_path *sctp_ep_find_peer(const struct sctp_endpoint *ep, const struct
                                     uint16_t port);
 /* The ring slot the next event goes to (the ring grown if full), NULL on
  * NOMEM; ev_count++ queues what was written there. */
-struct sctp_event *sctp_ep_event_slot(struct sctp_endpoint *ep);
+struct sctp_event *sctp_ep_event_slot_grow(struct sctp_endpoint *ep);
+static inline struct sctp_event *sctp_ep_event_slot(struct sctp_endpoint *ep)
+{
+    if (ep->ev_count == ep->ev_cap)
+        return sctp_ep_event_slot_grow(ep);
+    return &ep->events[(ep->ev_head + ep->ev_count) & (ep->ev_cap - 1)];
+}
 int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev);
 /* Reserves a stateless packet slot: returns its bytes (room
  * SCTP_CTL_SLOT_LEN) or NULL when full. Finish with sctp_ep_ctl_commit. */

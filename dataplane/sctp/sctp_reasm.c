@@ -488,7 +488,7 @@ static bool whole_and_due(const struct sctp_reasm_stream *st, const struct sctp_
 
 /* An event's array of n fragments: a one-fragment array from the pool
  * when it has one, else from the allocator. */
-static struct sctp_frag *frags_alloc(struct sctp_reasm *r, uint32_t n)
+static inline struct sctp_frag *frags_alloc(struct sctp_reasm *r, uint32_t n)
 {
     struct sctp_frag_pool *pool = r->frag_pool;
     if (n == 1 && pool && pool->head) {

@@ -119,7 +119,7 @@ static void advance(struct sctp_tsnmap *m)
         m->highest_tsn = m->cum_tsn;
 }
 
-void sctp_tsnmap_mark_new(struct sctp_tsnmap *m, uint32_t tsn)
+void sctp_tsnmap_mark_new_slow(struct sctp_tsnmap *m, uint32_t tsn)
 {
     if (tsn == m->cum_tsn + 1 && m->highest_tsn == m->cum_tsn) {
         /* In order with nothing held above: no bit is set above cum_tsn

@@ -56,7 +56,19 @@ static inline enum sctp_tsn_verdict sctp_tsnmap_check(const struct sctp_tsnmap *
 enum sctp_tsn_verdict sctp_tsnmap_mark(struct sctp_tsnmap *m, uint32_t tsn);
 /* sctp_tsnmap_mark for a tsn that sctp_tsnmap_check has just found
  * SCTP_TSN_NEW (the map unchanged since). */
-void sctp_tsnmap_mark_new(struct sctp_tsnmap *m, uint32_t tsn);
+void sctp_tsnmap_mark_new_slow(struct sctp_tsnmap *m, uint32_t tsn);
+static inline void sctp_tsnmap_mark_new(struct sctp_tsnmap *m, uint32_t tsn)
+{
+    if (tsn == m->cum_tsn + 1 && m->highest_tsn == m->cum_tsn && tsn + 1 - m->base < m->window) {
+        /* In order with nothing held above: no bit is set above cum_tsn
+         * (the invariant), so the new TSN needs no bit either; and the
+         * ring's base stays (sctp_tsnmap.c, rebase). */
+        m->cum_tsn = tsn;
+        m->highest_tsn = tsn;
+        return;
+    }
+    sctp_tsnmap_mark_new_slow(m, tsn);
+}
 /* RFC 3758 3.6: moves the cumulative TSN to at least new_cum, then past
  * any TSNs already received above it. */
 void sctp_tsnmap_forward(struct sctp_tsnmap *m, uint32_t new_cum);
