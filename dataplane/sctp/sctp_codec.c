@@ -45,51 +45,11 @@ int sctp_common_hdr_encode(uint8_t *p, size_t room, uint16_t sport, uint16_t dpo
     return SCTP_COMMON_HDR_LEN;
 }
 
-/*
- * Chunks (RFC 9260 3.2) and parameters/causes (3.2.1, 3.3.10) share one
- * layout: a 4-byte header whose last two bytes are the length, header
- * included and padding excluded. Finds the element at *off and advances
- * *off past it and its padding. The padding after the last element may
- * be missing: the offset then stops at the end of the buffer.
- */
-static int next_element(const uint8_t *buf, size_t len, size_t *off, uint16_t *length)
-{
-    size_t at = *off;
-
-    if (at == len)
-        return 0;
-    if (at > len || len - at < 4)
-        return SCTP_ERR_PROTO;
-    uint16_t l = sctp_get16(buf + at + 2);
-    if (l < 4 || l > len - at)
-        return SCTP_ERR_PROTO;
-    size_t padded = SCTP_PAD4((size_t)l);
-    *off = padded > len - at ? len : at + padded;
-    *length = l;
-    return 1;
-}
-
-int sctp_chunk_next(const uint8_t *pkt, size_t len, size_t *off, struct sctp_chunk *c)
-{
-    size_t at = *off;
-    uint16_t length;
-    int rc = next_element(pkt, len, off, &length);
-
-    if (rc <= 0)
-        return rc;
-    c->type = pkt[at];
-    c->flags = pkt[at + 1];
-    c->length = length;
-    c->value = pkt + at + SCTP_CHUNK_HDR_LEN;
-    c->value_len = (uint16_t)(length - SCTP_CHUNK_HDR_LEN);
-    return 1;
-}
-
 int sctp_tlv_next(const uint8_t *buf, size_t len, size_t *off, struct sctp_tlv *t)
 {
     size_t at = *off;
     uint16_t length;
-    int rc = next_element(buf, len, off, &length);
+    int rc = sctp_next_element(buf, len, off, &length);
 
     if (rc <= 0)
         return rc;
@@ -143,23 +103,6 @@ void sctp_chunk_set_length(uint8_t *chunk, uint16_t length)
 }
 
 /* RFC 9260 3.3.1 */
-int sctp_data_decode(struct sctp_data_chunk *d, const struct sctp_chunk *c)
-{
-    const uint8_t *v = c->value;
-
-    if (c->value_len < SCTP_DATA_HDR_LEN - SCTP_CHUNK_HDR_LEN)
-        return SCTP_ERR_PROTO;
-    d->flags = c->flags;
-    d->tsn = sctp_get32(v);
-    d->sid = sctp_get16(v + 4);
-    d->ssn = sctp_get16(v + 6);
-    /* The PPID is opaque to SCTP; it stays as the wire carries it. */
-    memcpy(&d->ppid, v + 8, sizeof(d->ppid));
-    d->payload = v + 12;
-    d->payload_len = (uint16_t)(c->value_len - 12);
-    return SCTP_CHUNK_HDR_LEN + c->value_len;
-}
-
 int sctp_data_hdr_encode(uint8_t *p, size_t room, uint8_t flags, uint32_t tsn, uint16_t sid,
                          uint16_t ssn, uint32_t ppid, uint16_t payload_len)
 {

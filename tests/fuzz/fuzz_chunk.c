@@ -31,7 +31,7 @@ static void read_tlvs(const uint8_t *buf, size_t len, int causes)
 
 static void decode_chunk(const struct sctp_chunk *c)
 {
-    struct sctp_data_chunk d;
+    struct sctp_data_chunk d = {0};
     struct sctp_init_chunk in;
     struct sctp_sack_chunk s;
     struct sctp_forward_tsn_chunk f;

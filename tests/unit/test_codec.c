@@ -158,7 +158,7 @@ static void test_chunk_missing_final_padding(void)
     size_t len = make_packet(pkt, ch, sizeof(ch));
     size_t off = SCTP_COMMON_HDR_LEN;
     struct sctp_chunk c;
-    struct sctp_data_chunk d;
+    struct sctp_data_chunk d = {0};
 
     CU_ASSERT_EQUAL(sctp_chunk_next(pkt, len, &off, &c), 1);
     CU_ASSERT_EQUAL(c.length, 17);
@@ -230,7 +230,7 @@ static void test_data_roundtrip(void)
 {
     uint8_t ch[32];
     struct sctp_chunk c;
-    struct sctp_data_chunk d;
+    struct sctp_data_chunk d = {0};
     uint32_t ppid = htonl(0x11223344);
 
     memset(ch, 0, sizeof(ch));

@@ -2438,7 +2438,7 @@ static void test_sendv_pieces(void)
         if (L.p[i].from != 0)
             continue;
         for (unsigned k = 0; find_chunk(&L.p[i], SCTP_CT_DATA, k, &c); k++) {
-            struct sctp_data_chunk d;
+            struct sctp_data_chunk d = {0};
             CU_ASSERT_TRUE_FATAL(sctp_data_decode(&d, &c) > 0);
             uint32_t at = d.tsn - tsn0;
             CU_ASSERT_TRUE_FATAL(at < 8);
@@ -2696,7 +2696,7 @@ static void test_send_burst(void)
         uint16_t ssn[3] = {0};
         for (unsigned j = 0; j < K; j++) {
             struct sctp_chunk c = {0};
-            struct sctp_data_chunk d;
+            struct sctp_data_chunk d = {0};
             CU_ASSERT_TRUE_FATAL(find_chunk(&view, SCTP_CT_DATA, j, &c));
             CU_ASSERT_FATAL(sctp_data_decode(&d, &c) > 0);
             CU_ASSERT_EQUAL(d.sid, j % 3);
@@ -3053,7 +3053,7 @@ static void test_hdr_room_packed(void)
     uint32_t tsn0 = 0;
     for (unsigned j = 0; j < K; j++) {
         struct sctp_chunk c = {0};
-        struct sctp_data_chunk d;
+        struct sctp_data_chunk d = {0};
         CU_ASSERT_TRUE_FATAL(find_chunk(&view, SCTP_CT_DATA, j, &c));
         CU_ASSERT_FATAL(sctp_data_decode(&d, &c) > 0);
         if (j == 0)
