@@ -108,6 +108,9 @@ wait_for() {
 sock="$tmp/dp.sock"
 # start_server: the server dataplane (lcore 0), with echo and discard.
 start_server() {
+    # The last round's log goes first: the shell truncates it in the child,
+    # after the fork, and wait_for must not find that round's "ready".
+    rm -f "$tmp/server.log"
     # shellcheck disable=SC2046
     "$sctpdp" $(eal 0 "${tag}s" "net_memif0,role=server,socket=$sock,id=0") \
         -- --addr 198.18.1.1/24 --echo-port 5001 --discard-port 5002 >"$tmp/server.log" 2>&1 </dev/null &
@@ -171,6 +174,7 @@ gen_run() {
 # testpmd_run FRAME: packets per second the io forwarder received.
 testpmd_run() {
     local frame="$1" sock2="$tmp/tp$1.sock" gen fwd
+    rm -f "$tmp/gen$1.log" "$tmp/fwd$1.log" # as in start_server
     # shellcheck disable=SC2046
     "$testpmd" $(eal 0,1 "${tag}g$1" "net_memif0,role=server,socket=$sock2,id=0") --main-lcore 1 \
         -- --forward-mode=flowgen --txpkts="$frame" --port-topology=loop --nb-cores=1 \

@@ -78,6 +78,9 @@ require() {
 start_bg() {
     local logf="$1"
     shift
+    # Gone first: the shell truncates it in the child, after the fork, and
+    # a wait for a line in it must not find the last run's copy first.
+    rm -f "$logf"
     "$@" >"$logf" 2>&1 </dev/null &
     BG_PIDS+=($!)
     LAST_PID=$!
