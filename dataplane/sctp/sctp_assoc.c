@@ -206,33 +206,60 @@ static bool txb_chunk(struct txb *b, const uint8_t *chunk, uint32_t len)
     return true;
 }
 
+/* Whether a DATA chunk of len payload bytes goes into the packet: room
+ * for it (a first chunk always goes) and for its segments. */
+static inline bool txb_data_fits(const struct txb *b, uint32_t len)
+{
+    if (SCTP_DATA_HDR_LEN + SCTP_PAD4(len) > txb_room(b) && b->chunks > 0)
+        return false;
+    return b->pkt->nsegs + 3 <= SCTP_TX_SEGS_MAX;
+}
+
+/* The header (at h, in front of the payload) and the len payload bytes
+ * of a chunk with its header room: one segment, merged into the segment
+ * before when that one ends at h. */
+static inline void txb_roomed(struct txb *b, const uint8_t *h, uint32_t len, void *handle)
+{
+    struct sctp_tx_packet *pkt = b->pkt;
+    struct sctp_frag *last = pkt->nsegs ? &pkt->segs[pkt->nsegs - 1] : NULL;
+    uint32_t n = SCTP_DATA_HDR_LEN + len;
+    if (last && !b->hdr_open && last->handle == handle && last->data + last->len == h)
+        last->len += n;
+    else
+        pkt->segs[pkt->nsegs++] = (struct sctp_frag){.data = h, .len = n, .handle = handle};
+    pkt->len += n;
+}
+
+/* The end of a DATA chunk of len payload bytes: its padding, counted. */
+static inline void txb_data_end(struct txb *b, uint32_t len)
+{
+    uint32_t pad = SCTP_PAD4(len) - len;
+    b->hdr_open = false;
+    if (pad) {
+        uint8_t *z = txb_bytes(b, pad);
+        if (z)
+            memset(z, 0, pad);
+    }
+    b->chunks++;
+}
+
 /*
  * A DATA chunk: its header into hdr[], then a segment for the payload. A
  * chunk with its header room (sctp_frag.room) has the header written in
  * front of its payload when it is first sent (the same bytes serve every
- * retransmission), and header and payload are one segment, merged into
- * the segment before when that one ends where it starts.
+ * retransmission), and header and payload are one segment (txb_roomed).
  */
 static inline bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint16_t sid,
                             uint16_t ssn, uint32_t ppid)
 {
-    uint32_t pad = SCTP_PAD4(c->len) - c->len;
-    if (SCTP_DATA_HDR_LEN + c->len + pad > txb_room(b) && b->chunks > 0)
-        return false;
-    if (b->pkt->nsegs + 3 > SCTP_TX_SEGS_MAX)
+    if (!txb_data_fits(b, c->len))
         return false;
     struct sctp_tx_packet *pkt = b->pkt;
     if (c->hdr_room) {
         uint8_t *h = (uint8_t *)(uintptr_t)c->data - SCTP_DATA_HDR_LEN;
-        struct sctp_frag *last = pkt->nsegs ? &pkt->segs[pkt->nsegs - 1] : NULL;
         if (c->nsent == 0)
             sctp_data_hdr_put(h, c->flags, c->tsn, sid, ssn, ppid, c->len);
-        if (last && !b->hdr_open && last->handle == c->handle && last->data + last->len == h)
-            last->len += SCTP_DATA_HDR_LEN + c->len;
-        else
-            pkt->segs[pkt->nsegs++] = (struct sctp_frag){
-                .data = h, .len = SCTP_DATA_HDR_LEN + c->len, .handle = c->handle};
-        pkt->len += SCTP_DATA_HDR_LEN + c->len;
+        txb_roomed(b, h, c->len, c->handle);
     } else {
         uint8_t *p = txb_bytes(b, SCTP_DATA_HDR_LEN);
         if (!p)
@@ -242,13 +269,7 @@ static inline bool txb_data(struct txb *b, const struct sctp_out_chunk *c, uint1
             (struct sctp_frag){.data = c->data, .len = c->len, .handle = c->handle};
         pkt->len += c->len;
     }
-    b->hdr_open = false;
-    if (pad) {
-        uint8_t *z = txb_bytes(b, pad);
-        if (z)
-            memset(z, 0, pad);
-    }
-    b->chunks++;
+    txb_data_end(b, c->len);
     return true;
 }
 
@@ -294,15 +315,11 @@ add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, uint32_t r
           sctp_tstamp now, struct sctp_msg *m, const uint8_t *data, void *handle, uint32_t len,
           uint16_t sid, uint16_t mflags, uint32_t ppid)
 {
-    struct sctp_tx_packet *pkt = b->pkt;
-    uint32_t pad = SCTP_PAD4(len) - len;
     /* 6.1 A: within the peer's window, except one chunk when nothing is
      * outstanding (zero window probe). */
     if (len > rwnd && a->q.outstanding_bytes + bytes > 0)
         return -1;
-    if (SCTP_DATA_HDR_LEN + len + pad > txb_room(b) && b->chunks > 0)
-        return -1;
-    if (pkt->nsegs + 3 > SCTP_TX_SEGS_MAX)
+    if (!txb_data_fits(b, len))
         return -1;
     struct sctp_out_chunk *c = sctp_sendq_push_raw(&a->q, &a->ep->cb);
     if (!c)
@@ -332,20 +349,8 @@ add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, uint32_t r
         m->ssn = ssn;
     uint8_t *h = (uint8_t *)(uintptr_t)data - SCTP_DATA_HDR_LEN;
     sctp_data_hdr_put(h, c->flags, c->tsn, sid, ssn, ppid, (uint16_t)len);
-    struct sctp_frag *last = pkt->nsegs ? &pkt->segs[pkt->nsegs - 1] : NULL;
-    if (last && !b->hdr_open && last->handle == handle && last->data + last->len == h)
-        last->len += SCTP_DATA_HDR_LEN + len;
-    else
-        pkt->segs[pkt->nsegs++] =
-            (struct sctp_frag){.data = h, .len = SCTP_DATA_HDR_LEN + len, .handle = handle};
-    pkt->len += SCTP_DATA_HDR_LEN + len;
-    b->hdr_open = false;
-    if (pad) {
-        uint8_t *z = txb_bytes(b, pad);
-        if (z)
-            memset(z, 0, pad);
-    }
-    b->chunks++;
+    txb_roomed(b, h, len, handle);
+    txb_data_end(b, len);
     a->next_tsn++;
     return (int)len;
 }
