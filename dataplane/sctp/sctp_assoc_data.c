@@ -174,6 +174,16 @@ static void light_failed(struct sctp_assoc *a, const uint8_t *data, void *handle
     send_failed(a, &m, error);
 }
 
+/* What a light message needs beyond its own piece (one, with header
+ * room, one chunk long): the send info asks for nothing a light message
+ * cannot carry, and no full message waits to go first. */
+static bool light_allowed(const struct sctp_assoc *a, const struct sctp_sndinfo *info,
+                          const struct sctp_path *over)
+{
+    return info->pr_policy == SCTP_PR_SCTP_NONE && !over && info->context == 0 &&
+           !a->q.unsent_head && a->state == SCTP_S_ESTABLISHED;
+}
+
 int sctp_data_light_promote(struct sctp_assoc *a)
 {
     struct sctp_endpoint *ep = a->ep;
@@ -273,8 +283,7 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
         return SCTP_ERR_AGAIN;
     /* A light message (struct sctp_light) when it can be one. */
     if (nparts == 1 && parts[0].room >= SCTP_HDR_ROOM && !(info->flags & SCTP_SENDALL) &&
-        info->pr_policy == SCTP_PR_SCTP_NONE && !over && info->context == 0 && !a->q.unsent_head &&
-        a->state == SCTP_S_ESTABLISHED && len <= sctp_data_light_max(a)) {
+        light_allowed(a, info, over) && len <= sctp_data_light_max(a)) {
         struct sctp_light *l = sctp_light_push(&a->q, &ep->cb);
         if (!l)
             return SCTP_ERR_NOMEM;
@@ -387,8 +396,7 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
     const uint64_t max_q = ep->cfg.max_sendq_bytes, queued = a->q.queued_bytes;
     /* Light messages (struct sctp_light) while no full one waits, and
      * until the first message of the burst that cannot be one. */
-    bool light = info->pr_policy == SCTP_PR_SCTP_NONE && !over && info->context == 0 &&
-                 !a->q.unsent_head && a->state == SCTP_S_ESTABLISHED;
+    bool light = light_allowed(a, info, over);
     const uint32_t light_max = light ? sctp_data_light_max(a) : 0;
     uint64_t light_bytes = 0;
     for (i = 0; i < n; i++) {

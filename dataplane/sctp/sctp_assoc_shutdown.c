@@ -175,8 +175,7 @@ void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *
         memcpy(b + n, chunkbuf, clen);
         n += clen;
         struct sctp_path *p = sctp_assoc_data_path(a);
-        struct sctp_addr src = sctp_ep_pick_src(ep, &p->addr);
-        sctp_ep_ctl_commit(ep, &src, &p->addr, (uint16_t)n);
+        sctp_ep_ctl_commit(ep, &p->src, &p->addr, (uint16_t)n);
     }
     (void)user;
     sctp_assoc_close(a, SCTP_COMM_LOST, cause, chunkbuf, clen);
