@@ -27,6 +27,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -66,7 +67,23 @@ struct sctp_addr {
 #define SCTP_AF_INET  4
 #define SCTP_AF_INET6 6
 
-bool sctp_addr_equal(const struct sctp_addr *a, const struct sctp_addr *b);
+/* Same family and address. Inline: the receive path compares a packet's
+ * addresses with ours and with the association's several times. */
+static inline bool sctp_addr_equal(const struct sctp_addr *a, const struct sctp_addr *b)
+{
+    if (a->family != b->family)
+        return false;
+    if (a->family == SCTP_AF_INET) {
+        uint32_t x, y;
+        memcpy(&x, a->addr, 4);
+        memcpy(&y, b->addr, 4);
+        return x == y;
+    }
+    uint64_t x[2], y[2];
+    memcpy(x, a->addr, 16);
+    memcpy(y, b->addr, 16);
+    return ((x[0] ^ y[0]) | (x[1] ^ y[1])) == 0;
+}
 struct sctp_addr sctp_addr_v4(uint32_t host_order);
 
 /*
@@ -167,7 +184,13 @@ struct sctp_event {
             uint32_t flags;
             uint32_t len; /* total bytes in frags */
             uint32_t nfrags;
+            /* The nfrags fragments, in order. A message of one fragment
+             * (the usual case) has it in frag, inside the event, and
+             * frags points there in the event the core filled or
+             * sctp_endpoint_poll_events() copied out; a copy made
+             * otherwise reads its fragments with sctp_event_frags(). */
             struct sctp_frag *frags;
+            struct sctp_frag frag;
         } data;
         struct {
             enum sctp_assoc_change_state state;
@@ -328,6 +351,13 @@ struct sctp_tx_packet {
  * there is nothing to send now. */
 int sctp_endpoint_write_packet(struct sctp_endpoint *ep, struct sctp_tx_packet *pkt,
                                sctp_tstamp now);
+
+/* A DATA event's fragments (u.data.nfrags of them), wherever the event
+ * was copied to. */
+static inline const struct sctp_frag *sctp_event_frags(const struct sctp_event *ev)
+{
+    return ev->u.data.nfrags == 1 ? &ev->u.data.frag : ev->u.data.frags;
+}
 
 /* Returns 1 and fills *ev if an event is pending, 0 otherwise. */
 int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev);

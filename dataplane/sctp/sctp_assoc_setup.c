@@ -480,7 +480,6 @@ int sctp_assoc_setup_tcb(struct sctp_assoc *a, uint32_t local_tsn, uint32_t peer
                               ep->cfg.pd_point, &ep->cb);
     if (!a->reasm)
         return SCTP_ERR_NOMEM;
-    sctp_reasm_set_frag_pool(a->reasm, &ep->frag_pool);
     a->peer_rwnd = peer_rwnd;
     for (unsigned i = 0; i < a->n_paths; i++)
         sctp_cc_init(&a->paths[i].cc, a->paths[i].cc.mtu, peer_rwnd);

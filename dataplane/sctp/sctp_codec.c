@@ -462,14 +462,6 @@ const char *sctp_strerror(int error)
     }
 }
 
-bool sctp_addr_equal(const struct sctp_addr *a, const struct sctp_addr *b)
-{
-    if (a->family != b->family)
-        return false;
-    size_t n = a->family == SCTP_AF_INET ? 4 : 16;
-    return memcmp(a->addr, b->addr, n) == 0;
-}
-
 struct sctp_addr sctp_addr_v4(uint32_t host_order)
 {
     struct sctp_addr a;

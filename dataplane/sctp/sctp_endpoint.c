@@ -299,6 +299,15 @@ void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
 
 /* ---- events ---- */
 
+/* An event moved to dst: a DATA event's one fragment is inside it, and
+ * frags follows it there. */
+static inline void ev_copy(struct sctp_event *dst, const struct sctp_event *src)
+{
+    *dst = *src;
+    if (dst->type == SCTP_EV_DATA && dst->u.data.nfrags == 1)
+        dst->u.data.frags = &dst->u.data.frag;
+}
+
 /* sctp_ep_event_slot() with the ring full: it doubles first. */
 struct sctp_event *sctp_ep_event_slot_grow(struct sctp_endpoint *ep)
 {
@@ -309,7 +318,7 @@ struct sctp_event *sctp_ep_event_slot_grow(struct sctp_endpoint *ep)
         if (!n)
             return NULL;
         for (uint32_t i = 0; i < ep->ev_count; i++)
-            n[i] = ep->events[(ep->ev_head + i) & (ep->ev_cap - 1)];
+            ev_copy(&n[i], &ep->events[(ep->ev_head + i) & (ep->ev_cap - 1)]);
         sctp_mem_free(&ep->cb, ep->events);
         ep->events = n;
         ep->ev_cap = ncap;
@@ -323,7 +332,7 @@ int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev)
     struct sctp_event *slot = sctp_ep_event_slot(ep);
     if (!slot)
         return SCTP_ERR_NOMEM;
-    *slot = *ev;
+    ev_copy(slot, ev);
     ep->ev_count++;
     return 0;
 }
@@ -332,7 +341,7 @@ unsigned sctp_endpoint_poll_events(struct sctp_endpoint *ep, struct sctp_event *
 {
     unsigned n = 0;
     while (n < max && ep->ev_count > 0) {
-        evs[n++] = ep->events[ep->ev_head];
+        ev_copy(&evs[n++], &ep->events[ep->ev_head]);
         ep->ev_head = (ep->ev_head + 1) & (ep->ev_cap - 1);
         ep->ev_count--;
     }
@@ -359,11 +368,11 @@ int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev)
 
 void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
 {
-    struct sctp_frag *frags = NULL;
+    const struct sctp_frag *frags = NULL;
     uint32_t n = 0;
     if (ev->type == SCTP_EV_DATA) {
-        frags = ev->u.data.frags;
         n = ev->u.data.nfrags;
+        frags = n == 1 ? &ev->u.data.frag : ev->u.data.frags;
         release_run(ep, ev->assoc_id, ev->u.data.len);
         ev->u.data.frags = NULL;
         ev->u.data.nfrags = 0;
@@ -383,7 +392,8 @@ void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
     }
     for (uint32_t i = 0; i < n; i++)
         sctp_payload_unref(&ep->cb, frags[i].handle);
-    sctp_frag_pool_put(&ep->frag_pool, &ep->cb, frags, n);
+    if (ev->type != SCTP_EV_DATA || n > 1) /* not the one inside the event */
+        sctp_mem_free(&ep->cb, (void *)(uintptr_t)frags);
 }
 
 void sctp_event_release_burst(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned n)
@@ -416,8 +426,8 @@ void sctp_event_release_burst(struct sctp_endpoint *ep, struct sctp_event *evs, 
             run_bytes = 0;
         }
         run_bytes += ev->u.data.len;
-        struct sctp_frag *f = ev->u.data.frags;
         uint32_t nf = ev->u.data.nfrags;
+        const struct sctp_frag *f = nf == 1 ? &ev->u.data.frag : ev->u.data.frags;
         for (uint32_t k = 0; k < nf; k++) {
             if (f[k].handle != h) {
                 sctp_payload_unref_n(&ep->cb, h, hn);
@@ -426,7 +436,8 @@ void sctp_event_release_burst(struct sctp_endpoint *ep, struct sctp_event *evs, 
             }
             hn++;
         }
-        sctp_frag_pool_put(&ep->frag_pool, &ep->cb, f, nf);
+        if (nf > 1)
+            sctp_mem_free(&ep->cb, (void *)(uintptr_t)f);
         ev->u.data.frags = NULL;
         ev->u.data.nfrags = 0;
     }
@@ -530,7 +541,6 @@ void sctp_endpoint_free(struct sctp_endpoint *ep)
     struct sctp_event ev;
     while (sctp_endpoint_poll_event(ep, &ev))
         sctp_event_release(ep, &ev);
-    sctp_frag_pool_drain(&ep->frag_pool, &ep->cb);
     while (ep->msg_free) {
         struct sctp_msg *m = ep->msg_free;
         ep->msg_free = m->next;

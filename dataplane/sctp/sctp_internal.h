@@ -387,8 +387,6 @@ struct sctp_endpoint {
 
     struct sctp_msg *msg_free;
     uint32_t msg_free_count;
-    /* one-fragment arrays of DATA events, for reuse */
-    struct sctp_frag_pool frag_pool;
 
     struct sctp_endpoint_stats stats;
 };

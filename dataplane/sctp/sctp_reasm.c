@@ -422,16 +422,6 @@ void sctp_reasm_free(struct sctp_reasm *r)
     sctp_mem_free(&cb, r);
 }
 
-void sctp_frag_pool_drain(struct sctp_frag_pool *p, const struct sctp_callbacks *cb)
-{
-    while (p->head) {
-        void *f = p->head;
-        p->head = *(void **)f;
-        sctp_mem_free(cb, f);
-    }
-    p->count = 0;
-}
-
 static void add_ordered(struct sctp_reasm *r, struct sctp_reasm_stream *st,
                         struct sctp_reasm_node *x)
 {
@@ -484,24 +474,6 @@ static bool whole_and_due(const struct sctp_reasm_stream *st, const struct sctp_
     bool unordered = d->flags & DATA_U;
     return (d->flags & DATA_BE) == DATA_BE && st->pd == PD_NONE &&
            (unordered || (d->ssn == st->next_ssn && !st->ord.head));
-}
-
-/* An event's array of n fragments: a one-fragment array from the pool
- * when it has one, else from the allocator. */
-static inline struct sctp_frag *frags_alloc(struct sctp_reasm *r, uint32_t n)
-{
-    struct sctp_frag_pool *pool = r->frag_pool;
-    if (n == 1 && pool && pool->head) {
-        struct sctp_frag *f = pool->head;
-        pool->head = *(void **)f;
-        pool->count--;
-        /* The next one is taken for the next chunk of the packet: its
-         * link is read then. */
-        if (pool->head)
-            __builtin_prefetch(pool->head, 1, 3);
-        return f;
-    }
-    return sctp_mem_alloc(&r->cb, sizeof(struct sctp_frag) * n);
 }
 
 int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
@@ -564,15 +536,12 @@ int sctp_reasm_add_direct(struct sctp_reasm *r, const struct sctp_data_chunk *d,
     bool unordered = d->flags & DATA_U;
     if (!whole_and_due(st, d))
         return 0;
-    struct sctp_frag *frags = frags_alloc(r, 1);
-    if (!frags)
-        return 0; /* the usual way reports it */
     if (!unordered)
         st->next_ssn++;
-    frags[0] = (struct sctp_frag){.data = frag->data,
-                                  .len = frag->len,
-                                  .room = frag->room < UINT8_MAX ? frag->room : UINT8_MAX,
-                                  .handle = frag->handle};
+    ev->u.data.frag = (struct sctp_frag){.data = frag->data,
+                                         .len = frag->len,
+                                         .room = frag->room < UINT8_MAX ? frag->room : UINT8_MAX,
+                                         .handle = frag->handle};
     ev->type = SCTP_EV_DATA;
     ev->assoc_id = 0;
     ev->u.data.sid = d->sid;
@@ -582,7 +551,7 @@ int sctp_reasm_add_direct(struct sctp_reasm *r, const struct sctp_data_chunk *d,
     ev->u.data.flags = unordered ? SCTP_EV_DATA_UNORDERED : 0;
     ev->u.data.len = frag->len;
     ev->u.data.nfrags = 1;
-    ev->u.data.frags = frags;
+    ev->u.data.frags = &ev->u.data.frag;
     return 1;
 }
 
@@ -605,7 +574,9 @@ int sctp_reasm_pop(struct sctp_reasm *r, struct sctp_event *ev)
     uint32_t nfrags = 0;
     for (const struct sctp_reasm_node *n = item; n; n = n->next)
         nfrags++;
-    struct sctp_frag *frags = frags_alloc(r, nfrags);
+    /* One fragment goes in the event; several in an array of their own. */
+    struct sctp_frag *frags =
+        nfrags == 1 ? &ev->u.data.frag : sctp_mem_alloc(&r->cb, sizeof(struct sctp_frag) * nfrags);
     if (!frags)
         return SCTP_ERR_NOMEM;
     r->ready_head = item->link;
@@ -643,9 +614,11 @@ void sctp_reasm_event_free(const struct sctp_callbacks *cb, struct sctp_event *e
 {
     if (ev->type != SCTP_EV_DATA)
         return;
+    const struct sctp_frag *f = sctp_event_frags(ev);
     for (uint32_t i = 0; i < ev->u.data.nfrags; i++)
-        sctp_payload_unref(cb, ev->u.data.frags[i].handle);
-    sctp_mem_free(cb, ev->u.data.frags);
+        sctp_payload_unref(cb, f[i].handle);
+    if (ev->u.data.nfrags > 1)
+        sctp_mem_free(cb, ev->u.data.frags);
     ev->u.data.frags = NULL;
     ev->u.data.nfrags = 0;
     ev->u.data.len = 0;

@@ -24,38 +24,6 @@ struct sctp_reasm_list {
     struct sctp_reasm_node *head, *tail;
 };
 
-/*
- * Free one-fragment arrays (sizeof(struct sctp_frag) each, from the
- * callbacks' allocator), shared by the reassembly of every association of
- * an endpoint: most messages are one chunk, and their array comes back
- * with sctp_event_release. Any array in it may also simply be freed.
- */
-struct sctp_frag_pool {
-    void *head;
-    uint32_t count;
-};
-
-/* Arrays kept for reuse; the rest go back to the allocator. */
-#define SCTP_FRAG_POOL_MAX 4096
-
-/* Gives back an array of nfrags fragments (its payloads already
- * unreferenced). */
-static inline void sctp_frag_pool_put(struct sctp_frag_pool *p, const struct sctp_callbacks *cb,
-                                      struct sctp_frag *frags, uint32_t nfrags)
-{
-    if (!frags)
-        return;
-    if (nfrags != 1 || p->count >= SCTP_FRAG_POOL_MAX) {
-        sctp_mem_free(cb, frags);
-        return;
-    }
-    *(void **)frags = p->head;
-    p->head = frags;
-    p->count++;
-}
-/* Frees every array held. */
-void sctp_frag_pool_drain(struct sctp_frag_pool *p, const struct sctp_callbacks *cb);
-
 /* Defined here only so that the hot accessors below inline; the fields
  * belong to sctp_reasm.c. */
 struct sctp_reasm {
@@ -71,8 +39,7 @@ struct sctp_reasm {
     struct sctp_reasm_node *ready_head, *ready_tail;
     struct sctp_reasm_node *free_nodes;
     uint32_t n_free;
-    uint32_t chunks;                  /* chunks held (not yet popped) */
-    struct sctp_frag_pool *frag_pool; /* NULL: arrays come from the allocator */
+    uint32_t chunks; /* chunks held (not yet popped) */
 };
 
 /* What a held chunk costs beyond its payload: its node (one cache line).
@@ -123,8 +90,8 @@ static inline bool sctp_reasm_can_take(const struct sctp_reasm *r, uint32_t len)
 
 /*
  * Pops the next deliverable message (or partial-delivery piece) into
- * ev (type SCTP_EV_DATA, u.data filled, frags allocated with the
- * callbacks' allocator, or taken from the frag pool if one is set; free
+ * ev (type SCTP_EV_DATA, u.data filled; one fragment goes in
+ * u.data.frag, several in an array from the callbacks' allocator; free
  * it with sctp_reasm_event_free or pass it on).
  * Also yields SCTP_EV_PDAPI_ABORTED events. Returns 1, 0 if nothing is
  * ready, SCTP_ERR_NOMEM.
@@ -160,13 +127,6 @@ static inline uint32_t sctp_reasm_chunks(const struct sctp_reasm *r)
 static inline uint32_t sctp_reasm_payload(const struct sctp_reasm *r)
 {
     return r->bytes - r->chunks * SCTP_REASM_CHUNK_OVERHEAD;
-}
-
-/* One-fragment arrays for sctp_reasm_pop come from p first (it must
- * outlive r's events). */
-static inline void sctp_reasm_set_frag_pool(struct sctp_reasm *r, struct sctp_frag_pool *p)
-{
-    r->frag_pool = p;
 }
 
 #endif

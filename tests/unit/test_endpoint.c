@@ -228,6 +228,8 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
         }
         break;
     case SCTP_EV_DATA:
+        /* Polled out of the endpoint: a lone fragment is in this copy. */
+        CU_ASSERT(ev->u.data.nfrags != 1 || ev->u.data.frags == &ev->u.data.frag);
         if (R.n_msgs < MAX_MSGS) {
             struct msg_rec *m = &R.msgs[R.n_msgs++];
             m->node = node;

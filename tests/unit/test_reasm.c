@@ -237,8 +237,11 @@ static int pop(struct sctp_reasm *r, struct msg *m)
     m->buf = malloc(m->len + 1);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m->buf);
     uint32_t off = 0;
+    /* A copy (the direct queue's): sctp_event_frags() finds the one
+     * fragment in it. */
+    const struct sctp_frag *frags = sctp_event_frags(&ev);
     for (uint32_t i = 0; i < ev.u.data.nfrags; i++) {
-        const struct sctp_frag *f = &ev.u.data.frags[i];
+        const struct sctp_frag *f = &frags[i];
         CU_ASSERT_PTR_NOT_NULL(f->handle);
         CU_ASSERT(off + f->len <= m->len);
         if (off + f->len <= m->len)
@@ -981,11 +984,20 @@ static void test_nomem(void)
     CU_ASSERT_EQUAL(add1(r, F_BE, 1, 0, 0, 1, 10), SCTP_ERR_NOMEM);
     CU_ASSERT_EQUAL(T.bufs[0]->refs, 0);
     CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
-    CU_ASSERT_EQUAL(add1(r, F_BE, 1, 0, 0, 1, 10), 0);
+    /* A message of two fragments needs an array for them: without it
+     * the message stays and goes up on the next pop. */
+    CU_ASSERT_EQUAL(add_part(r, F_B, 1, 0, 0, 1, 1, 0, 10), 0);
+    CU_ASSERT_EQUAL(add_part(r, F_E, 2, 0, 0, 1, 1, 10, 10), 0);
     T.fail_in = 1;
     struct msg m;
     CU_ASSERT_EQUAL(pop(r, &m), SCTP_ERR_NOMEM);
-    expect_msg(r, 0, 0, 1, 1, 10, 0);
+    expect_msg(r, 0, 0, 1, 1, 20, 0);
+    /* One fragment goes in the event itself: no allocation to fail. */
+    CU_ASSERT_EQUAL(add1(r, F_BE, 3, 0, 1, 1, 10), 0);
+    T.fail_in = 1;
+    expect_msg(r, 0, 1, 3, 1, 10, 0);
+    CU_ASSERT_EQUAL(T.fail_in, 1); /* nothing was allocated */
+    T.fail_in = 0;
 
     finish(r);
 
@@ -1357,8 +1369,7 @@ static void test_direct(void)
     /* An unknown stream: the usual way, which reports it. */
     CU_ASSERT_EQUAL(add1(r, F_BE, 108, 9, 0, 8, 10), SCTP_ERR_STREAM);
     CU_ASSERT_EQUAL(D.taken, 3);
-    /* No memory for the event's fragment list: nothing changes, and the
-     * usual way (which fails too here) keeps the SSN due. */
+    /* The one fragment goes in the event: it takes no memory. */
     T.fail_in = 1;
     struct tbuf *b = tbuf_new((const uint8_t *)"abcd", 4);
     struct sctp_data_chunk d = {.flags = F_BE,
@@ -1370,12 +1381,15 @@ static void test_direct(void)
                                 .payload_len = 4};
     struct sctp_frag f = {.data = b->data, .len = 4, .handle = b};
     struct sctp_event ev;
-    CU_ASSERT_EQUAL(sctp_reasm_add_direct(r, &d, &f, &ev), 0);
-    CU_ASSERT_EQUAL(b->refs, 1);
     CU_ASSERT_EQUAL(sctp_reasm_add_direct(r, &d, &f, &ev), 1);
+    CU_ASSERT_EQUAL(T.fail_in, 1); /* nothing was allocated */
+    T.fail_in = 0;
+    CU_ASSERT_EQUAL(b->refs, 1);
     CU_ASSERT_EQUAL(ev.u.data.ssn, 2);
     CU_ASSERT_EQUAL(ev.u.data.nfrags, 1);
+    CU_ASSERT_PTR_EQUAL(ev.u.data.frags, &ev.u.data.frag);
     CU_ASSERT_PTR_EQUAL(ev.u.data.frags[0].handle, b);
+    CU_ASSERT_EQUAL(ev.u.data.frags[0].len, 4);
     sctp_reasm_event_free(&CB, &ev);
     D.direct = false;
     finish(r);
