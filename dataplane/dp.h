@@ -337,6 +337,16 @@ struct dp_engine {
 
     struct dp_neigh neigh[DP_NEIGH_ENTRIES];
     uint64_t next_neigh_scan;
+    /* The last route and neighbour used for sending: most packets go the
+     * way the one before went. Routes come from the configuration, which
+     * does not change once running; the neighbour entry is checked
+     * against the next hop before use (a full table reuses entries). */
+    struct {
+        bool valid;
+        uint16_t port;
+        struct sctp_addr src, dst, nh;
+    } rt_last;
+    struct dp_neigh *neigh_last;
 
     struct rte_ip_frag_tbl *frag_tbl;
     struct rte_ip_frag_death_row death_row;

@@ -897,9 +897,20 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     const struct dp_port *pp;
     bool copy;
 
-    if (dp_route(&tp->src, &tp->dst, &port, &nh) < 0) {
-        e->pst[0].drops[DP_DROP_NO_ROUTE]++;
-        return;
+    if (e->rt_last.valid && sctp_addr_equal(&e->rt_last.dst, &tp->dst) &&
+        sctp_addr_equal(&e->rt_last.src, &tp->src)) {
+        port = e->rt_last.port;
+        nh = e->rt_last.nh;
+    } else {
+        if (dp_route(&tp->src, &tp->dst, &port, &nh) < 0) {
+            e->pst[0].drops[DP_DROP_NO_ROUTE]++;
+            return;
+        }
+        e->rt_last.src = tp->src;
+        e->rt_last.dst = tp->dst;
+        e->rt_last.port = port;
+        e->rt_last.nh = nh;
+        e->rt_last.valid = true;
     }
     pp = &dp.ports[port];
     /* A chain longer than the port takes: copy the payload (counted). */

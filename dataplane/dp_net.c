@@ -350,7 +350,11 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
     struct dp_neigh *n;
     uint16_t et = family == SCTP_AF_INET ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6;
 
-    n = neigh_find(e, nh, true);
+    n = e->neigh_last;
+    if (n == NULL || n->state == 0 || !sctp_addr_equal(&n->ip, nh)) {
+        n = neigh_find(e, nh, true);
+        e->neigh_last = n;
+    }
     if (n->state == 2 && n->expire_ns > e->now) {
         eth_fill(m, n->port, &n->mac, et);
         dp_tx_enqueue(e, n->port, m);
