@@ -367,6 +367,16 @@ void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev);
 /* Up to max events at once, in order, as sctp_endpoint_poll_event()
  * gives them one by one. Returns the number taken. */
 unsigned sctp_endpoint_poll_events(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned max);
+/* The queued events in place, without a copy: up to max of them, in
+ * order, as one run of the endpoint's ring (*evs is the first; fewer
+ * than are queued where the ring wraps: consume these and call again).
+ * They stay the endpoint's and may be read (and their payloads
+ * referenced) until sctp_endpoint_consume_events(); nothing else may be
+ * called on the endpoint in between. Returns the number in the run. */
+unsigned sctp_endpoint_peek_events(struct sctp_endpoint *ep, struct sctp_event **evs, unsigned max);
+/* Gives back the first n events of the last peek (n at most what it
+ * returned), as sctp_event_release_burst() does. */
+void sctp_endpoint_consume_events(struct sctp_endpoint *ep, unsigned n);
 /* Gives back n events as sctp_event_release() does each: the payload
  * references of consecutive fragments on one buffer are dropped together
  * (sctp_callbacks.payload_unref_n), and the receive window of an

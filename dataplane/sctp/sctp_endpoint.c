@@ -361,6 +361,29 @@ static void release_run(struct sctp_endpoint *ep, uint32_t id, uint64_t bytes)
         sctp_data_window_update(a);
 }
 
+unsigned sctp_endpoint_peek_events(struct sctp_endpoint *ep, struct sctp_event **evs, unsigned max)
+{
+    uint32_t run = ep->ev_cap - ep->ev_head; /* up to the end of the ring */
+    unsigned n = max;
+    if (n > ep->ev_count)
+        n = ep->ev_count;
+    if (n > run)
+        n = run;
+    *evs = n ? &ep->events[ep->ev_head] : NULL;
+    return n;
+}
+
+void sctp_endpoint_consume_events(struct sctp_endpoint *ep, unsigned n)
+{
+    if (n == 0 || n > ep->ev_count || n > ep->ev_cap - ep->ev_head)
+        return; /* not a run the last peek can have given */
+    /* Released where they lie (releasing queues no event, so the ring
+     * neither moves nor grows meanwhile), then taken off the ring. */
+    sctp_event_release_burst(ep, &ep->events[ep->ev_head], n);
+    ep->ev_head = (ep->ev_head + n) & (ep->ev_cap - 1);
+    ep->ev_count -= n;
+}
+
 int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev)
 {
     return (int)sctp_endpoint_poll_events(ep, ev, 1);

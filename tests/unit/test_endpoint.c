@@ -1633,6 +1633,76 @@ static void zero_window_run(void)
  * sender only probes; it reads again: the window opens, everything
  * arrives. Once reading events one by one, once in bursts (the window
  * update then comes from sctp_event_release_burst). */
+/* Checks a run of peeked events: DATA in order from *next, each one
+ * fragment inside its event, in place. Returns the DATA events. */
+static unsigned check_peeked(const struct sctp_event *ev, unsigned n, uint32_t *next)
+{
+    unsigned data = 0;
+    for (unsigned j = 0; j < n; j++) {
+        if (ev[j].type != SCTP_EV_DATA)
+            continue;
+        data++;
+        CU_ASSERT_EQUAL(ev[j].u.data.nfrags, 1);
+        CU_ASSERT_PTR_EQUAL(ev[j].u.data.frags, &ev[j].u.data.frag);
+        CU_ASSERT_EQUAL(ev[j].u.data.len, 8);
+        CU_ASSERT_EQUAL(sctp_get32(ev[j].u.data.frag.data), *next);
+        (*next)++;
+    }
+    return data;
+}
+
+/* Events read in place: sctp_endpoint_peek_events() gives them in order
+ * as runs of the endpoint's ring, the same run until it is consumed, and
+ * a run ends where the ring wraps; sctp_endpoint_consume_events() gives
+ * them back (payload references, receive window) as release does. */
+static void test_peek_events(void)
+{
+    start_pair(91, 1, NULL);
+    H.hold_events[1] = true; /* node 1's events wait in its ring */
+    for (uint32_t i = 0; i < 300; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 8, 0), 1);
+    h_run(&H, NULL, 2 * S);
+    uint32_t next = 0;
+    struct sctp_event *ev, *again;
+    unsigned n = sctp_endpoint_peek_events(H.ep[1], &ev, 250);
+    CU_ASSERT_EQUAL_FATAL(n, 250);
+    CU_ASSERT_EQUAL(check_peeked(ev, n, &next), 250);
+    CU_ASSERT_EQUAL(sctp_endpoint_peek_events(H.ep[1], &again, 250), 250);
+    CU_ASSERT_PTR_EQUAL(again, ev); /* not consumed: the same run */
+    sctp_endpoint_consume_events(H.ep[1], 250);
+
+    /* 300 more behind the 50 left: the ring (grown to 512 for the first
+     * 300) wraps, and the events come in two runs. */
+    for (uint32_t i = 300; i < 600; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 8, 0), 1);
+    h_run(&H, NULL, 2 * S);
+    unsigned total = 0, runs = 0, first = 0;
+    while ((n = sctp_endpoint_peek_events(H.ep[1], &ev, 1000)) > 0 && runs < 10) {
+        if (runs == 0)
+            first = n;
+        total += check_peeked(ev, n, &next);
+        sctp_endpoint_consume_events(H.ep[1], n);
+        runs++;
+    }
+    CU_ASSERT_EQUAL(total, 350);
+    CU_ASSERT_EQUAL(next, 600);
+    CU_ASSERT_EQUAL(runs, 2);
+    CU_ASSERT_TRUE(first < 350);
+    sctp_endpoint_consume_events(H.ep[1], 5); /* nothing peeked: ignored */
+    /* Everything was acknowledged, and what follows goes up as usual. */
+    h_run(&H, NULL, 1 * S);
+    CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 0);
+    H.hold_events[1] = false;
+    for (uint32_t i = 600; i < 610; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 8, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 10, 5 * S));
+    uint32_t got[10];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), 10);
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(got[i], 600 + i);
+    finish(); /* every payload reference is back */
+}
+
 static void test_zero_window(void)
 {
     zero_window_run();
@@ -3301,6 +3371,7 @@ TEST_CASE(test_shutdown_with_outstanding_data)
 TEST_CASE(test_shutdown_peer_has_outstanding_data)
 TEST_CASE(test_shutdown_collision)
 TEST_CASE(test_eof)
+TEST_CASE(test_peek_events)
 TEST_CASE(test_zero_window)
 TEST_CASE(test_zero_window_rwnd_one)
 TEST_CASE(test_zero_window_probe_keeps_cwnd)
