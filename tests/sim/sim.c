@@ -13,7 +13,8 @@
  * writes headers into that buffer and sends runs of them as one segment.
  * Half of those go through sctp_endpoint_send_burst. On odd seeds the
  * core has no callbacks for several references at once; on seeds 2 and 3
- * (mod 4) the application reads and releases its events in bursts.
+ * (mod 4) the application reads and releases its events in bursts, and
+ * on seeds 4 and 5 (mod 8) it reads them in place (peek and consume).
  *
  *   sim [MESSAGES [SEED]]   (default 1,000,000 and 42; the three runs
  *                            use SEED, SEED + 1 and SEED + 2)
@@ -134,6 +135,8 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
     h_single_refs = seed & 1;
     /* Seeds 2 and 3 mod 4: the receiver reads its events in bursts. */
     h_burst_events = (seed >> 1) & 1;
+    /* Seeds 4 and 5 mod 8: it reads them in place, without a copy. */
+    h_peek_events = (seed >> 2) & 1;
     h_init(&h, seed, multi, tune);
     h.on_event = on_event;
     struct sctp_addr peers[2] = {h.cfg[1].addrs[0], h.cfg[1].addrs[1]};

@@ -8,6 +8,7 @@
 long hbuf_live;
 bool h_single_refs;
 bool h_burst_events;
+bool h_peek_events;
 
 struct hbuf *hbuf_new(const void *data, uint32_t len)
 {
@@ -243,6 +244,16 @@ static void drain_events(struct harness *h)
     for (int i = 0; i < (int)h->n_nodes; i++) {
         if (h->hold_events[i])
             continue;
+        if (h_peek_events && !h_burst_events) {
+            struct sctp_event *evs;
+            unsigned n;
+            while ((n = sctp_endpoint_peek_events(h->ep[i], &evs, 16)) > 0) {
+                for (unsigned k = 0; k < n && h->on_event; k++)
+                    h->on_event(h, i, &evs[k]);
+                sctp_endpoint_consume_events(h->ep[i], n);
+            }
+            continue;
+        }
         if (h_burst_events) {
             struct sctp_event evs[16];
             unsigned n;

@@ -28,6 +28,10 @@ extern bool h_single_refs;
 /* When set, applications read and release their events in bursts
  * (sctp_endpoint_poll_events, sctp_event_release_burst). */
 extern bool h_burst_events;
+/* When set (and h_burst_events is not), applications read their events
+ * in place (sctp_endpoint_peek_events, sctp_endpoint_consume_events):
+ * their on_event must not call into the endpoint. */
+extern bool h_peek_events;
 
 struct hpkt;
 struct harness;
