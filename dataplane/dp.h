@@ -475,6 +475,12 @@ enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
 /* Sends the echoes gathered from the events handled since the last
  * call; before those events are released. */
 void dp_echo_flush(struct dp_engine *e);
+/* A DATA event a service takes in, counted. */
+static inline void dp_count_in(struct dp_engine *e, const struct sctp_event *ev)
+{
+    e->st.msgs_in++;
+    e->st.bytes_in += ev->u.data.len;
+}
 void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev);
 void dp_service_poll(struct dp_engine *e);
 int dp_gen_init(struct dp_engine *e, unsigned svc);

@@ -790,17 +790,14 @@ void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev)
     switch (s->kind) {
     case DP_SVC_ECHO:
         if (ev->type == SCTP_EV_DATA) {
-            e->st.msgs_in++;
-            e->st.bytes_in += ev->u.data.len;
+            dp_count_in(e, ev);
             if (!e->shutting_down)
                 echo_data(e, svc, ev);
         }
         break;
     case DP_SVC_DISCARD:
-        if (ev->type == SCTP_EV_DATA) {
-            e->st.msgs_in++;
-            e->st.bytes_in += ev->u.data.len;
-        }
+        if (ev->type == SCTP_EV_DATA)
+            dp_count_in(e, ev);
         break;
     case DP_SVC_CLIENT:
         if (e->gen != NULL && ev->assoc_id == e->gen->assoc_id)

@@ -1124,8 +1124,13 @@ static void poll_events(struct dp_engine *e)
                 struct sctp_event *in;
                 unsigned n = sctp_endpoint_peek_events(ep, &in, EVENT_BATCH);
                 e->st.events += n;
-                for (unsigned j = 0; j < n; j++)
-                    dp_service_event(e, i, &in[j]);
+                /* Its DATA counted here, without a call per event. */
+                for (unsigned j = 0; j < n; j++) {
+                    if (likely(in[j].type == SCTP_EV_DATA))
+                        dp_count_in(e, &in[j]);
+                    else
+                        dp_service_event(e, i, &in[j]);
+                }
                 sctp_endpoint_consume_events(ep, n);
                 if (n == 0) /* a short run may end where the ring wraps */
                     break;
