@@ -166,6 +166,10 @@ __attribute__((target("sse4.2,pclmul"))) static uint32_t
 fold_segs(uint32_t crc, const struct sctp_frag *segs, unsigned nsegs)
 {
     uint32_t reg = ~crc;
+    /* Only short segments chained so far: the register is ready within
+     * a few instructions, and the first long segment simply goes on from
+     * it (a packet's header and its one long segment need no fold). */
+    bool chained = true;
     for (unsigned i = 0; i < nsegs; i++) {
         if (segs[i].len == 0 || segs[i].len > (1u << 30))
             continue;
@@ -174,6 +178,12 @@ fold_segs(uint32_t crc, const struct sctp_frag *segs, unsigned nsegs)
             reg = chain_crc(reg, segs[i].data, segs[i].len);
             continue;
         }
+        if (chained && segs[i].len >= 256) {
+            reg = isal_crc((unsigned char *)(uintptr_t)segs[i].data, (int)segs[i].len, reg);
+            chained = false;
+            continue;
+        }
+        chained = false;
         uint32_t c = raw_crc(segs[i].data, segs[i].len);
         reg = shift_zeros(reg, segs[i].len) ^ c;
     }

@@ -118,9 +118,9 @@ static void test_fill_check(void)
     CU_ASSERT_FALSE(sctp_crc32c_check(pkt, 11));
 }
 
-/* Packets of every size a frame carries, and more: check (one chain over
- * the packet, ISA-L for the long part) agrees with fill (the segments
- * folded), and a flipped bit anywhere is caught. */
+/* Packets of every size a frame carries, and more, as a header and one
+ * long segment: fill gives the CRC of the whole buffer, check agrees,
+ * and a flipped bit anywhere is caught. */
 static void test_check_long(void)
 {
     static uint8_t pkt[9100];
@@ -135,6 +135,12 @@ static void test_check_long(void)
         };
         sctp_crc32c_fill(segs, len > 12 ? 2 : 1, pkt);
         CU_ASSERT_TRUE(sctp_crc32c_check(pkt, len));
+        /* The same as one CRC over the whole buffer, field zeroed. */
+        static uint8_t flat[sizeof(pkt)];
+        memcpy(flat, pkt, len);
+        memset(flat + 8, 0, 4);
+        uint32_t want = sctp_crc32c(0, flat, len);
+        CU_ASSERT_EQUAL(pkt[8] | pkt[9] << 8 | pkt[10] << 16 | (uint32_t)pkt[11] << 24, want);
         unsigned bit = (unsigned)(rng() % (len * 8));
         pkt[bit / 8] ^= (uint8_t)(1u << (bit % 8));
         CU_ASSERT_FALSE(sctp_crc32c_check(pkt, len));
