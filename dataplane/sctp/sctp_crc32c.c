@@ -229,11 +229,11 @@ bool sctp_crc32c_check(const uint8_t *pkt, size_t len)
 
     if (len < HDR_LEN)
         return false;
-        /* The CRC covers the packet with the checksum field set to zero;
-         * the received buffer is left untouched. One chain: the 8 bytes in
-         * front of the field, 4 zero bytes, then the rest from where they
-         * left the register (no folding: there are no separate segments). */
 #if defined(__x86_64__)
+    /* The CRC covers the packet with the checksum field set to zero;
+     * the received buffer is left untouched. One chain: the 8 bytes in
+     * front of the field, 4 zero bytes, then the rest from where they
+     * left the register (no folding: there are no separate segments). */
     if (fold_ok && len - HDR_LEN <= CRC_CHUNK_MAX) {
         uint32_t reg = chain_crc(~0u, pkt, CSUM_OFF);
         reg = chain_crc(reg, zero, CSUM_LEN);
