@@ -374,9 +374,11 @@ unsigned sctp_endpoint_poll_events(struct sctp_endpoint *ep, struct sctp_event *
  * referenced) until sctp_endpoint_consume_events(); nothing else may be
  * called on the endpoint in between. Returns the number in the run. */
 unsigned sctp_endpoint_peek_events(struct sctp_endpoint *ep, struct sctp_event **evs, unsigned max);
-/* Gives back the first n events of the last peek (n at most what it
- * returned), as sctp_event_release_burst() does. */
-void sctp_endpoint_consume_events(struct sctp_endpoint *ep, unsigned n);
+/* Gives back the first n events of the last peek, as
+ * sctp_event_release_burst() does; what is left of the run stays peeked.
+ * 0, or SCTP_ERR_INVAL (nothing given back) for more than the peek gave
+ * or once another call took events off the ring. */
+int sctp_endpoint_consume_events(struct sctp_endpoint *ep, unsigned n);
 /* Gives back n events as sctp_event_release() does each: the payload
  * references of consecutive fragments on one buffer are dropped together
  * (sctp_callbacks.payload_unref_n), and the receive window of an

@@ -322,6 +322,7 @@ struct sctp_event *sctp_ep_event_slot_grow(struct sctp_endpoint *ep)
         sctp_mem_free(&ep->cb, ep->events);
         ep->events = n;
         ep->ev_cap = ncap;
+        ep->ev_peeked = 0; /* a peeked run is not where it was */
         ep->ev_head = 0;
     }
     return &ep->events[(ep->ev_head + ep->ev_count) & (ep->ev_cap - 1)];
@@ -340,6 +341,7 @@ int sctp_ep_event_push(struct sctp_endpoint *ep, const struct sctp_event *ev)
 unsigned sctp_endpoint_poll_events(struct sctp_endpoint *ep, struct sctp_event *evs, unsigned max)
 {
     unsigned n = 0;
+    ep->ev_peeked = 0;
     while (n < max && ep->ev_count > 0) {
         ev_copy(&evs[n++], &ep->events[ep->ev_head]);
         ep->ev_head = (ep->ev_head + 1) & (ep->ev_cap - 1);
@@ -370,18 +372,23 @@ unsigned sctp_endpoint_peek_events(struct sctp_endpoint *ep, struct sctp_event *
     if (n > run)
         n = run;
     *evs = n ? &ep->events[ep->ev_head] : NULL;
+    ep->ev_peeked = n;
     return n;
 }
 
-void sctp_endpoint_consume_events(struct sctp_endpoint *ep, unsigned n)
+int sctp_endpoint_consume_events(struct sctp_endpoint *ep, unsigned n)
 {
-    if (n == 0 || n > ep->ev_count || n > ep->ev_cap - ep->ev_head)
-        return; /* not a run the last peek can have given */
+    if (n == 0)
+        return 0;
+    if (n > ep->ev_peeked)
+        return SCTP_ERR_INVAL; /* more than the last peek gave, or no peek */
     /* Released where they lie (releasing queues no event, so the ring
      * neither moves nor grows meanwhile), then taken off the ring. */
     sctp_event_release_burst(ep, &ep->events[ep->ev_head], n);
     ep->ev_head = (ep->ev_head + n) & (ep->ev_cap - 1);
     ep->ev_count -= n;
+    ep->ev_peeked -= n;
+    return 0;
 }
 
 int sctp_endpoint_poll_event(struct sctp_endpoint *ep, struct sctp_event *ev)

@@ -382,6 +382,9 @@ struct sctp_endpoint {
     /* events for the user */
     struct sctp_event *events;
     uint32_t ev_head, ev_count, ev_cap;
+    /* The run the last sctp_endpoint_peek_events() gave (peeked events
+     * from ev_head); 0 once consumed or once anything moved the ring. */
+    uint32_t ev_peeked;
 
     struct sctp_assoc *last_found; /* one-entry cache for lookups by id */
 

@@ -1669,7 +1669,11 @@ static void test_peek_events(void)
     CU_ASSERT_EQUAL(check_peeked(ev, n, &next), 250);
     CU_ASSERT_EQUAL(sctp_endpoint_peek_events(H.ep[1], &again, 250), 250);
     CU_ASSERT_PTR_EQUAL(again, ev); /* not consumed: the same run */
-    sctp_endpoint_consume_events(H.ep[1], 250);
+    CU_ASSERT_EQUAL(sctp_endpoint_consume_events(H.ep[1], 251), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(sctp_endpoint_consume_events(H.ep[1], 200), 0);
+    /* The rest of the run stays peeked. */
+    CU_ASSERT_EQUAL(sctp_endpoint_consume_events(H.ep[1], 50), 0);
+    CU_ASSERT_EQUAL(sctp_endpoint_consume_events(H.ep[1], 1), SCTP_ERR_INVAL);
 
     /* 300 more behind the 50 left: the ring (grown to 512 for the first
      * 300) wraps, and the events come in two runs. */
@@ -1681,25 +1685,41 @@ static void test_peek_events(void)
         if (runs == 0)
             first = n;
         total += check_peeked(ev, n, &next);
-        sctp_endpoint_consume_events(H.ep[1], n);
+        CU_ASSERT_EQUAL(sctp_endpoint_consume_events(H.ep[1], n), 0);
         runs++;
     }
     CU_ASSERT_EQUAL(total, 350);
     CU_ASSERT_EQUAL(next, 600);
     CU_ASSERT_EQUAL(runs, 2);
     CU_ASSERT_TRUE(first < 350);
-    sctp_endpoint_consume_events(H.ep[1], 5); /* nothing peeked: ignored */
+    /* Nothing peeked: refused. */
+    CU_ASSERT_EQUAL(sctp_endpoint_consume_events(H.ep[1], 5), SCTP_ERR_INVAL);
+    /* A peek, then a copying poll takes one event off the ring: the peek's
+     * run is no longer there to give back, and nothing is released. */
+    for (uint32_t i = 600; i < 605; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 8, 0), 1);
+    h_run(&H, NULL, 1 * S);
+    CU_ASSERT_EQUAL(sctp_endpoint_peek_events(H.ep[1], &ev, 16), 5);
+    struct sctp_event one;
+    CU_ASSERT_EQUAL(sctp_endpoint_poll_event(H.ep[1], &one), 1);
+    CU_ASSERT_EQUAL(sctp_get32(one.u.data.frags[0].data), 600);
+    sctp_event_release(H.ep[1], &one);
+    CU_ASSERT_EQUAL(sctp_endpoint_consume_events(H.ep[1], 5), SCTP_ERR_INVAL);
+    CU_ASSERT_EQUAL(sctp_endpoint_peek_events(H.ep[1], &ev, 16), 4);
+    next = 601;
+    CU_ASSERT_EQUAL(check_peeked(ev, 4, &next), 4);
+    CU_ASSERT_EQUAL(sctp_endpoint_consume_events(H.ep[1], 4), 0);
     /* Everything was acknowledged, and what follows goes up as usual. */
     h_run(&H, NULL, 1 * S);
     CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 0);
     H.hold_events[1] = false;
-    for (uint32_t i = 600; i < 610; i++)
+    for (uint32_t i = 700; i < 710; i++)
         CU_ASSERT_EQUAL(send_msg(0, i, 8, 0), 1);
     CU_ASSERT_TRUE(run_until_msgs(1, 10, 5 * S));
     uint32_t got[10];
     CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), 10);
     for (uint32_t i = 0; i < 10; i++)
-        CU_ASSERT_EQUAL(got[i], 600 + i);
+        CU_ASSERT_EQUAL(got[i], 700 + i);
     finish(); /* every payload reference is back */
 }
 
