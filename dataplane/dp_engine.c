@@ -580,12 +580,18 @@ void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off)
  *    above a quarter they resume, with window updates.
  */
 #define POOL_CHECK_NS (20 * 1000) /* avail_count walks every lcore cache */
+/* With more than three quarters of the pool free, no mark is near: at a
+ * few million mbufs a second, the quarter to the first mark (the
+ * generator's, at half) takes over a millisecond to go. */
+#define POOL_CHECK_FAR_NS (200 * 1000)
 
 static void pool_pressure(struct dp_engine *e)
 {
     unsigned direct = rte_mempool_avail_count(e->pool);
     unsigned avail = RTE_MIN(direct, rte_mempool_avail_count(e->ind_pool));
     bool on = e->pressure ? avail < e->pool_high : avail < e->pool_low;
+
+    e->pool_far = avail > e->pool_gen + e->pool_gen / 2;
 
     /* Indirect mbufs only wait in TX rings: they do not hold the
      * generator back. */
@@ -1230,7 +1236,7 @@ int dp_engine_main(void *arg)
         e->st.loops++;
         uint64_t work0 = turn_work(e);
         if (e->now >= e->next_pool_check) {
-            e->next_pool_check = e->now + POOL_CHECK_NS;
+            e->next_pool_check = e->now + (e->pool_far ? POOL_CHECK_FAR_NS : POOL_CHECK_NS);
             pool_pressure(e);
         }
         for (unsigned p = 0; p < dp.n_ports; p++) {
