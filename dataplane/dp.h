@@ -369,7 +369,6 @@ struct dp_engine {
     uint64_t next_pool_check;
     unsigned pool_low, pool_high; /* free mbufs: pressure below low, until above high */
     unsigned pool_gen;            /* free mbufs below which the generator waits */
-    bool pool_far;                /* the last check found every mark far off */
     bool pressure;                /* the endpoints are told to keep no new DATA */
     bool gen_hold;                /* the generator sends nothing new */
     uint64_t now;                 /* ns, refreshed each loop */

@@ -591,7 +591,8 @@ static void pool_pressure(struct dp_engine *e)
     unsigned avail = RTE_MIN(direct, rte_mempool_avail_count(e->ind_pool));
     bool on = e->pressure ? avail < e->pool_high : avail < e->pool_low;
 
-    e->pool_far = avail > e->pool_gen + e->pool_gen / 2;
+    e->next_pool_check =
+        e->now + (avail > e->pool_gen + e->pool_gen / 2 ? POOL_CHECK_FAR_NS : POOL_CHECK_NS);
 
     /* Indirect mbufs only wait in TX rings: they do not hold the
      * generator back. */
@@ -1235,10 +1236,8 @@ int dp_engine_main(void *arg)
         e->now = t;
         e->st.loops++;
         uint64_t work0 = turn_work(e);
-        if (e->now >= e->next_pool_check) {
-            e->next_pool_check = e->now + (e->pool_far ? POOL_CHECK_FAR_NS : POOL_CHECK_NS);
-            pool_pressure(e);
-        }
+        if (e->now >= e->next_pool_check)
+            pool_pressure(e); /* sets the next check */
         for (unsigned p = 0; p < dp.n_ports; p++) {
             uint16_t n = rte_eth_rx_burst(dp.ports[p].port_id, e->index, pkts, DP_BURST);
             for (uint16_t k = 0; k < n; k++) {

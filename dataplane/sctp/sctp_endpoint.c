@@ -402,7 +402,7 @@ void sctp_event_release(struct sctp_endpoint *ep, struct sctp_event *ev)
     uint32_t n = 0;
     if (ev->type == SCTP_EV_DATA) {
         n = ev->u.data.nfrags;
-        frags = n == 1 ? &ev->u.data.frag : ev->u.data.frags;
+        frags = sctp_event_frags(ev);
         release_run(ep, ev->assoc_id, ev->u.data.len);
         ev->u.data.frags = NULL;
         ev->u.data.nfrags = 0;
@@ -457,7 +457,7 @@ void sctp_event_release_burst(struct sctp_endpoint *ep, struct sctp_event *evs, 
         }
         run_bytes += ev->u.data.len;
         uint32_t nf = ev->u.data.nfrags;
-        const struct sctp_frag *f = nf == 1 ? &ev->u.data.frag : ev->u.data.frags;
+        const struct sctp_frag *f = sctp_event_frags(ev);
         for (uint32_t k = 0; k < nf; k++) {
             if (f[k].handle != h) {
                 sctp_payload_unref_n(&ep->cb, h, hn);
