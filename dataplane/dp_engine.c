@@ -130,9 +130,18 @@ static void cb_unref_n(void *user, void *handle, uint32_t n)
     uint16_t r = rte_mbuf_refcnt_read(m);
 
     (void)user;
-    if (likely(m->nb_segs == 1) && r > n) {
-        rte_mbuf_refcnt_set(m, (uint16_t)(r - n));
-        return;
+    if (likely(m->nb_segs == 1)) {
+        if (r > n) {
+            rte_mbuf_refcnt_set(m, (uint16_t)(r - n));
+            return;
+        }
+        if (r == n) {
+            /* The last n references: the mbuf goes back, as the last
+             * of n single releases would return it. */
+            rte_mbuf_refcnt_set(m, 1);
+            rte_pktmbuf_free_seg(m); /* clears a next left by a TX chain */
+            return;
+        }
     }
     while (n-- > 0)
         dp_mbuf_unref_local(m);
