@@ -1274,6 +1274,101 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
     return 0;
 }
 
+int sctp_data_on_data_run(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                          struct sctp_chunk *c, size_t *off, struct sctp_path *from, unsigned *took)
+{
+    struct sctp_endpoint *ep = a->ep;
+    struct sctp_reasm *rs = a->reasm;
+    struct sctp_tsnmap *map = &a->map;
+
+    *took = 0;
+    /* What holds for the whole run (nothing below changes it): every
+     * chunk sctp_data_on_data() would take here is one that fills no
+     * hole (none held above cum_tsn), with the receive side under no
+     * pressure, nothing waiting for delivery and reassembly holding
+     * fewer chunks than the count that chunk_room() limits. */
+    if (a->state != SCTP_S_ESTABLISHED || ep->rx_pressure || a->rx_hold || !rs || rs->ready_head ||
+        map->highest_tsn != map->cum_tsn || sctp_reasm_chunks(rs) >= SCTP_REASM_MIN_CHUNKS)
+        return 1;
+    /* The rest of what it reads, in locals: the events written below
+     * could alias any of it as far as the compiler knows. Reassembly's
+     * byte limits (sctp_data_on_data() checks both for a TSN beyond the
+     * highest) as the room they leave a chunk; the window, as the bytes
+     * held that close it (sctp_data_rwnd()). */
+    const uint32_t held = sctp_reasm_bytes(rs), rwnd = ep->cfg.rwnd;
+    int64_t room = (int64_t)ep->cfg.max_reasm_bytes - held;
+    if ((int64_t)rs->max_bytes - rs->bytes < room)
+        room = (int64_t)rs->max_bytes - rs->bytes;
+    struct sctp_reasm_stream *streams = rs->streams;
+    const uint32_t n_streams = a->istreams < rs->n_streams ? a->istreams : rs->n_streams;
+    const uint32_t base = map->base, window = map->window;
+    struct sctp_event *events = ep->events;
+    const uint32_t ev_head = ep->ev_head, ev_cap = ep->ev_cap;
+    const uint32_t id = a->id;
+    void *handle = pkt->handle;
+    const uint8_t *data = pkt->data;
+    const size_t plen = pkt->len;
+    struct sctp_chunk ch = *c; /* the chunk and offset in locals too */
+    size_t at = *off;
+    uint32_t cum = map->cum_tsn, undelivered = a->undelivered_bytes;
+    uint32_t n = 0, ev_count = ep->ev_count;
+    uint8_t flags_seen = 0;
+    int r = 1;
+    do {
+        /* sctp_data_decode(), and the general path for anything but a
+         * whole message with user data. */
+        if (ch.type != SCTP_CT_DATA || ch.value_len <= SCTP_DATA_HDR_LEN - SCTP_CHUNK_HDR_LEN)
+            break;
+        const uint8_t *v = ch.value;
+        uint32_t tsn = sctp_get32(v);
+        uint16_t sid = sctp_get16(v + 4), ssn = sctp_get16(v + 6);
+        uint32_t len = ch.value_len - 12u;
+        uint8_t flags = ch.flags;
+        /* The next TSN (new, in the window), marked without touching
+         * the map's bits (sctp_tsnmap_mark_new()'s own fast case); a
+         * stream that exists; the budget; a free event slot. */
+        if (tsn != cum + 1 || tsn + 1 - base >= window || sid >= n_streams ||
+            (int64_t)len + SCTP_REASM_CHUNK_OVERHEAD > room || rwnd <= held + undelivered ||
+            ev_count == ev_cap)
+            break;
+        if (!sctp_reasm_stream_claim(&streams[sid], ssn, flags))
+            break;
+        struct sctp_event *ev = &events[(ev_head + ev_count) & (ev_cap - 1)];
+        const struct sctp_frag f = {
+            .data = v + 12, .len = len, .room = SCTP_DATA_HDR_LEN, .handle = handle};
+        uint32_t ppid;
+        memcpy(&ppid, v + 8, sizeof(ppid));
+        sctp_reasm_fill_event(ev, sid, ssn, ppid, tsn, flags, &f);
+        ev->assoc_id = id;
+        flags_seen |= flags;
+        cum = tsn;
+        undelivered += len;
+        ev_count++;
+        n++;
+        r = sctp_chunk_next(data, plen, &at, &ch);
+    } while (r == 1);
+    if (n == 0)
+        return 1;
+    *c = ch;
+    *off = at;
+    map->cum_tsn = cum;
+    map->highest_tsn = cum;
+    a->undelivered_bytes = undelivered;
+    ep->ev_count = ev_count;
+    /* One reference per event on the packet's buffer, taken together:
+     * nothing above releases an event. */
+    sctp_payload_ref_n(&ep->cb, handle, n);
+    if (from)
+        a->sack_path = from;
+    a->sack_needed = true;
+    if (flags_seen & SCTP_DATA_FLAG_I)
+        a->sack_now = true; /* RFC 7053: SACK-IMMEDIATELY */
+    ep->stats.rx_chunks += n;
+    ep->stats.rx_data_chunks += n;
+    *took = n;
+    return r;
+}
+
 void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now)
 {
     sctp_data_deliver(a);

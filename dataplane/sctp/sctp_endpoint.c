@@ -1032,6 +1032,17 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
     int ret = 0;
     for (; r == 1 && a->state != SCTP_S_CLOSED;
          r = sctp_chunk_next(pkt->data, pkt->len, &off, &c)) {
+        if (c.type == SCTP_CT_DATA) {
+            /* The usual DATA first; the chunk it stops at (if any) is
+             * handled below. */
+            unsigned took;
+            r = sctp_data_on_data_run(a, pkt, &c, &off, from, &took);
+            if (took > 0) {
+                had_data = true;
+                if (r != 1)
+                    break;
+            }
+        }
         ep->stats.rx_chunks++;
         switch (c.type) {
         case SCTP_CT_DATA:

@@ -506,6 +506,21 @@ void sctp_setup_t1_expired(struct sctp_assoc *a, sctp_tstamp now);
 /* sctp_assoc_data.c: RFC 9260 6, 7, RFC 3758 */
 int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
                       const struct sctp_chunk *c, struct sctp_path *from, sctp_tstamp now);
+/*
+ * The usual DATA of a packet, chunk after chunk, without the general
+ * path's call per chunk: from the DATA chunk in *c (its end at *off),
+ * each chunk that sctp_data_on_data() would deliver at once (a whole
+ * message, the next TSN with nothing held above it, due on its stream
+ * or unordered, within the window, the budget and the event ring) goes
+ * into the event queue. Stops at the first chunk that is not such a one
+ * and leaves it in *c for the general path. *took: the chunks taken.
+ * Returns what the last sctp_chunk_next() did: 1 with a chunk in *c
+ * (always so when none was taken), 0 at the packet's end, < 0 for a
+ * malformed chunk.
+ */
+int sctp_data_on_data_run(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                          struct sctp_chunk *c, size_t *off, struct sctp_path *from,
+                          unsigned *took);
 void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now);
 int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *c, sctp_tstamp now);
 void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, sctp_tstamp now);

@@ -66,20 +66,9 @@ enum pd_kind {
 #define ST_UBLOCKED 0x1 /* an unordered message waits for partial delivery to end */
 #define ST_SKIP     0x2 /* skip_ssn waits for partial delivery to end */
 
-struct sctp_reasm_stream {
-    struct sctp_reasm_list ord;
-    uint32_t pd_tsn;  /* partial delivery: TSN of the next piece */
-    uint32_t pd_ppid; /* partial delivery: the message's PPID */
-    uint16_t next_ssn;
-    uint16_t pd_ssn;
-    uint16_t skip_ssn; /* FORWARD TSN skip deferred by partial delivery */
-    uint8_t pd;        /* enum pd_kind */
-    uint8_t state;     /* ST_* */
-};
-
-/* One cache line per chunk held, a few words per stream negotiated. */
 _Static_assert(sizeof(struct sctp_reasm_node) <= 64, "node grew past a cache line");
 _Static_assert(sizeof(struct sctp_reasm_stream) <= 32, "per-stream state grew");
+_Static_assert(PD_NONE == 0, "sctp_reasm_claim_due reads 0 as no partial delivery");
 
 /* ---- nodes ---- */
 
@@ -530,28 +519,9 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
 int sctp_reasm_add_direct(struct sctp_reasm *r, const struct sctp_data_chunk *d,
                           const struct sctp_frag *frag, struct sctp_event *ev)
 {
-    if (r->ready_head || d->sid >= r->n_streams)
+    if (!sctp_reasm_claim_due(r, d->sid, d->ssn, d->flags))
         return 0;
-    struct sctp_reasm_stream *st = &r->streams[d->sid];
-    bool unordered = d->flags & DATA_U;
-    if (!whole_and_due(st, d))
-        return 0;
-    if (!unordered)
-        st->next_ssn++;
-    ev->u.data.frag = (struct sctp_frag){.data = frag->data,
-                                         .len = frag->len,
-                                         .room = frag->room < UINT8_MAX ? frag->room : UINT8_MAX,
-                                         .handle = frag->handle};
-    ev->type = SCTP_EV_DATA;
-    ev->assoc_id = 0;
-    ev->u.data.sid = d->sid;
-    ev->u.data.ssn = d->ssn;
-    ev->u.data.ppid = d->ppid;
-    ev->u.data.tsn = d->tsn;
-    ev->u.data.flags = unordered ? SCTP_EV_DATA_UNORDERED : 0;
-    ev->u.data.len = frag->len;
-    ev->u.data.nfrags = 1;
-    ev->u.data.frags = &ev->u.data.frag;
+    sctp_reasm_fill_event(ev, d->sid, d->ssn, d->ppid, d->tsn, d->flags, frag);
     return 1;
 }
 

@@ -42,6 +42,71 @@ struct sctp_reasm {
     uint32_t chunks; /* chunks held (not yet popped) */
 };
 
+/* A stream's receive state. Defined here only so that the direct path
+ * below inlines; the fields belong to sctp_reasm.c. */
+struct sctp_reasm_stream {
+    struct sctp_reasm_list ord;
+    uint32_t pd_tsn;  /* partial delivery: TSN of the next piece */
+    uint32_t pd_ppid; /* partial delivery: the message's PPID */
+    uint16_t next_ssn;
+    uint16_t pd_ssn;
+    uint16_t skip_ssn; /* FORWARD TSN skip deferred by partial delivery */
+    uint8_t pd;        /* partial delivery: enum pd_kind (sctp_reasm.c), 0 none */
+    uint8_t state;     /* ST_* (sctp_reasm.c) */
+};
+
+/*
+ * Whether a whole message (flags: its DATA chunk's, B and E set) with
+ * SSN ssn on stream sid may be delivered at once: nothing queued for
+ * delivery, the stream not in partial delivery, and the message
+ * unordered, or ordered and due with nothing held before it. If so its
+ * SSN is taken (the stream then expects the next) and true returned;
+ * otherwise nothing changes. sctp_reasm_stream_claim() is the part for
+ * the stream, for a caller that has checked the rest.
+ */
+static inline bool sctp_reasm_stream_claim(struct sctp_reasm_stream *st, uint16_t ssn,
+                                           uint8_t flags)
+{
+    const uint8_t be = SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E;
+    if ((flags & be) != be || st->pd != 0)
+        return false;
+    if (flags & SCTP_DATA_FLAG_U)
+        return true;
+    if (ssn != st->next_ssn || st->ord.head)
+        return false;
+    st->next_ssn++;
+    return true;
+}
+static inline bool sctp_reasm_claim_due(struct sctp_reasm *r, uint16_t sid, uint16_t ssn,
+                                        uint8_t flags)
+{
+    if (r->ready_head || sid >= r->n_streams)
+        return false;
+    return sctp_reasm_stream_claim(&r->streams[sid], ssn, flags);
+}
+
+/* Fills ev with a message of one fragment, as sctp_reasm_pop() would
+ * (assoc_id 0). */
+static inline void sctp_reasm_fill_event(struct sctp_event *ev, uint16_t sid, uint16_t ssn,
+                                         uint32_t ppid, uint32_t tsn, uint8_t flags,
+                                         const struct sctp_frag *frag)
+{
+    ev->u.data.frag = (struct sctp_frag){.data = frag->data,
+                                         .len = frag->len,
+                                         .room = frag->room < UINT8_MAX ? frag->room : UINT8_MAX,
+                                         .handle = frag->handle};
+    ev->type = SCTP_EV_DATA;
+    ev->assoc_id = 0;
+    ev->u.data.sid = sid;
+    ev->u.data.ssn = ssn;
+    ev->u.data.ppid = ppid;
+    ev->u.data.tsn = tsn;
+    ev->u.data.flags = (flags & SCTP_DATA_FLAG_U) ? SCTP_EV_DATA_UNORDERED : 0;
+    ev->u.data.len = frag->len;
+    ev->u.data.nfrags = 1;
+    ev->u.data.frags = &ev->u.data.frag;
+}
+
 /* What a held chunk costs beyond its payload: its node (one cache line).
  * It also pins its packet's buffer; the number of chunks held bounds
  * that (sctp_reasm_chunks). */

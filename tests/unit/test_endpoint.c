@@ -1283,6 +1283,148 @@ static void test_data_invalid_stream(void)
     finish();
 }
 
+/* The DATA events node 1 has queued, in order: stream, SSN (0xffff for
+ * unordered), length. Every event is released. */
+struct got_ev {
+    uint16_t sid, ssn;
+    uint32_t len;
+};
+static unsigned poll_data_list(struct got_ev *out, unsigned max)
+{
+    struct sctp_event ev;
+    unsigned n = 0;
+    while (sctp_endpoint_poll_event(H.ep[1], &ev) == 1) {
+        if (ev.type == SCTP_EV_DATA && n < max) {
+            bool u = ev.u.data.flags & SCTP_EV_DATA_UNORDERED;
+            out[n++] = (struct got_ev){ev.u.data.sid, u ? 0xffff : ev.u.data.ssn, ev.u.data.len};
+            /* The payload is the chunk's, in place. */
+            const struct sctp_frag *f = sctp_event_frags(&ev);
+            CU_ASSERT_EQUAL(ev.u.data.nfrags >= 1 ? f[0].data[0] : 0, 0x40);
+        }
+        sctp_event_release(H.ep[1], &ev);
+    }
+    return n;
+}
+
+/*
+ * A packet's DATA mixes what the receive path delivers at once, chunk
+ * after chunk (sctp_data_on_data_run), with what it must hold, report or
+ * drop: each chunk goes the right way, in the right order, and the run
+ * picks up again where the general path leaves it.
+ */
+static void test_data_run_mixed(void)
+{
+    start_pair(64, 4, NULL);
+    CU_ASSERT_EQUAL_FATAL(info_of(1).istreams, 4);
+    const uint8_t BE = SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E;
+    uint32_t t = info_of(0).next_tsn;
+    struct sctp_endpoint_stats st0, st1;
+    sctp_endpoint_get_stats(H.ep[1], &st0);
+    uint8_t buf[1024];
+    uint32_t n = 0;
+    n += put_data(buf + n, BE, t + 0, 0, 0, 11);                    /* at once */
+    n += put_data(buf + n, BE | SCTP_DATA_FLAG_I, t + 1, 1, 0, 12); /* at once */
+    n += put_data(buf + n, SCTP_DATA_FLAG_B, t + 2, 0, 1, 13);      /* first piece */
+    n += put_data(buf + n, SCTP_DATA_FLAG_E, t + 3, 0, 1, 14);      /* last piece */
+    n += put_data(buf + n, BE | SCTP_DATA_FLAG_U, t + 4, 2, 0, 15); /* behind it */
+    n += put_data(buf + n, BE, t + 6, 0, 3, 16);                    /* above a hole */
+    n += put_data(buf + n, BE, t + 5, 0, 2, 17);                    /* fills it */
+    n += put_data(buf + n, BE, t + 7, 9, 0, 18);                    /* no such stream */
+    n += put_data(buf + n, BE, t + 8, 3, 0, 19);                    /* due */
+    unsigned k = L.n;
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, buf, n), 0);
+    struct got_ev ev[16];
+    const struct got_ev want1[] = {{0, 0, 11}, {1, 0, 12}, {0, 1, 27}, {2, 0xffff, 15},
+                                   {0, 2, 17}, {0, 3, 16}, {3, 0, 19}};
+    unsigned got = poll_data_list(ev, 16);
+    CU_ASSERT_EQUAL_FATAL(got, 7);
+    for (unsigned i = 0; i < got; i++) {
+        CU_ASSERT_EQUAL(ev[i].sid, want1[i].sid);
+        CU_ASSERT_EQUAL(ev[i].ssn, want1[i].ssn);
+        CU_ASSERT_EQUAL(ev[i].len, want1[i].len);
+    }
+    /* Everything acknowledged at once (SACK-IMMEDIATELY, the gap, the
+     * error), the bad stream reported. */
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    drain(1);
+    int s = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_TRUE_FATAL(s >= 0);
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[s], SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_TRUE_FATAL(sctp_sack_decode(&sack, &c) > 0);
+    CU_ASSERT_EQUAL(sack.cum_tsn, t + 8);
+    CU_ASSERT_EQUAL(sack.n_gaps, 0);
+    CU_ASSERT_TRUE(next_pkt(k, 1, SCTP_CT_ERROR) >= 0);
+
+    /* A packet the run takes whole but for a duplicate at its end. */
+    n = 0;
+    n += put_data(buf + n, BE, t + 9, 0, 4, 20);
+    n += put_data(buf + n, BE, t + 10, 1, 1, 21);
+    n += put_data(buf + n, BE, t + 11, 2, 0, 22);
+    n += put_data(buf + n, BE, t + 12, 3, 1, 23);
+    n += put_data(buf + n, BE, t + 9, 0, 4, 20);
+    k = L.n;
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, buf, n), 0);
+    const struct got_ev want2[] = {{0, 4, 20}, {1, 1, 21}, {2, 0, 22}, {3, 1, 23}};
+    got = poll_data_list(ev, 16);
+    CU_ASSERT_EQUAL_FATAL(got, 4);
+    for (unsigned i = 0; i < got; i++) {
+        CU_ASSERT_EQUAL(ev[i].sid, want2[i].sid);
+        CU_ASSERT_EQUAL(ev[i].ssn, want2[i].ssn);
+        CU_ASSERT_EQUAL(ev[i].len, want2[i].len);
+    }
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, t + 12);
+    CU_ASSERT_EQUAL_FATAL(sack.n_dups, 1);
+    CU_ASSERT_EQUAL(sctp_sack_dup(&sack, 0), t + 9);
+    (void)k;
+    /* Every DATA chunk counted once, whichever way it went. */
+    sctp_endpoint_get_stats(H.ep[1], &st1);
+    CU_ASSERT_EQUAL(st1.rx_data_chunks - st0.rx_data_chunks, 14);
+    CU_ASSERT_EQUAL(st1.rx_chunks - st0.rx_chunks, 14);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
+/* The window stops a run where the general path would: the chunk that
+ * finds it closed is dropped and not acknowledged, what came before it
+ * in the packet is delivered, and the chunk is taken when it comes again
+ * after the user has read the rest. */
+static void tune_small_rwnd(struct sctp_config *c)
+{
+    c->rwnd = 1500;
+}
+static void test_data_run_window(void)
+{
+    start_pair(65, 1, tune_small_rwnd);
+    const uint8_t BE = SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E;
+    uint32_t t = info_of(0).next_tsn;
+    uint8_t buf[2400];
+    uint32_t n = 0;
+    /* 4 x 500 bytes against a window of 1500: the fourth finds 1500
+     * bytes held, the window closed. */
+    for (unsigned i = 0; i < 4; i++)
+        n += put_data(buf + n, BE, t + i, 0, (uint16_t)i, 500);
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, buf, n), 0);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, t + 2);
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL(sack.n_gaps, 0);
+    struct got_ev ev[4];
+    CU_ASSERT_EQUAL_FATAL(poll_data_list(ev, 4), 3);
+    for (unsigned i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(ev[i].ssn, i);
+    /* Read: the window is open again, and the fourth goes in. */
+    n = put_data(buf, BE, t + 3, 0, 3, 500);
+    CU_ASSERT_EQUAL(inject(1, 0, info_of(1).local_vtag, buf, n), 0);
+    CU_ASSERT_EQUAL_FATAL(poll_data_list(ev, 4), 1);
+    CU_ASSERT_EQUAL(ev[0].ssn, 3);
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
 /* RFC 9260 6.5: an ERROR bundled with the SACK follows the SACK. */
 static void test_error_follows_sack(void)
 {
@@ -3384,6 +3526,8 @@ TEST_CASE(test_delayed_sack)
 TEST_CASE(test_unknown_chunks)
 TEST_CASE(test_data_no_user_data)
 TEST_CASE(test_data_invalid_stream)
+TEST_CASE(test_data_run_mixed)
+TEST_CASE(test_data_run_window)
 TEST_CASE(test_error_follows_sack)
 TEST_CASE(test_stale_cookie)
 TEST_CASE(test_peer_restart)
