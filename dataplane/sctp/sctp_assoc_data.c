@@ -946,6 +946,47 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
      * other, leave the flight together (newly_acked for a run). */
     struct ack_run arun = {0};
     while (a->q.count && sctp_tsn_le(a->q.head_tsn, cum)) {
+        if (arun.path) {
+            /* The usual case: light messages' chunks in flight on the
+             * run's path, one after the other. What the step below does
+             * for each, with the ring's and the runs' state in locals. */
+            struct sctp_sendq *q = &a->q;
+            const struct sctp_out_chunk *ring = q->ring;
+            const uint32_t mask = q->cap - 1;
+            const struct sctp_path *path = arun.path;
+            uint32_t head = q->head_tsn, count = q->count, queued = q->queued_bytes;
+            uint32_t bytes = 0, tsn = htna, rn = run.n;
+            void *h = run.handle;
+            while (count && sctp_tsn_le(head, cum)) {
+                const struct sctp_out_chunk *lc = &ring[head & mask];
+                if (lc->msg || lc->state != SCTP_OUT_INFLIGHT || !lc->in_flight || lc->path != path)
+                    break;
+                bytes += lc->len;
+                tsn = lc->tsn;
+                queued -= lc->len < queued ? lc->len : queued;
+                if (lc->handle != h) {
+                    /* The ring as it stands for the callback. */
+                    q->head_tsn = head;
+                    q->count = count;
+                    q->queued_bytes = queued;
+                    sctp_payload_unref_n(&a->ep->cb, h, rn);
+                    h = lc->handle;
+                    rn = 0;
+                }
+                rn++;
+                head++;
+                count--;
+            }
+            q->head_tsn = head;
+            q->count = count;
+            q->queued_bytes = queued;
+            arun.bytes += bytes;
+            htna = tsn;
+            run.handle = h;
+            run.n = rn;
+            if (!count || !sctp_tsn_le(head, cum))
+                break;
+        }
         struct sctp_out_chunk *c = &a->q.ring[a->q.head_tsn & (a->q.cap - 1)];
         if (a->q.count > 4) {
             const struct sctp_msg *ahead = a->q.ring[(a->q.head_tsn + 4) & (a->q.cap - 1)].msg;
