@@ -946,7 +946,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
      * other, leave the flight together (newly_acked for a run). */
     struct ack_run arun = {0};
     while (a->q.count && sctp_tsn_le(a->q.head_tsn, cum)) {
-        if (arun.path) {
+        if (arun.path && !a->q.ring[a->q.head_tsn & (a->q.cap - 1)].msg) {
             /* The usual case: light messages' chunks in flight on the
              * run's path, one after the other. What the step below does
              * for each, with the ring's and the runs' state in locals. */
