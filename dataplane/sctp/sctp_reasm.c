@@ -66,6 +66,7 @@ enum pd_kind {
 #define ST_UBLOCKED 0x1 /* an unordered message waits for partial delivery to end */
 #define ST_SKIP     0x2 /* skip_ssn waits for partial delivery to end */
 
+/* One cache line per chunk held, a few words per stream negotiated. */
 _Static_assert(sizeof(struct sctp_reasm_node) <= 64, "node grew past a cache line");
 _Static_assert(sizeof(struct sctp_reasm_stream) <= 32, "per-stream state grew");
 _Static_assert(PD_NONE == 0, "sctp_reasm_claim_due reads 0 as no partial delivery");
@@ -455,16 +456,6 @@ static void add_unordered(struct sctp_reasm *r, struct sctp_reasm_stream *st,
         pd_start(r, st, &r->unord, first);
 }
 
-/* A whole message (B and E) that may go up at once: unordered, or the
- * SSN due on its stream with nothing held before it; never into the
- * middle of a partial delivery. */
-static bool whole_and_due(const struct sctp_reasm_stream *st, const struct sctp_data_chunk *d)
-{
-    bool unordered = d->flags & DATA_U;
-    return (d->flags & DATA_BE) == DATA_BE && st->pd == PD_NONE &&
-           (unordered || (d->ssn == st->next_ssn && !st->ord.head));
-}
-
 int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
                    const struct sctp_frag *frag)
 {
@@ -502,10 +493,8 @@ int sctp_reasm_add(struct sctp_reasm *r, const struct sctp_data_chunk *d,
     r->chunks++;
 
     /* The common case: a whole message that is due, straight to the
-     * ready queue. */
-    if (whole_and_due(st, d)) {
-        if (!unordered)
-            st->next_ssn++;
+     * ready queue (its SSN taken). */
+    if (sctp_reasm_stream_claim(st, d->ssn, d->flags)) {
         enqueue(r, x, data_evflags(x));
         return 0;
     }
