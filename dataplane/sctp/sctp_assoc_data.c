@@ -955,8 +955,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             const uint32_t mask = q->cap - 1;
             const struct sctp_path *path = arun.path;
             uint32_t head = q->head_tsn, count = q->count, queued = q->queued_bytes;
-            uint32_t bytes = 0, tsn = htna, rn = run.n;
-            void *h = run.handle;
+            uint32_t bytes = 0, tsn = htna;
             while (count && sctp_tsn_le(head, cum)) {
                 const struct sctp_out_chunk *lc = &ring[head & mask];
                 if (lc->msg || lc->state != SCTP_OUT_INFLIGHT || !lc->in_flight || lc->path != path)
@@ -964,16 +963,15 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 bytes += lc->len;
                 tsn = lc->tsn;
                 queued -= lc->len < queued ? lc->len : queued;
-                if (lc->handle != h) {
+                if (lc->handle != run.handle) {
                     /* The ring as it stands for the callback. */
                     q->head_tsn = head;
                     q->count = count;
                     q->queued_bytes = queued;
-                    sctp_payload_unref_n(&a->ep->cb, h, rn);
-                    h = lc->handle;
-                    rn = 0;
+                    unref_run_flush(&a->ep->cb, &run);
+                    run.handle = lc->handle;
                 }
-                rn++;
+                run.n++;
                 head++;
                 count--;
             }
@@ -982,8 +980,6 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             q->queued_bytes = queued;
             arun.bytes += bytes;
             htna = tsn;
-            run.handle = h;
-            run.n = rn;
             if (!count || !sctp_tsn_le(head, cum))
                 break;
         }
@@ -1356,34 +1352,28 @@ int sctp_data_on_data_run(struct sctp_assoc *a, const struct sctp_rx_packet *pkt
     uint8_t flags_seen = 0;
     int r = 1;
     do {
-        /* sctp_data_decode(), and the general path for anything but a
-         * whole message with user data. */
-        if (ch.type != SCTP_CT_DATA || ch.value_len <= SCTP_DATA_HDR_LEN - SCTP_CHUNK_HDR_LEN)
+        /* The general path for anything but a whole message with user
+         * data. */
+        struct sctp_data_chunk d;
+        if (ch.type != SCTP_CT_DATA || sctp_data_decode(&d, &ch) < 0 || d.payload_len == 0)
             break;
-        const uint8_t *v = ch.value;
-        uint32_t tsn = sctp_get32(v);
-        uint16_t sid = sctp_get16(v + 4), ssn = sctp_get16(v + 6);
-        uint32_t len = ch.value_len - 12u;
-        uint8_t flags = ch.flags;
         /* The next TSN (new, in the window), marked without touching
          * the map's bits (sctp_tsnmap_mark_new()'s own fast case); a
          * stream that exists; the budget; a free event slot. */
-        if (tsn != cum + 1 || tsn + 1 - base >= window || sid >= n_streams ||
-            (int64_t)len + SCTP_REASM_CHUNK_OVERHEAD > room || rwnd <= held + undelivered ||
-            ev_count == ev_cap)
+        if (d.tsn != cum + 1 || d.tsn + 1 - base >= window || d.sid >= n_streams ||
+            (int64_t)d.payload_len + SCTP_REASM_CHUNK_OVERHEAD > room ||
+            rwnd <= held + undelivered || ev_count == ev_cap)
             break;
-        if (!sctp_reasm_stream_claim(&streams[sid], ssn, flags))
+        if (!sctp_reasm_stream_claim(&streams[d.sid], d.ssn, d.flags))
             break;
         struct sctp_event *ev = &events[(ev_head + ev_count) & (ev_cap - 1)];
         const struct sctp_frag f = {
-            .data = v + 12, .len = len, .room = SCTP_DATA_HDR_LEN, .handle = handle};
-        uint32_t ppid;
-        memcpy(&ppid, v + 8, sizeof(ppid));
-        sctp_reasm_fill_event(ev, sid, ssn, ppid, tsn, flags, &f);
+            .data = d.payload, .len = d.payload_len, .room = SCTP_DATA_HDR_LEN, .handle = handle};
+        sctp_reasm_fill_event(ev, d.sid, d.ssn, d.ppid, d.tsn, d.flags, &f);
         ev->assoc_id = id;
-        flags_seen |= flags;
-        cum = tsn;
-        undelivered += len;
+        flags_seen |= d.flags;
+        cum = d.tsn;
+        undelivered += d.payload_len;
         ev_count++;
         n++;
         r = sctp_chunk_next(data, plen, &at, &ch);

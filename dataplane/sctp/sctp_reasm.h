@@ -57,12 +57,11 @@ struct sctp_reasm_stream {
 
 /*
  * Whether a whole message (flags: its DATA chunk's, B and E set) with
- * SSN ssn on stream sid may be delivered at once: nothing queued for
- * delivery, the stream not in partial delivery, and the message
- * unordered, or ordered and due with nothing held before it. If so its
- * SSN is taken (the stream then expects the next) and true returned;
- * otherwise nothing changes. sctp_reasm_stream_claim() is the part for
- * the stream, for a caller that has checked the rest.
+ * SSN ssn may go up at once as far as its stream st is concerned: the
+ * stream not in partial delivery, and the message unordered, or ordered
+ * and due with nothing held before it. If so its SSN is taken (the
+ * stream then expects the next) and true returned; otherwise nothing
+ * changes.
  */
 static inline bool sctp_reasm_stream_claim(struct sctp_reasm_stream *st, uint16_t ssn,
                                            uint8_t flags)
@@ -77,6 +76,8 @@ static inline bool sctp_reasm_stream_claim(struct sctp_reasm_stream *st, uint16_
     st->next_ssn++;
     return true;
 }
+/* The same for stream sid, with nothing queued for delivery before the
+ * message either: what delivering it at once needs. */
 static inline bool sctp_reasm_claim_due(struct sctp_reasm *r, uint16_t sid, uint16_t ssn,
                                         uint8_t flags)
 {
