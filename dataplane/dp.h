@@ -380,6 +380,10 @@ struct dp_engine {
     struct dp_port_stats pst[DP_MAX_PORTS];
     struct dp_snapshot *snap;
     volatile bool done; /* the loop has ended */
+    /* The unmap guard (dp_guard.c): set while the loop polls ports, and
+     * the last guard sequence number seen at the top of a loop turn. */
+    bool polling;
+    uint32_t guard_ack;
 } __rte_cache_aligned;
 
 /* Process-wide state, written before the engines start. */
@@ -396,6 +400,10 @@ struct dp_main {
      * on the shutdown path only): each polls on until all are. */
     unsigned engines_finished;
     volatile int gen_status;
+    /* The unmap guard (dp_guard.c): on while a port's driver unmaps
+     * shared memory behind the engines' backs; its sequence number. */
+    bool guard_on;
+    uint32_t guard_seq;
     uint64_t tsc_hz;
     uint64_t tsc0;
     uint64_t ns_mult; /* ns = (cycles * ns_mult) >> 32 */
@@ -420,6 +428,18 @@ int dp_port_softrss_engine(unsigned port, const struct sctp_addr *peer,
 int dp_engine_create(unsigned index, unsigned lcore_id);
 int dp_engines_link(void);
 int dp_engine_main(void *arg);
+
+/* dp_guard.c: see there. dp_guard_point() is the engine's side, at the
+ * top of each loop turn, between bursts. */
+void dp_guard_enable(const char *why);
+void dp_guard_disable(void);
+void dp_guard_polling(struct dp_engine *e, bool on);
+static inline void dp_guard_point(struct dp_engine *e)
+{
+    uint32_t seq = __atomic_load_n(&dp.guard_seq, __ATOMIC_ACQUIRE);
+    if (unlikely(seq != e->guard_ack))
+        __atomic_store_n(&e->guard_ack, seq, __ATOMIC_RELEASE);
+}
 uint64_t dp_now_ns(void);
 /* Sets the clock dp_now_ns() reads (once, after rte_eal_init). */
 void dp_clock_init(void);

@@ -1236,9 +1236,12 @@ int dp_engine_main(void *arg)
     }
 
     bool idle = false; /* the last turn did nothing */
+    dp_guard_polling(e, true);
     for (;;) {
         unsigned got = 0;
         uint64_t t = dp_now_ns();
+
+        dp_guard_point(e);
 
         if (idle)
             e->st.idle_ns += t - e->now;
@@ -1308,6 +1311,7 @@ int dp_engine_main(void *arg)
         }
     }
     dp_tx_flush(e);
+    dp_guard_polling(e, false);
     dp_snapshot_update(e);
     e->done = true;
     DP_LOG(INFO, "engine %u stopped", e->index);

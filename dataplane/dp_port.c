@@ -212,6 +212,8 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
         return rc;
     }
     snprintf(p->driver, sizeof(p->driver), "%s", info.driver_name);
+    if (strcmp(info.driver_name, "net_memif") == 0)
+        dp_guard_enable("memif port"); /* dp_guard.c */
     if (pc->profile[0] != '\0')
         snprintf(pname, sizeof(pname), "%s", pc->profile);
     else

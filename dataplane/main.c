@@ -129,6 +129,7 @@ int main(int argc, char **argv)
     }
     dp_print_counters();
 out:
+    dp_guard_disable(); /* no engine polls; they are freed below */
     dp_ports_close();
     for (unsigned i = 0; i < dp.n_engines; i++)
         dp_engine_free(dp.engines[i]);

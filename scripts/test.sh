@@ -10,8 +10,9 @@
 #                SCTPDP_SANITIZED=1 (tests may run fewer iterations)
 #   system/X.sh  every executable tests/system/*.sh, in name order, given
 #                the build directory as first argument
-#   system-asan/X.sh  the memif echo, mbuf exhaustion, echo isolation and hostile input
-#                tests again, against the ASan+UBSan daemon in build-asan/
+#   system-asan/X.sh  the memif echo, mbuf exhaustion, echo isolation, memif peer
+#                loss and hostile input tests again, against the ASan+UBSan
+#                daemon in build-asan/
 # A failure of scripts/setup.sh is reported as one more failed group.
 #
 # Every step runs under a timeout and with no standard input. The exit
@@ -232,18 +233,19 @@ for f in "${system_scripts[@]}"; do
 done
 
 # --- the daemon under ASan+UBSan ---------------------------------------------
-# The echo, mbuf exhaustion and hostile input tests once more against the
-# sanitized daemon: a memory error, undefined behaviour or a leak at exit
+# The echo, mbuf exhaustion, echo isolation, peer loss and hostile input
+# tests once more against the sanitized daemon: a memory error, undefined behaviour or a leak at exit
 # ends it with a non-zero status, which the test reports.
 if [[ -x "$asan_dir/dataplane/sctpdp" ]]; then
-    for name in 10-memif-echo.sh 65-mbuf-exhaustion.sh 67-echo-isolation.sh 70-hostile-input.sh; do
+    for name in 10-memif-echo.sh 65-mbuf-exhaustion.sh 67-echo-isolation.sh 68-memif-peer-loss.sh \
+        70-hostile-input.sh; do
         f="$root/tests/system/$name"
         [[ -x "$f" ]] || continue
         group_begin
         step "system $name (ASan+UBSan daemon)" "$t_system" env \
             ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 \
             UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
-            SCTPDP_MEMIF_MSGS=200000 "$f" "$asan_dir"
+            SCTPDP_MEMIF_MSGS=200000 SCTPDP_PEER_KILLS=4 "$f" "$asan_dir"
         group_end "system-asan/$name"
     done
 fi
