@@ -43,6 +43,7 @@
 #   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=... client_idle=...
 #   bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
+#   bench=memif-tput-rounds size=128 discard_ratios=R1,R2,... testpmd_pkts_per_s=T1,T2,...
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -253,4 +254,7 @@ m = rs[len(rs) // 2]
 print("bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=%d msgs_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f"
       % (m[5], m[6], m[4], m[5] / m[4]))
 print("bench=memif-tput-msgs size=%s msgs_per_s=%d testpmd_small_pkts_per_s=%d frame=%s ratio=%.4f"
-      % (size, e[3], small, sys.argv[3], e[3] / max(small, 1)))' "$size" "$testpmd_small" "$small"
+      % (size, e[3], small, sys.argv[3], e[3] / max(small, 1)))
+# Every round, in order, for the spread the medians hide.
+print("bench=memif-tput-rounds size=%s discard_ratios=%s testpmd_pkts_per_s=%s"
+      % (size, ",".join("%.3f" % (x[0] / x[4]) for x in r), ",".join(str(x[4]) for x in r)))' "$size" "$testpmd_small" "$small"
