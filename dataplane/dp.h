@@ -404,6 +404,7 @@ struct dp_main {
      * shared memory behind the engines' backs; its sequence number. */
     bool guard_on;
     uint32_t guard_seq;
+    uint64_t guard_waits, guard_timeouts; /* atomics: unmaps waited for, waits given up */
     uint64_t tsc_hz;
     uint64_t tsc0;
     uint64_t ns_mult; /* ns = (cycles * ns_mult) >> 32 */

@@ -91,6 +91,8 @@ static void guard_wait(void)
     struct timespec t0, t, nap = {.tv_sec = 0, .tv_nsec = 20000};
     uint32_t seq = __atomic_add_fetch(&dp.guard_seq, 1, __ATOMIC_SEQ_CST);
 
+    __atomic_fetch_add(&dp.guard_waits, 1, __ATOMIC_RELAXED);
+
     clock_gettime(CLOCK_MONOTONIC, &t0);
     for (unsigned i = 0; i < dp.n_engines; i++) {
         struct dp_engine *e = dp.engines[i];
@@ -102,6 +104,7 @@ static void guard_wait(void)
             clock_gettime(CLOCK_MONOTONIC, &t);
             if ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000 >=
                 DP_GUARD_WAIT_MS) {
+                __atomic_fetch_add(&dp.guard_timeouts, 1, __ATOMIC_RELAXED);
                 DP_LOG(WARNING, "unmap guard: engine %u did not reach its loop top in %d ms",
                        e->index, DP_GUARD_WAIT_MS);
                 break;

@@ -201,6 +201,10 @@ static int cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
     U64(d, "vtag_mask", dp.vtag_mask);
     U64(d, "uptime_ms", dp_now_ns() / 1000000);
     rte_tel_data_add_dict_string(d, "stopping", dp.stop ? "yes" : "no");
+    /* dp_guard.c: unmaps that waited for the engines, and waits given up. */
+    rte_tel_data_add_dict_string(d, "unmap_guard", dp.guard_on ? "on" : "off");
+    U64(d, "unmap_guard_waits", __atomic_load_n(&dp.guard_waits, __ATOMIC_RELAXED));
+    U64(d, "unmap_guard_timeouts", __atomic_load_n(&dp.guard_timeouts, __ATOMIC_RELAXED));
     return 0;
 }
 
@@ -624,5 +628,9 @@ void dp_print_counters(void)
                " csum_drops=%" PRIu64 " drops=%" PRIu64 "\n",
                p, dp.ports[p].name, rx, tx, bad, drops);
     }
+    if (__atomic_load_n(&dp.guard_waits, __ATOMIC_RELAXED) > 0)
+        printf("counters: unmap_guard_waits=%" PRIu64 " unmap_guard_timeouts=%" PRIu64 "\n",
+               __atomic_load_n(&dp.guard_waits, __ATOMIC_RELAXED),
+               __atomic_load_n(&dp.guard_timeouts, __ATOMIC_RELAXED));
     fflush(stdout);
 }

@@ -13,6 +13,8 @@
 # 2. The other way round: the server is killed while a client's
 #    generator runs. The client must end by itself with its generator's
 #    failure (exit 1) and a report, not with a signal.
+# Both sides' guard counters must show the driver's unmaps waited for the
+# engine, and no wait gave up.
 #
 #   tests/system/68-memif-peer-loss.sh BUILD_DIR
 #
@@ -44,6 +46,7 @@ start_bg "$TMP/server.log" timeout 300 "$SCTPDP" $(eal_args 0 "$PS" "net_memif0,
 SERVER=$LAST_PID
 wait_log "$TMP/server.log" "ready" 30 || { cat "$TMP/server.log"; fail "server did not start"; }
 grep -q "unmap guard on" "$TMP/server.log" || fail "the server did not turn the unmap guard on"
+[[ $(counter "$PS" info unmap_guard) == on ]] || fail "telemetry does not show the unmap guard on"
 ok "server started, unmap guard on"
 
 for ((i = 1; i <= KILLS; i++)); do
@@ -61,6 +64,15 @@ for ((i = 1; i <= KILLS; i++)); do
     kill -0 "$SERVER" 2>/dev/null || { tail -5 "$TMP/server.log"; fail "the server died when client $i was killed"; }
     ok "client $i killed after $((after - before)) messages in 0.7 s; the server runs on"
 done
+
+# Every kill made the driver unmap the peer's regions, and each unmap
+# waited for the engine (the guard's counters, /sctpdp/info).
+waits=$(counter "$PS" info unmap_guard_waits)
+touts=$(counter "$PS" info unmap_guard_timeouts)
+echo "server: unmap_guard_waits=$waits unmap_guard_timeouts=$touts"
+[[ $waits -ge $KILLS ]] || fail "$waits unmaps waited for the engine, $KILLS peers were killed"
+[[ $touts -eq 0 ]] || fail "$touts unmap guard waits gave up"
+ok "$waits unmaps of killed peers' rings waited for the engine to leave its bursts, none gave up"
 
 log "a new client after $KILLS killed ones: 100000 messages echoed and checked"
 # shellcheck disable=SC2046
@@ -96,6 +108,8 @@ for ((i = 1; i <= 3; i++)); do
     wait_exit "$C" 60 || fail "client $i did not end after its server was killed"
     [[ $EXIT_RC -eq 1 ]] || { tail -5 "$TMP/orphan$i.log"; fail "client $i exited $EXIT_RC, not 1 (its generator's failure)"; }
     grep -q "^gen: result=FAIL" "$TMP/orphan$i.log" || fail "client $i: no generator report"
+    grep -Eq "^counters: unmap_guard_waits=[1-9][0-9]* unmap_guard_timeouts=0$" "$TMP/orphan$i.log" ||
+        fail "client $i: its driver's unmap did not wait for the engine ($(grep unmap_guard "$TMP/orphan$i.log"))"
     ok "server $i killed: the client ended with its generator's failure ($(grep -o 'reason=.*' "$TMP/orphan$i.log"))"
 done
 echo "PASS: $CHECKS checks"
