@@ -527,10 +527,13 @@ int sctp_assoc_get_sendq(const struct sctp_endpoint *ep, uint32_t assoc_id, uint
 void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on);
 /*
  * The same for one association: while held, it advertises a receiver
- * window of 0 and keeps no new DATA (the peer sends it again), so that an
- * application that cannot keep up with one peer (its replies to that
- * peer waiting) stops taking more from it without holding back the
- * others. Releasing it sends the window update. 0, or SCTP_ERR_NOTFOUND.
+ * window of 0, keeps no new DATA (the peer sends it again) and delivers
+ * nothing: messages it completes while held (a chunk that fills a hole
+ * is still taken) wait in it, in order, so that an application that
+ * cannot keep up with one peer (its replies to that peer waiting) stops
+ * taking more from it without holding back the others. Releasing it
+ * delivers what waits and sends the window update; an association that
+ * ends while held delivers what waits first. 0, or SCTP_ERR_NOTFOUND.
  */
 int sctp_assoc_set_rx_hold(struct sctp_endpoint *ep, uint32_t assoc_id, bool on);
 

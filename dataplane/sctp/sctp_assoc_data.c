@@ -1178,7 +1178,10 @@ void sctp_data_cum_ack(struct sctp_assoc *a, uint32_t cum, sctp_tstamp now)
 
 void sctp_data_deliver(struct sctp_assoc *a)
 {
-    if (!a->reasm)
+    /* A held association (sctp_assoc_set_rx_hold) keeps what it has
+     * completed: the hold stops what reaches the user, not only what the
+     * peer may send. Its window stays 0 meanwhile (sctp_data_rwnd). */
+    if (!a->reasm || a->rx_hold)
         return;
     struct sctp_endpoint *ep = a->ep;
     for (;;) {

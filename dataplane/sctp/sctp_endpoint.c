@@ -1478,8 +1478,11 @@ int sctp_assoc_set_rx_hold(struct sctp_endpoint *ep, uint32_t assoc_id, bool on)
     if (a->rx_hold == on)
         return 0;
     a->rx_hold = on;
-    if (!on && a->state >= SCTP_S_ESTABLISHED)
-        sctp_data_window_update(a);
+    if (!on) {
+        sctp_data_deliver(a); /* what it completed while held */
+        if (a->state >= SCTP_S_ESTABLISHED)
+            sctp_data_window_update(a);
+    }
     return 0;
 }
 

@@ -155,7 +155,7 @@ static struct {
     uint16_t lost_error[N];
     uint8_t lost_info[N][64];
     uint16_t lost_info_len[N];
-    unsigned msgs_at_shutdown_ev[N], msgs_at_comp[N];
+    unsigned msgs_at_shutdown_ev[N], msgs_at_comp[N], msgs_at_lost[N];
     struct msg_rec msgs[MAX_MSGS];
     unsigned n_msgs, node_msgs[N];
     struct failed_rec failed[MAX_FAILED];
@@ -183,6 +183,7 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
             break;
         case SCTP_COMM_LOST:
             R.lost[node]++;
+            R.msgs_at_lost[node] = R.node_msgs[node];
             R.lost_error[node] = ev->u.assoc_change.error;
             R.lost_info_len[node] =
                 ev->u.assoc_change.info_len < 64 ? ev->u.assoc_change.info_len : 64;
@@ -2081,6 +2082,77 @@ static void test_rx_hold(void)
     closed_receive_case(75, close_by_hold);
 }
 
+/* Messages that a hold finds complete but not yet delivered stay in the
+ * association until it is released. The first chunk is lost, so what
+ * follows it waits; the association is held; the retransmission, which
+ * fills the hole, is still taken and acknowledged, but nothing reaches
+ * the application while held. Released, every message arrives, in
+ * order, once each. */
+static void test_rx_hold_keeps_ready(void)
+{
+    start_pair(77, 1, tune_no_hb);
+    lose_tsn = info_of(0).next_tsn;
+    lost_once = false;
+    drop_fn = drop_tsn_once;
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_step(&H);
+    CU_ASSERT_TRUE_FATAL(lost_once);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0); /* all behind the lost one */
+    close_by_hold(true);
+    unsigned k = L.n;
+    h_run(&H, NULL, 5 * S);
+    CU_ASSERT_TRUE(count_tsn(0, lose_tsn) >= 2);
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    CU_ASSERT_TRUE(sctp_tsn_gt(cum, lose_tsn)); /* the hole is filled */
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    close_by_hold(false);
+    CU_ASSERT_TRUE(run_until_msgs(1, 10, 10 * S));
+    uint32_t got[10];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), 10);
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    h_run(&H, NULL, 2 * S);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 10);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* The peer aborts while the association is held with complete messages
+ * waiting in it: they reach the application, in order, before the
+ * association's end (COMM_LOST), as an association that is not held
+ * gives back what it queued. */
+static void test_rx_hold_abort_delivers(void)
+{
+    start_pair(78, 1, tune_no_hb);
+    lose_tsn = info_of(0).next_tsn;
+    lost_once = false;
+    drop_fn = drop_tsn_once;
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_step(&H);
+    CU_ASSERT_TRUE_FATAL(lost_once);
+    close_by_hold(true);
+    unsigned k = L.n;
+    h_run(&H, NULL, 5 * S);
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    CU_ASSERT_TRUE_FATAL(sctp_tsn_gt(cum, lose_tsn));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    unsigned complete = cum - lose_tsn + 1; /* one TSN per message */
+    CU_ASSERT_EQUAL(sctp_assoc_abort(H.ep[0], R.assoc[0], NULL, 0, H.now), 0);
+    h_run(&H, NULL, 1 * S);
+    CU_ASSERT_EQUAL(R.lost[1], 1);
+    CU_ASSERT_EQUAL(R.node_msgs[1], complete);
+    CU_ASSERT_EQUAL(R.msgs_at_lost[1], complete);
+    uint32_t got[10];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), complete);
+    for (uint32_t i = 0; i < complete; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    finish();
+}
+
 /* The window reopens after a short pressure (inside the RTO): what
  * the receiver dropped goes again at once on the window update, not a
  * T3 later; nothing is lost or delivered twice. */
@@ -3543,6 +3615,8 @@ TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
 TEST_CASE(test_rx_hold)
+TEST_CASE(test_rx_hold_keeps_ready)
+TEST_CASE(test_rx_hold_abort_delivers)
 TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
