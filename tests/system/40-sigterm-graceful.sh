@@ -81,8 +81,28 @@ wait_log "$TMP/client2.log" "READY" 25 || { cat "$TMP/client2.log"; fail "client
 # is still outstanding and RFC 9260 9.2 holds the SHUTDOWN back), then
 # freeze it so nothing answers the SHUTDOWN.
 sleep 0.7
-for p in $CL $(pgrep -P "$CL") $(pgrep -P "$(pgrep -P "$CL" | head -1)" 2>/dev/null); do
-    kill -STOP "$p" 2>/dev/null
+# timeout first: it would resume (SIGCONT) a child it sees stopped. Each
+# one must be seen stopped, every thread of it, before the next step.
+frozen() { # PID: every thread of it stopped (state T or t)
+    local st
+    for st in /proc/"$1"/task/*/stat; do
+        # the state follows the name, which may hold spaces ("SCTP timer")
+        [[ $(sed 's/.*) //' "$st" 2>/dev/null | cut -d' ' -f1) == [Tt] ]] || return 1
+    done
+}
+peer_pids=("$CL" $(pgrep -P "$CL"))
+for p in "${peer_pids[@]}"; do
+    kill -STOP "$p" 2>/dev/null || fail "cannot stop $p"
+    for ((i = 0; i < 50; i++)); do
+        frozen "$p" && break
+        sleep 0.1
+    done
+    frozen "$p" || fail "process $p did not stop"
+done
+[[ ${#peer_pids[@]} -ge 2 ]] || fail "the usrsctp peer's process was not found"
+sleep 0.2
+for p in "${peer_pids[@]}"; do
+    frozen "$p" || fail "process $p was resumed before the test let it go"
 done
 t0=$SECONDS
 kill -TERM "$DP"
