@@ -659,6 +659,13 @@ static void replace_paths(struct sctp_assoc *a, const struct sctp_cookie_state *
 static void restart(struct sctp_assoc *a, const struct sctp_cookie_state *st, sctp_tstamp now)
 {
     struct sctp_endpoint *ep = a->ep;
+    /* What the old incarnation completed goes up first, also while the
+     * association is held (the hold itself stays): reassembly starts
+     * over below. */
+    bool held = a->rx_hold;
+    a->rx_hold = false;
+    sctp_data_deliver(a);
+    a->rx_hold = held;
     sctp_data_fail_all(a, 0);
     sctp_sendq_free(&a->q, &ep->cb);
     memset(&a->q, 0, sizeof(a->q));

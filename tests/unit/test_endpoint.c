@@ -155,7 +155,7 @@ static struct {
     uint16_t lost_error[N];
     uint8_t lost_info[N][64];
     uint16_t lost_info_len[N];
-    unsigned msgs_at_shutdown_ev[N], msgs_at_comp[N], msgs_at_lost[N];
+    unsigned msgs_at_shutdown_ev[N], msgs_at_comp[N], msgs_at_lost[N], msgs_at_restart[N];
     struct msg_rec msgs[MAX_MSGS];
     unsigned n_msgs, node_msgs[N];
     struct failed_rec failed[MAX_FAILED];
@@ -196,6 +196,7 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
             break;
         case SCTP_RESTART:
             R.restart[node]++;
+            R.msgs_at_restart[node] = R.node_msgs[node];
             R.assoc[node] = ev->assoc_id;
             break;
         case SCTP_CANT_STR_ASSOC:
@@ -2153,6 +2154,52 @@ static void test_rx_hold_abort_delivers(void)
     finish();
 }
 
+static bool restarted_1(struct harness *h)
+{
+    (void)h;
+    return R.restart[1] && R.up[0] >= 2;
+}
+
+/* The peer restarts (RFC 9260 5.2.4) while the association is held with
+ * complete messages waiting in it: they reach the application, in order,
+ * before the RESTART notification, since reassembly starts over. The
+ * hold stays. */
+static void test_rx_hold_restart_delivers(void)
+{
+    start_pair(79, 1, tune_no_hb);
+    lose_tsn = info_of(0).next_tsn;
+    lost_once = false;
+    drop_fn = drop_tsn_once;
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_step(&H);
+    CU_ASSERT_TRUE_FATAL(lost_once);
+    close_by_hold(true);
+    unsigned k = L.n;
+    h_run(&H, NULL, 5 * S);
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    CU_ASSERT_TRUE_FATAL(sctp_tsn_gt(cum, lose_tsn));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    unsigned complete = cum - lose_tsn + 1; /* one TSN per message */
+
+    h_restart_node(&H, 0);
+    R.assoc[0] = 0;
+    uint32_t id0;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 1,
+                                                NULL, NULL, &id0, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, restarted_1, 5 * S));
+    CU_ASSERT_EQUAL(R.msgs_at_restart[1], complete);
+    CU_ASSERT_EQUAL(R.node_msgs[1], complete);
+    uint32_t got[10];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), complete);
+    for (uint32_t i = 0; i < complete; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    CU_ASSERT_EQUAL(R.lost[1], 0);
+    finish();
+}
+
 /* The window reopens after a short pressure (inside the RTO): what
  * the receiver dropped goes again at once on the window update, not a
  * T3 later; nothing is lost or delivered twice. */
@@ -3617,6 +3664,7 @@ TEST_CASE(test_rx_pressure_next_tsn)
 TEST_CASE(test_rx_hold)
 TEST_CASE(test_rx_hold_keeps_ready)
 TEST_CASE(test_rx_hold_abort_delivers)
+TEST_CASE(test_rx_hold_restart_delivers)
 TEST_CASE(test_drop_reports_closed_window)
 TEST_CASE(test_heartbeat_idle_only)
 TEST_CASE(test_sack_limits)
