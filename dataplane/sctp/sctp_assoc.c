@@ -48,8 +48,7 @@ void sctp_assoc_close(struct sctp_assoc *a, enum sctp_assoc_change_state st, uin
         return;
     /* Messages still queued are given back to the user first, held or
      * not: the association ends here. */
-    a->rx_hold = false;
-    sctp_data_deliver(a);
+    sctp_data_deliver_all(a);
     sctp_data_fail_all(a, error);
     sctp_assoc_notify_change(a, st, error, info, info_len);
     if (st == SCTP_COMM_LOST || st == SCTP_CANT_STR_ASSOC)

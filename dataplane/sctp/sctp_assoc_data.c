@@ -1181,7 +1181,13 @@ void sctp_data_deliver(struct sctp_assoc *a)
     /* A held association (sctp_assoc_set_rx_hold) keeps what it has
      * completed: the hold stops what reaches the user, not only what the
      * peer may send. Its window stays 0 meanwhile (sctp_data_rwnd). */
-    if (!a->reasm || a->rx_hold)
+    if (!a->rx_hold)
+        sctp_data_deliver_all(a);
+}
+
+void sctp_data_deliver_all(struct sctp_assoc *a)
+{
+    if (!a->reasm)
         return;
     struct sctp_endpoint *ep = a->ep;
     for (;;) {

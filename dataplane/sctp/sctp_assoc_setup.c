@@ -662,10 +662,7 @@ static void restart(struct sctp_assoc *a, const struct sctp_cookie_state *st, sc
     /* What the old incarnation completed goes up first, also while the
      * association is held (the hold itself stays): reassembly starts
      * over below. */
-    bool held = a->rx_hold;
-    a->rx_hold = false;
-    sctp_data_deliver(a);
-    a->rx_hold = held;
+    sctp_data_deliver_all(a);
     sctp_data_fail_all(a, 0);
     sctp_sendq_free(&a->q, &ep->cb);
     memset(&a->q, 0, sizeof(a->q));

@@ -533,6 +533,9 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);
+/* The same, also while the association is held (sctp_assoc_set_rx_hold):
+ * before its end or a restart, which would drop what waits. */
+void sctp_data_deliver_all(struct sctp_assoc *a);
 /* The receive window to advertise: the configured rwnd less what
  * reassembly holds (payload and per-chunk overhead) and what the user has
  * not released yet. SACKs also advertise 0 while reassembly holds its

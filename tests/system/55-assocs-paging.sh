@@ -116,12 +116,7 @@ ok "a START past the end gives an empty page without next; a bad START gives nul
 # Listings of small pages take one query per page, each of which may
 # wait up to 100 ms for an engine to publish its part: more than ctl's
 # 10 s on a loaded machine, hence a longer bound.
-ctl_pages() {
-    local p="$1"
-    shift
-    timeout 60 "$PY" "$CTL" -p "$p" "$@"
-}
-ctl_pages "$PFX" --page 4 assocs >"$TMP/table.txt" || fail "sctpdp-ctl assocs"
+CTL_TIMEOUT=60 ctl "$PFX" --page 4 assocs >"$TMP/table.txt" || fail "sctpdp-ctl assocs"
 rows=$(grep -cE '^[0-9]+_[0-9]+ ' "$TMP/table.txt")
 head -4 "$TMP/table.txt"
 echo "... ($rows rows)"
@@ -134,7 +129,7 @@ rows5=$(grep -cE '^[0-9]+_[0-9]+ ' "$TMP/table5.txt")
 tail -1 "$TMP/table5.txt"
 [[ $rows -eq $N && $rows2 -eq $N && $rows5 -eq 5 ]] ||
     fail "sctpdp-ctl assocs printed $rows (pages of 4) and $rows2 rows, assocs 5 printed $rows5"
-njson=$(ctl_pages "$PFX" --json --page 3 assocs | "$PY" -c '
+njson=$(CTL_TIMEOUT=60 ctl "$PFX" --json --page 3 assocs | "$PY" -c '
 import json, sys
 a = json.load(sys.stdin)["/sctpdp/assocs"]
 print(sum(isinstance(v, dict) for v in a.values()), a["total"])')

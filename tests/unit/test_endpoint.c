@@ -2083,15 +2083,13 @@ static void test_rx_hold(void)
     closed_receive_case(75, close_by_hold);
 }
 
-/* Messages that a hold finds complete but not yet delivered stay in the
- * association until it is released. The first chunk is lost, so what
- * follows it waits; the association is held; the retransmission, which
- * fills the hole, is still taken and acknowledged, but nothing reaches
- * the application while held. Released, every message arrives, in
- * order, once each. */
-static void test_rx_hold_keeps_ready(void)
+/* Ten messages from node 0, the first one lost: what follows it waits at
+ * node 1, which is then held; the retransmission, which fills the hole,
+ * is still taken and acknowledged, but nothing reaches the application.
+ * Returns how many complete messages wait in the held association. */
+static unsigned held_behind_hole(unsigned seed)
 {
-    start_pair(77, 1, tune_no_hb);
+    start_pair(seed, 1, tune_no_hb);
     lose_tsn = info_of(0).next_tsn;
     lost_once = false;
     drop_fn = drop_tsn_once;
@@ -2106,14 +2104,29 @@ static void test_rx_hold_keeps_ready(void)
     CU_ASSERT_TRUE(count_tsn(0, lose_tsn) >= 2);
     uint32_t cum = 0;
     CU_ASSERT_TRUE(zero_window_seen(k, &cum));
-    CU_ASSERT_TRUE(sctp_tsn_gt(cum, lose_tsn)); /* the hole is filled */
+    CU_ASSERT_TRUE_FATAL(sctp_tsn_gt(cum, lose_tsn)); /* the hole is filled */
     CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    return cum - lose_tsn + 1; /* one TSN per message */
+}
+
+/* Node 1 got exactly the first n of the ten, in order. */
+static void first_in_order(unsigned n)
+{
+    uint32_t got[10];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), n);
+    for (uint32_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+}
+
+/* Messages that a hold finds complete but not yet delivered stay in the
+ * association until it is released. Released, every message arrives, in
+ * order, once each. */
+static void test_rx_hold_keeps_ready(void)
+{
+    held_behind_hole(77);
     close_by_hold(false);
     CU_ASSERT_TRUE(run_until_msgs(1, 10, 10 * S));
-    uint32_t got[10];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), 10);
-    for (uint32_t i = 0; i < 10; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    first_in_order(10);
     h_run(&H, NULL, 2 * S);
     CU_ASSERT_EQUAL(R.node_msgs[1], 10);
     CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
@@ -2126,31 +2139,13 @@ static void test_rx_hold_keeps_ready(void)
  * gives back what it queued. */
 static void test_rx_hold_abort_delivers(void)
 {
-    start_pair(78, 1, tune_no_hb);
-    lose_tsn = info_of(0).next_tsn;
-    lost_once = false;
-    drop_fn = drop_tsn_once;
-    for (uint32_t i = 0; i < 10; i++)
-        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
-    h_step(&H);
-    CU_ASSERT_TRUE_FATAL(lost_once);
-    close_by_hold(true);
-    unsigned k = L.n;
-    h_run(&H, NULL, 5 * S);
-    uint32_t cum = 0;
-    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
-    CU_ASSERT_TRUE_FATAL(sctp_tsn_gt(cum, lose_tsn));
-    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
-    unsigned complete = cum - lose_tsn + 1; /* one TSN per message */
+    unsigned complete = held_behind_hole(78);
     CU_ASSERT_EQUAL(sctp_assoc_abort(H.ep[0], R.assoc[0], NULL, 0, H.now), 0);
     h_run(&H, NULL, 1 * S);
     CU_ASSERT_EQUAL(R.lost[1], 1);
     CU_ASSERT_EQUAL(R.node_msgs[1], complete);
     CU_ASSERT_EQUAL(R.msgs_at_lost[1], complete);
-    uint32_t got[10];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), complete);
-    for (uint32_t i = 0; i < complete; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    first_in_order(complete);
     finish();
 }
 
@@ -2162,27 +2157,10 @@ static bool restarted_1(struct harness *h)
 
 /* The peer restarts (RFC 9260 5.2.4) while the association is held with
  * complete messages waiting in it: they reach the application, in order,
- * before the RESTART notification, since reassembly starts over. The
- * hold stays. */
+ * before the RESTART notification, since reassembly starts over. */
 static void test_rx_hold_restart_delivers(void)
 {
-    start_pair(79, 1, tune_no_hb);
-    lose_tsn = info_of(0).next_tsn;
-    lost_once = false;
-    drop_fn = drop_tsn_once;
-    for (uint32_t i = 0; i < 10; i++)
-        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
-    h_step(&H);
-    CU_ASSERT_TRUE_FATAL(lost_once);
-    close_by_hold(true);
-    unsigned k = L.n;
-    h_run(&H, NULL, 5 * S);
-    uint32_t cum = 0;
-    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
-    CU_ASSERT_TRUE_FATAL(sctp_tsn_gt(cum, lose_tsn));
-    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
-    unsigned complete = cum - lose_tsn + 1; /* one TSN per message */
-
+    unsigned complete = held_behind_hole(79);
     h_restart_node(&H, 0);
     R.assoc[0] = 0;
     uint32_t id0;
@@ -2192,10 +2170,7 @@ static void test_rx_hold_restart_delivers(void)
     CU_ASSERT_TRUE_FATAL(h_run(&H, restarted_1, 5 * S));
     CU_ASSERT_EQUAL(R.msgs_at_restart[1], complete);
     CU_ASSERT_EQUAL(R.node_msgs[1], complete);
-    uint32_t got[10];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), complete);
-    for (uint32_t i = 0; i < complete; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    first_in_order(complete);
     CU_ASSERT_EQUAL(R.lost[1], 0);
     finish();
 }

@@ -183,11 +183,12 @@ eal_args() {
     echo "-l $1 --no-pci --file-prefix $2 -m 256 --huge-unlink --vdev=$3 --log-level=pmd.net.memif:error"
 }
 
-# ctl PREFIX CMD...: sctpdp-ctl against that daemon.
+# ctl PREFIX CMD...: sctpdp-ctl against that daemon, bounded by
+# CTL_TIMEOUT seconds (default 10).
 ctl() {
     local p="$1"
     shift
-    timeout 10 "$PY" "$CTL" -p "$p" "$@"
+    timeout "${CTL_TIMEOUT:-10}" "$PY" "$CTL" -p "$p" "$@"
 }
 
 # counter PREFIX CMD KEYPATH: one number out of a telemetry answer, e.g.
