@@ -189,7 +189,12 @@ testpmd_run() {
         >"$tmp/fwd$1.log" 2>&1 </dev/null &
     fwd=$!
     pids+=("$fwd")
-    sleep $((secs + 2))
+    # The period starts when the forwarder prints its first figures: the
+    # start of a testpmd can take seconds (on a new machine, the first
+    # one's hugepages), and a fixed sleep then measured nothing.
+    if wait_for "$tmp/fwd$1.log" "Rx-pps" 30; then
+        sleep $((secs + 1))
+    fi
     kill -INT "$fwd" "$gen"
     wait "$fwd" "$gen" 2>/dev/null
     grep -a "Rx-pps" "$tmp/fwd$1.log" | awk '{print $2}' | "$py" -c '
@@ -197,6 +202,21 @@ import sys
 v = [int(x) for x in sys.stdin.read().split()]
 v = [x for x in v if x > 0][1:]   # skip the ramp-up second
 print(round(sum(v) / len(v)) if v else 0)'
+}
+# testpmd_figure FRAME: testpmd_run, once more if it measured nothing; the
+# ends of both logs of the last try on failure.
+testpmd_figure() {
+    local tp
+    for try in 1 2; do
+        tp=$(testpmd_run "$1")
+        if [[ $tp -gt 0 ]]; then
+            echo "$tp"
+            return 0
+        fi
+        echo "memif_bench: testpmd measured nothing for ${1}-byte frames (try $try)" >&2
+    done
+    tail -5 "$tmp/gen$1.log" "$tmp/fwd$1.log" >&2
+    echo 0
 }
 # --- rounds ----------------------------------------------------------------------
 # Each round: a server, a discard run and an echo run against it, the
@@ -223,14 +243,15 @@ for ((r = 1; r <= runs; r++)); do
     o_pps=$pkts_per_s o_mps=$msgs_per_s
     kill -INT "$server"
     wait "$server"
-    tp=$(testpmd_run "$d_frame")
+    tp=$(testpmd_figure "$d_frame")
     [[ $tp -gt 0 ]] || die "no testpmd figure"
     echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $tp pkts/s"
     rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps $u_pps $u_mps $d_ci $e_ci")
 done
 # One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
 small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
-testpmd_small=$(testpmd_run "$small")
+testpmd_small=$(testpmd_figure "$small")
+[[ $testpmd_small -gt 0 ]] || die "no testpmd figure for ${small}-byte frames"
 echo "testpmd: io forwarding of ${small}-byte frames (one ${size}-byte message each): $testpmd_small pkts/s"
 # The round with the median ratio, for each mode.
 printf '%s\n' "${rounds[@]}" | "$py" -c '
