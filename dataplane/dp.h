@@ -218,8 +218,9 @@ struct dp_engine_stats {
     uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */
     uint64_t tx_single_frames; /* frames that are one payload mbuf, headers in front */
     uint64_t timers_fired;
-    uint64_t heap_allocs;     /* core allocations too big for the object pools */
-    uint64_t pressure_events; /* times the mbuf pools ran low (see pool_pressure) */
+    uint64_t heap_allocs;         /* core allocations too big for the object pools */
+    uint64_t pressure_events;     /* times the mbuf pools ran low (see pool_pressure) */
+    uint64_t pressure_all_events; /* times they ran so low that every association waits */
 } __rte_cache_aligned;
 
 /* Association details, published by the owner engine for telemetry: a
@@ -367,12 +368,15 @@ struct dp_engine {
     uint64_t shutdown_deadline;
     uint64_t next_snapshot;
     uint64_t next_pool_check;
-    unsigned pool_low, pool_high; /* free mbufs: pressure below low, until above high */
-    unsigned pool_gen;            /* free mbufs below which the generator waits */
-    bool pressure;                /* the endpoints are told to keep no new DATA */
-    bool gen_hold;                /* the generator sends nothing new */
-    uint64_t now;                 /* ns, refreshed each loop */
-    uint64_t loop_start;          /* ns, when the loop began */
+    /* Free mbufs: below pool_high the associations that their peers hold
+     * up keep no new DATA (SCTP_RX_PRESSURE_BLOCKED), until pool_unblock;
+     * below pool_low none does (SCTP_RX_PRESSURE_ALL), until pool_high. */
+    unsigned pool_low, pool_high, pool_unblock;
+    unsigned pool_gen;   /* free mbufs below which the generator waits */
+    uint8_t pressure;    /* enum sctp_rx_pressure, as told to the endpoints */
+    bool gen_hold;       /* the generator sends nothing new */
+    uint64_t now;        /* ns, refreshed each loop */
+    uint64_t loop_start; /* ns, when the loop began */
 
     struct sctp_tx_packet *txp; /* scratch, large */
 

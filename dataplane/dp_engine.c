@@ -316,6 +316,7 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     rte_seqlock_init(&e->snap->lock);
     e->pool_low = RTE_MAX(dp.conf.mbufs / 8, 128u);
     e->pool_high = RTE_MAX(dp.conf.mbufs / 4, 256u);
+    e->pool_unblock = RTE_MAX(dp.conf.mbufs / 8 * 3, 384u);
     e->pool_gen = dp.conf.mbufs / 2;
     if (dp_net_frag_init(e) < 0) {
         DP_LOG(ERR, "engine %u: fragment table", index);
@@ -583,10 +584,19 @@ void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off)
  *    application's own messages may hold), so that what it receives (and
  *    frees at once) still has room: refusing that too would leave two
  *    such ends each waiting for the other's SACKs;
- *  - below an eighth, the endpoints keep no new DATA (zero window, the
- *    peers send it again later): what the echo service holds until its
- *    echoes are acknowledged stops growing while SACKs still come in;
- *    above a quarter they resume, with window updates.
+ *  - below a quarter, the associations whose peer holds up what they
+ *    have to send (more waits than its window takes: a peer that stopped
+ *    reading) keep no new DATA (zero window, the peer sends it again
+ *    later): what the echo service would hold for them until the peer
+ *    reads does not grow, while the others, whose data moves, go on
+ *    receiving. One such peer can otherwise take the whole pool and stop
+ *    every association of the engine: an echo of a small message sent
+ *    alone keeps a whole mbuf. They resume above three eighths, and as
+ *    soon as their peer takes what waits (SCTP_RX_PRESSURE_BLOCKED);
+ *  - below an eighth, no association keeps new DATA: what the echo
+ *    service holds until its echoes are acknowledged stops growing while
+ *    SACKs still come in; above a quarter they resume, with window
+ *    updates.
  */
 #define POOL_CHECK_NS (20 * 1000) /* avail_count walks every lcore cache */
 /* With more than three quarters of the pool free, no mark is near: at a
@@ -598,7 +608,14 @@ static void pool_pressure(struct dp_engine *e)
 {
     unsigned direct = rte_mempool_avail_count(e->pool);
     unsigned avail = RTE_MIN(direct, rte_mempool_avail_count(e->ind_pool));
-    bool on = e->pressure ? avail < e->pool_high : avail < e->pool_low;
+    uint8_t level;
+    if (avail < e->pool_low || (e->pressure == SCTP_RX_PRESSURE_ALL && avail < e->pool_high))
+        level = SCTP_RX_PRESSURE_ALL;
+    else if (avail < e->pool_high ||
+             (e->pressure != SCTP_RX_PRESSURE_OFF && avail < e->pool_unblock))
+        level = SCTP_RX_PRESSURE_BLOCKED;
+    else
+        level = SCTP_RX_PRESSURE_OFF;
 
     e->next_pool_check =
         e->now + (avail > e->pool_gen + e->pool_gen / 2 ? POOL_CHECK_FAR_NS : POOL_CHECK_NS);
@@ -606,13 +623,15 @@ static void pool_pressure(struct dp_engine *e)
     /* Indirect mbufs only wait in TX rings: they do not hold the
      * generator back. */
     e->gen_hold = direct < e->pool_gen;
-    if (on == e->pressure)
+    if (level == e->pressure)
         return;
-    e->pressure = on;
-    if (on)
+    if (e->pressure == SCTP_RX_PRESSURE_OFF)
         e->st.pressure_events++;
+    if (level == SCTP_RX_PRESSURE_ALL)
+        e->st.pressure_all_events++;
+    e->pressure = level;
     for (unsigned i = 0; i < e->n_svc; i++)
-        sctp_endpoint_set_rx_pressure(e->svc[i].ep, on);
+        sctp_endpoint_set_rx_pressure_level(e->svc[i].ep, (enum sctp_rx_pressure)level);
 }
 
 /*

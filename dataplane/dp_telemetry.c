@@ -254,6 +254,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "heap_allocs", e->st.heap_allocs);
         U64(c, "mbuf_pressure", e->pressure);
         U64(c, "mbuf_pressure_events", e->st.pressure_events);
+        U64(c, "mbuf_pressure_all_events", e->st.pressure_all_events);
         if (s != NULL) {
             struct sctp_endpoint_stats t;
             memset(&t, 0, sizeof(t));

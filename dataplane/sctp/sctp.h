@@ -526,6 +526,24 @@ int sctp_assoc_get_sendq(const struct sctp_endpoint *ep, uint32_t assoc_id, uint
  */
 void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on);
 /*
+ * The same in two steps. SCTP_RX_PRESSURE_BLOCKED holds back only the
+ * associations whose peer holds up what they have to send: more bytes
+ * wait to be sent than the peer's window takes (a peer that stopped
+ * reading). What an association like that receives stays with us as long
+ * as its peer does not read (an echo, a reply queued behind the others),
+ * so a few of them can take the whole pool; the others, whose data moves,
+ * go on receiving. An association that its peer's SACK frees while this
+ * level holds gets a window update at once. SCTP_RX_PRESSURE_ALL is
+ * sctp_endpoint_set_rx_pressure(ep, true). Lowering the level sends the
+ * window updates of the associations it frees.
+ */
+enum sctp_rx_pressure {
+    SCTP_RX_PRESSURE_OFF = 0,
+    SCTP_RX_PRESSURE_BLOCKED = 1,
+    SCTP_RX_PRESSURE_ALL = 2,
+};
+void sctp_endpoint_set_rx_pressure_level(struct sctp_endpoint *ep, enum sctp_rx_pressure level);
+/*
  * The same for one association: while held, it advertises a receiver
  * window of 0, keeps no new DATA (the peer sends it again) and delivers
  * nothing: messages it completes while held (a chunk that fills a hole

@@ -919,6 +919,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     if (a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED)
         return 0;
     uint32_t cum = s.cum_tsn;
+    bool was_blocked = a->ep->rx_pressure == SCTP_RX_PRESSURE_BLOCKED && sctp_rx_restricted(a);
     /* 6.2.1 D i: a SACK older than the cumulative ack point is ignored. */
     if (sctp_tsn_lt(cum, a->cum_ack_in))
         return 0;
@@ -1136,6 +1137,10 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
 
     /* 6.2.1 D iv: rwnd = a_rwnd - bytes still outstanding. */
     a->peer_rwnd = s.a_rwnd > a->q.outstanding_bytes ? s.a_rwnd - a->q.outstanding_bytes : 0;
+    /* Under SCTP_RX_PRESSURE_BLOCKED, a peer that takes what waits again
+     * gets our window back now, not at its next zero window probe. */
+    if (was_blocked && !sctp_rx_restricted(a))
+        sctp_data_window_update(a);
 
     advance_peer_ack(a, now);
     /* RFC 3758 3.5 C5: a FORWARD TSN is not acknowledged itself; while
@@ -1282,7 +1287,7 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
     struct sctp_reasm *rs = a->reasm;
     bool beyond = sctp_tsn_gt(d.tsn, a->map.highest_tsn);
     bool unblocks = d.tsn == a->map.cum_tsn + 1 && sctp_tsnmap_has_gaps(&a->map);
-    if (((a->ep->rx_pressure || a->rx_hold) && !unblocks) ||
+    if ((sctp_rx_restricted(a) && !unblocks) ||
         (beyond && sctp_reasm_bytes(rs) + d.payload_len + SCTP_REASM_CHUNK_OVERHEAD >
                        a->ep->cfg.max_reasm_bytes) ||
         (beyond && sctp_data_rwnd(a) == 0) || !sctp_reasm_can_take(rs, d.payload_len) ||
@@ -1333,7 +1338,7 @@ int sctp_data_on_data_run(struct sctp_assoc *a, const struct sctp_rx_packet *pkt
      * hole (none held above cum_tsn), with the receive side under no
      * pressure, nothing waiting for delivery and reassembly holding
      * fewer chunks than the count that chunk_room() limits. */
-    if (a->state != SCTP_S_ESTABLISHED || ep->rx_pressure || a->rx_hold || !rs || rs->ready_head ||
+    if (a->state != SCTP_S_ESTABLISHED || sctp_rx_restricted(a) || !rs || rs->ready_head ||
         map->highest_tsn != map->cum_tsn || sctp_reasm_chunks(rs) >= SCTP_REASM_MIN_CHUNKS)
         return 1;
     /* The rest of what it reads, in locals: the events written below

@@ -1458,16 +1458,26 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
     return 0;
 }
 
-void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on)
+void sctp_endpoint_set_rx_pressure_level(struct sctp_endpoint *ep, enum sctp_rx_pressure level)
 {
-    if (ep->rx_pressure == on)
+    if (level > SCTP_RX_PRESSURE_ALL)
+        level = SCTP_RX_PRESSURE_ALL;
+    uint8_t was = ep->rx_pressure;
+    if (was == level)
         return;
-    ep->rx_pressure = on;
-    if (on)
+    ep->rx_pressure = (uint8_t)level;
+    if (level > was)
         return;
+    /* Each association the lower level frees (sctp_data_window_update
+     * passes over those still restricted). */
     for (uint32_t i = 0; i < ep->heap_len; i++)
         if (ep->heap[i]->state >= SCTP_S_ESTABLISHED)
             sctp_data_window_update(ep->heap[i]);
+}
+
+void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on)
+{
+    sctp_endpoint_set_rx_pressure_level(ep, on ? SCTP_RX_PRESSURE_ALL : SCTP_RX_PRESSURE_OFF);
 }
 
 int sctp_assoc_set_rx_hold(struct sctp_endpoint *ep, uint32_t assoc_id, bool on)

@@ -362,7 +362,7 @@ struct sctp_endpoint {
     struct sctp_cookie_keys keys;
     uint32_t next_assoc_id;
     uint32_t n_assocs;
-    bool rx_pressure; /* sctp_endpoint_set_rx_pressure */
+    uint8_t rx_pressure; /* enum sctp_rx_pressure (sctp_endpoint_set_rx_pressure_level) */
 
     uint32_t hash_mask;
     struct sctp_assoc **by_id, **by_vtag;
@@ -536,6 +536,25 @@ void sctp_data_deliver(struct sctp_assoc *a);
 /* The same, also while the association is held (sctp_assoc_set_rx_hold):
  * before its end or a restart, which would drop what waits. */
 void sctp_data_deliver_all(struct sctp_assoc *a);
+/* The peer holds up what the association has to send: more bytes wait
+ * to be sent than its window takes (SCTP_RX_PRESSURE_BLOCKED). */
+static inline bool sctp_peer_blocked(const struct sctp_assoc *a)
+{
+    return a->q.queued_bytes - a->q.outstanding_bytes > a->peer_rwnd;
+}
+/* The association keeps no new DATA and advertises a window of 0: the
+ * user holds it (sctp_assoc_set_rx_hold), or the layer below is short of
+ * buffers (sctp_endpoint_set_rx_pressure_level) for every association or
+ * for those whose peer holds them up. */
+static inline bool sctp_rx_restricted(const struct sctp_assoc *a)
+{
+    uint8_t level = a->ep->rx_pressure;
+    if (a->rx_hold)
+        return true;
+    if (__builtin_expect(level == SCTP_RX_PRESSURE_OFF, 1))
+        return false;
+    return level == SCTP_RX_PRESSURE_ALL || sctp_peer_blocked(a);
+}
 /* The receive window to advertise: the configured rwnd less what
  * reassembly holds (payload and per-chunk overhead) and what the user has
  * not released yet. SACKs also advertise 0 while reassembly holds its
@@ -543,7 +562,7 @@ void sctp_data_deliver_all(struct sctp_assoc *a);
 static inline uint32_t sctp_data_rwnd(const struct sctp_assoc *a)
 {
     uint32_t held = (a->reasm ? sctp_reasm_bytes(a->reasm) : 0) + a->undelivered_bytes;
-    if (a->ep->rx_pressure || a->rx_hold)
+    if (sctp_rx_restricted(a))
         return 0;
     return a->ep->cfg.rwnd > held ? a->ep->cfg.rwnd - held : 0;
 }

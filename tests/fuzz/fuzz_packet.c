@@ -119,13 +119,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                 .csum = SCTP_CSUM_GOOD};
     /* The second input byte is the source port, rewritten above: its
      * low bit picks the association's own receive hold over the
-     * endpoint's pressure. */
+     * endpoint's pressure, the next one the pressure's level. */
     bool hold = (data[1] & 1) != 0;
+    enum sctp_rx_pressure level = (data[1] & 2) ? SCTP_RX_PRESSURE_BLOCKED : SCTP_RX_PRESSURE_ALL;
     if (mode & 4) {
         if (hold)
             sctp_assoc_set_rx_hold(h.ep[1], assoc_id[1], true);
         else
-            sctp_endpoint_set_rx_pressure(h.ep[1], true);
+            sctp_endpoint_set_rx_pressure_level(h.ep[1], level);
     }
     sctp_endpoint_input(h.ep[1], &rx, h.now);
     hbuf_unref(b);
@@ -134,7 +135,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (hold)
             sctp_assoc_set_rx_hold(h.ep[1], assoc_id[1], false);
         else
-            sctp_endpoint_set_rx_pressure(h.ep[1], false);
+            sctp_endpoint_set_rx_pressure_level(h.ep[1], SCTP_RX_PRESSURE_OFF);
     }
     for (int i = 0; i < 50; i++)
         h_step(&h);

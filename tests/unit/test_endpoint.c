@@ -2256,6 +2256,90 @@ static void test_rx_pressure_next_tsn(void)
     finish();
 }
 
+/* SCTP_RX_PRESSURE_BLOCKED spares an association whose peer takes what it
+ * sends (here node 1 sends nothing): node 0's messages arrive. One level
+ * up (ALL) they are dropped behind a zero window; lowered to BLOCKED
+ * again, the window update goes out and they all arrive, in order. */
+static void test_rx_pressure_blocked_spares(void)
+{
+    start_pair(81, 1, tune_no_hb);
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_BLOCKED);
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 1 * S));
+    CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_ALL);
+    unsigned k = L.n;
+    for (uint32_t i = 20; i < 30; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 50 * MS);
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 20);
+
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_BLOCKED);
+    CU_ASSERT_TRUE(run_until_msgs(1, 30, 50 * MS));
+    uint32_t got[30];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 30), 30);
+    for (uint32_t i = 0; i < 30; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    h_run(&H, NULL, 2 * S);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 30);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* SCTP_RX_PRESSURE_BLOCKED holds back an association whose peer does not
+ * take what it has to send: node 0 stops reading (held), node 1's
+ * messages wait, and node 0's messages to node 1 are dropped behind a
+ * zero window. When node 0 reads again, its window update frees node 1,
+ * which sends its own window update at once: node 0's messages arrive
+ * well inside the retransmission timeout (at least 1 s) that a zero
+ * window probe would have waited for. */
+static void test_rx_pressure_blocked_peer(void)
+{
+    start_pair(82, 1, tune_no_hb);
+    /* RTT samples both ways first (1 ms each way). */
+    for (uint32_t i = 0; i < 5; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+        CU_ASSERT_EQUAL(send_msg(1, 100 + i, 1000, 0), 1);
+    }
+    CU_ASSERT_TRUE_FATAL(run_until_msgs(1, 5, 1 * S));
+    CU_ASSERT_TRUE_FATAL(run_until_msgs(0, 5, 1 * S));
+    h_run(&H, NULL, 300 * MS);
+    CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[0], R.assoc[0], true), 0);
+    for (uint32_t i = 5; i < 25; i++)
+        CU_ASSERT_EQUAL(send_msg(1, 100 + i, 1000, 0), 1);
+    h_run(&H, NULL, 50 * MS);
+    struct sctp_assoc_info i1 = info_of(1);
+    CU_ASSERT_EQUAL(i1.peer_rwnd, 0);
+    CU_ASSERT_TRUE_FATAL(i1.queued_bytes > i1.outstanding_bytes); /* some wait unsent */
+    CU_ASSERT_EQUAL(R.node_msgs[0], 5);
+
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_BLOCKED);
+    unsigned k = L.n;
+    for (uint32_t i = 5; i < 15; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 300 * MS);
+    uint32_t cum = 0;
+    CU_ASSERT_TRUE(zero_window_seen(k, &cum));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 5);
+
+    CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[0], R.assoc[0], false), 0);
+    CU_ASSERT_TRUE(run_until_msgs(1, 15, 100 * MS));
+    uint32_t got[25];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 15), 15);
+    for (uint32_t i = 0; i < 15; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    CU_ASSERT_TRUE(run_until_msgs(0, 25, 5 * S));
+    CU_ASSERT_EQUAL_FATAL(seqs_of(0, got, 25), 25);
+    for (uint32_t i = 0; i < 25; i++)
+        CU_ASSERT_EQUAL(got[i], 100 + i);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 /* DATA dropped for want of room, then the user reads before the SACK is
  * written: the SACK still says the window was closed (a_rwnd 0), and a
  * window update follows in the same round. Otherwise the sender would see
@@ -3636,6 +3720,8 @@ TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
+TEST_CASE(test_rx_pressure_blocked_spares)
+TEST_CASE(test_rx_pressure_blocked_peer)
 TEST_CASE(test_rx_hold)
 TEST_CASE(test_rx_hold_keeps_ready)
 TEST_CASE(test_rx_hold_abort_delivers)
