@@ -211,8 +211,11 @@ struct dp_engine_stats {
     uint64_t icmp_bad_tag; /* ICMP too-big quoting a tag not of the association */
     uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
     uint64_t echo_backlog_max, echo_dropped;
-    uint64_t echo_held;        /* event polls cut short: the echo backlog was full */
-    uint64_t echo_assoc_holds; /* associations' receive held: too many echoes waiting */
+    uint64_t echo_held;          /* event polls cut short: the echo backlog was full */
+    uint64_t echo_assoc_holds;   /* associations' receive held: too many echoes waiting */
+    uint64_t echo_parted;        /* messages echoed whole from parts (partial delivery) */
+    uint64_t echo_part_aborts;   /* associations aborted: a message in parts had no room */
+    uint64_t echo_parts_dropped; /* messages in parts never finished (the peer gave up) */
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t tx_headroom_hdrs; /* chunk headers written in a payload's headroom */
     uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */
@@ -313,6 +316,20 @@ struct dp_echo_burst {
     struct sctp_sendm m[DP_ECHO_BURST];
 };
 
+/* A message the core hands over in parts (SCTP_EV_DATA_PARTIAL): the
+ * echo service keeps the parts, referenced, until the last one arrives,
+ * and sends the message back whole (dp_echo.c). At most DP_ECHO_PARTS
+ * such messages per engine at a time. */
+struct dp_echo_part {
+    uint32_t assoc_id;
+    uint16_t svc, sid;
+    uint16_t flags; /* SCTP_UNORDERED */
+    uint32_t ppid;  /* network byte order */
+    uint32_t len, nfrags, cap;
+    struct sctp_frag *frags; /* the engine's allocator (cb.alloc) */
+};
+#define DP_ECHO_PARTS 64
+
 struct dp_engine {
     unsigned index; /* 0..n_engines-1, also the low bits of our vtags */
     unsigned lcore_id;
@@ -353,6 +370,8 @@ struct dp_engine {
     struct rte_ip_frag_death_row death_row;
 
     struct dp_echo_burst echo_burst;
+    struct dp_echo_part echo_parts[DP_ECHO_PARTS];
+    unsigned n_echo_parts;
     /* The echo backlog (dp_echo.c): items, per-association queues, the
      * queues with items (drained in turn) and a hash of them. */
     struct dp_backlog_item *backlog;
@@ -480,6 +499,8 @@ bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint3
 void dp_mbuf_unref_local(struct rte_mbuf *m);
 /* Takes a reference on the engine's own lcore (no atomic; see dp_engine.c). */
 void dp_mbuf_ref_local(struct rte_mbuf *m);
+/* Drops the echo service's messages in parts (engine teardown). */
+void dp_echo_parts_free(struct dp_engine *e);
 /* The frame's bytes after its L2 and L3 headers (head), without copying
  * payload: 0, or -1 with head freed when mbufs ran out. Uses e->pool,
  * e->ind_pool and e->st only (tests/dp/test_txchain.c). */
@@ -501,9 +522,11 @@ enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
  * call; before those events are released. */
 void dp_echo_flush(struct dp_engine *e);
 /* A DATA event a service takes in, counted. */
+/* A message's bytes; the message itself with its last part (partial
+ * delivery hands one over in several events). */
 static inline void dp_count_in(struct dp_engine *e, const struct sctp_event *ev)
 {
-    e->st.msgs_in++;
+    e->st.msgs_in += !(ev->u.data.flags & SCTP_EV_DATA_PARTIAL);
     e->st.bytes_in += ev->u.data.len;
 }
 void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev);

@@ -570,6 +570,7 @@ static void bl_pop(struct dp_engine *e, struct dp_bl_queue *q)
 
 void dp_backlog_free(struct dp_engine *e)
 {
+    dp_echo_parts_free(e);
     if (e->blq == NULL || e->backlog == NULL)
         return;
     while (e->n_active > 0) {
@@ -698,6 +699,132 @@ void dp_echo_flush(struct dp_engine *e)
     eb->n = 0;
 }
 
+/* ---- messages in parts (partial delivery) ---- */
+
+static struct dp_echo_part *part_find(struct dp_engine *e, unsigned svc, uint32_t assoc_id,
+                                      uint16_t sid)
+{
+    for (unsigned i = 0; i < e->n_echo_parts; i++) {
+        struct dp_echo_part *p = &e->echo_parts[i];
+        if (p->svc == svc && p->assoc_id == assoc_id && p->sid == sid)
+            return p;
+    }
+    return NULL;
+}
+
+/* Drops the parts' references and the entry (the last one moves to its
+ * place). */
+static void part_free(struct dp_engine *e, struct dp_echo_part *p)
+{
+    for (uint32_t i = 0; i < p->nfrags; i++)
+        dp_mbuf_unref_local(p->frags[i].handle);
+    if (p->frags != NULL)
+        e->cb.free(e->cb.user, p->frags);
+    *p = e->echo_parts[--e->n_echo_parts];
+}
+
+/* The association's messages in parts (all, or the one on stream sid):
+ * it ended, or the peer gave up the message (SCTP_EV_PDAPI_ABORTED). */
+static void parts_drop(struct dp_engine *e, unsigned svc, uint32_t assoc_id, int sid)
+{
+    unsigned i = 0;
+    while (i < e->n_echo_parts) {
+        struct dp_echo_part *p = &e->echo_parts[i];
+        if (p->svc == svc && p->assoc_id == assoc_id && (sid < 0 || p->sid == sid)) {
+            e->st.echo_parts_dropped++;
+            part_free(e, p); /* the last moved to i */
+        } else
+            i++;
+    }
+}
+
+void dp_echo_parts_free(struct dp_engine *e)
+{
+    while (e->n_echo_parts > 0)
+        part_free(e, &e->echo_parts[0]);
+}
+
+/* No room to keep a message's parts: rather than echo them as messages
+ * of their own, the association ends (ABORT, with the reason). */
+static void part_fail(struct dp_engine *e, unsigned svc, uint32_t assoc_id, const char *why)
+{
+    parts_drop(e, svc, assoc_id, -1);
+    e->st.echo_part_aborts++;
+    DP_LOG(WARNING, "engine %u assoc %u: echo: %s, association aborted", e->index, assoc_id, why);
+    sctp_assoc_abort(e->svc[svc].ep, assoc_id, (const uint8_t *)why, (uint16_t)strlen(why), e->now);
+}
+
+/* A message that arrives in parts (the core's partial delivery, for a
+ * message at pd_point bytes or more) goes back whole: each part's
+ * fragments are kept, referenced, and the last part sends them all as
+ * one message. Nothing is copied. */
+static __rte_noinline __rte_cold void echo_part(struct dp_engine *e, unsigned svc,
+                                                const struct sctp_event *ev, struct dp_echo_part *p,
+                                                const struct sctp_sndinfo *info)
+{
+    const unsigned n = ev->u.data.nfrags;
+    const uint32_t assoc_id = ev->assoc_id;
+
+    if (e->echo_burst.n > 0)
+        dp_echo_flush(e); /* in order: what was gathered goes first */
+    if (p == NULL) {
+        if (e->n_echo_parts == DP_ECHO_PARTS) {
+            part_fail(e, svc, assoc_id, "too many messages in parts at once");
+            return;
+        }
+        p = &e->echo_parts[e->n_echo_parts++];
+        *p = (struct dp_echo_part){.assoc_id = assoc_id,
+                                   .svc = (uint16_t)svc,
+                                   .sid = info->sid,
+                                   .flags = info->flags,
+                                   .ppid = info->ppid};
+    }
+    if ((uint64_t)p->nfrags + n > SCTP_SEND_PARTS_MAX) {
+        part_fail(e, svc, assoc_id, "a message in more pieces than one send takes");
+        return;
+    }
+    if (p->nfrags + n > p->cap) {
+        uint32_t cap = p->cap ? p->cap : 64;
+        while (cap < p->nfrags + n)
+            cap *= 2;
+        struct sctp_frag *f = e->cb.alloc(e->cb.user, cap * sizeof(*f));
+        if (f == NULL) {
+            part_fail(e, svc, assoc_id, "no memory for a message in parts");
+            return;
+        }
+        if (p->nfrags > 0)
+            memcpy(f, p->frags, p->nfrags * sizeof(*f));
+        if (p->frags != NULL)
+            e->cb.free(e->cb.user, p->frags);
+        p->frags = f;
+        p->cap = cap;
+    }
+    memcpy(p->frags + p->nfrags, ev->u.data.frags, n * sizeof(*p->frags));
+    for (unsigned i = 0; i < n; i++)
+        dp_mbuf_ref_local(ev->u.data.frags[i].handle);
+    p->nfrags += n;
+    p->len += ev->u.data.len;
+    if (ev->u.data.flags & SCTP_EV_DATA_PARTIAL)
+        return; /* more follows */
+
+    struct sctp_sndinfo whole = {.sid = p->sid, .flags = p->flags, .ppid = p->ppid};
+    e->st.echo_parted++;
+    if (bl_waiting(e, svc, assoc_id)) {
+        backlog_push_frags(e, svc, assoc_id, p->frags, p->nfrags, p->len, &whole);
+    } else {
+        int rc = sctp_endpoint_sendv(e->svc[svc].ep, assoc_id, &whole, p->frags, p->nfrags, e->now);
+        if (rc == SCTP_ERR_AGAIN) {
+            backlog_push_frags(e, svc, assoc_id, p->frags, p->nfrags, p->len, &whole);
+        } else if (rc < 0) {
+            e->st.echo_dropped++;
+        } else {
+            e->st.msgs_out++;
+            e->st.bytes_out += p->len;
+        }
+    }
+    part_free(e, p); /* the send and the backlog hold their own references */
+}
+
 /* Sends the message back as it came, piece by piece (a message
  * reassembled from several DATA chunks goes out as references to each of
  * them): no payload is copied. */
@@ -712,6 +839,13 @@ static __rte_noinline void echo_data(struct dp_engine *e, unsigned svc, const st
     info.ppid = ev->u.data.ppid;
     if (ev->u.data.flags & SCTP_EV_DATA_UNORDERED)
         info.flags = SCTP_UNORDERED;
+    if (unlikely((ev->u.data.flags & SCTP_EV_DATA_PARTIAL) || e->n_echo_parts > 0)) {
+        struct dp_echo_part *p = part_find(e, svc, ev->assoc_id, info.sid);
+        if (p != NULL || (ev->u.data.flags & SCTP_EV_DATA_PARTIAL)) {
+            echo_part(e, svc, ev, p, &info);
+            return;
+        }
+    }
     if (n == 0 || n > SCTP_SEND_PARTS_MAX) {
         e->st.echo_dropped++; /* more pieces than one send takes */
         return;
@@ -793,6 +927,12 @@ void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev)
             dp_count_in(e, ev);
             if (!e->shutting_down)
                 echo_data(e, svc, ev);
+        } else if (e->n_echo_parts > 0) {
+            /* A message in parts that will not be finished. */
+            if (ev->type == SCTP_EV_PDAPI_ABORTED)
+                parts_drop(e, svc, ev->assoc_id, ev->u.pdapi.sid);
+            else if (ev->type == SCTP_EV_ASSOC_CHANGE && ev->u.assoc_change.state != SCTP_COMM_UP)
+                parts_drop(e, svc, ev->assoc_id, -1);
         }
         break;
     case DP_SVC_DISCARD:

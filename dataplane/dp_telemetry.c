@@ -242,6 +242,9 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "echo_dropped", e->st.echo_dropped);
         U64(c, "echo_held", e->st.echo_held);
         U64(c, "echo_assoc_holds", e->st.echo_assoc_holds);
+        U64(c, "echo_parted", e->st.echo_parted);
+        U64(c, "echo_part_aborts", e->st.echo_part_aborts);
+        U64(c, "echo_parts_dropped", e->st.echo_parts_dropped);
         U64(c, "echo_backlog", e->bl_used);
         U64(c, "echo_backlog_assocs", e->n_active);
         U64(c, "tx_zero_copy_segs", e->st.tx_zero_copy_segs);
@@ -250,6 +253,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "tx_single_frames", e->st.tx_single_frames);
         U64(c, "tx_header_mbufs", e->st.tx_header_mbufs);
         U64(c, "tx_copied_segs", e->st.tx_copied_segs);
+        U64(c, "mbufs", dp.conf.mbufs);
         U64(c, "mbufs_free", rte_mempool_avail_count(e->pool));
         U64(c, "heap_allocs", e->st.heap_allocs);
         U64(c, "mbuf_pressure", e->pressure);

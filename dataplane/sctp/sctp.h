@@ -165,7 +165,12 @@ enum sctp_paddr_state {
     SCTP_ADDR_CONFIRMED,
 };
 
-#define SCTP_EV_DATA_UNORDERED  0x1
+#define SCTP_EV_DATA_UNORDERED 0x1
+/* A part of a message, more of it follows: partial delivery (RFC 9260
+ * 6.9) of a message that reached sctp_config.pd_point in reassembly. The
+ * parts come in order, in events of their own, the last without this
+ * flag; none of another message of the stream comes in between. */
+#define SCTP_EV_DATA_PARTIAL    0x2
 #define SCTP_SEND_FAILED_UNSENT 0x1 /* never put on the wire */
 #define SCTP_SEND_FAILED_SENT   0x2 /* sent, not acknowledged */
 

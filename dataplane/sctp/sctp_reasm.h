@@ -151,9 +151,6 @@ static inline bool sctp_reasm_can_take(const struct sctp_reasm *r, uint32_t len)
     return (uint64_t)len + SCTP_REASM_CHUNK_OVERHEAD <= r->max_bytes - r->bytes;
 }
 
-/* Event data flags beyond SCTP_EV_DATA_UNORDERED. */
-#define SCTP_EV_DATA_PARTIAL 0x2 /* more of this message follows */
-
 /*
  * Pops the next deliverable message (or partial-delivery piece) into
  * ev (type SCTP_EV_DATA, u.data filled; one fragment goes in

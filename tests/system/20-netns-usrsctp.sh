@@ -63,6 +63,25 @@ wait_log "$TMP/dp.log" "SHUTDOWN_COMP" 10 || fail "the association did not close
 ok "client's SHUTDOWN completed at the dataplane"
 echo_client "$DP_ADDR" 10 3000 2
 ok "messages of 3000 bytes echoed: the dataplane's packets fit the port's MTU"
+# Messages above the partial delivery point (1 MB): the core hands each
+# to the echo service in parts, and the echo must still be one message.
+echo_client "$DP_ADDR" 3 1500000 2
+parted=$(counter "$PFX" lcores 0.echo_parted)
+echo "echo service: $parted messages echoed whole from parts"
+[[ $parted -eq 3 ]] || fail "echo_parted=$parted: the messages did not come in parts"
+ok "messages of 1,500,000 bytes (partial delivery) echoed whole, content checked"
+# A message in parts that never ends: the peer sends 1,200,000 bytes of
+# it (partial delivery starts at 1 MB) and aborts. The echo service drops
+# what it kept of it, and every mbuf comes back.
+timeout 30 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -x 1200000 -t 20 \
+    >"$TMP/part.log" 2>&1 || { cat "$TMP/part.log"; fail "the client of the unfinished message"; }
+cat "$TMP/part.log"
+wait_counter "$PFX" lcores 0.echo_parts_dropped 1 10 ||
+    fail "echo_parts_dropped=$COUNTER: the unfinished message was not dropped"
+pool=$(counter "$PFX" lcores 0.mbufs)
+wait_counter "$PFX" lcores 0.mbufs_free "$pool" 10 || fail "$COUNTER of $pool mbufs free"
+[[ $(counter "$PFX" lcores 0.echo_parted) -eq 3 ]] || fail "the unfinished message was echoed"
+ok "a message in parts that the peer gave up with ABORT: dropped, never echoed, every mbuf back"
 
 # The discard service takes messages and sends nothing back.
 in0=$(counter "$PFX" lcores 0.msgs_in)

@@ -16,6 +16,9 @@
  *   -w: after the echoes, print READY and wait up to SECONDS for the peer
  *       to end the association. Exit 0 on SHUTDOWN, 3 on ABORT.
  *   -d: send only (to a discard service), expect nothing back.
+ *   -x BYTES: send the first BYTES of one message (explicit end of
+ *       record: no end), wait a second, then end the association with
+ *       ABORT; exit 0.
  *   -l: be the echo server instead: listen on ADDR:PORT, accept one
  *       association, return every message on its stream with its PPID
  *       until the peer ends it; print how many were echoed.
@@ -127,6 +130,11 @@ static int set_opts(struct socket *so, unsigned streams)
         return -1;
     if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on)) < 0)
         return -1;
+    /* Room for messages above a megabyte each way (-s). */
+    int bufsz = 8 << 20;
+    if (usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz)) < 0 ||
+        usrsctp_setsockopt(so, SOL_SOCKET, SO_RCVBUF, &bufsz, sizeof(bufsz)) < 0)
+        return -1;
     for (unsigned i = 0; i < sizeof(events) / sizeof(events[0]); i++) {
         struct sctp_event ev;
         memset(&ev, 0, sizeof(ev));
@@ -139,7 +147,8 @@ static int set_opts(struct socket *so, unsigned streams)
     return 0;
 }
 
-/* Returns: 1 data, 0 notification handled, -1 end of association. */
+/* Returns: 1 data (a whole message: a large one comes in several reads,
+ * the last with MSG_EOR), 0 notification handled, -1 end of association. */
 static int receive(struct socket *so, unsigned char *buf, size_t len, ssize_t *n,
                    struct sctp_rcvinfo *ri, int *state)
 {
@@ -157,6 +166,19 @@ static int receive(struct socket *so, unsigned char *buf, size_t len, ssize_t *n
     }
     if (*n == 0)
         return -1;
+    while (!(flags & (MSG_NOTIFICATION | MSG_EOR)) && (size_t)*n < len) {
+        ssize_t more;
+        fromlen = sizeof(from);
+        infolen = sizeof(*ri);
+        flags = 0;
+        more = usrsctp_recvv(so, buf + *n, len - (size_t)*n, (struct sockaddr *)&from, &fromlen, ri,
+                             &infolen, &infotype, &flags);
+        if (more <= 0) {
+            printf("recv: the rest of a message: %s\n", more < 0 ? strerror(errno) : "end");
+            return -1;
+        }
+        *n += more;
+    }
     if (flags & MSG_NOTIFICATION) {
         union sctp_notification *sn = (union sctp_notification *)buf;
         if (sn->sn_header.sn_type == SCTP_SHUTDOWN_EVENT) {
@@ -194,6 +216,41 @@ static int receive(struct socket *so, unsigned char *buf, size_t len, ssize_t *n
 
 /* Sends msgs messages round robin over the streams, checks each echo. */
 static int discard_mode; /* -d: send only, expect no echo */
+
+/* -x: part of a message, then ABORT. */
+static int part_then_abort(struct socket *so, unsigned bytes)
+{
+    unsigned char *buf = calloc(1, 65536);
+    struct sctp_sndinfo si;
+    unsigned sent = 0;
+
+    if (buf == NULL)
+        return 1;
+    memset(&si, 0, sizeof(si));
+    si.snd_ppid = htonl(0x2000);
+    while (sent < bytes) {
+        unsigned n = bytes - sent < 65536 ? bytes - sent : 65536;
+        if (usrsctp_sendv(so, buf, n, NULL, 0, &si, sizeof(si), SCTP_SENDV_SNDINFO, 0) < 0) {
+            printf("send: %s\n", strerror(errno));
+            free(buf);
+            return 1;
+        }
+        sent += n;
+    }
+    free(buf);
+    printf("sent %u bytes of a message without its end\n", sent);
+    fflush(stdout);
+    sleep(1);
+    struct linger l = {.l_onoff = 1, .l_linger = 0};
+    if (usrsctp_setsockopt(so, SOL_SOCKET, SO_LINGER, &l, sizeof(l)) < 0) {
+        printf("SO_LINGER: %s\n", strerror(errno));
+        return 1;
+    }
+    usrsctp_close(so);
+    printf("ABORT sent\n");
+    fflush(stdout);
+    return 0;
+}
 
 static int echo_run(struct socket *so, unsigned msgs, unsigned size, unsigned streams)
 {
@@ -304,8 +361,12 @@ int main(int argc, char **argv)
     int listen_mode = 0;
     unsigned conns = 1;
 
-    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:d")) != -1) {
+    unsigned abort_after = 0;
+    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:dx:")) != -1) {
         switch (opt) {
+        case 'x':
+            abort_after = (unsigned)atoi(optarg);
+            break;
         case 'c':
             conns = (unsigned)atoi(optarg);
             break;
@@ -334,7 +395,7 @@ int main(int argc, char **argv)
             return 2;
         }
     }
-    if (argc - optind != 2 || size < 4 || size > 60000 || streams == 0 || streams > 64 ||
+    if (argc - optind != 2 || size < 4 || size > (4u << 20) || streams == 0 || streams > 64 ||
         conns == 0 || conns > 256) {
         fprintf(
             stderr,
@@ -375,6 +436,14 @@ int main(int argc, char **argv)
         printf("setsockopt: %s\n", strerror(errno));
         return 1;
     }
+    if (abort_after > 0) {
+        /* A message ends only with SCTP_EOR, which -x never sends. */
+        int on = 1;
+        if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_EXPLICIT_EOR, &on, sizeof(on)) < 0) {
+            printf("SCTP_EXPLICIT_EOR: %s\n", strerror(errno));
+            return 1;
+        }
+    }
     if (listen_mode) {
         if (usrsctp_bind(so, (struct sockaddr *)&ss, ss_len) < 0) {
             printf("bind: %s\n", strerror(errno));
@@ -408,6 +477,14 @@ int main(int argc, char **argv)
         }
         printf("connected to %s:%s\n", argv[optind], argv[optind + 1]);
         fflush(stdout);
+    }
+    if (abort_after > 0) {
+        rc = part_then_abort(so, abort_after);
+        free(socks);
+        alarm(0);
+        for (unsigned i = 0; i < 50 && usrsctp_finish() != 0; i++)
+            usleep(100000);
+        return rc;
     }
     for (unsigned c = 0; c < conns && rc == 0; c++)
         rc = echo_run(socks[c], msgs, size, streams);
