@@ -319,7 +319,8 @@ struct dp_echo_burst {
 /* A message the core hands over in parts (SCTP_EV_DATA_PARTIAL): the
  * echo service keeps the parts, referenced, until the last one arrives,
  * and sends the message back whole (dp_echo.c). At most DP_ECHO_PARTS
- * such messages per engine at a time. */
+ * such messages per engine at a time, each no larger than a send queue,
+ * holding no more than an eighth of the pool's mbufs together. */
 struct dp_echo_part {
     uint32_t assoc_id;
     uint16_t svc, sid;
@@ -372,6 +373,7 @@ struct dp_engine {
     struct dp_echo_burst echo_burst;
     struct dp_echo_part echo_parts[DP_ECHO_PARTS];
     unsigned n_echo_parts;
+    uint32_t echo_part_frags; /* pieces they hold, together */
     /* The echo backlog (dp_echo.c): items, per-association queues, the
      * queues with items (drained in turn) and a hash of them. */
     struct dp_backlog_item *backlog;

@@ -718,6 +718,7 @@ static void part_free(struct dp_engine *e, struct dp_echo_part *p)
 {
     for (uint32_t i = 0; i < p->nfrags; i++)
         dp_mbuf_unref_local(p->frags[i].handle);
+    e->echo_part_frags -= p->nfrags;
     if (p->frags != NULL)
         e->cb.free(e->cb.user, p->frags);
     *p = e->echo_parts[--e->n_echo_parts];
@@ -779,8 +780,16 @@ static __rte_noinline __rte_cold void echo_part(struct dp_engine *e, unsigned sv
                                    .flags = info->flags,
                                    .ppid = info->ppid};
     }
-    if ((uint64_t)p->nfrags + n > SCTP_SEND_PARTS_MAX) {
-        part_fail(e, svc, assoc_id, "a message in more pieces than one send takes");
+    /* What a message in parts may hold: its bytes, what a send queue
+     * takes; its pieces (each may keep an mbuf of its own), one send's
+     * and, over all such messages of the engine, an eighth of the pool. */
+    if ((uint64_t)p->len + ev->u.data.len > dp.conf.sctp.max_sendq_bytes) {
+        part_fail(e, svc, assoc_id, "a message larger than the send queue");
+        return;
+    }
+    if ((uint64_t)p->nfrags + n > SCTP_SEND_PARTS_MAX ||
+        (uint64_t)e->echo_part_frags + n > dp.conf.mbufs / 8) {
+        part_fail(e, svc, assoc_id, "a message in more pieces than the echo keeps");
         return;
     }
     if (p->nfrags + n > p->cap) {
@@ -804,6 +813,7 @@ static __rte_noinline __rte_cold void echo_part(struct dp_engine *e, unsigned sv
         dp_mbuf_ref_local(ev->u.data.frags[i].handle);
     p->nfrags += n;
     p->len += ev->u.data.len;
+    e->echo_part_frags += n;
     if (ev->u.data.flags & SCTP_EV_DATA_PARTIAL)
         return; /* more follows */
 

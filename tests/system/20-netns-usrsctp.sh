@@ -82,6 +82,18 @@ pool=$(counter "$PFX" lcores 0.mbufs)
 wait_counter "$PFX" lcores 0.mbufs_free "$pool" 10 || fail "$COUNTER of $pool mbufs free"
 [[ $(counter "$PFX" lcores 0.echo_parted) -eq 3 ]] || fail "the unfinished message was echoed"
 ok "a message in parts that the peer gave up with ABORT: dropped, never echoed, every mbuf back"
+# A message that never ends and outgrows what the echo service keeps of
+# one (an eighth of the pool's mbufs, a send queue's bytes): the
+# association is aborted, and every mbuf comes back.
+timeout 30 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 -x 8000000 -t 20 \
+    >"$TMP/long.log" 2>&1
+rc=$?
+cat "$TMP/long.log"
+[[ $rc -le 1 ]] || fail "the client of the endless message exited $rc"
+wait_counter "$PFX" lcores 0.echo_part_aborts 1 10 || fail "echo_part_aborts=$COUNTER"
+grep "echo: a message .*, association aborted" "$TMP/dp.log" || fail "the abort was not logged"
+wait_counter "$PFX" lcores 0.mbufs_free "$pool" 10 || fail "$COUNTER of $pool mbufs free"
+ok "a message in parts that outgrows what the echo keeps: association aborted, every mbuf back"
 
 # The discard service takes messages and sends nothing back.
 in0=$(counter "$PFX" lcores 0.msgs_in)
