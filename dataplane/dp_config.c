@@ -119,7 +119,9 @@ void dp_config_usage(const char *prog)
            "            callbacks act as a NIC with SCTP CRC offload both ways)\n"
            "  [sctp]    rto_initial_ms, rto_min_ms, rto_max_ms, sack_delay_ms,\n"
            "            sack_freq, max_burst, hb_interval_ms, rwnd, max_assocs, sendq_bytes,\n"
-           "            ostreams, istreams, pr_sctp\n"
+           "            reasm_bytes, reasm_chunks (DATA chunks one association may hold\n"
+           "            for reassembly; default an eighth of mbufs), ostreams, istreams,\n"
+           "            pr_sctp\n"
            "  [client]  connect (comma separated ADDR:PORT), local_port, msgs, size,\n"
            "            streams, window, pack, timeout_s\n"
            "\n"
@@ -466,6 +468,14 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1500, 1u << 30, &v) < 0)
                 return -1;
             s->max_sendq_bytes = v;
+        } else if (!strcmp(key, "reasm_bytes")) {
+            if (num(what, val, 4096, 1u << 30, &v) < 0)
+                return -1;
+            s->max_reasm_bytes = v;
+        } else if (!strcmp(key, "reasm_chunks")) {
+            if (num(what, val, 64, 1u << 24, &v) < 0)
+                return -1;
+            s->max_reasm_chunks = v;
         } else if (!strcmp(key, "ostreams")) {
             if (num(what, val, 1, 65535, &v) < 0)
                 return -1;

@@ -258,6 +258,20 @@ static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool cs
     for (unsigned i = 0; i < dp.n_ports; i++)
         mtu = RTE_MIN(mtu, (uint32_t)dp.ports[i].mtu);
     cfg.pmtu = mtu;
+    /* Each DATA chunk that reassembly holds (behind a missing TSN, or of
+     * a message not yet whole) may keep the mbuf it came in: a peer
+     * sending its chunks one per packet could otherwise take the whole
+     * pool with one association. Unless configured, an association holds
+     * at most an eighth of the pool's mbufs (a quarter more while filling
+     * a hole, chunk_room() in the core), and partial delivery starts
+     * early enough that a message cut into chunks of 256 bytes or more
+     * (any path MTU an IPv4 host must accept gives more) goes up before
+     * that limit. */
+    if (cfg.max_reasm_chunks == 0) {
+        cfg.max_reasm_chunks = RTE_MIN(cfg.max_reasm_bytes / 256, dp.conf.mbufs / 8);
+        cfg.max_reasm_chunks = RTE_MAX(cfg.max_reasm_chunks, 64u);
+    }
+    cfg.pd_point = RTE_MIN(cfg.pd_point, cfg.max_reasm_chunks / 2 * 256);
     e->cb.user = e;
     e->cb.payload_ref = cb_ref;
     e->cb.payload_unref = cb_unref;

@@ -11,8 +11,9 @@
 #   system/X.sh  every executable tests/system/*.sh, in name order, given
 #                the build directory as first argument
 #   system-asan/X.sh  the memif echo, usrsctp (netns), mbuf exhaustion, stuck
-#                peer, echo isolation, memif peer loss and hostile input
-#                tests again, against the ASan+UBSan daemon in build-asan/
+#                peer, echo isolation, memif peer loss, hostile input and
+#                reassembly hold tests again, against the ASan+UBSan daemon
+#                in build-asan/
 # A failure of scripts/setup.sh is reported as one more failed group.
 #
 # Every step runs under a timeout and with no standard input. The exit
@@ -233,12 +234,12 @@ for f in "${system_scripts[@]}"; do
 done
 
 # --- the daemon under ASan+UBSan ---------------------------------------------
-# The echo, usrsctp, mbuf exhaustion, stuck peer, echo isolation, peer loss
-# and hostile input tests once more against the sanitized daemon: a memory error, undefined behaviour or a leak at exit
+# The echo, usrsctp, mbuf exhaustion, stuck peer, echo isolation, peer
+# loss, hostile input and reassembly hold tests once more against the sanitized daemon: a memory error, undefined behaviour or a leak at exit
 # ends it with a non-zero status, which the test reports.
 if [[ -x "$asan_dir/dataplane/sctpdp" ]]; then
     for name in 10-memif-echo.sh 20-netns-usrsctp.sh 65-mbuf-exhaustion.sh 66-stuck-peer-pool.sh \
-        67-echo-isolation.sh 68-memif-peer-loss.sh 70-hostile-input.sh; do
+        67-echo-isolation.sh 68-memif-peer-loss.sh 70-hostile-input.sh 71-reasm-hold.sh; do
         f="$root/tests/system/$name"
         [[ -x "$f" ]] || continue
         group_begin

@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# A peer that makes the dataplane hold its DATA does not take the mbuf
+# pool. A scapy peer in a network namespace sets up an association with
+# the discard service by hand (INIT, COOKIE ECHO) and sends 1000 ordered
+# messages of 100 bytes, each in a packet of its own, with the first one
+# (TSN and SSN) left out: every one waits behind it, and each keeps the
+# mbuf it came in. With a pool of 2048 mbufs, one association holds at
+# most an eighth of it (reasm_chunks, 256 by default here), beyond which
+# its DATA is dropped and not acknowledged; the rest of the pool stays
+# free. Then the peer sends the missing message and all 1000 again: the
+# discard service gets each of the 1001 once. ABORT; every mbuf back.
+#
+#   tests/system/71-reasm-hold.sh BUILD_DIR
+source "$(dirname "$0")/lib/common.bash" "${1:-}"
+require
+"$PY" -c "import scapy" 2>/dev/null || fail "scapy missing (python3-scapy)"
+
+DP_ADDR=198.18.0.1
+PEER_ADDR=198.18.0.2
+POOL=2048
+N=1000
+make_netns_pair "$PEER_ADDR/24"
+PFX="${TAG}r"
+start_dp "$TMP/dp.log" 120 0 "$PFX" "net_af_packet0,iface=$VETH_DP" \
+    --mbufs "$POOL" --addr "$DP_ADDR/24" --echo-port 0 --discard-port 5009
+ip netns exec "$NS_PEER" ping -c 1 -W 2 "$DP_ADDR" >/dev/null || fail "no ping answer"
+free0=$(counter "$PFX" lcores 0.mbufs_free)
+in0=$(counter "$PFX" lcores 0.msgs_in)
+echo "dataplane: $free0 of $POOL mbufs free"
+
+cat >"$TMP/hold.py" <<'PYEOF'
+# hold.py DST PORT N GO_FILE: the association by hand over a raw socket
+# (which also keeps the kernel from answering the dataplane's SCTP with
+# ICMP protocol unreachable), N messages behind a missing one, then (once
+# GO_FILE exists) the missing one and all N again, then ABORT.
+import os, socket, sys, time
+from scapy.all import (conf, IP, SCTP, SCTPChunkInit, SCTPChunkInitAck, SCTPChunkCookieEcho,
+                       SCTPChunkData, SCTPChunkAbort, raw)
+conf.verb = 0
+dst, port, n, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_SCTP)
+s.settimeout(0.2)
+sport, my_tag, tsn0 = 46001, 0x1bad5eed, 5000
+
+def tx(tag, chunk):
+    s.sendto(raw(SCTP(sport=sport, dport=port, tag=tag) / chunk), (dst, 0))
+
+def rx(want, secs):
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            d = s.recv(65535)
+        except socket.timeout:
+            continue
+        p = IP(d)
+        if SCTP in p and p[SCTP].dport == sport and p[SCTP].tag == my_tag:
+            if raw(p[SCTP])[12] == want:
+                return p[SCTP]
+    return None
+
+def data(i):
+    # Message i: TSN tsn0 + i, SSN i on stream 0, ordered, whole.
+    return SCTPChunkData(tsn=tsn0 + i, stream_id=0, stream_seq=i, proto_id=0,
+                         data=b"m%07d" % i + b"x" * 92, beginning=1, ending=1)
+
+tx(0, SCTPChunkInit(init_tag=my_tag, a_rwnd=1 << 20, n_out_streams=1, n_in_streams=1,
+                    init_tsn=1))
+ia = rx(2, 5)
+if ia is None:
+    sys.exit("no INIT ACK")
+peer_tag = ia[SCTPChunkInitAck].init_tag
+cookie = [p for p in ia[SCTPChunkInitAck].params if p.type == 7][0].cookie
+tx(peer_tag, SCTPChunkCookieEcho(cookie=cookie))
+if rx(11, 5) is None:
+    sys.exit("no COOKIE ACK")
+print("association up", flush=True)
+for i in range(1, n + 1):
+    tx(peer_tag, data(i))
+print("sent %d messages behind a missing one" % n, flush=True)
+end = time.time() + 60
+while not os.path.exists(go) and time.time() < end:
+    time.sleep(0.05)
+tx(peer_tag, data(0))
+for i in range(1, n + 1):
+    tx(peer_tag, data(i))
+print("sent the missing one and all %d again" % n, flush=True)
+end = time.time() + 60
+while not os.path.exists(go + ".end") and time.time() < end:
+    time.sleep(0.05)
+tx(peer_tag, SCTPChunkAbort())
+print("ABORT sent", flush=True)
+PYEOF
+start_bg "$TMP/hold.log" timeout 150 ip netns exec "$NS_PEER" "$PY" "$TMP/hold.py" \
+    "$DP_ADDR" 5009 "$N" "$TMP/go"
+HOLD=$LAST_PID
+wait_log "$TMP/hold.log" "behind a missing one" 60 || { cat "$TMP/hold.log"; fail "scapy peer"; }
+sleep 1
+free=$(counter "$PFX" lcores 0.mbufs_free)
+in1=$(counter "$PFX" lcores 0.msgs_in)
+held=$((free0 - free))
+echo "with $N messages behind a missing one: $free of $POOL mbufs free ($held held), $((in1 - in0)) delivered"
+[[ $((in1 - in0)) -eq 0 ]] || fail "messages behind the missing one were delivered"
+[[ $held -ge 200 ]] || fail "only $held mbufs held: the case tests nothing"
+[[ $held -le $((POOL / 8 + 32)) ]] || fail "$held mbufs held by one association: more than an eighth of $POOL"
+[[ $(counter "$PFX" lcores 0.mbuf_pressure) -eq 0 ]] || fail "the pool ran low"
+ok "one association holds $held of $POOL mbufs behind a missing TSN (at most an eighth), the pool did not run low"
+
+touch "$TMP/go"
+wait_log "$TMP/hold.log" "all $N again" 30 || { cat "$TMP/hold.log"; fail "scapy peer"; }
+for ((i = 0; i < 50; i++)); do
+    [[ $(($(counter "$PFX" lcores 0.msgs_in) - in0)) -ge $((N + 1)) ]] && break
+    sleep 0.1
+done
+got=$(($(counter "$PFX" lcores 0.msgs_in) - in0))
+echo "discard service: $got messages"
+[[ $got -eq $((N + 1)) ]] || fail "$got messages delivered, $((N + 1)) sent"
+ok "the missing message let the held ones go; with the dropped ones sent again, $((N + 1)) delivered once each"
+
+touch "$TMP/go.end"
+wait_exit "$HOLD" 30 || fail "scapy peer did not end"
+cat "$TMP/hold.log"
+wait_log "$TMP/dp.log" "COMM_LOST" 10 || fail "the ABORT did not end the association"
+wait_counter "$PFX" lcores 0.mbufs_free "$free0" 10 || fail "$COUNTER of $free0 mbufs free after the ABORT"
+ok "ABORT ended the association and every mbuf came back"
+kill -TERM "$DP"
+wait_exit "$DP" 20 || fail "dataplane did not stop"
+[[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"
+ok "dataplane stopped with exit 0"
+echo "PASS: $CHECKS checks"
