@@ -283,7 +283,8 @@ enum { DP_SVC_ECHO = 1, DP_SVC_DISCARD, DP_SVC_CLIENT };
  * from fixed arrays of DP_BACKLOG each (a queue has at least one item).
  * An association with echo_assoc_backlog items waiting (DP_BL_ASSOC_MAX
  * by default) has its receive held (sctp_assoc_set_rx_hold) until half
- * of them are gone.
+ * of them are gone; with the backlog half full, one whose peer holds up
+ * its echoes already at DP_BL_ASSOC_MIN.
  */
 struct dp_backlog_item {
     uint16_t nfrags;
@@ -295,6 +296,7 @@ struct dp_backlog_item {
 };
 #define DP_BACKLOG      8192
 #define DP_BL_ASSOC_MAX (DP_BACKLOG / 8)
+#define DP_BL_ASSOC_MIN 16 /* held at this many with the backlog half full (dp_echo.c) */
 #define DP_BL_HASH      1024
 #define DP_BL_NONE      UINT32_MAX
 struct dp_bl_queue {

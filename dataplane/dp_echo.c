@@ -587,6 +587,17 @@ static inline bool bl_waiting(struct dp_engine *e, unsigned svc, uint32_t assoc_
     return e->bl_used > 0 && blq_find(e, svc, assoc_id) != NULL;
 }
 
+/* With the backlog half full, an association whose peer holds up its
+ * echoes (it stopped reading) is held once it has DP_BL_ASSOC_MIN of
+ * them waiting, not echo_assoc_backlog: a few such peers would otherwise
+ * fill the backlog, and then every echo of the engine waits. The
+ * others, whose echoes move, keep the usual limit. */
+static bool bl_blocked_hold(struct dp_engine *e, unsigned svc, const struct dp_bl_queue *q)
+{
+    return e->bl_used >= DP_BACKLOG / 2 && q->n >= DP_BL_ASSOC_MIN &&
+           sctp_assoc_peer_blocked(e->svc[svc].ep, q->assoc_id) == 1;
+}
+
 static void backlog_push_frags(struct dp_engine *e, unsigned svc, uint32_t assoc_id,
                                const struct sctp_frag *f, unsigned n, uint32_t len,
                                const struct sctp_sndinfo *info)
@@ -621,7 +632,7 @@ static void backlog_push_frags(struct dp_engine *e, unsigned svc, uint32_t assoc
         q->head = ii;
     q->tail = ii;
     q->n++;
-    if (!q->held && q->n >= dp.conf.echo_assoc_backlog &&
+    if (!q->held && (q->n >= dp.conf.echo_assoc_backlog || bl_blocked_hold(e, svc, q)) &&
         sctp_assoc_set_rx_hold(e->svc[svc].ep, assoc_id, true) == 0) {
         q->held = true;
         e->st.echo_assoc_holds++;
@@ -659,7 +670,11 @@ static void backlog_drain(struct dp_engine *e)
             }
             bl_pop(e, q);
         }
-        if (q->held && q->n <= dp.conf.echo_assoc_backlog / 2) {
+        /* Released at half its limit; one held early (bl_blocked_hold)
+         * at half of that, while the backlog is still that full. */
+        uint32_t release =
+            e->bl_used >= DP_BACKLOG / 2 ? DP_BL_ASSOC_MIN / 2 : dp.conf.echo_assoc_backlog / 2;
+        if (q->held && q->n <= release) {
             sctp_assoc_set_rx_hold(ep, q->assoc_id, false);
             q->held = false;
         }

@@ -521,6 +521,11 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
  * NULL. SCTP_ERR_NOTFOUND. */
 int sctp_assoc_get_sendq(const struct sctp_endpoint *ep, uint32_t assoc_id, uint32_t *queued_bytes,
                          uint32_t *outstanding_bytes);
+/* Whether the peer holds up what the association has to send: more bytes
+ * wait to be sent than the peer's window takes (a peer that stopped
+ * reading; what SCTP_RX_PRESSURE_BLOCKED holds back). 1, 0, or
+ * SCTP_ERR_NOTFOUND. */
+int sctp_assoc_peer_blocked(const struct sctp_endpoint *ep, uint32_t assoc_id);
 /*
  * Memory pressure from the layer below (its buffer pool running low):
  * while on, every association advertises a receiver window of 0 and

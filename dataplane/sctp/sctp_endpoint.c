@@ -1415,6 +1415,14 @@ int sctp_assoc_get_sendq(const struct sctp_endpoint *ep, uint32_t assoc_id, uint
     return 0;
 }
 
+int sctp_assoc_peer_blocked(const struct sctp_endpoint *ep, uint32_t assoc_id)
+{
+    const struct sctp_assoc *a = ep ? sctp_ep_find_id(ep, assoc_id) : NULL;
+    if (!a)
+        return SCTP_ERR_NOTFOUND;
+    return sctp_peer_blocked(a) ? 1 : 0;
+}
+
 int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
                         struct sctp_assoc_info *info)
 {

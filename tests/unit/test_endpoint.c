@@ -2316,6 +2316,9 @@ static void test_rx_pressure_blocked_peer(void)
     CU_ASSERT_EQUAL(i1.peer_rwnd, 0);
     CU_ASSERT_TRUE_FATAL(i1.queued_bytes > i1.outstanding_bytes); /* some wait unsent */
     CU_ASSERT_EQUAL(R.node_msgs[0], 5);
+    CU_ASSERT_EQUAL(sctp_assoc_peer_blocked(H.ep[1], R.assoc[1]), 1);
+    CU_ASSERT_EQUAL(sctp_assoc_peer_blocked(H.ep[0], R.assoc[0]), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_peer_blocked(H.ep[1], R.assoc[1] + 1000), SCTP_ERR_NOTFOUND);
 
     sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_BLOCKED);
     unsigned k = L.n;
@@ -2336,6 +2339,7 @@ static void test_rx_pressure_blocked_peer(void)
     CU_ASSERT_EQUAL_FATAL(seqs_of(0, got, 25), 25);
     for (uint32_t i = 0; i < 25; i++)
         CU_ASSERT_EQUAL(got[i], 100 + i);
+    CU_ASSERT_EQUAL(sctp_assoc_peer_blocked(H.ep[1], R.assoc[1]), 0);
     CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
     finish();
 }
