@@ -600,13 +600,15 @@ void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off)
  *    such ends each waiting for the other's SACKs;
  *  - below a quarter, the associations whose peer holds up what they
  *    have to send (more waits than its window takes: a peer that stopped
- *    reading) keep no new DATA (zero window, the peer sends it again
- *    later): what the echo service would hold for them until the peer
- *    reads does not grow, while the others, whose data moves, go on
- *    receiving. One such peer can otherwise take the whole pool and stop
- *    every association of the engine: an echo of a small message sent
- *    alone keeps a whole mbuf. They resume above three eighths, and as
- *    soon as their peer takes what waits (SCTP_RX_PRESSURE_BLOCKED);
+ *    reading), and those with 64 chunks or more behind a missing TSN,
+ *    keep no new DATA (zero window, the peer sends it again later): what
+ *    the echo service would hold for them until the peer reads, or
+ *    reassembly until the TSN comes, does not grow, while the others,
+ *    whose data moves, go on receiving. One such peer can otherwise take
+ *    the whole pool and stop every association of the engine: an echo of
+ *    a small message sent alone keeps a whole mbuf. They resume above
+ *    three eighths, and as soon as their peer takes what waits or the
+ *    TSN comes (SCTP_RX_PRESSURE_BLOCKED);
  *  - below an eighth, no association keeps new DATA: what the echo
  *    service holds until its echoes are acknowledged stops growing while
  *    SACKs still come in; above a quarter they resume, with window

@@ -539,10 +539,12 @@ void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on);
  * The same in two steps. SCTP_RX_PRESSURE_BLOCKED holds back only the
  * associations whose peer holds up what they have to send: more bytes
  * wait to be sent than the peer's window takes (a peer that stopped
- * reading). What an association like that receives stays with us as long
- * as its peer does not read (an echo, a reply queued behind the others),
- * so a few of them can take the whole pool; the others, whose data moves,
- * go on receiving. An association that its peer's SACK frees while this
+ * reading), and those whose reassembly holds 64 chunks or more behind a
+ * missing TSN (the TSN itself is still taken). What such an association
+ * receives stays with us as long as its peer does not read (an echo, a
+ * reply queued behind the others) or leaves the TSN missing, so a few of
+ * them can take the whole pool; the others, whose data moves, go on
+ * receiving. An association that its peer's SACK frees while this
  * level holds gets a window update at once. SCTP_RX_PRESSURE_ALL is
  * sctp_endpoint_set_rx_pressure(ep, true). Lowering the level sends the
  * window updates of the associations it frees.

@@ -1297,6 +1297,11 @@ int sctp_data_on_data(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
         a->sack_now = true;
         return 0;
     }
+    /* The missing TSN of a receive held back (hold, pressure): the SACK
+     * goes at once, with the window that this may open again; the peer
+     * waits behind the zero window it saw. */
+    if (__builtin_expect(unblocks, 0) && sctp_rx_restricted(a))
+        a->sack_now = true;
     /* The packet is contiguous: the chunk's header lies in front of its
      * payload, and nothing reads it once the chunk is parsed. */
     struct sctp_frag f = {

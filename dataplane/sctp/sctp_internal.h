@@ -542,10 +542,19 @@ static inline bool sctp_peer_blocked(const struct sctp_assoc *a)
 {
     return a->q.queued_bytes - a->q.outstanding_bytes > a->peer_rwnd;
 }
+/* Reassembly holds chunks behind a missing TSN, more than a few (each
+ * may keep a buffer of its own), for as long as the peer leaves the TSN
+ * missing (SCTP_RX_PRESSURE_BLOCKED; the TSN itself is still taken). */
+#define SCTP_HOLE_HOLD_CHUNKS 64
+static inline bool sctp_hole_held(const struct sctp_assoc *a)
+{
+    return a->reasm && sctp_reasm_chunks(a->reasm) >= SCTP_HOLE_HOLD_CHUNKS &&
+           sctp_tsnmap_has_gaps(&a->map);
+}
 /* The association keeps no new DATA and advertises a window of 0: the
  * user holds it (sctp_assoc_set_rx_hold), or the layer below is short of
  * buffers (sctp_endpoint_set_rx_pressure_level) for every association or
- * for those whose peer holds them up. */
+ * for those whose peer holds them up or their data behind a hole. */
 static inline bool sctp_rx_restricted(const struct sctp_assoc *a)
 {
     uint8_t level = a->ep->rx_pressure;
@@ -553,7 +562,7 @@ static inline bool sctp_rx_restricted(const struct sctp_assoc *a)
         return true;
     if (__builtin_expect(level == SCTP_RX_PRESSURE_OFF, 1))
         return false;
-    return level == SCTP_RX_PRESSURE_ALL || sctp_peer_blocked(a);
+    return level == SCTP_RX_PRESSURE_ALL || sctp_peer_blocked(a) || sctp_hole_held(a);
 }
 /* The receive window to advertise: the configured rwnd less what
  * reassembly holds (payload and per-chunk overhead) and what the user has

@@ -9,6 +9,7 @@
 # its DATA is dropped and not acknowledged; the rest of the pool stays
 # free. Then the peer sends the missing message and all 1000 again: the
 # discard service gets each of the 1001 once. ABORT; every mbuf back.
+# Then eight such associations at once, and a ninth whose data moves.
 #
 #   tests/system/71-reasm-hold.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -122,6 +123,118 @@ cat "$TMP/hold.log"
 wait_log "$TMP/dp.log" "COMM_LOST" 10 || fail "the ABORT did not end the association"
 wait_counter "$PFX" lcores 0.mbufs_free "$free0" 10 || fail "$COUNTER of $free0 mbufs free after the ABORT"
 ok "ABORT ended the association and every mbuf came back"
+
+# Eight such associations: each holds at most an eighth of the pool, and
+# once a quarter of it is left, the engine holds back the associations
+# with 64 chunks or more behind a missing TSN (the first pressure level),
+# so the last quarter stays for the associations whose data moves. A
+# ninth association sends 100 messages in order: all are delivered.
+cat >"$TMP/holds.py" <<'PYEOF'
+# holds.py DST PORT HOGS N GOOD GO_FILE: HOGS associations, each with N
+# messages behind a missing one, then one more association that sends
+# GOOD messages in order; once GO_FILE exists, ABORT for all of them.
+import os, socket, sys, time
+from scapy.all import (conf, IP, SCTP, SCTPChunkInit, SCTPChunkInitAck, SCTPChunkCookieEcho,
+                       SCTPChunkData, SCTPChunkAbort, raw)
+conf.verb = 0
+dst, port, hogs, n, good, go = (sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
+                                int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_SCTP)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
+s.settimeout(0.2)
+my_tag, tsn0 = 0x1bad5eed, 5000
+
+def drain():
+    # The SACKs for what was sent before: not to fill the socket's buffer.
+    s.setblocking(False)
+    try:
+        while True:
+            s.recv(65535)
+    except BlockingIOError:
+        pass
+    s.settimeout(0.2)
+
+def tx(sport, tag, chunk):
+    s.sendto(raw(SCTP(sport=sport, dport=port, tag=tag) / chunk), (dst, 0))
+
+def rx(sport, want, secs):
+    end = time.time() + secs
+    while time.time() < end:
+        try:
+            d = s.recv(65535)
+        except socket.timeout:
+            continue
+        p = IP(d)
+        if SCTP in p and p[SCTP].dport == sport and raw(p[SCTP])[12] == want:
+            return p[SCTP]
+    return None
+
+def assoc(sport):
+    ia = None
+    for _ in range(5):
+        drain()
+        tx(sport, 0, SCTPChunkInit(init_tag=my_tag, a_rwnd=1 << 20, n_out_streams=1,
+                                   n_in_streams=1, init_tsn=1))
+        ia = rx(sport, 2, 1)
+        if ia is not None:
+            break
+    if ia is None:
+        sys.exit("no INIT ACK")
+    tag = ia[SCTPChunkInitAck].init_tag
+    cookie = [p for p in ia[SCTPChunkInitAck].params if p.type == 7][0].cookie
+    tx(sport, tag, SCTPChunkCookieEcho(cookie=cookie))
+    if rx(sport, 11, 5) is None:
+        sys.exit("no COOKIE ACK")
+    return tag
+
+def data(i):
+    return SCTPChunkData(tsn=tsn0 + i, stream_id=0, stream_seq=i, proto_id=0,
+                         data=b"m%07d" % i + b"x" * 92, beginning=1, ending=1)
+
+tags = {}
+for h in range(hogs):
+    sport = 47001 + h
+    tags[sport] = assoc(sport)
+    for i in range(1, n + 1):
+        tx(sport, tags[sport], data(i))
+print("%d associations with %d messages behind a missing one" % (hogs, n), flush=True)
+time.sleep(0.5)
+sport = 47000
+tags[sport] = assoc(sport)
+for i in range(good):
+    tx(sport, tags[sport], data(i))
+print("one more association sent %d messages in order" % good, flush=True)
+end = time.time() + 60
+while not os.path.exists(go) and time.time() < end:
+    time.sleep(0.05)
+for sport, tag in tags.items():
+    tx(sport, tag, SCTPChunkAbort())
+print("ABORT sent for %d associations" % len(tags), flush=True)
+PYEOF
+in0=$(counter "$PFX" lcores 0.msgs_in)
+start_bg "$TMP/holds.log" timeout 150 ip netns exec "$NS_PEER" "$PY" "$TMP/holds.py" \
+    "$DP_ADDR" 5009 8 300 100 "$TMP/go2"
+HOLDS=$LAST_PID
+wait_log "$TMP/holds.log" "in order" 90 || { cat "$TMP/holds.log"; fail "scapy peer"; }
+for ((i = 0; i < 30; i++)); do
+    [[ $(($(counter "$PFX" lcores 0.msgs_in) - in0)) -ge 100 ]] && break
+    sleep 0.1
+done
+got=$(($(counter "$PFX" lcores 0.msgs_in) - in0))
+free=$(counter "$PFX" lcores 0.mbufs_free)
+lvl=$(counter "$PFX" lcores 0.mbuf_pressure)
+all=$(counter "$PFX" lcores 0.mbuf_pressure_all_events)
+echo "8 associations with 300 messages behind a missing one: $free of $POOL mbufs free," \
+    "pressure level $lvl (second level reached $all times); the ninth: $got of 100 delivered"
+[[ $((free0 - free)) -ge $((POOL / 2)) ]] || fail "only $((free0 - free)) mbufs held: the case tests nothing"
+[[ $got -eq 100 ]] || fail "the association whose data moves got $got of its 100 messages through"
+[[ $free -ge $((POOL / 8)) ]] || fail "$free mbufs free: below the second level"
+ok "eight associations hold $((free0 - free)) of $POOL mbufs behind missing TSNs; a ninth gets its 100 messages through"
+touch "$TMP/go2"
+wait_exit "$HOLDS" 30 || fail "scapy peer did not end"
+wait_counter "$PFX" lcores 0.mbufs_free "$free0" 10 || fail "$COUNTER of $free0 mbufs free after the ABORTs"
+[[ $(counter "$PFX" lcores 0.mbuf_pressure) -eq 0 ]] || fail "still under pressure"
+ok "ABORT ended the eight, every mbuf came back, pressure off"
 kill -TERM "$DP"
 wait_exit "$DP" 20 || fail "dataplane did not stop"
 [[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"

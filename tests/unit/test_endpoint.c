@@ -2344,6 +2344,59 @@ static void test_rx_pressure_blocked_peer(void)
     finish();
 }
 
+/* SCTP_RX_PRESSURE_BLOCKED also holds back an association whose
+ * reassembly holds 64 chunks or more behind a missing TSN: of 70 ordered
+ * messages behind the first one, 64 are kept and the rest dropped (not
+ * acknowledged, window 0). The missing TSN is still taken and lets the
+ * 64 go up; then the dropped ones are taken again. With fewer chunks
+ * held the association is not held back. */
+static void test_rx_pressure_blocked_hole(void)
+{
+    start_pair(84, 1, NULL);
+    uint32_t base = info_of(0).next_tsn; /* node 1 waits for this TSN */
+    uint32_t vtag = info_of(1).local_vtag;
+    const uint8_t be = SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E;
+    uint8_t chunk[64];
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sack;
+
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_BLOCKED);
+    /* 10 behind the hole: not enough to be held back. */
+    for (uint16_t i = 1; i <= 10; i++)
+        CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, be, base + i, 0, i, 8)), 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base - 1);
+    CU_ASSERT_EQUAL_FATAL(sack.n_gaps, 1);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).end, 11);
+    CU_ASSERT_TRUE(sack.a_rwnd > 0);
+    /* 60 more: the association keeps 64 behind the hole, no more. */
+    for (uint16_t i = 11; i <= 70; i++)
+        CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, be, base + i, 0, i, 8)), 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base - 1);
+    CU_ASSERT_EQUAL(sack.a_rwnd, 0);
+    CU_ASSERT_EQUAL_FATAL(sack.n_gaps, 1);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).start, 2);
+    CU_ASSERT_EQUAL(sctp_sack_gap(&sack, 0).end, 65); /* base + 1 to base + 64 */
+    CU_ASSERT_EQUAL(poll_data_events(1), 0);
+    /* The missing TSN is taken and lets the 64 go up. */
+    CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, be, base, 0, 0, 8)), 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 64);
+    CU_ASSERT_TRUE(sack.a_rwnd > 0); /* at once, open again */
+    CU_ASSERT_EQUAL(poll_data_events(1), 65);
+    /* Nothing behind a hole now: the dropped ones are taken. */
+    for (uint16_t i = 65; i <= 70; i++)
+        CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, be, base + i, 0, i, 8)), 0);
+    CU_ASSERT_TRUE_FATAL(drain_sack(1, &c, &sack));
+    CU_ASSERT_EQUAL(sack.cum_tsn, base + 70);
+    CU_ASSERT_EQUAL(sack.n_gaps, 0);
+    CU_ASSERT_TRUE(sack.a_rwnd > 0);
+    CU_ASSERT_EQUAL(poll_data_events(1), 6);
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_OFF);
+    finish();
+}
+
 /* DATA dropped for want of room, then the user reads before the SACK is
  * written: the SACK still says the window was closed (a_rwnd 0), and a
  * window update follows in the same round. Otherwise the sender would see
@@ -3726,6 +3779,7 @@ TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
 TEST_CASE(test_rx_pressure_blocked_spares)
 TEST_CASE(test_rx_pressure_blocked_peer)
+TEST_CASE(test_rx_pressure_blocked_hole)
 TEST_CASE(test_rx_hold)
 TEST_CASE(test_rx_hold_keeps_ready)
 TEST_CASE(test_rx_hold_abort_delivers)
