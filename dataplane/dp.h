@@ -333,6 +333,8 @@ struct dp_echo_part {
 };
 #define DP_ECHO_PARTS 64
 
+enum { DP_PRESSURE_OFF = 0, DP_PRESSURE_FIRST = 1, DP_PRESSURE_ALL = 2 };
+
 struct dp_engine {
     unsigned index; /* 0..n_engines-1, also the low bits of our vtags */
     unsigned lcore_id;
@@ -391,12 +393,12 @@ struct dp_engine {
     uint64_t shutdown_deadline;
     uint64_t next_snapshot;
     uint64_t next_pool_check;
-    /* Free mbufs: below pool_high the associations that their peers hold
-     * up keep no new DATA (SCTP_RX_PRESSURE_BLOCKED), until pool_unblock;
-     * below pool_low none does (SCTP_RX_PRESSURE_ALL), until pool_high. */
+    /* Free mbufs: below pool_high the first level (pool_pressure), until
+     * pool_unblock; below pool_low the second, where no association
+     * keeps new DATA, until pool_high. */
     unsigned pool_low, pool_high, pool_unblock;
     unsigned pool_gen;   /* free mbufs below which the generator waits */
-    uint8_t pressure;    /* enum sctp_rx_pressure, as told to the endpoints */
+    uint8_t pressure;    /* DP_PRESSURE_*: what the endpoints were told */
     bool gen_hold;       /* the generator sends nothing new */
     uint64_t now;        /* ns, refreshed each loop */
     uint64_t loop_start; /* ns, when the loop began */

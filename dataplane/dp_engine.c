@@ -598,17 +598,22 @@ void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off)
  *    application's own messages may hold), so that what it receives (and
  *    frees at once) still has room: refusing that too would leave two
  *    such ends each waiting for the other's SACKs;
- *  - below a quarter, the associations whose peer holds up what they
- *    have to send (more waits than its window takes: a peer that stopped
- *    reading), and those with 64 chunks or more behind a missing TSN,
- *    keep no new DATA (zero window, the peer sends it again later): what
- *    the echo service would hold for them until the peer reads, or
- *    reassembly until the TSN comes, does not grow, while the others,
- *    whose data moves, go on receiving. One such peer can otherwise take
- *    the whole pool and stop every association of the engine: an echo of
- *    a small message sent alone keeps a whole mbuf. They resume above
+ *  - below a quarter (the first level), the associations with 64 chunks
+ *    or more behind a missing TSN keep no new DATA (zero window, the peer
+ *    sends it again later), and so do, at the echo service, those whose
+ *    peer holds up what they have to send (more waits than its window
+ *    takes: a peer that stopped reading): what reassembly holds until
+ *    the TSN comes, or the echo service until the peer reads, does not
+ *    grow, while the others, whose data moves, go on receiving. One such
+ *    peer can otherwise take the whole pool and stop every association
+ *    of the engine: an echo of a small message sent alone keeps a whole
+ *    mbuf. The generator and the discard service let go of what they
+ *    receive at once, so a peer that holds them up is no reason to stop
+ *    taking its DATA: two ends short of buffers would otherwise each hold
+ *    back the other for good (SCTP_RX_PRESSURE_HOLES for them,
+ *    SCTP_RX_PRESSURE_BLOCKED for the echo service). They resume above
  *    three eighths, and as soon as their peer takes what waits or the
- *    TSN comes (SCTP_RX_PRESSURE_BLOCKED);
+ *    TSN comes;
  *  - below an eighth, no association keeps new DATA: what the echo
  *    service holds until its echoes are acknowledged stops growing while
  *    SACKs still come in; above a quarter they resume, with window
@@ -625,13 +630,12 @@ static void pool_pressure(struct dp_engine *e)
     unsigned direct = rte_mempool_avail_count(e->pool);
     unsigned avail = RTE_MIN(direct, rte_mempool_avail_count(e->ind_pool));
     uint8_t level;
-    if (avail < e->pool_low || (e->pressure == SCTP_RX_PRESSURE_ALL && avail < e->pool_high))
-        level = SCTP_RX_PRESSURE_ALL;
-    else if (avail < e->pool_high ||
-             (e->pressure != SCTP_RX_PRESSURE_OFF && avail < e->pool_unblock))
-        level = SCTP_RX_PRESSURE_BLOCKED;
+    if (avail < e->pool_low || (e->pressure == DP_PRESSURE_ALL && avail < e->pool_high))
+        level = DP_PRESSURE_ALL;
+    else if (avail < e->pool_high || (e->pressure != DP_PRESSURE_OFF && avail < e->pool_unblock))
+        level = DP_PRESSURE_FIRST;
     else
-        level = SCTP_RX_PRESSURE_OFF;
+        level = DP_PRESSURE_OFF;
 
     e->next_pool_check =
         e->now + (avail > e->pool_gen + e->pool_gen / 2 ? POOL_CHECK_FAR_NS : POOL_CHECK_NS);
@@ -641,13 +645,19 @@ static void pool_pressure(struct dp_engine *e)
     e->gen_hold = direct < e->pool_gen;
     if (level == e->pressure)
         return;
-    if (e->pressure == SCTP_RX_PRESSURE_OFF)
+    if (e->pressure == DP_PRESSURE_OFF)
         e->st.pressure_events++;
-    if (level == SCTP_RX_PRESSURE_ALL)
+    if (level == DP_PRESSURE_ALL)
         e->st.pressure_all_events++;
     e->pressure = level;
-    for (unsigned i = 0; i < e->n_svc; i++)
-        sctp_endpoint_set_rx_pressure_level(e->svc[i].ep, (enum sctp_rx_pressure)level);
+    for (unsigned i = 0; i < e->n_svc; i++) {
+        enum sctp_rx_pressure l = SCTP_RX_PRESSURE_OFF;
+        if (level == DP_PRESSURE_ALL)
+            l = SCTP_RX_PRESSURE_ALL;
+        else if (level == DP_PRESSURE_FIRST)
+            l = e->svc[i].kind == DP_SVC_ECHO ? SCTP_RX_PRESSURE_BLOCKED : SCTP_RX_PRESSURE_HOLES;
+        sctp_endpoint_set_rx_pressure_level(e->svc[i].ep, l);
+    }
 }
 
 /*

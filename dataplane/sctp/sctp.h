@@ -536,23 +536,28 @@ int sctp_assoc_peer_blocked(const struct sctp_endpoint *ep, uint32_t assoc_id);
  */
 void sctp_endpoint_set_rx_pressure(struct sctp_endpoint *ep, bool on);
 /*
- * The same in two steps. SCTP_RX_PRESSURE_BLOCKED holds back only the
- * associations whose peer holds up what they have to send: more bytes
- * wait to be sent than the peer's window takes (a peer that stopped
- * reading), and those whose reassembly holds 64 chunks or more behind a
- * missing TSN (the TSN itself is still taken). What such an association
- * receives stays with us as long as its peer does not read (an echo, a
- * reply queued behind the others) or leaves the TSN missing, so a few of
- * them can take the whole pool; the others, whose data moves, go on
- * receiving. An association that its peer's SACK frees while this
- * level holds gets a window update at once. SCTP_RX_PRESSURE_ALL is
+ * The same in steps. SCTP_RX_PRESSURE_HOLES holds back only the
+ * associations whose reassembly holds 64 chunks or more behind a missing
+ * TSN (the TSN itself is still taken): what they hold stays as long as
+ * the peer leaves the TSN missing. SCTP_RX_PRESSURE_BLOCKED also holds
+ * back those whose peer holds up what they have to send: more bytes wait
+ * to be sent than the peer's window takes (a peer that stopped reading).
+ * That one is for a user that keeps what it receives until the peer
+ * takes what it sends back (an echo, a reply queued behind the others):
+ * a few such peers could take the whole pool. A user that reads and lets
+ * go of what it receives must not use it: two such ends, each short of
+ * buffers, would each hold back the other for good. The other
+ * associations, whose data moves, go on receiving. An association that
+ * its peer's SACK frees gets a window update at once, not at the peer's
+ * next zero window probe. SCTP_RX_PRESSURE_ALL is
  * sctp_endpoint_set_rx_pressure(ep, true). Lowering the level sends the
  * window updates of the associations it frees.
  */
 enum sctp_rx_pressure {
     SCTP_RX_PRESSURE_OFF = 0,
-    SCTP_RX_PRESSURE_BLOCKED = 1,
-    SCTP_RX_PRESSURE_ALL = 2,
+    SCTP_RX_PRESSURE_HOLES = 1,
+    SCTP_RX_PRESSURE_BLOCKED = 2,
+    SCTP_RX_PRESSURE_ALL = 3,
 };
 void sctp_endpoint_set_rx_pressure_level(struct sctp_endpoint *ep, enum sctp_rx_pressure level);
 /*

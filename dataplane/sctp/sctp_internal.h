@@ -562,7 +562,9 @@ static inline bool sctp_rx_restricted(const struct sctp_assoc *a)
         return true;
     if (__builtin_expect(level == SCTP_RX_PRESSURE_OFF, 1))
         return false;
-    return level == SCTP_RX_PRESSURE_ALL || sctp_peer_blocked(a) || sctp_hole_held(a);
+    if (level == SCTP_RX_PRESSURE_ALL)
+        return true;
+    return sctp_hole_held(a) || (level == SCTP_RX_PRESSURE_BLOCKED && sctp_peer_blocked(a));
 }
 /* The receive window to advertise: the configured rwnd less what
  * reassembly holds (payload and per-chunk overhead) and what the user has

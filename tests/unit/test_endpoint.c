@@ -2350,9 +2350,9 @@ static void test_rx_pressure_blocked_peer(void)
  * acknowledged, window 0). The missing TSN is still taken and lets the
  * 64 go up; then the dropped ones are taken again. With fewer chunks
  * held the association is not held back. */
-static void test_rx_pressure_blocked_hole(void)
+static void blocked_hole_case(unsigned seed, enum sctp_rx_pressure level)
 {
-    start_pair(84, 1, NULL);
+    start_pair(seed, 1, NULL);
     uint32_t base = info_of(0).next_tsn; /* node 1 waits for this TSN */
     uint32_t vtag = info_of(1).local_vtag;
     const uint8_t be = SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E;
@@ -2360,7 +2360,7 @@ static void test_rx_pressure_blocked_hole(void)
     struct sctp_chunk c = {0};
     struct sctp_sack_chunk sack;
 
-    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_BLOCKED);
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], level);
     /* 10 behind the hole: not enough to be held back. */
     for (uint16_t i = 1; i <= 10; i++)
         CU_ASSERT_EQUAL(inject(1, 0, vtag, chunk, put_data(chunk, be, base + i, 0, i, 8)), 0);
@@ -2394,6 +2394,45 @@ static void test_rx_pressure_blocked_hole(void)
     CU_ASSERT_TRUE(sack.a_rwnd > 0);
     CU_ASSERT_EQUAL(poll_data_events(1), 6);
     sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_OFF);
+    finish();
+}
+
+static void test_rx_pressure_blocked_hole(void)
+{
+    blocked_hole_case(84, SCTP_RX_PRESSURE_BLOCKED);
+}
+
+/* SCTP_RX_PRESSURE_HOLES holds back data behind a missing TSN as well. */
+static void test_rx_pressure_holes_hole(void)
+{
+    blocked_hole_case(85, SCTP_RX_PRESSURE_HOLES);
+}
+
+/* SCTP_RX_PRESSURE_HOLES does not hold back an association because its
+ * peer holds up what it sends: node 0 stops reading and node 1's
+ * messages wait, but node 0's messages still reach node 1. (Two ends that
+ * read what they get, each short of buffers and each holding back the
+ * other for that reason, would wait for each other for good.) */
+static void test_rx_pressure_holes_spares_blocked(void)
+{
+    start_pair(86, 1, tune_no_hb);
+    CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[0], R.assoc[0], true), 0);
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(1, 100 + i, 1000, 0), 1);
+    h_run(&H, NULL, 50 * MS);
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_peer_blocked(H.ep[1], R.assoc[1]), 1);
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_HOLES);
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 10, 1 * S));
+    uint32_t got[10];
+    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), 10);
+    for (uint32_t i = 0; i < 10; i++)
+        CU_ASSERT_EQUAL(got[i], i);
+    CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[0], R.assoc[0], false), 0);
+    CU_ASSERT_TRUE(run_until_msgs(0, 20, 5 * S));
+    sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_OFF);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
     finish();
 }
 
@@ -3780,6 +3819,8 @@ TEST_CASE(test_rx_pressure_next_tsn)
 TEST_CASE(test_rx_pressure_blocked_spares)
 TEST_CASE(test_rx_pressure_blocked_peer)
 TEST_CASE(test_rx_pressure_blocked_hole)
+TEST_CASE(test_rx_pressure_holes_hole)
+TEST_CASE(test_rx_pressure_holes_spares_blocked)
 TEST_CASE(test_rx_hold)
 TEST_CASE(test_rx_hold_keeps_ready)
 TEST_CASE(test_rx_hold_abort_delivers)
