@@ -6,7 +6,8 @@
  * multi-homing, the primary path dies mid-run and the association fails
  * over without losing a message; with receive pressure, the receiver is
  * short of buffers 20 ms in every 100 (it drops new DATA behind a zero
- * window) and nothing is lost either. One message in eight is handed
+ * window; every other time only where 64 chunks or more wait behind a
+ * missing TSN) and nothing is lost either. One message in eight is handed
  * to the core in 2 to 5 pieces (sctp_endpoint_sendv); of the others, one
  * in four is packed behind the one before it in a shared buffer, with
  * room for its DATA chunk header in front (sctp_frag.room), so the core
@@ -93,7 +94,9 @@ static bool up(struct harness *h)
     return S.up[0] && S.up[1];
 }
 
-/* Receive pressure on node 1, 20 ms in every 100 ms of the fake clock. */
+/* Receive pressure on node 1, 20 ms in every 100 ms of the fake clock:
+ * every other time only for data held behind a missing TSN
+ * (SCTP_RX_PRESSURE_HOLES), the other times for all of it. */
 static bool pressure_mode, pressure_on;
 static uint64_t pressure_events;
 static void pressure_tick(struct harness *h)
@@ -105,7 +108,10 @@ static void pressure_tick(struct harness *h)
         return;
     pressure_on = on;
     pressure_events += on;
-    sctp_endpoint_set_rx_pressure(h->ep[1], on);
+    enum sctp_rx_pressure level = SCTP_RX_PRESSURE_OFF;
+    if (on)
+        level = (h->now / (100 * SCTP_MS)) % 2 ? SCTP_RX_PRESSURE_HOLES : SCTP_RX_PRESSURE_ALL;
+    sctp_endpoint_set_rx_pressure_level(h->ep[1], level);
 }
 
 static uint64_t target;
