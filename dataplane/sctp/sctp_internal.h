@@ -544,7 +544,8 @@ static inline bool sctp_peer_blocked(const struct sctp_assoc *a)
 }
 /* Reassembly holds chunks behind a missing TSN, more than a few (each
  * may keep a buffer of its own), for as long as the peer leaves the TSN
- * missing (SCTP_RX_PRESSURE_BLOCKED; the TSN itself is still taken). */
+ * missing (SCTP_RX_PRESSURE_HOLES and BLOCKED; the TSN itself is still
+ * taken). */
 #define SCTP_HOLE_HOLD_CHUNKS 64
 static inline bool sctp_hole_held(const struct sctp_assoc *a)
 {
