@@ -377,7 +377,6 @@ struct dp_engine {
     struct dp_echo_burst echo_burst;
     struct dp_echo_part echo_parts[DP_ECHO_PARTS];
     unsigned n_echo_parts;
-    uint32_t echo_part_frags; /* pieces they hold, together */
     /* The echo backlog (dp_echo.c): items, per-association queues, the
      * queues with items (drained in turn) and a hash of them. */
     struct dp_backlog_item *backlog;

@@ -733,7 +733,6 @@ static void part_free(struct dp_engine *e, struct dp_echo_part *p)
 {
     for (uint32_t i = 0; i < p->nfrags; i++)
         dp_mbuf_unref_local(p->frags[i].handle);
-    e->echo_part_frags -= p->nfrags;
     if (p->frags != NULL)
         e->cb.free(e->cb.user, p->frags);
     *p = e->echo_parts[--e->n_echo_parts];
@@ -802,8 +801,10 @@ static __rte_noinline __rte_cold void echo_part(struct dp_engine *e, unsigned sv
         part_fail(e, svc, assoc_id, "a message larger than the send queue");
         return;
     }
-    if ((uint64_t)p->nfrags + n > SCTP_SEND_PARTS_MAX ||
-        (uint64_t)e->echo_part_frags + n > dp.conf.mbufs / 8) {
+    uint64_t kept = 0; /* pieces of all messages in parts (a cold path) */
+    for (unsigned i = 0; i < e->n_echo_parts; i++)
+        kept += e->echo_parts[i].nfrags;
+    if ((uint64_t)p->nfrags + n > SCTP_SEND_PARTS_MAX || kept + n > dp.conf.mbufs / 8) {
         part_fail(e, svc, assoc_id, "a message in more pieces than the echo keeps");
         return;
     }
@@ -828,7 +829,6 @@ static __rte_noinline __rte_cold void echo_part(struct dp_engine *e, unsigned sv
         dp_mbuf_ref_local(ev->u.data.frags[i].handle);
     p->nfrags += n;
     p->len += ev->u.data.len;
-    e->echo_part_frags += n;
     if (ev->u.data.flags & SCTP_EV_DATA_PARTIAL)
         return; /* more follows */
 

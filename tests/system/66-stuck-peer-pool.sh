@@ -44,14 +44,10 @@ start_bg "$TMP/a.log" timeout 100 "$SCTPDP" \
 A=$LAST_PID
 # A's echoes take the server's pool down to the first mark, where A's
 # association is held back.
-free=$POOL
-for ((i = 0; i < 150; i++)); do
-    free=$(counter "$PS" lcores 0.mbufs_free)
-    [[ $(counter "$PS" lcores 0.mbuf_pressure) -ge 1 ]] && break
-    sleep 0.1
-done
-[[ $(counter "$PS" lcores 0.mbuf_pressure) -ge 1 ]] ||
-    { tail -5 "$TMP/a.log"; fail "A's echoes did not take the server's pool down ($free of $POOL free)"; }
+wait_counter_min "$PS" lcores 0.mbuf_pressure 1 15 || {
+    tail -5 "$TMP/a.log"
+    fail "A's echoes did not take the server's pool down ($(counter "$PS" lcores 0.mbufs_free) of $POOL free)"
+}
 sleep 1 # what A had on its way
 free=$(counter "$PS" lcores 0.mbufs_free)
 lvl=$(counter "$PS" lcores 0.mbuf_pressure)

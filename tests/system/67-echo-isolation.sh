@@ -22,7 +22,7 @@ source "$(dirname "$0")/lib/common.bash" "${1:-}"
 require
 
 isolation_case() {
-    local limit="$1" want waiting i rc bl na ah
+    local limit="$1" want waiting rc bl na ah
     SA="$TMP/a$limit.sock"
     SB="$TMP/b$limit.sock"
     PS="${TAG}s$limit"
@@ -47,13 +47,8 @@ isolation_case() {
     # A's queue stops growing once its receive is held: at the limit (or at
     # half the backlog) and what was already on its way.
     want=$((limit < 4096 ? limit : 4096))
-    waiting=0
-    for ((i = 0; i < 100; i++)); do
-        waiting=$(counter "$PS" lcores 0.echo_backlog)
-        [[ $waiting -ge $want ]] && break
-        sleep 0.1
-    done
-    [[ $waiting -ge $want ]] || { tail -5 "$TMP/a.log"; fail "A's echoes did not pile up at the server ($waiting)"; }
+    wait_counter_min "$PS" lcores 0.echo_backlog "$want" 10 ||
+        { tail -5 "$TMP/a.log"; fail "A's echoes did not pile up at the server ($COUNTER)"; }
     sleep 0.5
     waiting=$(counter "$PS" lcores 0.echo_backlog)
     [[ $waiting -lt 8192 ]] || fail "A's echoes filled the backlog ($waiting)"

@@ -15,6 +15,7 @@
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
 require
 "$PY" -c "import scapy" 2>/dev/null || fail "scapy missing (python3-scapy)"
+HOLD_PY="$ROOT/tests/system/lib/reasm_hold.py" # the scapy peer
 
 DP_ADDR=198.18.0.1
 PEER_ADDR=198.18.0.2
@@ -29,70 +30,8 @@ free0=$(counter "$PFX" lcores 0.mbufs_free)
 in0=$(counter "$PFX" lcores 0.msgs_in)
 echo "dataplane: $free0 of $POOL mbufs free"
 
-cat >"$TMP/hold.py" <<'PYEOF'
-# hold.py DST PORT N GO_FILE: the association by hand over a raw socket
-# (which also keeps the kernel from answering the dataplane's SCTP with
-# ICMP protocol unreachable), N messages behind a missing one, then (once
-# GO_FILE exists) the missing one and all N again, then ABORT.
-import os, socket, sys, time
-from scapy.all import (conf, IP, SCTP, SCTPChunkInit, SCTPChunkInitAck, SCTPChunkCookieEcho,
-                       SCTPChunkData, SCTPChunkAbort, raw)
-conf.verb = 0
-dst, port, n, go = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_SCTP)
-s.settimeout(0.2)
-sport, my_tag, tsn0 = 46001, 0x1bad5eed, 5000
-
-def tx(tag, chunk):
-    s.sendto(raw(SCTP(sport=sport, dport=port, tag=tag) / chunk), (dst, 0))
-
-def rx(want, secs):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            d = s.recv(65535)
-        except socket.timeout:
-            continue
-        p = IP(d)
-        if SCTP in p and p[SCTP].dport == sport and p[SCTP].tag == my_tag:
-            if raw(p[SCTP])[12] == want:
-                return p[SCTP]
-    return None
-
-def data(i):
-    # Message i: TSN tsn0 + i, SSN i on stream 0, ordered, whole.
-    return SCTPChunkData(tsn=tsn0 + i, stream_id=0, stream_seq=i, proto_id=0,
-                         data=b"m%07d" % i + b"x" * 92, beginning=1, ending=1)
-
-tx(0, SCTPChunkInit(init_tag=my_tag, a_rwnd=1 << 20, n_out_streams=1, n_in_streams=1,
-                    init_tsn=1))
-ia = rx(2, 5)
-if ia is None:
-    sys.exit("no INIT ACK")
-peer_tag = ia[SCTPChunkInitAck].init_tag
-cookie = [p for p in ia[SCTPChunkInitAck].params if p.type == 7][0].cookie
-tx(peer_tag, SCTPChunkCookieEcho(cookie=cookie))
-if rx(11, 5) is None:
-    sys.exit("no COOKIE ACK")
-print("association up", flush=True)
-for i in range(1, n + 1):
-    tx(peer_tag, data(i))
-print("sent %d messages behind a missing one" % n, flush=True)
-end = time.time() + 60
-while not os.path.exists(go) and time.time() < end:
-    time.sleep(0.05)
-tx(peer_tag, data(0))
-for i in range(1, n + 1):
-    tx(peer_tag, data(i))
-print("sent the missing one and all %d again" % n, flush=True)
-end = time.time() + 60
-while not os.path.exists(go + ".end") and time.time() < end:
-    time.sleep(0.05)
-tx(peer_tag, SCTPChunkAbort())
-print("ABORT sent", flush=True)
-PYEOF
-start_bg "$TMP/hold.log" timeout 150 ip netns exec "$NS_PEER" "$PY" "$TMP/hold.py" \
-    "$DP_ADDR" 5009 "$N" "$TMP/go"
+start_bg "$TMP/hold.log" timeout 150 ip netns exec "$NS_PEER" "$PY" "$HOLD_PY" \
+    "$DP_ADDR" 5009 1 "$N" 0 "$TMP/go" 1
 HOLD=$LAST_PID
 wait_log "$TMP/hold.log" "behind a missing one" 60 || { cat "$TMP/hold.log"; fail "scapy peer"; }
 sleep 1
@@ -108,11 +47,8 @@ ok "one association holds $held of $POOL mbufs behind a missing TSN (at most an 
 
 touch "$TMP/go"
 wait_log "$TMP/hold.log" "all $N again" 30 || { cat "$TMP/hold.log"; fail "scapy peer"; }
-for ((i = 0; i < 50; i++)); do
-    [[ $(($(counter "$PFX" lcores 0.msgs_in) - in0)) -ge $((N + 1)) ]] && break
-    sleep 0.1
-done
-got=$(($(counter "$PFX" lcores 0.msgs_in) - in0))
+wait_counter_min "$PFX" lcores 0.msgs_in $((in0 + N + 1)) 5
+got=$((COUNTER - in0))
 echo "discard service: $got messages"
 [[ $got -eq $((N + 1)) ]] || fail "$got messages delivered, $((N + 1)) sent"
 ok "the missing message let the held ones go; with the dropped ones sent again, $((N + 1)) delivered once each"
@@ -129,98 +65,13 @@ ok "ABORT ended the association and every mbuf came back"
 # with 64 chunks or more behind a missing TSN (the first pressure level),
 # so the last quarter stays for the associations whose data moves. A
 # ninth association sends 100 messages in order: all are delivered.
-cat >"$TMP/holds.py" <<'PYEOF'
-# holds.py DST PORT HOGS N GOOD GO_FILE: HOGS associations, each with N
-# messages behind a missing one, then one more association that sends
-# GOOD messages in order; once GO_FILE exists, ABORT for all of them.
-import os, socket, sys, time
-from scapy.all import (conf, IP, SCTP, SCTPChunkInit, SCTPChunkInitAck, SCTPChunkCookieEcho,
-                       SCTPChunkData, SCTPChunkAbort, raw)
-conf.verb = 0
-dst, port, hogs, n, good, go = (sys.argv[1], int(sys.argv[2]), int(sys.argv[3]),
-                                int(sys.argv[4]), int(sys.argv[5]), sys.argv[6])
-s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_SCTP)
-s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 8 << 20)
-s.settimeout(0.2)
-my_tag, tsn0 = 0x1bad5eed, 5000
-
-def drain():
-    # The SACKs for what was sent before: not to fill the socket's buffer.
-    s.setblocking(False)
-    try:
-        while True:
-            s.recv(65535)
-    except BlockingIOError:
-        pass
-    s.settimeout(0.2)
-
-def tx(sport, tag, chunk):
-    s.sendto(raw(SCTP(sport=sport, dport=port, tag=tag) / chunk), (dst, 0))
-
-def rx(sport, want, secs):
-    end = time.time() + secs
-    while time.time() < end:
-        try:
-            d = s.recv(65535)
-        except socket.timeout:
-            continue
-        p = IP(d)
-        if SCTP in p and p[SCTP].dport == sport and raw(p[SCTP])[12] == want:
-            return p[SCTP]
-    return None
-
-def assoc(sport):
-    ia = None
-    for _ in range(5):
-        drain()
-        tx(sport, 0, SCTPChunkInit(init_tag=my_tag, a_rwnd=1 << 20, n_out_streams=1,
-                                   n_in_streams=1, init_tsn=1))
-        ia = rx(sport, 2, 1)
-        if ia is not None:
-            break
-    if ia is None:
-        sys.exit("no INIT ACK")
-    tag = ia[SCTPChunkInitAck].init_tag
-    cookie = [p for p in ia[SCTPChunkInitAck].params if p.type == 7][0].cookie
-    tx(sport, tag, SCTPChunkCookieEcho(cookie=cookie))
-    if rx(sport, 11, 5) is None:
-        sys.exit("no COOKIE ACK")
-    return tag
-
-def data(i):
-    return SCTPChunkData(tsn=tsn0 + i, stream_id=0, stream_seq=i, proto_id=0,
-                         data=b"m%07d" % i + b"x" * 92, beginning=1, ending=1)
-
-tags = {}
-for h in range(hogs):
-    sport = 47001 + h
-    tags[sport] = assoc(sport)
-    for i in range(1, n + 1):
-        tx(sport, tags[sport], data(i))
-print("%d associations with %d messages behind a missing one" % (hogs, n), flush=True)
-time.sleep(0.5)
-sport = 47000
-tags[sport] = assoc(sport)
-for i in range(good):
-    tx(sport, tags[sport], data(i))
-print("one more association sent %d messages in order" % good, flush=True)
-end = time.time() + 60
-while not os.path.exists(go) and time.time() < end:
-    time.sleep(0.05)
-for sport, tag in tags.items():
-    tx(sport, tag, SCTPChunkAbort())
-print("ABORT sent for %d associations" % len(tags), flush=True)
-PYEOF
 in0=$(counter "$PFX" lcores 0.msgs_in)
-start_bg "$TMP/holds.log" timeout 150 ip netns exec "$NS_PEER" "$PY" "$TMP/holds.py" \
-    "$DP_ADDR" 5009 8 300 100 "$TMP/go2"
+start_bg "$TMP/holds.log" timeout 150 ip netns exec "$NS_PEER" "$PY" "$HOLD_PY" \
+    "$DP_ADDR" 5009 8 300 100 "$TMP/go2" 0
 HOLDS=$LAST_PID
 wait_log "$TMP/holds.log" "in order" 90 || { cat "$TMP/holds.log"; fail "scapy peer"; }
-for ((i = 0; i < 30; i++)); do
-    [[ $(($(counter "$PFX" lcores 0.msgs_in) - in0)) -ge 100 ]] && break
-    sleep 0.1
-done
-got=$(($(counter "$PFX" lcores 0.msgs_in) - in0))
+wait_counter_min "$PFX" lcores 0.msgs_in $((in0 + 100)) 3
+got=$((COUNTER - in0))
 free=$(counter "$PFX" lcores 0.mbufs_free)
 lvl=$(counter "$PFX" lcores 0.mbuf_pressure)
 all=$(counter "$PFX" lcores 0.mbuf_pressure_all_events)

@@ -396,6 +396,16 @@ static unsigned seqs_of(int node, uint32_t *out, unsigned max)
     return n;
 }
 
+/* The first n messages node got are n, in order, from seq first. */
+static void in_order(int node, unsigned n, uint32_t first)
+{
+    uint32_t got[64];
+    CU_ASSERT_FATAL(n <= 64);
+    CU_ASSERT_EQUAL_FATAL(seqs_of(node, got, n), n);
+    for (uint32_t i = 0; i < n; i++)
+        CU_ASSERT_EQUAL(got[i], first + i);
+}
+
 /* ---- crafted packets ---- */
 
 static int inject(int to, int from, uint32_t vtag, const uint8_t *chunks, uint32_t clen)
@@ -1764,10 +1774,7 @@ static void zero_window_run(void)
     /* The application reads: the window opens and the rest flows. */
     H.hold_events[1] = false;
     CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
-    uint32_t got[20];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 20), 20);
-    for (uint32_t i = 0; i < 20; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    in_order(1, 20, 0);
     finish();
 }
 
@@ -1858,10 +1865,7 @@ static void test_peek_events(void)
     for (uint32_t i = 700; i < 710; i++)
         CU_ASSERT_EQUAL(send_msg(0, i, 8, 0), 1);
     CU_ASSERT_TRUE(run_until_msgs(1, 10, 5 * S));
-    uint32_t got[10];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), 10);
-    for (uint32_t i = 0; i < 10; i++)
-        CU_ASSERT_EQUAL(got[i], 700 + i);
+    in_order(1, 10, 700);
     finish(); /* every payload reference is back */
 }
 
@@ -2061,10 +2065,7 @@ static void closed_receive_case(unsigned seed, rx_close_fn close)
             update = true;
     CU_ASSERT_TRUE(update);
     CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
-    uint32_t got[20];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 20), 20);
-    for (uint32_t i = 0; i < 20; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    in_order(1, 20, 0);
     h_run(&H, NULL, 2 * S);
     CU_ASSERT_EQUAL(R.node_msgs[1], 20);
     CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
@@ -2201,10 +2202,7 @@ static void test_rx_pressure_reopen(void)
 
     sctp_endpoint_set_rx_pressure(H.ep[1], false);
     CU_ASSERT_TRUE(run_until_msgs(1, 30, 10 * MS));
-    uint32_t got[30];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 30), 30);
-    for (uint32_t i = 0; i < 30; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    in_order(1, 30, 0);
     struct sctp_assoc_info after = info_of(0);
     CU_ASSERT_EQUAL(after.t3_expiries, before.t3_expiries);
     CU_ASSERT_TRUE(after.reopen_retransmissions >= 1);
@@ -2280,10 +2278,7 @@ static void test_rx_pressure_blocked_spares(void)
 
     sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_BLOCKED);
     CU_ASSERT_TRUE(run_until_msgs(1, 30, 50 * MS));
-    uint32_t got[30];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 30), 30);
-    for (uint32_t i = 0; i < 30; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    in_order(1, 30, 0);
     h_run(&H, NULL, 2 * S);
     CU_ASSERT_EQUAL(R.node_msgs[1], 30);
     CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
@@ -2331,14 +2326,9 @@ static void test_rx_pressure_blocked_peer(void)
 
     CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[0], R.assoc[0], false), 0);
     CU_ASSERT_TRUE(run_until_msgs(1, 15, 100 * MS));
-    uint32_t got[25];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 15), 15);
-    for (uint32_t i = 0; i < 15; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    in_order(1, 15, 0);
     CU_ASSERT_TRUE(run_until_msgs(0, 25, 5 * S));
-    CU_ASSERT_EQUAL_FATAL(seqs_of(0, got, 25), 25);
-    for (uint32_t i = 0; i < 25; i++)
-        CU_ASSERT_EQUAL(got[i], 100 + i);
+    in_order(0, 25, 100);
     CU_ASSERT_EQUAL(sctp_assoc_peer_blocked(H.ep[1], R.assoc[1]), 0);
     CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
     finish();
@@ -2425,10 +2415,7 @@ static void test_rx_pressure_holes_spares_blocked(void)
     for (uint32_t i = 0; i < 10; i++)
         CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
     CU_ASSERT_TRUE(run_until_msgs(1, 10, 1 * S));
-    uint32_t got[10];
-    CU_ASSERT_EQUAL_FATAL(seqs_of(1, got, 10), 10);
-    for (uint32_t i = 0; i < 10; i++)
-        CU_ASSERT_EQUAL(got[i], i);
+    in_order(1, 10, 0);
     CU_ASSERT_EQUAL(sctp_assoc_set_rx_hold(H.ep[0], R.assoc[0], false), 0);
     CU_ASSERT_TRUE(run_until_msgs(0, 20, 5 * S));
     sctp_endpoint_set_rx_pressure_level(H.ep[1], SCTP_RX_PRESSURE_OFF);

@@ -207,10 +207,22 @@ print(v)' "$3"
 # VALUE (0), or prints its last value and returns 1 after SECS seconds.
 # The last value read is left in COUNTER.
 wait_counter() {
-    local i
+    counter_reaches -eq "$@"
+}
+
+# wait_counter_min PREFIX CMD KEYPATH MIN SECS: the same, until the
+# counter is MIN or more.
+wait_counter_min() {
+    counter_reaches -ge "$@"
+}
+
+# counter_reaches OP PREFIX CMD KEYPATH VALUE SECS: for the two above.
+counter_reaches() {
+    local op="$1" i
+    shift
     for ((i = 0; i < $5 * 10; i++)); do
         COUNTER=$(counter "$1" "$2" "$3")
-        [[ $COUNTER -eq $4 ]] && return 0
+        test "$COUNTER" "$op" "$4" && return 0
         sleep 0.1
     done
     return 1
