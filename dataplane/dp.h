@@ -187,6 +187,7 @@ enum dp_drop {
     DP_DROP_ICMP,         /* ICMP we do not answer */
     DP_DROP_ECHO_TOO_BIG, /* an echo reply longer than the port's MTU (reassembled) */
     DP_DROP_INJECTED,     /* --fault-rx-loss */
+    DP_DROP_FRAG_TX,      /* an SCTP packet to fragment that could not be */
     DP_DROP_MAX,
 };
 extern const char *const dp_drop_names[DP_DROP_MAX];
@@ -196,6 +197,9 @@ struct dp_port_stats {
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint64_t rx_sctp, tx_sctp, rx_arp, tx_arp, rx_nd, tx_nd;
     uint64_t rx_icmp_echo, tx_icmp_echo, rx_icmp_ptb, rx_frags, reassembled;
+    /* SCTP packets larger than their path's MTU (sctp_tx_packet.frag_ok,
+     * DF clear), and the IP fragments they were cut into here. */
+    uint64_t tx_frag_ok, tx_frags;
     uint64_t csum_hw_good, csum_hw_bad, csum_sw_checked, csum_sw_bad;
     uint64_t tx_csum_offloaded, tx_csum_sw;
     uint64_t drops[DP_DROP_MAX];
@@ -369,6 +373,7 @@ struct dp_engine {
         uint16_t port;
         struct sctp_addr src, dst, nh;
     } rt_last;
+    uint32_t frag_id; /* IP identification of the next datagram sent in fragments */
     struct dp_neigh *neigh_last;
 
     struct rte_ip_frag_tbl *frag_tbl;
@@ -517,6 +522,11 @@ int dp_tx_chain_build(struct dp_engine *e, const struct sctp_tx_packet *tp, stru
  * e->st only. */
 struct rte_mbuf *dp_tx_single_frame(struct dp_engine *e, const struct sctp_tx_packet *tp,
                                     uint32_t l2l3);
+/* A frame larger than its path's MTU (sctp_tx_packet.frag_ok) cut into
+ * IP fragments of at most mtu bytes, without a copy: their number, or a
+ * negative errno (see dp_engine.c). Uses e->pool and e->ind_pool only. */
+int dp_tx_fragment(struct dp_engine *e, struct rte_mbuf *head, bool v4, uint32_t l2, uint32_t mtu,
+                   uint32_t id, struct rte_mbuf **frags, unsigned max);
 /* Registers the mbuf flag both use (once, after rte_eal_init): 0 or -1. */
 int dp_tx_flags_init(void);
 extern uint64_t dp_tx_used_flag;

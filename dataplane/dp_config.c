@@ -121,7 +121,8 @@ void dp_config_usage(const char *prog)
            "            sack_freq, max_burst, hb_interval_ms, rwnd, max_assocs, sendq_bytes,\n"
            "            reasm_bytes, reasm_chunks (DATA chunks one association may hold\n"
            "            for reassembly; default an eighth of mbufs), ostreams, istreams,\n"
-           "            pr_sctp\n"
+           "            pr_sctp, pmtu_raise_s (a path MTU lowered by ICMP goes back to\n"
+           "            the port's after this long; 0 never, else 300 or more; default 600)\n"
            "  [client]  connect (comma separated ADDR:PORT), local_port, msgs, size,\n"
            "            streams, window, pack, timeout_s\n"
            "\n"
@@ -456,6 +457,17 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1, 3600000, &v) < 0)
                 return -1;
             s->hb_interval = v * SCTP_MS;
+        } else if (!strcmp(key, "pmtu_raise_s")) {
+            /* RFC 8201 4: not within 5 minutes of a too-big. */
+            if (num(what, val, 0, 86400, &v) < 0)
+                return -1;
+            if (v != 0 && v < 300) {
+                error("%s: %llu is below 300 s (RFC 8201: no sooner than 5 minutes); 0 never "
+                      "raises",
+                      what, (unsigned long long)v);
+                return -1;
+            }
+            s->pmtu_raise = v * SCTP_SEC;
         } else if (!strcmp(key, "rwnd")) {
             if (num(what, val, 1500, 1u << 30, &v) < 0)
                 return -1;

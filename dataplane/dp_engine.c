@@ -12,6 +12,7 @@
  * The whole RX burst is fed before any packet is written, so an
  * association acknowledges a burst with one SACK.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -304,6 +305,7 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     if (e == NULL)
         return -1;
     e->index = index;
+    e->frag_id = (uint32_t)rte_rand();
     e->lcore_id = lcore_id;
     snprintf(name, sizeof(name), "dp_mb_%u", index);
     e->pool =
@@ -532,8 +534,8 @@ void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t lo
 {
     int svc = find_service(e, local_port);
 
-    if (svc >= 0 && sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, quote, quote_len,
-                                           mtu) == SCTP_ERR_PROTO)
+    if (svc >= 0 && sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, quote, quote_len, mtu,
+                                           e->now) == SCTP_ERR_PROTO)
         e->st.icmp_bad_tag++;
 }
 
@@ -943,6 +945,82 @@ struct rte_mbuf *dp_tx_single_frame(struct dp_engine *e, const struct sctp_tx_pa
     return m;
 }
 
+/*
+ * The IP fragments of an SCTP packet larger than its path's MTU
+ * (frag_ok): RFC 9260 7.3, a chunk made for a larger path MTU is not cut
+ * again; IPv6 routers do not fragment, so the source does, and IPv4 is
+ * treated alike. head is the whole frame (l2 bytes, then the IP header
+ * with DF clear), its CRC32c filled; it is consumed. The fragments (at
+ * most mtu bytes of IP each, each with l2 bytes of room in front to fill)
+ * reference head's segments without a copy and share one identification,
+ * id. Returns their number, or -ENOMEM / another negative errno with
+ * nothing left allocated.
+ */
+int dp_tx_fragment(struct dp_engine *e, struct rte_mbuf *head, bool v4, uint32_t l2, uint32_t mtu,
+                   uint32_t id, struct rte_mbuf **frags, unsigned max)
+{
+    int n;
+
+    rte_pktmbuf_adj(head, (uint16_t)l2); /* the library wants the IP header first */
+    if (v4) {
+        struct rte_ipv4_hdr *h = rte_pktmbuf_mtod(head, struct rte_ipv4_hdr *);
+        h->packet_id = rte_cpu_to_be_16((uint16_t)id);
+        n = rte_ipv4_fragment_packet(head, frags, (uint16_t)max, (uint16_t)mtu, e->pool,
+                                     e->ind_pool);
+    } else {
+        n = rte_ipv6_fragment_packet(head, frags, (uint16_t)max, (uint16_t)mtu, e->pool,
+                                     e->ind_pool);
+    }
+    rte_pktmbuf_free(head); /* the fragments hold their own references */
+    if (n <= 0)
+        return n < 0 ? n : -EINVAL;
+    for (int i = 0; i < n; i++) {
+        struct rte_mbuf *f = frags[i];
+        if (v4) {
+            struct rte_ipv4_hdr *h = rte_pktmbuf_mtod(f, struct rte_ipv4_hdr *);
+            h->hdr_checksum = rte_ipv4_cksum(h);
+        } else {
+            /* The library leaves the identification 0 (RFC 8200 4.5: one
+             * per datagram). */
+            struct rte_ipv6_fragment_ext *fh = rte_pktmbuf_mtod_offset(
+                f, struct rte_ipv6_fragment_ext *, sizeof(struct rte_ipv6_hdr));
+            fh->id = rte_cpu_to_be_32(id);
+        }
+        f->l2_len = l2;
+        f->l3_len = v4 ? sizeof(struct rte_ipv4_hdr)
+                       : sizeof(struct rte_ipv6_hdr) + sizeof(struct rte_ipv6_fragment_ext);
+        f->ol_flags = 0;
+        /* A fresh direct mbuf's headroom takes the L2 header. */
+        if (rte_pktmbuf_prepend(f, (uint16_t)l2) == NULL) {
+            for (int k = 0; k < n; k++)
+                rte_pktmbuf_free(frags[k]);
+            return -ENOSPC;
+        }
+    }
+    return n;
+}
+
+/* At most this many IP fragments of one SCTP packet (its largest at the
+ * smallest path MTU a peer can report: 64 KB in 576-byte datagrams). */
+#define FRAGS_MAX 128
+
+/* Sends head (see dp_tx_fragment) as IP fragments of at most mtu bytes. */
+static void emit_fragments(struct dp_engine *e, struct rte_mbuf *head, bool v4, uint32_t l2,
+                           uint16_t port, const struct sctp_addr *nh, uint32_t mtu)
+{
+    struct rte_mbuf *frags[FRAGS_MAX];
+    int n = dp_tx_fragment(e, head, v4, l2, mtu, e->frag_id++, frags, FRAGS_MAX);
+
+    if (n < 0) {
+        e->pst[port].drops[n == -ENOMEM ? DP_DROP_NOMBUF : DP_DROP_FRAG_TX]++;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        e->pst[port].tx_frags++;
+        dp_net_output(e, frags[i], v4 ? SCTP_AF_INET : SCTP_AF_INET6, port, nh);
+    }
+}
+
 /* Builds the frame of one core packet: one segment when the packet
  * allows it (dp_tx_single_frame), else a direct mbuf with Ethernet, IP
  * and the core's header bytes, then the payload segments without a copy
@@ -978,7 +1056,9 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     copy = tp->nsegs + 1u > pp->max_segs;
     l2 = dp_l2_len(port);
     l3 = v4 ? sizeof(struct rte_ipv4_hdr) : sizeof(struct rte_ipv6_hdr);
-    head = dp_tx_single_frame(e, tp, l2 + l3);
+    /* A packet to cut into fragments is never a single frame: those go
+     * out as they are. */
+    head = unlikely(tp->frag_ok) ? NULL : dp_tx_single_frame(e, tp, l2 + l3);
     if (head == NULL) {
         head = hdr_mbuf(e);
         if (head == NULL) {
@@ -1000,8 +1080,9 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
         h->type_of_service = 0;
         h->total_length = rte_cpu_to_be_16(l3 + tp->len);
         h->packet_id = 0;
-        /* RFC 9260 7.3 / RFC 4821: we do path MTU discovery: DF set. */
-        h->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+        /* RFC 9260 7.3 / RFC 4821: we do path MTU discovery: DF set,
+         * except on a packet larger than its path's MTU (frag_ok). */
+        h->fragment_offset = tp->frag_ok ? 0 : rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
         h->time_to_live = 64;
         h->next_proto_id = 132;
         memcpy(&h->src_addr, tp->src.addr, 4);
@@ -1020,6 +1101,25 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
     }
     head->l2_len = l2;
     head->l3_len = l3;
+    if (unlikely(tp->frag_ok)) {
+        /* The NIC cannot fill the CRC32c of a packet in fragments. */
+        uint32_t mtu = RTE_MIN(tp->path_mtu, (uint32_t)pp->mtu);
+        e->pst[port].tx_frag_ok++;
+        e->pst[port].tx_sctp++;
+        e->pst[port].tx_csum_sw++;
+        if (!tp->csum_filled)
+            dp_sctp_crc_fill(head, l2 + l3);
+        if (l3 + tp->len > mtu) {
+            emit_fragments(e, head, v4, l2, port, &nh, mtu);
+            return;
+        }
+        if (v4 && pp->tx_ip_csum) {
+            struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+            h->hdr_checksum = rte_ipv4_cksum(h);
+        }
+        dp_net_output(e, head, tp->dst.family, port, &nh);
+        return;
+    }
     if (!tp->csum_filled) {
         if (pp->tx_sctp_csum) {
             head->ol_flags |=

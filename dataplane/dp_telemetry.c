@@ -51,6 +51,7 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_ICMP] = "icmp_ignored",
     [DP_DROP_ECHO_TOO_BIG] = "icmp_echo_too_big",
     [DP_DROP_INJECTED] = "injected_loss",
+    [DP_DROP_FRAG_TX] = "frag_tx",
 };
 
 struct id_collect {
@@ -276,6 +277,9 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
                 t.tx_chunks += x->tx_chunks;
                 t.tx_data_chunks += x->tx_data_chunks;
                 t.retransmissions += x->retransmissions;
+                t.pmtu_decreases += x->pmtu_decreases;
+                t.pmtu_raises += x->pmtu_raises;
+                t.tx_frag_ok += x->tx_frag_ok;
                 t.assocs_established += x->assocs_established;
                 t.assocs_aborted += x->assocs_aborted;
                 for (unsigned st = 0; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
@@ -293,6 +297,9 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "sctp_tx_chunks", t.tx_chunks);
             U64(c, "sctp_tx_data_chunks", t.tx_data_chunks);
             U64(c, "retransmissions", t.retransmissions);
+            U64(c, "pmtu_decreases", t.pmtu_decreases);
+            U64(c, "pmtu_raises", t.pmtu_raises);
+            U64(c, "sctp_tx_frag_ok", t.tx_frag_ok);
             U64(c, "assocs_established", t.assocs_established);
             U64(c, "assocs_aborted", t.assocs_aborted);
             U64(c, "assocs", s->total);
@@ -364,6 +371,8 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);
         U64(c, "rx_frags", t.rx_frags);
         U64(c, "reassembled", t.reassembled);
+        U64(c, "tx_frag_ok", t.tx_frag_ok);
+        U64(c, "tx_frags", t.tx_frags);
         U64(c, "csum_hw_good", t.csum_hw_good);
         U64(c, "csum_hw_bad", t.csum_hw_bad);
         U64(c, "csum_sw_checked", t.csum_sw_checked);

@@ -10,7 +10,7 @@
 #                SCTPDP_SANITIZED=1 (tests may run fewer iterations)
 #   system/X.sh  every executable tests/system/*.sh, in name order, given
 #                the build directory as first argument
-#   system-asan/X.sh  the memif echo, usrsctp (netns), mbuf exhaustion, stuck
+#   system-asan/X.sh  the memif echo, usrsctp (netns), path MTU, mbuf exhaustion, stuck
 #                peer, echo isolation, memif peer loss, hostile input and
 #                reassembly hold tests again, against the ASan+UBSan daemon
 #                in build-asan/
@@ -238,8 +238,9 @@ done
 # loss, hostile input and reassembly hold tests once more against the sanitized daemon: a memory error, undefined behaviour or a leak at exit
 # ends it with a non-zero status, which the test reports.
 if [[ -x "$asan_dir/dataplane/sctpdp" ]]; then
-    for name in 10-memif-echo.sh 20-netns-usrsctp.sh 65-mbuf-exhaustion.sh 66-stuck-peer-pool.sh \
-        67-echo-isolation.sh 68-memif-peer-loss.sh 70-hostile-input.sh 71-reasm-hold.sh; do
+    for name in 10-memif-echo.sh 20-netns-usrsctp.sh 36-pmtu-router.sh 65-mbuf-exhaustion.sh \
+        66-stuck-peer-pool.sh 67-echo-isolation.sh 68-memif-peer-loss.sh 70-hostile-input.sh \
+        71-reasm-hold.sh; do
         f="$root/tests/system/$name"
         [[ -x "$f" ]] || continue
         group_begin

@@ -279,6 +279,11 @@ struct sctp_config {
     uint32_t assoc_max_retrans;
     uint32_t path_max_retrans;
     sctp_tstamp cookie_secret_lifetime; /* rotation period */
+    /* A path MTU lowered by ICMP goes back to pmtu after this long (RFC
+     * 1191 6.3, RFC 8201 4: no sooner than 5 minutes after the last
+     * too-big, 10 recommended; default 10 minutes). If the path is still
+     * narrow, the next too-big lowers it again. 0: never. */
+    sctp_tstamp pmtu_raise;
 
     /* Limits that a peer cannot blow up. */
     uint32_t max_assocs;
@@ -346,7 +351,14 @@ struct sctp_tx_packet {
     struct sctp_addr src, dst;
     uint32_t len; /* total bytes */
     uint16_t nsegs;
-    bool csum_filled;  /* false when tx_csum_offload: the NIC fills it */
+    bool csum_filled; /* false when tx_csum_offload: the NIC fills it */
+    /* Larger than its path's MTU: a DATA chunk made for a larger path
+     * MTU than the path has now (an ICMP too-big lowered it while the
+     * chunk was in flight). A TSN's chunk is never cut again, so the
+     * packet goes with DF clear, fragmented at the source to path_mtu
+     * (RFC 9260 7.3; RFC 4960 7.3 item 3). New packets never are. */
+    bool frag_ok;
+    uint32_t path_mtu; /* the IP MTU of the path the packet goes to */
     uint32_t assoc_id; /* 0 for packets of no association */
     struct sctp_frag segs[SCTP_TX_SEGS_MAX];
     uint8_t hdr[SCTP_TX_HDR_MAX];
@@ -469,10 +481,14 @@ int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
  * start of the SCTP packet the ICMP message quotes (common header first,
  * quoted_len bytes): its verification tag must be the peer's, or 0 with an
  * INIT whose Initiate Tag is ours (appendix C, ICMP5); otherwise the
- * message is ignored (SCTP_ERR_PROTO). Only decreases are taken. */
+ * message is ignored (SCTP_ERR_PROTO). Only decreases are taken; the
+ * path goes back to the configured MTU sctp_config.pmtu_raise after
+ * the last one. DATA chunks in flight on the path that no longer fit it
+ * were lost with the packet the ICMP quotes: they are sent again at
+ * once (with frag_ok), without the congestion response of a loss. */
 int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
                            uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
-                           uint32_t mtu);
+                           uint32_t mtu, sctp_tstamp now);
 
 enum sctp_state {
     SCTP_S_CLOSED = 0,
@@ -580,6 +596,9 @@ struct sctp_endpoint_stats {
     uint64_t rx_packets, rx_chunks, rx_data_chunks, rx_bad_csum, rx_bad_vtag, rx_malformed, rx_ootb,
         rx_dup_tsns;
     uint64_t tx_packets, tx_chunks, tx_data_chunks, retransmissions;
+    /* Path MTU: lowered by ICMP, raised again after pmtu_raise, and
+     * packets sent larger than their path's MTU (frag_ok). */
+    uint64_t pmtu_decreases, pmtu_raises, tx_frag_ok;
     uint64_t assocs_established, assocs_aborted;
     uint32_t assocs_by_state[SCTP_S_SHUTDOWN_ACK_SENT + 1];
 };

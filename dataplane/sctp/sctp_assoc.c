@@ -75,7 +75,7 @@ static sctp_tstamp tmin(sctp_tstamp x, sctp_tstamp y)
 void sctp_assoc_timers_changed(struct sctp_assoc *a)
 {
     sctp_tstamp t = tmin(tmin(a->t1_timer, a->t2_timer), tmin(a->t5_timer, a->sack_timer));
-    t = tmin(t, a->pr_timer);
+    t = tmin(t, tmin(a->pr_timer, a->pmtu_timer));
     for (unsigned i = 0; i < a->n_paths; i++)
         t = tmin(t, tmin(a->paths[i].t3_timer, a->paths[i].hb_timer));
     if (t != a->next_timer) {
@@ -107,6 +107,25 @@ static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     p->hb_sent = now;
     p->hb_timer = now + p->rto.rto;
     sctp_ep_tx_schedule(a->ep, a);
+}
+
+/* RFC 1191 6.3, RFC 8201 4: a path MTU lowered by ICMP goes back to the
+ * configured one after pmtu_raise; a path that is still narrower sends
+ * the next too-big. */
+static void pmtu_raise_due(struct sctp_assoc *a, sctp_tstamp now)
+{
+    a->pmtu_timer = SCTP_TIMER_OFF;
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *p = &a->paths[i];
+        if (p->pmtu_raise_at <= now) {
+            p->pmtu_raise_at = SCTP_TIMER_OFF;
+            p->pmtu = a->ep->cfg.pmtu;
+            p->cc.mtu = p->pmtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20);
+            a->ep->stats.pmtu_raises++;
+        } else if (p->pmtu_raise_at < a->pmtu_timer) {
+            a->pmtu_timer = p->pmtu_raise_at;
+        }
+    }
 }
 
 void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
@@ -142,6 +161,8 @@ void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
     }
     if (a->state != SCTP_S_CLOSED && a->pr_timer <= now)
         sctp_data_pr_check(a, now);
+    if (a->pmtu_timer <= now)
+        pmtu_raise_due(a, now);
     sctp_assoc_timers_changed(a);
 }
 
@@ -162,6 +183,7 @@ static void txb_init(struct txb *b, struct sctp_tx_packet *pkt, const struct sct
     b->hdr_open = false;
     b->chunks = 0;
     b->max = dst->cc.mtu;
+    pkt->path_mtu = dst->pmtu;
     pkt->len = 0;
     pkt->nsegs = 0;
     pkt->dst = dst->addr;

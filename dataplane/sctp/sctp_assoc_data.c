@@ -689,6 +689,27 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     sctp_ep_tx_schedule(a->ep, a);
 }
 
+/* RFC 9260 7.3: the path MTU of p fell (an ICMP too-big quoting a
+ * packet of ours). A DATA chunk in flight there that no longer fits was
+ * in a packet the path dropped: it goes again now, not after T3, and
+ * since the loss was no sign of congestion, cwnd and the error counts
+ * stay as they are (RFC 8899 4.6.2). Its TSN cannot be cut again: the
+ * packet that carries it is sent with frag_ok. */
+void sctp_data_pmtu_lowered(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    bool any = false;
+    for (uint32_t i = 0; i < a->q.count; i++) {
+        struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        if (c->path == p && c->state == SCTP_OUT_INFLIGHT &&
+            SCTP_COMMON_HDR_LEN + SCTP_DATA_HDR_LEN + SCTP_PAD4(c->len) > p->cc.mtu) {
+            mark_retransmit(a, c, now);
+            any = true;
+        }
+    }
+    if (any)
+        sctp_ep_tx_schedule(a->ep, a);
+}
+
 bool sctp_data_all_acked(const struct sctp_assoc *a)
 {
     if (a->q.count || a->q.light_count)

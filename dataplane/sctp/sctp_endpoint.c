@@ -31,6 +31,7 @@ void sctp_config_default(struct sctp_config *cfg)
     cfg->assoc_max_retrans = 10;
     cfg->path_max_retrans = 5;
     cfg->cookie_secret_lifetime = 3600 * SCTP_SEC;
+    cfg->pmtu_raise = 600 * SCTP_SEC;
     cfg->max_assocs = 65536;
     cfg->max_sendq_bytes = 4u << 20;
     cfg->max_reasm_bytes = 4u << 20;
@@ -534,7 +535,7 @@ struct sctp_endpoint *sctp_endpoint_new(const struct sctp_config *cfg,
         cfg->n_addrs > SCTP_MAX_ADDRS || cfg->num_ostreams == 0 || cfg->max_instreams == 0 ||
         cfg->pmtu < 576 || cfg->pmtu > 65535 || cfg->rwnd < 1500 || cfg->rto_min == 0 ||
         cfg->rto_min > cfg->rto_max || cfg->max_assocs == 0 || cfg->sack_freq == 0 ||
-        cfg->tsn_window < 32)
+        cfg->tsn_window < 32 || (cfg->pmtu_raise != 0 && cfg->pmtu_raise < 300 * SCTP_SEC))
         return NULL;
     struct sctp_endpoint *ep = cb->alloc ? cb->alloc(cb->user, sizeof(*ep)) : malloc(sizeof(*ep));
     if (!ep)
@@ -622,6 +623,7 @@ struct sctp_assoc *sctp_assoc_new(struct sctp_endpoint *ep, uint16_t peer_port,
     a->sack_path = &a->paths[0];
     a->t1_timer = a->t2_timer = a->t5_timer = a->sack_timer = SCTP_TIMER_OFF;
     a->pr_timer = SCTP_TIMER_OFF;
+    a->pmtu_timer = SCTP_TIMER_OFF;
     a->next_timer = SCTP_TIMER_OFF;
     a->state = SCTP_S_CLOSED;
     a->local_init_tsn = sctp_ep_random32(ep);
@@ -1140,6 +1142,8 @@ int sctp_endpoint_write_packet(struct sctp_endpoint *ep, struct sctp_tx_packet *
         pkt->nsegs = 1;
         pkt->segs[0] = (struct sctp_frag){.data = pkt->hdr, .len = c->len, .handle = NULL};
         pkt->assoc_id = 0;
+        pkt->frag_ok = false;
+        pkt->path_mtu = ep->cfg.pmtu;
         pkt->csum_filled = !ep->cfg.tx_csum_offload;
         if (pkt->csum_filled)
             sctp_crc32c_fill(pkt->segs, 1, pkt->hdr);
@@ -1153,6 +1157,11 @@ int sctp_endpoint_write_packet(struct sctp_endpoint *ep, struct sctp_tx_packet *
         int r = sctp_assoc_write(a, pkt, now);
         if (r == 1) {
             pkt->assoc_id = a->id;
+            /* Only a chunk made for a larger MTU makes it so (a first
+             * chunk always goes; txb_data_fits). */
+            pkt->frag_ok =
+                pkt->len + (pkt->dst.family == SCTP_AF_INET6 ? 40u : 20u) > pkt->path_mtu;
+            ep->stats.tx_frag_ok += pkt->frag_ok;
             pkt->csum_filled = !ep->cfg.tx_csum_offload;
             if (pkt->csum_filled)
                 sctp_crc32c_fill(pkt->segs, pkt->nsegs, pkt->hdr);
@@ -1365,7 +1374,7 @@ int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
 
 int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
                            uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
-                           uint32_t mtu)
+                           uint32_t mtu, sctp_tstamp now)
 {
     struct sctp_path *p = ep ? sctp_ep_find_peer(ep, peer, peer_port) : NULL;
     if (!p)
@@ -1388,8 +1397,19 @@ int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *pee
         mtu = 576;
     if (mtu >= p->pmtu)
         return 0;
+    struct sctp_assoc *a = p->assoc;
     p->pmtu = mtu;
     p->cc.mtu = mtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20);
+    ep->stats.pmtu_decreases++;
+    /* RFC 8201 4: no attempt at a larger MTU within 5 minutes of the
+     * last too-big; the timer restarts with each one. */
+    if (ep->cfg.pmtu_raise) {
+        p->pmtu_raise_at = now + ep->cfg.pmtu_raise;
+        if (p->pmtu_raise_at < a->pmtu_timer)
+            a->pmtu_timer = p->pmtu_raise_at;
+    }
+    sctp_data_pmtu_lowered(a, p, now);
+    sctp_assoc_timers_changed(a);
     return 0;
 }
 

@@ -63,7 +63,8 @@ struct sctp_path {
     struct sctp_addr src; /* the local address packets to addr leave from */
     struct sctp_rto rto;
     struct sctp_cc cc;
-    uint32_t pmtu; /* IP MTU */
+    uint32_t pmtu;             /* IP MTU */
+    sctp_tstamp pmtu_raise_at; /* back to the configured MTU (OFF: it is) */
     uint32_t error_count;
     bool active;
     bool confirmed;
@@ -283,8 +284,9 @@ struct sctp_assoc {
     uint8_t fwd_path; /* index of the path it went to */
     uint32_t fwd_sent_tsn, fwd_sent_cum;
     sctp_tstamp fwd_sent_at, fwd_sent_rtt;
-    uint32_t n_pr_msgs;   /* queued messages with a PR-SCTP policy */
-    sctp_tstamp pr_timer; /* earliest PR-SCTP TTL among queued messages */
+    uint32_t n_pr_msgs;     /* queued messages with a PR-SCTP policy */
+    sctp_tstamp pr_timer;   /* earliest PR-SCTP TTL among queued messages */
+    sctp_tstamp pmtu_timer; /* earliest pmtu_raise_at of the paths */
     uint32_t rtx_count_total, error_count;
 
     /* receive side */
@@ -531,6 +533,7 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
 int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *info,
                             const struct sctp_sendm *msgs, unsigned n, sctp_tstamp now);
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
+void sctp_data_pmtu_lowered(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);
 /* The same, also while the association is held (sctp_assoc_set_rx_hold):

@@ -8,6 +8,9 @@
  * was written over. Then the chain is freed as a driver frees it and the
  * payloads as the core releases them: every mbuf must be back in its pool.
  *
+ * dp_tx_fragment(): a frame larger than its path MTU cut into IP
+ * fragments that reference its segments (IPv4 and IPv6).
+ *
  * Runs on the EAL without hugepages or devices (--no-huge --no-pci).
  */
 #include <stdbool.h>
@@ -17,6 +20,7 @@
 #include <unistd.h>
 
 #include <rte_eal.h>
+#include <rte_ip.h>
 #include <rte_mbuf.h>
 #include <rte_mempool.h>
 
@@ -517,6 +521,114 @@ static void test_single_refused(void)
     pools_back("single refused");
 }
 
+/*
+ * dp_tx_fragment(): a packet larger than its path's MTU (a DATA chunk of
+ * 1452 bytes behind its headers, and a second payload after it) cut into
+ * IP fragments of at most 1280 bytes. Each fragment has room for the L2
+ * header, its IP header (IPv4: the given identification, MF on all but
+ * the last, offsets in 8-byte units, a valid header checksum; IPv6: a
+ * fragment header with the identification), and together they carry the
+ * packet's bytes in order. Freed, with the payloads released, every mbuf
+ * is back in its pool.
+ */
+static void frag_case(bool v4)
+{
+    enum { L2 = 14, MTU = 1280, ID = 0x5a5a1234 };
+    const uint32_t l3 = v4 ? 20 : 40;
+    struct rte_mbuf *m0 = payload(pool, 1452, 3), *m1 = payload(pool, 200, 9);
+    struct pkt k;
+    static uint8_t want[4096], got[4096];
+    uint32_t n = 0, g = 0;
+
+    pkt_init(&k);
+    add_hdr(&k, 28, 1);
+    add_payload(&k, m0, 0, 1452);
+    add_hdr(&k, 16, 2);
+    add_payload(&k, m1, 0, 200);
+    for (unsigned i = 0; i < k.tp.nsegs; i++) {
+        memcpy(want + n, k.tp.segs[i].data, k.tp.segs[i].len);
+        n += k.tp.segs[i].len;
+    }
+    struct rte_mbuf *head = rte_pktmbuf_alloc(pool);
+    uint8_t *ip = (uint8_t *)rte_pktmbuf_append(head, (uint16_t)(L2 + l3)) + L2;
+    memset(ip - L2, 0x11, L2);
+    memset(ip, 0, l3);
+    if (v4) {
+        struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
+        h->version_ihl = 0x45;
+        h->total_length = rte_cpu_to_be_16((uint16_t)(l3 + n));
+        h->time_to_live = 64;
+        h->next_proto_id = 132;
+    } else {
+        struct rte_ipv6_hdr *h = (struct rte_ipv6_hdr *)ip;
+        h->vtc_flow = rte_cpu_to_be_32(6u << 28);
+        h->payload_len = rte_cpu_to_be_16((uint16_t)n);
+        h->proto = 132;
+        h->hop_limits = 64;
+    }
+    if (dp_tx_chain_build(&eng, &k.tp, head, false) != 0) {
+        CHECK(false, "build failed");
+        exit(1);
+    }
+    struct rte_mbuf *fr[8];
+    int nf = dp_tx_fragment(&eng, head, v4, L2, MTU, ID, fr, 8);
+    CHECK(nf == 2, "%s: %d fragments, 2 expected", v4 ? "IPv4" : "IPv6", nf);
+    for (int i = 0; i < nf && i < 8; i++) {
+        struct rte_mbuf *f = fr[i];
+        const uint8_t *fip = rte_pktmbuf_mtod_offset(f, const uint8_t *, L2);
+        uint32_t hl = v4 ? 20 : 48, off, more, len = f->pkt_len - L2;
+        CHECK(len <= MTU, "fragment %d: %u bytes of IP", i, len);
+        CHECK(f->l2_len == L2 && rte_pktmbuf_headroom(f) + L2 >= L2, "fragment %d: L2 room", i);
+        if (v4) {
+            const struct rte_ipv4_hdr *h = (const struct rte_ipv4_hdr *)fip;
+            uint16_t fo = rte_be_to_cpu_16(h->fragment_offset);
+            struct rte_ipv4_hdr c = *h;
+            c.hdr_checksum = 0;
+            CHECK(rte_ipv4_cksum(&c) == h->hdr_checksum, "fragment %d: IPv4 checksum", i);
+            CHECK(rte_be_to_cpu_16(h->packet_id) == (ID & 0xffff), "fragment %d: id", i);
+            CHECK(!(fo & RTE_IPV4_HDR_DF_FLAG), "fragment %d: DF set", i);
+            CHECK(rte_be_to_cpu_16(h->total_length) == len, "fragment %d: total length", i);
+            off = (fo & RTE_IPV4_HDR_OFFSET_MASK) * 8u;
+            more = !!(fo & RTE_IPV4_HDR_MF_FLAG);
+        } else {
+            const struct rte_ipv6_hdr *h = (const struct rte_ipv6_hdr *)fip;
+            const struct rte_ipv6_fragment_ext *fh = (const void *)(fip + 40);
+            uint16_t fd = rte_be_to_cpu_16(fh->frag_data);
+            CHECK(h->proto == IPPROTO_FRAGMENT && fh->next_header == 132, "fragment %d: headers",
+                  i);
+            CHECK(rte_be_to_cpu_32(fh->id) == ID, "fragment %d: id", i);
+            CHECK(rte_be_to_cpu_16(h->payload_len) == len - 40, "fragment %d: payload length", i);
+            off = fd & 0xfff8u;
+            more = fd & 1u;
+        }
+        CHECK(off == g, "fragment %d at offset %u, %u expected", i, off, g);
+        CHECK(more == (i + 1 < nf), "fragment %d: more-fragments flag %u", i, more);
+        /* Its bytes after its IP header, in order. */
+        uint32_t skip = L2 + hl;
+        for (const struct rte_mbuf *sg = f; sg != NULL; sg = sg->next) {
+            uint32_t dl = sg->data_len;
+            const uint8_t *d = rte_pktmbuf_mtod(sg, const uint8_t *);
+            uint32_t from = skip < dl ? skip : dl;
+            skip -= from;
+            if (g + dl - from <= sizeof(got))
+                memcpy(got + g, d + from, dl - from);
+            g += dl - from;
+        }
+    }
+    CHECK(g == n && memcmp(got, want, n) == 0, "the fragments carry %u bytes, the packet %u", g, n);
+    for (int i = 0; i < nf && i < 8; i++)
+        rte_pktmbuf_free(fr[i]);
+    dp_mbuf_unref_local(m0);
+    dp_mbuf_unref_local(m1);
+    pools_back(v4 ? "fragments (IPv4)" : "fragments (IPv6)");
+}
+
+static void test_fragment(void)
+{
+    frag_case(true);
+    frag_case(false);
+}
+
 int main(int argc, char **argv)
 {
     char *eal[] = {
@@ -555,6 +667,7 @@ int main(int argc, char **argv)
     test_no_indirect();
     test_single_frame();
     test_single_refused();
+    test_fragment();
 
     printf("%s: %d of %d checks failed\n", failures ? "FAIL" : "PASS", failures, checks);
     /* EAL leaves its (empty) runtime directory behind. */

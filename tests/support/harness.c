@@ -212,6 +212,7 @@ static void transmit(struct harness *h, int from, const struct sctp_tx_packet *p
     }
     h->pkt_src = p->src;
     h->pkt_dst = p->dst;
+    h->pkt_frag_ok = p->frag_ok;
     if (h->filter && !h->filter(h, from, b->data, b->len)) {
         hbuf_unref(b);
         h->dropped++;

@@ -57,8 +57,9 @@ struct harness {
     uint64_t chunk_counts[H_MAX_NODES][256]; /* chunks sent by type, per node */
     int (*filter)(struct harness *h, int from, const uint8_t *pkt, uint32_t len);
     unsigned n_nodes;
-    /* Addresses of the packet being shown to filter. */
+    /* Addresses of the packet being shown to filter, and its frag_ok. */
     struct sctp_addr pkt_src, pkt_dst;
+    bool pkt_frag_ok;
     /* A node whose events stay queued in its endpoint: an application
      * that does not read (its receive window fills up). */
     bool hold_events[H_MAX_NODES];

@@ -83,6 +83,8 @@ INI
 expect_usage "rto_min_ms > rto_max_ms" "rto_max_ms" -- --config "$TMP/rto.ini"
 printf '[sctpdp]\naddr = 198.18.0.1/24\n[sctp]\nrto_max_ms = 500\n' >"$TMP/rto2.ini"
 expect_usage "rto_max_ms below default min" "rto_min_ms" -- --config "$TMP/rto2.ini"
+printf '[sctpdp]\naddr = 198.18.0.1/24\n[sctp]\npmtu_raise_s = 60\n' >"$TMP/pmtu.ini"
+expect_usage "pmtu_raise_s below 5 minutes" "pmtu_raise_s" -- --config "$TMP/pmtu.ini"
 
 # Driver profiles named on the command line or in [portN].
 expect_usage "unknown profile" "nosuch" -- --addr 198.18.0.1/24 --profile 0=nosuch

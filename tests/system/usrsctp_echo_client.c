@@ -8,7 +8,7 @@
  * reporting whether it saw SHUTDOWN (graceful) or ABORT.
  *
  *   usrsctp_echo_client ADDR PORT [-c ASSOCS] [-n MSGS] [-s SIZE] [-k STREAMS]
- *                       [-w SECONDS] [-t TIMEOUT]
+ *                       [-w SECONDS] [-t TIMEOUT] [-m MTU]
  *
  *   -c: that many associations from one process (one usrsctp instance per
  *       namespace: several would answer each other's packets as OOTB).
@@ -19,6 +19,9 @@
  *   -x BYTES: send the first BYTES of one message (explicit end of
  *       record: no end), wait a second, then end the association with
  *       ABORT; exit 0.
+ *   -m MTU: path MTU of the associations, fixed (no path MTU discovery):
+ *       usrsctp does not learn the MTU of the interface it sends on, and
+ *       a raw socket refuses what the interface cannot carry.
  *   -l: be the echo server instead: listen on ADDR:PORT, accept one
  *       association, return every message on its stream with its PPID
  *       until the peer ends it; print how many were echoed.
@@ -109,6 +112,8 @@ static int serve(struct socket *lso, unsigned wait_s)
     return echoed > 0 ? 0 : 1;
 }
 
+static unsigned fixed_mtu; /* -m */
+
 static int set_opts(struct socket *so, unsigned streams)
 {
     struct sctp_initmsg im;
@@ -130,6 +135,15 @@ static int set_opts(struct socket *so, unsigned streams)
         return -1;
     if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on)) < 0)
         return -1;
+    if (fixed_mtu) {
+        struct sctp_paddrparams pp;
+        memset(&pp, 0, sizeof(pp));
+        pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
+        pp.spp_flags = SPP_PMTUD_DISABLE;
+        pp.spp_pathmtu = fixed_mtu;
+        if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp)) < 0)
+            return -1;
+    }
     /* Room for messages above a megabyte each way (-s). */
     int bufsz = 8 << 20;
     if (usrsctp_setsockopt(so, SOL_SOCKET, SO_SNDBUF, &bufsz, sizeof(bufsz)) < 0 ||
@@ -362,10 +376,13 @@ int main(int argc, char **argv)
     unsigned conns = 1;
 
     unsigned abort_after = 0;
-    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:dx:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:dx:m:")) != -1) {
         switch (opt) {
         case 'x':
             abort_after = (unsigned)atoi(optarg);
+            break;
+        case 'm':
+            fixed_mtu = (unsigned)atoi(optarg);
             break;
         case 'c':
             conns = (unsigned)atoi(optarg);
@@ -396,11 +413,11 @@ int main(int argc, char **argv)
         }
     }
     if (argc - optind != 2 || size < 4 || size > (4u << 20) || streams == 0 || streams > 64 ||
-        conns == 0 || conns > 256) {
+        conns == 0 || conns > 256 || (fixed_mtu != 0 && (fixed_mtu < 576 || fixed_mtu > 9000))) {
         fprintf(
             stderr,
             "usage: %s ADDR PORT [-l] [-c ASSOCS] [-n MSGS] [-s SIZE>=4] [-k STREAMS] [-w SECONDS] "
-            "[-t TIMEOUT]\n",
+            "[-t TIMEOUT] [-m MTU]\n",
             argv[0]);
         return 2;
     }

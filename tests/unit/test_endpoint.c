@@ -2783,32 +2783,139 @@ static void test_icmp_pmtu_tag(void)
     uint32_t mtu0 = i0.paths[0].mtu;
 
     sctp_put32(q + 4, i0.peer_vtag ^ 0x01020304u);
-    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1000),
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1000, H.now),
                     SCTP_ERR_PROTO);
     CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, mtu0);
     /* A zero tag needs an INIT carrying our tag as its Initiate Tag. */
     sctp_put32(q + 4, 0);
     q[12] = 1;
     sctp_put32(q + 16, i0.local_vtag ^ 1u);
-    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1000),
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1000, H.now),
                     SCTP_ERR_PROTO);
-    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1000), SCTP_ERR_PROTO);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1000, H.now),
+                    SCTP_ERR_PROTO);
     CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, mtu0);
     sctp_put32(q + 16, i0.local_vtag);
-    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1300), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, sizeof(q), 1300, H.now), 0);
     uint32_t mtu1 = info_of(0).paths[0].mtu;
     CU_ASSERT_TRUE(mtu1 < mtu0);
     /* The peer's tag: taken; a larger MTU: ignored. */
     memset(q, 0, sizeof(q));
     sctp_put32(q + 4, i0.peer_vtag);
-    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1000), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1000, H.now), 0);
     uint32_t mtu2 = info_of(0).paths[0].mtu;
     CU_ASSERT_TRUE(mtu2 < mtu1);
-    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1400), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], peer, pport, q, 8, 1400, H.now), 0);
     CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, mtu2);
     /* Data still flows at the smaller size (fragmented to it). */
     CU_ASSERT_EQUAL(send_msg(0, 1, 3000, 0), 1);
     CU_ASSERT_TRUE(run_until_msgs(1, 1, 5 * S));
+    finish();
+}
+
+/* A path whose MTU is 1200 (IPv4) from node 0 on: what exceeds it with
+ * DF set is dropped, and the first such packet kept as an ICMP would
+ * quote it. Packets sent larger than their path MTU (frag_ok) pass, as
+ * IP fragments would. */
+static struct {
+    uint32_t mtu;
+    unsigned dropped, frag_ok, over_mtu_delivered, big;
+    uint8_t quote[28];
+} PM;
+
+static int pmtu_drop(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    if (from != 0)
+        return 0;
+    PM.frag_ok += h->pkt_frag_ok;
+    PM.big += len + 20 > 1200;
+    if (len + 20 <= PM.mtu)
+        return 0;
+    if (h->pkt_frag_ok) {
+        PM.over_mtu_delivered++;
+        return 0;
+    }
+    if (PM.dropped++ == 0)
+        memcpy(PM.quote, p, sizeof(PM.quote));
+    return 1;
+}
+
+static bool pm_dropped(struct harness *h)
+{
+    (void)h;
+    return PM.dropped > 0;
+}
+
+/* RFC 9260 7.3: an ICMP too-big lowers the path MTU while chunks made
+ * for the old one are in flight. They go again at once, not after T3,
+ * in packets larger than the path's MTU (frag_ok: DF clear, fragmented
+ * by the IP layer); cwnd is left alone and no error is counted. New
+ * data is cut to the new MTU. pmtu_raise later the path goes back to
+ * the configured MTU (RFC 8201 4), not before. */
+static void test_pmtu_inflight(void)
+{
+    memset(&PM, 0, sizeof(PM));
+    PM.mtu = 1200;
+    start_pair(73, 4, NULL);
+    drop_fn = pmtu_drop;
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.paths[0].mtu, 1500);
+    uint32_t cwnd0 = i0.paths[0].cwnd;
+
+    /* 4000 bytes: chunks of up to 1452 bytes, in packets over 1200. */
+    CU_ASSERT_EQUAL(send_msg(0, 1, 4000, 0), 1);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, pm_dropped, 100 * MS));
+    sctp_tstamp t_icmp = H.now;
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], &H.cfg[1].addrs[0], H.cfg[1].port, PM.quote,
+                                           sizeof(PM.quote), PM.mtu, H.now),
+                    0);
+    struct sctp_assoc_info i1 = info_of(0);
+    CU_ASSERT_EQUAL(i1.paths[0].mtu, 1200);
+    CU_ASSERT_EQUAL(i1.paths[0].cwnd, cwnd0);
+    /* Delivered well within the RTO (1 s): no T3 was waited for. */
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 300 * MS));
+    CU_ASSERT_TRUE(H.now - t_icmp < 300 * MS);
+    i1 = info_of(0);
+    CU_ASSERT_EQUAL(i1.t3_expiries, 0);
+    CU_ASSERT_EQUAL(i1.paths[0].error_count, 0);
+    CU_ASSERT_TRUE(PM.over_mtu_delivered >= 1);
+    CU_ASSERT_EQUAL(PM.over_mtu_delivered, PM.frag_ok);
+    struct sctp_endpoint_stats st;
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.pmtu_decreases, 1);
+    CU_ASSERT_EQUAL(st.tx_frag_ok, PM.frag_ok);
+
+    /* New data fits the new MTU: nothing more over it. */
+    unsigned dropped = PM.dropped, over = PM.over_mtu_delivered;
+    CU_ASSERT_EQUAL(send_msg(0, 2, 4000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 2, 300 * MS));
+    CU_ASSERT_EQUAL(PM.dropped, dropped);
+    CU_ASSERT_EQUAL(PM.over_mtu_delivered, over);
+
+    /* Still lowered just before pmtu_raise (10 minutes), back after. */
+    h_run(&H, NULL, t_icmp + 599 * S - H.now);
+    CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, 1200);
+    h_run(&H, NULL, 2 * S);
+    CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, 1500);
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.pmtu_raises, 1);
+    /* The path is wide again: full-sized packets get through. */
+    PM.mtu = 1500;
+    unsigned big = PM.big;
+    CU_ASSERT_EQUAL(send_msg(0, 3, 4000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 3, 300 * MS));
+    CU_ASSERT_TRUE(PM.big > big);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    CU_ASSERT_EQUAL(R.lost[1], 0);
+    /* RFC 8201 4: an endpoint is not made with a raise sooner than 5
+     * minutes; 0 (never) is fine. */
+    struct sctp_config c = H.cfg[0];
+    c.pmtu_raise = 299 * S;
+    CU_ASSERT_PTR_NULL(sctp_endpoint_new(&c, &H.cb, H.now));
+    c.pmtu_raise = 0;
+    struct sctp_endpoint *ep = sctp_endpoint_new(&c, &H.cb, H.now);
+    CU_ASSERT_PTR_NOT_NULL(ep);
+    sctp_endpoint_free(ep);
     finish();
 }
 
@@ -3386,8 +3493,9 @@ static void test_light_pmtu_promote(void)
     struct sctp_assoc_info i0 = info_of(0);
     uint8_t q[20] = {0};
     sctp_put32(q + 4, i0.peer_vtag);
-    CU_ASSERT_EQUAL(
-        sctp_assoc_update_pmtu(H.ep[0], &H.cfg[1].addrs[0], H.cfg[1].port, q, sizeof(q), 576), 0);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], &H.cfg[1].addrs[0], H.cfg[1].port, q, sizeof(q),
+                                           576, H.now),
+                    0);
     unsigned k = L.n;
     CU_ASSERT_TRUE(run_until_msgs(1, K, 10 * S));
     check_packed_rx(1, 3, K, SZ, 760, h);
@@ -3822,6 +3930,7 @@ TEST_CASE(test_tiny_chunks_behind_gap)
 TEST_CASE(test_reasm_chunks_config)
 TEST_CASE(test_send_errors)
 TEST_CASE(test_icmp_pmtu_tag)
+TEST_CASE(test_pmtu_inflight)
 TEST_CASE(test_sendv_pieces)
 TEST_CASE(test_sendv_errors)
 TEST_CASE(test_sendv_pr_ttl)
