@@ -696,6 +696,17 @@ static void pmtu_report(struct dp_engine *e, const struct sctp_addr *peer, const
     }
 }
 
+/* RFC 1191 7: the largest plateau of the MTU table below a datagram's
+ * length, for a "fragmentation needed" that gives no next-hop MTU. */
+static uint32_t mtu_plateau_below(uint32_t len)
+{
+    static const uint16_t plateaus[] = {32000, 17914, 8166, 4352, 2002, 1492, 1006, 508, 296};
+    for (unsigned i = 0; i < RTE_DIM(plateaus); i++)
+        if (plateaus[i] < len)
+            return plateaus[i];
+    return 68;
+}
+
 static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
                         struct rte_ipv4_hdr *ip, uint32_t l4, uint32_t len)
 {
@@ -741,11 +752,14 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
             struct sctp_addr peer = {.family = SCTP_AF_INET};
             struct sctp_addr self = {.family = SCTP_AF_INET};
             uint32_t mtu = rte_be_to_cpu_16(*(const uint16_t *)((uint8_t *)ic + 6));
+            /* RFC 1191 5: a router older than it leaves the field 0. */
+            if (mtu < 68)
+                mtu = mtu_plateau_below(rte_be_to_cpu_16(in->total_length));
             memcpy(peer.addr, &in->dst_addr, 4);
             memcpy(self.addr, &in->src_addr, 4);
             e->pst[port].rx_icmp_ptb++;
             /* It must quote a packet we sent; the core checks the tag. */
-            if (mtu >= 68 && dp_addr_is_local(&self, port))
+            if (dp_addr_is_local(&self, port))
                 pmtu_report(e, &peer, sh, len - 8 - ihl, mtu);
             rte_pktmbuf_free(m);
             return;

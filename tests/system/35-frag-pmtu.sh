@@ -14,8 +14,10 @@
 #  - a fragmented echo request of 3000 bytes is reassembled but not
 #    answered: the reply (the same datagram, DF set) would exceed the
 #    port's MTU; it is counted as drop_icmp_echo_too_big;
-#  - an ICMP "fragmentation needed" (next-hop MTU 1200) quoting a packet of
-#    a live association lowers that path's MTU in the protocol core;
+#  - an ICMP "fragmentation needed" quoting a packet of a live association
+#    lowers that path's MTU in the protocol core: to its next-hop MTU
+#    (1200), or, when that is 0 (routers before RFC 1191), to the plateau
+#    below the quoted datagram's length;
 #  - what the dataplane sends has DF set.
 #
 #   tests/system/35-frag-pmtu.sh BUILD_DIR
@@ -206,6 +208,15 @@ sleep 0.5
 ctl "$PFX" assoc 0_1 >"$TMP/up.txt"
 grep -q "mtu=1200" "$TMP/up.txt" || fail "an ICMP next-hop MTU of 1400 raised the path MTU"
 ok "a larger next-hop MTU left the path MTU at 1200"
+
+# RFC 1191 5 and 7: a router older than it gives no next-hop MTU (0): the
+# next plateau below the quoted datagram's 1400 bytes is 1006.
+out=$(frag ptb "$pport" "$pvtag" "$PEER_ADDR" 0) || fail "scapy: $out"
+sleep 0.5
+ctl "$PFX" assoc 0_1 >"$TMP/zero.txt"
+grep path0 "$TMP/zero.txt"
+grep -q "mtu=1006" "$TMP/zero.txt" || fail "a next-hop MTU of 0 did not give the plateau 1006"
+ok "a next-hop MTU of 0 (a pre-RFC 1191 router) took the plateau below the datagram: 1006"
 
 kill -TERM "$DP"
 wait_exit "$DP" 20 || fail "dataplane did not stop"
