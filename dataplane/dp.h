@@ -197,6 +197,7 @@ struct dp_port_stats {
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint64_t rx_sctp, tx_sctp, rx_arp, tx_arp, rx_nd, tx_nd;
     uint64_t rx_icmp_echo, tx_icmp_echo, rx_icmp_ptb, rx_frags, reassembled;
+    uint64_t rx_icmp_unreach; /* protocol unreachable quoting our SCTP (ICMP8) */
     /* SCTP packets larger than their path's MTU (sctp_tx_packet.frag_ok,
      * DF clear), and the IP fragments they were cut into here. */
     uint64_t tx_frag_ok, tx_frags;
@@ -212,7 +213,7 @@ struct dp_engine_stats {
     uint64_t idle_ns;
     uint64_t mailbox_tx, mailbox_rx, mailbox_full;
     uint64_t inits_stateless, cookie_redirects;
-    uint64_t icmp_bad_tag; /* ICMP too-big quoting a tag not of the association */
+    uint64_t icmp_bad_tag; /* ICMP about SCTP quoting a tag not of the association */
     uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
     uint64_t echo_backlog_max, echo_dropped;
     uint64_t echo_held;          /* event polls cut short: the echo backlog was full */

@@ -447,7 +447,9 @@ static __rte_noinline void gen_event(struct dp_engine *e, struct dp_gen *g, stru
                 gen_fail(e, g, "association lost (ABORT or too many retransmissions)");
             break;
         case SCTP_CANT_STR_ASSOC:
-            gen_fail(e, g, "cannot start the association (no answer to INIT)");
+            gen_fail(e, g,
+                     "cannot start the association (INIT unanswered or refused, or the "
+                     "peer has no SCTP)");
             break;
         case SCTP_SHUTDOWN_COMP:
             g->up = false;

@@ -533,9 +533,16 @@ void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t lo
                   uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu)
 {
     int svc = find_service(e, local_port);
+    int rc;
 
-    if (svc >= 0 && sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, quote, quote_len, mtu,
-                                           e->now) == SCTP_ERR_PROTO)
+    if (svc < 0)
+        return;
+    /* mtu 0: a protocol unreachable (dp_net.c, icmp_report). */
+    if (mtu == 0)
+        rc = sctp_assoc_icmp_unreachable(e->svc[svc].ep, peer, peer_port, quote, quote_len, e->now);
+    else
+        rc = sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, quote, quote_len, mtu, e->now);
+    if (rc == SCTP_ERR_PROTO)
         e->st.icmp_bad_tag++;
 }
 

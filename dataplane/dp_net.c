@@ -22,17 +22,18 @@
 #include "dp.h"
 #include "sctp_crc32c.h"
 
-#define ICMP6_PTB       2
-#define ICMP6_ECHO_REQ  128
-#define ICMP6_ECHO_REP  129
-#define ICMP6_NS        135
-#define ICMP6_NA        136
-#define ND_OPT_SRC_LL   1
-#define ND_OPT_TGT_LL   2
-#define IPPROTO_SCTP_   132
-#define IPPROTO_ICMPV6_ 58
-#define NEIGH_RETRY_NS  (1000ULL * 1000 * 1000)
-#define NEIGH_TRIES     3
+#define ICMP6_PTB        2
+#define ICMP6_PARAM_PROB 4
+#define ICMP6_ECHO_REQ   128
+#define ICMP6_ECHO_REP   129
+#define ICMP6_NS         135
+#define ICMP6_NA         136
+#define ND_OPT_SRC_LL    1
+#define ND_OPT_TGT_LL    2
+#define IPPROTO_SCTP_    132
+#define IPPROTO_ICMPV6_  58
+#define NEIGH_RETRY_NS   (1000ULL * 1000 * 1000)
+#define NEIGH_TRIES      3
 
 /* Carried through a mailbox: a neighbour learnt by another engine. */
 struct mb_neigh {
@@ -670,8 +671,11 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
 /* ------------------------------------------------------------------ */
 /* ICMP                                                                */
 
-/* sh: the quoted SCTP packet, qlen bytes of it (at least 8). */
-static void pmtu_report(struct dp_engine *e, const struct sctp_addr *peer, const uint8_t *sh,
+/* An ICMP message about SCTP we sent, to every engine (the one that owns
+ * the association acts on it): sh is the quoted SCTP packet, qlen bytes
+ * of it (at least 8); mtu the path MTU it reports, or 0 for a protocol
+ * unreachable (RFC 9260 10, ICMP8). */
+static void icmp_report(struct dp_engine *e, const struct sctp_addr *peer, const uint8_t *sh,
                         uint32_t qlen, uint32_t mtu)
 {
     struct mb_pmtu pm = {.peer = *peer, .mtu = mtu};
@@ -742,25 +746,31 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
         dp_tx_enqueue(e, port, m);
         return;
     }
-    /* RFC 1191 / RFC 9260 7.3: fragmentation needed, for SCTP we sent. */
-    if (ic->icmp_type == 3 /* destination unreachable */ && ic->icmp_code == 4 &&
-        len >= 8 + 20 + 8) {
+    /* Destination unreachable quoting SCTP we sent: RFC 1191 / RFC 9260
+     * 7.3 fragmentation needed, or RFC 9260 10 ICMP8 protocol
+     * unreachable (the peer has no SCTP). */
+    if (ic->icmp_type == 3 && (ic->icmp_code == 4 || ic->icmp_code == 2) && len >= 8 + 20 + 8) {
         struct rte_ipv4_hdr *in = (struct rte_ipv4_hdr *)((uint8_t *)ic + 8);
         uint32_t ihl = (in->version_ihl & 0xf) * 4u;
         if (in->next_proto_id == IPPROTO_SCTP_ && ihl >= 20 && len >= 8 + ihl + 8) {
             const uint8_t *sh = (const uint8_t *)in + ihl;
             struct sctp_addr peer = {.family = SCTP_AF_INET};
             struct sctp_addr self = {.family = SCTP_AF_INET};
-            uint32_t mtu = rte_be_to_cpu_16(*(const uint16_t *)((uint8_t *)ic + 6));
-            /* RFC 1191 5: a router older than it leaves the field 0. */
-            if (mtu < 68)
-                mtu = mtu_plateau_below(rte_be_to_cpu_16(in->total_length));
+            uint32_t mtu = 0;
+            if (ic->icmp_code == 4) {
+                mtu = rte_be_to_cpu_16(*(const uint16_t *)((uint8_t *)ic + 6));
+                /* RFC 1191 5: a router older than it leaves the field 0. */
+                if (mtu < 68)
+                    mtu = mtu_plateau_below(rte_be_to_cpu_16(in->total_length));
+                e->pst[port].rx_icmp_ptb++;
+            } else {
+                e->pst[port].rx_icmp_unreach++;
+            }
             memcpy(peer.addr, &in->dst_addr, 4);
             memcpy(self.addr, &in->src_addr, 4);
-            e->pst[port].rx_icmp_ptb++;
             /* It must quote a packet we sent; the core checks the tag. */
             if (dp_addr_is_local(&self, port))
-                pmtu_report(e, &peer, sh, len - 8 - ihl, mtu);
+                icmp_report(e, &peer, sh, len - 8 - ihl, mtu);
             rte_pktmbuf_free(m);
             return;
         }
@@ -807,6 +817,24 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
         icmp6_send(e, m, port, &dmac, len);
         return;
     }
+    case ICMP6_PARAM_PROB:
+        /* RFC 9260 10, ICMP8: unrecognized next header, SCTP we sent
+         * (the peer has no SCTP). */
+        if (icmp[1] == 1 && len >= 8 + 40 + 8) {
+            struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(icmp + 8);
+            if (in->proto == IPPROTO_SCTP_) {
+                struct sctp_addr peer = {.family = SCTP_AF_INET6};
+                struct sctp_addr self = {.family = SCTP_AF_INET6};
+                memcpy(peer.addr, in->dst_addr, 16);
+                memcpy(self.addr, in->src_addr, 16);
+                e->pst[port].rx_icmp_unreach++;
+                if (dp_addr_is_local(&self, port))
+                    icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40, 0);
+                rte_pktmbuf_free(m);
+                return;
+            }
+        }
+        break;
     case ICMP6_PTB:
         if (len >= 8 + 40 + 8) {
             struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(icmp + 8);
@@ -821,7 +849,7 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
                 memcpy(self.addr, in->src_addr, 16);
                 e->pst[port].rx_icmp_ptb++;
                 if (mtu >= 1280 && dp_addr_is_local(&self, port))
-                    pmtu_report(e, &peer, sh, len - 8 - 40, mtu);
+                    icmp_report(e, &peer, sh, len - 8 - 40, mtu);
                 rte_pktmbuf_free(m);
                 return;
             }

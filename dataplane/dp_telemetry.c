@@ -280,6 +280,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
                 t.pmtu_decreases += x->pmtu_decreases;
                 t.pmtu_raises += x->pmtu_raises;
                 t.tx_frag_ok += x->tx_frag_ok;
+                t.icmp_aborts += x->icmp_aborts;
                 t.assocs_established += x->assocs_established;
                 t.assocs_aborted += x->assocs_aborted;
                 for (unsigned st = 0; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
@@ -300,6 +301,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "pmtu_decreases", t.pmtu_decreases);
             U64(c, "pmtu_raises", t.pmtu_raises);
             U64(c, "sctp_tx_frag_ok", t.tx_frag_ok);
+            U64(c, "icmp_aborts", t.icmp_aborts);
             U64(c, "assocs_established", t.assocs_established);
             U64(c, "assocs_aborted", t.assocs_aborted);
             U64(c, "assocs", s->total);
@@ -369,6 +371,7 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "rx_icmp_echo", t.rx_icmp_echo);
         U64(c, "tx_icmp_echo", t.tx_icmp_echo);
         U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);
+        U64(c, "rx_icmp_unreach", t.rx_icmp_unreach);
         U64(c, "rx_frags", t.rx_frags);
         U64(c, "reassembled", t.reassembled);
         U64(c, "tx_frag_ok", t.tx_frag_ok);

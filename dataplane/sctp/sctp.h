@@ -480,7 +480,7 @@ int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
 /* Feeds a path MTU learned from ICMP (RFC 9260 7.3). quoted holds the
  * start of the SCTP packet the ICMP message quotes (common header first,
  * quoted_len bytes): its verification tag must be the peer's, or 0 with an
- * INIT whose Initiate Tag is ours (appendix C, ICMP5); otherwise the
+ * INIT whose Initiate Tag is ours (RFC 9260 10, ICMP5 and ICMP6); otherwise the
  * message is ignored (SCTP_ERR_PROTO). Only decreases are taken; the
  * path goes back to the configured MTU sctp_config.pmtu_raise after
  * the last one. DATA chunks in flight on the path that no longer fit it
@@ -489,6 +489,17 @@ int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
 int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
                            uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
                            uint32_t mtu, sctp_tstamp now);
+
+/* RFC 9260 10, ICMP8: an ICMPv4 "protocol unreachable" or ICMPv6
+ * "unrecognized next header" quoting a packet of ours (checked as for
+ * sctp_assoc_update_pmtu). The peer has no SCTP: the association ends as
+ * if it had sent an ABORT with the T bit (SCTP_COMM_LOST, or
+ * SCTP_CANT_STR_ASSOC while it was being set up). A quoted INIT ends it
+ * only in COOKIE-WAIT. Returns 1 if it ended the association, 0 if the
+ * message changed nothing, SCTP_ERR_NOTFOUND or SCTP_ERR_PROTO. */
+int sctp_assoc_icmp_unreachable(struct sctp_endpoint *ep, const struct sctp_addr *peer,
+                                uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
+                                sctp_tstamp now);
 
 enum sctp_state {
     SCTP_S_CLOSED = 0,
@@ -599,6 +610,8 @@ struct sctp_endpoint_stats {
     /* Path MTU: lowered by ICMP, raised again after pmtu_raise, and
      * packets sent larger than their path's MTU (frag_ok). */
     uint64_t pmtu_decreases, pmtu_raises, tx_frag_ok;
+    /* Associations ended by an ICMP protocol unreachable (ICMP8). */
+    uint64_t icmp_aborts;
     uint64_t assocs_established, assocs_aborted;
     uint32_t assocs_by_state[SCTP_S_SHUTDOWN_ACK_SENT + 1];
 };

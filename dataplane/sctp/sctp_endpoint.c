@@ -1372,15 +1372,13 @@ int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
     return 0;
 }
 
-int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
-                           uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
-                           uint32_t mtu, sctp_tstamp now)
+/* RFC 9260 10, ICMP5 and ICMP6: the packet an ICMP message quotes must be
+ * one of ours to the path's peer: the peer's verification tag, or a zero
+ * tag with an INIT whose Initiate Tag is ours (*init set then). 0 or
+ * SCTP_ERR_PROTO. */
+static int icmp_quote_check(const struct sctp_path *p, const uint8_t *quoted, size_t quoted_len,
+                            bool *init)
 {
-    struct sctp_path *p = ep ? sctp_ep_find_peer(ep, peer, peer_port) : NULL;
-    if (!p)
-        return SCTP_ERR_NOTFOUND;
-    /* RFC 9260 appendix C, ICMP5: the quoted tag must be the peer's; a
-     * zero tag only for our INIT, recognised by its Initiate Tag. */
     if (!quoted || quoted_len < 8)
         return SCTP_ERR_PROTO;
     uint32_t vtag = sctp_get32(quoted + 4);
@@ -1388,6 +1386,46 @@ int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *pee
         return SCTP_ERR_PROTO;
     if (vtag == 0 && (quoted_len < SCTP_COMMON_HDR_LEN + 8 || quoted[SCTP_COMMON_HDR_LEN] != 1 ||
                       sctp_get32(quoted + SCTP_COMMON_HDR_LEN + 4) != p->assoc->local_vtag))
+        return SCTP_ERR_PROTO;
+    if (init)
+        *init = vtag == 0;
+    return 0;
+}
+
+int sctp_assoc_icmp_unreachable(struct sctp_endpoint *ep, const struct sctp_addr *peer,
+                                uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
+                                sctp_tstamp now)
+{
+    struct sctp_path *p = ep ? sctp_ep_find_peer(ep, peer, peer_port) : NULL;
+    bool init = false;
+    (void)now;
+    if (!p)
+        return SCTP_ERR_NOTFOUND;
+    if (icmp_quote_check(p, quoted, quoted_len, &init) < 0)
+        return SCTP_ERR_PROTO;
+    struct sctp_assoc *a = p->assoc;
+    /* ICMP8: an ABORT with the T bit, unless it quotes an INIT; then only
+     * in COOKIE-WAIT, where it ends the attempt as an ABORT would. */
+    if (a->state == SCTP_S_CLOSED || (init && a->state != SCTP_S_COOKIE_WAIT))
+        return 0;
+    ep->stats.icmp_aborts++;
+    sctp_assoc_close(a,
+                     a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED
+                         ? SCTP_CANT_STR_ASSOC
+                         : SCTP_COMM_LOST,
+                     0, NULL, 0);
+    reap(a);
+    return 1;
+}
+
+int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
+                           uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
+                           uint32_t mtu, sctp_tstamp now)
+{
+    struct sctp_path *p = ep ? sctp_ep_find_peer(ep, peer, peer_port) : NULL;
+    if (!p)
+        return SCTP_ERR_NOTFOUND;
+    if (icmp_quote_check(p, quoted, quoted_len, NULL) < 0)
         return SCTP_ERR_PROTO;
     /* RFC 9260 7.3 / RFC 8201: never below the IPv6 minimum, never
      * above what we were configured with. */

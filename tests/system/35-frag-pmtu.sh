@@ -179,7 +179,7 @@ grep path0 "$TMP/before.txt"
 pport=$(awk '$1 == "peer_port" {print $2}' "$TMP/before.txt")
 pvtag=$(awk '$1 == "peer_vtag" {print $2}' "$TMP/before.txt")
 grep -q "mtu=1500" "$TMP/before.txt" || fail "path MTU is not 1500 at first"
-# RFC 9260 appendix C: an ICMP quoting another tag is ignored (an off-path
+# RFC 9260 10 (ICMP6): an ICMP quoting another tag is ignored (an off-path
 # sender that knows the addresses and ports cannot shrink the path).
 badtag=$(printf '0x%08x' $((pvtag ^ 0x5a5a5a5a)))
 out=$(frag ptb "$pport" "$badtag" "$PEER_ADDR" 1000) || fail "scapy: $out"

@@ -2770,7 +2770,7 @@ static void tune_sendq(struct sctp_config *c)
     c->max_sendq_bytes = 10000;
 }
 
-/* RFC 9260 7.3 and appendix C (ICMP5): an ICMP too-big lowers the path
+/* RFC 9260 7.3 and 10 (ICMP6): an ICMP too-big lowers the path
  * MTU only if it quotes the peer's verification tag (or our INIT); never
  * raises it. */
 static void test_icmp_pmtu_tag(void)
@@ -2916,6 +2916,76 @@ static void test_pmtu_inflight(void)
     struct sctp_endpoint *ep = sctp_endpoint_new(&c, &H.cb, H.now);
     CU_ASSERT_PTR_NOT_NULL(ep);
     sctp_endpoint_free(ep);
+    finish();
+}
+
+static int drop_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)p;
+    (void)len;
+    return from == 0;
+}
+
+/* RFC 9260 10, ICMP8: a protocol unreachable quoting one of our packets
+ * ends the association as an ABORT with the T bit would (COMM_LOST);
+ * quoting our INIT, only in COOKIE-WAIT (CANT_STR_ASSOC). A quote with
+ * another tag (ICMP6), or an INIT's once the association is up, changes
+ * nothing. */
+static void test_icmp_proto_unreachable(void)
+{
+    start_pair(74, 4, NULL);
+    struct sctp_assoc_info i0 = info_of(0);
+    const struct sctp_addr *peer = &H.cfg[1].addrs[0];
+    uint16_t pport = H.cfg[1].port;
+    uint8_t q[20] = {0};
+
+    sctp_put32(q + 4, i0.peer_vtag ^ 0x00ff00ffu);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, sizeof(q), H.now),
+                    SCTP_ERR_PROTO);
+    sctp_put32(q + 4, 0);
+    q[12] = 1;
+    sctp_put32(q + 16, i0.local_vtag);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, sizeof(q), H.now), 0);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    CU_ASSERT_EQUAL(info_of(0).state, SCTP_S_ESTABLISHED);
+    memset(q, 0, sizeof(q));
+    sctp_put32(q + 4, i0.peer_vtag);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, 8, H.now), 1);
+    struct sctp_endpoint_stats st;
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.icmp_aborts, 1);
+    /* Gone: the application is told, nothing is sent to the peer for it,
+     * and a second message finds nothing. */
+    unsigned k = L.n;
+    h_run(&H, NULL, 100 * MS);
+    CU_ASSERT_EQUAL(R.lost[0], 1);
+    CU_ASSERT_EQUAL(next_pkt(k, 0, SCTP_CT_ABORT), -1);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, 8, H.now),
+                    SCTP_ERR_NOTFOUND);
+    finish();
+
+    /* An INIT that gets no answer: the ICMP quoting it ends the attempt at
+     * once, not after Max.Init.Retransmits. */
+    begin(2, 75, NULL);
+    drop_fn = drop_from_0;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], peer, 1, pport, 4, NULL, NULL, &id, H.now),
+                          0);
+    h_run(&H, NULL, 10 * MS);
+    R.assoc[0] = id;
+    struct sctp_assoc_info w = info_of(0);
+    CU_ASSERT_EQUAL(w.state, SCTP_S_COOKIE_WAIT);
+    memset(q, 0, sizeof(q));
+    q[12] = 1;
+    sctp_put32(q + 16, w.local_vtag ^ 1u);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, sizeof(q), H.now),
+                    SCTP_ERR_PROTO);
+    sctp_put32(q + 16, w.local_vtag);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, sizeof(q), H.now), 1);
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL(R.cant[0], 1);
+    CU_ASSERT_EQUAL(R.up[0], 0);
     finish();
 }
 
@@ -3931,6 +4001,7 @@ TEST_CASE(test_reasm_chunks_config)
 TEST_CASE(test_send_errors)
 TEST_CASE(test_icmp_pmtu_tag)
 TEST_CASE(test_pmtu_inflight)
+TEST_CASE(test_icmp_proto_unreachable)
 TEST_CASE(test_sendv_pieces)
 TEST_CASE(test_sendv_errors)
 TEST_CASE(test_sendv_pr_ttl)
