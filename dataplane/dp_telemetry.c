@@ -279,8 +279,12 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
                 t.retransmissions += x->retransmissions;
                 t.pmtu_decreases += x->pmtu_decreases;
                 t.pmtu_raises += x->pmtu_raises;
+                t.pmtu_blackholes += x->pmtu_blackholes;
+                t.pmtu_probes += x->pmtu_probes;
+                t.pmtu_probes_failed += x->pmtu_probes_failed;
                 t.tx_frag_ok += x->tx_frag_ok;
                 t.icmp_aborts += x->icmp_aborts;
+                t.icmp_unreach_ignored += x->icmp_unreach_ignored;
                 t.assocs_established += x->assocs_established;
                 t.assocs_aborted += x->assocs_aborted;
                 for (unsigned st = 0; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
@@ -300,8 +304,12 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "retransmissions", t.retransmissions);
             U64(c, "pmtu_decreases", t.pmtu_decreases);
             U64(c, "pmtu_raises", t.pmtu_raises);
+            U64(c, "pmtu_blackholes", t.pmtu_blackholes);
+            U64(c, "pmtu_probes", t.pmtu_probes);
+            U64(c, "pmtu_probes_failed", t.pmtu_probes_failed);
             U64(c, "sctp_tx_frag_ok", t.tx_frag_ok);
             U64(c, "icmp_aborts", t.icmp_aborts);
+            U64(c, "icmp_unreach_ignored", t.icmp_unreach_ignored);
             U64(c, "assocs_established", t.assocs_established);
             U64(c, "assocs_aborted", t.assocs_aborted);
             U64(c, "assocs", s->total);

@@ -279,10 +279,11 @@ struct sctp_config {
     uint32_t assoc_max_retrans;
     uint32_t path_max_retrans;
     sctp_tstamp cookie_secret_lifetime; /* rotation period */
-    /* A path MTU lowered by ICMP goes back to pmtu after this long (RFC
-     * 1191 6.3, RFC 8201 4: no sooner than 5 minutes after the last
-     * too-big, 10 recommended; default 10 minutes). If the path is still
-     * narrow, the next too-big lowers it again. 0: never. */
+    /* A path MTU below pmtu is probed for pmtu again this long after it
+     * was lowered (RFC 8201 4: no sooner than 5 minutes after the last
+     * too-big, 10 recommended; default 10 minutes), and raised when the
+     * probe (a HEARTBEAT padded to that size, RFC 8899) is answered. 0:
+     * never. */
     sctp_tstamp pmtu_raise;
 
     /* Limits that a peer cannot blow up. */
@@ -481,8 +482,8 @@ int sctp_assoc_set_primary(struct sctp_endpoint *ep, uint32_t assoc_id,
  * start of the SCTP packet the ICMP message quotes (common header first,
  * quoted_len bytes): its verification tag must be the peer's, or 0 with an
  * INIT whose Initiate Tag is ours (RFC 9260 10, ICMP5 and ICMP6); otherwise the
- * message is ignored (SCTP_ERR_PROTO). Only decreases are taken; the
- * path goes back to the configured MTU sctp_config.pmtu_raise after
+ * message is ignored (SCTP_ERR_PROTO). Only decreases are taken; a
+ * probe looks for the configured MTU again sctp_config.pmtu_raise after
  * the last one. DATA chunks in flight on the path that no longer fit it
  * were lost with the packet the ICMP quotes: they are sent again at
  * once (with frag_ok), without the congestion response of a loss. */
@@ -495,7 +496,9 @@ int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *pee
  * sctp_assoc_update_pmtu). The peer has no SCTP: the association ends as
  * if it had sent an ABORT with the T bit (SCTP_COMM_LOST, or
  * SCTP_CANT_STR_ASSOC while it was being set up). A quoted INIT ends it
- * only in COOKIE-WAIT. Returns 1 if it ended the association, 0 if the
+ * only in COOKIE-WAIT. Not taken from a peer that sent a packet of the
+ * association within RTO.Min (at least 1 s): its host has SCTP (see
+ * sctp_endpoint.c). Returns 1 if it ended the association, 0 if the
  * message changed nothing, SCTP_ERR_NOTFOUND or SCTP_ERR_PROTO. */
 int sctp_assoc_icmp_unreachable(struct sctp_endpoint *ep, const struct sctp_addr *peer,
                                 uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
@@ -607,11 +610,15 @@ struct sctp_endpoint_stats {
     uint64_t rx_packets, rx_chunks, rx_data_chunks, rx_bad_csum, rx_bad_vtag, rx_malformed, rx_ootb,
         rx_dup_tsns;
     uint64_t tx_packets, tx_chunks, tx_data_chunks, retransmissions;
-    /* Path MTU: lowered by ICMP, raised again after pmtu_raise, and
-     * packets sent larger than their path's MTU (frag_ok). */
-    uint64_t pmtu_decreases, pmtu_raises, tx_frag_ok;
-    /* Associations ended by an ICMP protocol unreachable (ICMP8). */
-    uint64_t icmp_aborts;
+    /* Path MTU: lowered by ICMP, lowered for a black hole (no ICMP),
+     * probes for a larger one sent, probes lost PROBES_MAX times in a
+     * row, raises, and packets sent larger than their path's MTU
+     * (frag_ok). */
+    uint64_t pmtu_decreases, pmtu_blackholes, pmtu_probes, pmtu_probes_failed, pmtu_raises,
+        tx_frag_ok;
+    /* Associations ended by an ICMP protocol unreachable (ICMP8), and
+     * such messages not taken: the peer's SCTP spoke within the RTO. */
+    uint64_t icmp_aborts, icmp_unreach_ignored;
     uint64_t assocs_established, assocs_aborted;
     uint32_t assocs_by_state[SCTP_S_SHUTDOWN_ACK_SENT + 1];
 };

@@ -109,23 +109,118 @@ static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     sctp_ep_tx_schedule(a->ep, a);
 }
 
-/* RFC 1191 6.3, RFC 8201 4: a path MTU lowered by ICMP goes back to the
- * configured one after pmtu_raise; a path that is still narrower sends
- * the next too-big. */
-static void pmtu_raise_due(struct sctp_assoc *a, sctp_tstamp now)
+/* ---- path MTU ---- */
+
+#define PROBES_MAX 3 /* RFC 8899 MAX_PROBES */
+
+uint32_t sctp_path_base_mtu(const struct sctp_path *p)
 {
-    a->pmtu_timer = SCTP_TIMER_OFF;
+    return p->addr.family == SCTP_AF_INET6 ? 1280 : 1200;
+}
+
+static uint32_t ip_hdr_len(const struct sctp_path *p)
+{
+    return p->addr.family == SCTP_AF_INET6 ? 40 : 20;
+}
+
+/* Lowering a path's MTU also sets when a probe will look for a larger
+ * one (RFC 8201 4: not within 5 minutes of the last too-big; the
+ * timer restarts with each decrease). */
+void sctp_path_set_mtu(struct sctp_assoc *a, struct sctp_path *p, uint32_t mtu, sctp_tstamp now)
+{
+    const struct sctp_config *cfg = &a->ep->cfg;
+    p->pmtu = mtu;
+    p->cc.mtu = mtu - ip_hdr_len(p);
+    if (mtu < cfg->pmtu && cfg->pmtu_raise)
+        p->pmtu_raise_at = now + cfg->pmtu_raise;
+    else if (mtu >= cfg->pmtu)
+        p->pmtu_raise_at = SCTP_TIMER_OFF;
+    sctp_assoc_pmtu_timer(a);
+}
+
+void sctp_assoc_pmtu_timer(struct sctp_assoc *a)
+{
+    sctp_tstamp t = SCTP_TIMER_OFF;
+    for (unsigned i = 0; i < a->n_paths; i++)
+        t = tmin(t, tmin(a->paths[i].pmtu_raise_at, a->paths[i].probe_deadline));
+    a->pmtu_timer = t;
+}
+
+/* RFC 8899 4.1, 6.2.1.2: a probe for the configured MTU, as large as a
+ * packet of header bytes can be (SCTP_TX_HDR_MAX); beyond that the MTU
+ * is raised without one, as RFC 1191 does. An unconfirmed or inactive
+ * path is looked at again a period later. */
+static void probe_start(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    const struct sctp_config *cfg = &a->ep->cfg;
+    uint32_t ip = ip_hdr_len(p);
+    uint32_t size = cfg->pmtu < ip + SCTP_TX_HDR_MAX ? cfg->pmtu : ip + SCTP_TX_HDR_MAX;
+    size = ip + ((size - ip) & ~3u);
+    if (size <= p->pmtu) {
+        if (cfg->pmtu > p->pmtu) {
+            sctp_path_set_mtu(a, p, cfg->pmtu, now);
+            a->ep->stats.pmtu_raises++;
+        }
+        return;
+    }
+    if (!p->active || !p->confirmed ||
+        (a->state != SCTP_S_ESTABLISHED && a->state != SCTP_S_SHUTDOWN_PENDING &&
+         a->state != SCTP_S_SHUTDOWN_RECEIVED)) {
+        p->pmtu_raise_at = cfg->pmtu_raise ? now + cfg->pmtu_raise : SCTP_TIMER_OFF;
+        return;
+    }
+    p->probe_size = size;
+    p->probe_nonce = ((uint64_t)sctp_ep_random32(a->ep) << 32) | sctp_ep_random32(a->ep);
+    p->probe_pending = true;
+    p->probe_deadline = now + p->rto.rto;
+    sctp_ep_tx_schedule(a->ep, a);
+}
+
+void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t nonce,
+                            uint32_t size)
+{
+    if (p->probe_size == 0 || nonce != p->probe_nonce || size != p->probe_size)
+        return;
+    p->probe_size = 0;
+    p->probe_deadline = SCTP_TIMER_OFF;
+    p->probe_tries = 0;
+    a->ep->stats.pmtu_raises++;
+    /* A probe short of the configured MTU (SCTP_TX_HDR_MAX) does not
+     * start another. */
+    p->pmtu = size;
+    p->cc.mtu = size - ip_hdr_len(p);
+    p->pmtu_raise_at = SCTP_TIMER_OFF;
+    sctp_assoc_pmtu_timer(a);
+    sctp_assoc_timers_changed(a);
+}
+
+/* A probe that got no answer is sent again, PROBES_MAX times in all
+ * (RFC 8899 5.1.3); then the path keeps its MTU until the next period.
+ * Its loss is no sign of congestion and no path error. */
+static void pmtu_timer_due(struct sctp_assoc *a, sctp_tstamp now)
+{
+    const struct sctp_config *cfg = &a->ep->cfg;
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *p = &a->paths[i];
+        if (p->probe_deadline <= now) {
+            p->probe_deadline = SCTP_TIMER_OFF;
+            p->probe_size = 0;
+            p->probe_pending = false;
+            if (++p->probe_tries < PROBES_MAX) {
+                probe_start(a, p, now);
+            } else {
+                p->probe_tries = 0;
+                a->ep->stats.pmtu_probes_failed++;
+                p->pmtu_raise_at = cfg->pmtu_raise ? now + cfg->pmtu_raise : SCTP_TIMER_OFF;
+            }
+        }
         if (p->pmtu_raise_at <= now) {
             p->pmtu_raise_at = SCTP_TIMER_OFF;
-            p->pmtu = a->ep->cfg.pmtu;
-            p->cc.mtu = p->pmtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20);
-            a->ep->stats.pmtu_raises++;
-        } else if (p->pmtu_raise_at < a->pmtu_timer) {
-            a->pmtu_timer = p->pmtu_raise_at;
+            p->probe_tries = 0;
+            probe_start(a, p, now);
         }
     }
+    sctp_assoc_pmtu_timer(a);
 }
 
 void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
@@ -161,8 +256,8 @@ void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
     }
     if (a->state != SCTP_S_CLOSED && a->pr_timer <= now)
         sctp_data_pr_check(a, now);
-    if (a->pmtu_timer <= now)
-        pmtu_raise_due(a, now);
+    if (a->state != SCTP_S_CLOSED && a->pmtu_timer <= now)
+        pmtu_timer_due(a, now);
     sctp_assoc_timers_changed(a);
 }
 
@@ -684,6 +779,43 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
             a->ep->stats.tx_chunks++;
             return 1;
         }
+    }
+
+    /* RFC 8899 6.2.1.2: a path MTU probe is a HEARTBEAT padded to the
+     * size probed with a PAD chunk (RFC 4820), alone in its packet, with
+     * DF set: it is not frag_ok, whatever the path's MTU now. */
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *p = &a->paths[i];
+        if (!p->probe_pending)
+            continue;
+        p->probe_pending = false;
+        uint32_t len = p->probe_size - ip_hdr_len(p);
+        txb_init(&b, pkt, p);
+        b.max = len;
+        pkt->path_mtu = p->probe_size;
+        write_common(&b, a);
+        uint8_t info[24];
+        sctp_put32(info, i);
+        sctp_put32(info + 4, (uint32_t)(p->probe_nonce >> 32));
+        sctp_put32(info + 8, (uint32_t)p->probe_nonce);
+        sctp_put32(info + 12, (uint32_t)(now >> 32));
+        sctp_put32(info + 16, (uint32_t)now);
+        sctp_put32(info + 20, p->probe_size);
+        int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_HEARTBEAT, 0,
+                                      4 + 4 + sizeof(info));
+        n += sctp_tlv_encode(scratch + n, sizeof(scratch) - n, SCTP_PT_HEARTBEAT_INFO, info,
+                             sizeof(info));
+        uint32_t pad = len - SCTP_COMMON_HDR_LEN - (uint32_t)n;
+        if (!txb_chunk(&b, scratch, (uint32_t)n))
+            continue;
+        uint8_t *pc = txb_bytes(&b, pad);
+        if (!pc)
+            continue;
+        memset(pc, 0, pad);
+        sctp_chunk_hdr_encode(pc, pad, SCTP_CT_PAD, 0, (uint16_t)pad);
+        a->ep->stats.tx_chunks += 2;
+        a->ep->stats.pmtu_probes++;
+        return 1;
     }
 
     /* RFC 3758 3.5 A1, RFC 7496 4.2: a message whose lifetime ran out

@@ -636,6 +636,37 @@ static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
     }
 }
 
+/* RFC 8899 4.3: a path that drops packets above some size and sends no
+ * ICMP saying so (a black hole). The sign taken: T3 expires twice in a
+ * row for the same chunk, the earliest in flight on the path that is too
+ * large for the base MTU (the one retransmission of it was lost too).
+ * The path then goes to the base MTU: the chunk goes again in IP
+ * fragments (frag_ok), new data is cut to fit, and a probe looks for a
+ * larger MTU pmtu_raise later. */
+static void blackhole_check(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    uint32_t base = sctp_path_base_mtu(p), ip = p->addr.family == SCTP_AF_INET6 ? 40 : 20;
+    const struct sctp_out_chunk *big = NULL;
+    if (p->pmtu <= base)
+        return;
+    for (uint32_t i = 0; i < a->q.count && !big; i++) {
+        const struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        if (c->path == p && c->state == SCTP_OUT_INFLIGHT &&
+            ip + SCTP_COMMON_HDR_LEN + SCTP_DATA_HDR_LEN + SCTP_PAD4(c->len) > base)
+            big = c;
+    }
+    if (!big) {
+        p->bh_strikes = 0;
+    } else if (p->bh_strikes == 0 || p->bh_tsn != big->tsn) {
+        p->bh_strikes = 1;
+        p->bh_tsn = big->tsn;
+    } else {
+        p->bh_strikes = 0;
+        a->ep->stats.pmtu_blackholes++;
+        sctp_path_set_mtu(a, p, base, now);
+    }
+}
+
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
     bool any = false;
@@ -670,6 +701,7 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
         sctp_assoc_path_failure(a, p, now);
         if (sctp_assoc_error_step(a))
             return;
+        blackhole_check(a, p, now);
     }
     for (uint32_t i = 0; i < a->q.count; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];

@@ -790,13 +790,18 @@ static void on_heartbeat_ack(struct sctp_assoc *a, const struct sctp_chunk *c, s
     if (sctp_tlv_next(c->value, c->value_len, &off, &t) != 1 || t.type != SCTP_PT_HEARTBEAT_INFO ||
         t.value_len < 20)
         return;
-    /* Our info: path index (4), nonce (8), send time (8). */
+    /* Our info: path index (4), nonce (8), send time (8); a path MTU
+     * probe's has the size probed (4) after them. */
     uint32_t idx = sctp_get32(t.value);
     uint64_t nonce = ((uint64_t)sctp_get32(t.value + 4) << 32) | sctp_get32(t.value + 8);
     sctp_tstamp sent = ((uint64_t)sctp_get32(t.value + 12) << 32) | sctp_get32(t.value + 16);
     if (idx >= a->n_paths)
         return;
     struct sctp_path *p = &a->paths[idx];
+    if (t.value_len >= 24) {
+        sctp_assoc_probe_acked(a, p, nonce, sctp_get32(t.value + 20));
+        return;
+    }
     if (nonce != p->hb_nonce || sent > now)
         return;
     /* RFC 9260 8.3: RTT measurement, error counters cleared, confirmed. */
@@ -1032,6 +1037,7 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
     struct sctp_path *from = sctp_assoc_path_of(a, &pkt->src);
     bool had_data = false;
     int ret = 0;
+    a->last_rx = now;
     for (; r == 1 && a->state != SCTP_S_CLOSED;
          r = sctp_chunk_next(pkt->data, pkt->len, &off, &c)) {
         if (c.type == SCTP_CT_DATA) {
@@ -1398,7 +1404,6 @@ int sctp_assoc_icmp_unreachable(struct sctp_endpoint *ep, const struct sctp_addr
 {
     struct sctp_path *p = ep ? sctp_ep_find_peer(ep, peer, peer_port) : NULL;
     bool init = false;
-    (void)now;
     if (!p)
         return SCTP_ERR_NOTFOUND;
     if (icmp_quote_check(p, quoted, quoted_len, &init) < 0)
@@ -1408,6 +1413,16 @@ int sctp_assoc_icmp_unreachable(struct sctp_endpoint *ep, const struct sctp_addr
      * in COOKIE-WAIT, where it ends the attempt as an ABORT would. */
     if (a->state == SCTP_S_CLOSED || (init && a->state != SCTP_S_COOKIE_WAIT))
         return 0;
+    /* The rule is for a host without SCTP. One whose SCTP spoke within
+     * the last RTO.Min (at least 1 s) has it: a Linux host whose SCTP runs in a process on
+     * a raw socket sends "protocol unreachable" for what that socket
+     * drops when its buffer is full. Such a message is not taken for an
+     * ABORT, then (counted in icmp_unreach_ignored). */
+    sctp_tstamp recent = ep->cfg.rto_min > SCTP_SEC ? ep->cfg.rto_min : SCTP_SEC;
+    if (!init && a->last_rx != 0 && now - a->last_rx < recent) {
+        ep->stats.icmp_unreach_ignored++;
+        return 0;
+    }
     ep->stats.icmp_aborts++;
     sctp_assoc_close(a,
                      a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED
@@ -1436,16 +1451,8 @@ int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *pee
     if (mtu >= p->pmtu)
         return 0;
     struct sctp_assoc *a = p->assoc;
-    p->pmtu = mtu;
-    p->cc.mtu = mtu - (p->addr.family == SCTP_AF_INET6 ? 40 : 20);
     ep->stats.pmtu_decreases++;
-    /* RFC 8201 4: no attempt at a larger MTU within 5 minutes of the
-     * last too-big; the timer restarts with each one. */
-    if (ep->cfg.pmtu_raise) {
-        p->pmtu_raise_at = now + ep->cfg.pmtu_raise;
-        if (p->pmtu_raise_at < a->pmtu_timer)
-            a->pmtu_timer = p->pmtu_raise_at;
-    }
+    sctp_path_set_mtu(a, p, mtu, now);
     sctp_data_pmtu_lowered(a, p, now);
     sctp_assoc_timers_changed(a);
     return 0;

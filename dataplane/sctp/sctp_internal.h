@@ -63,8 +63,19 @@ struct sctp_path {
     struct sctp_addr src; /* the local address packets to addr leave from */
     struct sctp_rto rto;
     struct sctp_cc cc;
-    uint32_t pmtu;             /* IP MTU */
-    sctp_tstamp pmtu_raise_at; /* back to the configured MTU (OFF: it is) */
+    uint32_t pmtu; /* IP MTU */
+    /* Path MTU (RFC 8899). A lowered MTU is raised again only once a
+     * probe of the larger size (a HEARTBEAT padded with a PAD chunk) is
+     * answered: pmtu_raise_at starts one. A black hole is two T3
+     * expiries in a row for the same chunk too large for the base MTU. */
+    sctp_tstamp pmtu_raise_at;  /* next probe for a larger MTU (OFF: none) */
+    sctp_tstamp probe_deadline; /* the probe in flight is lost by then */
+    uint64_t probe_nonce;
+    uint32_t probe_size; /* IP bytes of the probe in flight (0: none) */
+    uint32_t bh_tsn;     /* the chunk of the last suspicious T3 */
+    uint8_t bh_strikes;
+    uint8_t probe_tries;
+    bool probe_pending; /* the probe is to be written */
     uint32_t error_count;
     bool active;
     bool confirmed;
@@ -286,7 +297,8 @@ struct sctp_assoc {
     sctp_tstamp fwd_sent_at, fwd_sent_rtt;
     uint32_t n_pr_msgs;     /* queued messages with a PR-SCTP policy */
     sctp_tstamp pr_timer;   /* earliest PR-SCTP TTL among queued messages */
-    sctp_tstamp pmtu_timer; /* earliest pmtu_raise_at of the paths */
+    sctp_tstamp pmtu_timer; /* earliest pmtu_raise_at or probe_deadline of the paths */
+    sctp_tstamp last_rx;    /* a packet of the association last came in (0: never) */
     uint32_t rtx_count_total, error_count;
 
     /* receive side */
@@ -534,6 +546,14 @@ int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *inf
                             const struct sctp_sendm *msgs, unsigned n, sctp_tstamp now);
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_data_pmtu_lowered(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
+/* Path MTU (sctp_assoc.c): the smallest MTU a path is lowered to without
+ * ICMP (RFC 8899 BASE_PLPMTU), setting a path's MTU, recomputing
+ * a->pmtu_timer, and a probe's answer. */
+uint32_t sctp_path_base_mtu(const struct sctp_path *p);
+void sctp_path_set_mtu(struct sctp_assoc *a, struct sctp_path *p, uint32_t mtu, sctp_tstamp now);
+void sctp_assoc_pmtu_timer(struct sctp_assoc *a);
+void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t nonce,
+                            uint32_t size);
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);
 /* The same, also while the association is held (sctp_assoc_set_rx_hold):

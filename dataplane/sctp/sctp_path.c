@@ -22,7 +22,7 @@ void sctp_path_init(struct sctp_assoc *a, struct sctp_path *p, const struct sctp
     sctp_rto_init(&p->rto, cfg->rto_initial, cfg->rto_min, cfg->rto_max);
     sctp_cc_init(&p->cc, p->pmtu - (addr->family == SCTP_AF_INET6 ? 40 : 20), 0);
     p->hb_timer = p->t3_timer = SCTP_TIMER_OFF;
-    p->pmtu_raise_at = SCTP_TIMER_OFF;
+    p->pmtu_raise_at = p->probe_deadline = SCTP_TIMER_OFF;
 }
 
 struct sctp_path *sctp_assoc_path_of(struct sctp_assoc *a, const struct sctp_addr *addr)

@@ -2850,8 +2850,10 @@ static bool pm_dropped(struct harness *h)
  * for the old one are in flight. They go again at once, not after T3,
  * in packets larger than the path's MTU (frag_ok: DF clear, fragmented
  * by the IP layer); cwnd is left alone and no error is counted. New
- * data is cut to the new MTU. pmtu_raise later the path goes back to
- * the configured MTU (RFC 8201 4), not before. */
+ * data is cut to the new MTU. pmtu_raise later (RFC 8201 4), not
+ * before, a probe (HEARTBEAT and PAD, RFC 8899) looks for the configured
+ * MTU: lost three times on the narrow path, it changes nothing; on a
+ * path wide again, it is answered and the MTU goes back up. */
 static void test_pmtu_inflight(void)
 {
     memset(&PM, 0, sizeof(PM));
@@ -2886,21 +2888,42 @@ static void test_pmtu_inflight(void)
     CU_ASSERT_EQUAL(st.tx_frag_ok, PM.frag_ok);
 
     /* New data fits the new MTU: nothing more over it. */
-    unsigned dropped = PM.dropped, over = PM.over_mtu_delivered;
+    unsigned dropped = PM.dropped, over = PM.over_mtu_delivered, k0;
     CU_ASSERT_EQUAL(send_msg(0, 2, 4000, 0), 1);
     CU_ASSERT_TRUE(run_until_msgs(1, 2, 300 * MS));
     CU_ASSERT_EQUAL(PM.dropped, dropped);
     CU_ASSERT_EQUAL(PM.over_mtu_delivered, over);
 
-    /* Still lowered just before pmtu_raise (10 minutes), back after. */
+    /* pmtu_raise (10 minutes) later a probe of 1500 bytes goes out, not
+     * before; the path is still narrow: it is lost, twice more, and the
+     * path keeps 1200 without a path error. */
+    unsigned probes = 0;
     h_run(&H, NULL, t_icmp + 599 * S - H.now);
     CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, 1200);
-    h_run(&H, NULL, 2 * S);
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.pmtu_probes, 0);
+    k0 = L.n;
+    h_run(&H, NULL, 30 * S);
+    for (unsigned i = k0; i < L.n; i++)
+        probes += L.p[i].from == 0 && L.p[i].len == 1500 - 20 &&
+                  pkt_has(L.p[i].bytes, L.p[i].len, SCTP_CT_HEARTBEAT) &&
+                  pkt_has(L.p[i].bytes, L.p[i].len, SCTP_CT_PAD);
+    CU_ASSERT_EQUAL(probes, 3);
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.pmtu_probes, 3);
+    CU_ASSERT_EQUAL(st.pmtu_probes_failed, 1);
+    CU_ASSERT_EQUAL(st.pmtu_raises, 0);
+    i1 = info_of(0);
+    CU_ASSERT_EQUAL(i1.paths[0].mtu, 1200);
+    CU_ASSERT_EQUAL(i1.paths[0].error_count, 0);
+    /* The path is wide again: the next period's probe is answered, and
+     * full-sized packets get through. */
+    PM.mtu = 1500;
+    h_run(&H, NULL, 600 * S);
     CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, 1500);
     sctp_endpoint_get_stats(H.ep[0], &st);
     CU_ASSERT_EQUAL(st.pmtu_raises, 1);
-    /* The path is wide again: full-sized packets get through. */
-    PM.mtu = 1500;
+    CU_ASSERT_EQUAL(st.pmtu_probes, 4);
     unsigned big = PM.big;
     CU_ASSERT_EQUAL(send_msg(0, 3, 4000, 0), 1);
     CU_ASSERT_TRUE(run_until_msgs(1, 3, 300 * MS));
@@ -2919,6 +2942,59 @@ static void test_pmtu_inflight(void)
     finish();
 }
 
+/* Node 0's packets over 1300 bytes of IPv4 dropped without a word (no
+ * ICMP): all of them, or only the first. */
+static unsigned bh_left;
+static int bh_drop(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)p;
+    if (from != 0 || len + 20 <= 1300 || h->pkt_frag_ok || bh_left == 0)
+        return 0;
+    bh_left--;
+    return 1;
+}
+
+/* RFC 8899 4.3, a black hole: packets over some size vanish and no ICMP
+ * says why. After the second T3 expiry for the same large chunk the path
+ * falls to the base MTU (1200), the chunk goes again as IP fragments
+ * (frag_ok) and everything arrives; new data fits. One lost large packet
+ * whose retransmission arrives is no black hole. */
+static void test_pmtu_blackhole(void)
+{
+    start_pair(76, 4, NULL);
+    drop_fn = bh_drop;
+    bh_left = 1;
+    CU_ASSERT_EQUAL(send_msg(0, 1, 4000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 10 * S));
+    struct sctp_endpoint_stats st;
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.pmtu_blackholes, 0);
+    CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, 1500);
+    finish();
+
+    start_pair(77, 4, NULL);
+    drop_fn = bh_drop;
+    bh_left = UINT32_MAX;
+    sctp_tstamp t0 = H.now;
+    CU_ASSERT_EQUAL(send_msg(0, 1, 4000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 20 * S));
+    struct sctp_assoc_info i0 = info_of(0);
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.pmtu_blackholes, 1);
+    CU_ASSERT_TRUE(st.tx_frag_ok >= 1);
+    CU_ASSERT_EQUAL(i0.paths[0].mtu, 1200);
+    CU_ASSERT_EQUAL(i0.t3_expiries, 2);
+    /* Two T3 expiries: the initial RTO and its double, not more. */
+    CU_ASSERT_TRUE(H.now - t0 < 4 * S);
+    /* New data is cut for the base MTU: through at once. */
+    sctp_tstamp t1 = H.now;
+    CU_ASSERT_EQUAL(send_msg(0, 2, 4000, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, 2, 2 * S));
+    CU_ASSERT_TRUE(H.now - t1 < 300 * MS);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+}
+
 static int drop_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
 {
     (void)h;
@@ -2927,11 +3003,19 @@ static int drop_from_0(struct harness *h, int from, const uint8_t *p, uint32_t l
     return from == 0;
 }
 
+static int drop_from_1(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)p;
+    (void)len;
+    return from == 1;
+}
+
 /* RFC 9260 10, ICMP8: a protocol unreachable quoting one of our packets
  * ends the association as an ABORT with the T bit would (COMM_LOST);
  * quoting our INIT, only in COOKIE-WAIT (CANT_STR_ASSOC). A quote with
  * another tag (ICMP6), or an INIT's once the association is up, changes
- * nothing. */
+ * nothing; nor does one while the peer's SCTP spoke within the RTO. */
 static void test_icmp_proto_unreachable(void)
 {
     start_pair(74, 4, NULL);
@@ -2951,8 +3035,18 @@ static void test_icmp_proto_unreachable(void)
     CU_ASSERT_EQUAL(info_of(0).state, SCTP_S_ESTABLISHED);
     memset(q, 0, sizeof(q));
     sctp_put32(q + 4, i0.peer_vtag);
-    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, 8, H.now), 1);
+    /* The peer's SCTP spoke within the RTO (1 s): its host has SCTP, and
+     * the message is not taken. */
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, 8, H.now), 0);
     struct sctp_endpoint_stats st;
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.icmp_unreach_ignored, 1);
+    CU_ASSERT_EQUAL(st.icmp_aborts, 0);
+    /* Silent for longer: the host has no SCTP (any more). */
+    drop_fn = drop_from_1;
+    h_run(&H, NULL, 1100 * MS);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, 8, H.now), 1);
     sctp_endpoint_get_stats(H.ep[0], &st);
     CU_ASSERT_EQUAL(st.icmp_aborts, 1);
     /* Gone: the application is told, nothing is sent to the peer for it,
@@ -4002,6 +4096,7 @@ TEST_CASE(test_send_errors)
 TEST_CASE(test_icmp_pmtu_tag)
 TEST_CASE(test_pmtu_inflight)
 TEST_CASE(test_icmp_proto_unreachable)
+TEST_CASE(test_pmtu_blackhole)
 TEST_CASE(test_sendv_pieces)
 TEST_CASE(test_sendv_errors)
 TEST_CASE(test_sendv_pr_ttl)
