@@ -1016,7 +1016,7 @@ static void emit_fragments(struct dp_engine *e, struct rte_mbuf *head, bool v4, 
                            uint16_t port, const struct sctp_addr *nh, uint32_t mtu)
 {
     struct rte_mbuf *frags[FRAGS_MAX];
-    int n = dp_tx_fragment(e, head, v4, l2, mtu, e->frag_id++, frags, FRAGS_MAX);
+    int n = dp_tx_fragment(e, head, v4, l2, mtu, e->frag_id, frags, FRAGS_MAX);
 
     if (n < 0) {
         e->pst[port].drops[n == -ENOMEM ? DP_DROP_NOMBUF : DP_DROP_FRAG_TX]++;
@@ -1086,9 +1086,11 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
         h->version_ihl = 0x45;
         h->type_of_service = 0;
         h->total_length = rte_cpu_to_be_16(l3 + tp->len);
-        h->packet_id = 0;
         /* RFC 9260 7.3 / RFC 4821: we do path MTU discovery: DF set,
-         * except on a packet larger than its path's MTU (frag_ok). */
+         * except on a packet larger than its path's MTU (frag_ok), which
+         * may be fragmented and so needs an identification of its own
+         * (RFC 6864). */
+        h->packet_id = tp->frag_ok ? rte_cpu_to_be_16((uint16_t)e->frag_id) : 0;
         h->fragment_offset = tp->frag_ok ? 0 : rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
         h->time_to_live = 64;
         h->next_proto_id = 132;
@@ -1118,8 +1120,10 @@ static void emit(struct dp_engine *e, const struct sctp_tx_packet *tp)
             dp_sctp_crc_fill(head, l2 + l3);
         if (l3 + tp->len > mtu) {
             emit_fragments(e, head, v4, l2, port, &nh, mtu);
+            e->frag_id++;
             return;
         }
+        e->frag_id++;
         if (v4 && pp->tx_ip_csum) {
             struct rte_ipv4_hdr *h = (struct rte_ipv4_hdr *)ip;
             h->hdr_checksum = rte_ipv4_cksum(h);

@@ -84,8 +84,28 @@ void sctp_assoc_timers_changed(struct sctp_assoc *a)
     }
 }
 
+void sctp_assoc_heartbeat_now(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now,
+                              bool quiet)
+{
+    p->hb_nonce = ((uint64_t)sctp_ep_random32(a->ep) << 32) | sctp_ep_random32(a->ep);
+    p->hb_pending = true;
+    p->hb_outstanding = true;
+    p->hb_quiet = quiet;
+    p->hb_sent = now;
+    p->hb_timer = now + p->rto.rto;
+    sctp_ep_tx_schedule(a->ep, a);
+    sctp_assoc_timers_changed(a);
+}
+
 static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
+    if (p->hb_outstanding && p->hb_quiet) {
+        /* The black hole check's HEARTBEAT (blackhole_check): no error. */
+        p->hb_outstanding = false;
+        p->hb_quiet = false;
+        p->hb_timer = now + a->ep->cfg.hb_interval + p->rto.rto;
+        return;
+    }
     if (p->hb_outstanding) {
         /* RFC 9260 8.3: no HEARTBEAT ACK within the RTO. */
         p->hb_outstanding = false;
@@ -101,12 +121,7 @@ static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
         p->hb_timer = p->last_new_data + a->ep->cfg.hb_interval + p->rto.rto;
         return;
     }
-    p->hb_nonce = ((uint64_t)sctp_ep_random32(a->ep) << 32) | sctp_ep_random32(a->ep);
-    p->hb_pending = true;
-    p->hb_outstanding = true;
-    p->hb_sent = now;
-    p->hb_timer = now + p->rto.rto;
-    sctp_ep_tx_schedule(a->ep, a);
+    sctp_assoc_heartbeat_now(a, p, now, false);
 }
 
 /* ---- path MTU ---- */

@@ -639,10 +639,11 @@ static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
 /* RFC 8899 4.3: a path that drops packets above some size and sends no
  * ICMP saying so (a black hole). The sign taken: T3 expires twice in a
  * row for the same chunk, the earliest in flight on the path that is too
- * large for the base MTU (the one retransmission of it was lost too).
- * The path then goes to the base MTU: the chunk goes again in IP
- * fragments (frag_ok), new data is cut to fit, and a probe looks for a
- * larger MTU pmtu_raise later. */
+ * large for the base MTU (its one retransmission was lost too), while a
+ * HEARTBEAT sent on the first expiry was answered (small packets get
+ * through: the path is not simply down). The path then goes to the base
+ * MTU: the chunk goes again in IP fragments (frag_ok), new data is cut to
+ * fit, and a probe looks for a larger MTU pmtu_raise later. */
 static void blackhole_check(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
     uint32_t base = sctp_path_base_mtu(p), ip = p->addr.family == SCTP_AF_INET6 ? 40 : 20;
@@ -657,9 +658,14 @@ static void blackhole_check(struct sctp_assoc *a, struct sctp_path *p, sctp_tsta
     }
     if (!big) {
         p->bh_strikes = 0;
-    } else if (p->bh_strikes == 0 || p->bh_tsn != big->tsn) {
+    } else if (p->bh_strikes == 0 || p->bh_tsn != big->tsn || p->hb_acked_at <= p->bh_at) {
         p->bh_strikes = 1;
         p->bh_tsn = big->tsn;
+        p->bh_at = now;
+        /* A HEARTBEAT now, unless one is out: its answer shows that small
+         * packets get through; its loss counts for nothing. */
+        if (!p->hb_outstanding)
+            sctp_assoc_heartbeat_now(a, p, now, true);
     } else {
         p->bh_strikes = 0;
         a->ep->stats.pmtu_blackholes++;

@@ -807,6 +807,8 @@ static void on_heartbeat_ack(struct sctp_assoc *a, const struct sctp_chunk *c, s
     /* RFC 9260 8.3: RTT measurement, error counters cleared, confirmed. */
     sctp_rto_measure(&p->rto, now - sent);
     p->hb_outstanding = false;
+    p->hb_quiet = false;
+    p->hb_acked_at = now;
     bool was_unconfirmed = !p->confirmed;
     p->confirmed = true;
     sctp_assoc_path_success(a, p);

@@ -67,12 +67,17 @@ struct sctp_path {
     /* Path MTU (RFC 8899). A lowered MTU is raised again only once a
      * probe of the larger size (a HEARTBEAT padded with a PAD chunk) is
      * answered: pmtu_raise_at starts one. A black hole is two T3
-     * expiries in a row for the same chunk too large for the base MTU. */
+     * expiries in a row for the same chunk too large for the base MTU,
+     * with a HEARTBEAT answered in between (small packets get through). */
     sctp_tstamp pmtu_raise_at;  /* next probe for a larger MTU (OFF: none) */
     sctp_tstamp probe_deadline; /* the probe in flight is lost by then */
     uint64_t probe_nonce;
-    uint32_t probe_size; /* IP bytes of the probe in flight (0: none) */
-    uint32_t bh_tsn;     /* the chunk of the last suspicious T3 */
+    uint32_t probe_size;     /* IP bytes of the probe in flight (0: none) */
+    uint32_t bh_tsn;         /* the chunk of the last suspicious T3 */
+    sctp_tstamp bh_at;       /* and when it expired */
+    sctp_tstamp hb_acked_at; /* a HEARTBEAT here was last answered (0: never) */
+    bool hb_quiet;           /* the HEARTBEAT outstanding tests the path for
+                              * a black hole: its loss is no path error */
     uint8_t bh_strikes;
     uint8_t probe_tries;
     bool probe_pending; /* the probe is to be written */
@@ -552,6 +557,9 @@ void sctp_data_pmtu_lowered(struct sctp_assoc *a, struct sctp_path *p, sctp_tsta
 uint32_t sctp_path_base_mtu(const struct sctp_path *p);
 void sctp_path_set_mtu(struct sctp_assoc *a, struct sctp_path *p, uint32_t mtu, sctp_tstamp now);
 void sctp_assoc_pmtu_timer(struct sctp_assoc *a);
+/* A HEARTBEAT to p now; quiet: its loss is no path error. */
+void sctp_assoc_heartbeat_now(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now,
+                              bool quiet);
 void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t nonce,
                             uint32_t size);
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);

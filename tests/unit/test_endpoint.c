@@ -2942,6 +2942,22 @@ static void test_pmtu_inflight(void)
     finish();
 }
 
+static int drop_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)p;
+    (void)len;
+    return from == 0;
+}
+
+static int drop_from_1(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)p;
+    (void)len;
+    return from == 1;
+}
+
 /* Node 0's packets over 1300 bytes of IPv4 dropped without a word (no
  * ICMP): all of them, or only the first. */
 static unsigned bh_left;
@@ -2993,22 +3009,25 @@ static void test_pmtu_blackhole(void)
     CU_ASSERT_TRUE(H.now - t1 < 300 * MS);
     CU_ASSERT_EQUAL(R.lost[0], 0);
     finish();
-}
 
-static int drop_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
-{
-    (void)h;
-    (void)p;
-    (void)len;
-    return from == 0;
-}
-
-static int drop_from_1(struct harness *h, int from, const uint8_t *p, uint32_t len)
-{
-    (void)h;
-    (void)p;
-    (void)len;
-    return from == 1;
+    /* A path that carries nothing at all is down, not a black hole: the
+     * HEARTBEAT sent on the first expiry is not answered either, and its
+     * loss is no path error (only the T3 expiries count). */
+    start_pair(78, 4, NULL);
+    drop_fn = drop_from_0;
+    CU_ASSERT_EQUAL(send_msg(0, 1, 4000, 0), 1);
+    h_run(&H, NULL, 3500 * MS);
+    i0 = info_of(0);
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_TRUE(i0.t3_expiries >= 2);
+    CU_ASSERT_EQUAL(st.pmtu_blackholes, 0);
+    CU_ASSERT_EQUAL(i0.paths[0].mtu, 1500);
+    CU_ASSERT_EQUAL(i0.paths[0].error_count, i0.t3_expiries);
+    CU_ASSERT_TRUE(count_chunks(0, 0, SCTP_CT_HEARTBEAT) >= 1);
+    drop_fn = NULL;
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 10 * S));
+    CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, 1500);
+    finish();
 }
 
 /* RFC 9260 10, ICMP8: a protocol unreachable quoting one of our packets
