@@ -24,8 +24,9 @@
 #
 # A black hole (RFC 8899 4.3): the router's link to the peer carries
 # 1500 bytes at the router's end and 1280 at the peer's, so larger frames
-# vanish there and no ICMP comes back. After two T3 expiries for the same chunk the
-# dataplane takes the base MTU (1200 for IPv4, 1280 for IPv6:
+# vanish there and no ICMP comes back. After two T3 expiries for the
+# same chunk, with a HEARTBEAT answered in between, the dataplane takes
+# the base MTU (1200 for IPv4, 1280 for IPv6:
 # pmtu_blackholes), sends that chunk again in fragments, and every
 # message comes back.
 #
