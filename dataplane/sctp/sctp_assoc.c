@@ -209,25 +209,34 @@ void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t 
     sctp_assoc_timers_changed(a);
 }
 
+void sctp_assoc_probe_failed(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    const struct sctp_config *cfg = &a->ep->cfg;
+    p->probe_deadline = SCTP_TIMER_OFF;
+    p->probe_size = 0;
+    p->probe_pending = false;
+    p->probe_tries = 0;
+    a->ep->stats.pmtu_probes_failed++;
+    p->pmtu_raise_at = cfg->pmtu_raise ? now + cfg->pmtu_raise : SCTP_TIMER_OFF;
+    sctp_assoc_pmtu_timer(a);
+    sctp_assoc_timers_changed(a);
+}
+
 /* A probe that got no answer is sent again, PROBES_MAX times in all
  * (RFC 8899 5.1.3); then the path keeps its MTU until the next period.
  * Its loss is no sign of congestion and no path error. */
 static void pmtu_timer_due(struct sctp_assoc *a, sctp_tstamp now)
 {
-    const struct sctp_config *cfg = &a->ep->cfg;
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *p = &a->paths[i];
         if (p->probe_deadline <= now) {
             p->probe_deadline = SCTP_TIMER_OFF;
             p->probe_size = 0;
             p->probe_pending = false;
-            if (++p->probe_tries < PROBES_MAX) {
+            if (++p->probe_tries < PROBES_MAX)
                 probe_start(a, p, now);
-            } else {
-                p->probe_tries = 0;
-                a->ep->stats.pmtu_probes_failed++;
-                p->pmtu_raise_at = cfg->pmtu_raise ? now + cfg->pmtu_raise : SCTP_TIMER_OFF;
-            }
+            else
+                sctp_assoc_probe_failed(a, p, now);
         }
         if (p->pmtu_raise_at <= now) {
             p->pmtu_raise_at = SCTP_TIMER_OFF;

@@ -1450,9 +1450,14 @@ int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *pee
         mtu = 1280;
     if (mtu < 576)
         mtu = 576;
-    if (mtu >= p->pmtu)
-        return 0;
     struct sctp_assoc *a = p->assoc;
+    if (mtu >= p->pmtu) {
+        /* RFC 8899 4.6.2: not below the MTU in use, but below the probe
+         * in flight: the probe failed; no use sending it again. */
+        if (p->probe_size > mtu)
+            sctp_assoc_probe_failed(a, p, now);
+        return 0;
+    }
     ep->stats.pmtu_decreases++;
     sctp_path_set_mtu(a, p, mtu, now);
     sctp_data_pmtu_lowered(a, p, now);

@@ -553,7 +553,7 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
 void sctp_data_pmtu_lowered(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 /* Path MTU (sctp_assoc.c): the smallest MTU a path is lowered to without
  * ICMP (RFC 8899 BASE_PLPMTU), setting a path's MTU, recomputing
- * a->pmtu_timer, and a probe's answer. */
+ * a->pmtu_timer, and a probe's answer or failure. */
 uint32_t sctp_path_base_mtu(const struct sctp_path *p);
 void sctp_path_set_mtu(struct sctp_assoc *a, struct sctp_path *p, uint32_t mtu, sctp_tstamp now);
 void sctp_assoc_pmtu_timer(struct sctp_assoc *a);
@@ -562,6 +562,9 @@ void sctp_assoc_heartbeat_now(struct sctp_assoc *a, struct sctp_path *p, sctp_ts
                               bool quiet);
 void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t nonce,
                             uint32_t size);
+/* The probe in flight failed (lost PROBES_MAX times, or a too-big below
+ * its size): the path keeps its MTU until the next period. */
+void sctp_assoc_probe_failed(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_deliver(struct sctp_assoc *a);
 /* The same, also while the association is held (sctp_assoc_set_rx_hold):

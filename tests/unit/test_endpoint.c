@@ -2970,6 +2970,13 @@ static int bh_drop(struct harness *h, int from, const uint8_t *p, uint32_t len)
     return 1;
 }
 
+static bool probe_sent(struct harness *h)
+{
+    struct sctp_endpoint_stats st;
+    sctp_endpoint_get_stats(h->ep[0], &st);
+    return st.pmtu_probes > 0;
+}
+
 /* RFC 8899 4.3, a black hole: packets over some size vanish and no ICMP
  * says why. After the second T3 expiry for the same large chunk the path
  * falls to the base MTU (1200), the chunk goes again as IP fragments
@@ -3007,6 +3014,22 @@ static void test_pmtu_blackhole(void)
     CU_ASSERT_EQUAL(send_msg(0, 2, 4000, 0), 1);
     CU_ASSERT_TRUE(run_until_msgs(1, 2, 2 * S));
     CU_ASSERT_TRUE(H.now - t1 < 300 * MS);
+    /* Ten minutes on, a probe for 1500 bytes goes out; a too-big of 1300
+     * quoting it (above the MTU in use, below the probe) ends it at once:
+     * one probe, not three (RFC 8899 4.6.2). */
+    CU_ASSERT_TRUE(h_run(&H, probe_sent, 610 * S));
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.pmtu_probes, 1);
+    uint8_t q[20] = {0};
+    sctp_put32(q + 4, i0.peer_vtag);
+    CU_ASSERT_EQUAL(sctp_assoc_update_pmtu(H.ep[0], &H.cfg[1].addrs[0], H.cfg[1].port, q, sizeof(q),
+                                           1300, H.now),
+                    0);
+    h_run(&H, NULL, 10 * S);
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.pmtu_probes, 1);
+    CU_ASSERT_EQUAL(st.pmtu_probes_failed, 1);
+    CU_ASSERT_EQUAL(info_of(0).paths[0].mtu, 1200);
     CU_ASSERT_EQUAL(R.lost[0], 0);
     finish();
 
@@ -3034,7 +3057,7 @@ static void test_pmtu_blackhole(void)
  * ends the association as an ABORT with the T bit would (COMM_LOST);
  * quoting our INIT, only in COOKIE-WAIT (CANT_STR_ASSOC). A quote with
  * another tag (ICMP6), or an INIT's once the association is up, changes
- * nothing; nor does one while the peer's SCTP spoke within the RTO. */
+ * nothing; nor does one while the peer's SCTP spoke within RTO.Min (1 s). */
 static void test_icmp_proto_unreachable(void)
 {
     start_pair(74, 4, NULL);
