@@ -868,11 +868,18 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     bool data = data_waiting(a, dst);
 
     if (a->send_cookie_echo && a->cookie) {
-        int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_COOKIE_ECHO, 0,
-                                      (uint16_t)(4 + a->cookie_len));
-        memcpy(scratch + n, a->cookie, a->cookie_len);
-        memset(scratch + n + a->cookie_len, 0, SCTP_PAD4(a->cookie_len) - a->cookie_len);
-        txb_chunk(&b, scratch, SCTP_PAD4(4 + a->cookie_len));
+        /* Written in place: the peer's cookie may be up to
+         * SCTP_COOKIE_MAX bytes (sctp_setup_on_init_ack), more than a
+         * scratch buffer holds; the first chunk of its packet, it goes
+         * even beyond the path's MTU (frag_ok). */
+        uint32_t clen = SCTP_PAD4(4 + a->cookie_len);
+        uint8_t *p = b.chunks == 0 || clen <= txb_room(&b) ? txb_bytes(&b, clen) : NULL;
+        if (p) {
+            sctp_chunk_hdr_encode(p, clen, SCTP_CT_COOKIE_ECHO, 0, (uint16_t)(4 + a->cookie_len));
+            memcpy(p + 4, a->cookie, a->cookie_len);
+            memset(p + 4 + a->cookie_len, 0, clen - 4 - a->cookie_len);
+            b.chunks++;
+        }
     }
     if (a->cookie_ack_pending) {
         sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_COOKIE_ACK, 0, 4);

@@ -511,22 +511,43 @@ static void established(struct sctp_assoc *a, sctp_tstamp now)
     sctp_ep_tx_schedule(a->ep, a);
 }
 
+/* 5.1, 3.3.3: an INIT ACK that cannot be used ends the attempt
+ * (CANT_STR_ASSOC) with an ABORT to where it came from: tagged with its
+ * Initiate Tag, or, when that is 0, with ours and the T bit. */
+static int init_ack_refused(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                            uint32_t init_tag, uint16_t cause, const void *info, uint16_t ilen)
+{
+    struct sctp_endpoint *ep = a->ep;
+    struct sctp_common_hdr h = {.sport = a->peer_port, .dport = ep->cfg.port};
+    uint8_t *b = sctp_ep_ctl_reserve(ep);
+    if (b) {
+        int n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, h.dport, h.sport,
+                                       init_tag ? init_tag : a->local_vtag);
+        int c = n;
+        n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_ABORT,
+                                   init_tag ? 0 : SCTP_FLAG_T, 4);
+        int m = sctp_cause_encode(b + n, SCTP_CTL_SLOT_LEN - n, cause, info, ilen);
+        if (m > 0)
+            n += m;
+        sctp_chunk_set_length(b + c, (uint16_t)(n - c));
+        sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)n);
+    }
+    sctp_assoc_close(a, SCTP_CANT_STR_ASSOC, cause, NULL, 0);
+    return SCTP_ERR_PROTO;
+}
+
 int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
                            const struct sctp_chunk *c, sctp_tstamp now)
 {
     struct sctp_init_chunk ack;
     struct sctp_endpoint *ep = a->ep;
-    if (sctp_init_decode(&ack, c) < 0 || ack.init_tag == 0 || ack.ostreams == 0 ||
-        ack.istreams == 0) {
-        /* 5.1.1 / 3.3.3: an invalid INIT ACK: give up on this attempt. */
-        sctp_shutdown_send_abort(a, SCTP_CAUSE_INVALID_PARAM, NULL, 0, false);
-        return SCTP_ERR_PROTO;
-    }
+    if (sctp_init_decode(&ack, c) < 0)
+        return init_ack_refused(a, pkt, 0, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
+    if (ack.init_tag == 0 || ack.ostreams == 0 || ack.istreams == 0)
+        return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_INVALID_PARAM, NULL, 0);
     struct peer_params pp;
-    if (parse_params(ack.params, ack.params_len, &pkt->src, &pp) < 0) {
-        sctp_shutdown_send_abort(a, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0, false);
-        return SCTP_ERR_PROTO;
-    }
+    if (parse_params(ack.params, ack.params_len, &pkt->src, &pp) < 0)
+        return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
     if (pp.hostname) {
         /* RFC 9260 5.1.2, 3.3.2.1: a Host Name Address: ABORT at once,
          * with Unresolvable Address, to where the INIT ACK came from and
@@ -548,13 +569,15 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
             cookie_len = t.value_len;
             break;
         }
+    /* A cookie larger than a packet of header bytes can carry back could
+     * never be echoed (5.1.4): the attempt ends here. */
+    if (cookie_len > SCTP_COOKIE_MAX)
+        return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
     if (!cookie || cookie_len == 0) {
         uint16_t missing = SCTP_PT_STATE_COOKIE;
         uint8_t info[8];
-        int n = sctp_cause_missing_param_encode(info, sizeof(info), &missing, 1);
-        (void)n;
-        sctp_shutdown_send_abort(a, SCTP_CAUSE_MISSING_PARAM, info + 4, 6, false);
-        return SCTP_ERR_PROTO;
+        sctp_cause_missing_param_encode(info, sizeof(info), &missing, 1);
+        return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_MISSING_PARAM, info + 4, 6);
     }
     uint8_t *copy = sctp_mem_alloc(&ep->cb, cookie_len);
     if (!copy)

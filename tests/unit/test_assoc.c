@@ -853,6 +853,74 @@ static void test_init_ack_hostname(void)
     finish();
 }
 
+/* Node 0 connects to node 1, and node 1's INIT ACK is replaced by one
+ * with a State Cookie of cookie_len bytes (ack_tag its Initiate Tag).
+ * Node 0's answer is left in OUT. */
+static void init_ack_with_cookie(uint64_t seed, uint32_t ack_tag, uint32_t cookie_len)
+{
+    static uint8_t pkt[8192];
+    memset(&R, 0, sizeof(R));
+    h_init(&H, seed, false, NULL);
+    H.on_event = on_event;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    uint32_t tag = info_of(0).local_vtag;
+    take_output(0); /* the INIT */
+    uint8_t *chunk = pkt + SCTP_COMMON_HDR_LEN;
+    uint32_t room = sizeof(pkt) - SCTP_COMMON_HDR_LEN;
+    struct sctp_init_chunk ack = {
+        .init_tag = ack_tag, .a_rwnd = 65536, .ostreams = 4, .istreams = 4, .initial_tsn = 1000};
+    int n = sctp_init_encode(chunk, room, SCTP_CT_INIT_ACK, &ack);
+    static uint8_t cookie[6000];
+    for (uint32_t i = 0; i < cookie_len; i++)
+        cookie[i] = (uint8_t)(i * 7 + 3);
+    n += sctp_tlv_encode(chunk + n, room - n, SCTP_PT_STATE_COOKIE, cookie, (uint16_t)cookie_len);
+    sctp_chunk_set_length(chunk, (uint16_t)n);
+    sctp_common_hdr_encode(pkt, SCTP_COMMON_HDR_LEN, H.cfg[1].port, H.cfg[0].port, tag);
+    inject_from(0, &H.cfg[1].addrs[0], pkt, SCTP_COMMON_HDR_LEN + (uint32_t)n);
+    take_output(0);
+}
+
+/* RFC 9260 5.1.4: the peer's State Cookie goes back whole in the COOKIE
+ * ECHO, also one of 1500 bytes (a packet beyond the path's MTU). One that
+ * no packet could carry back (4000 bytes) ends the attempt with an ABORT
+ * (Out of Resource) and CANT_STR_ASSOC. An INIT ACK with a zero Initiate
+ * Tag is answered with an ABORT that has the T bit and our tag (3.3.3). */
+static void test_init_ack_cookie_sizes(void)
+{
+    struct sctp_chunk c;
+    init_ack_with_cookie(21, 0x11110001, 1500);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
+    CU_ASSERT_EQUAL_FATAL(c.value_len, 1500);
+    int same = 1;
+    for (uint32_t i = 0; i < 1500; i++)
+        same &= c.value[i] == (uint8_t)(i * 7 + 3);
+    CU_ASSERT_TRUE(same);
+    finish();
+
+    init_ack_with_cookie(22, 0x11110002, 4000);
+    CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
+    const struct out_pkt *o = out_chunk(SCTP_CT_ABORT, 0, &c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(sctp_get32(o->bytes + 4), 0x11110002);
+    CU_ASSERT_EQUAL(c.flags & SCTP_FLAG_T, 0);
+    CU_ASSERT_TRUE(c.value_len >= 4 && sctp_get16(c.value) == SCTP_CAUSE_OUT_OF_RESOURCE);
+    h_run(&H, NULL, 10 * SCTP_MS);
+    CU_ASSERT_EQUAL(R.cant[0], 1);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    finish();
+
+    init_ack_with_cookie(23, 0, 100);
+    CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
+    o = out_chunk(SCTP_CT_ABORT, 0, &c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(c.flags & SCTP_FLAG_T, SCTP_FLAG_T);
+    h_run(&H, NULL, 10 * SCTP_MS);
+    CU_ASSERT_EQUAL(R.cant[0], 1);
+    finish();
+}
+
 static void tune_stale(struct sctp_config *c)
 {
     c->valid_cookie_life = 10 * SCTP_MS;
@@ -1314,6 +1382,7 @@ TEST_CASE(test_t2_restarted_by_any_packet)
 TEST_CASE(test_forward_tsn_not_negotiated)
 TEST_CASE(test_init_ack_from_other_address)
 TEST_CASE(test_init_ack_hostname)
+TEST_CASE(test_init_ack_cookie_sizes)
 TEST_CASE(test_stale_cookie_bounded)
 TEST_CASE(test_init_collision_keeps_streams)
 TEST_CASE(test_init_from_new_address_matched)
