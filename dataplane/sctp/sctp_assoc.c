@@ -866,6 +866,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     txb_init(&b, pkt, dst);
     write_common(&b, a);
     bool data = data_waiting(a, dst);
+    bool cookie_sent = false;
 
     if (a->send_cookie_echo && a->cookie) {
         /* Written in place: the peer's cookie may be up to
@@ -879,6 +880,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
             memcpy(p + 4, a->cookie, a->cookie_len);
             memset(p + 4 + a->cookie_len, 0, clen - 4 - a->cookie_len);
             b.chunks++;
+            cookie_sent = true;
         }
     }
     if (a->cookie_ack_pending) {
@@ -895,7 +897,10 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     if (a->sack_needed &&
         (a->sack_now || data || b.chunks > 0 || a->errbuf_len || a->send_shutdown))
         add_sack(&b, a);
-    if (a->errbuf_len) {
+    /* 5.1 C, 3.2.2: in COOKIE-ECHOED nothing goes but the COOKIE ECHO
+     * and what rides with it: an ERROR waits for a packet with the
+     * COOKIE ECHO, or for the COOKIE ACK. */
+    if (a->errbuf_len && (a->state != SCTP_S_COOKIE_ECHOED || cookie_sent)) {
         int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_ERROR, 0,
                                       (uint16_t)(4 + a->errbuf_len));
         memcpy(scratch + n, a->errbuf, a->errbuf_len);

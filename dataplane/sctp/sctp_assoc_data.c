@@ -1486,6 +1486,11 @@ void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now
          * sack_delay of the first unacknowledged one. */
         if (++a->data_pkts_unacked >= a->ep->cfg.sack_freq)
             a->sack_now = true;
+        /* 5.1: the association's first DATA is acknowledged at once. */
+        if (!a->data_received) {
+            a->data_received = true;
+            a->sack_now = true;
+        }
         if (a->state == SCTP_S_SHUTDOWN_SENT) {
             /* 9.2: answer DATA in SHUTDOWN-SENT with a SHUTDOWN; restart T2. */
             a->send_shutdown = true;

@@ -743,7 +743,10 @@ static void report_unknown_chunk(struct sctp_assoc *a, const struct sctp_rx_pack
     uint32_t mtu = from ? from->pmtu : ep->cfg.pmtu;
     uint32_t ip = pkt->src.family == SCTP_AF_INET6 ? 40 : 20;
     uint32_t len = SCTP_COMMON_HDR_LEN + SCTP_CHUNK_HDR_LEN + cause;
-    if (a->peer_vtag == 0 || len + ip > mtu || len > SCTP_CTL_SLOT_LEN)
+    /* 3.2.2: not on its own before the COOKIE ACK; 5.4: not to an
+     * UNCONFIRMED address. */
+    if (a->peer_vtag == 0 || a->state == SCTP_S_COOKIE_ECHOED || !from || !from->confirmed ||
+        len + ip > mtu || len > SCTP_CTL_SLOT_LEN)
         return;
     uint8_t *b = sctp_ep_ctl_reserve_assoc(ep);
     if (!b)

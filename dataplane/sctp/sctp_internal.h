@@ -315,6 +315,7 @@ struct sctp_assoc {
     uint32_t undelivered_bytes; /* events not yet released by the user */
     uint32_t data_pkts_unacked;
     bool sack_needed, sack_now;
+    bool data_received; /* a DATA chunk came in (5.1: the first gets a SACK at once) */
     sctp_tstamp sack_timer;
     bool rwnd_dropped;      /* DATA dropped for want of room since the last SACK */
     bool rx_hold;           /* sctp_assoc_set_rx_hold */

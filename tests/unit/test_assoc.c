@@ -921,6 +921,33 @@ static void test_init_ack_cookie_sizes(void)
     finish();
 }
 
+/* RFC 9260 5.1 C, 3.2.2: in COOKIE-ECHOED nothing but the COOKIE ECHO
+ * goes to the peer. A chunk of an unknown type to report (upper bits 11)
+ * that arrives then is reported only after the COOKIE ACK. */
+static void test_no_error_before_cookie_ack(void)
+{
+    struct sctp_chunk c;
+    init_ack_with_cookie(24, 0x22220001, 100);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
+    uint32_t tag = info_of(0).local_vtag;
+    uint8_t unk[8] = {0xC5, 0, 0, 8, 1, 2, 3, 4};
+    inject(0, tag, unk, sizeof(unk));
+    take_output(0);
+    CU_ASSERT_EQUAL(n_out, 0);
+    CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_ERROR, 0, &c));
+    uint8_t ack[4] = {SCTP_CT_COOKIE_ACK, 0, 0, 4};
+    inject(0, tag, ack, sizeof(ack));
+    take_output(0);
+    const struct out_pkt *o = out_chunk(SCTP_CT_ERROR, 0, &c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(sctp_get32(o->bytes + 4), 0x22220001);
+    size_t off = 0;
+    struct sctp_tlv t;
+    CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+    CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_UNRECOGNIZED_CHUNK);
+    finish();
+}
+
 static void tune_stale(struct sctp_config *c)
 {
     c->valid_cookie_life = 10 * SCTP_MS;
@@ -1383,6 +1410,7 @@ TEST_CASE(test_forward_tsn_not_negotiated)
 TEST_CASE(test_init_ack_from_other_address)
 TEST_CASE(test_init_ack_hostname)
 TEST_CASE(test_init_ack_cookie_sizes)
+TEST_CASE(test_no_error_before_cookie_ack)
 TEST_CASE(test_stale_cookie_bounded)
 TEST_CASE(test_init_collision_keeps_streams)
 TEST_CASE(test_init_from_new_address_matched)

@@ -1130,14 +1130,25 @@ static void test_delayed_sack(void)
 {
     start_pair(59, 1, tune_sack);
     uint32_t tsn = info_of(0).next_tsn;
-    /* A lone packet: acknowledged after sack_delay. */
+    /* RFC 9260 5.1: the association's first DATA chunk is acknowledged
+     * at once. */
     unsigned k = L.n;
-    CU_ASSERT_EQUAL(send_msg(0, 1, 100, 0), 1);
+    CU_ASSERT_EQUAL(send_msg(0, 0, 100, 0), 1);
     h_run(&H, NULL, 200 * MS);
     int d = next_pkt(k, 0, SCTP_CT_DATA);
     CU_ASSERT_TRUE_FATAL(d >= 0);
     sctp_tstamp at;
     uint32_t cum = 0;
+    CU_ASSERT_TRUE_FATAL(sack_time_after((unsigned)d, &at, &cum));
+    CU_ASSERT_EQUAL(at - L.p[d].at, 1 * MS);
+    CU_ASSERT_EQUAL(cum, tsn);
+    tsn++;
+    /* A lone packet after that: acknowledged after sack_delay. */
+    k = L.n;
+    CU_ASSERT_EQUAL(send_msg(0, 1, 100, 0), 1);
+    h_run(&H, NULL, 200 * MS);
+    d = next_pkt(k, 0, SCTP_CT_DATA);
+    CU_ASSERT_TRUE_FATAL(d >= 0);
     CU_ASSERT_TRUE_FATAL(sack_time_after((unsigned)d, &at, &cum));
     CU_ASSERT_EQUAL(at - L.p[d].at, 1 * MS + 50 * MS);
     CU_ASSERT_EQUAL(cum, tsn);
