@@ -1173,6 +1173,10 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
 
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *p = &a->paths[i];
+        /* 7.2.3: an acknowledgment ends the one packet in flight after a
+         * T3 expiry (also one of a chunk marked for retransmission). */
+        if (cum_advanced)
+            p->cc.one_packet = false;
         if (acks.bytes[i]) {
             sctp_cc_on_ack(&p->cc, acks.bytes[i], cum_advanced, cum);
             /* 8.2: an acknowledgement clears the path's error count. */

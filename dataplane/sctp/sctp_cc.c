@@ -13,6 +13,7 @@ void sctp_cc_init(struct sctp_cc *cc, uint32_t mtu, uint32_t peer_rwnd)
     cc->partial_bytes_acked = 0;
     cc->flight = 0;
     cc->in_fast_recovery = false;
+    cc->one_packet = false;
     cc->fast_recovery_exit = 0;
 }
 
@@ -29,6 +30,7 @@ void sctp_cc_on_ack(struct sctp_cc *cc, uint32_t bytes_acked, bool cum_advanced,
     (void)cum_advanced; /* RFC 9260 dropped that condition (RFC 8540 3.22) */
     if (bytes_acked == 0)
         return;
+    cc->one_packet = false;
     /* cc->flight no longer holds what this SACK acknowledged. */
     bool was_full = cc->flight + bytes_acked >= cc->cwnd;
     if (cc->cwnd <= cc->ssthresh) {
@@ -69,7 +71,10 @@ void sctp_cc_on_timeout(struct sctp_cc *cc)
 {
     uint32_t half = cc->cwnd / 2;
     cc->ssthresh = half > 4 * cc->mtu ? half : 4 * cc->mtu;
-    cc->cwnd = cc->mtu;
+    /* 7.2.3: cwnd no more than one DATA chunk of a full packet (flight
+     * counts user data), and one packet in flight until an ack. */
+    cc->cwnd = cc->mtu - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN;
+    cc->one_packet = true;
     cc->partial_bytes_acked = 0;
     cc->in_fast_recovery = false;
 }

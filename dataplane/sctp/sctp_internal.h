@@ -37,6 +37,9 @@ struct sctp_cc {
     uint32_t cwnd, ssthresh, partial_bytes_acked, flight;
     uint32_t mtu; /* SCTP bytes per packet on the path (PMTU - IP header) */
     bool in_fast_recovery;
+    /* 7.2.3: after a T3 expiry, one packet in flight until a SACK
+     * acknowledges something sent on the path. */
+    bool one_packet;
     uint32_t fast_recovery_exit; /* TSN: leave fast recovery when acked */
 };
 /* 7.2.1: initial cwnd and ssthresh. */
@@ -54,7 +57,7 @@ void sctp_cc_on_idle(struct sctp_cc *cc, uint32_t rtos);
 /* May new data be sent? 6.1 B: one more packet while cwnd is not full. */
 static inline bool sctp_cc_can_send(const struct sctp_cc *cc)
 {
-    return cc->flight < cc->cwnd;
+    return cc->flight < cc->cwnd && !(cc->one_packet && cc->flight > 0);
 }
 
 /* ---- paths (RFC 9260 8.2, 8.3) ---- */

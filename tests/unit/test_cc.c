@@ -158,18 +158,25 @@ static void test_fast_retransmit(void)
     CU_ASSERT_EQUAL(cc.cwnd, 4000);
 }
 
-/* 7.2.3: T3-rtx expiry: ssthresh = max(cwnd / 2, 4 * MTU), cwnd = 1 MTU. */
+/* 7.2.3: T3-rtx expiry: ssthresh = max(cwnd / 2, 4 * MTU), cwnd = the
+ * user data of one full DATA chunk, one packet in flight until an ack. */
 static void test_timeout(void)
 {
     struct sctp_cc cc;
     start(&cc, 1480, 30000, 100000);
     cc.partial_bytes_acked = 1234;
     sctp_cc_on_timeout(&cc);
-    CU_ASSERT_EQUAL(cc.cwnd, 1480);
+    CU_ASSERT_EQUAL(cc.cwnd, 1480 - 28); /* one full DATA chunk's user data */
+    CU_ASSERT_TRUE(cc.one_packet);
     CU_ASSERT_EQUAL(cc.ssthresh, 15000);
     CU_ASSERT_EQUAL(cc.partial_bytes_acked, 0);
+    /* One packet in flight, whatever its size, until an ack. */
+    cc.flight = 100;
+    CU_ASSERT_FALSE(sctp_cc_can_send(&cc));
+    cc.flight = 0;
+    CU_ASSERT_TRUE(sctp_cc_can_send(&cc));
     sctp_cc_on_timeout(&cc);
-    CU_ASSERT_EQUAL(cc.cwnd, 1480);
+    CU_ASSERT_EQUAL(cc.cwnd, 1480 - 28);
     CU_ASSERT_EQUAL(cc.ssthresh, 4 * 1480);
     /* Fast recovery is over after a timeout. */
     start(&cc, 1000, 20000, 100000);
@@ -179,7 +186,8 @@ static void test_timeout(void)
     /* Back in slow start: the next full-window SACK grows cwnd. */
     cc.flight = 0;
     sctp_cc_on_ack(&cc, 1000, true, 20);
-    CU_ASSERT_EQUAL(cc.cwnd, 2000);
+    CU_ASSERT_EQUAL(cc.cwnd, 1000 - 28 + 1000);
+    CU_ASSERT_FALSE(cc.one_packet);
 }
 
 /* 7.2.1: each RTO without DATA on the path: cwnd = max(cwnd / 2, 4 * MTU);
@@ -203,7 +211,7 @@ static void test_idle(void)
     CU_ASSERT_EQUAL(cc.cwnd, 12500);
     sctp_cc_on_timeout(&cc);
     sctp_cc_on_idle(&cc, 4);
-    CU_ASSERT_EQUAL(cc.cwnd, 1480);
+    CU_ASSERT_EQUAL(cc.cwnd, 1480 - 28);
 }
 
 /* ---- the same rules seen through an association ---- */
@@ -326,7 +334,7 @@ static void test_t3_on_wire(void)
             break;
     }
     CU_ASSERT_EQUAL(info.t3_expiries, 1);
-    CU_ASSERT_EQUAL(info.paths[0].cwnd, 1480);
+    CU_ASSERT_EQUAL(info.paths[0].cwnd, 1480 - 28);
     CU_ASSERT_EQUAL(info.paths[0].ssthresh, 4 * 1480);
     drop_all_data = false;
     want = 1;
