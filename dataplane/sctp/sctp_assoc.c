@@ -540,6 +540,9 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             c->in_flight = true;
             dst->cc.flight += c->len;
             a->q.outstanding_bytes += c->len;
+            /* 6.2.1 B: a retransmitted chunk takes its size from the
+             * peer's window too (new data must not overrun it). */
+            a->peer_rwnd = a->peer_rwnd > c->len ? a->peer_rwnd - c->len : 0;
             a->retransmissions++;
             ep->stats.retransmissions++;
             ep->stats.tx_data_chunks++;

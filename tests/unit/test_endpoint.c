@@ -1982,6 +1982,34 @@ static void test_fast_rtx_zero_window(void)
     finish();
 }
 
+/* RFC 9260 6.2.1 B: a retransmitted chunk takes its size from the peer's
+ * window as a new one does, so that new data does not overrun it: after
+ * the fast retransmission of the one missing chunk, the window left is
+ * a_rwnd less both chunks outstanding. */
+static void test_rtx_takes_peer_window(void)
+{
+    start_pair(83, 1, NULL);
+    uint32_t t0 = info_of(0).next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0);
+    /* t0 missing; each SACK acknowledges one more above it (7.2.4):
+     * the third miss indication marks it for fast retransmission. */
+    for (uint16_t end = 2; end <= 4; end++) {
+        struct sctp_gap_block g = {.start = 2, .end = end};
+        inject_sack(t0 - 1, 8000, &g, 1);
+    }
+    /* Outstanding after the SACK: t0 + 4 only (t0 left the flight). */
+    CU_ASSERT_EQUAL(info_of(0).peer_rwnd, 8000 - 1000);
+    drain(0);
+    CU_ASSERT_EQUAL(count_tsn(0, t0), 2);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.fast_retransmissions, 1);
+    CU_ASSERT_EQUAL(i0.outstanding_bytes, 2000);
+    CU_ASSERT_EQUAL(i0.peer_rwnd, 8000 - 2000);
+    finish();
+}
+
 /* RFC 9260 6.2.1 D iii: a chunk gap-acked and then no longer reported
  * (the peer reneged) counts a miss indication and waits for T3; it is not
  * sent again at once. */
@@ -4129,6 +4157,7 @@ TEST_CASE(test_zero_window_rwnd_one)
 TEST_CASE(test_zero_window_probe_keeps_cwnd)
 TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_renege_waits_for_t3)
+TEST_CASE(test_rtx_takes_peer_window)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
