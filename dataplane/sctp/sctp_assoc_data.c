@@ -1093,7 +1093,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     /* Up to the highest TSN ever gap acknowledged, so that a SACK with
      * fewer (or no) gap blocks shows what the peer reneged on. */
     uint32_t walk_hi = highest_gap;
-    if (a->gap_acked && sctp_tsn_gt(a->gap_acked_hi, walk_hi))
+    if (a->gap_acked && sctp_tsn_gt(a->gap_acked_hi, walk_hi) && !a->sack_cum_only)
         walk_hi = a->gap_acked_hi;
     for (uint32_t tsn = cum + 1; sctp_tsn_le(tsn, walk_hi); tsn++) {
         struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
@@ -1238,8 +1238,13 @@ void sctp_data_cum_ack(struct sctp_assoc *a, uint32_t cum, sctp_tstamp now)
     sctp_put32(buf + 8, a->peer_rwnd + a->q.outstanding_bytes);
     sctp_put32(buf + 12, 0);
     struct sctp_chunk c = {.type = SCTP_CT_SACK, .length = 16, .value = buf + 4, .value_len = 12};
-    if (sctp_tsn_ge(cum, a->cum_ack_in) && sctp_tsn_lt(cum, a->next_tsn))
+    /* It says nothing of the TSNs above it: what a SACK acknowledged in
+     * gap blocks stays so (no renege, 6.2.1 D iii is for SACKs). */
+    if (sctp_tsn_ge(cum, a->cum_ack_in) && sctp_tsn_lt(cum, a->next_tsn)) {
+        a->sack_cum_only = true;
         sctp_data_on_sack(a, &c, now);
+        a->sack_cum_only = false;
+    }
 }
 
 /* ---- receive side ---- */

@@ -342,6 +342,7 @@ struct sctp_assoc {
      * cumulative TSN ack: a SACK reporting less has reneged up to it. */
     bool gap_acked;
     uint32_t gap_acked_hi;
+    bool sack_cum_only; /* the SACK handled is a SHUTDOWN's cumulative TSN ack */
 
     /* shutdown */
     sctp_tstamp t2_timer, t5_timer;

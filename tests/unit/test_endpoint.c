@@ -1982,6 +1982,31 @@ static void test_fast_rtx_zero_window(void)
     finish();
 }
 
+/* RFC 9260 9.2: a SHUTDOWN's cumulative TSN ack says nothing of the TSNs
+ * above it: chunks a SACK acknowledged in gap blocks stay acknowledged
+ * (no renege, no miss indication, not back in flight). */
+static void test_shutdown_cum_ack_keeps_gaps(void)
+{
+    start_pair(84, 1, NULL);
+    uint32_t t0 = info_of(0).next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0);
+    struct sctp_gap_block g = {.start = 2, .end = 5}; /* t0 + 1 .. t0 + 4 */
+    inject_sack(t0 - 1, 100000, &g, 1);
+    CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 1000);
+    uint8_t chunk[16];
+    int n = sctp_shutdown_encode(chunk, sizeof(chunk), t0 - 1);
+    CU_ASSERT_TRUE_FATAL(n > 0);
+    CU_ASSERT_EQUAL(inject(0, 1, info_of(0).local_vtag, chunk, (uint32_t)n), 0);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_SHUTDOWN_RECEIVED);
+    CU_ASSERT_EQUAL(i0.outstanding_bytes, 1000);
+    CU_ASSERT_EQUAL(i0.paths[0].flight, 1000);
+    CU_ASSERT_EQUAL(i0.fast_retransmissions, 0);
+    finish();
+}
+
 /* RFC 9260 6.2.1 B: a retransmitted chunk takes its size from the peer's
  * window as a new one does, so that new data does not overrun it: after
  * the fast retransmission of the one missing chunk, the window left is
@@ -4158,6 +4183,7 @@ TEST_CASE(test_zero_window_probe_keeps_cwnd)
 TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rtx_takes_peer_window)
+TEST_CASE(test_shutdown_cum_ack_keeps_gaps)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
 TEST_CASE(test_rx_pressure_next_tsn)
