@@ -111,7 +111,9 @@ static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
         p->hb_outstanding = false;
         sctp_rto_backoff(&p->rto);
         sctp_assoc_path_failure(a, p, now);
-        if (sctp_assoc_error_step(a))
+        /* 5.4: probing an UNCONFIRMED address does not add to the
+         * association's error count. */
+        if (p->confirmed && sctp_assoc_error_step(a))
             return;
     } else if (p->confirmed && p->last_new_data != 0 &&
                now - p->last_new_data < a->ep->cfg.hb_interval) {
@@ -502,6 +504,11 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
                      sctp_tstamp now)
 {
     struct sctp_endpoint *ep = a->ep;
+    /* RFC 9260 6: in COOKIE-ECHOED, DATA (new or sent again) only rides
+     * with the COOKIE ECHO itself: alone, a peer without the association
+     * would answer it with an ABORT. */
+    if (a->state == SCTP_S_COOKIE_ECHOED && !a->send_cookie_echo)
+        return;
     /* RFC 9260 7.2.1: a path that carried no DATA for longer than its RTO
      * has its cwnd adjusted to max(cwnd / 2, 4 * MTU) per RTO; done here,
      * once per packet, when it is about to carry DATA again. */
@@ -560,8 +567,6 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     if (a->state != SCTP_S_ESTABLISHED && a->state != SCTP_S_SHUTDOWN_PENDING &&
         a->state != SCTP_S_SHUTDOWN_RECEIVED && a->state != SCTP_S_COOKIE_ECHOED)
         return;
-    if (a->state == SCTP_S_COOKIE_ECHOED && !a->send_cookie_echo)
-        return; /* DATA only rides with the COOKIE ECHO itself */
     if (!allowed || a->q.n_retransmit)
         return;
     /* 6.1 D: at most Max.Burst packets of new DATA per send opportunity

@@ -432,6 +432,41 @@ static void test_heartbeat_rtt(void)
  * (SCTP_ADDR_OVER) goes to the primary instead. Then the primary stops
  * answering: T3 retransmissions stay on it, and when it is inactive too,
  * new DATA still goes to it rather than to the unconfirmed address. */
+static void tune_probe_errors(struct sctp_config *c)
+{
+    c->hb_interval = 600 * S; /* the primary is not heartbeated meanwhile */
+    c->assoc_max_retrans = 3;
+}
+
+/* RFC 9260 5.4: HEARTBEATs that probe an UNCONFIRMED address and go
+ * unanswered count against that address, not against the association: a
+ * peer address that is unreachable from the start does not end an
+ * association whose primary works. */
+static void test_unconfirmed_probes_spare_assoc(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 47, true, tune_probe_errors);
+    H.on_event = on_event;
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    H.down[H.n_down++] = *p1;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], p0, 1, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    h_run(&H, NULL, 60 * S);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    struct sctp_path *a1 = sctp_assoc_path_of(a, p1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a1);
+    CU_ASSERT_FALSE(a1->confirmed);
+    CU_ASSERT_TRUE(a1->error_count > 3);
+    CU_ASSERT_EQUAL(a->error_count, 0);
+    CU_ASSERT_EQUAL(R.lost[0], 0);
+    h_fini(&H);
+    CU_ASSERT_EQUAL(hbuf_live, 0);
+    hbuf_live = 0;
+}
+
 static void tune_unconfirmed(struct sctp_config *c)
 {
     c->path_max_retrans = 2;
@@ -637,6 +672,7 @@ TEST_CASE(test_set_primary)
 TEST_CASE(test_addr_over)
 TEST_CASE(test_heartbeat_rtt)
 TEST_CASE(test_no_data_to_unconfirmed)
+TEST_CASE(test_unconfirmed_probes_spare_assoc)
 TEST_CASE(test_t3_restart_per_path)
 TEST_CASE(test_forward_tsn_timer_path)
 TEST_SUITE_END()
