@@ -675,15 +675,12 @@ static void blackhole_check(struct sctp_assoc *a, struct sctp_path *p, sctp_tsta
 
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
-    bool any = false;
-    for (uint32_t i = 0; i < a->q.count; i++) {
+    unsigned inflight = 0; /* chunks in flight on p: 0, 1, or more */
+    for (uint32_t i = 0; i < a->q.count && inflight < 2; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
-        if (c->path == p && c->state == SCTP_OUT_INFLIGHT) {
-            any = true;
-            break;
-        }
+        inflight += c->path == p && c->state == SCTP_OUT_INFLIGHT;
     }
-    if (!any) {
+    if (!inflight) {
         /* RFC 3758 3.5 A5, C5: the timer ran for an unacknowledged
          * FORWARD TSN: send it again. */
         if (a->peer_pr_sctp && sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in)) {
@@ -698,7 +695,9 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     /* 6.1 A: an unacknowledged zero window probe is no error while the
      * peer keeps answering with SACKs that hold the window closed, and
      * "zero window probing does not affect the calculation of cwnd". */
-    bool probing = a->zero_window_sack;
+    /* A probe is one chunk: with more in flight, the expiry is a loss
+     * (the window may have been small, not closed to all but a probe). */
+    bool probing = a->zero_window_sack && inflight == 1;
     a->zero_window_sack = false;
     if (!probing)
         sctp_cc_on_timeout(&p->cc);

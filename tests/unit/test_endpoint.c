@@ -2007,6 +2007,31 @@ static void test_shutdown_cum_ack_keeps_gaps(void)
     finish();
 }
 
+/* RFC 9260 7.2.3, 6.1 A: a T3 expiry with several chunks in flight after
+ * a SACK whose window held less than a packet is a loss, not the loss of
+ * a zero window probe: cwnd is cut and the path's error count grows. */
+static void test_small_window_t3_is_loss(void)
+{
+    start_pair(85, 1, NULL);
+    uint32_t t0 = info_of(0).next_tsn;
+    uint32_t cwnd0 = info_of(0).paths[0].cwnd;
+    for (uint32_t i = 0; i < 4; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    drain(0);
+    inject_sack(t0 - 1, 500, NULL, 0);
+    CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 4000);
+    drop_fn = drop_data_from_0;
+    drop_data = true;
+    h_run(&H, NULL, 101 * MS);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.t3_expiries, 1);
+    CU_ASSERT_TRUE(i0.paths[0].cwnd < cwnd0);
+    CU_ASSERT_EQUAL(i0.paths[0].error_count, 1);
+    drop_data = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 4, 5 * S));
+    finish();
+}
+
 /* RFC 9260 6.2.1 B: a retransmitted chunk takes its size from the peer's
  * window as a new one does, so that new data does not overrun it: after
  * the fast retransmission of the one missing chunk, the window left is
@@ -4183,6 +4208,7 @@ TEST_CASE(test_zero_window_probe_keeps_cwnd)
 TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rtx_takes_peer_window)
+TEST_CASE(test_small_window_t3_is_loss)
 TEST_CASE(test_shutdown_cum_ack_keeps_gaps)
 TEST_CASE(test_rx_pressure)
 TEST_CASE(test_rx_pressure_reopen)
