@@ -826,9 +826,11 @@ static void on_error_chunk(struct sctp_assoc *a, const struct sctp_chunk *c, sct
     size_t off = 0;
     struct sctp_tlv t;
     while (sctp_tlv_next(c->value, c->value_len, &off, &t) == 1) {
-        if (t.type == SCTP_CAUSE_STALE_COOKIE && a->state == SCTP_S_COOKIE_ECHOED &&
-            t.value_len >= 4) {
-            sctp_setup_on_stale_cookie(a, sctp_get32(t.value), now);
+        /* 5.2.6: a Stale Cookie error outside COOKIE-ECHOED is
+         * discarded silently. */
+        if (t.type == SCTP_CAUSE_STALE_COOKIE) {
+            if (a->state == SCTP_S_COOKIE_ECHOED && t.value_len >= 4)
+                sctp_setup_on_stale_cookie(a, sctp_get32(t.value), now);
             continue;
         }
         struct sctp_event ev = {.type = SCTP_EV_REMOTE_ERROR, .assoc_id = a->id};

@@ -2032,6 +2032,26 @@ static void test_small_window_t3_is_loss(void)
     finish();
 }
 
+/* RFC 9260 5.2.6: a Stale Cookie error that comes when the association
+ * is not in COOKIE-ECHOED is discarded silently; another cause in the
+ * same ERROR still reaches the application. */
+static void test_stale_cookie_error_when_up(void)
+{
+    start_pair(86, 1, NULL);
+    uint8_t chunk[32];
+    uint8_t staleness[4] = {0, 0, 0x10, 0};
+    uint8_t sid[4] = {0, 9, 0, 0};
+    int n = sctp_chunk_hdr_encode(chunk, sizeof(chunk), SCTP_CT_ERROR, 0, 4 + 8 + 8);
+    n += sctp_cause_encode(chunk + n, sizeof(chunk) - n, SCTP_CAUSE_STALE_COOKIE, staleness, 4);
+    n += sctp_cause_encode(chunk + n, sizeof(chunk) - n, SCTP_CAUSE_INVALID_STREAM, sid, 4);
+    CU_ASSERT_EQUAL(inject(0, 1, info_of(0).local_vtag, chunk, (uint32_t)n), 0);
+    h_run(&H, NULL, 10 * MS);
+    CU_ASSERT_EQUAL(R.n_rerr[0], 1);
+    CU_ASSERT_EQUAL(R.rerr[0][0], SCTP_CAUSE_INVALID_STREAM);
+    CU_ASSERT_EQUAL(info_of(0).state, SCTP_S_ESTABLISHED);
+    finish();
+}
+
 /* RFC 9260 6.2.1 B: a retransmitted chunk takes its size from the peer's
  * window as a new one does, so that new data does not overrun it: after
  * the fast retransmission of the one missing chunk, the window left is
@@ -4208,6 +4228,7 @@ TEST_CASE(test_zero_window_probe_keeps_cwnd)
 TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rtx_takes_peer_window)
+TEST_CASE(test_stale_cookie_error_when_up)
 TEST_CASE(test_small_window_t3_is_loss)
 TEST_CASE(test_shutdown_cum_ack_keeps_gaps)
 TEST_CASE(test_rx_pressure)
