@@ -1518,8 +1518,20 @@ void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now
  * closed is open again. */
 void sctp_data_window_update(struct sctp_assoc *a)
 {
+    /* 6.2, RFC 1122 4.2.3.3: receiver SWS avoidance. A closed window is
+     * said to be open again once it takes a full packet (or half the
+     * buffer, if that is less), not for every few bytes the application
+     * reads; until then the update waits (the peer's zero window probes
+     * still get the window as it is). */
+    uint32_t half = a->ep->cfg.rwnd / 2, mtu = a->paths[a->primary].cc.mtu;
+    uint32_t enough = half < mtu ? half : mtu;
+    a->rwnd_update_wait = false;
     if (sctp_data_rwnd(a) == 0 || sctp_data_reasm_full(a))
         return;
+    if (sctp_data_rwnd(a) < enough) {
+        a->rwnd_update_wait = true;
+        return;
+    }
     a->sack_needed = true;
     a->sack_now = true;
     sctp_ep_tx_schedule(a->ep, a);

@@ -358,7 +358,7 @@ static void release_run(struct sctp_endpoint *ep, uint32_t id, uint64_t bytes)
     struct sctp_assoc *a = sctp_ep_find_id(ep, id);
     if (!a)
         return;
-    bool was_closed = sctp_data_rwnd(a) == 0;
+    bool was_closed = sctp_data_rwnd(a) == 0 || a->rwnd_update_wait;
     a->undelivered_bytes -= bytes < a->undelivered_bytes ? (uint32_t)bytes : a->undelivered_bytes;
     if (was_closed)
         sctp_data_window_update(a);

@@ -323,6 +323,7 @@ struct sctp_assoc {
     bool rwnd_dropped;      /* DATA dropped for want of room since the last SACK */
     bool rx_hold;           /* sctp_assoc_set_rx_hold */
     bool window_update_due; /* a SACK advertising the open window is to follow */
+    bool rwnd_update_wait;  /* the window reopened, too little yet to say so (SWS) */
 
     /* handshake */
     uint8_t init_retries;

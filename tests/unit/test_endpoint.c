@@ -2052,6 +2052,41 @@ static void test_stale_cookie_error_when_up(void)
     finish();
 }
 
+static void small_rwnd(struct sctp_config *c)
+{
+    c->rwnd = 4000;
+}
+
+/* RFC 9260 6.2, RFC 1122 4.2.3.3: receiver SWS avoidance. A closed window
+ * that the application reopens 200 bytes at a time is not announced for
+ * each read: the window update goes once the window takes a full packet
+ * (1480 bytes of SCTP here; half the 4000-byte buffer would be more). */
+static void test_window_update_sws(void)
+{
+    start_pair(87, 1, small_rwnd);
+    H.hold_events[1] = true;
+    for (uint32_t i = 0; i < 40; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 200, 0), 1);
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL(sctp_assoc_get_info(H.ep[1], R.assoc[1], &(struct sctp_assoc_info){0}), 0);
+    unsigned k = L.n, updates_at = 0;
+    for (unsigned r = 1; r <= 10; r++) {
+        struct sctp_event ev;
+        CU_ASSERT_EQUAL_FATAL(sctp_endpoint_poll_event(H.ep[1], &ev), 1);
+        sctp_event_release(H.ep[1], &ev);
+        drain(1);
+        if (!updates_at && count_chunks(k, 1, SCTP_CT_SACK) > 0)
+            updates_at = r;
+    }
+    /* 200 bytes a read: 1480 reached at the eighth. */
+    CU_ASSERT_EQUAL(updates_at, 8);
+    CU_ASSERT_EQUAL(count_chunks(k, 1, SCTP_CT_SACK), 1);
+    /* The other 30 arrive (the ten read here are not counted). */
+    H.hold_events[1] = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 30, 10 * S));
+    finish();
+}
+
 /* RFC 9260 6.2.1 B: a retransmitted chunk takes its size from the peer's
  * window as a new one does, so that new data does not overrun it: after
  * the fast retransmission of the one missing chunk, the window left is
@@ -4228,6 +4263,7 @@ TEST_CASE(test_zero_window_probe_keeps_cwnd)
 TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rtx_takes_peer_window)
+TEST_CASE(test_window_update_sws)
 TEST_CASE(test_stale_cookie_error_when_up)
 TEST_CASE(test_small_window_t3_is_loss)
 TEST_CASE(test_shutdown_cum_ack_keeps_gaps)
