@@ -574,9 +574,12 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
     if (cookie_len > SCTP_COOKIE_MAX)
         return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
     if (!cookie || cookie_len == 0) {
+        /* The cause's value: the count (4) and the one type (2), after
+         * the cause header the encoder writes first (12 bytes padded). */
         uint16_t missing = SCTP_PT_STATE_COOKIE;
-        uint8_t info[8];
-        sctp_cause_missing_param_encode(info, sizeof(info), &missing, 1);
+        uint8_t info[12];
+        if (sctp_cause_missing_param_encode(info, sizeof(info), &missing, 1) < 0)
+            return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_MISSING_PARAM, NULL, 0);
         return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_MISSING_PARAM, info + 4, 6);
     }
     uint8_t *copy = sctp_mem_alloc(&ep->cb, cookie_len);
