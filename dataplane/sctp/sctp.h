@@ -294,7 +294,7 @@ struct sctp_config {
      * costs a node and pins its packet): 0 takes one per 256 bytes of
      * max_reasm_bytes. At least 64. */
     uint32_t max_reasm_chunks;
-    uint32_t max_gap_blocks; /* reported in a SACK */
+    uint32_t max_gap_blocks; /* reported in a SACK at most (default: as many as fit) */
     uint32_t max_dup_tsns;   /* reported in a SACK */
     uint32_t tsn_window;     /* TSNs tracked above the cumulative ack */
     uint32_t pd_point;       /* partial delivery starts at this size */

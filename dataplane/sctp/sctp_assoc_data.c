@@ -1549,13 +1549,13 @@ int sctp_data_write_sack(const struct sctp_assoc *a, uint8_t *p, size_t room)
      * and 4 per gap block or duplicate TSN. When they do not all fit the
      * duplicate reports go first, then the highest gap blocks: the lowest
      * ones tell the peer what to retransmit soonest. */
-    struct sctp_gap_block gaps[256];
+    struct sctp_gap_block gaps[SCTP_GAPS_MAX];
     if (room < 16)
         return SCTP_ERR_NOBUF;
     size_t slots = (room - 16) / 4;
     unsigned max_gaps = a->ep->cfg.max_gap_blocks;
-    if (max_gaps > 256)
-        max_gaps = 256;
+    if (max_gaps > SCTP_GAPS_MAX)
+        max_gaps = SCTP_GAPS_MAX;
     if (max_gaps > slots)
         max_gaps = (unsigned)slots;
     unsigned ng = sctp_tsnmap_gaps(&a->map, gaps, max_gaps);

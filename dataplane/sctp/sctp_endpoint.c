@@ -35,7 +35,7 @@ void sctp_config_default(struct sctp_config *cfg)
     cfg->max_assocs = 65536;
     cfg->max_sendq_bytes = 4u << 20;
     cfg->max_reasm_bytes = 4u << 20;
-    cfg->max_gap_blocks = 64;
+    cfg->max_gap_blocks = UINT32_MAX; /* 6.2: as many as fit in the packet */
     cfg->max_dup_tsns = 32;
     cfg->tsn_window = 16384;
     cfg->pd_point = 1u << 20;

@@ -267,6 +267,9 @@ static inline void sctp_sendq_pop(struct sctp_sendq *q)
 /* ---- association ---- */
 #define SCTP_ERRBUF_MAX 512
 #define SCTP_HBINFO_MAX 256
+/* Gap Ack Blocks in one SACK at most: as many as a packet of header
+ * bytes (SCTP_TX_HDR_MAX) holds (RFC 9260 6.2: as many as fit). */
+#define SCTP_GAPS_MAX ((SCTP_TX_HDR_MAX - SCTP_COMMON_HDR_LEN - 16) / 4)
 /* The largest State Cookie of a peer's INIT ACK taken: what one packet of
  * header bytes (SCTP_TX_HDR_MAX) carries back in a COOKIE ECHO. */
 #define SCTP_COOKIE_MAX (SCTP_TX_HDR_MAX - SCTP_COMMON_HDR_LEN - 4)
