@@ -875,6 +875,9 @@ static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
     c->miss = 0;
     c->fast_rtx = true;
     struct sctp_path *p = c->path;
+    /* 7.2.4 (3): only a chunk marked on entering Fast Recovery goes at
+     * once, cwnd or not; in Fast Recovery, marked chunks wait for cwnd. */
+    bool entering = p && !p->cc.in_fast_recovery;
     mark_retransmit(a, c, now);
     /* RFC 3758 3.5 F5: a chunk abandoned (PR-SCTP) instead of being
      * marked still makes the congestion adjustment of 7.2.4 (2). */
@@ -883,7 +886,7 @@ static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
     if (c->state != SCTP_OUT_RETRANSMIT)
         return false;
     a->fast_retransmissions++;
-    return true;
+    return entering;
 }
 
 /* What one SACK newly acknowledges, per path. The SACK's chunks are
