@@ -762,7 +762,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     if (a->state == SCTP_S_COOKIE_WAIT) {
         if (!a->send_init)
             return 0;
-        txb_init(&b, pkt, &a->paths[a->primary]);
+        txb_init(&b, pkt, &a->paths[a->t1_path]);
         /* 8.5.1: the INIT carries a zero verification tag. */
         uint8_t *p = txb_bytes(&b, SCTP_COMMON_HDR_LEN);
         sctp_common_hdr_encode(p, SCTP_COMMON_HDR_LEN, a->ep->cfg.port, a->peer_port, 0);
@@ -870,6 +870,12 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     } else if (!a->q.n_retransmit && po && po->confirmed) {
         over = po != dst;
         dst = po;
+    }
+    /* The COOKIE ECHO (and DATA with it) goes where T1 sends it
+     * (sctp_setup_t1_expired). */
+    if (a->state == SCTP_S_COOKIE_ECHOED && a->send_cookie_echo) {
+        over = false;
+        dst = &a->paths[a->t1_path];
     }
     txb_init(&b, pkt, dst);
     write_common(&b, a);

@@ -625,7 +625,7 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
      * Cookie could go round for ever (5.2.6). */
     if (!a->cookie_preserve)
         a->init_retries = 0;
-    a->t1_timer = now + a->paths[a->primary].rto.rto;
+    a->t1_timer = now + a->paths[a->t1_path].rto.rto;
     sctp_assoc_timers_changed(a);
     sctp_ep_tx_schedule(ep, a);
     return 0;
@@ -874,7 +874,7 @@ void sctp_setup_on_stale_cookie(struct sctp_assoc *a, uint32_t staleness_us, sct
     a->peer_vtag = 0;
     sctp_assoc_set_state(a, SCTP_S_COOKIE_WAIT);
     a->send_init = true;
-    a->t1_timer = now + a->paths[a->primary].rto.rto;
+    a->t1_timer = now + a->paths[a->t1_path].rto.rto;
     sctp_assoc_timers_changed(a);
     sctp_ep_tx_schedule(a->ep, a);
 }
@@ -888,8 +888,19 @@ void sctp_setup_t1_expired(struct sctp_assoc *a, sctp_tstamp now)
         sctp_assoc_close(a, SCTP_CANT_STR_ASSOC, 0, NULL, 0);
         return;
     }
-    struct sctp_path *p = &a->paths[a->primary];
+    struct sctp_path *p = &a->paths[a->t1_path];
     sctp_rto_backoff(&p->rto);
+    /* 5.1: retransmissions go round the peer's CONFIRMED addresses (those
+     * the user gave), so that one unreachable address does not keep the
+     * association from coming up. */
+    for (unsigned k = 1; k <= a->n_paths; k++) {
+        unsigned i = (a->t1_path + k) % a->n_paths;
+        if (a->paths[i].confirmed) {
+            a->t1_path = (uint8_t)i;
+            break;
+        }
+    }
+    p = &a->paths[a->t1_path];
     if (a->state == SCTP_S_COOKIE_WAIT)
         a->send_init = true;
     else

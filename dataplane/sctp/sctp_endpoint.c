@@ -617,7 +617,8 @@ struct sctp_assoc *sctp_assoc_new(struct sctp_endpoint *ep, uint16_t peer_port,
             dup |= sctp_addr_equal(&a->paths[j].addr, &peers[i]);
         if (dup)
             continue;
-        sctp_path_init(a, &a->paths[a->n_paths++], &peers[i], i == 0);
+        /* RFC 9260 5.4: addresses the user gave are CONFIRMED. */
+        sctp_path_init(a, &a->paths[a->n_paths++], &peers[i], true);
     }
     a->primary = 0;
     a->sack_path = &a->paths[0];

@@ -330,6 +330,7 @@ struct sctp_assoc {
 
     /* handshake */
     uint8_t init_retries;
+    uint8_t t1_path; /* where the INIT or COOKIE ECHO goes (index of paths) */
     uint32_t local_init_tsn;
     sctp_tstamp t1_timer;
     uint8_t *cookie; /* to echo, while COOKIE-ECHOED */

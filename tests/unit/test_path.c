@@ -115,9 +115,10 @@ static void start(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
     h_init(&H, seed, multi, t);
     H.on_event = on_event;
     H.filter = record;
-    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
+    /* Node 1's second address comes in its INIT ACK: UNCONFIRMED until
+     * a HEARTBEAT to it is answered (the first is the one connected to). */
     uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], peers, multi ? 2 : 1, H.cfg[1].port, 4,
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
                                                 NULL, NULL, &id, H.now),
                           0);
     CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
@@ -389,10 +390,10 @@ static void test_heartbeat_rtt(void)
     H.on_event = on_event;
     H.filter = record;
     H.latency = 7 * MS;
-    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
     uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(
-        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
     CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
     struct sctp_assoc_info info;
     CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
@@ -432,6 +433,60 @@ static void test_heartbeat_rtt(void)
  * (SCTP_ADDR_OVER) goes to the primary instead. Then the primary stops
  * answering: T3 retransmissions stay on it, and when it is inactive too,
  * new DATA still goes to it rather than to the unconfirmed address. */
+/* RFC 9260 5.4: the addresses the user gives when connecting are
+ * CONFIRMED from the start: a message sent with SCTP_ADDR_OVER to the
+ * second one goes there at once, before any HEARTBEAT to it. */
+static void test_user_addresses_confirmed(void)
+{
+    seq_out = 0;
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 48, true, NULL);
+    H.on_event = on_event;
+    H.filter = record;
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    struct sctp_addr peers[2] = {*p0, *p1};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], id);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_TRUE(a->paths[0].confirmed && a->paths[1].confirmed);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    CU_ASSERT_EQUAL(send_msg(SCTP_ADDR_OVER, p1), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 1 * S));
+    CU_ASSERT_EQUAL(data_to(p1, 0, H.now + 1), 1);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 0);
+    h_fini(&H);
+    CU_ASSERT_EQUAL(hbuf_live, 0);
+    hbuf_live = 0;
+}
+
+/* RFC 9260 5.1: INIT (and COOKIE ECHO) retransmissions use the peer's
+ * other addresses: with the first one unreachable from the start, the
+ * association comes up through the second after the first T1 expiry,
+ * and a message goes through. */
+static void test_init_to_second_address(void)
+{
+    seq_out = 0;
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 49, true, NULL);
+    H.on_event = on_event;
+    H.filter = record;
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    H.down[H.n_down++] = *p0;
+    struct sctp_addr peers[2] = {*p0, *p1};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 10 * S));
+    CU_ASSERT_TRUE(data_to(p1, 0, H.now + 1) >= 1);
+    h_fini(&H);
+    CU_ASSERT_EQUAL(hbuf_live, 0);
+    hbuf_live = 0;
+}
+
 static void tune_probe_errors(struct sctp_config *c)
 {
     c->hb_interval = 600 * S; /* the primary is not heartbeated meanwhile */
@@ -482,10 +537,9 @@ static void test_no_data_to_unconfirmed(void)
     H.filter = record;
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
     H.down[H.n_down++] = *p1;
-    struct sctp_addr peers[2] = {*p0, *p1};
     uint32_t id;
     CU_ASSERT_EQUAL_FATAL(
-        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+        sctp_endpoint_connect(H.ep[0], p0, 1, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
     CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -672,6 +726,8 @@ TEST_CASE(test_set_primary)
 TEST_CASE(test_addr_over)
 TEST_CASE(test_heartbeat_rtt)
 TEST_CASE(test_no_data_to_unconfirmed)
+TEST_CASE(test_user_addresses_confirmed)
+TEST_CASE(test_init_to_second_address)
 TEST_CASE(test_unconfirmed_probes_spare_assoc)
 TEST_CASE(test_t3_restart_per_path)
 TEST_CASE(test_forward_tsn_timer_path)
