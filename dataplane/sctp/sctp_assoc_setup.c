@@ -486,15 +486,19 @@ int sctp_assoc_setup_tcb(struct sctp_assoc *a, uint32_t local_tsn, uint32_t peer
     return 0;
 }
 
-/* Heartbeats start once the association is up (8.3). Unconfirmed
- * addresses are probed at once. */
+/* Heartbeats start once the association is up (8.3). Addresses other
+ * than the primary are probed at once. */
 static void start_heartbeats(struct sctp_assoc *a, sctp_tstamp now)
 {
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *p = &a->paths[i];
         uint32_t jitter = sctp_ep_random32(a->ep) % 1000;
         sctp_tstamp j = p->rto.rto / 2 + p->rto.rto * jitter / 1000; /* RTO +/- 50% */
-        p->hb_timer = p->confirmed ? now + a->ep->cfg.hb_interval + j : now + j / 4;
+        /* The primary carries the DATA; every other address (UNCONFIRMED
+         * ones, 5.4, and those the user gave) is probed at once, so that
+         * its reachability and RTT are known before a failover needs it. */
+        p->hb_timer =
+            p->confirmed && i == a->primary ? now + a->ep->cfg.hb_interval + j : now + j / 4;
     }
 }
 
