@@ -2,12 +2,14 @@
 /* sctp_cc.c: congestion control per destination (RFC 9260 7.2). */
 #include "sctp_internal.h"
 
-void sctp_cc_init(struct sctp_cc *cc, uint32_t mtu, uint32_t peer_rwnd)
+void sctp_cc_init(struct sctp_cc *cc, uint32_t mtu, uint32_t peer_rwnd, bool v6)
 {
     cc->mtu = mtu;
-    /* 7.2.1: cwnd = min(4*MTU, max(2*MTU, 4404)); ssthresh may be
-     * arbitrarily high: the peer's receiver window. */
-    uint32_t two = 2 * mtu > 4404 ? 2 * mtu : 4404;
+    /* 7.2.1: cwnd = min(4*MTU, max(2*MTU, 4404)), 4344 for an IPv6 peer
+     * address; ssthresh may be arbitrarily high: the peer's receiver
+     * window. */
+    uint32_t floor = v6 ? 4344 : 4404;
+    uint32_t two = 2 * mtu > floor ? 2 * mtu : floor;
     cc->cwnd = 4 * mtu < two ? 4 * mtu : two;
     cc->ssthresh = peer_rwnd ? peer_rwnd : UINT32_MAX;
     cc->partial_bytes_acked = 0;

@@ -43,7 +43,7 @@ struct sctp_cc {
     uint32_t fast_recovery_exit; /* TSN: leave fast recovery when acked */
 };
 /* 7.2.1: initial cwnd and ssthresh. */
-void sctp_cc_init(struct sctp_cc *cc, uint32_t mtu, uint32_t peer_rwnd);
+void sctp_cc_init(struct sctp_cc *cc, uint32_t mtu, uint32_t peer_rwnd, bool v6);
 /* 7.2.1, 7.2.2: bytes newly acknowledged by a SACK (cumulative ack and
  * gap blocks), with cc->flight already reduced by them; cum_tsn for the
  * fast recovery exit test. */

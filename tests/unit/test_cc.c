@@ -6,29 +6,34 @@
 #include "sctp_internal.h"
 #include "suites.h"
 
-/* 7.2.1: cwnd = min(4 * MTU, max(2 * MTU, 4404)); ssthresh from the
- * peer's receiver window. */
+/* 7.2.1: cwnd = min(4 * MTU, max(2 * MTU, 4404)), 4344 over IPv6;
+ * ssthresh from the peer's receiver window. */
 static void test_initial_cwnd(void)
 {
     struct sctp_cc cc;
-    sctp_cc_init(&cc, 1480, 65536);
+    sctp_cc_init(&cc, 1480, 65536, false);
     CU_ASSERT_EQUAL(cc.cwnd, 4404);
     CU_ASSERT_EQUAL(cc.ssthresh, 65536);
     CU_ASSERT_EQUAL(cc.flight, 0);
     CU_ASSERT_EQUAL(cc.partial_bytes_acked, 0);
-    sctp_cc_init(&cc, 1000, 65536);
+    sctp_cc_init(&cc, 1000, 65536, false);
     CU_ASSERT_EQUAL(cc.cwnd, 4000); /* 4 * MTU is smaller */
-    sctp_cc_init(&cc, 556, 65536);
+    sctp_cc_init(&cc, 556, 65536, false);
     CU_ASSERT_EQUAL(cc.cwnd, 2224);
-    sctp_cc_init(&cc, 8980, 65536);
+    sctp_cc_init(&cc, 8980, 65536, false);
     CU_ASSERT_EQUAL(cc.cwnd, 17960); /* 2 * MTU is larger than 4404 */
-    sctp_cc_init(&cc, 2202, 65536);
+    sctp_cc_init(&cc, 2202, 65536, false);
+    CU_ASSERT_EQUAL(cc.cwnd, 4404);
+    /* An IPv6 peer address: 4344 (1460 bytes of SCTP per packet). */
+    sctp_cc_init(&cc, 1460, 65536, true);
+    CU_ASSERT_EQUAL(cc.cwnd, 4344);
+    sctp_cc_init(&cc, 1460, 65536, false);
     CU_ASSERT_EQUAL(cc.cwnd, 4404);
 }
 
 static void start(struct sctp_cc *cc, uint32_t mtu, uint32_t cwnd, uint32_t ssthresh)
 {
-    sctp_cc_init(cc, mtu, ssthresh);
+    sctp_cc_init(cc, mtu, ssthresh, false);
     cc->cwnd = cwnd;
     cc->ssthresh = ssthresh;
 }
