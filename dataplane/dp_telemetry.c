@@ -129,12 +129,19 @@ static struct dp_snapshot *snap_read(const struct dp_engine *e)
 
     if (c == NULL)
         return NULL;
-    for (unsigned tries = 0; tries < 1000; tries++) {
+    /* An engine descheduled while it writes (lcores share CPUs with
+     * other processes) holds the lock for as long as that lasts: after
+     * each hundred tries, a millisecond's sleep, for up to half a second,
+     * before the command gives up. */
+    for (unsigned tries = 0; tries < 100 * 500; tries++) {
         sn = rte_seqlock_read_begin(&e->snap->lock);
         memcpy(c, e->snap, sizeof(*c));
         if (!rte_seqlock_read_retry(&e->snap->lock, sn))
             return c;
+        if (tries % 100 == 99)
+            rte_delay_us_sleep(1000);
     }
+    DP_LOG(WARNING, "telemetry: engine %u's snapshot stayed locked for 500 ms", e->index);
     free(c);
     return NULL;
 }
