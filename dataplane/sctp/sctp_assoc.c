@@ -569,6 +569,12 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         return;
     if (!allowed || a->q.n_retransmit)
         return;
+    /* 6.1: no more than 2^16 - 1 ordered messages of a stream in the send
+     * window (SSNs would repeat). Held to that many chunks in all, less
+     * what one packet can add: messages of a few bytes are not limited by
+     * cwnd, which counts user data. */
+    if (a->q.count > SCTP_OUT_CHUNKS_MAX - SCTP_TX_HDR_MAX / 20)
+        return;
     /* 6.1 D: at most Max.Burst packets of new DATA per send opportunity
      * (cwnd itself is left as it is). */
     if (ep->cfg.max_burst && a->burst_pkts >= ep->cfg.max_burst) {

@@ -267,6 +267,9 @@ static inline void sctp_sendq_pop(struct sctp_sendq *q)
 /* ---- association ---- */
 #define SCTP_ERRBUF_MAX 512
 #define SCTP_HBINFO_MAX 256
+/* DATA chunks outstanding at most (RFC 9260 6.1: 2^16 - 1 ordered
+ * messages of a stream in the send window). */
+#define SCTP_OUT_CHUNKS_MAX 65535u
 /* Gap Ack Blocks in one SACK at most: as many as a packet of header
  * bytes (SCTP_TX_HDR_MAX) holds (RFC 9260 6.2: as many as fit). */
 #define SCTP_GAPS_MAX ((SCTP_TX_HDR_MAX - SCTP_COMMON_HDR_LEN - 16) / 4)

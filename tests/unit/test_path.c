@@ -487,6 +487,51 @@ static void test_init_to_second_address(void)
     hbuf_live = 0;
 }
 
+static void tune_many_small(struct sctp_config *c)
+{
+    c->max_sendq_bytes = 16u << 20;
+    c->rwnd = 64u << 20;
+}
+
+static int drop_all_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)p;
+    (void)len;
+    return from != 0;
+}
+
+/* RFC 9260 6.1: no more than 2^16 - 1 ordered messages of a stream in the
+ * send window, or SSNs repeat. Messages of 4 bytes are not held back by
+ * cwnd (user data) when the window is open wide: 70,000 of them on one
+ * stream, none acknowledged, stop at 65,535 outstanding chunks. */
+static void test_ssn_window_limit(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 50, false, tune_many_small);
+    H.on_event = on_event;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    a->paths[0].cc.cwnd = a->paths[0].cc.ssthresh = 1u << 30;
+    a->peer_rwnd = 1u << 30;
+    H.filter = drop_all_from_0;
+    uint8_t msg[4] = {1, 2, 3, 4};
+    for (unsigned i = 0; i < 70000; i++)
+        CU_ASSERT_EQUAL_FATAL(h_send(&H, 0, R.assoc[0], 0, 0, msg, sizeof(msg)), 1);
+    h_run(&H, NULL, 50 * MS);
+    CU_ASSERT_TRUE(a->q.count <= 65535);
+    CU_ASSERT_TRUE(a->q.count > 65535 - 200);
+    CU_ASSERT_EQUAL(a->t3_expiries, 0);
+    h_fini(&H);
+    CU_ASSERT_EQUAL(hbuf_live, 0);
+    hbuf_live = 0;
+}
+
 static void tune_probe_errors(struct sctp_config *c)
 {
     c->hb_interval = 600 * S; /* the primary is not heartbeated meanwhile */
@@ -728,6 +773,7 @@ TEST_CASE(test_heartbeat_rtt)
 TEST_CASE(test_no_data_to_unconfirmed)
 TEST_CASE(test_user_addresses_confirmed)
 TEST_CASE(test_init_to_second_address)
+TEST_CASE(test_ssn_window_limit)
 TEST_CASE(test_unconfirmed_probes_spare_assoc)
 TEST_CASE(test_t3_restart_per_path)
 TEST_CASE(test_forward_tsn_timer_path)
