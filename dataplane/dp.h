@@ -504,8 +504,10 @@ int dp_net_frag_init(struct dp_engine *e);
 /* dp_engine.c: SCTP packet into its owner (or the mailbox). */
 void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
                    const struct sctp_addr *src, const struct sctp_addr *dst, bool redirected);
-void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
-                  uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu);
+/* An ICMP message about SCTP we sent, to the association it quotes: a
+ * path MTU (mtu), or a protocol unreachable (mtu 0). */
+void dp_icmp_report(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
+                    uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu);
 bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint32_t kind);
 void dp_mbuf_unref_local(struct rte_mbuf *m);
 /* Takes a reference on the engine's own lcore (no atomic; see dp_engine.c). */
@@ -531,7 +533,7 @@ int dp_tx_fragment(struct dp_engine *e, struct rte_mbuf *head, bool v4, uint32_t
 /* Registers the mbuf flag both use (once, after rte_eal_init): 0 or -1. */
 int dp_tx_flags_init(void);
 extern uint64_t dp_tx_used_flag;
-enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_PMTU, DP_MB_FRAG };
+enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_ICMP, DP_MB_FRAG };
 
 /* dp_echo.c: services and the traffic generator. */
 /* Sends the echoes gathered from the events handled since the last

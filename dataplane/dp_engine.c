@@ -529,8 +529,8 @@ void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3, uint32_
     dp_mbuf_unref_local(m); /* the core referenced what it keeps */
 }
 
-void dp_icmp_pmtu(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
-                  uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu)
+void dp_icmp_report(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
+                    uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu)
 {
     int svc = find_service(e, local_port);
     int rc;

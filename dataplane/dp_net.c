@@ -42,17 +42,17 @@ struct mb_neigh {
     uint16_t port;
 };
 
-/* Carried through a mailbox: a path MTU report for every engine. */
+/* Carried through a mailbox: an ICMP report for every engine (icmp_report). */
 /* What the core needs of an ICMP quote: the SCTP common header and, for
  * a zero tag, the INIT chunk's Initiate Tag. */
-#define PMTU_QUOTE 20
+#define ICMP_QUOTE 20
 
-struct mb_pmtu {
+struct mb_icmp {
     struct sctp_addr peer;
     uint16_t local_port, peer_port;
     uint32_t mtu;
     uint8_t quote_len;
-    uint8_t quote[PMTU_QUOTE];
+    uint8_t quote[ICMP_QUOTE];
 };
 
 static inline void drop(struct dp_engine *e, uint16_t port, struct rte_mbuf *m, enum dp_drop why)
@@ -678,25 +678,25 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
 static void icmp_report(struct dp_engine *e, const struct sctp_addr *peer, const uint8_t *sh,
                         uint32_t qlen, uint32_t mtu)
 {
-    struct mb_pmtu pm = {.peer = *peer, .mtu = mtu};
+    struct mb_icmp pm = {.peer = *peer, .mtu = mtu};
 
     pm.local_port = (uint16_t)(sh[0] << 8 | sh[1]);
     pm.peer_port = (uint16_t)(sh[2] << 8 | sh[3]);
-    pm.quote_len = (uint8_t)RTE_MIN(qlen, (uint32_t)PMTU_QUOTE);
+    pm.quote_len = (uint8_t)RTE_MIN(qlen, (uint32_t)ICMP_QUOTE);
     memcpy(pm.quote, sh, pm.quote_len);
-    dp_icmp_pmtu(e, &pm.peer, pm.local_port, pm.peer_port, pm.quote, pm.quote_len, mtu);
+    dp_icmp_report(e, &pm.peer, pm.local_port, pm.peer_port, pm.quote, pm.quote_len, mtu);
     for (unsigned j = 0; j < dp.n_engines; j++) {
         struct rte_mbuf *m;
-        struct mb_pmtu *mp;
+        struct mb_icmp *mp;
 
         if (j == e->index)
             continue;
         m = rte_pktmbuf_alloc(e->pool);
         if (m == NULL)
             return;
-        mp = (struct mb_pmtu *)rte_pktmbuf_append(m, sizeof(*mp));
+        mp = (struct mb_icmp *)rte_pktmbuf_append(m, sizeof(*mp));
         *mp = pm;
-        dp_mailbox_send(e, j, m, DP_MB_PMTU);
+        dp_mailbox_send(e, j, m, DP_MB_ICMP);
     }
 }
 
@@ -1266,10 +1266,10 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m)
         rte_pktmbuf_free(m);
         return;
     }
-    case DP_MB_PMTU: {
-        struct mb_pmtu *mp = rte_pktmbuf_mtod(m, struct mb_pmtu *);
-        dp_icmp_pmtu(e, &mp->peer, mp->local_port, mp->peer_port, mp->quote, mp->quote_len,
-                     mp->mtu);
+    case DP_MB_ICMP: {
+        struct mb_icmp *mp = rte_pktmbuf_mtod(m, struct mb_icmp *);
+        dp_icmp_report(e, &mp->peer, mp->local_port, mp->peer_port, mp->quote, mp->quote_len,
+                       mp->mtu);
         rte_pktmbuf_free(m);
         return;
     }

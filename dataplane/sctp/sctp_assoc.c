@@ -135,11 +135,6 @@ uint32_t sctp_path_base_mtu(const struct sctp_path *p)
     return p->addr.family == SCTP_AF_INET6 ? 1280 : 1200;
 }
 
-static uint32_t ip_hdr_len(const struct sctp_path *p)
-{
-    return p->addr.family == SCTP_AF_INET6 ? 40 : 20;
-}
-
 /* Lowering a path's MTU also sets when a probe will look for a larger
  * one (RFC 8201 4: not within 5 minutes of the last too-big; the
  * timer restarts with each decrease). */
@@ -147,7 +142,7 @@ void sctp_path_set_mtu(struct sctp_assoc *a, struct sctp_path *p, uint32_t mtu, 
 {
     const struct sctp_config *cfg = &a->ep->cfg;
     p->pmtu = mtu;
-    p->cc.mtu = mtu - ip_hdr_len(p);
+    p->cc.mtu = mtu - sctp_ip_hdr_len(p->addr.family);
     if (mtu < cfg->pmtu && cfg->pmtu_raise)
         p->pmtu_raise_at = now + cfg->pmtu_raise;
     else if (mtu >= cfg->pmtu)
@@ -170,7 +165,7 @@ void sctp_assoc_pmtu_timer(struct sctp_assoc *a)
 static void probe_start(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
     const struct sctp_config *cfg = &a->ep->cfg;
-    uint32_t ip = ip_hdr_len(p);
+    uint32_t ip = sctp_ip_hdr_len(p->addr.family);
     uint32_t size = cfg->pmtu < ip + SCTP_TX_HDR_MAX ? cfg->pmtu : ip + SCTP_TX_HDR_MAX;
     size = ip + ((size - ip) & ~3u);
     if (size <= p->pmtu) {
@@ -205,7 +200,7 @@ void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t 
     /* A probe short of the configured MTU (SCTP_TX_HDR_MAX) does not
      * start another. */
     p->pmtu = size;
-    p->cc.mtu = size - ip_hdr_len(p);
+    p->cc.mtu = size - sctp_ip_hdr_len(p->addr.family);
     p->pmtu_raise_at = SCTP_TIMER_OFF;
     sctp_assoc_pmtu_timer(a);
     sctp_assoc_timers_changed(a);
@@ -827,7 +822,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         if (!p->probe_pending)
             continue;
         p->probe_pending = false;
-        uint32_t len = p->probe_size - ip_hdr_len(p);
+        uint32_t len = p->probe_size - sctp_ip_hdr_len(p->addr.family);
         txb_init(&b, pkt, p);
         b.max = len;
         pkt->path_mtu = p->probe_size;

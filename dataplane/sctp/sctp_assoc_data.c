@@ -646,7 +646,7 @@ static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
  * fit, and a probe looks for a larger MTU pmtu_raise later. */
 static void blackhole_check(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
-    uint32_t base = sctp_path_base_mtu(p), ip = p->addr.family == SCTP_AF_INET6 ? 40 : 20;
+    uint32_t base = sctp_path_base_mtu(p), ip = sctp_ip_hdr_len(p->addr.family);
     const struct sctp_out_chunk *big = NULL;
     if (p->pmtu <= base)
         return;

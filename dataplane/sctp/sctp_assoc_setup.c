@@ -289,7 +289,7 @@ static bool refuse_new_addrs(struct sctp_endpoint *ep, struct sctp_assoc *a,
 {
     /* The ABORT: IP header, common header, chunk header, cause header. */
     uint32_t mtu = ep->cfg.pmtu < SCTP_CTL_SLOT_LEN ? ep->cfg.pmtu : SCTP_CTL_SLOT_LEN;
-    uint32_t ip = pkt->src.family == SCTP_AF_INET6 ? 40 : 20;
+    uint32_t ip = sctp_ip_hdr_len(pkt->src.family);
     uint8_t info[SCTP_CTL_SLOT_LEN];
     uint16_t il;
     if (!new_addrs(a, &pkt->src, init->params, pp->used, info,

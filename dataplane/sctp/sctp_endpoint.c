@@ -742,7 +742,7 @@ static void report_unknown_chunk(struct sctp_assoc *a, const struct sctp_rx_pack
         return;
     }
     uint32_t mtu = from ? from->pmtu : ep->cfg.pmtu;
-    uint32_t ip = pkt->src.family == SCTP_AF_INET6 ? 40 : 20;
+    uint32_t ip = sctp_ip_hdr_len(pkt->src.family);
     uint32_t len = SCTP_COMMON_HDR_LEN + SCTP_CHUNK_HDR_LEN + cause;
     /* 3.2.2: not on its own before the COOKIE ACK; 5.4: not to an
      * UNCONFIRMED address. */
@@ -1173,8 +1173,7 @@ int sctp_endpoint_write_packet(struct sctp_endpoint *ep, struct sctp_tx_packet *
             pkt->assoc_id = a->id;
             /* Only a chunk made for a larger MTU makes it so (a first
              * chunk always goes; txb_data_fits). */
-            pkt->frag_ok =
-                pkt->len + (pkt->dst.family == SCTP_AF_INET6 ? 40u : 20u) > pkt->path_mtu;
+            pkt->frag_ok = pkt->len + sctp_ip_hdr_len(pkt->dst.family) > pkt->path_mtu;
             ep->stats.tx_frag_ok += pkt->frag_ok;
             pkt->csum_filled = !ep->cfg.tx_csum_offload;
             if (pkt->csum_filled)

@@ -106,6 +106,12 @@ struct sctp_path {
     struct sctp_assoc *assoc;
 };
 
+/* IP header bytes in front of an SCTP packet to an address of family. */
+static inline uint32_t sctp_ip_hdr_len(uint8_t family)
+{
+    return family == SCTP_AF_INET6 ? 40 : 20;
+}
+
 /* ---- send side ---- */
 struct sctp_msg {
     struct sctp_msg *next; /* unsent queue or free list */

@@ -20,8 +20,7 @@ void sctp_path_init(struct sctp_assoc *a, struct sctp_path *p, const struct sctp
     p->active = true;
     p->confirmed = confirmed;
     sctp_rto_init(&p->rto, cfg->rto_initial, cfg->rto_min, cfg->rto_max);
-    sctp_cc_init(&p->cc, p->pmtu - (addr->family == SCTP_AF_INET6 ? 40 : 20), 0,
-                 addr->family == SCTP_AF_INET6);
+    sctp_cc_init(&p->cc, p->pmtu - sctp_ip_hdr_len(addr->family), 0, addr->family == SCTP_AF_INET6);
     p->hb_timer = p->t3_timer = SCTP_TIMER_OFF;
     p->pmtu_raise_at = p->probe_deadline = SCTP_TIMER_OFF;
 }

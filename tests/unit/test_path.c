@@ -108,13 +108,22 @@ static void tune(struct sctp_config *c)
     c->assoc_max_retrans = 20;
 }
 
-static void start(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
+static uint32_t seq_out;
+
+/* Two endpoints (node 1 with two addresses if multi), nothing connected. */
+static void begin(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
 {
     memset(&R, 0, sizeof(R));
+    seq_out = 0;
     drop_data0 = drop_fwd0 = false;
     h_init(&H, seed, multi, t);
     H.on_event = on_event;
     H.filter = record;
+}
+
+static void start(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
+{
+    begin(seed, multi, t);
     /* Node 1's second address comes in its INIT ACK: UNCONFIRMED until
      * a HEARTBEAT to it is answered (the first is the one connected to). */
     uint32_t id;
@@ -130,8 +139,6 @@ static void finish(void)
     CU_ASSERT_EQUAL(hbuf_live, 0);
     hbuf_live = 0;
 }
-
-static uint32_t seq_out;
 
 static int send_msg(uint16_t flags, const struct sctp_addr *over)
 {
@@ -438,11 +445,7 @@ static void test_heartbeat_rtt(void)
  * second one goes there at once, before any HEARTBEAT to it. */
 static void test_user_addresses_confirmed(void)
 {
-    seq_out = 0;
-    memset(&R, 0, sizeof(R));
-    h_init(&H, 48, true, NULL);
-    H.on_event = on_event;
-    H.filter = record;
+    begin(48, true, NULL);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
     struct sctp_addr peers[2] = {*p0, *p1};
     uint32_t id;
@@ -456,9 +459,7 @@ static void test_user_addresses_confirmed(void)
     CU_ASSERT_TRUE(h_run(&H, all_delivered, 1 * S));
     CU_ASSERT_EQUAL(data_to(p1, 0, H.now + 1), 1);
     CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 0);
-    h_fini(&H);
-    CU_ASSERT_EQUAL(hbuf_live, 0);
-    hbuf_live = 0;
+    finish();
 }
 
 /* RFC 9260 5.1: INIT (and COOKIE ECHO) retransmissions use the peer's
@@ -467,11 +468,7 @@ static void test_user_addresses_confirmed(void)
  * and a message goes through. */
 static void test_init_to_second_address(void)
 {
-    seq_out = 0;
-    memset(&R, 0, sizeof(R));
-    h_init(&H, 49, true, NULL);
-    H.on_event = on_event;
-    H.filter = record;
+    begin(49, true, NULL);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
     H.down[H.n_down++] = *p0;
     struct sctp_addr peers[2] = {*p0, *p1};
@@ -482,9 +479,7 @@ static void test_init_to_second_address(void)
     CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
     CU_ASSERT_TRUE(h_run(&H, all_delivered, 10 * S));
     CU_ASSERT_TRUE(data_to(p1, 0, H.now + 1) >= 1);
-    h_fini(&H);
-    CU_ASSERT_EQUAL(hbuf_live, 0);
-    hbuf_live = 0;
+    finish();
 }
 
 static void tune_many_small(struct sctp_config *c)
@@ -507,9 +502,7 @@ static int drop_all_from_0(struct harness *h, int from, const uint8_t *p, uint32
  * stream, none acknowledged, stop at 65,535 outstanding chunks. */
 static void test_ssn_window_limit(void)
 {
-    memset(&R, 0, sizeof(R));
-    h_init(&H, 50, false, tune_many_small);
-    H.on_event = on_event;
+    begin(50, false, tune_many_small);
     uint32_t id;
     CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
                                                 NULL, NULL, &id, H.now),
@@ -527,9 +520,7 @@ static void test_ssn_window_limit(void)
     CU_ASSERT_TRUE(a->q.count <= 65535);
     CU_ASSERT_TRUE(a->q.count > 65535 - 200);
     CU_ASSERT_EQUAL(a->t3_expiries, 0);
-    h_fini(&H);
-    CU_ASSERT_EQUAL(hbuf_live, 0);
-    hbuf_live = 0;
+    finish();
 }
 
 static void tune_probe_errors(struct sctp_config *c)
@@ -544,9 +535,7 @@ static void tune_probe_errors(struct sctp_config *c)
  * association whose primary works. */
 static void test_unconfirmed_probes_spare_assoc(void)
 {
-    memset(&R, 0, sizeof(R));
-    h_init(&H, 47, true, tune_probe_errors);
-    H.on_event = on_event;
+    begin(47, true, tune_probe_errors);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
     H.down[H.n_down++] = *p1;
     uint32_t id;
@@ -562,9 +551,7 @@ static void test_unconfirmed_probes_spare_assoc(void)
     CU_ASSERT_TRUE(a1->error_count > 3);
     CU_ASSERT_EQUAL(a->error_count, 0);
     CU_ASSERT_EQUAL(R.lost[0], 0);
-    h_fini(&H);
-    CU_ASSERT_EQUAL(hbuf_live, 0);
-    hbuf_live = 0;
+    finish();
 }
 
 static void tune_unconfirmed(struct sctp_config *c)
@@ -575,11 +562,7 @@ static void tune_unconfirmed(struct sctp_config *c)
 
 static void test_no_data_to_unconfirmed(void)
 {
-    seq_out = 0;
-    memset(&R, 0, sizeof(R));
-    h_init(&H, 46, true, tune_unconfirmed);
-    H.on_event = on_event;
-    H.filter = record;
+    begin(46, true, tune_unconfirmed);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
     H.down[H.n_down++] = *p1;
     uint32_t id;

@@ -227,3 +227,23 @@ counter_reaches() {
     done
     return 1
 }
+
+# healthy_peer LOG PREFIX WINDOW TIMEOUT: the well-behaved peer "B" of the
+# stuck-peer tests: a generator on memif socket $SB (198.18.2.2, to the
+# echo service at 198.18.2.1) sends 100,000 messages of 128 bytes with
+# WINDOW in flight and gives up after TIMEOUT seconds; every echo must
+# come back, and the stuck peer (PID $A) must still be running then.
+healthy_peer() {
+    local logf="$1" pfx="$2" window="$3" secs="$4" rc
+    # shellcheck disable=SC2046
+    start_bg "$logf" timeout 100 "$SCTPDP" \
+        $(eal_args 1 "$pfx" "net_memif0,role=client,socket=$SB,id=0") \
+        -- --addr 198.18.2.2/24 --echo-port 5001 --connect 198.18.2.1:5001 \
+        --gen-msgs 100000 --gen-size 128 --gen-streams 4 --gen-window "$window" \
+        --gen-timeout "$secs"
+    wait_exit "$LAST_PID" $((secs + 20)) || fail "B did not finish"
+    rc=$EXIT_RC
+    grep -E "^gen:" "$logf"
+    gen_ok "$logf" "$rc" 100000
+    kill -0 "$A" 2>/dev/null || { tail -5 "$TMP/a.log"; fail "A ended before B: the case tests nothing"; }
+}
