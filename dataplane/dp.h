@@ -412,8 +412,9 @@ struct dp_engine {
 
     struct dp_engine_stats st;
     struct dp_port_stats pst[DP_MAX_PORTS];
-    struct dp_snapshot *snap;
-    volatile bool done; /* the loop has ended */
+    struct dp_snapshot *snap;       /* published (seqlock) */
+    struct dp_snapshot *snap_build; /* the engine's own, built then published */
+    volatile bool done;             /* the loop has ended */
     /* The unmap guard (dp_guard.c): set while the loop polls ports, and
      * the last guard sequence number seen at the top of a loop turn. */
     bool polling;

@@ -322,9 +322,10 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
                                        socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
     e->txp = rte_zmalloc_socket("dp_txp", sizeof(*e->txp), RTE_CACHE_LINE_SIZE, socket);
     e->snap = rte_zmalloc_socket("dp_snap", sizeof(*e->snap), RTE_CACHE_LINE_SIZE, socket);
+    e->snap_build = rte_zmalloc_socket("dp_snapb", sizeof(*e->snap), RTE_CACHE_LINE_SIZE, socket);
     if (e->pool == NULL || e->ind_pool == NULL || e->big_pool == NULL || e->obj_small == NULL ||
         e->obj_medium == NULL || e->txp == NULL || dp_backlog_init(e, socket) < 0 ||
-        e->snap == NULL) {
+        e->snap == NULL || e->snap_build == NULL) {
         DP_LOG(ERR, "engine %u: out of memory (%u mbufs asked: try --mbufs or more hugepages)",
                index, dp.conf.mbufs);
         return -1;

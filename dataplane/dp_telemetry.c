@@ -17,6 +17,7 @@
  * second, so the telemetry thread never calls into an engine's endpoint.
  */
 #include <ctype.h>
+#include <stddef.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,13 +83,21 @@ bool dp_snapshot_wanted(const struct dp_engine *e)
     return want_load(&s->want_first) != s->first || (id != 0 && id != s->by_id);
 }
 
+/* The snapshot is built in the engine's own copy (snap_build), then
+ * published with one copy under the seqlock: the lock is held for a
+ * memcpy, not for gathering the associations' details. */
+#define SNAP_PUB_START offsetof(struct dp_snapshot, when_ns)
+#define SNAP_PUB_END   offsetof(struct dp_snapshot, want_first)
+_Static_assert(SNAP_PUB_END > offsetof(struct dp_snapshot, ep) &&
+                   offsetof(struct dp_snapshot, want_id) >= SNAP_PUB_END,
+               "the telemetry thread's fields follow the published ones");
+
 void dp_snapshot_update(struct dp_engine *e)
 {
-    struct dp_snapshot *s = e->snap;
-    uint32_t n = 0, total = 0, want_id = want_load(&s->want_id);
-    struct id_collect l = {.pos = 0, .first = want_load(&s->want_first), .n = 0};
+    struct dp_snapshot *s = e->snap_build;
+    uint32_t n = 0, total = 0, want_id = want_load(&e->snap->want_id);
+    struct id_collect l = {.pos = 0, .first = want_load(&e->snap->want_first), .n = 0};
 
-    rte_seqlock_write_lock(&s->lock);
     s->when_ns = e->now;
     for (unsigned i = 0; i < e->n_svc; i++) {
         struct sctp_endpoint *ep = e->svc[i].ep;
@@ -118,7 +127,11 @@ void dp_snapshot_update(struct dp_engine *e)
     s->n_assocs = n;
     s->listed = l.pos;
     s->total = total;
-    rte_seqlock_write_unlock(&s->lock);
+
+    rte_seqlock_write_lock(&e->snap->lock);
+    memcpy((char *)e->snap + SNAP_PUB_START, (const char *)s + SNAP_PUB_START,
+           SNAP_PUB_END - SNAP_PUB_START);
+    rte_seqlock_write_unlock(&e->snap->lock);
 }
 
 /* A consistent copy of an engine's snapshot. */
