@@ -878,6 +878,23 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         over = false;
         dst = &a->paths[a->t1_path];
     }
+    /* RFC 9260 6.4: a SACK goes to the address the DATA it acknowledges
+     * last came from (a multi-homed peer that moved its DATA to another
+     * path after a failure gets its SACKs on that path too). When that is
+     * not where this packet goes, a SACK that is due goes first, alone,
+     * and one that is not waits rather than ride along. */
+    struct sctp_path *sp = a->sack_path;
+    bool sack_here = sp == dst || !sp->confirmed || !sp->active || a->state == SCTP_S_COOKIE_ECHOED;
+    if (!sack_here && a->sack_needed && a->sack_now && !a->cookie_ack_pending) {
+        txb_init(&b, pkt, sp);
+        write_common(&b, a);
+        add_sack(&b, a);
+        if (b.chunks > 0) {
+            a->ep->stats.tx_chunks += b.chunks;
+            sctp_assoc_timers_changed(a);
+            return 1;
+        }
+    }
     txb_init(&b, pkt, dst);
     write_common(&b, a);
     bool data = data_waiting(a, dst);
@@ -910,7 +927,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     }
     /* RFC 9260 6.5: an ERROR bundled with the SACK follows it. */
     if (a->sack_needed &&
-        (a->sack_now || data || b.chunks > 0 || a->errbuf_len || a->send_shutdown))
+        ((sack_here && (a->sack_now || data || b.chunks > 0 || a->errbuf_len)) || a->send_shutdown))
         add_sack(&b, a);
     /* 5.1 C, 3.2.2: in COOKIE-ECHOED nothing goes but the COOKIE ECHO
      * and what rides with it: an ERROR waits for a packet with the

@@ -40,7 +40,8 @@ static struct {
     /* DATA packets from node 0: when and where to. */
     struct data_pkt data[MAX_PKTS];
     unsigned n_data;
-    unsigned hb_to[2]; /* HEARTBEATs from node 0 to node 1's address 0 / 1 */
+    unsigned hb_to[2];   /* HEARTBEATs from node 0 to node 1's address 0 / 1 */
+    unsigned sack_to[2]; /* SACKs from node 1 to node 0's address 0 / 1 */
 } R;
 
 static struct harness H;
@@ -79,10 +80,14 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
 
 static int record(struct harness *h, int from, const uint8_t *p, uint32_t len)
 {
-    if (from != 0)
-        return 1;
     size_t off = SCTP_COMMON_HDR_LEN;
     struct sctp_chunk c;
+    if (from != 0) {
+        while (sctp_chunk_next(p, len, &off, &c) == 1)
+            if (c.type == SCTP_CT_SACK)
+                R.sack_to[sctp_addr_equal(&h->pkt_dst, &h->cfg[0].addrs[0]) ? 0 : 1]++;
+        return 1;
+    }
     bool data = false, fwd = false;
     while (sctp_chunk_next(p, len, &off, &c) == 1) {
         if (c.type == SCTP_CT_DATA)
@@ -331,6 +336,81 @@ static void test_set_primary(void)
     CU_ASSERT_TRUE(data_to(p0, t, H.now) >= 10);
     CU_ASSERT_EQUAL(data_to(p1, t, H.now), 0);
     CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_MADE_PRIM, p0, NULL), 1);
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    finish();
+}
+
+/* RFC 9260 6.4: SACKs go where the DATA came from. Node 0 sends to node
+ * 1's second address, so from its own second one; node 1's primary is
+ * still node 0's first address, and its SACKs follow the DATA all the
+ * same, and come back when the DATA does. */
+static void tune_no_t3(struct sctp_config *c)
+{
+    /* No T3 expiry while the last DATA waits for its delayed SACK: a
+     * retransmission goes to the other address, and its SACK follows. */
+    c->rto_initial = c->rto_min = 500 * MS;
+}
+
+static void test_sack_to_data_source(void)
+{
+    seq_out = 0;
+    start(47, true, tune_no_t3);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[1], R.assoc[1], &info), 0);
+    CU_ASSERT_TRUE(info.paths[0].primary);
+    CU_ASSERT_TRUE(sctp_addr_equal(&info.paths[0].addr, &H.cfg[0].addrs[0]));
+
+    for (int i = 0; i < 10; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 5 * MS);
+    }
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_TRUE(R.sack_to[0] >= 5);
+    CU_ASSERT_EQUAL(R.sack_to[1], 0);
+
+    CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], p1), 0);
+    memset(R.sack_to, 0, sizeof(R.sack_to));
+    sctp_tstamp t = H.now;
+    for (int i = 0; i < 20; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 5 * MS);
+    }
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_TRUE(data_to(p1, t, H.now) >= 20);
+    CU_ASSERT_TRUE(R.sack_to[1] >= 10);
+    CU_ASSERT_EQUAL(R.sack_to[0], 0);
+
+    /* Node 1 sends to its primary, node 0's first address, with the
+     * SACKs for node 0's DATA going to the second: SACKs do not ride
+     * there on node 1's DATA. */
+    memset(R.sack_to, 0, sizeof(R.sack_to));
+    for (int i = 0; i < 20; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        uint8_t m[64] = {0};
+        CU_ASSERT_EQUAL(h_send(&H, 1, R.assoc[1], 0, 0, m, sizeof(m)), 1);
+        h_run(&H, NULL, 5 * MS);
+    }
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_TRUE(R.sack_to[1] >= 10);
+    CU_ASSERT_EQUAL(R.sack_to[0], 0);
+
+    /* And back with the DATA. */
+    CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], p0), 0);
+    memset(R.sack_to, 0, sizeof(R.sack_to));
+    for (int i = 0; i < 10; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 5 * MS);
+    }
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_TRUE(R.sack_to[0] >= 5);
+    CU_ASSERT_EQUAL(R.sack_to[1], 0);
     CU_ASSERT_EQUAL(R.bad_order, 0);
     finish();
 }
@@ -751,6 +831,7 @@ TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
 TEST_CASE(test_set_primary)
+TEST_CASE(test_sack_to_data_source)
 TEST_CASE(test_addr_over)
 TEST_CASE(test_heartbeat_rtt)
 TEST_CASE(test_no_data_to_unconfirmed)
