@@ -164,8 +164,9 @@ void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *
         if (m > 0)
             clen = (uint16_t)m;
     }
-    /* Nothing to abort on the wire before the peer's tag is known. */
-    if (b && a->peer_vtag != 0) {
+    /* Nothing to abort on the wire before the peer's tag is known, nor
+     * in answer to a packet that holds an ABORT (RFC 9260 3.3.7). */
+    if (b && a->peer_vtag != 0 && (user || !ep->rx_abort)) {
         int n =
             sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, ep->cfg.port, a->peer_port, a->peer_vtag);
         if (n + 4 + clen > SCTP_CTL_SLOT_LEN)

@@ -863,6 +863,7 @@ static bool tbit_tag_ok(const struct sctp_assoc *a, const struct sctp_common_hdr
 enum {
     PKT_BAD_BUNDLE = 1,   /* INIT, INIT ACK or SHUTDOWN COMPLETE among others */
     PKT_SHUTDOWN_ACK = 2, /* a SHUTDOWN ACK somewhere in the packet */
+    PKT_ABORT = 4,        /* an ABORT somewhere in the packet */
 };
 
 static bool travels_alone(uint8_t type)
@@ -876,7 +877,9 @@ static bool travels_alone(uint8_t type)
 static unsigned scan_chunks(const struct sctp_rx_packet *pkt, const struct sctp_chunk *first,
                             size_t off)
 {
-    unsigned flags = first->type == SCTP_CT_SHUTDOWN_ACK ? PKT_SHUTDOWN_ACK : 0;
+    unsigned flags = first->type == SCTP_CT_SHUTDOWN_ACK ? PKT_SHUTDOWN_ACK
+                     : first->type == SCTP_CT_ABORT      ? PKT_ABORT
+                                                         : 0;
     bool more = false;
     /* Only the type and length of each chunk header: the chunk loop
      * validates every chunk again when it gets there. */
@@ -890,6 +893,8 @@ static unsigned scan_chunks(const struct sctp_rx_packet *pkt, const struct sctp_
             return PKT_BAD_BUNDLE;
         if (type == SCTP_CT_SHUTDOWN_ACK)
             flags |= PKT_SHUTDOWN_ACK;
+        if (type == SCTP_CT_ABORT)
+            flags |= PKT_ABORT;
         off += SCTP_PAD4((size_t)len);
     }
     if (more && travels_alone(first->type))
@@ -1046,6 +1051,12 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
     bool had_data = false;
     int ret = 0;
     a->last_rx = now;
+    /* RFC 9260 3.3.7, 8.4: nothing answers a packet that holds an ABORT,
+     * whether or not the ABORT is reached (a chunk before it may stop the
+     * packet): no ABORT, ERROR or HEARTBEAT ACK of ours is made for it. */
+    uint16_t err0 = a->errbuf_len;
+    bool hb_ack0 = a->hb_ack_pending;
+    ep->rx_abort = (pflags & PKT_ABORT) != 0;
     for (; r == 1 && a->state != SCTP_S_CLOSED;
          r = sctp_chunk_next(pkt->data, pkt->len, &off, &c)) {
         if (c.type == SCTP_CT_DATA) {
@@ -1136,6 +1147,13 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         ret = SCTP_ERR_PROTO;
     }
 done:
+    if (ep->rx_abort) {
+        ep->rx_abort = false;
+        if (a->errbuf_len > err0)
+            a->errbuf_len = err0;
+        if (!hb_ack0)
+            a->hb_ack_pending = false;
+    }
     if (a->state != SCTP_S_CLOSED)
         sctp_data_after_packet(a, had_data, now);
     reap(a);

@@ -1390,6 +1390,69 @@ static void test_unrecognized_chunk_whole(void)
     finish();
 }
 
+/* A packet of a HEARTBEAT, an unknown chunk whose type says "stop and
+ * report" (01), then, if abort, an ABORT. */
+static uint32_t put_stop_report(uint8_t *p, bool abort)
+{
+    uint32_t n = put_heartbeat(p);
+    sctp_chunk_hdr_encode(p + n, 8, 0x47, 0, 8);
+    memset(p + n + 4, 0x11, 4);
+    n += 8;
+    if (abort) {
+        sctp_chunk_hdr_encode(p + n, 4, SCTP_CT_ABORT, 0, 4);
+        n += 4;
+    }
+    return n;
+}
+
+/* A DATA chunk without user data (RFC 9260 6.2: ABORT "No User Data"),
+ * then, if abort, an ABORT. */
+static uint32_t put_empty_data(uint8_t *p, bool abort)
+{
+    sctp_data_hdr_encode(p, 16, SCTP_DATA_FLAG_B | SCTP_DATA_FLAG_E, info_of(0).next_tsn, 0, 0, 0,
+                         0);
+    sctp_put16(p + 2, 16);
+    if (!abort)
+        return 16;
+    sctp_chunk_hdr_encode(p + 16, 4, SCTP_CT_ABORT, 0, 4);
+    return 20;
+}
+
+/* RFC 9260 3.3.7, 8.4: an endpoint MUST NOT answer a packet that holds an
+ * ABORT. The same packets without the ABORT show what they draw. */
+static void test_no_answer_to_abort_packet(void)
+{
+    uint8_t p[64];
+    struct sctp_chunk c;
+    for (int with_abort = 0; with_abort < 2; with_abort++) {
+        connect_pair(29, false, NULL);
+        CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+        h_run(&H, NULL, 10 * SCTP_MS);
+        take_output(1);
+        uint32_t vtag = info_of(1).local_vtag;
+
+        /* The unknown chunk stops the packet before its ABORT: the
+         * association stays, and neither the HEARTBEAT ACK nor the ERROR
+         * goes out. */
+        CU_ASSERT_EQUAL(inject(1, vtag, p, put_stop_report(p, with_abort)), 0);
+        take_output(1);
+        CU_ASSERT_EQUAL(out_chunk(SCTP_CT_HEARTBEAT_ACK, 0, &c) != NULL, !with_abort);
+        CU_ASSERT_EQUAL(out_chunk(SCTP_CT_ERROR, 0, &c) != NULL, !with_abort);
+        CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
+        h_run(&H, NULL, SCTP_MS);
+        CU_ASSERT_EQUAL(R.lost[1], 0);
+
+        /* The empty DATA ends the association before its ABORT is
+         * reached: no ABORT of ours answers it. */
+        inject(1, vtag, p, put_empty_data(p, with_abort));
+        take_output(1);
+        CU_ASSERT_EQUAL(out_chunk(SCTP_CT_ABORT, 0, &c) != NULL, !with_abort);
+        h_run(&H, NULL, SCTP_MS);
+        CU_ASSERT_EQUAL(R.lost[1], 1);
+        finish();
+    }
+}
+
 TEST_SUITE_BEGIN(assoc)
 TEST_CASE(test_handshake)
 TEST_CASE(test_data_clean)
@@ -1420,6 +1483,7 @@ TEST_CASE(test_restart_cookie_from_new_address)
 TEST_CASE(test_restart_replaces_peer_addresses)
 TEST_CASE(test_ootb_stale_cookie_not_first)
 TEST_CASE(test_unrecognized_chunk_whole)
+TEST_CASE(test_no_answer_to_abort_packet)
 TEST_CASE(test_ctl_queue_grows_for_assocs)
 TEST_CASE(test_collision_init_ack_to_connect_address)
 TEST_SUITE_END()
