@@ -33,6 +33,7 @@ extern int dp_logtype;
 #define DP_MAX_PORTS     4
 #define DP_MAX_ENGINES   16
 #define DP_MAX_ADDRS     SCTP_MAX_ADDRS
+#define DP_MAX_ROUTES    16
 #define DP_MAX_SERVICES  3
 #define DP_BURST         32
 #define DP_MAILBOX_SIZE  4096
@@ -87,6 +88,15 @@ struct dp_port_conf {
     bool emulate_csum; /* test aid: act as a NIC with SCTP CRC offload */
 };
 
+/* A static route: dst/prefix through the gateway gw, which is on the
+ * subnet of one of port's addresses (found when the options are read). */
+struct dp_route_conf {
+    struct sctp_addr dst;
+    uint8_t prefix;
+    struct sctp_addr gw;
+    uint16_t port;
+};
+
 struct dp_service_conf {
     uint16_t port;
     bool echo; /* false: discard */
@@ -98,7 +108,8 @@ struct dp_conf {
     uint8_t n_addrs;
     bool addrs_cli; /* the addresses came from --addr, not the file */
     struct dp_addr_conf addrs[DP_MAX_ADDRS];
-    struct sctp_addr gw4, gw6; /* family 0 when none */
+    uint8_t n_routes; /* --route, --gateway (a route to 0.0.0.0/0 or ::/0) */
+    struct dp_route_conf routes[DP_MAX_ROUTES];
     struct dp_port_conf ports[DP_MAX_PORTS];
     uint16_t echo_port;          /* 0: no echo service */
     uint16_t discard_port;       /* 0: no discard service */
@@ -127,6 +138,7 @@ struct dp_conf {
     int gen_engine;           /* engine of the client association, -1: softrss or 0 */
     uint32_t rx_loss_ppm;     /* fault injection: SCTP packets dropped on RX */
     uint64_t gen_stall_after; /* test aid: the generator stops reading after that many */
+    uint64_t gen_rate;        /* messages per second at most, 0: no limit */
 };
 
 /* Parses argv (after EAL's); returns 0, or -1 after printing a one-line
@@ -496,8 +508,14 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
 void dp_net_timers(struct dp_engine *e);
 void dp_tx_enqueue(struct dp_engine *e, uint16_t port, struct rte_mbuf *m);
 void dp_tx_flush(struct dp_engine *e);
+/* The port and next hop to dst: on a subnet of one of our addresses
+ * (the one of src's port first), else by the most specific route (among
+ * equals, the one through src's port). 0, or -1 if there is none. */
 int dp_route(const struct sctp_addr *src, const struct sctp_addr *dst, uint16_t *port,
              struct sctp_addr *nexthop);
+/* The local address to send to dst from: one of the addresses of the
+ * port dp_route() takes to it (the SCTP core's pick_src). */
+bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src);
 bool dp_addr_is_local(const struct sctp_addr *a, uint16_t port);
 uint32_t dp_l2_len(uint16_t port);
 int dp_net_frag_init(struct dp_engine *e);

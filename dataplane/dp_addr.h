@@ -4,6 +4,8 @@
 #define DP_ADDR_H
 
 #include <arpa/inet.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "sctp.h"
@@ -21,6 +23,22 @@ static inline int dp_addr_parse(const char *s, struct sctp_addr *a)
         return 0;
     }
     return -1;
+}
+
+/* Whether a and b (same family) agree in their first bits bits. */
+static inline bool dp_prefix_match(const struct sctp_addr *a, const struct sctp_addr *b,
+                                   unsigned bits)
+{
+    unsigned bytes = bits / 8, rem = bits % 8;
+
+    if (a->family != b->family)
+        return false;
+    if (memcmp(a->addr, b->addr, bytes) != 0)
+        return false;
+    if (rem == 0)
+        return true;
+    uint8_t mask = (uint8_t)(0xff << (8 - rem));
+    return (a->addr[bytes] & mask) == (b->addr[bytes] & mask);
 }
 
 #endif

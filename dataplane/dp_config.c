@@ -63,7 +63,14 @@ void dp_config_usage(const char *prog)
            "  --addr ADDR/PREFIX[@PORT]\n"
            "                         a local IPv4 or IPv6 address on port index PORT\n"
            "                         (default 0); repeat for a multi-homed endpoint\n"
-           "  --gateway ADDR         default gateway (one IPv4, one IPv6)\n"
+           "  --gateway ADDR         a default gateway, on the subnet of a local address;\n"
+           "                         repeat for IPv6, or for one per port: each path\n"
+           "                         uses the one on its source address's port\n"
+           "  --route DEST/PREFIX=GW a static route through gateway GW (the most\n"
+           "                         specific route wins; it also picks the source\n"
+           "                         address, so a multi-homed peer's addresses each\n"
+           "                         go out the port of their own network); repeatable.\n"
+           "                         --gateway and --route replace the file's routes\n"
            "  --name NAME            instance name applications attach to (default sctpdp)\n"
            "  --echo-port PORT       SCTP port of the built-in echo service (default 7,\n"
            "                         0 disables it)\n"
@@ -98,6 +105,9 @@ void dp_config_usage(const char *prog)
            "  --hold                 after the run stay connected until signalled\n"
            "  --fault-rx-loss PPM    drop that many SCTP packets per million on receive\n"
            "                         (tests of loss recovery; counted as injected_loss)\n"
+           "  --gen-rate N           send at most N messages per second, from the\n"
+           "                         association's start (default 0: as fast as the\n"
+           "                         window lets)\n"
            "  --gen-stall-after N    after N echoes take no more (the association's\n"
            "                         receive window stays 0): a peer that stops reading\n"
            "                         (tests of the echo service's isolation)\n"
@@ -110,7 +120,8 @@ void dp_config_usage(const char *prog)
            "otherwise. Bad options or configuration: exit code 2.\n"
            "\n"
            "Configuration file (every key optional):\n"
-           "  [sctpdp]  name, addr (comma separated ADDR/PREFIX[@PORT]), gateway,\n"
+           "  [sctpdp]  name, addr (comma separated ADDR/PREFIX[@PORT]), gateway and\n"
+           "            route (comma separated, as their options),\n"
            "            echo_port, discard_port, profile_dir, mtu, mbufs,\n"
            "            shutdown_timeout_ms, neigh_timeout_ms, frag_max_flows,\n"
            "            frag_ttl_ms, echo_assoc_backlog (echoes one association may\n"
@@ -118,13 +129,15 @@ void dp_config_usage(const char *prog)
            "  [portN]   profile, vlan, mtu, emulate_csum_offload (a test aid: queue\n"
            "            callbacks act as a NIC with SCTP CRC offload both ways)\n"
            "  [sctp]    rto_initial_ms, rto_min_ms, rto_max_ms, sack_delay_ms,\n"
-           "            sack_freq, max_burst, hb_interval_ms, rwnd, max_assocs, sendq_bytes,\n"
+           "            sack_freq, max_burst, hb_interval_ms, path_max_retrans,\n"
+           "            assoc_max_retrans, max_init_retransmits (RFC 9260 15;\n"
+           "            default 5, 10, 8), rwnd, max_assocs, sendq_bytes,\n"
            "            reasm_bytes, reasm_chunks (DATA chunks one association may hold\n"
            "            for reassembly; default an eighth of mbufs), ostreams, istreams,\n"
            "            pr_sctp, pmtu_raise_s (a path MTU lowered by ICMP goes back to\n"
            "            the port's after this long; 0 never, else 300 or more; default 600)\n"
            "  [client]  connect (comma separated ADDR:PORT), local_port, msgs, size,\n"
-           "            streams, window, pack, timeout_s\n"
+           "            streams, window, pack, timeout_s, rate\n"
            "\n"
            "Telemetry over DPDK's telemetry socket (dpdk-telemetry.py, sctpdp-ctl):\n"
            "/sctpdp/info, /sctpdp/lcores, /sctpdp/ports, /sctpdp/assoc,E_ID and\n"
@@ -265,19 +278,63 @@ static int add_peer(struct dp_conf *c, const char *what, const char *s)
     return 0;
 }
 
+static int add_route_to(struct dp_conf *c, const char *what, const char *s,
+                        const struct sctp_addr *dst, unsigned prefix, const struct sctp_addr *gw)
+{
+    if (dst->family != gw->family) {
+        error("%s: '%s': the gateway is not of the destination's address family", what, s);
+        return -1;
+    }
+    if (c->n_routes >= DP_MAX_ROUTES) {
+        error("%s: more than %d routes and gateways", what, DP_MAX_ROUTES);
+        return -1;
+    }
+    c->routes[c->n_routes++] =
+        (struct dp_route_conf){.dst = *dst, .prefix = (uint8_t)prefix, .gw = *gw};
+    return 0;
+}
+
+/* A default route: ADDR is the gateway (one per port for a multi-homed
+ * host on several networks). */
 static int set_gateway(struct dp_conf *c, const char *what, const char *s)
 {
-    struct sctp_addr a;
+    struct sctp_addr a, any;
 
     if (dp_addr_parse(s, &a) < 0) {
         error("%s: '%s' is not an IPv4 or IPv6 address", what, s);
         return -1;
     }
-    if (a.family == SCTP_AF_INET)
-        c->gw4 = a;
-    else
-        c->gw6 = a;
-    return 0;
+    memset(&any, 0, sizeof(any));
+    any.family = a.family;
+    return add_route_to(c, what, s, &any, 0, &a);
+}
+
+/* DEST/PREFIX=GATEWAY */
+static int add_route(struct dp_conf *c, const char *what, const char *s)
+{
+    char buf[128], *eq, *slash;
+    struct sctp_addr dst, gw;
+    uint64_t v;
+
+    if (strlen(s) >= sizeof(buf))
+        goto bad;
+    strcpy(buf, s);
+    eq = strchr(buf, '=');
+    slash = strchr(buf, '/');
+    if (eq == NULL || slash == NULL || slash > eq)
+        goto bad;
+    *eq = '\0';
+    *slash = '\0';
+    if (dp_addr_parse(buf, &dst) < 0 || dp_addr_parse(eq + 1, &gw) < 0 ||
+        parse_u64(slash + 1, 0, dst.family == SCTP_AF_INET ? 32 : 128, &v) < 0)
+        goto bad;
+    /* The destination as a network: its host bits cleared. */
+    for (unsigned b = (unsigned)v; b < 128; b++)
+        dst.addr[b / 8] &= (uint8_t) ~(0x80u >> (b % 8));
+    return add_route_to(c, what, s, &dst, (unsigned)v, &gw);
+bad:
+    error("%s: '%s' is not DEST/PREFIX=GATEWAY (IPv4 or IPv6)", what, s);
+    return -1;
 }
 
 /* Splits a comma separated list and calls fn on each element. */
@@ -361,6 +418,8 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             return for_each_item(c, what, val, add_addr);
         } else if (!strcmp(key, "gateway")) {
             return for_each_item(c, what, val, set_gateway);
+        } else if (!strcmp(key, "route")) {
+            return for_each_item(c, what, val, add_route);
         } else if (!strcmp(key, "echo_port")) {
             if (num(what, val, 0, 65535, &v) < 0)
                 return -1;
@@ -453,6 +512,18 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 0, 1024, &v) < 0)
                 return -1;
             s->max_burst = v;
+        } else if (!strcmp(key, "path_max_retrans")) {
+            if (num(what, val, 0, 100, &v) < 0)
+                return -1;
+            s->path_max_retrans = v;
+        } else if (!strcmp(key, "assoc_max_retrans")) {
+            if (num(what, val, 1, 100, &v) < 0)
+                return -1;
+            s->assoc_max_retrans = v;
+        } else if (!strcmp(key, "max_init_retransmits")) {
+            if (num(what, val, 1, 100, &v) < 0)
+                return -1;
+            s->max_init_retransmits = v;
         } else if (!strcmp(key, "hb_interval_ms")) {
             if (num(what, val, 1, 3600000, &v) < 0)
                 return -1;
@@ -532,6 +603,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1, 86400, &v) < 0)
                 return -1;
             c->gen_timeout_s = v;
+        } else if (!strcmp(key, "rate")) {
+            if (num(what, val, 0, 1000000000, &v) < 0)
+                return -1;
+            c->gen_rate = v;
         } else {
             goto unknown;
         }
@@ -775,6 +850,7 @@ enum {
     OPT_CONFIG = 256,
     OPT_ADDR,
     OPT_GATEWAY,
+    OPT_ROUTE,
     OPT_NAME,
     OPT_ECHO_PORT,
     OPT_DISCARD_PORT,
@@ -797,6 +873,7 @@ enum {
     OPT_GEN_ENGINE,
     OPT_FAULT_LOSS,
     OPT_GEN_STALL,
+    OPT_GEN_RATE,
     OPT_HELP,
 };
 
@@ -804,6 +881,7 @@ static const struct option long_opts[] = {
     {"config", required_argument, NULL, OPT_CONFIG},
     {"addr", required_argument, NULL, OPT_ADDR},
     {"gateway", required_argument, NULL, OPT_GATEWAY},
+    {"route", required_argument, NULL, OPT_ROUTE},
     {"name", required_argument, NULL, OPT_NAME},
     {"echo-port", required_argument, NULL, OPT_ECHO_PORT},
     {"discard-port", required_argument, NULL, OPT_DISCARD_PORT},
@@ -826,6 +904,7 @@ static const struct option long_opts[] = {
     {"gen-engine", required_argument, NULL, OPT_GEN_ENGINE},
     {"fault-rx-loss", required_argument, NULL, OPT_FAULT_LOSS},
     {"gen-stall-after", required_argument, NULL, OPT_GEN_STALL},
+    {"gen-rate", required_argument, NULL, OPT_GEN_RATE},
     {"help", no_argument, NULL, OPT_HELP},
     {NULL, 0, NULL, 0},
 };
@@ -834,7 +913,7 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
 {
     uint64_t v;
     int opt;
-    bool cli_addrs = false, cli_peers = false;
+    bool cli_addrs = false, cli_peers = false, cli_routes = false;
 
     set_defaults(c);
 
@@ -872,7 +951,13 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
                 return -1;
             break;
         case OPT_GATEWAY:
-            if (set_gateway(c, "--gateway", optarg) < 0)
+        case OPT_ROUTE:
+            if (!cli_routes) {
+                c->n_routes = 0; /* the command line's routes replace the file's */
+                cli_routes = true;
+            }
+            if ((opt == OPT_GATEWAY ? set_gateway(c, "--gateway", optarg)
+                                    : add_route(c, "--route", optarg)) < 0)
                 return -1;
             break;
         case OPT_NAME:
@@ -972,6 +1057,11 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
                 return -1;
             c->rx_loss_ppm = (uint32_t)v;
             break;
+        case OPT_GEN_RATE:
+            if (num("--gen-rate", optarg, 0, 1000000000, &v) < 0)
+                return -1;
+            c->gen_rate = v;
+            break;
         case OPT_GEN_STALL:
             if (num("--gen-stall-after", optarg, 1, UINT32_MAX, &v) < 0)
                 return -1;
@@ -999,6 +1089,23 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
     if (c->n_addrs == 0) {
         error("no local address: give --addr ADDR/PREFIX or [sctpdp] addr");
         return -1;
+    }
+    /* A gateway is on the subnet of one of our addresses: that address's
+     * port is its route's. */
+    for (unsigned i = 0; i < c->n_routes; i++) {
+        struct dp_route_conf *r = &c->routes[i];
+        unsigned k;
+        for (k = 0; k < c->n_addrs; k++)
+            if (dp_prefix_match(&c->addrs[k].addr, &r->gw, c->addrs[k].prefix))
+                break;
+        if (k == c->n_addrs) {
+            char gw[INET6_ADDRSTRLEN];
+            inet_ntop(r->gw.family == SCTP_AF_INET ? AF_INET : AF_INET6, r->gw.addr, gw,
+                      sizeof(gw));
+            error("gateway %s is on the subnet of none of the local addresses", gw);
+            return -1;
+        }
+        r->port = c->addrs[k].port;
     }
     for (unsigned i = 0; i < c->n_peers; i++) {
         bool family = false;

@@ -196,6 +196,13 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     if (e->gen_hold || g->sent >= dp.conf.gen_msgs)
         return;
     room = dp.conf.gen_msgs - g->sent;
+    if (dp.conf.gen_rate != 0) {
+        /* --gen-rate: what the rate allows since the association came up. */
+        uint64_t due = (uint64_t)((double)(e->now - g->t_up) * 1e-9 * (double)dp.conf.gen_rate);
+        if (due <= g->sent)
+            return;
+        room = RTE_MIN(room, due - g->sent);
+    }
     if (!dp.conf.gen_discard) {
         inflight = g->sent - g->echoed;
     } else {

@@ -180,6 +180,12 @@ static inline void attach_local(struct rte_mbuf *mi, struct rte_mbuf *m)
     mi->nb_segs = 1;
 }
 
+static bool cb_pick_src(void *user, const struct sctp_addr *dst, struct sctp_addr *src)
+{
+    (void)user;
+    return dp_pick_src(dst, src);
+}
+
 static void cb_random(void *user, uint8_t *buf, size_t len)
 {
     (void)user;
@@ -279,6 +285,7 @@ static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool cs
     e->cb.payload_ref_n = cb_ref_n;
     e->cb.payload_unref_n = cb_unref_n;
     e->cb.random = cb_random;
+    e->cb.pick_src = cb_pick_src;
     e->cb.alloc = cb_alloc;
     e->cb.free = cb_free;
     s->ep = sctp_endpoint_new(&cfg, &e->cb, dp_now_ns());

@@ -20,6 +20,7 @@
 #include <rte_sctp.h>
 
 #include "dp.h"
+#include "dp_addr.h"
 #include "sctp_crc32c.h"
 
 #define ICMP6_PTB        2
@@ -64,20 +65,6 @@ static inline void drop(struct dp_engine *e, uint16_t port, struct rte_mbuf *m, 
 uint32_t dp_l2_len(uint16_t port)
 {
     return dp.ports[port].vlan != 0 ? RTE_ETHER_HDR_LEN + 4 : RTE_ETHER_HDR_LEN;
-}
-
-static bool prefix_match(const struct sctp_addr *a, const struct sctp_addr *b, unsigned bits)
-{
-    unsigned bytes = bits / 8, rem = bits % 8;
-
-    if (a->family != b->family)
-        return false;
-    if (memcmp(a->addr, b->addr, bytes) != 0)
-        return false;
-    if (rem == 0)
-        return true;
-    uint8_t mask = (uint8_t)(0xff << (8 - rem));
-    return (a->addr[bytes] & mask) == (b->addr[bytes] & mask);
 }
 
 bool dp_addr_is_local(const struct sctp_addr *a, uint16_t port)
@@ -148,17 +135,33 @@ static int onlink_port(const struct sctp_addr *dst, int prefer)
 {
     for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
         const struct dp_addr_conf *ac = &dp.conf.addrs[i];
-        if ((prefer < 0 || ac->port == prefer) && prefix_match(&ac->addr, dst, ac->prefix))
+        if ((prefer < 0 || ac->port == prefer) && dp_prefix_match(&ac->addr, dst, ac->prefix))
             return ac->port;
     }
     return -1;
+}
+
+/* The most specific route to dst (--route, --gateway); among routes of
+ * one prefix length, the one whose gateway is on port prefer. */
+static const struct dp_route_conf *route_lookup(const struct sctp_addr *dst, int prefer)
+{
+    const struct dp_route_conf *best = NULL;
+
+    for (unsigned i = 0; i < dp.conf.n_routes; i++) {
+        const struct dp_route_conf *r = &dp.conf.routes[i];
+        if (!dp_prefix_match(&r->dst, dst, r->prefix))
+            continue;
+        if (best == NULL || r->prefix > best->prefix ||
+            (r->prefix == best->prefix && r->port == prefer && best->port != prefer))
+            best = r;
+    }
+    return best;
 }
 
 int dp_route(const struct sctp_addr *src, const struct sctp_addr *dst, uint16_t *port,
              struct sctp_addr *nexthop)
 {
     int prefer = -1, p;
-    const struct sctp_addr *gw = dst->family == SCTP_AF_INET ? &dp.conf.gw4 : &dp.conf.gw6;
 
     if (src != NULL) {
         for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
@@ -174,16 +177,37 @@ int dp_route(const struct sctp_addr *src, const struct sctp_addr *dst, uint16_t 
         *nexthop = *dst;
         return 0;
     }
-    if (gw->family == 0)
+    const struct dp_route_conf *r = route_lookup(dst, prefer);
+    if (r == NULL)
         return -1;
-    p = prefer >= 0 ? onlink_port(gw, prefer) : -1;
-    if (p < 0)
-        p = onlink_port(gw, -1);
-    if (p < 0)
-        return -1;
-    *port = (uint16_t)p;
-    *nexthop = *gw;
+    *port = r->port;
+    *nexthop = r->gw;
     return 0;
+}
+
+bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src)
+{
+    uint16_t port;
+    struct sctp_addr nh;
+
+    if (dp_route(NULL, dst, &port, &nh) < 0)
+        return false;
+    /* Of the port's addresses of that family, the one closest to the
+     * next hop (the on-link subnet it is in). */
+    const struct sctp_addr *best = NULL;
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if (ac->port != port || ac->addr.family != dst->family)
+            continue;
+        if (best == NULL || dp_prefix_match(&ac->addr, &nh, ac->prefix))
+            best = &ac->addr;
+        if (dp_prefix_match(&ac->addr, &nh, ac->prefix))
+            break;
+    }
+    if (best == NULL)
+        return false;
+    *src = *best;
+    return true;
 }
 
 /* ------------------------------------------------------------------ */

@@ -466,16 +466,21 @@ static void assoc_fill(struct rte_tel_data *c, unsigned engine, uint16_t lport,
     U64(c, "max_burst_limited", a->max_burst_limited);
     for (unsigned k = 0; k < a->n_paths && k < SCTP_MAX_ADDRS; k++) {
         const struct sctp_path_info *p = &a->paths[k];
-        char key[48], v[RTE_TEL_MAX_STRING_LEN * 2], ad[64];
+        char key[48], v[RTE_TEL_MAX_STRING_LEN * 2], ad[64], src[64];
         dp_addr_str(&p->addr, ad, sizeof(ad));
+        dp_addr_str(&p->src, src, sizeof(src));
         snprintf(key, sizeof(key), "path%u", k);
         snprintf(v, sizeof(v),
-                 "%s %s%s cwnd=%u ssthresh=%u flight=%u mtu=%u errors=%u srtt_us=%" PRIu64
+                 "%s %s%s%s cwnd=%u ssthresh=%u flight=%u mtu=%u errors=%u srtt_us=%" PRIu64
                  " rttvar_us=%" PRIu64 " rto_ms=%" PRIu64,
-                 ad, p->active ? "active" : "inactive", p->primary ? " primary" : "", p->cwnd,
-                 p->ssthresh, p->flight, p->mtu, p->error_count, p->srtt / 1000, p->rttvar / 1000,
-                 p->rto / 1000000);
+                 ad, p->active ? "active" : "inactive", p->confirmed ? "" : " unconfirmed",
+                 p->primary ? " primary" : "", p->cwnd, p->ssthresh, p->flight, p->mtu,
+                 p->error_count, p->srtt / 1000, p->rttvar / 1000, p->rto / 1000000);
         rte_tel_data_add_dict_string(c, key, v);
+        /* The local address the path is sent from (a string of its own:
+         * the path's line is near telemetry's string limit with IPv6). */
+        snprintf(key, sizeof(key), "path%u_src", k);
+        rte_tel_data_add_dict_string(c, key, src);
     }
 }
 

@@ -245,6 +245,11 @@ struct sctp_callbacks {
     /* Allocation, defaults to malloc/free. */
     void *(*alloc)(void *user, size_t size);
     void (*free)(void *user, void *ptr);
+    /* Optional: the local address to send to dst from (the host's
+     * routing); false, or an address not the endpoint's, leaves the choice
+     * to the core: the local address with the longest prefix in common
+     * with dst. */
+    bool (*pick_src)(void *user, const struct sctp_addr *dst, struct sctp_addr *src);
 };
 
 #define SCTP_MAX_ADDRS 8
@@ -518,7 +523,9 @@ const char *sctp_state_name(enum sctp_state s);
 
 struct sctp_path_info {
     struct sctp_addr addr;
+    struct sctp_addr src; /* the local address it is sent from */
     bool active;
+    bool confirmed; /* RFC 9260 5.4 */
     bool primary;
     uint32_t cwnd, ssthresh, flight, mtu, error_count;
     sctp_tstamp srtt, rttvar, rto;

@@ -488,6 +488,12 @@ uint32_t sctp_ep_random32(struct sctp_endpoint *ep)
 
 struct sctp_addr sctp_ep_pick_src(const struct sctp_endpoint *ep, const struct sctp_addr *dst)
 {
+    struct sctp_addr routed;
+    if (ep->cb.pick_src && ep->cb.pick_src(ep->cb.user, dst, &routed)) {
+        for (unsigned i = 0; i < ep->cfg.n_addrs; i++)
+            if (sctp_addr_equal(&ep->cfg.addrs[i], &routed))
+                return routed;
+    }
     const struct sctp_addr *best = &ep->cfg.addrs[0];
     int best_len = -1;
     unsigned n = dst->family == SCTP_AF_INET6 ? 16 : 4;
@@ -1547,7 +1553,9 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
         const struct sctp_path *p = &a->paths[i];
         struct sctp_path_info *pi = &info->paths[i];
         pi->addr = p->addr;
+        pi->src = p->src;
         pi->active = p->active;
+        pi->confirmed = p->confirmed;
         pi->primary = i == a->primary;
         pi->cwnd = p->cc.cwnd;
         pi->ssthresh = p->cc.ssthresh;

@@ -8,7 +8,7 @@
  * reporting whether it saw SHUTDOWN (graceful) or ABORT.
  *
  *   usrsctp_echo_client ADDR PORT [-c ASSOCS] [-n MSGS] [-s SIZE] [-k STREAMS]
- *                       [-w SECONDS] [-t TIMEOUT] [-m MTU]
+ *                       [-w SECONDS] [-t TIMEOUT] [-m MTU] [-f]
  *
  *   -c: that many associations from one process (one usrsctp instance per
  *       namespace: several would answer each other's packets as OOTB).
@@ -22,6 +22,8 @@
  *   -m MTU: path MTU of the associations, fixed (no path MTU discovery):
  *       usrsctp does not learn the MTU of the interface it sends on, and
  *       a raw socket refuses what the interface cannot carry.
+ *   -f: fast failover: Path.Max.Retrans 1, a heartbeat every 300 ms
+ *       (address changes are printed as PADDR ADDR STATE either way).
  *   -l: be the echo server instead: listen on ADDR:PORT, accept one
  *       association, return every message on its stream with its PPID
  *       until the peer ends it; print how many were echoed.
@@ -113,12 +115,13 @@ static int serve(struct socket *lso, unsigned wait_s)
 }
 
 static unsigned fixed_mtu; /* -m */
+static int fast_failover;  /* -f */
 
 static int set_opts(struct socket *so, unsigned streams)
 {
     struct sctp_initmsg im;
     struct sctp_rtoinfo rto;
-    const uint16_t events[] = {SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT};
+    const uint16_t events[] = {SCTP_ASSOC_CHANGE, SCTP_SHUTDOWN_EVENT, SCTP_PEER_ADDR_CHANGE};
     int on = 1;
 
     memset(&im, 0, sizeof(im));
@@ -135,12 +138,21 @@ static int set_opts(struct socket *so, unsigned streams)
         return -1;
     if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_RECVRCVINFO, &on, sizeof(on)) < 0)
         return -1;
-    if (fixed_mtu) {
+    if (fixed_mtu || fast_failover) {
         struct sctp_paddrparams pp;
         memset(&pp, 0, sizeof(pp));
         pp.spp_assoc_id = SCTP_FUTURE_ASSOC;
-        pp.spp_flags = SPP_PMTUD_DISABLE;
-        pp.spp_pathmtu = fixed_mtu;
+        if (fixed_mtu) {
+            pp.spp_flags |= SPP_PMTUD_DISABLE;
+            pp.spp_pathmtu = fixed_mtu;
+        }
+        if (fast_failover) {
+            /* A path is given up after one unanswered retransmission or
+             * heartbeat, and heartbeated every 300 ms (plus RTO). */
+            pp.spp_flags |= SPP_HB_ENABLE;
+            pp.spp_hbinterval = 300;
+            pp.spp_pathmaxrxt = 1;
+        }
         if (usrsctp_setsockopt(so, IPPROTO_SCTP, SCTP_PEER_ADDR_PARAMS, &pp, sizeof(pp)) < 0)
             return -1;
     }
@@ -198,6 +210,20 @@ static int receive(struct socket *so, unsigned char *buf, size_t len, ssize_t *n
         if (sn->sn_header.sn_type == SCTP_SHUTDOWN_EVENT) {
             printf("PEER_SHUTDOWN\n");
             *state = 1;
+        } else if (sn->sn_header.sn_type == SCTP_PEER_ADDR_CHANGE) {
+            const struct sctp_paddr_change *pc = &sn->sn_paddr_change;
+            char a[INET6_ADDRSTRLEN] = "?";
+            if (pc->spc_aaddr.ss_family == AF_INET)
+                inet_ntop(AF_INET, &((const struct sockaddr_in *)&pc->spc_aaddr)->sin_addr, a,
+                          sizeof(a));
+            else if (pc->spc_aaddr.ss_family == AF_INET6)
+                inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)&pc->spc_aaddr)->sin6_addr, a,
+                          sizeof(a));
+            printf("PADDR %s %s\n", a,
+                   pc->spc_state == SCTP_ADDR_AVAILABLE     ? "AVAILABLE"
+                   : pc->spc_state == SCTP_ADDR_UNREACHABLE ? "UNREACHABLE"
+                   : pc->spc_state == SCTP_ADDR_CONFIRMED   ? "CONFIRMED"
+                                                            : "OTHER");
         } else if (sn->sn_header.sn_type == SCTP_ASSOC_CHANGE) {
             switch (sn->sn_assoc_change.sac_state) {
             case SCTP_COMM_UP:
@@ -376,8 +402,11 @@ int main(int argc, char **argv)
     unsigned conns = 1;
 
     unsigned abort_after = 0;
-    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:dx:m:")) != -1) {
+    while ((opt = getopt(argc, argv, "n:s:k:w:t:lc:dx:m:f")) != -1) {
         switch (opt) {
+        case 'f':
+            fast_failover = 1;
+            break;
         case 'x':
             abort_after = (unsigned)atoi(optarg);
             break;
@@ -417,7 +446,7 @@ int main(int argc, char **argv)
         fprintf(
             stderr,
             "usage: %s ADDR PORT [-l] [-c ASSOCS] [-n MSGS] [-s SIZE>=4] [-k STREAMS] [-w SECONDS] "
-            "[-t TIMEOUT] [-m MTU]\n",
+            "[-t TIMEOUT] [-m MTU] [-f]\n",
             argv[0]);
         return 2;
     }

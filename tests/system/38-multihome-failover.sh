@@ -1,0 +1,201 @@
+#!/usr/bin/env bash
+# A multi-homed association across two networks, and the loss of one of
+# them, against a usrsctp peer (RFC 9260 6.4, 8.2, 8.3).
+#
+# The dataplane has two ports (net_af_packet on two veths), one address
+# on each network: 198.18.0.1 on port 0 and 198.18.2.1 on port 1. A
+# Linux router joins them to a usrsctp echo server with 198.18.3.2 and
+# 198.18.1.2 (bound to all its addresses, so its INIT ACK lists both).
+# The dataplane reaches each of the peer's networks by a static route
+# (--route) through its own port's gateway, and each path is sent from
+# the address on that port: path A (198.18.0.1 to 198.18.3.2) and path B
+# (198.18.2.1 to 198.18.1.2). (By the longest prefix in common, the
+# source address a host without routes would pick, each path would be
+# sent from the other network's address.)
+#
+# The generator sends 200-byte messages at 400 per second to the echo
+# server, which returns each one. While they flow:
+#  - path A is cut at the router, both ways, without a word (blackhole
+#    routes); the dataplane reports path A inactive, the messages go on
+#    over path B (on the wire: the dataplane's DATA on the peer's second
+#    link), and the usrsctp peer reports our address on A unreachable;
+#  - path A is restored; heartbeats find it, the dataplane reports it
+#    active again and new DATA goes back to the primary path A;
+#  - every message comes back, checked, in order per stream.
+#
+#   tests/system/38-multihome-failover.sh BUILD_DIR
+source "$(dirname "$0")/lib/common.bash" "${1:-}"
+require
+[[ -x "$CLIENT" ]] || fail "$CLIENT not built"
+command -v tshark >/dev/null || fail "tshark not installed"
+
+NS_DP="$TAG-dp"
+NS_RT="$TAG-rt"
+NS_PEER="$TAG-peer"
+for ns in "$NS_DP" "$NS_RT" "$NS_PEER"; do
+    ip netns add "$ns" || fail "ip netns add"
+    NETNS+=("$ns")
+    ip -n "$ns" link set lo up
+done
+# Dataplane port k on veth $TAG-dk, router ends $TAG-rk; router to peer
+# on $TAG-sk / $TAG-pk (k = 0: network A, 1: network B).
+for k in 0 1; do
+    ip link add "$TAG-d$k" netns "$NS_DP" type veth peer name "$TAG-r$k" netns "$NS_RT" ||
+        fail "veth"
+    ip link add "$TAG-s$k" netns "$NS_RT" type veth peer name "$TAG-p$k" netns "$NS_PEER" ||
+        fail "veth"
+    ip netns exec "$NS_DP" sysctl -qw "net.ipv6.conf.$TAG-d$k.disable_ipv6=1"
+    ip -n "$NS_DP" link set "$TAG-d$k" up
+    for dev in "$TAG-r$k" "$TAG-s$k"; do
+        ip netns exec "$NS_RT" ethtool -K "$dev" tx off rx off >/dev/null 2>&1 || true
+        ip -n "$NS_RT" link set "$dev" up
+    done
+    ip netns exec "$NS_PEER" ethtool -K "$TAG-p$k" tx off rx off >/dev/null 2>&1 || true
+    ip -n "$NS_PEER" link set "$TAG-p$k" up
+done
+ip netns exec "$NS_RT" sysctl -qw net.ipv4.ip_forward=1
+ip -n "$NS_RT" addr add 198.18.0.254/24 dev "$TAG-r0"
+ip -n "$NS_RT" addr add 198.18.2.254/24 dev "$TAG-r1"
+ip -n "$NS_RT" addr add 198.18.3.254/24 dev "$TAG-s0"
+ip -n "$NS_RT" addr add 198.18.1.254/24 dev "$TAG-s1"
+ip -n "$NS_PEER" addr add 198.18.3.2/24 dev "$TAG-p0"
+ip -n "$NS_PEER" addr add 198.18.1.2/24 dev "$TAG-p1"
+ip -n "$NS_PEER" route add 198.18.0.0/24 via 198.18.3.254
+ip -n "$NS_PEER" route add 198.18.2.0/24 via 198.18.1.254
+
+# path A cut or restored at the router, both ways.
+cut_a() {
+    ip -n "$NS_RT" route "$1" blackhole 198.18.3.2/32 || fail "route $1"
+    ip -n "$NS_RT" route "$1" blackhole 198.18.0.1/32 || fail "route $1"
+}
+
+# What the dataplane sends on the peer's network B, captured there.
+start_bg "$TMP/tshark.log" timeout 90 ip netns exec "$NS_PEER" tshark -n -i "$TAG-p1" \
+    -w "$TMP/b.pcap" -f "ip src 198.18.2.1"
+TSHARK=$LAST_PID
+start_bg "$TMP/tshark-a.log" timeout 90 ip netns exec "$NS_PEER" tshark -n -i "$TAG-p0" \
+    -w "$TMP/a.pcap" -f "ip src 198.18.0.1"
+TSHARK_A=$LAST_PID
+wait_log "$TMP/tshark.log" "Capturing on" 20 || fail "tshark did not start"
+wait_log "$TMP/tshark-a.log" "Capturing on" 20 || fail "tshark did not start"
+
+start_bg "$TMP/srv.log" timeout 90 ip netns exec "$NS_PEER" "$CLIENT" -l 0.0.0.0 6000 \
+    -k 4 -t 80 -f
+SRV=$LAST_PID
+wait_log "$TMP/srv.log" LISTENING 10 || fail "usrsctp echo server did not start"
+
+# Fast failure detection on our side too: a path is given up after one
+# unanswered retransmission or heartbeat (Path.Max.Retrans 1).
+cat >"$TMP/dp.ini" <<EOF
+[sctp]
+rto_initial_ms = 300
+rto_min_ms = 100
+rto_max_ms = 500
+hb_interval_ms = 300
+path_max_retrans = 1
+assoc_max_retrans = 20
+EOF
+N=4000
+PFX="${TAG}m"
+# shellcheck disable=SC2046
+start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
+    $(eal_args 0 "$PFX" "net_af_packet0,iface=$TAG-d0") --vdev="net_af_packet1,iface=$TAG-d1" \
+    -- --config "$TMP/dp.ini" --addr 198.18.0.1/24@0 --addr 198.18.2.1/24@1 \
+    --route 198.18.3.0/24=198.18.0.254 --route 198.18.1.0/24=198.18.2.254 \
+    --connect 198.18.3.2:6000 --connect 198.18.1.2:6000 \
+    --gen-msgs $N --gen-size 200 --gen-streams 4 --gen-rate 400 --gen-timeout 60 --hold
+DP=$LAST_PID
+wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
+wait_log "$TMP/srv.log" COMM_UP 10 || { tail "$TMP/dp.log"; fail "no association"; }
+
+# assoc_field KEY: one field of the association's details.
+assoc_field() {
+    ctl "$PFX" --json raw "/sctpdp/assoc,0_1" | "$PY" -c '
+import json, sys
+r = json.load(sys.stdin)["/sctpdp/assoc"]
+print(r.get(sys.argv[1], "") if isinstance(r, dict) else "")' "$1"
+}
+# wait_path K WORD SECS: path K's line has WORD within SECS seconds.
+wait_path() {
+    local i
+    for ((i = 0; i < $3 * 10; i++)); do
+        PATHLINE=$(assoc_field "path$1")
+        [[ " $PATHLINE " == *" $2 "* ]] && return 0
+        sleep 0.1
+    done
+    return 1
+}
+
+wait_path 0 active 5 || fail "path A not active: $PATHLINE"
+echo "path0: $PATHLINE (from $(assoc_field path0_src))"
+echo "path1: $(assoc_field path1) (from $(assoc_field path1_src))"
+[[ $(assoc_field path0) == "198.18.3.2 active primary "* && $(assoc_field path0_src) == 198.18.0.1 ]] ||
+    fail "path A is not 198.18.3.2 from 198.18.0.1, primary"
+[[ $(assoc_field path1) == "198.18.1.2 active "* && $(assoc_field path1_src) == 198.18.2.1 ]] ||
+    fail "path B is not 198.18.1.2 from 198.18.2.1"
+ok "two paths, each from the address on its own network's port (routes pick the source)"
+
+sleep 1.5
+t_cut=$(date +%s.%N)
+cut_a add
+log "path A cut"
+wait_path 0 inactive 5 || fail "path A still not inactive 5 s after the cut: $PATHLINE"
+t_down=$(date +%s.%N)
+log "path A inactive: $PATHLINE"
+ok "the dataplane gave path A up $("$PY" -c "print(round($t_down - $t_cut, 2))") s after the cut"
+wait_log "$TMP/srv.log" "PADDR 198.18.0.1 UNREACHABLE" 10 ||
+    { cat "$TMP/srv.log"; fail "the usrsctp peer did not give our address on A up"; }
+ok "the usrsctp peer reports 198.18.0.1 unreachable"
+rx1=$(counter "$PFX" ports 1.rx_sctp)
+sleep 2
+rx2=$(counter "$PFX" ports 1.rx_sctp)
+echo "port 1 (network B) received $((rx2 - rx1)) SCTP packets in 2 s with A cut"
+[[ $((rx2 - rx1)) -ge 200 ]] || fail "the echoes did not go on over network B"
+ok "with A cut, messages and their echoes go on over network B"
+grep -q "generator: all" "$TMP/dp.log" && fail "the run ended before path A came back: the test tests nothing"
+
+cut_a del
+t_back=$(date +%s.%N)
+log "path A restored"
+wait_path 0 active 5 || fail "path A not active 5 s after it was restored: $PATHLINE"
+log "path A active: $PATHLINE"
+ok "heartbeats found path A again within $("$PY" -c "print(round($(date +%s.%N) - $t_back, 2))") s"
+wait_log "$TMP/srv.log" "PADDR 198.18.0.1 AVAILABLE" 10 ||
+    { cat "$TMP/srv.log"; fail "the usrsctp peer did not find our address on A again"; }
+ok "the usrsctp peer reports 198.18.0.1 available again"
+
+wait_log "$TMP/dp.log" "generator: all $N messages echoed and checked" 40 ||
+    { tail -20 "$TMP/dp.log"; fail "not every message came back intact"; }
+ok "all $N messages echoed and checked, in order per stream"
+grep "^gen:" "$TMP/dp.log"
+
+kill -INT "$TSHARK" "$TSHARK_A"
+wait_exit "$TSHARK" 10 || fail "tshark did not stop"
+wait_exit "$TSHARK_A" 10 || fail "tshark did not stop"
+# DATA (chunk type 0) from the dataplane on each network, by time.
+data_times() {
+    tshark -n -r "$1" -Y "sctp.chunk_type == 0" -T fields -e frame.time_epoch 2>/dev/null
+}
+"$PY" - "$t_cut" "$t_down" "$t_back" <(data_times "$TMP/a.pcap") <(data_times "$TMP/b.pcap") <<'PYEOF' ||
+import sys
+t_cut, t_down, t_back = map(float, sys.argv[1:4])
+a = [float(x) for x in open(sys.argv[4]).read().split()]
+b = [float(x) for x in open(sys.argv[5]).read().split()]
+print("DATA on network A: %d before the cut, %d after it was restored; on network B: %d "
+      "between the failure and the restoration" %
+      (sum(t < t_cut for t in a), sum(t > t_back for t in a),
+       sum(t_down < t < t_back for t in b)))
+assert sum(t < t_cut for t in a) >= 50, "no DATA on the primary path before the cut"
+assert sum(t_down < t < t_back for t in b) >= 50, "no DATA on network B while A was down"
+assert sum(t > t_back + 1 for t in a) >= 50, "DATA did not come back to the primary path"
+PYEOF
+    fail "DATA was not where it should be"
+ok "on the wire: DATA on network A, on B while A was down, then on A again"
+
+kill -TERM "$DP"
+wait_exit "$DP" 20 || fail "dataplane did not stop"
+[[ $EXIT_RC -eq 0 ]] || fail "dataplane exited $EXIT_RC"
+wait_exit "$SRV" 20 || fail "usrsctp echo server did not end"
+grep -q "association shut down" "$TMP/srv.log" || { cat "$TMP/srv.log"; fail "no graceful shutdown"; }
+ok "SIGTERM: the association shut down gracefully"
+echo "PASS: $CHECKS checks"
