@@ -360,6 +360,64 @@ static void test_data_on_cookie_echo(void)
     finish();
 }
 
+/* Packets from node 0 before its COMM_UP: DATA without a COOKIE ECHO in
+ * the same packet; the first cookie_drops COOKIE ECHOes are lost. */
+static unsigned data_alone, data_chunks, cookie_echoes, cookie_drops;
+
+static int watch_cookie_echoed(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    if (from != 0 || R.up[0])
+        return 1;
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c;
+    bool data = false, echo = false;
+    while (sctp_chunk_next(p, len, &off, &c) == 1) {
+        data |= c.type == SCTP_CT_DATA;
+        data_chunks += c.type == SCTP_CT_DATA;
+        echo |= c.type == SCTP_CT_COOKIE_ECHO;
+    }
+    data_alone += data && !echo;
+    if (echo)
+        return ++cookie_echoes > cookie_drops;
+    return 1;
+}
+
+/* RFC 9260 5.1 C, 6: in COOKIE-ECHOED, DATA goes only in the packet of
+ * the COOKIE ECHO, also when T3 expires before T1-cookie: with three
+ * COOKIE ECHOes lost, both timers back off the one RTO and drift apart,
+ * and after the third T3 expires alone. No packet before COMM_UP has
+ * DATA alone (a peer without the association would ABORT it). */
+static void test_cookie_echoed_data_rides_along(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 9, false, NULL);
+    H.on_event = on_event;
+    data_alone = data_chunks = cookie_echoes = 0;
+    cookie_drops = 3;
+    H.filter = watch_cookie_echoed;
+    uint8_t buf[100];
+    make_msg(buf, 0, sizeof(buf));
+    struct hbuf *b = hbuf_new(buf, sizeof(buf));
+    struct sctp_sndinfo info = {.sid = 0};
+    struct sctp_frag f = {.data = b->data, .len = 100, .handle = b};
+    uint32_t id;
+    CU_ASSERT_EQUAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4, &info,
+                                          &f, &id, H.now),
+                    0);
+    hbuf_unref(b);
+    want_msgs = 1;
+    CU_ASSERT_TRUE(h_run(&H, got_all, 20 * SCTP_SEC));
+    CU_ASSERT_EQUAL(R.bad[1], 0);
+    CU_ASSERT_EQUAL(cookie_echoes, 4);
+    CU_ASSERT_EQUAL(data_alone, 0);
+    /* The message went again with later COOKIE ECHOes (once T1-cookie
+     * and T3 drift apart, T1-cookie fires first and it waits for the
+     * next one). */
+    CU_ASSERT_TRUE(data_chunks >= 2 && data_chunks <= 4);
+    finish();
+}
+
 static int drop_all_from_1(struct harness *h, int from, const uint8_t *p, uint32_t len)
 {
     (void)h;
@@ -1462,6 +1520,7 @@ TEST_CASE(test_shutdown_lossy)
 TEST_CASE(test_user_abort)
 TEST_CASE(test_init_collision)
 TEST_CASE(test_data_on_cookie_echo)
+TEST_CASE(test_cookie_echoed_data_rides_along)
 TEST_CASE(test_t1_init_gives_up)
 TEST_CASE(test_peer_unreachable)
 TEST_CASE(test_ootb_abort)

@@ -1912,6 +1912,64 @@ static int rwnd_zero_to_one(struct harness *h, int from, const uint8_t *p, uint3
     return 0;
 }
 
+/* RFC 9260 7.2.4 (3): only the packet of marked chunks that takes the
+ * sender into Fast Recovery goes regardless of cwnd; chunks marked later,
+ * in Fast Recovery, wait until the flight is below cwnd. */
+static void test_fast_recovery_marked_wait_cwnd(void)
+{
+    start_pair(88, 1, NULL);
+    uint32_t seq = 0;
+    /* Slow start on injected SACKs until cwnd takes 30 chunks of 1000
+     * bytes (one per packet). */
+    for (int round = 0; round < 80 && info_of(0).paths[0].cwnd < 30000; round++) {
+        while (seq < 100000 && info_of(0).queued_bytes < 60000 && send_msg(0, seq, 1000, 0) == 1)
+            seq++;
+        drain(0);
+        inject_sack(info_of(0).next_tsn - 1, 1000000, NULL, 0);
+    }
+    uint32_t cwnd = info_of(0).paths[0].cwnd;
+    CU_ASSERT_TRUE_FATAL(cwnd >= 30000);
+    drain(0);
+    struct sctp_assoc_info i0 = info_of(0);
+    uint32_t base = i0.cum_ack_in + 1;
+    CU_ASSERT_TRUE_FATAL(i0.paths[0].flight >= 30000);
+
+    /* base is lost: the SACKs acknowledge base + 1, + 2, + 3 in turn, and
+     * the third marks it: it goes at once, as Fast Recovery begins. */
+    for (uint16_t end = 2; end <= 4; end++) {
+        struct sctp_gap_block g = {.start = 2, .end = end};
+        inject_sack(base - 1, 1000000, &g, 1);
+    }
+    drain(0);
+    i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.fast_retransmissions, 1);
+    CU_ASSERT_TRUE(i0.paths[0].cwnd < cwnd);
+    CU_ASSERT_EQUAL(count_tsn(0, base), 2);
+
+    /* base + 4 and + 5 are lost too: the next three SACKs add base + 6,
+     * + 7, + 8, and mark them in Fast Recovery, with the flight above
+     * cwnd: they wait. */
+    for (uint16_t end = 7; end <= 9; end++) {
+        struct sctp_gap_block g[2] = {{.start = 2, .end = 4}, {.start = 7, .end = end}};
+        inject_sack(base - 1, 1000000, g, 2);
+    }
+    drain(0);
+    i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.fast_retransmissions, 3);
+    CU_ASSERT_TRUE(i0.paths[0].flight >= i0.paths[0].cwnd);
+    CU_ASSERT_EQUAL(count_tsn(0, base + 4), 1);
+    CU_ASSERT_EQUAL(count_tsn(0, base + 5), 1);
+
+    /* The flight falls below cwnd: they go. */
+    struct sctp_gap_block g[2] = {{.start = 2, .end = 4}, {.start = 7, .end = 24}};
+    inject_sack(base - 1, 1000000, g, 2);
+    drain(0);
+    CU_ASSERT_EQUAL(count_tsn(0, base + 4), 2);
+    CU_ASSERT_EQUAL(count_tsn(0, base + 5), 2);
+    CU_ASSERT_EQUAL(count_tsn(0, base), 2);
+    finish();
+}
+
 /* RFC 9260 6.1 A: probes answered with a window of 1 (too small for a
  * packet: closed) are no more errors than probes answered with 0. */
 static void test_zero_window_rwnd_one(void)
@@ -4261,6 +4319,7 @@ TEST_CASE(test_zero_window)
 TEST_CASE(test_zero_window_rwnd_one)
 TEST_CASE(test_zero_window_probe_keeps_cwnd)
 TEST_CASE(test_fast_rtx_zero_window)
+TEST_CASE(test_fast_recovery_marked_wait_cwnd)
 TEST_CASE(test_renege_waits_for_t3)
 TEST_CASE(test_rtx_takes_peer_window)
 TEST_CASE(test_window_update_sws)
