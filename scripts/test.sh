@@ -234,11 +234,12 @@ for f in "${system_scripts[@]}"; do
 done
 
 # --- the daemon under ASan+UBSan ---------------------------------------------
-# The echo, usrsctp, mbuf exhaustion, stuck peer, echo isolation, peer
+# The echo, usrsctp, path MTU, multi-homing, mbuf exhaustion, stuck peer, echo isolation, peer
 # loss, hostile input and reassembly hold tests once more against the sanitized daemon: a memory error, undefined behaviour or a leak at exit
 # ends it with a non-zero status, which the test reports.
 if [[ -x "$asan_dir/dataplane/sctpdp" ]]; then
-    for name in 10-memif-echo.sh 20-netns-usrsctp.sh 36-pmtu-router.sh 65-mbuf-exhaustion.sh \
+    for name in 10-memif-echo.sh 20-netns-usrsctp.sh 36-pmtu-router.sh 38-multihome-failover.sh \
+        65-mbuf-exhaustion.sh \
         66-stuck-peer-pool.sh 67-echo-isolation.sh 68-memif-peer-loss.sh 70-hostile-input.sh \
         71-reasm-hold.sh; do
         f="$root/tests/system/$name"
