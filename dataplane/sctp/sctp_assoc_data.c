@@ -673,8 +673,35 @@ static void blackhole_check(struct sctp_assoc *a, struct sctp_path *p, sctp_tsta
     }
 }
 
+/* RFC 9260 5.1 C, 6: in COOKIE-ECHOED, DATA goes only with the COOKIE
+ * ECHO, so T1-cookie retransmits it: its expiry marks every chunk in
+ * flight to go again with the COOKIE ECHO. T3 does nothing then (it would
+ * back off the RTO that T1-cookie just backed off, and count an error
+ * for a packet T1-cookie counts). */
+void sctp_data_cookie_resend(struct sctp_assoc *a, sctp_tstamp now)
+{
+    bool lost[SCTP_MAX_ADDRS] = {false};
+    for (uint32_t i = 0; i < a->q.count; i++) {
+        struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        if (c->state == SCTP_OUT_INFLIGHT) {
+            if (c->path)
+                lost[c->path - a->paths] = true;
+            mark_retransmit(a, c, now);
+        }
+    }
+    /* The DATA is lost as a T3 expiry would find it: its paths' cwnd
+     * goes to one MTU (7.2.3). */
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        a->paths[i].t3_timer = SCTP_TIMER_OFF;
+        if (lost[i])
+            sctp_cc_on_timeout(&a->paths[i].cc);
+    }
+}
+
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
+    if (a->state == SCTP_S_COOKIE_ECHOED)
+        return;            /* sctp_data_cookie_resend */
     unsigned inflight = 0; /* chunks in flight on p: 0, 1, or more */
     for (uint32_t i = 0; i < a->q.count && inflight < 2; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];

@@ -906,10 +906,12 @@ void sctp_setup_t1_expired(struct sctp_assoc *a, sctp_tstamp now)
         }
     }
     p = &a->paths[a->t1_path];
-    if (a->state == SCTP_S_COOKIE_WAIT)
+    if (a->state == SCTP_S_COOKIE_WAIT) {
         a->send_init = true;
-    else
+    } else {
         a->send_cookie_echo = true;
+        sctp_data_cookie_resend(a, now);
+    }
     a->t1_timer = now + p->rto.rto;
     sctp_ep_tx_schedule(a->ep, a);
 }

@@ -565,6 +565,8 @@ int sctp_data_on_data_run(struct sctp_assoc *a, const struct sctp_rx_packet *pkt
                           unsigned *took);
 void sctp_data_after_packet(struct sctp_assoc *a, bool had_data, sctp_tstamp now);
 int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *c, sctp_tstamp now);
+/* T1-cookie expired: the DATA in flight goes again with the COOKIE ECHO. */
+void sctp_data_cookie_resend(struct sctp_assoc *a, sctp_tstamp now);
 void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, sctp_tstamp now);
 /* Processes a cumulative TSN ack (from SACK or SHUTDOWN). */
 void sctp_data_cum_ack(struct sctp_assoc *a, uint32_t cum, sctp_tstamp now);
