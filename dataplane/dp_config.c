@@ -131,7 +131,9 @@ void dp_config_usage(const char *prog)
            "  [sctp]    rto_initial_ms, rto_min_ms, rto_max_ms, sack_delay_ms,\n"
            "            sack_freq, max_burst, hb_interval_ms, path_max_retrans,\n"
            "            assoc_max_retrans, max_init_retransmits (RFC 9260 15;\n"
-           "            default 5, 10, 8), rwnd, max_assocs, sendq_bytes,\n"
+           "            default 5, 10, 8), pf_retrans (RFC 7829: after that many\n"
+           "            errors a path's traffic moves while it is probed; default\n"
+           "            off), rwnd, max_assocs, sendq_bytes,\n"
            "            reasm_bytes, reasm_chunks (DATA chunks one association may hold\n"
            "            for reassembly; default an eighth of mbufs), ostreams, istreams,\n"
            "            pr_sctp, pmtu_raise_s (a path MTU lowered by ICMP goes back to\n"
@@ -516,6 +518,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 0, 100, &v) < 0)
                 return -1;
             s->path_max_retrans = v;
+        } else if (!strcmp(key, "pf_retrans")) {
+            if (num(what, val, 0, 100, &v) < 0)
+                return -1;
+            s->pf_retrans = v;
         } else if (!strcmp(key, "assoc_max_retrans")) {
             if (num(what, val, 1, 100, &v) < 0)
                 return -1;

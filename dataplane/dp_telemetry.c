@@ -305,6 +305,8 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
                 t.tx_frag_ok += x->tx_frag_ok;
                 t.icmp_aborts += x->icmp_aborts;
                 t.icmp_unreach_ignored += x->icmp_unreach_ignored;
+                t.paths_pf += x->paths_pf;
+                t.paths_failed += x->paths_failed;
                 t.assocs_established += x->assocs_established;
                 t.assocs_aborted += x->assocs_aborted;
                 for (unsigned st = 0; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
@@ -330,6 +332,8 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "sctp_tx_frag_ok", t.tx_frag_ok);
             U64(c, "icmp_aborts", t.icmp_aborts);
             U64(c, "icmp_unreach_ignored", t.icmp_unreach_ignored);
+            U64(c, "paths_pf", t.paths_pf);
+            U64(c, "paths_failed", t.paths_failed);
             U64(c, "assocs_established", t.assocs_established);
             U64(c, "assocs_aborted", t.assocs_aborted);
             U64(c, "assocs", s->total);
@@ -473,9 +477,13 @@ static void assoc_fill(struct rte_tel_data *c, unsigned engine, uint16_t lport,
         snprintf(v, sizeof(v),
                  "%s %s%s%s cwnd=%u ssthresh=%u flight=%u mtu=%u errors=%u srtt_us=%" PRIu64
                  " rttvar_us=%" PRIu64 " rto_ms=%" PRIu64,
-                 ad, p->active ? "active" : "inactive", p->confirmed ? "" : " unconfirmed",
-                 p->primary ? " primary" : "", p->cwnd, p->ssthresh, p->flight, p->mtu,
-                 p->error_count, p->srtt / 1000, p->rttvar / 1000, p->rto / 1000000);
+                 ad,
+                 !p->active ? "inactive"
+                 : p->pf    ? "pf"
+                            : "active",
+                 p->confirmed ? "" : " unconfirmed", p->primary ? " primary" : "", p->cwnd,
+                 p->ssthresh, p->flight, p->mtu, p->error_count, p->srtt / 1000, p->rttvar / 1000,
+                 p->rto / 1000000);
         rte_tel_data_add_dict_string(c, key, v);
         /* The local address the path is sent from (a string of its own:
          * the path's line is near telemetry's string limit with IPv6). */

@@ -163,6 +163,9 @@ enum sctp_paddr_state {
     SCTP_ADDR_UNREACHABLE,
     SCTP_ADDR_MADE_PRIM,
     SCTP_ADDR_CONFIRMED,
+    /* RFC 7829: the path's error count passed pf_retrans (it is still
+     * probed; SCTP_ADDR_AVAILABLE when it answers again). */
+    SCTP_ADDR_POTENTIALLY_FAILED,
 };
 
 #define SCTP_EV_DATA_UNORDERED 0x1
@@ -283,6 +286,15 @@ struct sctp_config {
     uint32_t max_init_retransmits;
     uint32_t assoc_max_retrans;
     uint32_t path_max_retrans;
+    /* RFC 7829 (SCTP-PF) Potentially Failed Max Retrans: a path whose
+     * error count passes it is potentially failed: no new DATA or
+     * retransmission goes there while another active path is free of
+     * errors, and it is heartbeated once per RTO until it answers
+     * (or passes path_max_retrans and is inactive). At or above
+     * path_max_retrans there is no such state: RFC 9260 alone, the
+     * default (UINT32_MAX). 0: a path's first timeout moves its
+     * traffic (the quick failover SIGTRAN deployments use). */
+    uint32_t pf_retrans;
     sctp_tstamp cookie_secret_lifetime; /* rotation period */
     /* A path MTU below pmtu is probed for pmtu again this long after it
      * was lowered (RFC 8201 4: no sooner than 5 minutes after the last
@@ -525,6 +537,7 @@ struct sctp_path_info {
     struct sctp_addr addr;
     struct sctp_addr src; /* the local address it is sent from */
     bool active;
+    bool pf;        /* potentially failed (RFC 7829; sctp_config.pf_retrans) */
     bool confirmed; /* RFC 9260 5.4 */
     bool primary;
     uint32_t cwnd, ssthresh, flight, mtu, error_count;
@@ -626,6 +639,9 @@ struct sctp_endpoint_stats {
     /* Associations ended by an ICMP protocol unreachable (ICMP8), and
      * such messages not taken: the peer's SCTP spoke within the RTO. */
     uint64_t icmp_aborts, icmp_unreach_ignored;
+    /* Paths that became potentially failed (RFC 7829), and paths that
+     * became inactive (Path.Max.Retrans). */
+    uint64_t paths_pf, paths_failed;
     uint64_t assocs_established, assocs_aborted;
     uint32_t assocs_by_state[SCTP_S_SHUTDOWN_ACK_SENT + 1];
 };

@@ -115,7 +115,7 @@ static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
          * association's error count. */
         if (p->confirmed && sctp_assoc_error_step(a))
             return;
-    } else if (p->confirmed && p->last_new_data != 0 &&
+    } else if (p->confirmed && !p->pf && p->last_new_data != 0 &&
                now - p->last_new_data < a->ep->cfg.hb_interval) {
         /* RFC 9260 8.3: only idle addresses are heartbeated. New DATA
          * went here within the period (its SACK measures the RTT and a

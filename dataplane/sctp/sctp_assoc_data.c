@@ -741,15 +741,9 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
             mark_retransmit(a, c, now);
     }
     /* 6.4.1: retransmit to an alternate active address when there is one;
-     * 5.4: a CONFIRMED one (DATA never goes to an UNCONFIRMED address). */
-    a->rtx_path = NULL;
-    for (unsigned i = 0; i < a->n_paths; i++) {
-        struct sctp_path *alt = &a->paths[i];
-        if (alt != p && alt->active && alt->confirmed) {
-            a->rtx_path = alt;
-            break;
-        }
-    }
+     * 5.4: a CONFIRMED one (DATA never goes to an UNCONFIRMED address);
+     * RFC 7829: one not potentially failed first. */
+    a->rtx_path = sctp_assoc_alt_path(a, p);
     sctp_ep_tx_schedule(a->ep, a);
 }
 
@@ -922,6 +916,12 @@ static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
 struct sack_acks {
     bool newly;
     uint32_t bytes[SCTP_MAX_ADDRS];
+    /* The latest sending time among the chunks acknowledged that were
+     * sent once, per path: only an acknowledgement of DATA sent after
+     * the path's last error says that the path works, and one of a
+     * chunk sent more than once may be for another of its copies (as in
+     * Karn's rule): sctp_data_on_sack. */
+    sctp_tstamp latest[SCTP_MAX_ADDRS];
     bool seen[SCTP_MAX_ADDRS];
     bool restart[SCTP_MAX_ADDRS];
 };
@@ -945,6 +945,8 @@ static inline void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c,
     if (c->path) {
         unsigned pi = (unsigned)(c->path - a->paths);
         acks->bytes[pi] += c->len;
+        if (c->nsent == 1 && c->sent_at > acks->latest[pi])
+            acks->latest[pi] = c->sent_at;
         acks->restart[pi] |= !acks->seen[pi];
         acks->seen[pi] = true;
     }
@@ -957,6 +959,7 @@ static inline void newly_acked(struct sctp_assoc *a, struct sctp_out_chunk *c,
 struct ack_run {
     struct sctp_path *path;
     uint32_t bytes;
+    sctp_tstamp latest; /* sent_at, the latest of the run's chunks */
 };
 
 static inline void ack_run_flush(struct sctp_assoc *a, struct ack_run *r, struct sack_acks *acks)
@@ -965,6 +968,9 @@ static inline void ack_run_flush(struct sctp_assoc *a, struct ack_run *r, struct
         return;
     struct sctp_path *p = r->path;
     acks->bytes[p - a->paths] += r->bytes;
+    if (r->latest > acks->latest[p - a->paths])
+        acks->latest[p - a->paths] = r->latest;
+    r->latest = 0;
     p->cc.flight -= r->bytes < p->cc.flight ? r->bytes : p->cc.flight;
     a->q.outstanding_bytes -= r->bytes < a->q.outstanding_bytes ? r->bytes : a->q.outstanding_bytes;
     r->path = NULL;
@@ -1068,6 +1074,13 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             q->count = count;
             q->queued_bytes = queued;
             arun.bytes += bytes;
+            /* The run's last chunk: the latest sent of those sent once
+             * (sack_acks.latest). */
+            if (bytes) {
+                const struct sctp_out_chunk *last = &ring[(head - 1) & mask];
+                if (last->nsent == 1 && last->sent_at > arun.latest)
+                    arun.latest = last->sent_at;
+            }
             htna = tsn;
             if (!count || !sctp_tsn_le(head, cum))
                 break;
@@ -1082,6 +1095,8 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             if (c->path != arun.path)
                 ack_run_start(a, &arun, c->path, &acks);
             arun.bytes += c->len;
+            if (c->nsent == 1 && c->sent_at > arun.latest)
+                arun.latest = c->sent_at;
             htna = c->tsn;
         } else if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
             ack_run_flush(a, &arun, &acks);
@@ -1200,6 +1215,9 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     if (reopened)
         window_reopened(a, now);
 
+    /* 8.1: DATA acknowledged: the peer is there, whatever path it took. */
+    if (acks.newly)
+        a->error_count = 0;
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *p = &a->paths[i];
         /* 7.2.3: an acknowledgment ends the one packet in flight after a
@@ -1208,8 +1226,14 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             p->cc.one_packet = false;
         if (acks.bytes[i]) {
             sctp_cc_on_ack(&p->cc, acks.bytes[i], cum_advanced, cum);
-            /* 8.2: an acknowledgement clears the path's error count. */
-            sctp_assoc_path_success(a, p);
+            /* 8.2: an acknowledgement clears the path's error count: of
+             * DATA sent there once, since its last error. DATA that
+             * reached the peer before a path failed, acknowledged over
+             * another one later, or a chunk sent again to a dead path
+             * whose first copy arrived elsewhere, do not bring the dead
+             * path back. */
+            if (acks.latest[i] >= p->fail_at)
+                sctp_assoc_path_success(a, p);
         }
         if (p->rtt_pending)
             rtt_sample(a, p, cum, now);

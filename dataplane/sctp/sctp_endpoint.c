@@ -30,6 +30,7 @@ void sctp_config_default(struct sctp_config *cfg)
     cfg->max_init_retransmits = 8;
     cfg->assoc_max_retrans = 10;
     cfg->path_max_retrans = 5;
+    cfg->pf_retrans = UINT32_MAX;
     cfg->cookie_secret_lifetime = 3600 * SCTP_SEC;
     cfg->pmtu_raise = 600 * SCTP_SEC;
     cfg->max_assocs = 65536;
@@ -1555,6 +1556,7 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
         pi->addr = p->addr;
         pi->src = p->src;
         pi->active = p->active;
+        pi->pf = p->pf;
         pi->confirmed = p->confirmed;
         pi->primary = i == a->primary;
         pi->cwnd = p->cc.cwnd;

@@ -85,7 +85,9 @@ struct sctp_path {
     uint8_t probe_tries;
     bool probe_pending; /* the probe is to be written */
     uint32_t error_count;
+    sctp_tstamp fail_at; /* when error_count last grew */
     bool active;
+    bool pf; /* potentially failed (RFC 7829): sctp_assoc_path_failure */
     bool confirmed;
     bool hb_pending; /* a HEARTBEAT is to be written */
     bool hb_outstanding;
@@ -523,6 +525,10 @@ struct sctp_path *sctp_assoc_path_of(struct sctp_assoc *a, const struct sctp_add
 void sctp_path_init(struct sctp_assoc *a, struct sctp_path *p, const struct sctp_addr *addr,
                     bool confirmed);
 struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a);
+/* RFC 9260 6.4.1: an active CONFIRMED path other than p for a
+ * retransmission, one not potentially failed first (RFC 7829); NULL if
+ * none. */
+struct sctp_path *sctp_assoc_alt_path(struct sctp_assoc *a, const struct sctp_path *p);
 void sctp_assoc_add_error(struct sctp_assoc *a, uint16_t code, const void *info, uint16_t len);
 void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p);

@@ -33,25 +33,58 @@ struct sctp_path *sctp_assoc_path_of(struct sctp_assoc *a, const struct sctp_add
     return NULL;
 }
 
+/* A path new DATA may go to: active, CONFIRMED (5.4) and not potentially
+ * failed (RFC 7829). */
+static bool usable(const struct sctp_path *p)
+{
+    return p->active && p->confirmed && !p->pf;
+}
+
 /* RFC 9260 6.4: the primary while it is active, otherwise an active
  * alternate. 5.4: DATA goes to CONFIRMED addresses only (RFC 3758 3.5 C3:
  * FORWARD TSN too), so an UNCONFIRMED one is never chosen while any address
  * is confirmed: with no confirmed address active, the primary (or another
- * confirmed address) still, inactive as it is. */
+ * confirmed address) still, inactive as it is. RFC 7829 5.1: potentially
+ * failed paths only when no other active one is left, the one with the
+ * fewest errors (the primary among equals). */
 struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a)
 {
     struct sctp_path *p = &a->paths[a->primary];
-    if (p->active && p->confirmed)
+    if (usable(p))
         return p;
-    for (unsigned i = 0; i < a->n_paths; i++)
-        if (a->paths[i].active && a->paths[i].confirmed)
-            return &a->paths[i];
+    struct sctp_path *pf = NULL;
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *q = &a->paths[i];
+        if (usable(q))
+            return q;
+        if (q->active && q->confirmed &&
+            (!pf || q->error_count < pf->error_count ||
+             (q == p && q->error_count == pf->error_count)))
+            pf = q;
+    }
+    if (pf)
+        return pf;
     if (p->confirmed)
         return p;
     for (unsigned i = 0; i < a->n_paths; i++)
         if (a->paths[i].confirmed)
             return &a->paths[i];
     return p;
+}
+
+struct sctp_path *sctp_assoc_alt_path(struct sctp_assoc *a, const struct sctp_path *p)
+{
+    struct sctp_path *pf = NULL;
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *alt = &a->paths[i];
+        if (alt == p || !alt->active || !alt->confirmed)
+            continue;
+        if (!alt->pf)
+            return alt;
+        if (!pf || alt->error_count < pf->error_count)
+            pf = alt;
+    }
+    return pf;
 }
 
 bool sctp_assoc_error_step(struct sctp_assoc *a)
@@ -66,11 +99,24 @@ bool sctp_assoc_error_step(struct sctp_assoc *a)
 
 void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
-    (void)now;
+    const struct sctp_config *cfg = &a->ep->cfg;
+    p->fail_at = now;
     /* RFC 9260 8.2: Path.Max.Retrans. */
-    if (++p->error_count > a->ep->cfg.path_max_retrans && p->active) {
+    if (++p->error_count > cfg->path_max_retrans && p->active) {
         p->active = false;
+        p->pf = false;
+        a->ep->stats.paths_failed++;
         sctp_assoc_notify_paddr(a, p, SCTP_ADDR_UNREACHABLE);
+    } else if (p->active && !p->pf && p->confirmed && p->error_count > cfg->pf_retrans &&
+               cfg->pf_retrans < cfg->path_max_retrans) {
+        /* RFC 7829 5.1: potentially failed. Its traffic moves to another
+         * active path, and it is probed once per RTO (heartbeat_due),
+         * starting now unless a HEARTBEAT is already out. */
+        p->pf = true;
+        a->ep->stats.paths_pf++;
+        sctp_assoc_notify_paddr(a, p, SCTP_ADDR_POTENTIALLY_FAILED);
+        if (!p->hb_outstanding && a->state != SCTP_S_CLOSED)
+            sctp_assoc_heartbeat_now(a, p, now, false);
     }
 }
 
@@ -80,6 +126,10 @@ void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p)
     a->error_count = 0;
     if (!p->active) {
         p->active = true;
+        p->pf = false;
+        sctp_assoc_notify_paddr(a, p, SCTP_ADDR_AVAILABLE);
+    } else if (p->pf) {
+        p->pf = false;
         sctp_assoc_notify_paddr(a, p, SCTP_ADDR_AVAILABLE);
     }
 }

@@ -54,6 +54,9 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
     }
     if (ev->type == SCTP_EV_PADDR_CHANGE && ev->u.paddr.state == SCTP_ADDR_UNREACHABLE)
         S.failovers++;
+    if (ev->type == SCTP_EV_PADDR_CHANGE && getenv("DBGP"))
+        printf("DBG %.3f node %d addr %u state %d\n", h->now / 1e9, node, ev->u.paddr.addr.addr[2],
+               ev->u.paddr.state);
     if (ev->type != SCTP_EV_DATA || node != 1)
         return;
     static uint8_t buf[70000];
@@ -121,18 +124,25 @@ static bool all_in(struct harness *h)
     return S.received >= target || S.lost;
 }
 
+/* The failover run with an odd seed also has SCTP-PF (RFC 7829) with
+ * Potentially Failed Max Retrans 0. */
+static bool pf_on;
+
 static void tune(struct sctp_config *c)
 {
     c->num_ostreams = STREAMS;
     c->max_instreams = STREAMS;
     c->path_max_retrans = 2;
     c->assoc_max_retrans = 20;
+    if (pf_on)
+        c->pf_retrans = 0;
 }
 
 static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t seed)
 {
     struct harness h;
     memset(&S, 0, sizeof(S));
+    pf_on = multi && (seed & 1);
     pressure_mode = pressure;
     pressure_on = false;
     pressure_events = 0;

@@ -16,9 +16,12 @@
 # The generator sends 200-byte messages at 400 per second to the echo
 # server, which returns each one. While they flow:
 #  - path A is cut at the router, both ways, without a word (blackhole
-#    routes); the dataplane reports path A inactive, the messages go on
-#    over path B (on the wire: the dataplane's DATA on the peer's second
-#    link), and the usrsctp peer reports our address on A unreachable;
+#    routes); at its first timeout the dataplane takes it for potentially
+#    failed (RFC 7829) and sends everything over path B (on the wire: the
+#    dataplane's DATA on the peer's second link, and next to none on its
+#    own link A), probes A with heartbeats and, after three more errors,
+#    reports it inactive; the usrsctp peer reports our address on A
+#    unreachable;
 #  - path A is restored; heartbeats find it, the dataplane reports it
 #    active again and new DATA goes back to the primary path A;
 #  - every message comes back, checked, in order per stream.
@@ -76,6 +79,11 @@ TSHARK=$LAST_PID
 start_bg "$TMP/tshark-a.log" timeout 90 ip netns exec "$NS_PEER" tshark -n -i "$TAG-p0" \
     -w "$TMP/a.pcap" -f "ip src 198.18.0.1"
 TSHARK_A=$LAST_PID
+# What the dataplane sends on its own link A, cut or not.
+start_bg "$TMP/tshark-d.log" timeout 90 ip netns exec "$NS_RT" tshark -n -i "$TAG-r0" \
+    -w "$TMP/d.pcap" -f "ip src 198.18.0.1"
+TSHARK_D=$LAST_PID
+wait_log "$TMP/tshark-d.log" "Capturing on" 20 || fail "tshark did not start"
 wait_log "$TMP/tshark.log" "Capturing on" 20 || fail "tshark did not start"
 wait_log "$TMP/tshark-a.log" "Capturing on" 20 || fail "tshark did not start"
 
@@ -84,15 +92,17 @@ start_bg "$TMP/srv.log" timeout 90 ip netns exec "$NS_PEER" "$CLIENT" -l 0.0.0.0
 SRV=$LAST_PID
 wait_log "$TMP/srv.log" LISTENING 10 || fail "usrsctp echo server did not start"
 
-# Fast failure detection on our side too: a path is given up after one
-# unanswered retransmission or heartbeat (Path.Max.Retrans 1).
+# Quick failover on our side, as SIGTRAN deployments set it up: a path
+# is potentially failed at its first timeout (RFC 7829, pf_retrans 0),
+# so its traffic moves at once, and given up after three more.
 cat >"$TMP/dp.ini" <<EOF
 [sctp]
 rto_initial_ms = 300
 rto_min_ms = 100
 rto_max_ms = 500
 hb_interval_ms = 300
-path_max_retrans = 1
+path_max_retrans = 3
+pf_retrans = 0
 assoc_max_retrans = 20
 EOF
 N=4000
@@ -139,10 +149,13 @@ sleep 1.5
 t_cut=$(date +%s.%N)
 cut_a add
 log "path A cut"
-wait_path 0 inactive 5 || fail "path A still not inactive 5 s after the cut: $PATHLINE"
+wait_path 0 inactive 8 || fail "path A still not inactive 8 s after the cut: $PATHLINE"
 t_down=$(date +%s.%N)
 log "path A inactive: $PATHLINE"
-ok "the dataplane gave path A up $("$PY" -c "print(round($t_down - $t_cut, 2))") s after the cut"
+pf=$(counter "$PFX" lcores 0.paths_pf)
+[[ $pf -ge 1 ]] || fail "path A was not potentially failed first (paths_pf=$pf)"
+ok "the dataplane took path A for potentially failed, then gave it up" \
+    "$("$PY" -c "print(round($t_down - $t_cut, 2))") s after the cut"
 wait_log "$TMP/srv.log" "PADDR 198.18.0.1 UNREACHABLE" 10 ||
     { cat "$TMP/srv.log"; fail "the usrsctp peer did not give our address on A up"; }
 ok "the usrsctp peer reports 198.18.0.1 unreachable"
@@ -169,28 +182,37 @@ wait_log "$TMP/dp.log" "generator: all $N messages echoed and checked" 40 ||
 ok "all $N messages echoed and checked, in order per stream"
 grep "^gen:" "$TMP/dp.log"
 
-kill -INT "$TSHARK" "$TSHARK_A"
+kill -INT "$TSHARK" "$TSHARK_A" "$TSHARK_D"
 wait_exit "$TSHARK" 10 || fail "tshark did not stop"
 wait_exit "$TSHARK_A" 10 || fail "tshark did not stop"
+wait_exit "$TSHARK_D" 10 || fail "tshark did not stop"
 # DATA (chunk type 0) from the dataplane on each network, by time.
 data_times() {
     tshark -n -r "$1" -Y "sctp.chunk_type == 0" -T fields -e frame.time_epoch 2>/dev/null
 }
-"$PY" - "$t_cut" "$t_down" "$t_back" <(data_times "$TMP/a.pcap") <(data_times "$TMP/b.pcap") <<'PYEOF' ||
+"$PY" - "$t_cut" "$t_down" "$t_back" <(data_times "$TMP/a.pcap") <(data_times "$TMP/b.pcap") \
+    <(data_times "$TMP/d.pcap") <<'PYEOF' ||
 import sys
 t_cut, t_down, t_back = map(float, sys.argv[1:4])
 a = [float(x) for x in open(sys.argv[4]).read().split()]
 b = [float(x) for x in open(sys.argv[5]).read().split()]
+d = [float(x) for x in open(sys.argv[6]).read().split()]
+cut_a = sum(t_cut < t < t_back for t in d)
 print("DATA on network A: %d before the cut, %d after it was restored; on network B: %d "
-      "between the failure and the restoration" %
-      (sum(t < t_cut for t in a), sum(t > t_back for t in a),
-       sum(t_down < t < t_back for t in b)))
+      "between the failure and the restoration; sent on the cut link A: %d in %.1f s"
+      % (sum(t < t_cut for t in a), sum(t > t_back for t in a),
+         sum(t_down < t < t_back for t in b), cut_a, t_back - t_cut))
 assert sum(t < t_cut for t in a) >= 50, "no DATA on the primary path before the cut"
 assert sum(t_down < t < t_back for t in b) >= 50, "no DATA on network B while A was down"
 assert sum(t > t_back + 1 for t in a) >= 50, "DATA did not come back to the primary path"
+# 400 messages a second: until its first timeout (RTO.Min 100 ms after
+# the last SACK) new DATA still goes to A, and nothing after it. Without
+# the potentially failed state it would carry every new message until it
+# is given up, a second or more.
+assert cut_a <= 0.1 * 400 * (t_back - t_cut), "new DATA kept going to the cut path"
 PYEOF
     fail "DATA was not where it should be"
-ok "on the wire: DATA on network A, on B while A was down, then on A again"
+ok "on the wire: DATA on network A, on B from A's first timeout until it was back, then on A"
 
 kill -TERM "$DP"
 wait_exit "$DP" 20 || fail "dataplane did not stop"

@@ -271,6 +271,120 @@ static void test_failover_and_return(void)
 
 /* With every address of the peer cut, Path.Max.Retrans marks each one
  * unreachable; Association.Max.Retrans then ends the association. */
+static void tune_pf(struct sctp_config *c)
+{
+    c->path_max_retrans = 4;
+    c->pf_retrans = 0;
+    c->assoc_max_retrans = 20;
+}
+
+/* RFC 7829 (SCTP-PF) with Potentially Failed Max Retrans 0: the primary's
+ * first T3 expiry makes it potentially failed. From then on no DATA goes
+ * there (new or retransmitted) while the alternate answers; it is probed
+ * once per RTO, and reported unreachable only after Path.Max.Retrans
+ * more errors. When it answers again it is available and DATA returns. */
+static void test_pf_quick_failover(void)
+{
+    seq_out = 0;
+    start(45, true, tune_pf);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
+
+    sctp_tstamp cut = H.now, t_pf = 0, t_unreach = 0;
+    H.down[H.n_down++] = *p0;
+    for (int i = 0; i < 400 && !count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach); i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, &t_pf), 1);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach), 1);
+    /* Potentially failed at the first T3 expiry (RTO.Initial 100 ms,
+     * RTO.Min 50 ms), unreachable after four more errors. */
+    CU_ASSERT_TRUE(t_pf - cut <= 200 * MS);
+    CU_ASSERT_TRUE(t_unreach > t_pf);
+    CU_ASSERT_TRUE(data_to(p0, cut, t_pf + 1) > 0);
+    CU_ASSERT_EQUAL(data_to(p0, t_pf + 1, H.now), 0);
+    CU_ASSERT_TRUE(data_to(p1, t_pf, t_unreach) >= (t_unreach - t_pf) / (20 * MS) / 2);
+    /* Probed meanwhile: a HEARTBEAT per RTO. */
+    CU_ASSERT_TRUE(R.hb_to[0] >= 4);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_FALSE(info.paths[0].active);
+    CU_ASSERT_FALSE(info.paths[0].pf);
+    CU_ASSERT_TRUE(info.paths[1].active && !info.paths[1].pf);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+
+    /* Back before it is declared unreachable: cut, potentially failed,
+     * restored; the next HEARTBEAT ACK makes it available again. */
+    H.n_down = 0;
+    sctp_tstamp t_avail = 0;
+    for (int i = 0; i < 500 && !count_pev(SCTP_ADDR_AVAILABLE, p0, &t_avail); i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_AVAILABLE, p0, &t_avail), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    cut = H.now;
+    H.down[H.n_down++] = *p0;
+    for (int i = 0; i < 100 && count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, NULL) < 2; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, NULL), 2);
+    H.n_down = 0;
+    for (int i = 0; i < 100 && count_pev(SCTP_ADDR_AVAILABLE, p0, NULL) < 2; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 2);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, NULL), 1);
+    sctp_tstamp back = H.now;
+    for (int i = 0; i < 50; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_TRUE(data_to(p0, back, H.now) >= 50);
+    CU_ASSERT_EQUAL(data_to(p1, back, H.now), 0);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    CU_ASSERT_EQUAL(R.msgs, seq_out);
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* RFC 7829 5.1: with every path potentially failed, DATA still goes,
+ * to the one with the fewest errors: a single-homed association keeps
+ * sending to its one path, and recovers when it answers. */
+static void test_pf_single_path_keeps_sending(void)
+{
+    seq_out = 0;
+    start(46, false, tune_pf);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0];
+    H.down[H.n_down++] = *p0;
+    sctp_tstamp cut = H.now;
+    for (int i = 0; i < 20; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, NULL), 1);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_TRUE(info.paths[0].pf);
+    sctp_tstamp t_pf = 0;
+    count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, &t_pf);
+    /* Retransmissions still go to it (there is nowhere else). */
+    CU_ASSERT_TRUE(data_to(p0, t_pf + 1, H.now) > 0);
+    H.n_down = 0;
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 10 * S));
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 1);
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    (void)cut;
+    finish();
+}
+
 static void tune_all_down(struct sctp_config *c)
 {
     c->path_max_retrans = 1;
@@ -727,6 +841,65 @@ static void inject_sack(uint32_t cum, const struct sctp_gap_block *gaps, uint16_
     hbuf_unref(b);
 }
 
+static void tune_pmr1(struct sctp_config *c)
+{
+    c->path_max_retrans = 1;
+    c->assoc_max_retrans = 50;
+}
+
+/* RFC 9260 8.1, 8.2: a SACK says the peer is alive (the association's
+ * error count goes to 0), but it clears a path's errors only for DATA
+ * sent there once, after its last error. Both paths are cut; a message
+ * goes to each in turn and, with both inactive, to the primary again. A
+ * SACK for it (its first copy could have arrived on the other path) does
+ * not bring the primary back; a SACK for a new message sent to it once
+ * does. */
+static void test_ambiguous_ack_no_revival(void)
+{
+    seq_out = 0;
+    start(49, true, tune_pmr1);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    uint32_t t0 = a->next_tsn;
+    H.down[H.n_down++] = *p0;
+    H.down[H.n_down++] = *p1;
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    sctp_tstamp t_both = 0, t1 = 0;
+    for (int i = 0; i < 300 && !(count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_both) &&
+                                 count_pev(SCTP_ADDR_UNREACHABLE, p1, &t1));
+         i++)
+        h_run(&H, NULL, 100 * MS);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p1, &t1), 1);
+    if (t1 > t_both)
+        t_both = t1;
+    /* With both inactive the message goes to the primary again. */
+    for (int i = 0; i < 300 && data_to(p0, t_both + 1, H.now) == 0; i++)
+        h_run(&H, NULL, 100 * MS);
+    CU_ASSERT_TRUE_FATAL(data_to(p0, t_both + 1, H.now) > 0);
+    CU_ASSERT_TRUE(a->error_count > 0);
+    inject_sack(t0, NULL, 0);
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 0);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p1, NULL), 0);
+    CU_ASSERT_FALSE(a->paths[0].active);
+    CU_ASSERT_EQUAL(a->error_count, 0);
+
+    /* A new message, sent once, to the primary (both still inactive). */
+    sctp_tstamp t2 = H.now;
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL(data_to(p0, t2, H.now + 1), 1);
+    inject_sack(t0 + 1, NULL, 0);
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 1);
+    CU_ASSERT_TRUE(a->paths[0].active);
+    CU_ASSERT_EQUAL(a->paths[0].error_count, 0);
+    finish();
+}
+
 /* RFC 9260 6.3.2 R3: a SACK restarts T3 only for an address whose
  * earliest outstanding TSN it acknowledges. A goes to the primary, B to
  * the secondary, C and D to the primary; all are lost. A SACK acking A
@@ -830,6 +1003,8 @@ static void test_forward_tsn_timer_path(void)
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
+TEST_CASE(test_pf_quick_failover)
+TEST_CASE(test_pf_single_path_keeps_sending)
 TEST_CASE(test_set_primary)
 TEST_CASE(test_sack_to_data_source)
 TEST_CASE(test_addr_over)
@@ -840,5 +1015,6 @@ TEST_CASE(test_init_to_second_address)
 TEST_CASE(test_ssn_window_limit)
 TEST_CASE(test_unconfirmed_probes_spare_assoc)
 TEST_CASE(test_t3_restart_per_path)
+TEST_CASE(test_ambiguous_ack_no_revival)
 TEST_CASE(test_forward_tsn_timer_path)
 TEST_SUITE_END()
