@@ -25,22 +25,10 @@
 #include <rte_mempool.h>
 
 #include "dp.h"
+#include "check.h"
 
 #define L2L3    34   /* Ethernet + IPv4, written by emit() before the chain */
 #define BIG_BUF 4096 /* data room of the pool for multi-chunk messages */
-
-static int failures, checks;
-
-#define CHECK(cond, ...)                                                                           \
-    do {                                                                                           \
-        checks++;                                                                                  \
-        if (!(cond)) {                                                                             \
-            failures++;                                                                            \
-            printf("FAIL %s:%d: ", __func__, __LINE__);                                            \
-            printf(__VA_ARGS__);                                                                   \
-            printf("\n");                                                                          \
-        }                                                                                          \
-    } while (0)
 
 static struct dp_engine eng;
 static struct rte_mempool *pool, *ind_pool, *big_pool;

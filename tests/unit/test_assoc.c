@@ -335,12 +335,10 @@ static void test_init_collision(void)
     finish();
 }
 
-static void test_data_on_cookie_echo(void)
+/* Node 0 connects to node 1 with a first message of 100 bytes
+ * (sequence 0, stream 0) to go with the COOKIE ECHO. */
+static void connect_with_msg(void)
 {
-    memset(&R, 0, sizeof(R));
-    memset(sent_seq, 0, sizeof(sent_seq));
-    h_init(&H, 8, false, NULL);
-    H.on_event = on_event;
     uint8_t buf[100];
     make_msg(buf, 0, sizeof(buf));
     struct hbuf *b = hbuf_new(buf, sizeof(buf));
@@ -351,6 +349,15 @@ static void test_data_on_cookie_echo(void)
                                           &f, &id, H.now),
                     0);
     hbuf_unref(b);
+}
+
+static void test_data_on_cookie_echo(void)
+{
+    memset(&R, 0, sizeof(R));
+    memset(sent_seq, 0, sizeof(sent_seq));
+    h_init(&H, 8, false, NULL);
+    H.on_event = on_event;
+    connect_with_msg();
     want_msgs = 1;
     CU_ASSERT_TRUE(h_run(&H, got_all, 5 * SCTP_SEC));
     CU_ASSERT_EQUAL(R.bad[1], 0);
@@ -397,16 +404,7 @@ static void test_cookie_echoed_data_rides_along(void)
     data_alone = data_chunks = cookie_echoes = 0;
     cookie_drops = 3;
     H.filter = watch_cookie_echoed;
-    uint8_t buf[100];
-    make_msg(buf, 0, sizeof(buf));
-    struct hbuf *b = hbuf_new(buf, sizeof(buf));
-    struct sctp_sndinfo info = {.sid = 0};
-    struct sctp_frag f = {.data = b->data, .len = 100, .handle = b};
-    uint32_t id;
-    CU_ASSERT_EQUAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4, &info,
-                                          &f, &id, H.now),
-                    0);
-    hbuf_unref(b);
+    connect_with_msg();
     want_msgs = 1;
     sctp_tstamp t0 = H.now;
     CU_ASSERT_TRUE(h_run(&H, got_all, 20 * SCTP_SEC));

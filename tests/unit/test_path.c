@@ -175,6 +175,27 @@ static unsigned count_pev(enum sctp_paddr_state st, const struct sctp_addr *a, s
     return n;
 }
 
+/* A message every 20 ms until node 0 has reported state for addr n
+ * times (at most max messages). */
+static void send_until(enum sctp_paddr_state state, const struct sctp_addr *addr, unsigned n,
+                       int max)
+{
+    for (int i = 0; i < max && count_pev(state, addr, NULL) < n; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+}
+
+/* start(), multi-homed, and the second address confirmed by its first
+ * heartbeat. */
+static void start_confirmed(uint64_t seed, void (*t)(struct sctp_config *))
+{
+    seq_out = 0;
+    start(seed, true, t);
+    h_run(&H, NULL, 500 * MS);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_CONFIRMED, &H.cfg[1].addrs[1], NULL), 1);
+}
+
 /* DATA packets from node 0 to addr sent in [from, to). */
 static unsigned data_to(const struct sctp_addr *addr, sctp_tstamp from, sctp_tstamp to)
 {
@@ -197,22 +218,15 @@ static sctp_tstamp cut_primary(const struct sctp_addr *p0)
 {
     sctp_tstamp t_unreach = 0;
     H.down[H.n_down++] = *p0;
-    for (int i = 0; i < 400 && !count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach); i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 20 * MS);
-    }
+    send_until(SCTP_ADDR_UNREACHABLE, p0, 1, 400);
     CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach), 1);
     return t_unreach;
 }
 
 static void test_failover_and_return(void)
 {
-    seq_out = 0;
-    start(41, true, tune);
+    start_confirmed(41, tune);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
-    /* Let the second address be confirmed by its first heartbeat. */
-    h_run(&H, NULL, 500 * MS);
-    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
     CU_ASSERT_EQUAL(data_to(p1, 0, H.now), 0);
 
     /* The primary address stops answering. */
@@ -243,10 +257,7 @@ static void test_failover_and_return(void)
      * available and DATA returns to it. */
     H.n_down = 0;
     sctp_tstamp t_avail = 0;
-    for (int i = 0; i < 500 && !count_pev(SCTP_ADDR_AVAILABLE, p0, &t_avail); i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 20 * MS);
-    }
+    send_until(SCTP_ADDR_AVAILABLE, p0, 1, 500);
     CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_AVAILABLE, p0, &t_avail), 1);
     sctp_tstamp back = H.now;
     for (int i = 0; i < 100; i++) {
@@ -269,8 +280,6 @@ static void test_failover_and_return(void)
     finish();
 }
 
-/* With every address of the peer cut, Path.Max.Retrans marks each one
- * unreachable; Association.Max.Retrans then ends the association. */
 static void tune_pf(struct sctp_config *c)
 {
     c->path_max_retrans = 4;
@@ -285,18 +294,12 @@ static void tune_pf(struct sctp_config *c)
  * more errors. When it answers again it is available and DATA returns. */
 static void test_pf_quick_failover(void)
 {
-    seq_out = 0;
-    start(45, true, tune_pf);
+    start_confirmed(45, tune_pf);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
-    h_run(&H, NULL, 500 * MS);
-    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
 
     sctp_tstamp cut = H.now, t_pf = 0, t_unreach = 0;
     H.down[H.n_down++] = *p0;
-    for (int i = 0; i < 400 && !count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach); i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 20 * MS);
-    }
+    send_until(SCTP_ADDR_UNREACHABLE, p0, 1, 400);
     CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, &t_pf), 1);
     CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_unreach), 1);
     /* Potentially failed at the first T3 expiry (RTO.Initial 100 ms,
@@ -320,24 +323,15 @@ static void test_pf_quick_failover(void)
      * restored; the next HEARTBEAT ACK makes it available again. */
     H.n_down = 0;
     sctp_tstamp t_avail = 0;
-    for (int i = 0; i < 500 && !count_pev(SCTP_ADDR_AVAILABLE, p0, &t_avail); i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 20 * MS);
-    }
+    send_until(SCTP_ADDR_AVAILABLE, p0, 1, 500);
     CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_AVAILABLE, p0, &t_avail), 1);
     CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
     cut = H.now;
     H.down[H.n_down++] = *p0;
-    for (int i = 0; i < 100 && count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, NULL) < 2; i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 20 * MS);
-    }
+    send_until(SCTP_ADDR_POTENTIALLY_FAILED, p0, 2, 100);
     CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, NULL), 2);
     H.n_down = 0;
-    for (int i = 0; i < 100 && count_pev(SCTP_ADDR_AVAILABLE, p0, NULL) < 2; i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 20 * MS);
-    }
+    send_until(SCTP_ADDR_AVAILABLE, p0, 2, 100);
     CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 2);
     CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, NULL), 1);
     sctp_tstamp back = H.now;
@@ -385,6 +379,8 @@ static void test_pf_single_path_keeps_sending(void)
     finish();
 }
 
+/* With every address of the peer cut, Path.Max.Retrans marks each one
+ * unreachable; Association.Max.Retrans then ends the association. */
 static void tune_all_down(struct sctp_config *c)
 {
     c->path_max_retrans = 1;
@@ -413,11 +409,8 @@ static void test_all_paths_down(void)
 
 static void test_set_primary(void)
 {
-    seq_out = 0;
-    start(43, true, NULL);
+    start_confirmed(43, NULL);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
-    h_run(&H, NULL, 500 * MS);
-    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
 
     struct sctp_addr stranger = sctp_addr_v4(0xC6120063u);
     CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], &stranger), SCTP_ERR_ADDR);
@@ -454,6 +447,22 @@ static void test_set_primary(void)
     finish();
 }
 
+/* n messages from node 0, 5 ms apart (with one of 64 bytes from node 1
+ * each time if both), all delivered, and the delayed SACKs sent. */
+static void send_spaced(int n, bool both)
+{
+    for (int i = 0; i < n; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        if (both) {
+            uint8_t m[64] = {0};
+            CU_ASSERT_EQUAL(h_send(&H, 1, R.assoc[1], 0, 0, m, sizeof(m)), 1);
+        }
+        h_run(&H, NULL, 5 * MS);
+    }
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
+    h_run(&H, NULL, 500 * MS);
+}
+
 /* RFC 9260 6.4: SACKs go where the DATA came from. Node 0 sends to node
  * 1's second address, so from its own second one; node 1's primary is
  * still node 0's first address, and its SACKs follow the DATA all the
@@ -467,34 +476,21 @@ static void tune_no_t3(struct sctp_config *c)
 
 static void test_sack_to_data_source(void)
 {
-    seq_out = 0;
-    start(47, true, tune_no_t3);
+    start_confirmed(47, tune_no_t3);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
-    h_run(&H, NULL, 500 * MS);
-    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
     struct sctp_assoc_info info;
     CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[1], R.assoc[1], &info), 0);
     CU_ASSERT_TRUE(info.paths[0].primary);
     CU_ASSERT_TRUE(sctp_addr_equal(&info.paths[0].addr, &H.cfg[0].addrs[0]));
 
-    for (int i = 0; i < 10; i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 5 * MS);
-    }
-    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
-    h_run(&H, NULL, 500 * MS);
+    send_spaced(10, false);
     CU_ASSERT_TRUE(R.sack_to[0] >= 5);
     CU_ASSERT_EQUAL(R.sack_to[1], 0);
 
     CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], p1), 0);
     memset(R.sack_to, 0, sizeof(R.sack_to));
     sctp_tstamp t = H.now;
-    for (int i = 0; i < 20; i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 5 * MS);
-    }
-    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
-    h_run(&H, NULL, 500 * MS);
+    send_spaced(20, false);
     CU_ASSERT_TRUE(data_to(p1, t, H.now) >= 20);
     CU_ASSERT_TRUE(R.sack_to[1] >= 10);
     CU_ASSERT_EQUAL(R.sack_to[0], 0);
@@ -503,26 +499,14 @@ static void test_sack_to_data_source(void)
      * SACKs for node 0's DATA going to the second: SACKs do not ride
      * there on node 1's DATA. */
     memset(R.sack_to, 0, sizeof(R.sack_to));
-    for (int i = 0; i < 20; i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        uint8_t m[64] = {0};
-        CU_ASSERT_EQUAL(h_send(&H, 1, R.assoc[1], 0, 0, m, sizeof(m)), 1);
-        h_run(&H, NULL, 5 * MS);
-    }
-    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
-    h_run(&H, NULL, 500 * MS);
+    send_spaced(20, true);
     CU_ASSERT_TRUE(R.sack_to[1] >= 10);
     CU_ASSERT_EQUAL(R.sack_to[0], 0);
 
     /* And back with the DATA. */
     CU_ASSERT_EQUAL(sctp_assoc_set_primary(H.ep[0], R.assoc[0], p0), 0);
     memset(R.sack_to, 0, sizeof(R.sack_to));
-    for (int i = 0; i < 10; i++) {
-        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-        h_run(&H, NULL, 5 * MS);
-    }
-    CU_ASSERT_TRUE(h_run(&H, all_delivered, 2 * S));
-    h_run(&H, NULL, 500 * MS);
+    send_spaced(10, false);
     CU_ASSERT_TRUE(R.sack_to[0] >= 5);
     CU_ASSERT_EQUAL(R.sack_to[1], 0);
     CU_ASSERT_EQUAL(R.bad_order, 0);
@@ -856,11 +840,8 @@ static void tune_pmr1(struct sctp_config *c)
  * does. */
 static void test_ambiguous_ack_no_revival(void)
 {
-    seq_out = 0;
-    start(49, true, tune_pmr1);
+    start_confirmed(49, tune_pmr1);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
-    h_run(&H, NULL, 500 * MS);
-    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     uint32_t t0 = a->next_tsn;
@@ -957,11 +938,8 @@ static void test_t3_restart_per_path(void)
  * again there, not on the dead primary. */
 static void test_forward_tsn_timer_path(void)
 {
-    seq_out = 0;
-    start(48, true, tune);
+    start_confirmed(48, tune);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
-    h_run(&H, NULL, 500 * MS);
-    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_CONFIRMED, p1, NULL), 1);
     cut_primary(p0);
     CU_ASSERT_TRUE_FATAL(h_run(&H, all_delivered, 5 * S));
     h_run(&H, NULL, 100 * MS);
