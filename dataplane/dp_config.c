@@ -133,7 +133,9 @@ void dp_config_usage(const char *prog)
            "            assoc_max_retrans, max_init_retransmits (RFC 9260 15;\n"
            "            default 5, 10, 8), pf_retrans (RFC 7829: after that many\n"
            "            errors a path's traffic moves while it is probed; default\n"
-           "            off), rwnd, max_assocs, sendq_bytes,\n"
+           "            off), init_rate (INIT ACKs per second per engine and service\n"
+           "            at most; default 10000, 0 no limit), rwnd, max_assocs,\n"
+           "            sendq_bytes,\n"
            "            reasm_bytes, reasm_chunks (DATA chunks one association may hold\n"
            "            for reassembly; default an eighth of mbufs), ostreams, istreams,\n"
            "            pr_sctp, pmtu_raise_s (a path MTU lowered by ICMP goes back to\n"
@@ -549,6 +551,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1500, 1u << 30, &v) < 0)
                 return -1;
             s->rwnd = v;
+        } else if (!strcmp(key, "init_rate")) {
+            if (num(what, val, 0, 100000000, &v) < 0)
+                return -1;
+            s->init_rate = v;
         } else if (!strcmp(key, "max_assocs")) {
             if (num(what, val, 1, 1u << 20, &v) < 0)
                 return -1;
@@ -842,6 +848,9 @@ static void set_defaults(struct dp_conf *c)
     for (unsigned i = 0; i < DP_MAX_PORTS; i++)
         c->ports[i].mtu = 1500;
     sctp_config_default(&c->sctp);
+    /* A daemon on a public network answers at most this many INITs a
+     * second per engine and service (sctp_config.init_rate). */
+    c->sctp.init_rate = 10000;
     c->local_port = 40000;
     c->gen_msgs = 1000;
     c->gen_size = 128;

@@ -307,6 +307,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
                 t.icmp_unreach_ignored += x->icmp_unreach_ignored;
                 t.paths_pf += x->paths_pf;
                 t.paths_failed += x->paths_failed;
+                t.init_rate_limited += x->init_rate_limited;
                 t.assocs_established += x->assocs_established;
                 t.assocs_aborted += x->assocs_aborted;
                 for (unsigned st = 0; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
@@ -334,6 +335,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "icmp_unreach_ignored", t.icmp_unreach_ignored);
             U64(c, "paths_pf", t.paths_pf);
             U64(c, "paths_failed", t.paths_failed);
+            U64(c, "init_rate_limited", t.init_rate_limited);
             U64(c, "assocs_established", t.assocs_established);
             U64(c, "assocs_aborted", t.assocs_aborted);
             U64(c, "assocs", s->total);

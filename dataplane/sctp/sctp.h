@@ -305,6 +305,13 @@ struct sctp_config {
 
     /* Limits that a peer cannot blow up. */
     uint32_t max_assocs;
+    /* INIT ACKs per second at most (a GCRA bucket holding a quarter
+     * second's worth, at least 16); INITs beyond it are dropped unanswered
+     * (init_rate_limited). An INIT ACK is larger than the INIT and costs
+     * a cookie's HMAC: the limit bounds both what an INIT flood costs the
+     * endpoint and what spoofed INITs make it send to a victim. 0: no
+     * limit (the default). */
+    uint32_t init_rate;
     uint32_t max_sendq_bytes; /* per association */
     uint32_t max_reasm_bytes; /* per association */
     /* DATA chunks held for reassembly or ordering per association (each
@@ -642,6 +649,8 @@ struct sctp_endpoint_stats {
     /* Paths that became potentially failed (RFC 7829), and paths that
      * became inactive (Path.Max.Retrans). */
     uint64_t paths_pf, paths_failed;
+    /* INITs left unanswered by sctp_config.init_rate. */
+    uint64_t init_rate_limited;
     uint64_t assocs_established, assocs_aborted;
     uint32_t assocs_by_state[SCTP_S_SHUTDOWN_ACK_SENT + 1];
 };

@@ -299,6 +299,21 @@ static bool refuse_new_addrs(struct sctp_endpoint *ep, struct sctp_assoc *a,
     return true;
 }
 
+/* sctp_config.init_rate as a GCRA: each INIT ACK moves the theoretical
+ * arrival time on by one interval; one is allowed while that time is no
+ * more than the burst's intervals ahead of now. */
+static bool init_ack_allowed(struct sctp_endpoint *ep, sctp_tstamp now)
+{
+    uint32_t rate = ep->cfg.init_rate;
+    sctp_tstamp t = SCTP_SEC / rate, burst = rate / 4 > 16 ? rate / 4 : 16;
+    if (ep->init_tat < now)
+        ep->init_tat = now;
+    if (ep->init_tat - now > t * burst)
+        return false;
+    ep->init_tat += t ? t : 1;
+    return true;
+}
+
 void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
                         const struct sctp_rx_packet *pkt, const struct sctp_common_hdr *h,
                         const struct sctp_chunk *c, sctp_tstamp now)
@@ -314,6 +329,10 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
         return;
     if (init.ostreams == 0 || init.istreams == 0) {
         abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_INVALID_PARAM, NULL, 0);
+        return;
+    }
+    if (ep->cfg.init_rate && !init_ack_allowed(ep, now)) {
+        ep->stats.init_rate_limited++;
         return;
     }
     struct peer_params pp;

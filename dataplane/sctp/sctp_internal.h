@@ -405,8 +405,9 @@ struct sctp_endpoint {
     struct sctp_cookie_keys keys;
     uint32_t next_assoc_id;
     uint32_t n_assocs;
-    uint8_t rx_pressure; /* enum sctp_rx_pressure (sctp_endpoint_set_rx_pressure_level) */
-    bool rx_abort;       /* the packet being handled holds an ABORT chunk */
+    uint8_t rx_pressure;  /* enum sctp_rx_pressure (sctp_endpoint_set_rx_pressure_level) */
+    bool rx_abort;        /* the packet being handled holds an ABORT chunk */
+    sctp_tstamp init_tat; /* INIT ACK rate (cfg.init_rate): theoretical arrival time */
 
     uint32_t hash_mask;
     struct sctp_assoc **by_id, **by_vtag;

@@ -1163,6 +1163,54 @@ static void check_new_addr_abort(uint32_t init_tag, const struct sctp_addr *want
  * listing an address of an existing association, belongs to that
  * association: a restart that adds addresses, refused with an ABORT
  * listing them (the source included), not a second association. */
+static void tune_init_rate(struct sctp_config *c)
+{
+    c->init_rate = 100;
+}
+
+/* INITs node 1 answers with an INIT ACK out of n injected at once. */
+static unsigned init_acks_for(unsigned n)
+{
+    unsigned acks = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t buf[1024];
+        uint32_t len = make_init(buf, 1, 0x1000 + i, NULL, 0);
+        inject_from(1, &H.cfg[0].addrs[0], buf, len);
+        acks += take_output(1);
+    }
+    return acks;
+}
+
+/* sctp_config.init_rate: 100 INIT ACKs a second, with a burst of a
+ * quarter second's worth (at least 16): 26 of 100 INITs at once are
+ * answered, the rest dropped and counted, 26 again a second later, and
+ * INITs spaced 10 ms apart all are. */
+static void test_init_rate_limit(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 31, false, tune_init_rate);
+    H.on_event = on_event;
+    CU_ASSERT_EQUAL(init_acks_for(100), 26);
+    struct sctp_endpoint_stats st;
+    sctp_endpoint_get_stats(H.ep[1], &st);
+    CU_ASSERT_EQUAL(st.init_rate_limited, 74);
+    H.now += SCTP_SEC;
+    CU_ASSERT_EQUAL(init_acks_for(100), 26);
+    H.now += SCTP_SEC;
+    unsigned spaced = 0;
+    for (int i = 0; i < 200; i++) {
+        spaced += init_acks_for(1);
+        H.now += 10 * SCTP_MS;
+    }
+    CU_ASSERT_EQUAL(spaced, 200);
+    sctp_endpoint_get_stats(H.ep[1], &st);
+    CU_ASSERT_EQUAL(st.init_rate_limited, 148);
+    /* Nothing was kept for the INITs: no association on node 1. */
+    CU_ASSERT_EQUAL(st.assocs_established, 0);
+    CU_ASSERT_EQUAL(st.assocs_by_state[SCTP_S_COOKIE_WAIT], 0);
+    finish();
+}
+
 static void test_init_from_new_address_matched(void)
 {
     connect_pair(21, false, NULL);
@@ -1538,6 +1586,7 @@ TEST_CASE(test_init_ack_cookie_sizes)
 TEST_CASE(test_no_error_before_cookie_ack)
 TEST_CASE(test_stale_cookie_bounded)
 TEST_CASE(test_init_collision_keeps_streams)
+TEST_CASE(test_init_rate_limit)
 TEST_CASE(test_init_from_new_address_matched)
 TEST_CASE(test_restart_abort_lists_all_new)
 TEST_CASE(test_init_new_address_in_cookie_echoed)
