@@ -1794,6 +1794,56 @@ static void test_abort_by_usrsctp(void)
     rounds("abort-by-usrsctp", abort_by_usrsctp_round);
 }
 
+/* 9: the usrsctp side restarts (RFC 9260 5.2.4 A). Its socket goes
+ * away without a word (its ABORT is lost, as a crashed host sends none),
+ * and a new one connects from the same port: its INIT meets our
+ * established association, which restarts (SCTP_RESTART at the core,
+ * the same association id, COMM_UP at usrsctp) and carries messages
+ * both ways again; the core never reports the association lost. */
+static bool restarted(struct world *w)
+{
+    return w->st[0].restart > 0 && w->st[1].up > 1;
+}
+
+static unsigned peer_restart_round(const char *name)
+{
+    struct world w;
+    if (!world_init(&w, name, false) || !world_associate(&w, true))
+        goto out;
+    if (!exchange(&w, &mix_small, 100, 30))
+        goto out;
+    uint32_t id = w.assoc_id;
+    link_set_loss(w.link, LINK_TO_SIDE0, 1.0);
+    link_set_loss(w.link, LINK_TO_SIDE1, 1.0);
+    usock_close_abort(w.us);
+    w.us = NULL;
+    world_idle(&w, 0.05);
+    link_set_loss(w.link, LINK_TO_SIDE0, g_loss);
+    link_set_loss(w.link, LINK_TO_SIDE1, g_loss);
+    w.us = usock_connect(w.port1, w.port0, 16);
+    if (!w.us) {
+        WFAIL(&w, "usrsctp connect from the same port: %s", strerror(errno));
+        goto out;
+    }
+    if (!world_run(&w, restarted, 20, "SCTP_RESTART at the core, COMM_UP at usrsctp"))
+        goto out;
+    if (w.assoc_id != id)
+        WFAIL(&w, "the restarted association has id %u, not %u", w.assoc_id, id);
+    if (w.st[0].lost)
+        WFAIL(&w, "the core reported the association lost");
+    check_streams(&w);
+    exchange(&w, &mix_small, 100, 30);
+out:
+    world_report(&w);
+    world_free(&w);
+    return w.nfail;
+}
+
+static void test_peer_restart(void)
+{
+    rounds("peer-restart", peer_restart_round);
+}
+
 /* 8: windows that close. (a) Our endpoint runs short of buffers (receive
  * pressure) 10 ms in every 30 while usrsctp sends to it: it advertises a
  * zero window and drops new DATA, usrsctp sends it again. (b) usrsctp's
@@ -1994,6 +2044,7 @@ static const struct test_def tests[] = {
     {"7a-abort-by-core", test_abort_by_core},
     {"7b-abort-by-usrsctp", test_abort_by_usrsctp},
     {"8-windows", test_windows},
+    {"9-peer-restart", test_peer_restart},
 };
 
 int main(void)
