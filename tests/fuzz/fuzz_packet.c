@@ -35,9 +35,13 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
     }
 }
 
+/* Bit 7 of the first byte: the options off by default on, Max.Burst,
+ * SCTP-PF at the first error and an INIT ACK rate. */
 static void tune_burst(struct sctp_config *c)
 {
     c->max_burst = 4;
+    c->pf_retrans = 0;
+    c->init_rate = 20;
 }
 
 static bool up(struct harness *h)
