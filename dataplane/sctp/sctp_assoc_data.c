@@ -1233,7 +1233,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
              * whose first copy arrived elsewhere, do not bring the dead
              * path back. */
             if (acks.latest[i] >= p->fail_at)
-                sctp_assoc_path_success(a, p);
+                sctp_assoc_path_success(a, p, now);
         }
         if (p->rtt_pending)
             rtt_sample(a, p, cum, now);

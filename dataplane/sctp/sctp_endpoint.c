@@ -822,7 +822,7 @@ static void on_heartbeat_ack(struct sctp_assoc *a, const struct sctp_chunk *c, s
     p->hb_acked_at = now;
     bool was_unconfirmed = !p->confirmed;
     p->confirmed = true;
-    sctp_assoc_path_success(a, p);
+    sctp_assoc_path_success(a, p, now);
     if (was_unconfirmed)
         sctp_assoc_notify_paddr(a, p, SCTP_ADDR_CONFIRMED);
     p->hb_timer = now + a->ep->cfg.hb_interval + p->rto.rto;

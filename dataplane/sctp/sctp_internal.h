@@ -86,6 +86,7 @@ struct sctp_path {
     bool probe_pending; /* the probe is to be written */
     uint32_t error_count;
     sctp_tstamp fail_at; /* when error_count last grew */
+    sctp_tstamp ok_at;   /* when it last proved to work (sctp_assoc_path_success) */
     bool active;
     bool pf; /* potentially failed (RFC 7829): sctp_assoc_path_failure */
     bool confirmed;
@@ -532,7 +533,7 @@ struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a);
 struct sctp_path *sctp_assoc_alt_path(struct sctp_assoc *a, const struct sctp_path *p);
 void sctp_assoc_add_error(struct sctp_assoc *a, uint16_t code, const void *info, uint16_t len);
 void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
-void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p);
+void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 /* Counts toward Association.Max.Retrans; returns true if it closed. */
 bool sctp_assoc_error_step(struct sctp_assoc *a);
 

@@ -43,10 +43,10 @@ static bool usable(const struct sctp_path *p)
 /* RFC 9260 6.4: the primary while it is active, otherwise an active
  * alternate. 5.4: DATA goes to CONFIRMED addresses only (RFC 3758 3.5 C3:
  * FORWARD TSN too), so an UNCONFIRMED one is never chosen while any address
- * is confirmed: with no confirmed address active, the primary (or another
- * confirmed address) still, inactive as it is. RFC 7829 5.1: potentially
- * failed paths only when no other active one is left, the one with the
- * fewest errors (the primary among equals). */
+ * is confirmed: with no confirmed address active, a confirmed one still,
+ * inactive as it is. RFC 7829 5.1: potentially failed paths only when no
+ * other active one is left, the one with the fewest errors (the primary
+ * among equals). */
 struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a)
 {
     struct sctp_path *p = &a->paths[a->primary];
@@ -64,12 +64,16 @@ struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a)
     }
     if (pf)
         return pf;
-    if (p->confirmed)
-        return p;
-    for (unsigned i = 0; i < a->n_paths; i++)
-        if (a->paths[i].confirmed)
-            return &a->paths[i];
-    return p;
+    /* Every confirmed path inactive: the one that worked last (the
+     * primary if none has, or among equals), as RFC 7829 6 suggests for
+     * this dormant state; heartbeats find whichever comes back first. */
+    struct sctp_path *last = p->confirmed ? p : NULL;
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *q = &a->paths[i];
+        if (q->confirmed && (!last || q->ok_at > last->ok_at))
+            last = q;
+    }
+    return last ? last : p;
 }
 
 struct sctp_path *sctp_assoc_alt_path(struct sctp_assoc *a, const struct sctp_path *p)
@@ -120,8 +124,9 @@ void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tst
     }
 }
 
-void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p)
+void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
+    p->ok_at = now;
     p->error_count = 0;
     a->error_count = 0;
     if (!p->active) {

@@ -833,51 +833,53 @@ static void tune_pmr1(struct sctp_config *c)
 
 /* RFC 9260 8.1, 8.2: a SACK says the peer is alive (the association's
  * error count goes to 0), but it clears a path's errors only for DATA
- * sent there once, after its last error. Both paths are cut; a message
- * goes to each in turn and, with both inactive, to the primary again. A
- * SACK for it (its first copy could have arrived on the other path) does
- * not bring the primary back; a SACK for a new message sent to it once
- * does. */
+ * sent there once, after its last error. The primary is cut and the
+ * alternate takes over; then the alternate is cut too. With both
+ * inactive, DATA goes to the one that worked last, the alternate (RFC
+ * 7829 6), not to the primary, dead for longer. A SACK for a message
+ * sent there twice does not bring it back; a SACK for a new message sent
+ * there once does. */
 static void test_ambiguous_ack_no_revival(void)
 {
     start_confirmed(49, tune_pmr1);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    cut_primary(p0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, all_delivered, 5 * S));
+    CU_ASSERT_TRUE(a->paths[1].ok_at > a->paths[0].ok_at);
+
     uint32_t t0 = a->next_tsn;
-    H.down[H.n_down++] = *p0;
     H.down[H.n_down++] = *p1;
     CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-    sctp_tstamp t_both = 0, t1 = 0;
-    for (int i = 0; i < 300 && !(count_pev(SCTP_ADDR_UNREACHABLE, p0, &t_both) &&
-                                 count_pev(SCTP_ADDR_UNREACHABLE, p1, &t1));
-         i++)
+    sctp_tstamp t_both = 0;
+    for (int i = 0; i < 300 && !count_pev(SCTP_ADDR_UNREACHABLE, p1, &t_both); i++)
         h_run(&H, NULL, 100 * MS);
-    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p1, &t1), 1);
-    if (t1 > t_both)
-        t_both = t1;
-    /* With both inactive the message goes to the primary again. */
-    for (int i = 0; i < 300 && data_to(p0, t_both + 1, H.now) == 0; i++)
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p1, &t_both), 1);
+    /* Both inactive: the message goes to the alternate again. */
+    for (int i = 0; i < 300 && data_to(p1, t_both + 1, H.now) == 0; i++)
         h_run(&H, NULL, 100 * MS);
-    CU_ASSERT_TRUE_FATAL(data_to(p0, t_both + 1, H.now) > 0);
+    CU_ASSERT_TRUE_FATAL(data_to(p1, t_both + 1, H.now) > 0);
+    CU_ASSERT_EQUAL(data_to(p0, t_both + 1, H.now), 0);
     CU_ASSERT_TRUE(a->error_count > 0);
     inject_sack(t0, NULL, 0);
     h_run(&H, NULL, 1 * MS);
     CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 0);
     CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p1, NULL), 0);
-    CU_ASSERT_FALSE(a->paths[0].active);
+    CU_ASSERT_FALSE(a->paths[1].active);
     CU_ASSERT_EQUAL(a->error_count, 0);
 
-    /* A new message, sent once, to the primary (both still inactive). */
+    /* A new message, sent once, to the alternate (both still inactive). */
     sctp_tstamp t2 = H.now;
     CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
     h_run(&H, NULL, 1 * MS);
-    CU_ASSERT_EQUAL(data_to(p0, t2, H.now + 1), 1);
+    CU_ASSERT_EQUAL(data_to(p1, t2, H.now + 1), 1);
     inject_sack(t0 + 1, NULL, 0);
     h_run(&H, NULL, 1 * MS);
-    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 1);
-    CU_ASSERT_TRUE(a->paths[0].active);
-    CU_ASSERT_EQUAL(a->paths[0].error_count, 0);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p1, NULL), 1);
+    CU_ASSERT_TRUE(a->paths[1].active);
+    CU_ASSERT_EQUAL(a->paths[1].error_count, 0);
+    CU_ASSERT_FALSE(a->paths[0].active);
     finish();
 }
 
