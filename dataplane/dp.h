@@ -209,7 +209,8 @@ struct dp_port_stats {
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint64_t rx_sctp, tx_sctp, rx_arp, tx_arp, rx_nd, tx_nd;
     uint64_t rx_icmp_echo, tx_icmp_echo, rx_icmp_ptb, rx_frags, reassembled;
-    uint64_t rx_icmp_unreach; /* protocol unreachable quoting our SCTP (ICMP8) */
+    uint64_t rx_icmp_unreach;      /* protocol unreachable quoting our SCTP (ICMP8) */
+    uint64_t rx_icmp_dest_unreach; /* network or host unreachable, quoting it (ICMP9) */
     /* SCTP packets larger than their path's MTU (sctp_tx_packet.frag_ok,
      * DF clear), and the IP fragments they were cut into here. */
     uint64_t tx_frag_ok, tx_frags;
@@ -524,7 +525,9 @@ int dp_net_frag_init(struct dp_engine *e);
 void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
                    const struct sctp_addr *src, const struct sctp_addr *dst, bool redirected);
 /* An ICMP message about SCTP we sent, to the association it quotes: a
- * path MTU (mtu), or a protocol unreachable (mtu 0). */
+ * path MTU (mtu), a protocol unreachable (mtu 0), or another destination
+ * unreachable (mtu DP_ICMP_DEST_UNREACH). */
+#define DP_ICMP_DEST_UNREACH UINT32_MAX
 void dp_icmp_report(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
                     uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu);
 bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint32_t kind);

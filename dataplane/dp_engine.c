@@ -545,9 +545,13 @@ void dp_icmp_report(struct dp_engine *e, const struct sctp_addr *peer, uint16_t 
 
     if (svc < 0)
         return;
-    /* mtu 0: a protocol unreachable (dp_net.c, icmp_report). */
+    /* mtu 0: a protocol unreachable; DP_ICMP_DEST_UNREACH: another
+     * destination unreachable (dp_net.c, icmp_report). */
     if (mtu == 0)
         rc = sctp_assoc_icmp_unreachable(e->svc[svc].ep, peer, peer_port, quote, quote_len, e->now);
+    else if (mtu == DP_ICMP_DEST_UNREACH)
+        rc = sctp_assoc_icmp_dest_unreachable(e->svc[svc].ep, peer, peer_port, quote, quote_len,
+                                              e->now);
     else
         rc = sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, quote, quote_len, mtu, e->now);
     if (rc == SCTP_ERR_PROTO)

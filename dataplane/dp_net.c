@@ -23,18 +23,19 @@
 #include "dp_addr.h"
 #include "sctp_crc32c.h"
 
-#define ICMP6_PTB        2
-#define ICMP6_PARAM_PROB 4
-#define ICMP6_ECHO_REQ   128
-#define ICMP6_ECHO_REP   129
-#define ICMP6_NS         135
-#define ICMP6_NA         136
-#define ND_OPT_SRC_LL    1
-#define ND_OPT_TGT_LL    2
-#define IPPROTO_SCTP_    132
-#define IPPROTO_ICMPV6_  58
-#define NEIGH_RETRY_NS   (1000ULL * 1000 * 1000)
-#define NEIGH_TRIES      3
+#define ICMP6_DST_UNREACH 1
+#define ICMP6_PTB         2
+#define ICMP6_PARAM_PROB  4
+#define ICMP6_ECHO_REQ    128
+#define ICMP6_ECHO_REP    129
+#define ICMP6_NS          135
+#define ICMP6_NA          136
+#define ND_OPT_SRC_LL     1
+#define ND_OPT_TGT_LL     2
+#define IPPROTO_SCTP_     132
+#define IPPROTO_ICMPV6_   58
+#define NEIGH_RETRY_NS    (1000ULL * 1000 * 1000)
+#define NEIGH_TRIES       3
 
 /* Carried through a mailbox: a neighbour learnt by another engine. */
 struct mb_neigh {
@@ -697,8 +698,9 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
 
 /* An ICMP message about SCTP we sent, to every engine (the one that owns
  * the association acts on it): sh is the quoted SCTP packet, qlen bytes
- * of it (at least 8); mtu the path MTU it reports, or 0 for a protocol
- * unreachable (RFC 9260 10, ICMP8). */
+ * of it (at least 8); mtu the path MTU it reports, 0 for a protocol
+ * unreachable (RFC 9260 10, ICMP8), DP_ICMP_DEST_UNREACH for another
+ * destination unreachable (ICMP9). */
 static void icmp_report(struct dp_engine *e, const struct sctp_addr *peer, const uint8_t *sh,
                         uint32_t qlen, uint32_t mtu)
 {
@@ -771,9 +773,14 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
         return;
     }
     /* Destination unreachable quoting SCTP we sent: RFC 1191 / RFC 9260
-     * 7.3 fragmentation needed, or RFC 9260 10 ICMP8 protocol
-     * unreachable (the peer has no SCTP). */
-    if (ic->icmp_type == 3 && (ic->icmp_code == 4 || ic->icmp_code == 2) && len >= 8 + 20 + 8) {
+     * 7.3 fragmentation needed, RFC 9260 10 ICMP8 protocol unreachable
+     * (the peer has no SCTP), or ICMP9 network or host unreachable or
+     * unknown, or prohibited (codes 0, 1, 6 to 13 but 8; ICMP3: port
+     * unreachable, 3, is ignored). */
+    bool dest =
+        ic->icmp_code <= 1 || (ic->icmp_code >= 6 && ic->icmp_code <= 13 && ic->icmp_code != 8);
+    if (ic->icmp_type == 3 && (ic->icmp_code == 4 || ic->icmp_code == 2 || dest) &&
+        len >= 8 + 20 + 8) {
         struct rte_ipv4_hdr *in = (struct rte_ipv4_hdr *)((uint8_t *)ic + 8);
         uint32_t ihl = (in->version_ihl & 0xf) * 4u;
         if (in->next_proto_id == IPPROTO_SCTP_ && ihl >= 20 && len >= 8 + ihl + 8) {
@@ -787,6 +794,9 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
                 if (mtu < 68)
                     mtu = mtu_plateau_below(rte_be_to_cpu_16(in->total_length));
                 e->pst[port].rx_icmp_ptb++;
+            } else if (dest) {
+                mtu = DP_ICMP_DEST_UNREACH;
+                e->pst[port].rx_icmp_dest_unreach++;
             } else {
                 e->pst[port].rx_icmp_unreach++;
             }
@@ -854,6 +864,25 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
                 e->pst[port].rx_icmp_unreach++;
                 if (dp_addr_is_local(&self, port))
                     icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40, 0);
+                rte_pktmbuf_free(m);
+                return;
+            }
+        }
+        break;
+    case ICMP6_DST_UNREACH:
+        /* ICMP9: no route, prohibited, beyond scope, address unreachable,
+         * policy, reject route (ICMP3: port unreachable, 4, is ignored). */
+        if (icmp[1] <= 6 && icmp[1] != 4 && len >= 8 + 40 + 8) {
+            struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(icmp + 8);
+            if (in->proto == IPPROTO_SCTP_) {
+                struct sctp_addr peer = {.family = SCTP_AF_INET6};
+                struct sctp_addr self = {.family = SCTP_AF_INET6};
+                memcpy(peer.addr, in->dst_addr, 16);
+                memcpy(self.addr, in->src_addr, 16);
+                e->pst[port].rx_icmp_dest_unreach++;
+                if (dp_addr_is_local(&self, port))
+                    icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40,
+                                DP_ICMP_DEST_UNREACH);
                 rte_pktmbuf_free(m);
                 return;
             }

@@ -308,6 +308,8 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
                 t.paths_pf += x->paths_pf;
                 t.paths_failed += x->paths_failed;
                 t.init_rate_limited += x->init_rate_limited;
+                t.icmp_dest_unreach += x->icmp_dest_unreach;
+                t.icmp_dest_unreach_ignored += x->icmp_dest_unreach_ignored;
                 t.assocs_established += x->assocs_established;
                 t.assocs_aborted += x->assocs_aborted;
                 for (unsigned st = 0; st <= SCTP_S_SHUTDOWN_ACK_SENT; st++)
@@ -336,6 +338,8 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "paths_pf", t.paths_pf);
             U64(c, "paths_failed", t.paths_failed);
             U64(c, "init_rate_limited", t.init_rate_limited);
+            U64(c, "icmp_dest_unreach", t.icmp_dest_unreach);
+            U64(c, "icmp_dest_unreach_ignored", t.icmp_dest_unreach_ignored);
             U64(c, "assocs_established", t.assocs_established);
             U64(c, "assocs_aborted", t.assocs_aborted);
             U64(c, "assocs", s->total);
@@ -406,6 +410,7 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "tx_icmp_echo", t.tx_icmp_echo);
         U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);
         U64(c, "rx_icmp_unreach", t.rx_icmp_unreach);
+        U64(c, "rx_icmp_dest_unreach", t.rx_icmp_dest_unreach);
         U64(c, "rx_frags", t.rx_frags);
         U64(c, "reassembled", t.reassembled);
         U64(c, "tx_frag_ok", t.tx_frag_ok);

@@ -528,6 +528,18 @@ int sctp_assoc_icmp_unreachable(struct sctp_endpoint *ep, const struct sctp_addr
                                 uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
                                 sctp_tstamp now);
 
+/* RFC 9260 10, ICMP9: an ICMP "destination unreachable" (network or host
+ * unreachable or unknown, administratively prohibited; not a port or
+ * protocol unreachable) quoting a packet of ours (checked as for
+ * sctp_assoc_update_pmtu) counts one error against its path, at most one
+ * per RTO, as a T3 expiry would: with sctp_config.pf_retrans 0 its
+ * traffic moves at once, and Path.Max.Retrans such errors make it
+ * inactive. Returns 1 if it counted, 0 if not, SCTP_ERR_NOTFOUND or
+ * SCTP_ERR_PROTO. */
+int sctp_assoc_icmp_dest_unreachable(struct sctp_endpoint *ep, const struct sctp_addr *peer,
+                                     uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
+                                     sctp_tstamp now);
+
 enum sctp_state {
     SCTP_S_CLOSED = 0,
     SCTP_S_COOKIE_WAIT,
@@ -651,6 +663,9 @@ struct sctp_endpoint_stats {
     uint64_t paths_pf, paths_failed;
     /* INITs left unanswered by sctp_config.init_rate. */
     uint64_t init_rate_limited;
+    /* ICMP destination unreachable (ICMP9) counted as a path error, and
+     * not counted (within an RTO of the last error, or path inactive). */
+    uint64_t icmp_dest_unreach, icmp_dest_unreach_ignored;
     uint64_t assocs_established, assocs_aborted;
     uint32_t assocs_by_state[SCTP_S_SHUTDOWN_ACK_SENT + 1];
 };

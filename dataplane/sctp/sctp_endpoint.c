@@ -1465,6 +1465,32 @@ int sctp_assoc_icmp_unreachable(struct sctp_endpoint *ep, const struct sctp_addr
     return 1;
 }
 
+int sctp_assoc_icmp_dest_unreachable(struct sctp_endpoint *ep, const struct sctp_addr *peer,
+                                     uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
+                                     sctp_tstamp now)
+{
+    struct sctp_path *p = ep ? sctp_ep_find_peer(ep, peer, peer_port) : NULL;
+    if (!p)
+        return SCTP_ERR_NOTFOUND;
+    if (icmp_quote_check(p, quoted, quoted_len, NULL) < 0)
+        return SCTP_ERR_PROTO;
+    struct sctp_assoc *a = p->assoc;
+    /* ICMP9: one path error, as a T3 expiry or an unanswered HEARTBEAT
+     * counts it, and no more than one per RTO: a router answers each
+     * packet in flight, and those are one event. Only while the
+     * association is up; an inactive path stays as it is. */
+    if (a->state < SCTP_S_ESTABLISHED || !p->active ||
+        (p->error_count > 0 && now - p->fail_at < p->rto.rto)) {
+        ep->stats.icmp_dest_unreach_ignored++;
+        return 0;
+    }
+    ep->stats.icmp_dest_unreach++;
+    sctp_assoc_path_failure(a, p, now);
+    sctp_assoc_timers_changed(a);
+    sctp_ep_tx_schedule(ep, a);
+    return 1;
+}
+
 int sctp_assoc_update_pmtu(struct sctp_endpoint *ep, const struct sctp_addr *peer,
                            uint16_t peer_port, const uint8_t *quoted, size_t quoted_len,
                            uint32_t mtu, sctp_tstamp now)

@@ -24,6 +24,10 @@
 #    unreachable;
 #  - path A is restored; heartbeats find it, the dataplane reports it
 #    active again and new DATA goes back to the primary path A;
+#  - path A is cut again, with the router answering ICMP host
+#    unreachable (RFC 9260 10, ICMP9): the first one makes it
+#    potentially failed, and one or two DATA packets go there, not the
+#    ~40 of a timeout; then it is restored;
 #  - every message comes back, checked, in order per stream.
 #
 #   tests/system/38-multihome-failover.sh BUILD_DIR
@@ -66,10 +70,19 @@ ip -n "$NS_PEER" addr add 198.18.1.2/24 dev "$TAG-p1"
 ip -n "$NS_PEER" route add 198.18.0.0/24 via 198.18.3.254
 ip -n "$NS_PEER" route add 198.18.2.0/24 via 198.18.1.254
 
-# path A cut or restored at the router, both ways.
+# path A cut or restored (add or del) at the router, both ways, without
+# a word (blackhole routes).
 cut_a() {
     ip -n "$NS_RT" route "$1" blackhole 198.18.3.2/32 || fail "route $1"
     ip -n "$NS_RT" route "$1" blackhole 198.18.0.1/32 || fail "route $1"
+}
+# The same with ICMP: the router answers what the dataplane sends to A
+# with a host unreachable (an unreachable route); the peer's way back
+# is cut in the peer's own namespace, so that the router's route to
+# 198.18.0.1, which carries the ICMP, stays.
+cut_a_icmp() {
+    ip -n "$NS_RT" route "$1" unreachable 198.18.3.2/32 || fail "route $1"
+    ip -n "$NS_PEER" route "$1" blackhole 198.18.0.1/32 || fail "route $1"
 }
 
 # What the dataplane sends on the peer's network B, captured there.
@@ -105,7 +118,7 @@ path_max_retrans = 3
 pf_retrans = 0
 assoc_max_retrans = 20
 EOF
-N=4000
+N=6000
 PFX="${TAG}m"
 # shellcheck disable=SC2046
 start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
@@ -177,6 +190,26 @@ wait_log "$TMP/srv.log" "PADDR 198.18.0.1 AVAILABLE" 10 ||
     { cat "$TMP/srv.log"; fail "the usrsctp peer did not find our address on A again"; }
 ok "the usrsctp peer reports 198.18.0.1 available again"
 
+# Cut again, now with ICMP: the router answers what the dataplane sends
+# to A with a host unreachable (RFC 9260 10, ICMP9), which counts as a
+# path error at once: potentially failed without waiting for a timeout.
+sleep 1
+pf0=$(counter "$PFX" lcores 0.paths_pf)
+t_cut2=$(date +%s.%N)
+cut_a_icmp add
+log "path A cut, with ICMP"
+wait_counter_min "$PFX" lcores 0.paths_pf $((pf0 + 1)) 5 ||
+    fail "path A not potentially failed after the second cut (paths_pf=$COUNTER)"
+sleep 1
+cut_a_icmp del
+t_back2=$(date +%s.%N)
+icmp=$(counter "$PFX" ports 0.rx_icmp_dest_unreach)
+took=$(counter "$PFX" lcores 0.icmp_dest_unreach)
+echo "rx_icmp_dest_unreach=$icmp icmp_dest_unreach=$took"
+[[ $icmp -ge 1 && $took -ge 1 ]] || fail "no host unreachable reached the association"
+ok "ICMP host unreachable taken as a path error: path A potentially failed"
+wait_path 0 active 5 || fail "path A not active 5 s after it was restored: $PATHLINE"
+
 wait_log "$TMP/dp.log" "generator: all $N messages echoed and checked" 40 ||
     { tail -20 "$TMP/dp.log"; fail "not every message came back intact"; }
 ok "all $N messages echoed and checked, in order per stream"
@@ -190,13 +223,13 @@ wait_exit "$TSHARK_D" 10 || fail "tshark did not stop"
 data_times() {
     tshark -n -r "$1" -Y "sctp.chunk_type == 0" -T fields -e frame.time_epoch 2>/dev/null
 }
-"$PY" - "$t_cut" "$t_down" "$t_back" <(data_times "$TMP/a.pcap") <(data_times "$TMP/b.pcap") \
-    <(data_times "$TMP/d.pcap") <<'PYEOF' ||
+"$PY" - "$t_cut" "$t_down" "$t_back" "$t_cut2" "$t_back2" <(data_times "$TMP/a.pcap") \
+    <(data_times "$TMP/b.pcap") <(data_times "$TMP/d.pcap") <<'PYEOF' ||
 import sys
-t_cut, t_down, t_back = map(float, sys.argv[1:4])
-a = [float(x) for x in open(sys.argv[4]).read().split()]
-b = [float(x) for x in open(sys.argv[5]).read().split()]
-d = [float(x) for x in open(sys.argv[6]).read().split()]
+t_cut, t_down, t_back, t_cut2, t_back2 = map(float, sys.argv[1:6])
+a = [float(x) for x in open(sys.argv[6]).read().split()]
+b = [float(x) for x in open(sys.argv[7]).read().split()]
+d = [float(x) for x in open(sys.argv[8]).read().split()]
 cut_a = sum(t_cut < t < t_back for t in d)
 print("DATA on network A: %d before the cut, %d after it was restored; on network B: %d "
       "between the failure and the restoration; sent on the cut link A: %d in %.1f s"
@@ -210,9 +243,15 @@ assert sum(t > t_back + 1 for t in a) >= 50, "DATA did not come back to the prim
 # the potentially failed state it would carry every new message until it
 # is given up, a second or more.
 assert cut_a <= 0.1 * 400 * (t_back - t_cut), "new DATA kept going to the cut path"
+# With ICMP the first answer moves the traffic: a packet or two, not the
+# 100 ms until a timeout (40 messages at 400 a second).
+cut_icmp = sum(t_cut2 < t < t_back2 for t in d)
+print("with ICMP: %d DATA packets sent on the cut link A in %.1f s" % (cut_icmp, t_back2 - t_cut2))
+assert cut_icmp <= 8, "new DATA kept going to the path the router said was unreachable"
 PYEOF
     fail "DATA was not where it should be"
-ok "on the wire: DATA on network A, on B from A's first timeout until it was back, then on A"
+ok "on the wire: DATA on network A, on B from A's first timeout until it was back, then on A;" \
+    "with ICMP, off A at the first host unreachable"
 
 kill -TERM "$DP"
 wait_exit "$DP" 20 || fail "dataplane did not stop"

@@ -831,6 +831,50 @@ static void tune_pmr1(struct sctp_config *c)
     c->assoc_max_retrans = 50;
 }
 
+/* RFC 9260 10, ICMP9: a destination unreachable quoting our packet, with
+ * the peer's tag, counts one error against its path, once per RTO; with
+ * pf_retrans 0 the path is potentially failed at once and the traffic
+ * moves before any T3 expiry. One with another tag changes nothing. */
+static void test_icmp_dest_unreachable(void)
+{
+    start_confirmed(51, tune_pf);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    uint16_t pport = H.cfg[1].port;
+    uint8_t q[16] = {0};
+    sctp_put16(q, H.cfg[0].port);
+    sctp_put16(q + 2, pport);
+    sctp_put32(q + 4, info.peer_vtag ^ 0x80u);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_dest_unreachable(H.ep[0], p0, pport, q, sizeof(q), H.now),
+                    SCTP_ERR_PROTO);
+    sctp_put32(q + 4, info.peer_vtag);
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_dest_unreachable(H.ep[0], p0, pport, q, sizeof(q), H.now), 1);
+    /* The router answers every packet in flight: one error per RTO. */
+    CU_ASSERT_EQUAL(sctp_assoc_icmp_dest_unreachable(H.ep[0], p0, pport, q, sizeof(q), H.now), 0);
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_EQUAL(info.paths[0].error_count, 1);
+    CU_ASSERT_TRUE(info.paths[0].pf && info.paths[0].active);
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, NULL), 1);
+    struct sctp_endpoint_stats st;
+    sctp_endpoint_get_stats(H.ep[0], &st);
+    CU_ASSERT_EQUAL(st.icmp_dest_unreach, 1);
+    CU_ASSERT_EQUAL(st.icmp_dest_unreach_ignored, 1);
+    /* New DATA goes to the alternate at once. */
+    sctp_tstamp t = H.now;
+    for (int i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 1 * S));
+    CU_ASSERT_EQUAL(data_to(p0, t, H.now), 0);
+    CU_ASSERT_TRUE(data_to(p1, t, H.now) >= 1);
+    /* The primary answers its heartbeat: back, and the DATA with it. */
+    for (int i = 0; i < 100 && count_pev(SCTP_ADDR_AVAILABLE, p0, NULL) == 0; i++)
+        h_run(&H, NULL, 20 * MS);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 1);
+    finish();
+}
+
 /* RFC 9260 8.1, 8.2: a SACK says the peer is alive (the association's
  * error count goes to 0), but it clears a path's errors only for DATA
  * sent there once, after its last error. The primary is cut and the
@@ -996,5 +1040,6 @@ TEST_CASE(test_ssn_window_limit)
 TEST_CASE(test_unconfirmed_probes_spare_assoc)
 TEST_CASE(test_t3_restart_per_path)
 TEST_CASE(test_ambiguous_ack_no_revival)
+TEST_CASE(test_icmp_dest_unreachable)
 TEST_CASE(test_forward_tsn_timer_path)
 TEST_SUITE_END()
