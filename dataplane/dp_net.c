@@ -812,6 +812,30 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
     drop(e, port, m, DP_DROP_ICMP);
 }
 
+/* An ICMPv6 error that quotes SCTP we sent (40 bytes of IPv6 header and
+ * at least 8 of SCTP): counted in *ctr, given to the association if
+ * report (icmp_report: mtu as it says), and freed; false, with m left to
+ * the caller, if it quotes something else. */
+static bool icmp6_sctp_error(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
+                             const uint8_t *icmp, uint32_t len, uint64_t *ctr, uint32_t mtu,
+                             bool report)
+{
+    if (len < 8 + 40 + 8)
+        return false;
+    const struct rte_ipv6_hdr *in = (const struct rte_ipv6_hdr *)(icmp + 8);
+    if (in->proto != IPPROTO_SCTP_)
+        return false;
+    struct sctp_addr peer = {.family = SCTP_AF_INET6};
+    struct sctp_addr self = {.family = SCTP_AF_INET6};
+    memcpy(peer.addr, in->dst_addr, 16);
+    memcpy(self.addr, in->src_addr, 16);
+    (*ctr)++;
+    if (report && dp_addr_is_local(&self, port))
+        icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40, mtu);
+    rte_pktmbuf_free(m);
+    return true;
+}
+
 static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
                         struct rte_ipv6_hdr *ip6, uint32_t l4, uint32_t len)
 {
@@ -854,60 +878,26 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
     case ICMP6_PARAM_PROB:
         /* RFC 9260 10, ICMP8: unrecognized next header, SCTP we sent
          * (the peer has no SCTP). */
-        if (icmp[1] == 1 && len >= 8 + 40 + 8) {
-            struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(icmp + 8);
-            if (in->proto == IPPROTO_SCTP_) {
-                struct sctp_addr peer = {.family = SCTP_AF_INET6};
-                struct sctp_addr self = {.family = SCTP_AF_INET6};
-                memcpy(peer.addr, in->dst_addr, 16);
-                memcpy(self.addr, in->src_addr, 16);
-                e->pst[port].rx_icmp_unreach++;
-                if (dp_addr_is_local(&self, port))
-                    icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40, 0);
-                rte_pktmbuf_free(m);
-                return;
-            }
-        }
+        if (icmp[1] == 1 &&
+            icmp6_sctp_error(e, m, port, icmp, len, &e->pst[port].rx_icmp_unreach, 0, true))
+            return;
         break;
     case ICMP6_DST_UNREACH:
         /* ICMP9: no route, prohibited, beyond scope, address unreachable,
          * policy, reject route (ICMP3: port unreachable, 4, is ignored). */
-        if (icmp[1] <= 6 && icmp[1] != 4 && len >= 8 + 40 + 8) {
-            struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(icmp + 8);
-            if (in->proto == IPPROTO_SCTP_) {
-                struct sctp_addr peer = {.family = SCTP_AF_INET6};
-                struct sctp_addr self = {.family = SCTP_AF_INET6};
-                memcpy(peer.addr, in->dst_addr, 16);
-                memcpy(self.addr, in->src_addr, 16);
-                e->pst[port].rx_icmp_dest_unreach++;
-                if (dp_addr_is_local(&self, port))
-                    icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40,
-                                DP_ICMP_DEST_UNREACH);
-                rte_pktmbuf_free(m);
-                return;
-            }
-        }
+        if (icmp[1] <= 6 && icmp[1] != 4 &&
+            icmp6_sctp_error(e, m, port, icmp, len, &e->pst[port].rx_icmp_dest_unreach,
+                             DP_ICMP_DEST_UNREACH, true))
+            return;
         break;
-    case ICMP6_PTB:
-        if (len >= 8 + 40 + 8) {
-            struct rte_ipv6_hdr *in = (struct rte_ipv6_hdr *)(icmp + 8);
-            if (in->proto == IPPROTO_SCTP_) {
-                const uint8_t *sh = (const uint8_t *)(in + 1);
-                struct sctp_addr peer = {.family = SCTP_AF_INET6};
-                struct sctp_addr self = {.family = SCTP_AF_INET6};
-                uint32_t mtu;
-                memcpy(&mtu, icmp + 4, 4);
-                mtu = rte_be_to_cpu_32(mtu);
-                memcpy(peer.addr, in->dst_addr, 16);
-                memcpy(self.addr, in->src_addr, 16);
-                e->pst[port].rx_icmp_ptb++;
-                if (mtu >= 1280 && dp_addr_is_local(&self, port))
-                    icmp_report(e, &peer, sh, len - 8 - 40, mtu);
-                rte_pktmbuf_free(m);
-                return;
-            }
-        }
+    case ICMP6_PTB: {
+        uint32_t mtu;
+        memcpy(&mtu, icmp + 4, 4);
+        mtu = rte_be_to_cpu_32(mtu);
+        if (icmp6_sctp_error(e, m, port, icmp, len, &e->pst[port].rx_icmp_ptb, mtu, mtu >= 1280))
+            return;
         break;
+    }
     default:
         break;
     }
