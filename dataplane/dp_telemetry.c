@@ -439,8 +439,10 @@ static void assoc_fill(struct rte_tel_data *c, unsigned engine, uint16_t lport,
 {
     char b[64];
     const struct sctp_path_info *prim = &a->paths[0];
+    unsigned up = 0; /* paths active and not potentially failed */
 
     for (unsigned k = 0; k < a->n_paths; k++) {
+        up += a->paths[k].active && !a->paths[k].pf;
         if (a->paths[k].primary)
             prim = &a->paths[k];
     }
@@ -453,6 +455,7 @@ static void assoc_fill(struct rte_tel_data *c, unsigned engine, uint16_t lport,
     dp_addr_str(&prim->addr, b, sizeof(b));
     rte_tel_data_add_dict_string(c, "primary", b);
     U64(c, "paths", a->n_paths);
+    U64(c, "paths_up", up);
     U64(c, "ostreams", a->ostreams);
     U64(c, "istreams", a->istreams);
     U64(c, "cwnd", prim->cwnd);

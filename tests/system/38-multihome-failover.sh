@@ -165,6 +165,14 @@ log "path A cut"
 wait_path 0 inactive 8 || fail "path A still not inactive 8 s after the cut: $PATHLINE"
 t_down=$(date +%s.%N)
 log "path A inactive: $PATHLINE"
+ctl "$PFX" assocs | tee "$TMP/assocs.txt"
+"$PY" - "$TMP/assocs.txt" <<'PYEOF' || fail "sctpdp-ctl assocs does not show one path of two up"
+import sys
+lines = open(sys.argv[1]).read().splitlines()
+head = lines[0].split()
+row = lines[2].split()
+assert row[head.index("paths")] == "2" and row[head.index("paths_up")] == "1", row
+PYEOF
 pf=$(counter "$PFX" lcores 0.paths_pf)
 [[ $pf -ge 1 ]] || fail "path A was not potentially failed first (paths_pf=$pf)"
 ok "the dataplane took path A for potentially failed, then gave it up" \
