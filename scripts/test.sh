@@ -239,7 +239,7 @@ done
 # ends it with a non-zero status, which the test reports.
 if [[ -x "$asan_dir/dataplane/sctpdp" ]]; then
     for name in 10-memif-echo.sh 20-netns-usrsctp.sh 36-pmtu-router.sh 38-multihome-failover.sh \
-        65-mbuf-exhaustion.sh \
+        39-multihome-failover-ipv6.sh 65-mbuf-exhaustion.sh \
         66-stuck-peer-pool.sh 67-echo-isolation.sh 68-memif-peer-loss.sh 70-hostile-input.sh \
         71-reasm-hold.sh; do
         f="$root/tests/system/$name"

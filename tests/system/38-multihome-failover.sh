@@ -30,11 +30,34 @@
 #    ~40 of a timeout; then it is restored;
 #  - every message comes back, checked, in order per stream.
 #
+# With MULTIHOME_FAMILY=6 (39-multihome-failover-ipv6.sh) all of it runs
+# over IPv6, with ICMPv6 destination unreachable for the second cut.
+#
 #   tests/system/38-multihome-failover.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
 require
 [[ -x "$CLIENT" ]] || fail "$CLIENT not built"
 command -v tshark >/dev/null || fail "tshark not installed"
+
+# MULTIHOME_FAMILY=6 (39-multihome-failover-ipv6.sh): the same over IPv6,
+# in 2001:2::/48 (the IPv6 benchmarking range), with the same trap for
+# a longest-prefix source choice.
+FAM="${MULTIHOME_FAMILY:-4}"
+if [[ $FAM == 6 ]]; then
+    DP_A=2001:2:0:10::1 DP_B=2001:2:0:12::1 GW_A=2001:2:0:10::fe GW_B=2001:2:0:12::fe
+    RT_PA=2001:2:0:13::fe RT_PB=2001:2:0:11::fe PEER_A=2001:2:0:13::2 PEER_B=2001:2:0:11::2
+    NET_DP_A=2001:2:0:10::/64 NET_DP_B=2001:2:0:12::/64
+    NET_PEER_A=2001:2:0:13::/64 NET_PEER_B=2001:2:0:11::/64
+    PLEN=64 HOST=128 ANY=:: IPF=ip6 IP="ip -6" NODAD=nodad
+    CONN_A="[$PEER_A]:6000" CONN_B="[$PEER_B]:6000"
+else
+    DP_A=198.18.0.1 DP_B=198.18.2.1 GW_A=198.18.0.254 GW_B=198.18.2.254
+    RT_PA=198.18.3.254 RT_PB=198.18.1.254 PEER_A=198.18.3.2 PEER_B=198.18.1.2
+    NET_DP_A=198.18.0.0/24 NET_DP_B=198.18.2.0/24
+    NET_PEER_A=198.18.3.0/24 NET_PEER_B=198.18.1.0/24
+    PLEN=24 HOST=32 ANY=0.0.0.0 IPF=ip IP="ip" NODAD=
+    CONN_A="$PEER_A:6000" CONN_B="$PEER_B:6000"
+fi
 
 NS_DP="$TAG-dp"
 NS_RT="$TAG-rt"
@@ -61,46 +84,56 @@ for k in 0 1; do
     ip -n "$NS_PEER" link set "$TAG-p$k" up
 done
 ip netns exec "$NS_RT" sysctl -qw net.ipv4.ip_forward=1
-ip -n "$NS_RT" addr add 198.18.0.254/24 dev "$TAG-r0"
-ip -n "$NS_RT" addr add 198.18.2.254/24 dev "$TAG-r1"
-ip -n "$NS_RT" addr add 198.18.3.254/24 dev "$TAG-s0"
-ip -n "$NS_RT" addr add 198.18.1.254/24 dev "$TAG-s1"
-ip -n "$NS_PEER" addr add 198.18.3.2/24 dev "$TAG-p0"
-ip -n "$NS_PEER" addr add 198.18.1.2/24 dev "$TAG-p1"
-ip -n "$NS_PEER" route add 198.18.0.0/24 via 198.18.3.254
-ip -n "$NS_PEER" route add 198.18.2.0/24 via 198.18.1.254
+ip netns exec "$NS_RT" sysctl -qw net.ipv6.conf.all.forwarding=1
+for dev in "$TAG-r0" "$TAG-r1" "$TAG-s0" "$TAG-s1"; do
+    ip netns exec "$NS_RT" sysctl -qw "net.ipv6.conf.$dev.accept_dad=0"
+done
+for dev in "$TAG-p0" "$TAG-p1"; do
+    ip netns exec "$NS_PEER" sysctl -qw "net.ipv6.conf.$dev.accept_dad=0"
+done
+# shellcheck disable=SC2086
+{
+    ip -n "$NS_RT" addr add "$GW_A/$PLEN" dev "$TAG-r0" $NODAD
+    ip -n "$NS_RT" addr add "$GW_B/$PLEN" dev "$TAG-r1" $NODAD
+    ip -n "$NS_RT" addr add "$RT_PA/$PLEN" dev "$TAG-s0" $NODAD
+    ip -n "$NS_RT" addr add "$RT_PB/$PLEN" dev "$TAG-s1" $NODAD
+    ip -n "$NS_PEER" addr add "$PEER_A/$PLEN" dev "$TAG-p0" $NODAD
+    ip -n "$NS_PEER" addr add "$PEER_B/$PLEN" dev "$TAG-p1" $NODAD
+    $IP -n "$NS_PEER" route add "$NET_DP_A" via "$RT_PA"
+    $IP -n "$NS_PEER" route add "$NET_DP_B" via "$RT_PB"
+}
 
 # path A cut or restored (add or del) at the router, both ways, without
 # a word (blackhole routes).
 cut_a() {
-    ip -n "$NS_RT" route "$1" blackhole 198.18.3.2/32 || fail "route $1"
-    ip -n "$NS_RT" route "$1" blackhole 198.18.0.1/32 || fail "route $1"
+    $IP -n "$NS_RT" route "$1" blackhole "$PEER_A/$HOST" || fail "route $1"
+    $IP -n "$NS_RT" route "$1" blackhole "$DP_A/$HOST" || fail "route $1"
 }
 # The same with ICMP: the router answers what the dataplane sends to A
 # with a host unreachable (an unreachable route); the peer's way back
 # is cut in the peer's own namespace, so that the router's route to
 # 198.18.0.1, which carries the ICMP, stays.
 cut_a_icmp() {
-    ip -n "$NS_RT" route "$1" unreachable 198.18.3.2/32 || fail "route $1"
-    ip -n "$NS_PEER" route "$1" blackhole 198.18.0.1/32 || fail "route $1"
+    $IP -n "$NS_RT" route "$1" unreachable "$PEER_A/$HOST" || fail "route $1"
+    $IP -n "$NS_PEER" route "$1" blackhole "$DP_A/$HOST" || fail "route $1"
 }
 
 # What the dataplane sends on the peer's network B, captured there.
 start_bg "$TMP/tshark.log" timeout 90 ip netns exec "$NS_PEER" tshark -n -i "$TAG-p1" \
-    -w "$TMP/b.pcap" -f "ip src 198.18.2.1"
+    -w "$TMP/b.pcap" -f "$IPF src $DP_B"
 TSHARK=$LAST_PID
 start_bg "$TMP/tshark-a.log" timeout 90 ip netns exec "$NS_PEER" tshark -n -i "$TAG-p0" \
-    -w "$TMP/a.pcap" -f "ip src 198.18.0.1"
+    -w "$TMP/a.pcap" -f "$IPF src $DP_A"
 TSHARK_A=$LAST_PID
 # What the dataplane sends on its own link A, cut or not.
 start_bg "$TMP/tshark-d.log" timeout 90 ip netns exec "$NS_RT" tshark -n -i "$TAG-r0" \
-    -w "$TMP/d.pcap" -f "ip src 198.18.0.1"
+    -w "$TMP/d.pcap" -f "$IPF src $DP_A"
 TSHARK_D=$LAST_PID
 wait_log "$TMP/tshark-d.log" "Capturing on" 20 || fail "tshark did not start"
 wait_log "$TMP/tshark.log" "Capturing on" 20 || fail "tshark did not start"
 wait_log "$TMP/tshark-a.log" "Capturing on" 20 || fail "tshark did not start"
 
-start_bg "$TMP/srv.log" timeout 90 ip netns exec "$NS_PEER" "$CLIENT" -l 0.0.0.0 6000 \
+start_bg "$TMP/srv.log" timeout 90 ip netns exec "$NS_PEER" "$CLIENT" -l "$ANY" 6000 \
     -k 4 -t 80 -f
 SRV=$LAST_PID
 wait_log "$TMP/srv.log" LISTENING 10 || fail "usrsctp echo server did not start"
@@ -123,9 +156,9 @@ PFX="${TAG}m"
 # shellcheck disable=SC2046
 start_bg "$TMP/dp.log" timeout 120 ip netns exec "$NS_DP" "$SCTPDP" \
     $(eal_args 0 "$PFX" "net_af_packet0,iface=$TAG-d0") --vdev="net_af_packet1,iface=$TAG-d1" \
-    -- --config "$TMP/dp.ini" --addr 198.18.0.1/24@0 --addr 198.18.2.1/24@1 \
-    --route 198.18.3.0/24=198.18.0.254 --route 198.18.1.0/24=198.18.2.254 \
-    --connect 198.18.3.2:6000 --connect 198.18.1.2:6000 \
+    -- --config "$TMP/dp.ini" --addr "$DP_A/$PLEN@0" --addr "$DP_B/$PLEN@1" \
+    --route "$NET_PEER_A=$GW_A" --route "$NET_PEER_B=$GW_B" \
+    --connect "$CONN_A" --connect "$CONN_B" \
     --gen-msgs $N --gen-size 200 --gen-streams 4 --gen-rate 400 --gen-timeout 60 --hold
 DP=$LAST_PID
 wait_log "$TMP/dp.log" "ready" 30 || { cat "$TMP/dp.log"; fail "dataplane did not start"; }
@@ -152,10 +185,10 @@ wait_path() {
 wait_path 0 active 5 || fail "path A not active: $PATHLINE"
 echo "path0: $PATHLINE (from $(assoc_field path0_src))"
 echo "path1: $(assoc_field path1) (from $(assoc_field path1_src))"
-[[ $(assoc_field path0) == "198.18.3.2 active primary "* && $(assoc_field path0_src) == 198.18.0.1 ]] ||
-    fail "path A is not 198.18.3.2 from 198.18.0.1, primary"
-[[ $(assoc_field path1) == "198.18.1.2 active "* && $(assoc_field path1_src) == 198.18.2.1 ]] ||
-    fail "path B is not 198.18.1.2 from 198.18.2.1"
+[[ $(assoc_field path0) == "$PEER_A active primary "* && $(assoc_field path0_src) == "$DP_A" ]] ||
+    fail "path A is not $PEER_A from $DP_A, primary"
+[[ $(assoc_field path1) == "$PEER_B active "* && $(assoc_field path1_src) == "$DP_B" ]] ||
+    fail "path B is not $PEER_B from $DP_B"
 ok "two paths, each from the address on its own network's port (routes pick the source)"
 
 sleep 1.5
@@ -177,9 +210,9 @@ pf=$(counter "$PFX" lcores 0.paths_pf)
 [[ $pf -ge 1 ]] || fail "path A was not potentially failed first (paths_pf=$pf)"
 ok "the dataplane took path A for potentially failed, then gave it up" \
     "$("$PY" -c "print(round($t_down - $t_cut, 2))") s after the cut"
-wait_log "$TMP/srv.log" "PADDR 198.18.0.1 UNREACHABLE" 10 ||
+wait_log "$TMP/srv.log" "PADDR $DP_A UNREACHABLE" 10 ||
     { cat "$TMP/srv.log"; fail "the usrsctp peer did not give our address on A up"; }
-ok "the usrsctp peer reports 198.18.0.1 unreachable"
+ok "the usrsctp peer reports $DP_A unreachable"
 rx1=$(counter "$PFX" ports 1.rx_sctp)
 sleep 2
 rx2=$(counter "$PFX" ports 1.rx_sctp)
@@ -194,9 +227,9 @@ log "path A restored"
 wait_path 0 active 5 || fail "path A not active 5 s after it was restored: $PATHLINE"
 log "path A active: $PATHLINE"
 ok "heartbeats found path A again within $("$PY" -c "print(round($(date +%s.%N) - $t_back, 2))") s"
-wait_log "$TMP/srv.log" "PADDR 198.18.0.1 AVAILABLE" 10 ||
+wait_log "$TMP/srv.log" "PADDR $DP_A AVAILABLE" 10 ||
     { cat "$TMP/srv.log"; fail "the usrsctp peer did not find our address on A again"; }
-ok "the usrsctp peer reports 198.18.0.1 available again"
+ok "the usrsctp peer reports $DP_A available again"
 
 # Cut again, now with ICMP: the router answers what the dataplane sends
 # to A with a host unreachable (RFC 9260 10, ICMP9), which counts as a
