@@ -217,6 +217,17 @@ static int cmd_info(const char *cmd, const char *params, struct rte_tel_data *d)
                  dp.conf.addrs[i].port);
     }
     rte_tel_data_add_dict_string(d, "addrs", buf);
+    /* One key per route (--route, --gateway): a string each, as
+     * telemetry's strings are short. */
+    for (unsigned i = 0; i < dp.conf.n_routes; i++) {
+        const struct dp_route_conf *r = &dp.conf.routes[i];
+        char key[16], dst[48], gw[48], v[RTE_TEL_MAX_STRING_LEN * 2];
+        dp_addr_str(&r->dst, dst, sizeof(dst));
+        dp_addr_str(&r->gw, gw, sizeof(gw));
+        snprintf(key, sizeof(key), "route%u", i);
+        snprintf(v, sizeof(v), "%s/%u via %s port %u", dst, r->prefix, gw, r->port);
+        rte_tel_data_add_dict_string(d, key, v);
+    }
     U64(d, "echo_port", dp.conf.echo_port);
     U64(d, "discard_port", dp.conf.discard_port);
     U64(d, "vtag_mask", dp.vtag_mask);

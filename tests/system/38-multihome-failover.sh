@@ -189,6 +189,10 @@ echo "path1: $(assoc_field path1) (from $(assoc_field path1_src))"
     fail "path A is not $PEER_A from $DP_A, primary"
 [[ $(assoc_field path1) == "$PEER_B active "* && $(assoc_field path1_src) == "$DP_B" ]] ||
     fail "path B is not $PEER_B from $DP_B"
+ctl "$PFX" info | grep route | tee "$TMP/routes.txt"
+grep -q "route0 *$NET_PEER_A via $GW_A port 0" "$TMP/routes.txt" &&
+    grep -q "route1 *$NET_PEER_B via $GW_B port 1" "$TMP/routes.txt" ||
+    fail "sctpdp-ctl info does not show the two routes"
 ok "two paths, each from the address on its own network's port (routes pick the source)"
 
 sleep 1.5
