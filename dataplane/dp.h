@@ -524,12 +524,16 @@ int dp_net_frag_init(struct dp_engine *e);
 /* dp_engine.c: SCTP packet into its owner (or the mailbox). */
 void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3_off, uint32_t l4_off,
                    const struct sctp_addr *src, const struct sctp_addr *dst, bool redirected);
-/* An ICMP message about SCTP we sent, to the association it quotes: a
- * path MTU (mtu), a protocol unreachable (mtu 0), or another destination
- * unreachable (mtu DP_ICMP_DEST_UNREACH). */
-#define DP_ICMP_DEST_UNREACH UINT32_MAX
+/* What an ICMP message about SCTP we sent says (RFC 9260 10). */
+enum dp_icmp_kind {
+    DP_ICMP_PTB,           /* fragmentation needed, packet too big: mtu */
+    DP_ICMP_PROTO_UNREACH, /* protocol unreachable, unrecognized next header (ICMP8) */
+    DP_ICMP_DEST_UNREACH,  /* network or host unreachable (ICMP9) */
+};
+/* An ICMP message about SCTP we sent, to the association it quotes. */
 void dp_icmp_report(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
-                    uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu);
+                    uint16_t peer_port, const uint8_t *quote, uint32_t quote_len,
+                    enum dp_icmp_kind kind, uint32_t mtu);
 bool dp_mailbox_send(struct dp_engine *e, unsigned to, struct rte_mbuf *m, uint32_t kind);
 void dp_mbuf_unref_local(struct rte_mbuf *m);
 /* Takes a reference on the engine's own lcore (no atomic; see dp_engine.c). */

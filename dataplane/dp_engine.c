@@ -538,22 +538,27 @@ void dp_sctp_input(struct dp_engine *e, struct rte_mbuf *m, uint32_t l3, uint32_
 }
 
 void dp_icmp_report(struct dp_engine *e, const struct sctp_addr *peer, uint16_t local_port,
-                    uint16_t peer_port, const uint8_t *quote, uint32_t quote_len, uint32_t mtu)
+                    uint16_t peer_port, const uint8_t *quote, uint32_t quote_len,
+                    enum dp_icmp_kind kind, uint32_t mtu)
 {
+    struct sctp_endpoint *ep;
     int svc = find_service(e, local_port);
     int rc;
 
     if (svc < 0)
         return;
-    /* mtu 0: a protocol unreachable; DP_ICMP_DEST_UNREACH: another
-     * destination unreachable (dp_net.c, icmp_report). */
-    if (mtu == 0)
-        rc = sctp_assoc_icmp_unreachable(e->svc[svc].ep, peer, peer_port, quote, quote_len, e->now);
-    else if (mtu == DP_ICMP_DEST_UNREACH)
-        rc = sctp_assoc_icmp_dest_unreachable(e->svc[svc].ep, peer, peer_port, quote, quote_len,
-                                              e->now);
-    else
-        rc = sctp_assoc_update_pmtu(e->svc[svc].ep, peer, peer_port, quote, quote_len, mtu, e->now);
+    ep = e->svc[svc].ep;
+    switch (kind) {
+    case DP_ICMP_PROTO_UNREACH:
+        rc = sctp_assoc_icmp_unreachable(ep, peer, peer_port, quote, quote_len, e->now);
+        break;
+    case DP_ICMP_DEST_UNREACH:
+        rc = sctp_assoc_icmp_dest_unreachable(ep, peer, peer_port, quote, quote_len, e->now);
+        break;
+    default:
+        rc = sctp_assoc_update_pmtu(ep, peer, peer_port, quote, quote_len, mtu, e->now);
+        break;
+    }
     if (rc == SCTP_ERR_PROTO)
         e->st.icmp_bad_tag++;
 }

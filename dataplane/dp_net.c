@@ -53,6 +53,7 @@ struct mb_icmp {
     struct sctp_addr peer;
     uint16_t local_port, peer_port;
     uint32_t mtu;
+    uint8_t kind; /* enum dp_icmp_kind */
     uint8_t quote_len;
     uint8_t quote[ICMP_QUOTE];
 };
@@ -698,19 +699,18 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
 
 /* An ICMP message about SCTP we sent, to every engine (the one that owns
  * the association acts on it): sh is the quoted SCTP packet, qlen bytes
- * of it (at least 8); mtu the path MTU it reports, 0 for a protocol
- * unreachable (RFC 9260 10, ICMP8), DP_ICMP_DEST_UNREACH for another
- * destination unreachable (ICMP9). */
+ * of it (at least 8); kind what it says, mtu the path MTU of a
+ * DP_ICMP_PTB. */
 static void icmp_report(struct dp_engine *e, const struct sctp_addr *peer, const uint8_t *sh,
-                        uint32_t qlen, uint32_t mtu)
+                        uint32_t qlen, enum dp_icmp_kind kind, uint32_t mtu)
 {
-    struct mb_icmp pm = {.peer = *peer, .mtu = mtu};
+    struct mb_icmp pm = {.peer = *peer, .mtu = mtu, .kind = (uint8_t)kind};
 
     pm.local_port = (uint16_t)(sh[0] << 8 | sh[1]);
     pm.peer_port = (uint16_t)(sh[2] << 8 | sh[3]);
     pm.quote_len = (uint8_t)RTE_MIN(qlen, (uint32_t)ICMP_QUOTE);
     memcpy(pm.quote, sh, pm.quote_len);
-    dp_icmp_report(e, &pm.peer, pm.local_port, pm.peer_port, pm.quote, pm.quote_len, mtu);
+    dp_icmp_report(e, &pm.peer, pm.local_port, pm.peer_port, pm.quote, pm.quote_len, kind, mtu);
     for (unsigned j = 0; j < dp.n_engines; j++) {
         struct rte_mbuf *m;
         struct mb_icmp *mp;
@@ -787,15 +787,17 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
             const uint8_t *sh = (const uint8_t *)in + ihl;
             struct sctp_addr peer = {.family = SCTP_AF_INET};
             struct sctp_addr self = {.family = SCTP_AF_INET};
+            enum dp_icmp_kind kind = DP_ICMP_PROTO_UNREACH;
             uint32_t mtu = 0;
             if (ic->icmp_code == 4) {
+                kind = DP_ICMP_PTB;
                 mtu = rte_be_to_cpu_16(*(const uint16_t *)((uint8_t *)ic + 6));
                 /* RFC 1191 5: a router older than it leaves the field 0. */
                 if (mtu < 68)
                     mtu = mtu_plateau_below(rte_be_to_cpu_16(in->total_length));
                 e->pst[port].rx_icmp_ptb++;
             } else if (dest) {
-                mtu = DP_ICMP_DEST_UNREACH;
+                kind = DP_ICMP_DEST_UNREACH;
                 e->pst[port].rx_icmp_dest_unreach++;
             } else {
                 e->pst[port].rx_icmp_unreach++;
@@ -804,7 +806,7 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
             memcpy(self.addr, &in->src_addr, 4);
             /* It must quote a packet we sent; the core checks the tag. */
             if (dp_addr_is_local(&self, port))
-                icmp_report(e, &peer, sh, len - 8 - ihl, mtu);
+                icmp_report(e, &peer, sh, len - 8 - ihl, kind, mtu);
             rte_pktmbuf_free(m);
             return;
         }
@@ -814,11 +816,11 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
 
 /* An ICMPv6 error that quotes SCTP we sent (40 bytes of IPv6 header and
  * at least 8 of SCTP): counted in *ctr, given to the association if
- * report (icmp_report: mtu as it says), and freed; false, with m left to
- * the caller, if it quotes something else. */
+ * report (icmp_report), and freed; false, with m left to the caller, if
+ * it quotes something else. */
 static bool icmp6_sctp_error(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
-                             const uint8_t *icmp, uint32_t len, uint64_t *ctr, uint32_t mtu,
-                             bool report)
+                             const uint8_t *icmp, uint32_t len, uint64_t *ctr,
+                             enum dp_icmp_kind kind, uint32_t mtu, bool report)
 {
     if (len < 8 + 40 + 8)
         return false;
@@ -831,7 +833,7 @@ static bool icmp6_sctp_error(struct dp_engine *e, struct rte_mbuf *m, uint16_t p
     memcpy(self.addr, in->src_addr, 16);
     (*ctr)++;
     if (report && dp_addr_is_local(&self, port))
-        icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40, mtu);
+        icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40, kind, mtu);
     rte_pktmbuf_free(m);
     return true;
 }
@@ -878,8 +880,8 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
     case ICMP6_PARAM_PROB:
         /* RFC 9260 10, ICMP8: unrecognized next header, SCTP we sent
          * (the peer has no SCTP). */
-        if (icmp[1] == 1 &&
-            icmp6_sctp_error(e, m, port, icmp, len, &e->pst[port].rx_icmp_unreach, 0, true))
+        if (icmp[1] == 1 && icmp6_sctp_error(e, m, port, icmp, len, &e->pst[port].rx_icmp_unreach,
+                                             DP_ICMP_PROTO_UNREACH, 0, true))
             return;
         break;
     case ICMP6_DST_UNREACH:
@@ -887,14 +889,15 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
          * policy, reject route (ICMP3: port unreachable, 4, is ignored). */
         if (icmp[1] <= 6 && icmp[1] != 4 &&
             icmp6_sctp_error(e, m, port, icmp, len, &e->pst[port].rx_icmp_dest_unreach,
-                             DP_ICMP_DEST_UNREACH, true))
+                             DP_ICMP_DEST_UNREACH, 0, true))
             return;
         break;
     case ICMP6_PTB: {
         uint32_t mtu;
         memcpy(&mtu, icmp + 4, 4);
         mtu = rte_be_to_cpu_32(mtu);
-        if (icmp6_sctp_error(e, m, port, icmp, len, &e->pst[port].rx_icmp_ptb, mtu, mtu >= 1280))
+        if (icmp6_sctp_error(e, m, port, icmp, len, &e->pst[port].rx_icmp_ptb, DP_ICMP_PTB, mtu,
+                             mtu >= 1280))
             return;
         break;
     }
@@ -1312,7 +1315,7 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m)
     case DP_MB_ICMP: {
         struct mb_icmp *mp = rte_pktmbuf_mtod(m, struct mb_icmp *);
         dp_icmp_report(e, &mp->peer, mp->local_port, mp->peer_port, mp->quote, mp->quote_len,
-                       mp->mtu);
+                       (enum dp_icmp_kind)mp->kind, mp->mtu);
         rte_pktmbuf_free(m);
         return;
     }
