@@ -110,17 +110,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     struct sctp_assoc_info info;
     if (sctp_assoc_get_info(h.ep[1], assoc_id[1], &info) != 0)
         abort();
-    struct hbuf *b = hbuf_new(data + 1, (uint32_t)(size - 1));
-    sctp_put16(b->data, h.cfg[0].port);
-    sctp_put16(b->data + 2, h.cfg[1].port);
+    static uint8_t pkt[4096];
+    memcpy(pkt, data + 1, size - 1);
+    sctp_put16(pkt, h.cfg[0].port);
+    sctp_put16(pkt + 2, h.cfg[1].port);
     if (!(mode & 1))
-        sctp_put32(b->data + 4, (mode & 2) ? info.peer_vtag : info.local_vtag);
-    struct sctp_rx_packet rx = {.data = b->data,
-                                .len = b->len,
-                                .handle = b,
-                                .src = h.cfg[0].addrs[0],
-                                .dst = h.cfg[1].addrs[0],
-                                .csum = SCTP_CSUM_GOOD};
+        sctp_put32(pkt + 4, (mode & 2) ? info.peer_vtag : info.local_vtag);
     /* The second input byte is the source port, rewritten above: its
      * low bit picks the association's own receive hold over the
      * endpoint's pressure, the next one the pressure's level. */
@@ -132,8 +127,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         else
             sctp_endpoint_set_rx_pressure_level(h.ep[1], level);
     }
-    sctp_endpoint_input(h.ep[1], &rx, h.now);
-    hbuf_unref(b);
+    h_input(&h, 1, &h.cfg[0].addrs[0], pkt, (uint32_t)(size - 1), true);
     h_step(&h);
     if (mode & 4) {
         if (hold)

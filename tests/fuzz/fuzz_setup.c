@@ -53,19 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (info.state == want && h.dropped > 0)
             break;
     }
-    struct hbuf *b = hbuf_new(data + 1, (uint32_t)(size - 1));
-    sctp_put16(b->data, h.cfg[1].port);
-    sctp_put16(b->data + 2, h.cfg[0].port);
+    static uint8_t pkt[8192];
+    memcpy(pkt, data + 1, size - 1);
+    sctp_put16(pkt, h.cfg[1].port);
+    sctp_put16(pkt + 2, h.cfg[0].port);
     if (!(mode & 2))
-        sctp_put32(b->data + 4, info.local_vtag);
-    struct sctp_rx_packet rx = {.data = b->data,
-                                .len = b->len,
-                                .handle = b,
-                                .src = h.cfg[1].addrs[0],
-                                .dst = h.cfg[0].addrs[0],
-                                .csum = SCTP_CSUM_GOOD};
-    sctp_endpoint_input(h.ep[0], &rx, h.now);
-    hbuf_unref(b);
+        sctp_put32(pkt + 4, info.local_vtag);
+    h_input(&h, 0, &h.cfg[1].addrs[0], pkt, (uint32_t)(size - 1), true);
     h.filter = NULL;
     for (int i = 0; i < 50; i++)
         h_step(&h);

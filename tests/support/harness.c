@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "harness.h"
+#include "sctp_crc32c.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -349,6 +350,25 @@ int h_send(struct harness *h, int node, uint32_t assoc, uint16_t sid, uint16_t f
     struct sctp_sndinfo info = {.sid = sid, .flags = flags, .ppid = 0x01000000};
     struct sctp_frag f = {.data = b->data, .len = len, .handle = b};
     int r = sctp_endpoint_send(h->ep[node], assoc, &info, &f, h->now);
+    hbuf_unref(b);
+    return r;
+}
+
+int h_input(struct harness *h, int to, const struct sctp_addr *src, const uint8_t *pkt,
+            uint32_t len, bool csum_good)
+{
+    struct hbuf *b = hbuf_new(pkt, len);
+    if (!csum_good) {
+        struct sctp_frag seg = {.data = b->data, .len = b->len, .handle = NULL};
+        sctp_crc32c_fill(&seg, 1, b->data);
+    }
+    struct sctp_rx_packet rx = {.data = b->data,
+                                .len = b->len,
+                                .handle = b,
+                                .src = *src,
+                                .dst = h->cfg[to].addrs[0],
+                                .csum = csum_good ? SCTP_CSUM_GOOD : SCTP_CSUM_UNCHECKED};
+    int r = sctp_endpoint_input(h->ep[to], &rx, h->now);
     hbuf_unref(b);
     return r;
 }

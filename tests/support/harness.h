@@ -89,6 +89,12 @@ void h_fini(struct harness *h);
 bool h_run(struct harness *h, bool (*done)(struct harness *h), sctp_tstamp max_ns);
 /* One step: flush outputs, deliver due packets, fire timers. */
 void h_step(struct harness *h);
+/* A packet of len bytes (common header first) arriving at node `to` from
+ * src, given to its endpoint's input from a copy. With csum_good the
+ * checksum counts as checked by the NIC; otherwise its CRC32c is filled
+ * in and the core checks it. Returns what sctp_endpoint_input returned. */
+int h_input(struct harness *h, int to, const struct sctp_addr *src, const uint8_t *pkt,
+            uint32_t len, bool csum_good);
 /* Sends a message from a copy of data. */
 int h_send(struct harness *h, int node, uint32_t assoc, uint16_t sid, uint16_t flags,
            const void *data, uint32_t len);

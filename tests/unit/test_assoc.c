@@ -544,18 +544,7 @@ static const struct out_pkt *out_chunk(uint8_t type, unsigned nth, struct sctp_c
  * is filled in. */
 static int inject_from(int to, const struct sctp_addr *src, const uint8_t *bytes, uint32_t len)
 {
-    struct hbuf *b = hbuf_new(bytes, len);
-    struct sctp_frag seg = {.data = b->data, .len = b->len, .handle = NULL};
-    sctp_crc32c_fill(&seg, 1, b->data);
-    struct sctp_rx_packet rx = {.data = b->data,
-                                .len = b->len,
-                                .handle = b,
-                                .src = *src,
-                                .dst = H.cfg[to].addrs[0],
-                                .csum = SCTP_CSUM_UNCHECKED};
-    int r = sctp_endpoint_input(H.ep[to], &rx, H.now);
-    hbuf_unref(b);
-    return r;
+    return h_input(&H, to, src, bytes, len, false);
 }
 
 /* Chunks from the other node's first address and port. */
@@ -866,32 +855,50 @@ static void test_init_ack_from_other_address(void)
     finish();
 }
 
-/* RFC 9260 5.1.2, 3.3.2.1: an INIT ACK with a Host Name Address: ABORT
- * (Unresolvable Address) to where it came from, tagged with its Initiate
- * Tag, and the attempt ends with CANT_STR_ASSOC. */
-static void test_init_ack_hostname(void)
+/* Node 0 connects to node 1, and node 1's INIT ACK is replaced by one
+ * with a State Cookie of cookie_len bytes (ack_tag its Initiate Tag) and
+ * the parameters in extra after it.
+ * Node 0's answer is left in OUT. */
+static void init_ack_with_cookie(uint64_t seed, uint32_t ack_tag, uint32_t cookie_len,
+                                 const uint8_t *extra, uint32_t extra_len)
 {
+    static uint8_t pkt[8192];
     memset(&R, 0, sizeof(R));
-    h_init(&H, 18, false, NULL);
+    h_init(&H, seed, false, NULL);
     H.on_event = on_event;
     CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
                                                 NULL, NULL, &R.assoc[0], H.now),
                           0);
     uint32_t tag = info_of(0).local_vtag;
     take_output(0); /* the INIT */
-    uint8_t chunk[128];
+    uint8_t *chunk = pkt + SCTP_COMMON_HDR_LEN;
+    uint32_t room = sizeof(pkt) - SCTP_COMMON_HDR_LEN;
     struct sctp_init_chunk ack = {
-        .init_tag = 0xABCD0001, .a_rwnd = 65536, .ostreams = 4, .istreams = 4, .initial_tsn = 1000};
-    int n = sctp_init_encode(chunk, sizeof(chunk), SCTP_CT_INIT_ACK, &ack);
-    uint8_t cookie[8] = {1, 2, 3, 4, 5, 6, 7, 8};
-    n += sctp_tlv_encode(chunk + n, sizeof(chunk) - n, SCTP_PT_STATE_COOKIE, cookie, 8);
-    static const char name[] = "peer.example";
-    int hn = sctp_tlv_encode(chunk + n, sizeof(chunk) - n, SCTP_PT_HOSTNAME, name, sizeof(name));
-    const uint8_t *host_param = chunk + n;
-    n += hn;
+        .init_tag = ack_tag, .a_rwnd = 65536, .ostreams = 4, .istreams = 4, .initial_tsn = 1000};
+    int n = sctp_init_encode(chunk, room, SCTP_CT_INIT_ACK, &ack);
+    static uint8_t cookie[6000];
+    for (uint32_t i = 0; i < cookie_len; i++)
+        cookie[i] = (uint8_t)(i * 7 + 3);
+    n += sctp_tlv_encode(chunk + n, room - n, SCTP_PT_STATE_COOKIE, cookie, (uint16_t)cookie_len);
+    if (extra_len) {
+        memcpy(chunk + n, extra, extra_len);
+        n += (int)extra_len;
+    }
     sctp_chunk_set_length(chunk, (uint16_t)n);
-    inject(0, tag, chunk, (uint32_t)n);
+    sctp_common_hdr_encode(pkt, SCTP_COMMON_HDR_LEN, H.cfg[1].port, H.cfg[0].port, tag);
+    inject_from(0, &H.cfg[1].addrs[0], pkt, SCTP_COMMON_HDR_LEN + (uint32_t)n);
     take_output(0);
+}
+
+/* RFC 9260 5.1.2, 3.3.2.1: an INIT ACK with a Host Name Address: ABORT
+ * (Unresolvable Address) to where it came from, tagged with its Initiate
+ * Tag, and the attempt ends with CANT_STR_ASSOC. */
+static void test_init_ack_hostname(void)
+{
+    static const char name[] = "peer.example";
+    uint8_t host_param[32];
+    int hn = sctp_tlv_encode(host_param, sizeof(host_param), SCTP_PT_HOSTNAME, name, sizeof(name));
+    init_ack_with_cookie(18, 0xABCD0001, 8, host_param, (uint32_t)hn);
     struct sctp_chunk c;
     CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
     const struct out_pkt *o = out_chunk(SCTP_CT_ABORT, 0, &c);
@@ -914,35 +921,6 @@ static void test_init_ack_hostname(void)
     finish();
 }
 
-/* Node 0 connects to node 1, and node 1's INIT ACK is replaced by one
- * with a State Cookie of cookie_len bytes (ack_tag its Initiate Tag).
- * Node 0's answer is left in OUT. */
-static void init_ack_with_cookie(uint64_t seed, uint32_t ack_tag, uint32_t cookie_len)
-{
-    static uint8_t pkt[8192];
-    memset(&R, 0, sizeof(R));
-    h_init(&H, seed, false, NULL);
-    H.on_event = on_event;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &R.assoc[0], H.now),
-                          0);
-    uint32_t tag = info_of(0).local_vtag;
-    take_output(0); /* the INIT */
-    uint8_t *chunk = pkt + SCTP_COMMON_HDR_LEN;
-    uint32_t room = sizeof(pkt) - SCTP_COMMON_HDR_LEN;
-    struct sctp_init_chunk ack = {
-        .init_tag = ack_tag, .a_rwnd = 65536, .ostreams = 4, .istreams = 4, .initial_tsn = 1000};
-    int n = sctp_init_encode(chunk, room, SCTP_CT_INIT_ACK, &ack);
-    static uint8_t cookie[6000];
-    for (uint32_t i = 0; i < cookie_len; i++)
-        cookie[i] = (uint8_t)(i * 7 + 3);
-    n += sctp_tlv_encode(chunk + n, room - n, SCTP_PT_STATE_COOKIE, cookie, (uint16_t)cookie_len);
-    sctp_chunk_set_length(chunk, (uint16_t)n);
-    sctp_common_hdr_encode(pkt, SCTP_COMMON_HDR_LEN, H.cfg[1].port, H.cfg[0].port, tag);
-    inject_from(0, &H.cfg[1].addrs[0], pkt, SCTP_COMMON_HDR_LEN + (uint32_t)n);
-    take_output(0);
-}
-
 /* RFC 9260 5.1.4: the peer's State Cookie goes back whole in the COOKIE
  * ECHO, also one of 1500 bytes (a packet beyond the path's MTU). One that
  * no packet could carry back (4000 bytes) ends the attempt with an ABORT
@@ -951,7 +929,7 @@ static void init_ack_with_cookie(uint64_t seed, uint32_t ack_tag, uint32_t cooki
 static void test_init_ack_cookie_sizes(void)
 {
     struct sctp_chunk c;
-    init_ack_with_cookie(21, 0x11110001, 1500);
+    init_ack_with_cookie(21, 0x11110001, 1500, NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
     CU_ASSERT_EQUAL_FATAL(c.value_len, 1500);
     int same = 1;
@@ -960,7 +938,7 @@ static void test_init_ack_cookie_sizes(void)
     CU_ASSERT_TRUE(same);
     finish();
 
-    init_ack_with_cookie(22, 0x11110002, 4000);
+    init_ack_with_cookie(22, 0x11110002, 4000, NULL, 0);
     CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
     const struct out_pkt *o = out_chunk(SCTP_CT_ABORT, 0, &c);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
@@ -972,7 +950,7 @@ static void test_init_ack_cookie_sizes(void)
     CU_ASSERT_EQUAL(R.lost[0], 0);
     finish();
 
-    init_ack_with_cookie(23, 0, 100);
+    init_ack_with_cookie(23, 0, 100, NULL, 0);
     CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
     o = out_chunk(SCTP_CT_ABORT, 0, &c);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
@@ -988,7 +966,7 @@ static void test_init_ack_cookie_sizes(void)
 static void test_no_error_before_cookie_ack(void)
 {
     struct sctp_chunk c;
-    init_ack_with_cookie(24, 0x22220001, 100);
+    init_ack_with_cookie(24, 0x22220001, 100, NULL, 0);
     CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_COOKIE_ECHO, 0, &c));
     uint32_t tag = info_of(0).local_vtag;
     uint8_t unk[8] = {0xC5, 0, 0, 8, 1, 2, 3, 4};

@@ -410,20 +410,12 @@ static void in_order(int node, unsigned n, uint32_t first)
 
 static int inject(int to, int from, uint32_t vtag, const uint8_t *chunks, uint32_t clen)
 {
-    struct hbuf *b = hbuf_new(NULL, SCTP_COMMON_HDR_LEN + clen);
-    sctp_common_hdr_encode(b->data, b->len, H.cfg[from].port, H.cfg[to].port, vtag);
-    memcpy(b->data + SCTP_COMMON_HDR_LEN, chunks, clen);
-    struct sctp_frag seg = {.data = b->data, .len = b->len, .handle = NULL};
-    sctp_crc32c_fill(&seg, 1, b->data);
-    struct sctp_rx_packet rx = {.data = b->data,
-                                .len = b->len,
-                                .handle = b,
-                                .src = H.cfg[from].addrs[0],
-                                .dst = H.cfg[to].addrs[0],
-                                .csum = SCTP_CSUM_UNCHECKED};
-    int r = sctp_endpoint_input(H.ep[to], &rx, H.now);
-    hbuf_unref(b);
-    return r;
+    static uint8_t pkt[SCTP_COMMON_HDR_LEN + 65536];
+    if (clen > sizeof(pkt) - SCTP_COMMON_HDR_LEN)
+        return SCTP_ERR_INVAL;
+    sctp_common_hdr_encode(pkt, sizeof(pkt), H.cfg[from].port, H.cfg[to].port, vtag);
+    memcpy(pkt + SCTP_COMMON_HDR_LEN, chunks, clen);
+    return h_input(&H, to, &H.cfg[from].addrs[0], pkt, SCTP_COMMON_HDR_LEN + clen, false);
 }
 
 static uint32_t put_data(uint8_t *p, uint8_t flags, uint32_t tsn, uint16_t sid, uint16_t ssn,

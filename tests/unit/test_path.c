@@ -701,6 +701,20 @@ static void test_ssn_window_limit(void)
     finish();
 }
 
+/* Node 0 connects to node 1's first address only, with node 1's second
+ * one cut from the start: it comes in the INIT ACK, UNCONFIRMED, and its
+ * probes go unanswered. */
+static void start_second_cut(uint64_t seed, void (*t)(struct sctp_config *))
+{
+    begin(seed, true, t);
+    H.down[H.n_down++] = H.cfg[1].addrs[1];
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+}
+
 static void tune_probe_errors(struct sctp_config *c)
 {
     c->hb_interval = 600 * S; /* the primary is not heartbeated meanwhile */
@@ -713,13 +727,8 @@ static void tune_probe_errors(struct sctp_config *c)
  * association whose primary works. */
 static void test_unconfirmed_probes_spare_assoc(void)
 {
-    begin(47, true, tune_probe_errors);
-    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
-    H.down[H.n_down++] = *p1;
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(
-        sctp_endpoint_connect(H.ep[0], p0, 1, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    start_second_cut(47, tune_probe_errors);
+    const struct sctp_addr *p1 = &H.cfg[1].addrs[1];
     h_run(&H, NULL, 60 * S);
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
@@ -740,13 +749,8 @@ static void tune_unconfirmed(struct sctp_config *c)
 
 static void test_no_data_to_unconfirmed(void)
 {
-    begin(46, true, tune_unconfirmed);
+    start_second_cut(46, tune_unconfirmed);
     const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
-    H.down[H.n_down++] = *p1;
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(
-        sctp_endpoint_connect(H.ep[0], p0, 1, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     struct sctp_path *a0 = &a->paths[0], *a1 = &a->paths[1];
@@ -806,23 +810,13 @@ static void inject_sack(uint32_t cum, const struct sctp_gap_block *gaps, uint16_
 {
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-    struct hbuf *b = hbuf_new(NULL, 256);
-    sctp_common_hdr_encode(b->data, SCTP_COMMON_HDR_LEN, H.cfg[1].port, H.cfg[0].port,
-                           a->local_vtag);
-    int n = sctp_sack_encode(b->data + SCTP_COMMON_HDR_LEN, 256 - SCTP_COMMON_HDR_LEN, cum,
+    uint8_t pkt[256];
+    sctp_common_hdr_encode(pkt, SCTP_COMMON_HDR_LEN, H.cfg[1].port, H.cfg[0].port, a->local_vtag);
+    int n = sctp_sack_encode(pkt + SCTP_COMMON_HDR_LEN, sizeof(pkt) - SCTP_COMMON_HDR_LEN, cum,
                              1u << 20, gaps, n_gaps, NULL, 0);
     CU_ASSERT_TRUE_FATAL(n > 0);
-    b->len = SCTP_COMMON_HDR_LEN + (uint32_t)n;
-    struct sctp_frag seg = {.data = b->data, .len = b->len, .handle = NULL};
-    sctp_crc32c_fill(&seg, 1, b->data);
-    struct sctp_rx_packet rx = {.data = b->data,
-                                .len = b->len,
-                                .handle = b,
-                                .src = H.cfg[1].addrs[0],
-                                .dst = H.cfg[0].addrs[0],
-                                .csum = SCTP_CSUM_UNCHECKED};
-    CU_ASSERT_EQUAL(sctp_endpoint_input(H.ep[0], &rx, H.now), 0);
-    hbuf_unref(b);
+    CU_ASSERT_EQUAL(
+        h_input(&H, 0, &H.cfg[1].addrs[0], pkt, SCTP_COMMON_HDR_LEN + (uint32_t)n, false), 0);
 }
 
 static void tune_pmr1(struct sctp_config *c)
