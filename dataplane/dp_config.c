@@ -133,9 +133,10 @@ void dp_config_usage(const char *prog)
            "            assoc_max_retrans, max_init_retransmits (RFC 9260 15;\n"
            "            default 5, 10, 8), pf_retrans (RFC 7829: after that many\n"
            "            errors a path's traffic moves while it is probed; default\n"
-           "            off), init_rate (INIT ACKs per second per engine and service\n"
-           "            at most; default 10000, 0 no limit), rwnd, max_assocs,\n"
-           "            sendq_bytes,\n"
+           "            off), hb_max_burst (RFC 9260 5.4: HEARTBEATs verifying peer\n"
+           "            addresses per RTO; default 1, 0 no limit), init_rate (INIT\n"
+           "            ACKs per second per engine and service at most; default\n"
+           "            10000, 0 no limit), rwnd, max_assocs, sendq_bytes,\n"
            "            reasm_bytes, reasm_chunks (DATA chunks one association may hold\n"
            "            for reassembly; default an eighth of mbufs), ostreams, istreams,\n"
            "            pr_sctp, pmtu_raise_s (a path MTU lowered by ICMP goes back to\n"
@@ -516,6 +517,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 0, 1024, &v) < 0)
                 return -1;
             s->max_burst = v;
+        } else if (!strcmp(key, "hb_max_burst")) {
+            if (num(what, val, 0, 64, &v) < 0)
+                return -1;
+            s->hb_max_burst = v;
         } else if (!strcmp(key, "path_max_retrans")) {
             if (num(what, val, 0, 100, &v) < 0)
                 return -1;

@@ -295,6 +295,13 @@ struct sctp_config {
      * default (UINT32_MAX). 0: a path's first timeout moves its
      * traffic (the quick failover SIGTRAN deployments use). */
     uint32_t pf_retrans;
+    /* HB.Max.Burst (RFC 9260 5.4, 16; default 1): HEARTBEATs that probe
+     * active UNCONFIRMED addresses, at most this many per RTO of the
+     * primary path, so that a peer listing many addresses does not get
+     * them all at once. An unconfirmed address found unreachable is
+     * probed at the normal heartbeat rate instead (HB.interval + RTO)
+     * and does not count. 0: no limit. */
+    uint32_t hb_max_burst;
     sctp_tstamp cookie_secret_lifetime; /* rotation period */
     /* A path MTU below pmtu is probed for pmtu again this long after it
      * was lowered (RFC 8201 4: no sooner than 5 minutes after the last

@@ -97,6 +97,25 @@ void sctp_assoc_heartbeat_now(struct sctp_assoc *a, struct sctp_path *p, sctp_ts
     sctp_assoc_timers_changed(a);
 }
 
+/* RFC 9260 5.4: HB.Max.Burst path verification HEARTBEATs per RTO (of
+ * the primary path: an unanswered probe backs off its own path's RTO,
+ * and one dead address must not slow the verification of the others).
+ * True takes a slot. */
+static bool verify_slot(struct sctp_assoc *a, sctp_tstamp now)
+{
+    uint32_t burst = a->ep->cfg.hb_max_burst;
+    if (burst == 0)
+        return true;
+    if (a->verify_sent == 0 || now >= a->verify_window + a->paths[a->primary].rto.rto) {
+        a->verify_window = now;
+        a->verify_sent = 0;
+    }
+    if (a->verify_sent >= burst)
+        return false;
+    a->verify_sent++;
+    return true;
+}
+
 static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
     if (p->hb_outstanding && p->hb_quiet) {
@@ -115,12 +134,22 @@ static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
          * association's error count. */
         if (p->confirmed && sctp_assoc_error_step(a))
             return;
+        if (!p->confirmed && !p->active) {
+            /* 5.4: an unconfirmed address that probing found inactive
+             * is heartbeated at the normal rate from now on. */
+            p->hb_timer = now + a->ep->cfg.hb_interval + p->rto.rto;
+            return;
+        }
     } else if (p->confirmed && !p->pf && p->last_new_data != 0 &&
                now - p->last_new_data < a->ep->cfg.hb_interval) {
         /* RFC 9260 8.3: only idle addresses are heartbeated. New DATA
          * went here within the period (its SACK measures the RTT and a
          * missing one runs T3): look again a period after it. */
         p->hb_timer = p->last_new_data + a->ep->cfg.hb_interval + p->rto.rto;
+        return;
+    }
+    if (!p->confirmed && p->active && !verify_slot(a, now)) {
+        p->hb_timer = a->verify_window + a->paths[a->primary].rto.rto;
         return;
     }
     sctp_assoc_heartbeat_now(a, p, now, false);

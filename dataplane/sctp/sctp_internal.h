@@ -305,6 +305,10 @@ struct sctp_assoc {
     uint8_t primary;
     struct sctp_path paths[SCTP_MAX_ADDRS];
     struct sctp_path *sack_path; /* where DATA last came from */
+    /* HB.Max.Burst: the next path verification HEARTBEAT is due no
+     * sooner than this; verify_sent of them went since verify_window. */
+    sctp_tstamp verify_window;
+    uint32_t verify_sent;
 
     /* send side */
     uint32_t next_tsn;

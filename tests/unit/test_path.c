@@ -1018,6 +1018,139 @@ static void test_forward_tsn_timer_path(void)
     finish();
 }
 
+/* RFC 9260 5.4: HEARTBEATs that verify a peer's addresses go at most
+ * HB.Max.Burst per RTO. Node 1 has four addresses; node 0 connects to
+ * the first, so three come UNCONFIRMED in the INIT ACK. */
+static struct {
+    unsigned n;
+    sctp_tstamp at[64];
+    struct sctp_addr dst[64];
+} HB;
+
+static int record_hb(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c;
+    if (from == 0)
+        while (sctp_chunk_next(p, len, &off, &c) == 1)
+            if (c.type == SCTP_CT_HEARTBEAT && HB.n < 64) {
+                HB.at[HB.n] = h->now;
+                HB.dst[HB.n++] = h->pkt_dst;
+            }
+    return record(h, from, p, len);
+}
+
+static uint32_t hb_burst_tuned;
+
+static void tune_four_addrs(struct sctp_config *c)
+{
+    c->hb_max_burst = hb_burst_tuned;
+    c->path_max_retrans = 2;
+    if (c->port != 5001)
+        return;
+    c->n_addrs = 4;
+    c->addrs[2] = sctp_addr_v4(0xC6120401u + 1);
+    c->addrs[3] = sctp_addr_v4(0xC6120601u + 1);
+}
+
+/* Verification HEARTBEATs of node 0: to an address other than the
+ * first, before that address was confirmed. Their times go in at[]. */
+static unsigned verify_hbs(sctp_tstamp *at, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < HB.n && n < max; i++) {
+        if (sctp_addr_equal(&HB.dst[i], &H.cfg[1].addrs[0]))
+            continue;
+        sctp_tstamp conf;
+        if (count_pev(SCTP_ADDR_CONFIRMED, &HB.dst[i], &conf) == 0 || HB.at[i] < conf)
+            at[n++] = HB.at[i];
+    }
+    return n;
+}
+
+static void start_four(uint64_t seed, uint32_t burst)
+{
+    memset(&HB, 0, sizeof(HB));
+    hb_burst_tuned = burst;
+    begin(seed, false, tune_four_addrs);
+    H.filter = record_hb;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+}
+
+static void test_hb_max_burst(void)
+{
+    const sctp_tstamp rto_min = 50 * MS; /* the harness's */
+    sctp_tstamp at[64];
+
+    /* No limit: the three probes go within the first RTO (100 ms). */
+    start_four(48, 0);
+    h_run(&H, NULL, 2 * S);
+    unsigned n = verify_hbs(at, 64);
+    CU_ASSERT_EQUAL(n, 3);
+    CU_ASSERT_TRUE(n == 3 && at[2] - at[0] < 100 * MS);
+    finish();
+
+    /* HB.Max.Burst 1 (the default): one per RTO, and all three are still
+     * confirmed, one after another. */
+    start_four(48, 1);
+    h_run(&H, NULL, 2 * S);
+    n = verify_hbs(at, 64);
+    CU_ASSERT_EQUAL(n, 3);
+    for (unsigned i = 1; i < n; i++)
+        CU_ASSERT_TRUE(at[i] - at[i - 1] >= rto_min);
+    for (unsigned i = 1; i < 4; i++)
+        CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, &H.cfg[1].addrs[i], NULL), 1);
+    finish();
+
+    /* HB.Max.Burst 2: two within an RTO, never three. */
+    start_four(48, 2);
+    h_run(&H, NULL, 2 * S);
+    n = verify_hbs(at, 64);
+    CU_ASSERT_EQUAL(n, 3);
+    CU_ASSERT_TRUE(n == 3 && at[2] - at[0] >= rto_min);
+    CU_ASSERT_TRUE(n == 3 && at[1] - at[0] < rto_min);
+    finish();
+
+    /* One address unreachable: its unanswered probes do not hold up the
+     * others' verification, and once it is inactive (Path.Max.Retrans 2)
+     * it is heartbeated at the normal rate (HB.interval + RTO, 1 s + RTO
+     * here), not once per RTO. */
+    memset(&HB, 0, sizeof(HB));
+    hb_burst_tuned = 1;
+    begin(49, false, tune_four_addrs);
+    H.filter = record_hb;
+    const struct sctp_addr *dead = &H.cfg[1].addrs[1];
+    H.down[H.n_down++] = *dead;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    sctp_tstamp t0 = H.now;
+    h_run(&H, NULL, 1 * S);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, &H.cfg[1].addrs[2], NULL), 1);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, &H.cfg[1].addrs[3], NULL), 1);
+    h_run(&H, NULL, 9 * S);
+    sctp_tstamp down_at = 0;
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, dead, &down_at), 1);
+    unsigned after = 0;
+    sctp_tstamp last = down_at;
+    for (unsigned i = 0; i < HB.n; i++) {
+        if (!sctp_addr_equal(&HB.dst[i], dead) || HB.at[i] <= down_at)
+            continue;
+        CU_ASSERT_TRUE(HB.at[i] - last >= 1 * S);
+        last = HB.at[i];
+        after++;
+    }
+    CU_ASSERT_TRUE(after >= 2 && after <= 9);
+    CU_ASSERT_TRUE(down_at - t0 < 2 * S);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -1036,4 +1169,5 @@ TEST_CASE(test_t3_restart_per_path)
 TEST_CASE(test_ambiguous_ack_no_revival)
 TEST_CASE(test_icmp_dest_unreachable)
 TEST_CASE(test_forward_tsn_timer_path)
+TEST_CASE(test_hb_max_burst)
 TEST_SUITE_END()
