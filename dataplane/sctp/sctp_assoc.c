@@ -942,6 +942,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
             memset(p + 4 + a->cookie_len, 0, clen - 4 - a->cookie_len);
             b.chunks++;
             cookie_sent = true;
+            a->cookie_sent_at = now;
         }
     }
     if (a->cookie_ack_pending) {

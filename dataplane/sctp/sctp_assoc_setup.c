@@ -891,7 +891,13 @@ void sctp_setup_on_stale_cookie(struct sctp_assoc *a, uint32_t staleness_us, sct
         sctp_assoc_close(a, SCTP_CANT_STR_ASSOC, SCTP_CAUSE_STALE_COOKIE, NULL, 0);
         return;
     }
-    a->cookie_preserve = (sctp_tstamp)staleness_us * 1000 * 2 + SCTP_SEC;
+    /* The increment asked for is the round trip of the COOKIE ECHO and
+     * this ERROR, plus no more than 1 s. If the ERROR answers an earlier
+     * copy of the COOKIE ECHO that time is short: the staleness the peer
+     * measured is then the lower bound. */
+    sctp_tstamp rtt = a->cookie_sent_at && now > a->cookie_sent_at ? now - a->cookie_sent_at : 0;
+    sctp_tstamp stale = (sctp_tstamp)staleness_us * 1000;
+    a->cookie_preserve = (rtt > stale ? rtt : stale) + SCTP_SEC;
     sctp_mem_free(&a->ep->cb, a->cookie);
     a->cookie = NULL;
     a->send_cookie_echo = false;

@@ -352,6 +352,7 @@ struct sctp_assoc {
     uint8_t *cookie; /* to echo, while COOKIE-ECHOED */
     uint16_t cookie_len;
     sctp_tstamp cookie_preserve; /* after a stale cookie error */
+    sctp_tstamp cookie_sent_at;  /* the COOKIE ECHO last went */
     bool cookie_ack_pending;
     bool send_init, send_cookie_echo;
     bool fast_rtx_pending;        /* one packet of fast retransmits may exceed cwnd */

@@ -1010,6 +1010,50 @@ static void test_stale_cookie_bounded(void)
     finish();
 }
 
+/* Suggested Cookie Life-Span Increments in node 0's INITs (ms), 0 for
+ * an INIT without a Cookie Preservative. */
+static uint32_t preserve_ms[8];
+static unsigned n_inits;
+
+static int watch_inits(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c;
+    while (from == 0 && sctp_chunk_next(p, len, &off, &c) == 1) {
+        if (c.type != SCTP_CT_INIT || n_inits == 8 || c.value_len < 16)
+            continue;
+        uint32_t v = 0;
+        size_t o = 16;
+        struct sctp_tlv t;
+        while (sctp_tlv_next(c.value, c.value_len, &o, &t) == 1)
+            if (t.type == SCTP_PT_COOKIE_PRESERVATIVE && t.value_len == 4)
+                v = sctp_get32(t.value);
+        preserve_ms[n_inits++] = v;
+    }
+    return 1;
+}
+
+/* RFC 9260 5.2.6: after a Stale Cookie error the new INIT asks for the
+ * round trip of the COOKIE ECHO and the ERROR (60 ms here) plus at most
+ * 1 s, not for a multiple of the staleness (50 ms: 60 ms of travel
+ * against 10 ms of life). */
+static void test_cookie_preservative_from_rtt(void)
+{
+    n_inits = 0;
+    connect_pair(20, false, tune_stale);
+    H.latency = 30 * SCTP_MS;
+    H.filter = watch_inits;
+    CU_ASSERT_TRUE(h_run(&H, cant, 30 * SCTP_SEC));
+    CU_ASSERT_EQUAL_FATAL(n_inits, 4);
+    CU_ASSERT_EQUAL(preserve_ms[0], 0);
+    for (unsigned i = 1; i < n_inits; i++) {
+        CU_ASSERT_TRUE(preserve_ms[i] >= 1060);
+        CU_ASSERT_TRUE(preserve_ms[i] <= 1062);
+    }
+    finish();
+}
+
 static int drop_init_ack_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
 {
     (void)h;
@@ -1563,6 +1607,7 @@ TEST_CASE(test_init_ack_hostname)
 TEST_CASE(test_init_ack_cookie_sizes)
 TEST_CASE(test_no_error_before_cookie_ack)
 TEST_CASE(test_stale_cookie_bounded)
+TEST_CASE(test_cookie_preservative_from_rtt)
 TEST_CASE(test_init_collision_keeps_streams)
 TEST_CASE(test_init_rate_limit)
 TEST_CASE(test_init_from_new_address_matched)
