@@ -136,7 +136,9 @@ void dp_config_usage(const char *prog)
            "            off), hb_max_burst (RFC 9260 5.4: HEARTBEATs verifying peer\n"
            "            addresses per RTO; default 1, 0 no limit), init_rate (INIT\n"
            "            ACKs per second per engine and service at most; default\n"
-           "            10000, 0 no limit), rwnd, max_assocs, sendq_bytes,\n"
+           "            10000, 0 no limit), init_rate_per_source (the same to one\n"
+           "            IPv4 address or IPv6 /64; default 1000, 0 no limit), rwnd,\n"
+           "            max_assocs, sendq_bytes,\n"
            "            reasm_bytes, reasm_chunks (DATA chunks one association may hold\n"
            "            for reassembly; default an eighth of mbufs), ostreams, istreams,\n"
            "            pr_sctp, pmtu_raise_s (a path MTU lowered by ICMP goes back to\n"
@@ -560,6 +562,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 0, 100000000, &v) < 0)
                 return -1;
             s->init_rate = v;
+        } else if (!strcmp(key, "init_rate_per_source")) {
+            if (num(what, val, 0, 100000000, &v) < 0)
+                return -1;
+            s->init_rate_per_source = v;
         } else if (!strcmp(key, "max_assocs")) {
             if (num(what, val, 1, 1u << 20, &v) < 0)
                 return -1;
@@ -856,6 +862,9 @@ static void set_defaults(struct dp_conf *c)
     /* A daemon on a public network answers at most this many INITs a
      * second per engine and service (sctp_config.init_rate). */
     c->sctp.init_rate = 10000;
+    /* and at most this many to one source (an IPv4 address or an IPv6
+     * /64), so that one flooding host does not take them all. */
+    c->sctp.init_rate_per_source = 1000;
     c->local_port = 40000;
     c->gen_msgs = 1000;
     c->gen_size = 128;

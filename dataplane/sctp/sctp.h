@@ -319,6 +319,13 @@ struct sctp_config {
      * endpoint and what spoofed INITs make it send to a victim. 0: no
      * limit (the default). */
     uint32_t init_rate;
+    /* INIT ACKs per second to one source at most (an IPv4 address, or an
+     * IPv6 address's /64), with a bucket of a quarter second's worth (at
+     * least 16), checked before init_rate: one flooding source (or /64)
+     * then takes no more than this of init_rate, and INITs from others
+     * still get through. Sources share 256 buckets, two candidates each
+     * under a keyed hash. 0: no limit per source (the default). */
+    uint32_t init_rate_per_source;
     uint32_t max_sendq_bytes; /* per association */
     uint32_t max_reasm_bytes; /* per association */
     /* DATA chunks held for reassembly or ordering per association (each
@@ -670,6 +677,8 @@ struct sctp_endpoint_stats {
     uint64_t paths_pf, paths_failed;
     /* INITs left unanswered by sctp_config.init_rate. */
     uint64_t init_rate_limited;
+    /* INITs left unanswered by sctp_config.init_rate_per_source. */
+    uint64_t init_source_limited;
     /* ICMP destination unreachable (ICMP9) counted as a path error, and
      * not counted (within an RTO of the last error, or path inactive). */
     uint64_t icmp_dest_unreach, icmp_dest_unreach_ignored;

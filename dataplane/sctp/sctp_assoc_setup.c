@@ -299,18 +299,80 @@ static bool refuse_new_addrs(struct sctp_endpoint *ep, struct sctp_assoc *a,
     return true;
 }
 
-/* sctp_config.init_rate as a GCRA: each INIT ACK moves the theoretical
- * arrival time on by one interval; one is allowed while that time is no
- * more than the burst's intervals ahead of now. */
-static bool init_ack_allowed(struct sctp_endpoint *ep, sctp_tstamp now)
+/* A GCRA of rate per second, with a burst of a quarter second's worth
+ * (at least 16): each INIT ACK moves the theoretical arrival time *tat
+ * on by one interval; one is allowed while that time is no more than
+ * the burst's intervals ahead of now. */
+static bool gcra_ok(sctp_tstamp *tat, uint32_t rate, sctp_tstamp now)
 {
-    uint32_t rate = ep->cfg.init_rate;
     sctp_tstamp t = SCTP_SEC / rate, burst = rate / 4 > 16 ? rate / 4 : 16;
-    if (ep->init_tat < now)
-        ep->init_tat = now;
-    if (ep->init_tat - now > t * burst)
-        return false;
-    ep->init_tat += t ? t : 1;
+    if (*tat < now)
+        *tat = now;
+    return *tat - now <= t * burst;
+}
+
+static void gcra_take(sctp_tstamp *tat, uint32_t rate)
+{
+    sctp_tstamp t = SCTP_SEC / rate;
+    *tat += t ? t : 1;
+}
+
+static uint32_t mix32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352d;
+    x ^= x >> 15;
+    x *= 0x846ca68b;
+    x ^= x >> 16;
+    return x;
+}
+
+/* The bucket of a source (cfg.init_rate_per_source): an IPv4 address, or
+ * an IPv6 address's /64 (what one host or one customer holds). Two
+ * candidate slots under a hash keyed by the endpoint's secret seed; a
+ * source in neither takes the one idle longer. */
+static sctp_tstamp *init_src_bucket(struct sctp_endpoint *ep, const struct sctp_addr *src,
+                                    sctp_tstamp now)
+{
+    unsigned n = src->family == SCTP_AF_INET6 ? 8 : 4;
+    uint32_t h = ep->init_src_seed ^ src->family;
+    for (unsigned i = 0; i < n; i += 4)
+        h = mix32(h ^ sctp_get32(&src->addr[i]));
+    uint32_t key = h | 1; /* 0: a slot never used */
+    uint32_t h2 = mix32(h ^ ep->init_src_seed);
+    unsigned s1 = h % SCTP_INIT_SRC_SLOTS, s2 = h2 % SCTP_INIT_SRC_SLOTS;
+    if (ep->init_src[s1].key == key)
+        return &ep->init_src[s1].tat;
+    if (ep->init_src[s2].key == key)
+        return &ep->init_src[s2].tat;
+    unsigned s = ep->init_src[s1].tat <= ep->init_src[s2].tat ? s1 : s2;
+    ep->init_src[s].key = key;
+    ep->init_src[s].tat = now;
+    return &ep->init_src[s].tat;
+}
+
+/* cfg.init_rate_per_source, then cfg.init_rate: an INIT ACK takes from
+ * both buckets, and one refused by either takes from neither. */
+static bool init_ack_allowed(struct sctp_endpoint *ep, const struct sctp_addr *src, sctp_tstamp now)
+{
+    const struct sctp_config *cfg = &ep->cfg;
+    sctp_tstamp *src_tat = NULL;
+    if (cfg->init_rate_per_source) {
+        src_tat = init_src_bucket(ep, src, now);
+        if (!gcra_ok(src_tat, cfg->init_rate_per_source, now)) {
+            ep->stats.init_source_limited++;
+            return false;
+        }
+    }
+    if (cfg->init_rate) {
+        if (!gcra_ok(&ep->init_tat, cfg->init_rate, now)) {
+            ep->stats.init_rate_limited++;
+            return false;
+        }
+        gcra_take(&ep->init_tat, cfg->init_rate);
+    }
+    if (src_tat)
+        gcra_take(src_tat, cfg->init_rate_per_source);
     return true;
 }
 
@@ -331,10 +393,8 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
         abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_INVALID_PARAM, NULL, 0);
         return;
     }
-    if (ep->cfg.init_rate && !init_ack_allowed(ep, now)) {
-        ep->stats.init_rate_limited++;
+    if (!init_ack_allowed(ep, &pkt->src, now))
         return;
-    }
     struct peer_params pp;
     if (parse_params(init.params, init.params_len, &pkt->src, &pp) < 0) {
         abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);

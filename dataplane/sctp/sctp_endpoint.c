@@ -567,6 +567,9 @@ struct sctp_endpoint *sctp_endpoint_new(const struct sctp_config *cfg,
         return NULL;
     }
     sctp_cookie_keys_init(&ep->keys, &ep->cb, cfg->cookie_secret_lifetime, now);
+    /* From the first cookie secret (random), without another draw from
+     * the random source, so that seeded runs stay as they were. */
+    ep->init_src_seed = sctp_get32(&ep->keys.key[0][28]);
     ep->next_assoc_id = 1;
     return ep;
 }

@@ -405,6 +405,8 @@ struct sctp_ctl_packet {
     uint8_t bytes[SCTP_CTL_SLOT_LEN];
 };
 
+#define SCTP_INIT_SRC_SLOTS 256
+
 struct sctp_endpoint {
     struct sctp_config cfg;
     struct sctp_callbacks cb;
@@ -414,6 +416,12 @@ struct sctp_endpoint {
     uint8_t rx_pressure;  /* enum sctp_rx_pressure (sctp_endpoint_set_rx_pressure_level) */
     bool rx_abort;        /* the packet being handled holds an ABORT chunk */
     sctp_tstamp init_tat; /* INIT ACK rate (cfg.init_rate): theoretical arrival time */
+    /* cfg.init_rate_per_source: buckets by keyed hash of the source. */
+    uint32_t init_src_seed;
+    struct {
+        uint32_t key;
+        sctp_tstamp tat;
+    } init_src[SCTP_INIT_SRC_SLOTS];
 
     uint32_t hash_mask;
     struct sctp_assoc **by_id, **by_vtag;

@@ -8,8 +8,11 @@
 # Then scapy sends:
 #  - 3,000 frames with random field values (scapy's fuzz()) over every
 #    layer the dataplane parses, and 500 valid frames cut at random lengths;
-#  - 1,000 INITs from random ports (an INIT flood, 2,000 a second, held
-#    to the init_rate of 200 INIT ACKs a second);
+#  - 1,000 INITs from random ports (an INIT flood, 2,000 a second from
+#    one address, held to init_rate_per_source: 100 INIT ACKs a second),
+#    and meanwhile 20 INITs from a second address, every one of which
+#    must be answered (init_rate, 400 a second, would let the flood
+#    take them all);
 # then the dataplane must still be alive and correct: it answers ping,
 # a usrsctp peer gets an association and its echoes, it holds no
 # association it should not, and every mbuf is back in its pool.
@@ -22,17 +25,20 @@ require
 
 DP_ADDR=198.18.0.1
 PEER_ADDR=198.18.0.2
+PEER_ADDR_B=198.18.0.3
 DP_ADDR6=2001:2:0:3::1
 PEER_ADDR6=2001:2:0:3::2
 make_netns_pair "$PEER_ADDR/24" "$PEER_ADDR6/64"
+ip -n "$NS_PEER" addr add "$PEER_ADDR_B/24" dev "$VETH_PEER"
 PFX="${TAG}h"
-# INIT ACKs at most 200 a second (a burst of 51): most of the flood
-# below goes unanswered.
+# INIT ACKs at most 400 a second (a burst of 101), and 100 a second to
+# one source (a burst of 26): most of the flood below goes unanswered.
 cat >"$TMP/dp.ini" <<INI
 [sctpdp]
 frag_ttl_ms = 500
 [sctp]
-init_rate = 200
+init_rate = 400
+init_rate_per_source = 100
 INI
 start_dp "$TMP/dp.log" 180 0 "$PFX" "net_af_packet0,iface=$VETH_DP" \
     --config "$TMP/dp.ini" --addr "$DP_ADDR/24" --addr "$DP_ADDR6/64" --echo-port 5001
@@ -89,7 +95,7 @@ ok "INITs and pings from multicast, broadcast, unspecified, loopback and own sou
 
 cat >"$TMP/hostile.py" <<'PYEOF'
 import random, sys, time
-from scapy.all import (conf, Ether, Dot1Q, ARP, IP, IPv6, ICMP, ICMPv6EchoRequest,
+from scapy.all import (conf, AsyncSniffer, Ether, Dot1Q, ARP, IP, IPv6, ICMP, ICMPv6EchoRequest,
                        ICMPv6ND_NS, ICMPv6ND_NA, ICMPv6PacketTooBig, IPv6ExtHdrFragment, SCTP,
                        SCTPChunkInit, SCTPChunkData, SCTPChunkSACK, SCTPChunkCookieEcho,
                        SCTPChunkAbort, SCTPChunkHeartbeatReq, Raw, fuzz, raw, get_if_hwaddr)
@@ -97,6 +103,7 @@ from scapy.arch import get_if_raw_hwaddr
 conf.verb = 0
 iface, mac, d4, s4, d6, s6 = sys.argv[1:7]
 random.seed(int(sys.argv[7]))
+s4b = sys.argv[8]
 me = get_if_hwaddr(iface)
 E = lambda: Ether(src=me, dst=mac)
 templates = [
@@ -144,21 +151,37 @@ inits = [raw(E() / IP(dst=d4, src=s4) / SCTP(sport=random.randrange(1024, 65535)
               SCTPChunkInit(init_tag=random.getrandbits(32) | 1, a_rwnd=65536,
                             n_out_streams=8, n_in_streams=8, init_tsn=random.getrandbits(32)))
          for i in range(1000)]
-# 2,000 a second: ten times init_rate, and slow enough for the
-# af_packet ring of a sanitized dataplane.
+# INITs from the second address, one every 50 INITs of the flood.
+others = [raw(E() / IP(dst=d4, src=s4b) / SCTP(sport=47000 + i, dport=5001) /
+               SCTPChunkInit(init_tag=0x0b000001 + i, a_rwnd=65536,
+                             n_out_streams=8, n_in_streams=8, init_tsn=1))
+          for i in range(20)]
+sn = AsyncSniffer(iface=iface, store=True,
+                  lfilter=lambda p: p.haslayer(IP) and p[IP].src == d4 and p[IP].dst == s4b and
+                  p.haslayer(SCTP) and raw(p[SCTP])[12:13] == b"\x02")
+sn.start()
+time.sleep(0.5)
+# 2,000 a second: five times init_rate and twenty times the rate per
+# source, and slow enough for the af_packet ring of a sanitized dataplane.
 t0 = time.monotonic()
 for i, f in enumerate(inits):
     s.send(f)
+    if i % 50 == 25:
+        s.send(others[i // 50])
     while time.monotonic() < t0 + (i + 1) * 0.0005:
         pass
 flood_s = time.monotonic() - t0
+time.sleep(1.0)
+acks_b = len(sn.stop())
 s.close()
 print("sent %d hostile frames and 1000 INITs in %.3f s" % (len(frames), flood_s))
 print("flood_s=%.3f" % flood_s)
+print("init_acks_b=%d" % acks_b)
 PYEOF
 log "hostile frames from $NS_PEER"
 out=$(timeout 120 ip netns exec "$NS_PEER" "$PY" "$TMP/hostile.py" "$VETH_PEER" "$mac" \
-    "$DP_ADDR" "$PEER_ADDR" "$DP_ADDR6" "$PEER_ADDR6" "${SCTPDP_HOSTILE_SEED:-7}") ||
+    "$DP_ADDR" "$PEER_ADDR" "$DP_ADDR6" "$PEER_ADDR6" "${SCTPDP_HOSTILE_SEED:-7}" \
+    "$PEER_ADDR_B") ||
     { echo "$out"; fail "scapy"; }
 echo "$out"
 kill -0 "$DP" 2>/dev/null || { tail -20 "$TMP/dp.log"; fail "the dataplane died"; }
@@ -170,16 +193,20 @@ ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.2 -W 2 "$DP_ADDR6" >/dev/null || fail
 ok "IPv4 and IPv6 ping still answered"
 [[ $(counter "$PFX" lcores 0.assocs) -eq 0 ]] || fail "associations left by the flood"
 ok "the INIT flood left no association (INIT ACKs are stateless)"
-# At 200 a second with a burst of 51, at most 52 + 200 s of the flood's
+# At 100 a second with a burst of 26, at most 27 + 100 s of the flood's
 # 1000 INITs were answered (a few more INITs among the hostile frames
 # only add to what is dropped; 50 are allowed for frames the kernel may
 # have dropped before the dataplane saw them).
-limited=$(counter "$PFX" lcores 0.init_rate_limited)
+limited=$(counter "$PFX" lcores 0.init_source_limited)
 flood_s=$(sed -n 's/^flood_s=//p' <<<"$out")
-want=$("$PY" -c "import math; print(1000 - math.ceil(52 + 200 * $flood_s) - 50)")
-echo "init_rate_limited=$limited of 1000 INITs sent in $flood_s s (at least $want expected)"
-[[ $want -gt 0 && $limited -ge $want ]] || fail "the INIT flood was not held to init_rate"
-ok "the INIT flood was held to init_rate: $limited INITs left unanswered"
+acks_b=$(sed -n 's/^init_acks_b=//p' <<<"$out")
+want=$("$PY" -c "import math; print(1000 - math.ceil(27 + 100 * $flood_s) - 50)")
+echo "init_source_limited=$limited of 1000 INITs sent in $flood_s s (at least $want expected)"
+[[ $want -gt 0 && $limited -ge $want ]] || fail "the INIT flood was not held to init_rate_per_source"
+ok "the INIT flood was held to init_rate_per_source: $limited INITs left unanswered"
+echo "INIT ACKs to the second address: $acks_b of 20"
+[[ $acks_b -eq 20 ]] || fail "INITs from another address went unanswered during the flood"
+ok "every INIT from another address was answered during the flood"
 echo_client "$DP_ADDR" 50 500 4
 ok "a usrsctp association still works: 50 messages echoed and checked"
 free=0

@@ -1181,10 +1181,6 @@ static void check_new_addr_abort(uint32_t init_tag, const struct sctp_addr *want
     CU_ASSERT_EQUAL(got, n);
 }
 
-/* RFC 9260 5.2.2, 9.2: an INIT from an address the endpoint does not know,
- * listing an address of an existing association, belongs to that
- * association: a restart that adds addresses, refused with an ABORT
- * listing them (the source included), not a second association. */
 static void tune_init_rate(struct sctp_config *c)
 {
     c->init_rate = 100;
@@ -1233,6 +1229,101 @@ static void test_init_rate_limit(void)
     finish();
 }
 
+static void tune_init_per_source(struct sctp_config *c)
+{
+    c->init_rate = 1000;
+    c->init_rate_per_source = 100;
+}
+
+/* INIT ACKs node 1 sends for n INITs from src, injected at once. */
+static unsigned init_acks_from(const struct sctp_addr *src, unsigned n, uint32_t tag)
+{
+    unsigned acks = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t buf[1024];
+        uint32_t len = make_init(buf, 1, tag + i, NULL, 0);
+        inject_from(1, src, buf, len);
+        acks += take_output(1);
+    }
+    return acks;
+}
+
+static struct sctp_addr v6_addr(uint16_t w3, uint16_t w7)
+{
+    /* 2001:2::/48 (RFC 5180, benchmarking) */
+    struct sctp_addr a = {.family = SCTP_AF_INET6};
+    a.addr[0] = 0x20, a.addr[1] = 0x01, a.addr[3] = 0x02;
+    a.addr[6] = (uint8_t)(w3 >> 8), a.addr[7] = (uint8_t)w3;
+    a.addr[14] = (uint8_t)(w7 >> 8), a.addr[15] = (uint8_t)w7;
+    return a;
+}
+
+static void tune_init_per_source_v6(struct sctp_config *c)
+{
+    tune_init_per_source(c);
+    if (c->port == 5001)
+        c->addrs[0] = v6_addr(0, 1);
+}
+
+/* sctp_config.init_rate_per_source: 100 INIT ACKs a second per source
+ * (a burst of 26), within init_rate (1000, a burst of 251). */
+static void test_init_rate_per_source(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 32, false, tune_init_per_source);
+    H.on_event = on_event;
+    struct sctp_endpoint_stats st;
+
+    /* One source floods, 5000 INITs in a second (five times init_rate);
+     * another sends one every 20 ms meanwhile. The flood gets its burst
+     * and a second's rate, and every INIT of the other is answered
+     * (without the limit per source, the flood would take init_rate's
+     * whole bucket and most of the other's would go unanswered). */
+    unsigned flood = 0, other = 0;
+    for (unsigned i = 0; i < 1000; i++) {
+        flood += init_acks_from(new_addr(0), 5, 0x10000 + 5 * i);
+        if (i % 20 == 0)
+            other += init_acks_from(new_addr(1), 1, 0x9000 + i);
+        H.now += SCTP_MS;
+    }
+    CU_ASSERT_TRUE(flood >= 125 && flood <= 127);
+    CU_ASSERT_EQUAL(other, 50);
+    sctp_endpoint_get_stats(H.ep[1], &st);
+    CU_ASSERT_EQUAL(st.init_source_limited, 5000 - flood);
+    CU_ASSERT_EQUAL(st.init_rate_limited, 0);
+    H.now += 10 * SCTP_SEC;
+
+    /* Twenty sources, 100 INITs each at once: each source's bucket holds
+     * 26, and init_rate's 251 bound them all. An INIT that init_rate
+     * refuses takes nothing from its source's bucket. */
+    unsigned total = 0;
+    for (unsigned k = 0; k < 20; k++) {
+        struct sctp_addr src = sctp_addr_v4(0xC6120A01u + k);
+        total += init_acks_from(&src, 100, 0x20000 + 100 * k);
+    }
+    CU_ASSERT_EQUAL(total, 251);
+    struct sctp_endpoint_stats st2;
+    sctp_endpoint_get_stats(H.ep[1], &st2);
+    CU_ASSERT_EQUAL(st2.init_source_limited - st.init_source_limited, 9 * 74);
+    CU_ASSERT_EQUAL(st2.init_rate_limited, 2000 - 251 - 9 * 74);
+    CU_ASSERT_EQUAL(st2.assocs_by_state[SCTP_S_COOKIE_WAIT], 0);
+    finish();
+
+    /* IPv6: a source is its /64. Two addresses in one /64 share a
+     * bucket; one in another /64 has its own. */
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 33, false, tune_init_per_source_v6);
+    H.on_event = on_event;
+    struct sctp_addr a = v6_addr(1, 1), b = v6_addr(1, 2), c = v6_addr(2, 1);
+    CU_ASSERT_EQUAL(init_acks_from(&a, 40, 0x100) + init_acks_from(&b, 40, 0x200), 26);
+    CU_ASSERT_EQUAL(init_acks_from(&c, 40, 0x300), 26);
+    finish();
+}
+
+/* RFC 9260 5.2.2, 9.2: an INIT from an address the endpoint does not know,
+ * listing an address of an existing association, belongs to that
+ * association: a restart that adds addresses, refused with an ABORT
+ * listing them (the source included), not a second association. */
 static void test_init_from_new_address_matched(void)
 {
     connect_pair(21, false, NULL);
@@ -1610,6 +1701,7 @@ TEST_CASE(test_stale_cookie_bounded)
 TEST_CASE(test_cookie_preservative_from_rtt)
 TEST_CASE(test_init_collision_keeps_streams)
 TEST_CASE(test_init_rate_limit)
+TEST_CASE(test_init_rate_per_source)
 TEST_CASE(test_init_from_new_address_matched)
 TEST_CASE(test_restart_abort_lists_all_new)
 TEST_CASE(test_init_new_address_in_cookie_echoed)
