@@ -10,9 +10,9 @@
 #    layer the dataplane parses, and 500 valid frames cut at random lengths;
 #  - 1,000 INITs from random ports (an INIT flood, 2,000 a second from
 #    one address, held to init_rate_per_source: 100 INIT ACKs a second),
-#    and meanwhile 20 INITs from a second address, every one of which
-#    must be answered (init_rate, 400 a second, would let the flood
-#    take them all);
+#    and meanwhile 20 INITs from a second address, which must be
+#    answered (init_rate, 400 a second, would let the flood take
+#    nearly all);
 # then the dataplane must still be alive and correct: it answers ping,
 # a usrsctp peer gets an association and its echoes, it holds no
 # association it should not, and every mbuf is back in its pool.
@@ -204,9 +204,11 @@ want=$("$PY" -c "import math; print(1000 - math.ceil(27 + 100 * $flood_s) - 50)"
 echo "init_source_limited=$limited of 1000 INITs sent in $flood_s s (at least $want expected)"
 [[ $want -gt 0 && $limited -ge $want ]] || fail "the INIT flood was not held to init_rate_per_source"
 ok "the INIT flood was held to init_rate_per_source: $limited INITs left unanswered"
+# Two may be lost to the kernel (the flood's frames, or the capture's,
+# as above); without the bound per source 2 of 20 were answered.
 echo "INIT ACKs to the second address: $acks_b of 20"
-[[ $acks_b -eq 20 ]] || fail "INITs from another address went unanswered during the flood"
-ok "every INIT from another address was answered during the flood"
+[[ $acks_b -ge 18 ]] || fail "INITs from another address went unanswered during the flood"
+ok "the INITs from another address were answered during the flood ($acks_b of 20)"
 echo_client "$DP_ADDR" 50 500 4
 ok "a usrsctp association still works: 50 messages echoed and checked"
 free=0
