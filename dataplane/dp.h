@@ -119,6 +119,7 @@ struct dp_conf {
     uint32_t neigh_timeout_ms;
     uint32_t frag_max_flows;
     uint32_t frag_ttl_ms;
+    bool announce;           /* gratuitous ARP / unsolicited NA at start (default on) */
     struct sctp_config sctp; /* protocol parameters, shared by endpoints */
 
     /* Client / traffic generator. */
@@ -216,6 +217,10 @@ struct dp_port_stats {
     uint64_t tx_frag_ok, tx_frags;
     uint64_t csum_hw_good, csum_hw_bad, csum_sw_checked, csum_sw_bad;
     uint64_t tx_csum_offloaded, tx_csum_sw;
+    /* Gratuitous ARPs and unsolicited NAs for our addresses (at start, and
+     * in defence), and ARPs or NAs from another host that claim one of
+     * our addresses (an address conflict, RFC 5227 2.4, RFC 4862 5.4). */
+    uint64_t tx_announce, rx_addr_conflict;
     uint64_t drops[DP_DROP_MAX];
 } __rte_cache_aligned;
 
@@ -378,6 +383,13 @@ struct dp_engine {
 
     struct dp_neigh neigh[DP_NEIGH_ENTRIES];
     uint64_t next_neigh_scan;
+    /* Announcements of our addresses at start (engine 0): the next round
+     * and when it is due; per address (dp.conf.addrs), when a conflict
+     * was last logged and the address last defended. */
+    unsigned announce_round;
+    uint64_t announce_at;
+    uint64_t conflict_logged_at[DP_MAX_ADDRS];
+    uint64_t defended_at[DP_MAX_ADDRS];
     /* The last route and neighbour used for sending: most packets go the
      * way the one before went. Routes come from the configuration, which
      * does not change once running; the neighbour entry is checked

@@ -433,8 +433,14 @@ static void frag_expire(struct dp_engine *e, uint64_t tms)
     }
 }
 
+static void announce_rounds(struct dp_engine *e);
+static int addr_ours(const struct sctp_addr *a);
+static void addr_conflict(struct dp_engine *e, uint16_t port, int k,
+                          const struct rte_ether_addr *mac);
+
 void dp_net_timers(struct dp_engine *e)
 {
+    announce_rounds(e);
     for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
         struct dp_neigh *n = &e->neigh[i];
 
@@ -523,6 +529,15 @@ static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, ui
     e->pst[port].rx_arp++;
     memcpy(sip.addr, &ah->arp_data.arp_sip, 4);
     memcpy(tip.addr, &ah->arp_data.arp_tip, 4);
+    int k = addr_ours(&sip);
+    if (k >= 0) {
+        /* Our address as the sender: another host's (a conflict), or a
+         * frame of ours come back. Never learnt, never answered. */
+        if (!rte_is_same_ether_addr(&ah->arp_data.arp_sha, &dp.ports[port].mac))
+            addr_conflict(e, port, k, &ah->arp_data.arp_sha);
+        rte_pktmbuf_free(m);
+        return;
+    }
     for_us = dp_addr_is_local(&tip, port);
     /* RFC 826: update a known sender; add it if the request is for us. */
     if (ah->arp_data.arp_sip != 0 && !rte_is_multicast_ether_addr(&ah->arp_data.arp_sha))
@@ -616,6 +631,135 @@ static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_
         nd_solicit(e, port, target);
 }
 
+/* ------------------------------------------------------------------ */
+/* Announcing our addresses, and defending them                         */
+
+#define ANNOUNCE_ROUNDS   3
+#define ANNOUNCE_INTERVAL (1000ULL * 1000 * 1000)
+/* RFC 5227 DEFEND_INTERVAL: one defence (and one log line) per port in
+ * this time at most. */
+#define DEFEND_INTERVAL (10ULL * 1000 * 1000 * 1000)
+
+/* RFC 5227 3: an ARP Announcement, a broadcast request with our address
+ * as both sender and target, so that the hosts and switches of the link
+ * learn (or correct) where it is. */
+static void arp_announce(struct dp_engine *e, uint16_t port, const struct sctp_addr *a)
+{
+    static const struct rte_ether_addr bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+    struct rte_mbuf *m = alloc_l2(e, port, sizeof(struct rte_arp_hdr));
+    struct rte_arp_hdr *ah;
+
+    if (m == NULL)
+        return;
+    ah = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, dp_l2_len(port));
+    ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
+    ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
+    ah->arp_hlen = RTE_ETHER_ADDR_LEN;
+    ah->arp_plen = 4;
+    ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
+    ah->arp_data.arp_sha = dp.ports[port].mac;
+    memcpy(&ah->arp_data.arp_sip, a->addr, 4);
+    memset(&ah->arp_data.arp_tha, 0, sizeof(ah->arp_data.arp_tha));
+    memcpy(&ah->arp_data.arp_tip, a->addr, 4);
+    eth_fill(m, port, &bcast, RTE_ETHER_TYPE_ARP);
+    m->ol_flags = 0;
+    e->pst[port].tx_arp++;
+    e->pst[port].tx_announce++;
+    dp_tx_enqueue(e, port, m);
+}
+
+/* RFC 4861 7.2.6: an unsolicited Neighbor Advertisement to all nodes,
+ * Override set, Solicited clear, with our link-layer address. */
+static void nd_announce(struct dp_engine *e, uint16_t port, const struct sctp_addr *a)
+{
+    static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+    static const struct rte_ether_addr all_nodes_mac = {{0x33, 0x33, 0, 0, 0, 1}};
+    const uint32_t na_len = 8 + 16 + 8;
+    struct rte_mbuf *m = alloc_l2(e, port, sizeof(struct rte_ipv6_hdr) + na_len);
+    struct rte_ipv6_hdr *ip6;
+    uint8_t *icmp;
+
+    if (m == NULL)
+        return;
+    ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
+    icmp = (uint8_t *)(ip6 + 1);
+    memcpy(ip6->src_addr, a->addr, 16);
+    memcpy(ip6->dst_addr, all_nodes, 16);
+    ip6->hop_limits = 255;
+    memset(icmp, 0, na_len);
+    icmp[0] = ICMP6_NA;
+    icmp[4] = 0x20; /* O */
+    memcpy(icmp + 8, a->addr, 16);
+    icmp[24] = ND_OPT_TGT_LL;
+    icmp[25] = 1;
+    memcpy(icmp + 26, &dp.ports[port].mac, 6);
+    e->pst[port].tx_nd++;
+    e->pst[port].tx_announce++;
+    icmp6_send(e, m, port, &all_nodes_mac, na_len);
+}
+
+static void announce(struct dp_engine *e, uint16_t port, const struct sctp_addr *a)
+{
+    if (a->family == SCTP_AF_INET)
+        arp_announce(e, port, a);
+    else
+        nd_announce(e, port, a);
+}
+
+/* At start, engine 0 announces every address on its port: IPv4 twice,
+ * 2 s apart (RFC 5227 ANNOUNCE_NUM, ANNOUNCE_INTERVAL), IPv6 three
+ * times, 1 s apart (RFC 4861 MAX_NEIGHBOR_ADVERTISEMENT, RetransTimer).
+ * A host that took over an address (a standby replacing an active
+ * node) is then found at once, not when the neighbours' caches expire. */
+static void announce_rounds(struct dp_engine *e)
+{
+    if (e->index != 0 || !dp.conf.announce || e->announce_round >= ANNOUNCE_ROUNDS ||
+        e->now < e->announce_at)
+        return;
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if (ac->addr.family == SCTP_AF_INET && e->announce_round == 1)
+            continue;
+        announce(e, ac->port, &ac->addr);
+    }
+    e->announce_round++;
+    e->announce_at = e->now + ANNOUNCE_INTERVAL;
+}
+
+/* The index of one of our addresses (dp.conf.addrs) on any port, or -1. */
+static int addr_ours(const struct sctp_addr *a)
+{
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++)
+        if (sctp_addr_equal(&dp.conf.addrs[i].addr, a))
+            return (int)i;
+    return -1;
+}
+
+/* Another host (mac) claims our address number k on port: RFC 5227 2.4
+ * (b), RFC 4862 5.4.4. Counted, logged and defended with one
+ * announcement, each at most once per DEFEND_INTERVAL and address, so
+ * that the neighbours that took the other host's word correct their
+ * caches while a host that keeps claiming the address cannot make us
+ * flood the link. */
+static void addr_conflict(struct dp_engine *e, uint16_t port, int k,
+                          const struct rte_ether_addr *mac)
+{
+    const struct sctp_addr *a = &dp.conf.addrs[k].addr;
+
+    e->pst[port].rx_addr_conflict++;
+    if (e->conflict_logged_at[k] == 0 || e->now - e->conflict_logged_at[k] >= DEFEND_INTERVAL) {
+        char ab[64], mb[RTE_ETHER_ADDR_FMT_SIZE];
+        dp_addr_str(a, ab, sizeof(ab));
+        rte_ether_format_addr(mb, sizeof(mb), mac);
+        DP_LOG(WARNING, "port %u: address conflict: %s is also claimed by %s", port, ab, mb);
+        e->conflict_logged_at[k] = e->now;
+    }
+    if (e->defended_at[k] == 0 || e->now - e->defended_at[k] >= DEFEND_INTERVAL) {
+        e->defended_at[k] = e->now;
+        announce(e, dp.conf.addrs[k].port, a);
+    }
+}
+
 /* Finds a link-layer address option of the given type. */
 static const struct rte_ether_addr *nd_option(const uint8_t *opt, uint32_t len, uint8_t type)
 {
@@ -649,8 +793,15 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
     memcpy(src.addr, ip6->src_addr, 16);
     if (icmp[0] == ICMP6_NA) {
         ll = nd_option(icmp + 24, icmp_len - 24, ND_OPT_TGT_LL);
-        if (ll != NULL)
+        int k = addr_ours(&target);
+        if (k >= 0) {
+            /* Another host advertises our address (a conflict), or an
+             * advertisement of ours came back: never learnt. */
+            if (ll != NULL && !rte_is_same_ether_addr(ll, &dp.ports[port].mac))
+                addr_conflict(e, port, k, ll);
+        } else if (ll != NULL) {
             learn_and_share(e, &target, ll, port, false);
+        }
         rte_pktmbuf_free(m);
         return;
     }
@@ -661,6 +812,14 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
     }
     ll = nd_option(icmp + 24, icmp_len - 24, ND_OPT_SRC_LL);
     bool dad = memcmp(ip6->src_addr, unspec, 16) == 0;
+    int k = addr_ours(&src);
+    if (k >= 0) {
+        /* A solicitation from one of our addresses: another host uses it. */
+        if (ll != NULL && !rte_is_same_ether_addr(ll, &dp.ports[port].mac))
+            addr_conflict(e, port, k, ll);
+        rte_pktmbuf_free(m);
+        return;
+    }
     if (ll != NULL && !dad)
         learn_and_share(e, &src, ll, port, true);
     /* Answer in place: NA, solicited + override, target LL option. */
@@ -838,6 +997,16 @@ static bool icmp6_sctp_error(struct dp_engine *e, struct rte_mbuf *m, uint16_t p
     return true;
 }
 
+/* One of our addresses as an IPv6 source (ipv6_input let it by for
+ * Neighbour Discovery only). */
+static bool src_bad_v6(const uint8_t *a)
+{
+    struct sctp_addr s = {.family = SCTP_AF_INET6};
+
+    memcpy(s.addr, a, 16);
+    return addr_ours(&s) >= 0;
+}
+
 static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
                         struct rte_ipv6_hdr *ip6, uint32_t l4, uint32_t len)
 {
@@ -847,7 +1016,9 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;
     }
-    if (icmp[0] != ICMP6_NS && v6_unspecified(ip6->src_addr)) {
+    if ((icmp[0] != ICMP6_NS && v6_unspecified(ip6->src_addr)) ||
+        (icmp[0] != ICMP6_NS && icmp[0] != ICMP6_NA && !v6_unspecified(ip6->src_addr) &&
+         src_bad_v6(ip6->src_addr))) {
         drop(e, port, m, DP_DROP_BAD_SRC);
         return;
     }
@@ -1167,8 +1338,12 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
     memcpy(src.addr, ip6->src_addr, 16);
     memcpy(dst.addr, ip6->dst_addr, 16);
     /* An unspecified source is the one a Neighbour Solicitation for
-     * duplicate address detection has: icmp6_input() lets only that by. */
-    if (src_bad(&src) && !(v6_unspecified(ip6->src_addr) && ip6->proto == IPPROTO_ICMPV6_)) {
+     * duplicate address detection has, and one of our own addresses the
+     * one of another host's Neighbor Advertisement or Solicitation that
+     * claims it (an address conflict, nd_input): icmp6_input() lets only
+     * those by. */
+    if (src_bad(&src) && !((v6_unspecified(ip6->src_addr) || addr_ours(&src) >= 0) &&
+                           ip6->proto == IPPROTO_ICMPV6_)) {
         drop(e, port, m, DP_DROP_BAD_SRC);
         return;
     }

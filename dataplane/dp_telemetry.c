@@ -419,6 +419,8 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "tx_arp", t.tx_arp);
         U64(c, "rx_nd", t.rx_nd);
         U64(c, "tx_nd", t.tx_nd);
+        U64(c, "tx_announce", t.tx_announce);
+        U64(c, "rx_addr_conflict", t.rx_addr_conflict);
         U64(c, "rx_icmp_echo", t.rx_icmp_echo);
         U64(c, "tx_icmp_echo", t.tx_icmp_echo);
         U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);
