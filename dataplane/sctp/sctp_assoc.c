@@ -974,7 +974,10 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         if (n > 0 && txb_chunk(&b, scratch, (uint32_t)n))
             a->send_shutdown = false;
     }
-    if (a->fwd_tsn_pending) {
+    /* RFC 9260 5.1 C: before the COOKIE ACK only DATA goes with the
+     * COOKIE ECHO; a FORWARD TSN for DATA given up meanwhile waits (the
+     * peer has no association yet and would answer it with an ABORT). */
+    if (a->fwd_tsn_pending && a->state != SCTP_S_COOKIE_ECHOED && a->state != SCTP_S_COOKIE_WAIT) {
         /* RFC 3758 3.5 C4: as many stream entries as one packet to dst
          * can hold (the chunk goes in the next packet if this one is too
          * full for it). */

@@ -619,14 +619,19 @@ void sctp_data_pr_check(struct sctp_assoc *a, sctp_tstamp now)
 }
 
 /* Marks a chunk for retransmission, or abandons its message under the
- * RTX policy (RFC 7496 4.1). */
-static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp_tstamp now)
+ * RTX policy (RFC 7496 4.1). Returns the chunk: abandoning a message
+ * partly sent queues a TSN for its unsent rest, which may move the ring
+ * (sctp_sendq_grow), so a caller that goes on using the chunk takes this
+ * pointer, not the one it passed. */
+static struct sctp_out_chunk *mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c,
+                                              sctp_tstamp now)
 {
     struct sctp_msg *m = c->msg;
     if (m && ((m->pr_policy == SCTP_PR_SCTP_RTX && c->nsent > m->pr_value) ||
               (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now))) {
+        uint32_t tsn = c->tsn;
         if (abandon(a, m, now))
-            return;
+            return sctp_sendq_at(&a->q, tsn);
     }
     leave_flight(a, c);
     rtt_untime(c);
@@ -634,6 +639,7 @@ static void mark_retransmit(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
         c->state = SCTP_OUT_RETRANSMIT;
         a->q.n_retransmit++;
     }
+    return c;
 }
 
 /* RFC 8899 4.3: a path that drops packets above some size and sends no
@@ -712,6 +718,18 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
          * FORWARD TSN: send it again. */
         if (a->peer_pr_sctp && sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in)) {
             sctp_rto_backoff(&p->rto);
+            if (a->fwd_sent && p == &a->paths[a->fwd_path]) {
+                /* RFC 9260 6.3.3 E1, 8.1, 8.2: a T3-rtx expiry counts
+                 * against the path and the association whatever it ran
+                 * for. A peer that is gone is found also when all that
+                 * went unanswered were FORWARD TSNs (every message given
+                 * up by PR-SCTP before its retransmission). */
+                a->t3_expiries++;
+                sctp_cc_on_timeout(&p->cc);
+                sctp_assoc_path_failure(a, p, now);
+                if (sctp_assoc_error_step(a))
+                    return;
+            }
             a->fwd_tsn_pending = true;
             sctp_ep_tx_schedule(a->ep, a);
         }
@@ -863,7 +881,7 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
         bool old = p->rto.measured && now >= c->sent_at + p->rto.srtt + 4 * p->rto.rttvar;
         if (!before_close && !old)
             continue;
-        mark_retransmit(a, c, now);
+        c = mark_retransmit(a, c, now);
         /* RFC 3758 3.5 F5: a chunk abandoned instead of being marked
          * still counts as lost for the congestion adjustment. */
         lost[p - a->paths] = true;
@@ -899,7 +917,7 @@ static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
     /* 7.2.4 (3): only a chunk marked on entering Fast Recovery goes at
      * once, cwnd or not; in Fast Recovery, marked chunks wait for cwnd. */
     bool entering = p && !p->cc.in_fast_recovery;
-    mark_retransmit(a, c, now);
+    c = mark_retransmit(a, c, now);
     /* RFC 3758 3.5 F5: a chunk abandoned (PR-SCTP) instead of being
      * marked still makes the congestion adjustment of 7.2.4 (2). */
     if (p)
@@ -1203,6 +1221,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 continue;
             if (!(counted && sctp_tsn_lt(tsn, htna)) && miss_indication(a, c, now))
                 fast = true;
+            c = sctp_sendq_at(&a->q, tsn); /* the ring may have moved (mark_retransmit) */
             if (c->state != SCTP_OUT_INFLIGHT)
                 continue;
             enter_flight(a, c);
@@ -1248,6 +1267,15 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
     }
     if (acks.newly)
         a->error_count = 0;
+    if (cum_advanced && a->fwd_sent && sctp_tsn_ge(cum, a->fwd_sent_tsn)) {
+        /* The peer took the last FORWARD TSN: like an acknowledged DATA
+         * chunk, that clears the association's error count, and the
+         * path's if it was sent there after the path's last error. */
+        struct sctp_path *fp = &a->paths[a->fwd_path];
+        a->error_count = 0;
+        if (a->fwd_sent_at >= fp->fail_at && fp->error_count)
+            sctp_assoc_path_success(a, fp, now);
+    }
     if (cum_advanced)
         a->rtx_path = NULL;
 

@@ -793,6 +793,167 @@ static void test_pr_ttl_expired_before_send(void)
  * entries fit): the first FORWARD TSN lists 134 streams and lowers the
  * new cumulative TSN to the last TSN it covers; the next one, after the
  * SACK, covers the rest. Every stream then delivers its next message. */
+static bool first_cookie_dropped;
+static int drop_first_cookie_echo(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    if (from == 0 && !first_cookie_dropped && pkt_has(p, len, SCTP_CT_COOKIE_ECHO)) {
+        first_cookie_dropped = true;
+        return 1;
+    }
+    return 0;
+}
+
+/* RFC 3758 3.5 A3: abandoning a message part of which is on the wire
+ * queues one more TSN for its unsent rest. When the send ring is full
+ * that moves it (sctp_sendq_grow), under the SACK handler that is
+ * counting miss indications with a pointer into it. K one-chunk messages
+ * and one of 40,000 bytes under the RTX policy (no retransmission); all
+ * DATA is lost; three SACKs report fragments above the first one of the
+ * large message, whose third miss indication abandons it. One of the K
+ * tried fills the ring just then (asserted); the ASan build of this test
+ * read freed memory before the fix. Every message but the large one
+ * still arrives, in order. */
+static void test_pr_abandon_grows_ring(void)
+{
+    bool ring_was_full = false;
+    for (unsigned k = 0; k < 24; k++) {
+        start_pair(70 + k, 1, NULL);
+        struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        unsigned K = a->q.cap - 24 + k;
+        uint32_t t0 = a->next_tsn, f1 = t0 + K;
+        drop_data = true;
+        drop_fn = drop_data_from_0;
+        for (unsigned i = 0; i < K; i++)
+            CU_ASSERT_EQUAL_FATAL(send_msg(0, i, 4, 0), 1);
+        CU_ASSERT_EQUAL_FATAL(send_pr(0, 0xB16, 40000, SCTP_PR_SCTP_RTX, 0, 0xB16), 1);
+        drain(0);
+        for (uint16_t j = 1; j <= 3; j++) {
+            struct sctp_gap_block g = {.start = (uint16_t)(f1 + 1 - (t0 - 1)),
+                                       .end = (uint16_t)(f1 + j - (t0 - 1))};
+            a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+            if (j == 3 && a->q.count == a->q.cap)
+                ring_was_full = true;
+            inject_sack(t0 - 1, 1u << 20, &g, 1);
+            drain(0);
+        }
+        drop_data = false;
+        want_msgs = K;
+        want_node = 1;
+        CU_ASSERT_TRUE(run_until_msgs(1, K, 60 * S));
+        CU_ASSERT_EQUAL(R.node_msgs[1], K);
+        in_order(1, K, 0);
+        CU_ASSERT_EQUAL(R.n_failed, 1);
+        CU_ASSERT_EQUAL(R.failed[0].context, 0xB16);
+        CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+        finish();
+    }
+    CU_ASSERT_TRUE(ring_was_full);
+}
+
+/* RFC 9260 5.1 C: until the COOKIE ACK, DATA goes with the COOKIE ECHO
+ * and nothing else goes. A first message with a 100 ms lifetime rides on
+ * the COOKIE ECHO, which is lost; the message expires before T1-cookie
+ * sends the COOKIE ECHO again. Its FORWARD TSN waits for the COOKIE ACK:
+ * sent alone before it, the peer (without an association yet) answered
+ * it with an ABORT and the association was lost. */
+static void test_pr_no_forward_tsn_before_cookie_ack(void)
+{
+    begin(2, 71, NULL);
+    H.latency = 5 * MS;
+    drop_fn = drop_first_cookie_echo;
+    first_cookie_dropped = false;
+    uint8_t buf[200] = {0};
+    struct hbuf *b = hbuf_new(buf, sizeof(buf));
+    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+    struct sctp_sndinfo si = {.sid = 0, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 100};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                &si, &f, &id, H.now),
+                          0);
+    hbuf_unref(b);
+    h_run(&H, NULL, 5 * S);
+    CU_ASSERT_TRUE(first_cookie_dropped);
+    CU_ASSERT_EQUAL(R.up[0], 1);
+    CU_ASSERT_EQUAL(R.up[1], 1);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_EQUAL(count_chunks(0, 1, SCTP_CT_ABORT), 0);
+    int ack = next_pkt(0, 1, SCTP_CT_COOKIE_ACK);
+    int fwd = next_pkt(0, 0, SCTP_CT_FORWARD_TSN);
+    CU_ASSERT_TRUE_FATAL(ack >= 0 && fwd >= 0);
+    CU_ASSERT_TRUE(fwd > ack);
+    CU_ASSERT_EQUAL(R.n_failed, 1);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    /* The peer moved past the message. */
+    CU_ASSERT_EQUAL(info_of(0).cum_ack_in, info_of(0).next_tsn - 1);
+    finish();
+}
+
+static void tune_slow_hb(struct sctp_config *c)
+{
+    c->rto_initial = c->rto_min = 1 * S;
+    c->rto_max = 60 * S;
+    c->hb_interval = 30 * S;
+    c->assoc_max_retrans = 10;
+}
+
+/* RFC 9260 8.1, 8.2 with RFC 3758 A5: the peer is gone, and every
+ * message (100 ms to live, one every 2 s) expires before its
+ * retransmission, so that what T3-rtx waits for is a FORWARD TSN, never
+ * DATA, and new DATA keeps the path from being heartbeated. Those T3
+ * expiries counted no error: the association stayed up for good, every
+ * message failing. Now Association.Max.Retrans (10) of them end it. */
+static void test_pr_dead_peer_forward_tsn(void)
+{
+    start_pair(72, 1, tune_slow_hb);
+    H.down[H.n_down++] = H.cfg[1].addrs[0];
+    sctp_tstamp t0 = H.now;
+    for (unsigned i = 0; i < 1800 && !R.lost[0]; i++) {
+        send_pr(0, i, 200, SCTP_PR_SCTP_TTL, 100, i);
+        h_run(&H, NULL, 2 * S);
+    }
+    CU_ASSERT_EQUAL(R.lost[0], 1);
+    /* RTOs of 1, 2, 4, ... 60 s: about 10 expiries in well under an hour. */
+    CU_ASSERT_TRUE(H.now - t0 < 1200 * S);
+    finish();
+}
+
+/* The peer comes back after four such T3 expiries, but its DATA is
+ * still lost: only the FORWARD TSNs get through. One it takes clears the
+ * association's and the path's error counts, as an acknowledged DATA
+ * chunk would (without that, those errors stayed until a DATA chunk got
+ * through, and the next outage ended the association early). */
+static void test_pr_forward_tsn_clears_errors(void)
+{
+    start_pair(73, 1, tune_slow_hb);
+    H.down[H.n_down++] = H.cfg[1].addrs[0];
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    unsigned i = 0;
+    for (; i < 600 && a->error_count < 4; i++) {
+        send_pr(0, i, 200, SCTP_PR_SCTP_TTL, 100, i);
+        h_run(&H, NULL, 2 * S);
+    }
+    CU_ASSERT_EQUAL_FATAL(a->error_count, 4);
+    CU_ASSERT_EQUAL(a->paths[0].error_count, 4);
+    H.n_down = 0;
+    drop_data = true;
+    drop_fn = drop_data_from_0;
+    for (unsigned n = 0; n < 60 && a->cum_ack_in != a->next_tsn - 1; n++) {
+        send_pr(0, i, 200, SCTP_PR_SCTP_TTL, 100, i);
+        i++;
+        h_run(&H, NULL, 2 * S);
+    }
+    h_run(&H, NULL, 2 * S);
+    CU_ASSERT_TRUE(count_chunks(0, 1, SCTP_CT_SACK) > 0);
+    CU_ASSERT_EQUAL(a->error_count, 0);
+    CU_ASSERT_EQUAL(a->paths[0].error_count, 0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+    finish();
+}
+
 static void tune_fwd_streams(struct sctp_config *c)
 {
     c->pmtu = 576;
@@ -4289,6 +4450,10 @@ TEST_CASE(test_pr_rtx_two)
 TEST_CASE(test_pr_rtx_zero_lossy)
 TEST_CASE(test_pr_ttl_lossy)
 TEST_CASE(test_pr_buf)
+TEST_CASE(test_pr_abandon_grows_ring)
+TEST_CASE(test_pr_no_forward_tsn_before_cookie_ack)
+TEST_CASE(test_pr_dead_peer_forward_tsn)
+TEST_CASE(test_pr_forward_tsn_clears_errors)
 TEST_CASE(test_pr_ttl_expired_before_send)
 TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
