@@ -1753,8 +1753,12 @@ void sctp_data_on_forward_tsn(struct sctp_assoc *a, const struct sctp_chunk *c, 
     }
     for (unsigned i = 0; i < n; i++)
         streams[i] = sctp_forward_tsn_stream(&f, i);
-    sctp_tsnmap_forward(&a->map, new_cum);
-    sctp_reasm_forward(a->reasm, new_cum, streams, n);
+    /* The reassembly first: a failure there (no memory for its events)
+     * changes nothing, and then neither does the TSN map, so that the
+     * peer's next FORWARD TSN is not old news and its stream skips are
+     * still applied. */
+    if (sctp_reasm_forward(a->reasm, new_cum, streams, n) == 0)
+        sctp_tsnmap_forward(&a->map, new_cum);
     if (streams != local)
         sctp_mem_free(&a->ep->cb, streams);
 }

@@ -607,29 +607,57 @@ static void pd_abort(struct sctp_reasm *r, struct sctp_reasm_stream *st,
 
 /* A run that is not a whole message and can no longer become one: the
  * fragment that would have to precede or follow it is at or below the
- * new cumulative TSN, so it will never arrive. A message still missing
- * only fragments above new_cum stays: it may yet complete. */
-static bool run_dead(const struct sctp_reasm_node *first, uint32_t new_cum)
+ * new cumulative TSN, so it will never arrive.
+ *
+ * An ordered message still missing only fragments above new_cum stays:
+ * it may yet complete, and one the sender gave up is named by its stream
+ * and SSN in the FORWARD TSN. An unordered one is named by nothing, and
+ * the sender's Advanced.Peer.Ack.Point passes a fragment it sent only
+ * when it gave the whole message up (RFC 3758 3.5 A3, C2), so a run
+ * whose last fragment is at or below new_cum without the E bit is dead
+ * as well: a sender that gives no TSN to the unsent rest of a message it
+ * abandons names the last fragment it sent, and the rest never comes. */
+static bool run_dead(const struct sctp_reasm_node *first, uint32_t new_cum, bool unordered)
 {
     const struct sctp_reasm_node *last = first->link;
     if (!(first->flags & DATA_B) && sctp_tsn_le(first->tsn - 1, new_cum))
         return true;
-    return !(last->flags & DATA_E) && sctp_tsn_le(last->tsn + 1, new_cum);
+    if (last->flags & DATA_E)
+        return false;
+    return sctp_tsn_le(unordered ? last->tsn : last->tsn + 1, new_cum);
 }
 
 static void sweep_dead(struct sctp_reasm *r, struct sctp_reasm_list *l, uint32_t new_cum,
-                       bool stop_early)
+                       bool unordered)
 {
     struct sctp_reasm_node *first = l->head;
     while (first) {
         /* The unordered list is sorted by TSN: nothing further is dead. */
-        if (stop_early && sctp_tsn_gt(first->tsn, new_cum + 1))
+        if (unordered && sctp_tsn_gt(first->tsn, new_cum + 1))
             return;
         struct sctp_reasm_node *next = first->link->next;
-        if (run_dead(first, new_cum))
+        if (run_dead(first, new_cum, unordered))
             drop_run(r, l, first);
         first = next;
     }
+}
+
+static bool pd_listed(const struct sctp_reasm_stream *st, const struct sctp_fwd_stream *s,
+                      unsigned n, uint32_t sid);
+
+/* A partial delivery that can no longer go on: its next piece is at or
+ * below new_cum; for an unordered message, also its last piece delivered
+ * (run_dead), or its stream and SSN are listed. */
+static bool pd_dead(const struct sctp_reasm_stream *st, uint32_t new_cum,
+                    const struct sctp_fwd_stream *s, unsigned n, uint32_t sid)
+{
+    if (!st->pd)
+        return false;
+    if (sctp_tsn_le(st->pd_tsn, new_cum))
+        return true;
+    if (st->pd == PD_UNORDERED)
+        return sctp_tsn_le(st->pd_tsn - 1, new_cum);
+    return pd_listed(st, s, n, sid);
 }
 
 /* The first busy stream at or after i, or UINT32_MAX. */
@@ -665,7 +693,7 @@ int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp
     struct sctp_reasm_node *spare = NULL;
     for (i = busy_next(r, 0); i < r->n_streams; i = busy_next(r, i + 1)) {
         struct sctp_reasm_stream *st = &r->streams[i];
-        if (st->pd && (sctp_tsn_le(st->pd_tsn, new_cum) || pd_listed(st, s, n, i))) {
+        if (pd_dead(st, new_cum, s, n, i)) {
             struct sctp_reasm_node *e = node_get(r);
             if (!e) {
                 while (spare) {
@@ -682,7 +710,7 @@ int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp
 
     for (i = busy_next(r, 0); i < r->n_streams; i = busy_next(r, i + 1)) {
         struct sctp_reasm_stream *st = &r->streams[i];
-        if (st->pd && (sctp_tsn_le(st->pd_tsn, new_cum) || pd_listed(st, s, n, i))) {
+        if (pd_dead(st, new_cum, s, n, i)) {
             struct sctp_reasm_node *e = spare;
             spare = e->next;
             pd_abort(r, st, e);

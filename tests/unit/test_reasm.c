@@ -833,21 +833,41 @@ static void test_forward_tsn(void)
     expect_msg(r, 0, 1, 43, 2, 10, 0);
     finish(r);
 
-    /* A message whose fragments up to the new cumulative TSN all arrived
-     * can still complete: TSN 59 was abandoned, 60-61 are held, 62 is
-     * on its way. */
-    for (int u = 0; u < 2; u++) {
-        uint8_t uf = u ? F_U : 0;
-        r = mk(1, 100000, 50000);
-        CU_ASSERT_EQUAL(add_part(r, F_B | uf, 60, 0, 0, 6, 6, 0, 10), 0);
-        CU_ASSERT_EQUAL(add_part(r, uf, 61, 0, 0, 6, 6, 10, 10), 0);
-        CU_ASSERT_EQUAL(sctp_reasm_forward(r, 61, NULL, 0), 0);
-        CU_ASSERT_EQUAL(sctp_reasm_payload(r), 20);
-        CU_ASSERT_EQUAL(add_part(r, F_E | uf, 62, 0, 0, 6, 6, 20, 10), 0);
-        expect_msg(r, 0, 0, 60, 6, 30, u ? SCTP_EV_DATA_UNORDERED : 0);
-        expect_none(r);
-        finish(r);
-    }
+    /* An ordered message whose fragments up to the new cumulative TSN all
+     * arrived, and whose stream and SSN the FORWARD TSN does not list,
+     * can still complete: 60-61 are held, 62 is on its way. */
+    r = mk(1, 100000, 50000);
+    CU_ASSERT_EQUAL(add_part(r, F_B, 60, 0, 0, 6, 6, 0, 10), 0);
+    CU_ASSERT_EQUAL(add_part(r, 0, 61, 0, 0, 6, 6, 10, 10), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_forward(r, 61, NULL, 0), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 20);
+    CU_ASSERT_EQUAL(add_part(r, F_E, 62, 0, 0, 6, 6, 20, 10), 0);
+    expect_msg(r, 0, 0, 60, 6, 30, 0);
+    expect_none(r);
+    finish(r);
+
+    /* An unordered one is listed by nothing, and a sender moves its
+     * Advanced.Peer.Ack.Point over a fragment it sent only when it gave
+     * the whole message up (RFC 3758 3.5 A3, C2): a new cumulative TSN at
+     * its last fragment held, without the E bit, means that the rest
+     * never comes (a sender that gives the unsent rest no TSN). It is
+     * dropped; a stray end fragment later completes nothing and goes at
+     * the next FORWARD TSN. Fragments up to new_cum - 1 with a hole at
+     * new_cum, as before, go too. */
+    r = mk(1, 100000, 50000);
+    CU_ASSERT_EQUAL(add_part(r, F_B | F_U, 60, 0, 0, 6, 6, 0, 10), 0);
+    CU_ASSERT_EQUAL(add_part(r, F_U, 61, 0, 0, 6, 6, 10, 10), 0);
+    CU_ASSERT_EQUAL(add_part(r, F_B | F_U, 63, 0, 0, 7, 7, 0, 10), 0); /* alive */
+    CU_ASSERT_EQUAL(sctp_reasm_forward(r, 61, NULL, 0), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 10);
+    CU_ASSERT_EQUAL(add_part(r, F_E | F_U, 62, 0, 0, 6, 6, 20, 10), 0);
+    CU_ASSERT_EQUAL(add_part(r, F_E | F_U, 64, 0, 0, 7, 7, 10, 10), 0);
+    expect_msg(r, 0, 0, 63, 7, 20, SCTP_EV_DATA_UNORDERED);
+    expect_none(r);
+    CU_ASSERT_EQUAL(sctp_reasm_forward(r, 62, NULL, 0), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
+    expect_none(r);
+    finish(r);
 }
 
 static void test_pdapi_aborted(void)
@@ -920,6 +940,25 @@ static void test_pdapi_aborted(void)
     CU_ASSERT_EQUAL(m.flags, 0);
     CU_ASSERT(m.len == 10 && bytes_ok(m.buf, 1, 1000, 10));
     msg_done(&m);
+    finish(r);
+
+    /* Unordered, the cumulative TSN at its last piece out: the message was
+     * given up (run_dead), its partial delivery ends, and the stream's
+     * ordered data, held behind it, comes (it stayed held for good). */
+    r = mk(1, 100000, 1000);
+    CU_ASSERT_EQUAL(add_part(r, F_B | F_U, 10, 0, 0, 1, 1, 0, 600), 0);
+    CU_ASSERT_EQUAL(add_part(r, F_U, 11, 0, 0, 1, 1, 600, 600), 0);
+    CU_ASSERT_EQUAL_FATAL(pop(r, &m), 1);
+    CU_ASSERT_EQUAL(m.flags, SCTP_EV_DATA_UNORDERED | SCTP_EV_DATA_PARTIAL);
+    msg_done(&m);
+    CU_ASSERT_EQUAL(sctp_reasm_forward(r, 11, NULL, 0), 0);
+    expect_aborted(r, 0, 0);
+    CU_ASSERT_EQUAL(add1(r, F_BE, 12, 0, 0, 2, 10), 0);
+    CU_ASSERT_EQUAL(add1(r, F_BE | F_U, 13, 0, 0, 3, 10), 0);
+    expect_msg(r, 0, 0, 12, 2, 10, 0);
+    expect_msg(r, 0, 0, 13, 3, 10, SCTP_EV_DATA_UNORDERED);
+    expect_none(r);
+    CU_ASSERT_EQUAL(sctp_reasm_payload(r), 0);
     finish(r);
 }
 
@@ -1203,27 +1242,33 @@ static void rnd_drain(struct sctp_reasm *r, struct rnd_run *w)
     }
 }
 
-/* Sends what a PR-SCTP sender would: FORWARD TSN to the last TSN below
- * which every chunk arrived or was abandoned, with the highest abandoned
- * ordered SSN of each stream up to there. */
+/* Sends what a PR-SCTP sender would: the receiver's cumulative TSN
+ * moves over what arrived, and the sender's Advanced.Peer.Ack.Point over
+ * what it abandoned (RFC 3758 3.5 C2), so the FORWARD TSN names the last
+ * abandoned TSN below which every chunk arrived or was abandoned, with
+ * the highest abandoned ordered SSN of each stream up to there; nothing
+ * when no chunk was abandoned since the last one. */
 static void rnd_forward(struct sctp_reasm *r, struct rnd_run *w, const uint8_t *arrived,
                         uint32_t *cum_idx, int *skip_ssn)
 {
+    uint32_t last_abandoned = UINT32_MAX;
     while (*cum_idx < w->n_chunks &&
            (arrived[*cum_idx] || w->msgs[w->msg_of[*cum_idx]].abandoned)) {
         const struct rmsg *m = &w->msgs[w->msg_of[*cum_idx]];
         if (m->abandoned && !m->unordered && m->ssn > skip_ssn[m->sid])
             skip_ssn[m->sid] = m->ssn;
+        if (m->abandoned)
+            last_abandoned = *cum_idx;
         (*cum_idx)++;
     }
-    if (*cum_idx == 0)
+    if (last_abandoned == UINT32_MAX)
         return;
     struct sctp_fwd_stream list[RN_STREAMS];
     unsigned n = 0;
     for (uint16_t s = 0; s < RN_STREAMS; s++)
         if (skip_ssn[s] >= 0)
             list[n++] = (struct sctp_fwd_stream){.sid = s, .ssn = (uint16_t)skip_ssn[s]};
-    CU_ASSERT_EQUAL(sctp_reasm_forward(r, w->base + *cum_idx - 1, list, n), 0);
+    CU_ASSERT_EQUAL(sctp_reasm_forward(r, w->base + last_abandoned, list, n), 0);
 }
 
 /* Runs one randomized delivery: window 0 shuffles every chunk anywhere,
