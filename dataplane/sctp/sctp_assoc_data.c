@@ -762,6 +762,13 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
      * 5.4: a CONFIRMED one (DATA never goes to an UNCONFIRMED address);
      * RFC 7829: one not potentially failed first. */
     a->rtx_path = sctp_assoc_alt_path(a, p);
+    /* RFC 3758 3.5 A5: at any T3-rtx expiry, C2-C5: the point moves over
+     * what the retransmission rules just abandoned, and a FORWARD TSN
+     * still unanswered goes again now, with the retransmissions, not one
+     * round trip later at the SACK they draw. */
+    advance_peer_ack(a, now);
+    if (a->peer_pr_sctp && sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in))
+        a->fwd_tsn_pending = true;
     sctp_ep_tx_schedule(a->ep, a);
 }
 

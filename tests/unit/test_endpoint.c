@@ -954,6 +954,63 @@ static void test_pr_forward_tsn_clears_errors(void)
     finish();
 }
 
+/* RFC 3758 3.5 A5: a T3-rtx expiry sends an unanswered FORWARD TSN
+ * again with the retransmissions. Message A (10 ms to live) and its
+ * FORWARD TSN are lost, then message B's DATA; at the T3 expiry B goes
+ * again and the FORWARD TSN with it, not a round trip later when the
+ * SACK that B draws shows the peer still short of A. */
+static bool drop_first_fwd_done;
+static int drop_data_and_first_fwd(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    if (from != 0)
+        return 0;
+    if (drop_data && pkt_has(p, len, SCTP_CT_DATA))
+        return 1;
+    if (!drop_first_fwd_done && pkt_has(p, len, SCTP_CT_FORWARD_TSN)) {
+        drop_first_fwd_done = true;
+        return 1;
+    }
+    return 0;
+}
+
+static void test_pr_forward_tsn_resent_at_t3(void)
+{
+    start_pair(74, 1, NULL);
+    drop_data = true;
+    drop_first_fwd_done = false;
+    drop_fn = drop_data_and_first_fwd;
+    uint32_t tsn_a = info_of(0).next_tsn, tsn_b = tsn_a + 1;
+    CU_ASSERT_EQUAL(send_pr(0, 1, 200, SCTP_PR_SCTP_TTL, 10, 1), 1);
+    h_run(&H, NULL, 20 * MS); /* A expired, its FORWARD TSN lost */
+    CU_ASSERT_TRUE(drop_first_fwd_done);
+    CU_ASSERT_EQUAL(send_msg(0, 2, 200, 0), 1);
+    h_run(&H, NULL, 1 * MS); /* B's DATA lost */
+    drop_data = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 1, 2 * S));
+    CU_ASSERT_EQUAL(R.node_msgs[1], 1);
+    CU_ASSERT_EQUAL(R.msgs[0].seq, 2);
+    /* The time B went again, and the time the second FORWARD TSN went. */
+    sctp_tstamp b_again = 0, fwd_again = 0;
+    unsigned b_sent = 0, fwd_sent = 0;
+    struct sctp_chunk c = {0};
+    for (unsigned i = 0; i < L.n; i++) {
+        if (L.p[i].from != 0)
+            continue;
+        for (unsigned k = 0; find_chunk(&L.p[i], SCTP_CT_DATA, k, &c); k++)
+            if (c.value_len >= 4 && sctp_get32(c.value) == tsn_b && ++b_sent == 2)
+                b_again = L.p[i].at;
+        if (find_chunk(&L.p[i], SCTP_CT_FORWARD_TSN, 0, &c) && ++fwd_sent == 2)
+            fwd_again = L.p[i].at;
+    }
+    CU_ASSERT_EQUAL_FATAL(b_sent, 2);
+    CU_ASSERT_TRUE_FATAL(fwd_sent >= 2);
+    CU_ASSERT_EQUAL(fwd_again, b_again);
+    h_run(&H, NULL, 100 * MS);
+    CU_ASSERT_EQUAL(info_of(0).cum_ack_in, tsn_b);
+    finish();
+}
+
 static void tune_fwd_streams(struct sctp_config *c)
 {
     c->pmtu = 576;
@@ -4454,6 +4511,7 @@ TEST_CASE(test_pr_abandon_grows_ring)
 TEST_CASE(test_pr_no_forward_tsn_before_cookie_ack)
 TEST_CASE(test_pr_dead_peer_forward_tsn)
 TEST_CASE(test_pr_forward_tsn_clears_errors)
+TEST_CASE(test_pr_forward_tsn_resent_at_t3)
 TEST_CASE(test_pr_ttl_expired_before_send)
 TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
