@@ -201,6 +201,7 @@ enum dp_drop {
     DP_DROP_ECHO_TOO_BIG, /* an echo reply longer than the port's MTU (reassembled) */
     DP_DROP_INJECTED,     /* --fault-rx-loss */
     DP_DROP_FRAG_TX,      /* an SCTP packet to fragment that could not be */
+    DP_DROP_TX_STUCK,     /* waited for a TX queue that took nothing for TX_STUCK_NS */
     DP_DROP_MAX,
 };
 extern const char *const dp_drop_names[DP_DROP_MAX];
@@ -375,6 +376,9 @@ struct dp_engine {
 
     /* TX staging per port. */
     uint16_t tx_n[DP_MAX_PORTS];
+    /* Since when the port's TX queue has taken none of what waits (0:
+     * it took something last time, or nothing waits). */
+    uint64_t tx_stuck_since[DP_MAX_PORTS];
     struct rte_mbuf *tx_buf[DP_MAX_PORTS][DP_BURST];
     /* Header mbufs taken in bulk while writing packets; the rest go
      * back to the pool once the writing is done. */

@@ -215,6 +215,11 @@ bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src)
 /* ------------------------------------------------------------------ */
 /* TX staging                                                          */
 
+/* A TX queue that takes nothing for this long has no one behind it (a
+ * memif peer gone, a link down): what waits for it is dropped, not held
+ * for good. */
+#define TX_STUCK_NS (100ULL * 1000 * 1000)
+
 void dp_tx_flush(struct dp_engine *e)
 {
     for (unsigned p = 0; p < dp.n_ports; p++) {
@@ -224,6 +229,17 @@ void dp_tx_flush(struct dp_engine *e)
             continue;
         sent = rte_eth_tx_burst(dp.ports[p].port_id, e->index, e->tx_buf[p], n);
         e->pst[p].tx_packets += sent;
+        if (sent > 0) {
+            e->tx_stuck_since[p] = 0;
+        } else if (e->tx_stuck_since[p] == 0) {
+            e->tx_stuck_since[p] = e->now;
+        } else if (e->now - e->tx_stuck_since[p] >= TX_STUCK_NS) {
+            for (uint16_t i = 0; i < n; i++)
+                drop(e, (uint16_t)p, e->tx_buf[p][i], DP_DROP_TX_STUCK);
+            e->tx_n[p] = 0;
+            e->tx_stuck_since[p] = 0;
+            continue;
+        }
         if (sent < n) {
             /* Keep the rest for the next round: dropping here would cost
              * an SCTP retransmission timeout. */

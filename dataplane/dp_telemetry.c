@@ -53,6 +53,7 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_ECHO_TOO_BIG] = "icmp_echo_too_big",
     [DP_DROP_INJECTED] = "injected_loss",
     [DP_DROP_FRAG_TX] = "frag_tx",
+    [DP_DROP_TX_STUCK] = "tx_stuck",
 };
 
 struct id_collect {
@@ -493,6 +494,8 @@ static void assoc_fill(struct rte_tel_data *c, unsigned engine, uint16_t lport,
     U64(c, "t3_expiries", a->t3_expiries);
     U64(c, "reopen_retransmissions", a->reopen_retransmissions);
     U64(c, "max_burst_limited", a->max_burst_limited);
+    U64(c, "reasm_chunks", a->reasm_chunks);
+    U64(c, "reasm_bytes", a->reasm_bytes);
     for (unsigned k = 0; k < a->n_paths && k < SCTP_MAX_ADDRS; k++) {
         const struct sctp_path_info *p = &a->paths[k];
         char key[48], v[RTE_TEL_MAX_STRING_LEN * 2], ad[64], src[64];

@@ -591,6 +591,10 @@ struct sctp_assoc_info {
     uint64_t reopen_retransmissions;
     /* Send opportunities cut short by Max.Burst (sctp_config.max_burst). */
     uint64_t max_burst_limited;
+    /* Receive side: DATA chunks held for reassembly or ordering, and
+     * their payload bytes. A stream waiting for a message that never
+     * completes shows here. */
+    uint32_t reasm_chunks, reasm_bytes;
     uint8_t n_paths;
     struct sctp_path_info paths[SCTP_MAX_ADDRS];
 };

@@ -1579,6 +1579,10 @@ int sctp_assoc_get_info(const struct sctp_endpoint *ep, uint32_t assoc_id,
     info->t3_expiries = a->t3_expiries;
     info->reopen_retransmissions = a->reopen_retransmissions;
     info->max_burst_limited = a->burst_limited;
+    if (a->reasm) {
+        info->reasm_chunks = sctp_reasm_chunks(a->reasm);
+        info->reasm_bytes = sctp_reasm_payload(a->reasm);
+    }
     info->n_paths = a->n_paths;
     for (unsigned i = 0; i < a->n_paths; i++) {
         const struct sctp_path *p = &a->paths[i];
