@@ -116,6 +116,14 @@ static bool verify_slot(struct sctp_assoc *a, sctp_tstamp now)
     return true;
 }
 
+/* RFC 9260 8.3: the next HEARTBEAT to an idle address, HB.interval plus
+ * its RTO with a jitter of +/- 50% of the RTO. */
+sctp_tstamp sctp_assoc_hb_next(struct sctp_assoc *a, const struct sctp_path *p, sctp_tstamp now)
+{
+    sctp_tstamp rto = p->rto.rto;
+    return now + a->ep->cfg.hb_interval + rto / 2 + rto * (sctp_ep_random32(a->ep) % 1024) / 1024;
+}
+
 static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
     if (p->hb_outstanding && p->hb_quiet) {
@@ -128,16 +136,23 @@ static void heartbeat_due(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     if (p->hb_outstanding) {
         /* RFC 9260 8.3: no HEARTBEAT ACK within the RTO. */
         p->hb_outstanding = false;
+        /* 8.1: an unanswered HEARTBEAT counts against the association
+         * only on the path DATA goes to: one to another, idle address
+         * says nothing of the peer, and counting it would end an
+         * association whose data path works. 5.4: nor does a probe of
+         * an UNCONFIRMED address. */
+        bool data_path = p->confirmed && p == sctp_assoc_data_path(a);
         sctp_rto_backoff(&p->rto);
         sctp_assoc_path_failure(a, p, now);
-        /* 5.4: probing an UNCONFIRMED address does not add to the
-         * association's error count. */
-        if (p->confirmed && sctp_assoc_error_step(a))
+        if (data_path && sctp_assoc_error_step(a))
             return;
-        if (!p->confirmed && !p->active) {
-            /* 5.4: an unconfirmed address that probing found inactive
-             * is heartbeated at the normal rate from now on. */
-            p->hb_timer = now + a->ep->cfg.hb_interval + p->rto.rto;
+        if (!p->pf && (p->confirmed || !p->active)) {
+            /* 8.3: an idle address is heartbeated once per RTO (backed
+             * off after an unanswered one) plus HB.interval; 5.4: so is
+             * an unconfirmed one found inactive. A potentially failed
+             * one (RFC 7829) and an active unconfirmed one are probed
+             * once per RTO. */
+            p->hb_timer = sctp_assoc_hb_next(a, p, now);
             return;
         }
     } else if (p->confirmed && !p->pf && p->last_new_data != 0 &&
@@ -301,8 +316,15 @@ void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
             p->t3_timer = SCTP_TIMER_OFF;
             sctp_data_t3_expired(a, p, now);
         }
-        if (a->state != SCTP_S_CLOSED && p->hb_timer <= now)
-            heartbeat_due(a, p, now);
+        if (a->state != SCTP_S_CLOSED && p->hb_timer <= now) {
+            /* Once the SHUTDOWN or SHUTDOWN ACK is out, T2 watches the
+             * peer; a HEARTBEAT would only spend the error count meant
+             * for their retransmissions. */
+            if (a->state == SCTP_S_SHUTDOWN_SENT || a->state == SCTP_S_SHUTDOWN_ACK_SENT)
+                p->hb_timer = SCTP_TIMER_OFF;
+            else
+                heartbeat_due(a, p, now);
+        }
     }
     if (a->state != SCTP_S_CLOSED && a->pr_timer <= now)
         sctp_data_pr_check(a, now);

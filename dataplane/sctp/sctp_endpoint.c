@@ -829,7 +829,7 @@ static void on_heartbeat_ack(struct sctp_assoc *a, const struct sctp_chunk *c, s
     sctp_assoc_path_success(a, p, now);
     if (was_unconfirmed)
         sctp_assoc_notify_paddr(a, p, SCTP_ADDR_CONFIRMED);
-    p->hb_timer = now + a->ep->cfg.hb_interval + p->rto.rto;
+    p->hb_timer = sctp_assoc_hb_next(a, p, now);
     sctp_assoc_timers_changed(a);
 }
 

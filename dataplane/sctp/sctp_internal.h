@@ -544,6 +544,7 @@ struct sctp_path *sctp_assoc_data_path(struct sctp_assoc *a);
  * retransmission, one not potentially failed first (RFC 7829); NULL if
  * none. */
 struct sctp_path *sctp_assoc_alt_path(struct sctp_assoc *a, const struct sctp_path *p);
+sctp_tstamp sctp_assoc_hb_next(struct sctp_assoc *a, const struct sctp_path *p, sctp_tstamp now);
 void sctp_assoc_add_error(struct sctp_assoc *a, uint16_t code, const void *info, uint16_t len);
 void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);

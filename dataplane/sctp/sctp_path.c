@@ -119,7 +119,10 @@ void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tst
         p->pf = true;
         a->ep->stats.paths_pf++;
         sctp_assoc_notify_paddr(a, p, SCTP_ADDR_POTENTIALLY_FAILED);
-        if (!p->hb_outstanding && a->state != SCTP_S_CLOSED)
+        /* A black hole check's quiet HEARTBEAT (blackhole_check) that
+         * is out does not do: its loss counts no error, and the path
+         * would go unprobed until HB.interval. */
+        if ((!p->hb_outstanding || p->hb_quiet) && a->state != SCTP_S_CLOSED)
             sctp_assoc_heartbeat_now(a, p, now, false);
     }
 }

@@ -1021,10 +1021,11 @@ static void test_forward_tsn_timer_path(void)
 /* RFC 9260 5.4: HEARTBEATs that verify a peer's addresses go at most
  * HB.Max.Burst per RTO. Node 1 has four addresses; node 0 connects to
  * the first, so three come UNCONFIRMED in the INIT ACK. */
+#define HB_MAX 1024
 static struct {
     unsigned n;
-    sctp_tstamp at[64];
-    struct sctp_addr dst[64];
+    sctp_tstamp at[HB_MAX];
+    struct sctp_addr dst[HB_MAX];
 } HB;
 
 static int record_hb(struct harness *h, int from, const uint8_t *p, uint32_t len)
@@ -1033,7 +1034,7 @@ static int record_hb(struct harness *h, int from, const uint8_t *p, uint32_t len
     struct sctp_chunk c;
     if (from == 0)
         while (sctp_chunk_next(p, len, &off, &c) == 1)
-            if (c.type == SCTP_CT_HEARTBEAT && HB.n < 64) {
+            if (c.type == SCTP_CT_HEARTBEAT && HB.n < HB_MAX) {
                 HB.at[HB.n] = h->now;
                 HB.dst[HB.n++] = h->pkt_dst;
             }
@@ -1151,6 +1152,199 @@ static void test_hb_max_burst(void)
     finish();
 }
 
+/* HEARTBEATs from node 0 (HB, record_hb) and chunks of one type. */
+static unsigned hbs_between(sctp_tstamp from, sctp_tstamp to, const struct sctp_addr *dst)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < HB.n; i++)
+        n += HB.at[i] >= from && HB.at[i] < to && (!dst || sctp_addr_equal(&HB.dst[i], dst));
+    return n;
+}
+
+static unsigned hb_drops_left;
+static unsigned shutdowns_sent;
+static bool silence_1;
+static int drop_hbs_and_count(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c;
+    bool hb = false;
+    while (sctp_chunk_next(p, len, &off, &c) == 1) {
+        hb |= c.type == SCTP_CT_HEARTBEAT;
+        shutdowns_sent += from == 0 && c.type == SCTP_CT_SHUTDOWN;
+    }
+    record_hb(h, from, p, len);
+    if (from == 1 && silence_1)
+        return 0;
+    if (from == 0 && hb && hb_drops_left) {
+        hb_drops_left--;
+        return 0;
+    }
+    return 1;
+}
+
+static void tune_hb_5s(struct sctp_config *c)
+{
+    c->hb_interval = 5 * S;
+}
+
+/* RFC 9260 8.3: an idle address is heartbeated once per RTO plus
+ * HB.interval, the RTO backed off after an unanswered HEARTBEAT. The
+ * next HEARTBEAT after an unanswered one went at its RTO expiry, with no
+ * HB.interval: a lost HEARTBEAT brought a burst of them, and with the
+ * association error count (8.1) an idle association could end in a few
+ * seconds. */
+static void test_hb_spacing_after_miss(void)
+{
+    memset(&HB, 0, sizeof(HB));
+    begin(50, false, tune_hb_5s);
+    H.filter = drop_hbs_and_count;
+    hb_drops_left = 0;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    h_run(&H, NULL, 12 * S); /* two HEARTBEATs answered */
+    unsigned before = HB.n;
+    CU_ASSERT_TRUE_FATAL(before >= 2);
+    /* Spaced by HB.interval + RTO +/- 50%, RTO at least 50 ms here. */
+    CU_ASSERT_TRUE(HB.at[1] - HB.at[0] >= 5 * S + 25 * MS);
+    hb_drops_left = 2;
+    h_run(&H, NULL, 30 * S);
+    CU_ASSERT_EQUAL(hb_drops_left, 0);
+    CU_ASSERT_TRUE_FATAL(HB.n >= before + 3);
+    /* The two lost ones and the one after: each HB.interval apart at
+     * least (they went 50 and 100 ms apart before). */
+    CU_ASSERT_TRUE(HB.at[before + 1] - HB.at[before] >= 5 * S);
+    CU_ASSERT_TRUE(HB.at[before + 2] - HB.at[before + 1] >= 5 * S);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+static void tune_idle_multi(struct sctp_config *c)
+{
+    c->assoc_max_retrans = 3;
+    c->path_max_retrans = 2;
+}
+
+/* RFC 9260 8.1: unanswered HEARTBEATs to an address other than the one
+ * DATA goes to do not count against the association. Both of node 1's
+ * addresses are given by the user (confirmed), the association is idle,
+ * and node 1's second address is cut: it becomes unreachable, and the
+ * association, whose primary answers, stays, its error count at 0 all
+ * along. (It was lost within 2 s, its error count passing
+ * Association.Max.Retrans 3 on the second address's misses alone, when
+ * they also came once per RTO, 8.3.) */
+static void test_idle_path_misses_spare_assoc(void)
+{
+    memset(&HB, 0, sizeof(HB));
+    begin(51, true, tune_idle_multi);
+    H.filter = record_hb;
+    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    h_run(&H, NULL, 3 * S);
+    H.down[H.n_down++] = H.cfg[1].addrs[1];
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    /* The association's error count, looked at every 10 ms: the second
+     * address's misses never add to it. */
+    uint32_t max_errors = 0;
+    for (unsigned i = 0; i < 6000 && !R.lost[0]; i++) {
+        h_run(&H, NULL, 10 * MS);
+        if (a->error_count > max_errors)
+            max_errors = a->error_count;
+    }
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_UNREACHABLE, &H.cfg[1].addrs[1], NULL), 1);
+    CU_ASSERT_EQUAL_FATAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_TRUE(a->paths[0].active);
+    CU_ASSERT_EQUAL(max_errors, 0);
+    /* And the cut address is still heartbeated, at the normal rate. */
+    CU_ASSERT_TRUE(hbs_between(H.now - 20 * S, H.now, &H.cfg[1].addrs[1]) >= 5);
+    finish();
+}
+
+static void tune_rto_max_60(struct sctp_config *c)
+{
+    c->rto_max = 60 * S; /* T5-shutdown-guard: 5 minutes */
+}
+
+/* RFC 9260 9.2, 8.3: once the SHUTDOWN is out, T2 watches the peer; no
+ * HEARTBEAT goes, so the peer gets Association.Max.Retrans (10) SHUTDOWN
+ * retransmissions before the association is given up (HEARTBEATs to the
+ * silent peer spent that count, and the end came after 8 SHUTDOWNs). */
+static void test_no_heartbeat_after_shutdown(void)
+{
+    memset(&HB, 0, sizeof(HB));
+    begin(52, false, tune_rto_max_60);
+    H.filter = drop_hbs_and_count;
+    silence_1 = false;
+    shutdowns_sent = 0;
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    h_run(&H, NULL, 200 * MS);
+    silence_1 = true;
+    sctp_tstamp t0 = H.now;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_shutdown(H.ep[0], R.assoc[0], H.now), 0);
+    h_run(&H, NULL, 250 * S);
+    silence_1 = false;
+    CU_ASSERT_EQUAL(R.lost[0], 1);
+    CU_ASSERT_EQUAL(hbs_between(t0, H.now, NULL), 0);
+    CU_ASSERT_EQUAL(shutdowns_sent, 11);
+    finish();
+}
+
+static void tune_pf_quiet(struct sctp_config *c)
+{
+    c->path_max_retrans = 5;
+    c->pf_retrans = 1;
+    c->assoc_max_retrans = 50;
+    c->hb_interval = 10 * S;
+}
+
+/* RFC 7829: a potentially failed path is heartbeated at once and once
+ * per RTO. A path turned PF while the black hole check's quiet HEARTBEAT
+ * was out (large messages lost at a T3 expiry) was not probed until
+ * HB.interval (10 s here): a primary back after 300 ms stayed PF, and
+ * its traffic elsewhere, for 10 s. */
+static void test_pf_probed_despite_quiet_heartbeat(void)
+{
+    begin(16, true, tune_pf_quiet);
+    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    h_run(&H, NULL, 500 * MS);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    H.down[H.n_down++] = H.cfg[1].addrs[0];
+    static uint8_t big[1400];
+    sctp_tstamp t_pf = 0;
+    for (int i = 0; i < 300 && !(t_pf && H.now > t_pf + 300 * MS); i++) {
+        CU_ASSERT_EQUAL(h_send(&H, 0, R.assoc[0], 0, 0, big, sizeof(big)), 1);
+        h_run(&H, NULL, 20 * MS);
+        if (!t_pf && a->paths[0].pf)
+            t_pf = H.now;
+    }
+    CU_ASSERT_TRUE_FATAL(t_pf != 0);
+    H.n_down = 0;
+    sctp_tstamp back = H.now;
+    for (int i = 0; i < 600 && a->paths[0].pf; i++) {
+        CU_ASSERT_EQUAL(h_send(&H, 0, R.assoc[0], 0, 0, big, sizeof(big)), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_FALSE(a->paths[0].pf);
+    CU_ASSERT_TRUE(H.now - back < 2 * S);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -1170,4 +1364,8 @@ TEST_CASE(test_ambiguous_ack_no_revival)
 TEST_CASE(test_icmp_dest_unreachable)
 TEST_CASE(test_forward_tsn_timer_path)
 TEST_CASE(test_hb_max_burst)
+TEST_CASE(test_hb_spacing_after_miss)
+TEST_CASE(test_idle_path_misses_spare_assoc)
+TEST_CASE(test_no_heartbeat_after_shutdown)
+TEST_CASE(test_pf_probed_despite_quiet_heartbeat)
 TEST_SUITE_END()
