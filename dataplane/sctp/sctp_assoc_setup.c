@@ -722,6 +722,13 @@ static struct sctp_assoc *from_cookie(struct sctp_endpoint *ep, const struct sct
     struct sctp_assoc *a = sctp_assoc_new(ep, st->peer_port, st->peer_addrs, st->n_peer_addrs, now);
     if (!a)
         return NULL;
+    /* RFC 9260 5.4 (2): for the receiver of the COOKIE ECHO the one
+     * CONFIRMED address is the one the INIT ACK went to, the INIT's
+     * source (the first); the others the INIT listed are verified by
+     * HEARTBEAT before DATA goes there (sctp_assoc_new takes the
+     * addresses it is given as the user's, CONFIRMED). */
+    for (unsigned i = 1; i < a->n_paths; i++)
+        a->paths[i].confirmed = false;
     /* The cookie's tag replaces the random one assoc_new picked. */
     sctp_ep_hash_vtag(ep, a, false);
     a->local_vtag = st->local_vtag;

@@ -1345,6 +1345,75 @@ static void test_pf_probed_despite_quiet_heartbeat(void)
     finish();
 }
 
+/* Packets node 1 sent to node 0's second address, and how many of them
+ * held anything but HEARTBEAT or HEARTBEAT ACK chunks. */
+static unsigned to_second_pkts, to_second_not_hb;
+static int count_to_second(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    if (from == 1 && sctp_addr_equal(&h->pkt_dst, &h->cfg[0].addrs[1])) {
+        size_t off = SCTP_COMMON_HDR_LEN;
+        struct sctp_chunk c;
+        bool other = false;
+        while (sctp_chunk_next(p, len, &off, &c) == 1)
+            other |= c.type != SCTP_CT_HEARTBEAT && c.type != SCTP_CT_HEARTBEAT_ACK;
+        to_second_pkts++;
+        to_second_not_hb += other;
+    }
+    return record(h, from, p, len);
+}
+
+static unsigned node1_confirmed(const struct sctp_addr *a)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < R.n_pev; i++)
+        n += R.pev[i].node == 1 && R.pev[i].state == SCTP_ADDR_CONFIRMED &&
+             sctp_addr_equal(&R.pev[i].addr, a);
+    return n;
+}
+
+/* RFC 9260 5.4 (2): for the receiver of the COOKIE ECHO only the
+ * address the INIT ACK went to is CONFIRMED. Node 0 (two addresses)
+ * connects to node 1; node 1 took both of node 0's addresses for
+ * confirmed, so its DATA could go to one nobody had verified. Now the
+ * second is UNCONFIRMED at COMM_UP and confirmed by a HEARTBEAT; cut from
+ * the start, it is never confirmed and node 1 sends it only HEARTBEATs,
+ * also a message given with SCTP_ADDR_OVER to it. */
+static void test_cookie_receiver_verifies_addresses(void)
+{
+    for (int cut = 0; cut < 2; cut++) {
+        begin(53, true, NULL);
+        H.filter = count_to_second;
+        to_second_pkts = to_second_not_hb = 0;
+        if (cut)
+            H.down[H.n_down++] = H.cfg[0].addrs[1];
+        uint32_t id;
+        CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port,
+                                                    4, NULL, NULL, &id, H.now),
+                              0);
+        CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+        struct sctp_assoc *b = sctp_ep_find_id(H.ep[1], R.assoc[1]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+        struct sctp_path *p1 = sctp_assoc_path_of(b, &H.cfg[0].addrs[1]);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(p1);
+        CU_ASSERT_TRUE(sctp_assoc_path_of(b, &H.cfg[0].addrs[0])->confirmed);
+        CU_ASSERT_FALSE(p1->confirmed);
+        uint8_t m[100] = {0};
+        struct hbuf *hb = hbuf_new(m, sizeof(m));
+        struct sctp_sndinfo si = {.sid = 0, .addr_over = H.cfg[0].addrs[1]};
+        struct sctp_frag f = {.data = hb->data, .len = hb->len, .handle = hb};
+        CU_ASSERT_EQUAL(sctp_endpoint_send(H.ep[1], R.assoc[1], &si, &f, H.now), 1);
+        hbuf_unref(hb);
+        h_run(&H, NULL, 3 * S);
+        CU_ASSERT_EQUAL(node1_confirmed(&H.cfg[0].addrs[1]), cut ? 0 : 1);
+        CU_ASSERT_EQUAL(p1->confirmed, !cut);
+        CU_ASSERT_TRUE(to_second_pkts > 0);
+        if (cut)
+            CU_ASSERT_EQUAL(to_second_not_hb, 0);
+        CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+        finish();
+    }
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -1368,4 +1437,5 @@ TEST_CASE(test_hb_spacing_after_miss)
 TEST_CASE(test_idle_path_misses_spare_assoc)
 TEST_CASE(test_no_heartbeat_after_shutdown)
 TEST_CASE(test_pf_probed_despite_quiet_heartbeat)
+TEST_CASE(test_cookie_receiver_verifies_addresses)
 TEST_SUITE_END()
