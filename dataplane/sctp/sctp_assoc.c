@@ -335,6 +335,15 @@ void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
 
 /* ---- packet writer ---- */
 
+/* The address a message sent with SCTP_ADDR_OVER may go to, or NULL for
+ * the one DATA goes to: an UNCONFIRMED address takes no DATA (RFC 9260
+ * 5.4); for an inactive one, an active alternate is used (6.4.1), and a
+ * potentially failed one takes no new DATA while others can (RFC 7829). */
+static struct sctp_path *over_usable(struct sctp_path *po)
+{
+    return po && po->confirmed && po->active && !po->pf ? po : NULL;
+}
+
 struct txb {
     struct sctp_tx_packet *pkt;
     uint32_t hdr_used;
@@ -687,11 +696,9 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         }
         /* SCTP_ADDR_OVER: a message goes to its own address only, and a
          * packet going there for one carries no message for the primary.
-         * An UNCONFIRMED address takes no DATA (RFC 9260 5.4): such a
-         * message goes where the others go. */
-        struct sctp_path *po = m->path_over;
-        if (po && !po->confirmed)
-            po = NULL;
+         * An address that cannot take it (over_usable) leaves it to go
+         * where the others go. */
+        struct sctp_path *po = over_usable(m->path_over);
         if (po ? po != dst : over)
             break;
         uint32_t rem = m->len - m->sent_off;
@@ -833,6 +840,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_HEARTBEAT_ACK, 0,
                                       (uint16_t)(4 + a->hb_ack_len));
         memcpy(scratch + n, a->hb_ack_info, a->hb_ack_len);
+        memset(scratch + n + a->hb_ack_len, 0, SCTP_PAD4(a->hb_ack_len) - a->hb_ack_len);
         a->hb_ack_pending = false;
         if (txb_chunk(&b, scratch, SCTP_PAD4(4 + a->hb_ack_len))) {
             /* RFC 9260 5.4: nothing but the HEARTBEAT ACK to an
@@ -916,10 +924,10 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
     bool over = false;
     /* The next message to send: a light one (no ADDR_OVER) first. */
     struct sctp_path *po =
-        !a->q.light_count && a->q.unsent_head ? a->q.unsent_head->path_over : NULL;
+        over_usable(!a->q.light_count && a->q.unsent_head ? a->q.unsent_head->path_over : NULL);
     if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active && a->rtx_path->confirmed) {
         dst = a->rtx_path;
-    } else if (!a->q.n_retransmit && po && po->confirmed) {
+    } else if (!a->q.n_retransmit && po) {
         over = po != dst;
         dst = po;
     }

@@ -785,14 +785,19 @@ static bool unknown_chunk(struct sctp_assoc *a, const struct sctp_rx_packet *pkt
 
 static void on_heartbeat(struct sctp_assoc *a, const struct sctp_chunk *c, struct sctp_path *from)
 {
-    /* RFC 9260 8.3: echo the Heartbeat Info parameter unchanged. */
+    /* RFC 9260 8.3: the Heartbeat Info parameter, with any other
+     * parameters received, copied unchanged. What does not fit the
+     * association's SCTP_HBINFO_MAX bytes loses the parameters after the
+     * Heartbeat Info (which is what the peer reads back). */
     size_t off = 0;
     struct sctp_tlv t;
-    if (sctp_tlv_next(c->value, c->value_len, &off, &t) != 1 || t.type != SCTP_PT_HEARTBEAT_INFO ||
-        t.length > SCTP_HBINFO_MAX)
+    if (sctp_tlv_next(c->value, c->value_len, &off, &t) != 1 || t.type != SCTP_PT_HEARTBEAT_INFO)
         return;
-    memcpy(a->hb_ack_info, c->value, t.length);
-    a->hb_ack_len = t.length;
+    uint32_t len = c->value_len <= SCTP_HBINFO_MAX ? c->value_len : t.length;
+    if (len > SCTP_HBINFO_MAX)
+        return;
+    memcpy(a->hb_ack_info, c->value, len);
+    a->hb_ack_len = (uint16_t)len;
     a->hb_ack_pending = true;
     a->hb_ack_path = from;
     sctp_ep_tx_schedule(a->ep, a);

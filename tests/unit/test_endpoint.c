@@ -1440,6 +1440,39 @@ static void unknown_chunk(uint8_t type, bool processed, bool reported)
     CU_ASSERT_EQUAL(info_of(1).state, SCTP_S_ESTABLISHED);
 }
 
+/* RFC 9260 8.3: the HEARTBEAT ACK carries the Heartbeat Info and any
+ * other parameters of the HEARTBEAT, copied unchanged; its padding is
+ * zeros. Only the first parameter was copied, and the padding came from
+ * whatever the writer's scratch buffer held. */
+static void test_heartbeat_ack_copies_all(void)
+{
+    start_pair(61, 1, NULL);
+    /* Traffic first, so that the scratch buffer holds something. */
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(1, i, 300, 0), 1);
+    h_run(&H, NULL, 100 * MS);
+    uint8_t hb[32];
+    memset(hb, 0xee, sizeof(hb));
+    /* Heartbeat Info of 5 bytes (1 of value, 3 of padding), then a
+     * parameter of 6 bytes, unpadded at the end: 18 bytes of chunk. */
+    sctp_chunk_hdr_encode(hb, 4, SCTP_CT_HEARTBEAT, 0, 18);
+    uint8_t tlvs[14] = {0, 1, 0, 5, 0xaa, 0, 0, 0, 0x80, 0x77, 0, 6, 0x12, 0x34};
+    memcpy(hb + 4, tlvs, sizeof(tlvs));
+    unsigned k = L.n;
+    CU_ASSERT_EQUAL(inject(0, 1, info_of(0).local_vtag, hb, 20), 0);
+    drain(0);
+    int i = next_pkt(k, 0, SCTP_CT_HEARTBEAT_ACK);
+    CU_ASSERT_TRUE_FATAL(i >= 0);
+    struct sctp_chunk c = {0};
+    CU_ASSERT_TRUE_FATAL(find_chunk(&L.p[i], SCTP_CT_HEARTBEAT_ACK, 0, &c));
+    CU_ASSERT_EQUAL_FATAL(c.length, 18);
+    CU_ASSERT_EQUAL(memcmp(c.value, tlvs, sizeof(tlvs)), 0);
+    CU_ASSERT_TRUE_FATAL(c.value + 16 <= L.p[i].bytes + L.p[i].len);
+    CU_ASSERT_EQUAL(c.value[14], 0);
+    CU_ASSERT_EQUAL(c.value[15], 0);
+    finish();
+}
+
 static void test_unknown_chunks(void)
 {
     start_pair(60, 1, NULL);
@@ -4521,6 +4554,7 @@ TEST_CASE(test_sendall_shared_payload)
 TEST_CASE(test_sack_immediately)
 TEST_CASE(test_delayed_sack)
 TEST_CASE(test_unknown_chunks)
+TEST_CASE(test_heartbeat_ack_copies_all)
 TEST_CASE(test_data_no_user_data)
 TEST_CASE(test_data_invalid_stream)
 TEST_CASE(test_data_run_mixed)

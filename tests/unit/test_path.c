@@ -1414,6 +1414,31 @@ static void test_cookie_receiver_verifies_addresses(void)
     }
 }
 
+/* RFC 9260 6.4.1: a message sent with SCTP_ADDR_OVER to an inactive
+ * address goes to an active one. It went to the dead address first and
+ * arrived only after T3 there (at its backed-off RTO), the later ordered
+ * messages of its stream waiting behind it. */
+static void test_addr_over_inactive(void)
+{
+    start_confirmed(54, tune_pmr1);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    H.down[H.n_down++] = *p1;
+    h_run(&H, NULL, 15 * S);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_UNREACHABLE, p1, NULL), 1);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    uint64_t t3 = a->t3_expiries;
+    sctp_tstamp t0 = H.now;
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(send_msg(SCTP_ADDR_OVER, p1), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 100 * MS));
+    CU_ASSERT_EQUAL(data_to(p1, t0, H.now), 0);
+    CU_ASSERT_TRUE(data_to(p0, t0, H.now) >= 1);
+    CU_ASSERT_EQUAL(a->t3_expiries, t3);
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -1438,4 +1463,5 @@ TEST_CASE(test_idle_path_misses_spare_assoc)
 TEST_CASE(test_no_heartbeat_after_shutdown)
 TEST_CASE(test_pf_probed_despite_quiet_heartbeat)
 TEST_CASE(test_cookie_receiver_verifies_addresses)
+TEST_CASE(test_addr_over_inactive)
 TEST_SUITE_END()
