@@ -624,6 +624,11 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         return;
     if (!allowed || a->q.n_retransmit)
         return;
+    /* 6.4: new DATA goes where DATA goes (the primary while it can take
+     * it); a packet of retransmissions to an alternate (6.4.1) carries
+     * none. */
+    if (!over && a->state != SCTP_S_COOKIE_ECHOED && dst != sctp_assoc_data_path(a))
+        return;
     /* 6.1: no more than 2^16 - 1 ordered messages of a stream in the send
      * window (SSNs would repeat). Held to that many chunks in all, less
      * what one packet can add: messages of a few bytes are not limited by

@@ -1439,6 +1439,64 @@ static void test_addr_over_inactive(void)
     finish();
 }
 
+/* DATA from node 0 to node 1's second address: chunks whose TSN had
+ * not been sent before (new), counted while node 0's primary path was
+ * still active, and all chunks sent there. */
+static struct {
+    uint32_t highest;
+    bool any;
+    unsigned new_to_alt, to_alt;
+} NA;
+
+static int watch_new_to_alt(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    if (from == 0) {
+        struct sctp_assoc *a = sctp_ep_find_id(h->ep[0], R.assoc[0]);
+        bool alt = sctp_addr_equal(&h->pkt_dst, &h->cfg[1].addrs[1]);
+        size_t off = SCTP_COMMON_HDR_LEN;
+        struct sctp_chunk c;
+        while (sctp_chunk_next(p, len, &off, &c) == 1) {
+            if (c.type != SCTP_CT_DATA || c.value_len < 4)
+                continue;
+            uint32_t tsn = sctp_get32(c.value);
+            bool is_new = !NA.any || sctp_tsn_gt(tsn, NA.highest);
+            if (is_new) {
+                NA.highest = tsn;
+                NA.any = true;
+            }
+            NA.to_alt += alt;
+            NA.new_to_alt += alt && is_new && a && a->paths[0].active;
+        }
+    }
+    return record(h, from, p, len);
+}
+
+/* RFC 9260 6.4, 6.4.1: after a T3 expiry on the primary, the chunks go
+ * again to the alternate, and new DATA goes on to the primary while it
+ * is active (Path.Max.Retrans 5, no PF). New TSNs filled the rest of
+ * the packets of retransmissions to the alternate. */
+static void test_new_data_not_on_rtx_path(void)
+{
+    memset(&NA, 0, sizeof(NA));
+    start_confirmed(55, NULL);
+    H.filter = watch_new_to_alt;
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0];
+    H.down[H.n_down++] = *p0;
+    for (int i = 0; i < 50; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_TRUE(a->t3_expiries >= 1);
+    CU_ASSERT_TRUE(NA.to_alt > 0);
+    CU_ASSERT_EQUAL(NA.new_to_alt, 0);
+    H.n_down = 0;
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 10 * S));
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -1464,4 +1522,5 @@ TEST_CASE(test_no_heartbeat_after_shutdown)
 TEST_CASE(test_pf_probed_despite_quiet_heartbeat)
 TEST_CASE(test_cookie_receiver_verifies_addresses)
 TEST_CASE(test_addr_over_inactive)
+TEST_CASE(test_new_data_not_on_rtx_path)
 TEST_SUITE_END()
