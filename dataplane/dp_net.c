@@ -498,18 +498,17 @@ static struct rte_mbuf *alloc_l2(struct dp_engine *e, uint16_t port, uint32_t l3
     return m;
 }
 
-static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
+/* A broadcast ARP request from our address sip for tip (sip == tip: an
+ * announcement, RFC 5227 3). False if no mbuf could be had. */
+static bool arp_send_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *sip,
+                             const struct sctp_addr *tip)
 {
-    const struct sctp_addr *src = local_of(port, SCTP_AF_INET);
-    struct rte_mbuf *m;
-    struct rte_arp_hdr *ah;
     static const struct rte_ether_addr bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+    struct rte_mbuf *m = alloc_l2(e, port, sizeof(struct rte_arp_hdr));
+    struct rte_arp_hdr *ah;
 
-    if (src == NULL)
-        return;
-    m = alloc_l2(e, port, sizeof(*ah));
     if (m == NULL)
-        return;
+        return false;
     eth_fill(m, port, &bcast, RTE_ETHER_TYPE_ARP);
     ah = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, dp_l2_len(port));
     ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
@@ -518,11 +517,20 @@ static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_ad
     ah->arp_plen = 4;
     ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
     ah->arp_data.arp_sha = dp.ports[port].mac;
-    memcpy(&ah->arp_data.arp_sip, src->addr, 4);
+    memcpy(&ah->arp_data.arp_sip, sip->addr, 4);
     memset(&ah->arp_data.arp_tha, 0, sizeof(ah->arp_data.arp_tha));
-    memcpy(&ah->arp_data.arp_tip, target->addr, 4);
+    memcpy(&ah->arp_data.arp_tip, tip->addr, 4);
     e->pst[port].tx_arp++;
     dp_tx_enqueue(e, port, m);
+    return true;
+}
+
+static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
+{
+    const struct sctp_addr *src = local_of(port, SCTP_AF_INET);
+
+    if (src != NULL)
+        arp_send_request(e, port, src, target);
 }
 
 static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
@@ -661,27 +669,8 @@ static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_
  * learn (or correct) where it is. */
 static void arp_announce(struct dp_engine *e, uint16_t port, const struct sctp_addr *a)
 {
-    static const struct rte_ether_addr bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
-    struct rte_mbuf *m = alloc_l2(e, port, sizeof(struct rte_arp_hdr));
-    struct rte_arp_hdr *ah;
-
-    if (m == NULL)
-        return;
-    ah = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, dp_l2_len(port));
-    ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
-    ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
-    ah->arp_hlen = RTE_ETHER_ADDR_LEN;
-    ah->arp_plen = 4;
-    ah->arp_opcode = rte_cpu_to_be_16(RTE_ARP_OP_REQUEST);
-    ah->arp_data.arp_sha = dp.ports[port].mac;
-    memcpy(&ah->arp_data.arp_sip, a->addr, 4);
-    memset(&ah->arp_data.arp_tha, 0, sizeof(ah->arp_data.arp_tha));
-    memcpy(&ah->arp_data.arp_tip, a->addr, 4);
-    eth_fill(m, port, &bcast, RTE_ETHER_TYPE_ARP);
-    m->ol_flags = 0;
-    e->pst[port].tx_arp++;
-    e->pst[port].tx_announce++;
-    dp_tx_enqueue(e, port, m);
+    if (arp_send_request(e, port, a, a))
+        e->pst[port].tx_announce++;
 }
 
 /* RFC 4861 7.2.6: an unsolicited Neighbor Advertisement to all nodes,

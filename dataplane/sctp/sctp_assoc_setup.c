@@ -317,16 +317,6 @@ static void gcra_take(sctp_tstamp *tat, uint32_t rate)
     *tat += t ? t : 1;
 }
 
-static uint32_t mix32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352d;
-    x ^= x >> 15;
-    x *= 0x846ca68b;
-    x ^= x >> 16;
-    return x;
-}
-
 /* The bucket of a source (cfg.init_rate_per_source): an IPv4 address, or
  * an IPv6 address's /64 (what one host or one customer holds). Two
  * candidate slots under a hash keyed by the endpoint's secret seed; a
@@ -337,9 +327,9 @@ static sctp_tstamp *init_src_bucket(struct sctp_endpoint *ep, const struct sctp_
     unsigned n = src->family == SCTP_AF_INET6 ? 8 : 4;
     uint32_t h = ep->init_src_seed ^ src->family;
     for (unsigned i = 0; i < n; i += 4)
-        h = mix32(h ^ sctp_get32(&src->addr[i]));
+        h = sctp_hash32(h ^ sctp_get32(&src->addr[i]));
     uint32_t key = h | 1; /* 0: a slot never used */
-    uint32_t h2 = mix32(h ^ ep->init_src_seed);
+    uint32_t h2 = sctp_hash32(h ^ ep->init_src_seed);
     unsigned s1 = h % SCTP_INIT_SRC_SLOTS, s2 = h2 % SCTP_INIT_SRC_SLOTS;
     if (ep->init_src[s1].key == key)
         return &ep->init_src[s1].tat;

@@ -45,22 +45,12 @@ void sctp_config_default(struct sctp_config *cfg)
     cfg->vtag_value = 0;
 }
 
-static uint32_t hash32(uint32_t x)
-{
-    x ^= x >> 16;
-    x *= 0x7feb352d;
-    x ^= x >> 15;
-    x *= 0x846ca68b;
-    x ^= x >> 16;
-    return x;
-}
-
 static uint32_t hash_peer(const struct sctp_addr *a, uint16_t port)
 {
     uint32_t h = port * 2654435761u ^ a->family;
     unsigned n = a->family == SCTP_AF_INET6 ? 16 : 4;
     for (unsigned i = 0; i < n; i += 4)
-        h = hash32(h ^ sctp_get32(&a->addr[i]));
+        h = sctp_hash32(h ^ sctp_get32(&a->addr[i]));
     return h;
 }
 
@@ -69,7 +59,7 @@ struct sctp_assoc *sctp_ep_find_id(const struct sctp_endpoint *ep, uint32_t id)
     /* Events and sends come in runs for one association. */
     if (ep->last_found && ep->last_found->id == id)
         return ep->last_found;
-    for (struct sctp_assoc *a = ep->by_id[hash32(id) & ep->hash_mask]; a; a = a->id_next)
+    for (struct sctp_assoc *a = ep->by_id[sctp_hash32(id) & ep->hash_mask]; a; a = a->id_next)
         if (a->id == id) {
             ((struct sctp_endpoint *)ep)->last_found = a;
             return a;
@@ -79,7 +69,7 @@ struct sctp_assoc *sctp_ep_find_id(const struct sctp_endpoint *ep, uint32_t id)
 
 struct sctp_assoc *sctp_ep_find_vtag(const struct sctp_endpoint *ep, uint32_t vtag)
 {
-    for (struct sctp_assoc *a = ep->by_vtag[hash32(vtag) & ep->hash_mask]; a; a = a->vtag_next)
+    for (struct sctp_assoc *a = ep->by_vtag[sctp_hash32(vtag) & ep->hash_mask]; a; a = a->vtag_next)
         if (a->local_vtag == vtag)
             return a;
     return NULL;
@@ -97,7 +87,7 @@ struct sctp_path *sctp_ep_find_peer(const struct sctp_endpoint *ep, const struct
 
 void sctp_ep_hash_vtag(struct sctp_endpoint *ep, struct sctp_assoc *a, bool add)
 {
-    struct sctp_assoc **pp = &ep->by_vtag[hash32(a->local_vtag) & ep->hash_mask];
+    struct sctp_assoc **pp = &ep->by_vtag[sctp_hash32(a->local_vtag) & ep->hash_mask];
     if (add) {
         a->vtag_next = *pp;
         *pp = a;
@@ -130,7 +120,7 @@ void sctp_ep_hash_paths(struct sctp_endpoint *ep, struct sctp_assoc *a, bool add
 
 static void hash_id(struct sctp_endpoint *ep, struct sctp_assoc *a, bool add)
 {
-    struct sctp_assoc **pp = &ep->by_id[hash32(a->id) & ep->hash_mask];
+    struct sctp_assoc **pp = &ep->by_id[sctp_hash32(a->id) & ep->hash_mask];
     if (add) {
         a->id_next = *pp;
         *pp = a;

@@ -405,6 +405,17 @@ struct sctp_ctl_packet {
     uint8_t bytes[SCTP_CTL_SLOT_LEN];
 };
 
+/* A 32-bit integer hash (the hash tables, the INIT rate buckets). */
+static inline uint32_t sctp_hash32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x7feb352d;
+    x ^= x >> 15;
+    x *= 0x846ca68b;
+    x ^= x >> 16;
+    return x;
+}
+
 #define SCTP_INIT_SRC_SLOTS 256
 
 struct sctp_endpoint {

@@ -1061,6 +1061,15 @@ static void check_no_chunk(struct world *w, uint8_t type, const char *what)
     }
 }
 
+/* The association went on: no ABORT or ERROR either way, none lost. */
+static void check_went_on(struct world *w)
+{
+    check_no_chunk(w, 6, "ABORT");
+    check_no_chunk(w, 9, "ERROR");
+    if (w->st[1].lost || w->st[0].lost)
+        WFAIL(w, "association lost (core %d, usrsctp %d)", w->st[0].lost, w->st[1].lost);
+}
+
 /* ---- scenarios ---- */
 
 static bool flows_complete(struct world *w)
@@ -1373,6 +1382,28 @@ static bool pr_resolved(struct world *w)
     return ai.outstanding_bytes == 0 && ai.queued_bytes == 0;
 }
 
+/* A PR-SCTP phase: n messages of mix_pr with a lifetime of ttl ms from
+ * side `from`, over a link that loses `loss` toward the other side,
+ * until cond holds (every message delivered or reported failed) or 30 s
+ * have passed. */
+static bool pr_phase(struct world *w, struct flow *f, const char *name, uint8_t tag, int from,
+                     uint32_t n, uint32_t ttl, double loss, world_cond cond)
+{
+    link_set_loss(w->link, from == 0 ? LINK_TO_SIDE1 : LINK_TO_SIDE0, loss);
+    flow_init(f, name, tag, from, &mix_pr, n);
+    f->ttl_ms = ttl;
+    world_add_flow(w, f);
+    uint64_t t = now_ns();
+    bool ok = world_run(w, cond, 30, "every TTL message delivered or reported failed");
+    world_note(w,
+               "%u messages, TTL %u ms, %.0f%% loss to %s: %u delivered, %u SEND_FAILED at %s "
+               "(%u unsent, %u sent), %.2f s",
+               n, ttl, loss * 100, from == 0 ? "usrsctp" : "the core", f->received, f->n_failed,
+               from == 0 ? "the core" : "usrsctp", f->n_failed_unsent, f->n_failed_sent,
+               secs_since(t));
+    return ok;
+}
+
 static void test_pr_ttl(void)
 {
     struct world w;
@@ -1397,19 +1428,9 @@ static void test_pr_ttl(void)
     if (!memchr(w.st[1].up_info, 0x01, w.st[1].up_info_len))
         WFAIL(&w, "usrsctp's COMM_UP does not list PR-SCTP as supported by both ends");
 
-    link_set_loss(w.link, LINK_TO_SIDE1, heavy);
-    flow_init(&f, "core->usrsctp ttl", TAG_PR_TTL, 0, &mix_pr, n);
-    f.ttl_ms = ttl;
     g_pr_flow = &f;
-    world_add_flow(&w, &f);
-    uint64_t t = now_ns();
-    if (!world_run(&w, pr_resolved, 30, "every TTL message delivered or reported failed"))
+    if (!pr_phase(&w, &f, "core->usrsctp ttl", TAG_PR_TTL, 0, n, ttl, heavy, pr_resolved))
         pr_diagnose(&w, &o);
-    world_note(&w,
-               "%u messages, TTL %u ms, %.0f%% loss to usrsctp: %u delivered, %u SEND_FAILED "
-               "(%u unsent, %u sent), %.2f s",
-               n, ttl, heavy * 100, f.received, f.n_failed, f.n_failed_unsent, f.n_failed_sent,
-               secs_since(t));
     if (f.n_failed == 0)
         WFAIL(&w, "no message expired: no SCTP_EV_SEND_FAILED at all");
     pr_check_fragments(&w, &o);
@@ -1450,10 +1471,7 @@ static void test_pr_ttl(void)
     struct usock_status us;
     if (usock_status(w.us, &us) != 0 || us.state != USOCK_ST_ESTABLISHED)
         WFAIL(&w, "usrsctp's association is not ESTABLISHED after the PR-SCTP phase");
-    check_no_chunk(&w, 6, "ABORT");
-    check_no_chunk(&w, 9, "ERROR");
-    if (w.st[1].lost || w.st[0].lost)
-        WFAIL(&w, "association lost (core %d, usrsctp %d)", w.st[0].lost, w.st[1].lost);
+    check_went_on(&w);
 out:
     world_report(&w);
     world_free(&w);
@@ -1501,18 +1519,8 @@ static void test_pr_ttl_from_usrsctp(void)
         WFAIL(&w, "usrsctp has PR-SCTP disabled (sysctl pr_enable)");
     if (!world_associate(&w, false))
         goto out;
-    link_set_loss(w.link, LINK_TO_SIDE0, heavy);
-    flow_init(&f, "usrsctp->core ttl", TAG_PR_TTL_IN, 1, &mix_pr, n);
-    f.ttl_ms = ttl;
     g_pr_in = &f;
-    world_add_flow(&w, &f);
-    uint64_t t = now_ns();
-    world_run(&w, pr_in_resolved, 30, "every TTL message delivered or reported failed by usrsctp");
-    world_note(&w,
-               "%u messages, TTL %u ms, %.0f%% loss to the core: %u delivered, %u SEND_FAILED at "
-               "usrsctp (%u unsent, %u sent), %.2f s",
-               n, ttl, heavy * 100, f.received, f.n_failed, f.n_failed_unsent, f.n_failed_sent,
-               secs_since(t));
+    pr_phase(&w, &f, "usrsctp->core ttl", TAG_PR_TTL_IN, 1, n, ttl, heavy, pr_in_resolved);
     if (f.n_failed == 0)
         WFAIL(&w, "no message expired at usrsctp");
     if (f.received == 0)
@@ -1542,10 +1550,7 @@ static void test_pr_ttl_from_usrsctp(void)
     else if (ai.reasm_chunks || ai.reasm_bytes)
         WFAIL(&w, "the core still holds %u chunks (%u bytes) for reassembly", ai.reasm_chunks,
               ai.reasm_bytes);
-    check_no_chunk(&w, 6, "ABORT");
-    check_no_chunk(&w, 9, "ERROR");
-    if (w.st[1].lost || w.st[0].lost)
-        WFAIL(&w, "association lost (core %d, usrsctp %d)", w.st[0].lost, w.st[1].lost);
+    check_went_on(&w);
 out:
     world_report(&w);
     world_free(&w);

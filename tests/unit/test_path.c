@@ -126,16 +126,33 @@ static void begin(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
     H.filter = record;
 }
 
-static void start(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
+/* Node 0 connects to node 1's first address (node 1's second one, if
+ * any, comes in its INIT ACK: UNCONFIRMED until a HEARTBEAT to it is
+ * answered), and both come up. */
+static void connect_first(void)
 {
-    begin(seed, multi, t);
-    /* Node 1's second address comes in its INIT ACK: UNCONFIRMED until
-     * a HEARTBEAT to it is answered (the first is the one connected to). */
     uint32_t id;
     CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
                                                 NULL, NULL, &id, H.now),
                           0);
     CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+}
+
+/* Node 0 connects to both of node 1's addresses (the user's: CONFIRMED),
+ * and both come up. */
+static void connect_both(void)
+{
+    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+}
+
+static void start(uint64_t seed, bool multi, void (*t)(struct sctp_config *))
+{
+    begin(seed, multi, t);
+    connect_first();
 }
 
 static void finish(void)
@@ -575,11 +592,7 @@ static void test_heartbeat_rtt(void)
     H.on_event = on_event;
     H.filter = record;
     H.latency = 7 * MS;
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_first();
     struct sctp_assoc_info info;
     CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
     CU_ASSERT_EQUAL(info.paths[0].srtt, 0);
@@ -681,11 +694,7 @@ static int drop_all_from_0(struct harness *h, int from, const uint8_t *p, uint32
 static void test_ssn_window_limit(void)
 {
     begin(50, false, tune_many_small);
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_first();
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
     a->paths[0].cc.cwnd = a->paths[0].cc.ssthresh = 1u << 30;
@@ -708,11 +717,7 @@ static void start_second_cut(uint64_t seed, void (*t)(struct sctp_config *))
 {
     begin(seed, true, t);
     H.down[H.n_down++] = H.cfg[1].addrs[1];
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_first();
 }
 
 static void tune_probe_errors(struct sctp_config *c)
@@ -1075,11 +1080,7 @@ static void start_four(uint64_t seed, uint32_t burst)
     hb_burst_tuned = burst;
     begin(seed, false, tune_four_addrs);
     H.filter = record_hb;
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_first();
 }
 
 static void test_hb_max_burst(void)
@@ -1126,11 +1127,7 @@ static void test_hb_max_burst(void)
     H.filter = record_hb;
     const struct sctp_addr *dead = &H.cfg[1].addrs[1];
     H.down[H.n_down++] = *dead;
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_first();
     sctp_tstamp t0 = H.now;
     h_run(&H, NULL, 1 * S);
     CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_CONFIRMED, &H.cfg[1].addrs[2], NULL), 1);
@@ -1200,11 +1197,7 @@ static void test_hb_spacing_after_miss(void)
     begin(50, false, tune_hb_5s);
     H.filter = drop_hbs_and_count;
     hb_drops_left = 0;
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_first();
     h_run(&H, NULL, 12 * S); /* two HEARTBEATs answered */
     unsigned before = HB.n;
     CU_ASSERT_TRUE_FATAL(before >= 2);
@@ -1241,11 +1234,7 @@ static void test_idle_path_misses_spare_assoc(void)
     memset(&HB, 0, sizeof(HB));
     begin(51, true, tune_idle_multi);
     H.filter = record_hb;
-    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(
-        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_both();
     h_run(&H, NULL, 3 * S);
     H.down[H.n_down++] = H.cfg[1].addrs[1];
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
@@ -1283,11 +1272,7 @@ static void test_no_heartbeat_after_shutdown(void)
     H.filter = drop_hbs_and_count;
     silence_1 = false;
     shutdowns_sent = 0;
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_first();
     h_run(&H, NULL, 200 * MS);
     silence_1 = true;
     sctp_tstamp t0 = H.now;
@@ -1316,11 +1301,7 @@ static void tune_pf_quiet(struct sctp_config *c)
 static void test_pf_probed_despite_quiet_heartbeat(void)
 {
     begin(16, true, tune_pf_quiet);
-    struct sctp_addr peers[2] = {H.cfg[1].addrs[0], H.cfg[1].addrs[1]};
-    uint32_t id;
-    CU_ASSERT_EQUAL_FATAL(
-        sctp_endpoint_connect(H.ep[0], peers, 2, H.cfg[1].port, 4, NULL, NULL, &id, H.now), 0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * S));
+    connect_both();
     h_run(&H, NULL, 500 * MS);
     struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
     CU_ASSERT_PTR_NOT_NULL_FATAL(a);
