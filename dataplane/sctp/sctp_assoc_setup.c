@@ -610,6 +610,21 @@ static int init_ack_refused(struct sctp_assoc *a, const struct sctp_rx_packet *p
     return SCTP_ERR_PROTO;
 }
 
+/* Peer addresses the association does not have yet become paths,
+ * UNCONFIRMED (RFC 9260 5.4) but for the first if first_confirmed (the
+ * one an INIT ACK of ours went to, 5.4 (2)). */
+static void add_peer_addrs(struct sctp_assoc *a, const struct sctp_addr *addrs, unsigned n,
+                           bool first_confirmed)
+{
+    sctp_ep_hash_paths(a->ep, a, false);
+    for (unsigned i = 0; i < n; i++) {
+        if (sctp_assoc_path_of(a, &addrs[i]) || a->n_paths >= SCTP_MAX_ADDRS)
+            continue;
+        sctp_path_init(a, &a->paths[a->n_paths++], &addrs[i], first_confirmed && i == 0);
+    }
+    sctp_ep_hash_paths(a->ep, a, true);
+}
+
 int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
                            const struct sctp_chunk *c, sctp_tstamp now)
 {
@@ -665,13 +680,7 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
     a->cookie_len = cookie_len;
 
     /* Peer addresses: the INIT ACK may list more (5.1.2). */
-    sctp_ep_hash_paths(ep, a, false);
-    for (unsigned i = 0; i < pp.n_addrs; i++) {
-        if (sctp_assoc_path_of(a, &pp.addrs[i]) || a->n_paths >= SCTP_MAX_ADDRS)
-            continue;
-        sctp_path_init(a, &a->paths[a->n_paths++], &pp.addrs[i], false);
-    }
-    sctp_ep_hash_paths(ep, a, true);
+    add_peer_addrs(a, pp.addrs, pp.n_addrs, false);
 
     a->peer_vtag = ack.init_tag;
     a->peer_pr_sctp = pp.pr_sctp && ep->cfg.pr_sctp;
@@ -703,6 +712,21 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
     sctp_assoc_timers_changed(a);
     sctp_ep_tx_schedule(ep, a);
     return 0;
+}
+
+/* Actions B and D of 5.2.4 bring up an association still setting up
+ * (an INIT collision): the peer's addresses its INIT listed join the
+ * association, UNCONFIRMED (the collision's INIT ACK went to an address
+ * the user gave; in COOKIE-WAIT the association had only those: a packet
+ * from another was out of the blue, and our ABORT ended the peer's
+ * association), and messages queued for streams the peer did not grant
+ * fail (5.1.1), as after an INIT ACK. */
+static void collision_up(struct sctp_assoc *a, const struct sctp_cookie_state *st, sctp_tstamp now)
+{
+    add_peer_addrs(a, st->peer_addrs, st->n_peer_addrs, false);
+    established(a, now);
+    sctp_data_pr_check(a, now);
+    sctp_assoc_timers_changed(a);
 }
 
 /* A new association from a verified cookie (5.1.5 step 4). */
@@ -901,7 +925,7 @@ struct sctp_assoc *sctp_setup_on_cookie_echo(struct sctp_endpoint *ep, struct sc
                 return NULL;
             a->peer_pr_sctp = st.peer_pr_sctp;
             a->send_cookie_echo = false;
-            established(a, now);
+            collision_up(a, &st, now);
         }
         a->cookie_ack_pending = true;
         sctp_ep_tx_schedule(ep, a);
@@ -919,7 +943,7 @@ struct sctp_assoc *sctp_setup_on_cookie_echo(struct sctp_endpoint *ep, struct sc
                                      st.istreams) < 0)
                 return NULL;
             a->send_cookie_echo = false;
-            established(a, now);
+            collision_up(a, &st, now);
         }
         a->cookie_ack_pending = true;
         sctp_ep_tx_schedule(ep, a);

@@ -1371,6 +1371,142 @@ static void test_collision_init_ack_to_connect_address(void)
     finish();
 }
 
+/* RFC 9260 5.2.4 action B in COOKIE-WAIT (an INIT collision, our INIT
+ * lost): the association comes up from the peer's cookie with the
+ * addresses the peer's INIT listed (5.1.2), UNCONFIRMED, and with the
+ * streams the peer granted (5.1.1). It kept only the address the user
+ * gave, so a packet from the peer's other address was out of the blue
+ * and drew an ABORT with the T bit that ended the peer's association;
+ * and a first message queued on a stream the peer did not grant went
+ * out as DATA on it. */
+static void test_collision_takes_peer_addresses(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 26, false, NULL);
+    H.on_event = on_event;
+    uint8_t msg[64];
+    make_msg(msg, 0, sizeof(msg));
+    struct hbuf *b = hbuf_new(msg, sizeof(msg));
+    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+    struct sctp_sndinfo si = {.sid = 6};
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 8,
+                                                &si, &f, &R.assoc[0], H.now),
+                          0);
+    hbuf_unref(b);
+    take_output(0); /* our INIT: never delivered */
+    /* The peer's INIT (4 inbound streams), listing a second address. */
+    struct sctp_addr listed[2] = {H.cfg[1].addrs[0], *new_addr(0)};
+    uint8_t pkt[1024];
+    uint32_t len = make_init(pkt, 0, 0x6161, listed, 2);
+    CU_ASSERT_EQUAL(inject_from(0, &H.cfg[1].addrs[0], pkt, len), 0);
+    take_output(0);
+    struct sctp_chunk c;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
+    struct sctp_init_chunk ack;
+    CU_ASSERT_TRUE_FATAL(sctp_init_decode(&ack, &c) > 0);
+    const uint8_t *cookie = NULL;
+    uint16_t cookie_len = 0;
+    size_t off = 0;
+    struct sctp_tlv t;
+    while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1)
+        if (t.type == SCTP_PT_STATE_COOKIE) {
+            cookie = t.value;
+            cookie_len = t.value_len;
+        }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cookie);
+    uint8_t echo[600];
+    CU_ASSERT_TRUE_FATAL(4u + cookie_len <= sizeof(echo));
+    sctp_chunk_hdr_encode(echo, sizeof(echo), SCTP_CT_COOKIE_ECHO, 0, (uint16_t)(4 + cookie_len));
+    memcpy(echo + 4, cookie, cookie_len);
+    CU_ASSERT_EQUAL(inject(0, ack.init_tag, echo, SCTP_PAD4(4u + cookie_len)), 0);
+    take_output(0);
+    CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_COOKIE_ACK, 0, &c));
+    for (unsigned k = 0; out_chunk(SCTP_CT_DATA, k, &c); k++) {
+        struct sctp_data_chunk d;
+        CU_ASSERT_TRUE_FATAL(sctp_data_decode(&d, &c) > 0);
+        CU_ASSERT(d.sid < 4);
+    }
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i0.ostreams, 4);
+    CU_ASSERT_EQUAL_FATAL(i0.n_paths, 2);
+    CU_ASSERT_TRUE(sctp_addr_equal(&i0.paths[1].addr, new_addr(0)));
+    CU_ASSERT_FALSE(i0.paths[1].confirmed);
+    struct sctp_event ev;
+    while (sctp_endpoint_poll_event(H.ep[0], &ev) == 1) {
+        on_event(&H, 0, &ev);
+        sctp_event_release(H.ep[0], &ev);
+    }
+    CU_ASSERT_EQUAL(R.up[0], 1);
+    CU_ASSERT_EQUAL(R.send_failed[0], 1);
+    /* A HEARTBEAT from the peer's second address is answered. */
+    uint8_t hb[16];
+    sctp_chunk_hdr_encode(hb, 4, SCTP_CT_HEARTBEAT, 0, 16);
+    uint8_t hbinfo[8] = {1, 2, 3, 4, 5, 6, 7, 8};
+    sctp_tlv_encode(hb + 4, 12, SCTP_PT_HEARTBEAT_INFO, hbinfo, sizeof(hbinfo));
+    uint8_t hbpkt[64];
+    sctp_common_hdr_encode(hbpkt, sizeof(hbpkt), H.cfg[1].port, H.cfg[0].port, ack.init_tag);
+    memcpy(hbpkt + SCTP_COMMON_HDR_LEN, hb, sizeof(hb));
+    CU_ASSERT_EQUAL(inject_from(0, new_addr(0), hbpkt, SCTP_COMMON_HDR_LEN + sizeof(hb)), 0);
+    take_output(0);
+    CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_HEARTBEAT_ACK, 0, &c));
+    CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_ABORT, 0, &c));
+    finish();
+}
+
+/* Node 0's first INIT and node 1's first INIT ACK are lost. */
+static bool lost_init0, lost_ack1;
+static int drop_first_init0_ack1(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    if (len <= SCTP_COMMON_HDR_LEN)
+        return 1;
+    uint8_t type = p[SCTP_COMMON_HDR_LEN];
+    if (from == 0 && type == SCTP_CT_INIT && !lost_init0)
+        return !(lost_init0 = true);
+    if (from == 1 && type == SCTP_CT_INIT_ACK && !lost_ack1)
+        return !(lost_ack1 = true);
+    return 1;
+}
+
+/* The same end to end, both ends multi-homed and both connecting to the
+ * other's first address (as SIGTRAN peers often do): node 0's INIT is
+ * lost (and node 1's INIT ACK, if it comes to that), so node 0 comes up
+ * from node 1's cookie in COOKIE-WAIT. Both keep the association, each with both of the other's
+ * addresses, verified by HEARTBEAT (node 1 lost its association within
+ * 30 ms to node 0's ABORT for a HEARTBEAT from node 1's second address). */
+static void test_multihomed_collision_survives(void)
+{
+    memset(&R, 0, sizeof(R));
+    lost_init0 = lost_ack1 = false;
+    h_init(&H, 27, true, NULL);
+    H.on_event = on_event;
+    H.filter = drop_first_init0_ack1;
+    uint32_t id0, id1;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &id0, H.now),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, 4,
+                                                NULL, NULL, &id1, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 10 * SCTP_SEC));
+    CU_ASSERT_TRUE(lost_init0);
+    h_run(&H, NULL, 5 * SCTP_SEC);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    R.assoc[0] = id0;
+    R.assoc[1] = id1;
+    struct sctp_assoc_info i0 = info_of(0), i1 = info_of(1);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i1.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL_FATAL(i0.n_paths, 2);
+    CU_ASSERT_EQUAL_FATAL(i1.n_paths, 2);
+    for (unsigned k = 0; k < 2; k++) {
+        CU_ASSERT_TRUE(i0.paths[k].confirmed);
+        CU_ASSERT_TRUE(i1.paths[k].confirmed);
+    }
+    finish();
+}
+
 /* RFC 9260 5.2.2: the ABORT refusing a restart with new addresses lists
  * every new address, not the first only. */
 static void test_restart_abort_lists_all_new(void)
@@ -1712,4 +1848,6 @@ TEST_CASE(test_unrecognized_chunk_whole)
 TEST_CASE(test_no_answer_to_abort_packet)
 TEST_CASE(test_ctl_queue_grows_for_assocs)
 TEST_CASE(test_collision_init_ack_to_connect_address)
+TEST_CASE(test_collision_takes_peer_addresses)
+TEST_CASE(test_multihomed_collision_survives)
 TEST_SUITE_END()
