@@ -1203,17 +1203,38 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         }
     }
 
-    /* 7.2.4: miss indications below the highest TSN newly acknowledged. */
+    /* 7.2.4 (note): the cwnd growth of 7.2.1 and 7.2.2 for what this SACK
+     * acknowledges comes before the adjustments of a fast retransmit it
+     * starts. Whether a path was in Fast Recovery is what the SACK found. */
+    bool in_fr[SCTP_MAX_ADDRS];
+    for (unsigned i = 0; i < a->n_paths; i++) {
+        struct sctp_path *p = &a->paths[i];
+        in_fr[i] = p->cc.in_fast_recovery;
+        /* 7.2.3: an acknowledgment ends the one packet in flight after a
+         * T3 expiry (also one of a chunk marked for retransmission). */
+        if (cum_advanced)
+            p->cc.one_packet = false;
+        if (acks.bytes[i])
+            sctp_cc_on_ack(&p->cc, acks.bytes[i], cum_advanced, cum);
+    }
+
+    /* 7.2.4: miss indications below the highest TSN newly acknowledged;
+     * in Fast Recovery, a SACK that moves the cumulative TSN counts one
+     * for every TSN it reports missing (up to its last gap block), so
+     * that a second loss in the window, with nothing new acknowledged
+     * above it, is retransmitted fast rather than at T3. */
     bool fast = false;
     bool counted = acks.newly && s.n_gaps;
-    if (counted) {
-        for (uint32_t tsn = cum + 1; sctp_tsn_lt(tsn, htna); tsn++) {
-            struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
-            if (!c)
-                break;
-            if (c->state == SCTP_OUT_INFLIGHT && miss_indication(a, c, now))
-                fast = true;
-        }
+    uint32_t hi = counted ? cum + sctp_sack_gap(&s, s.n_gaps - 1).end : cum;
+#define MISS_COUNTED(tsn, c)                                                                       \
+    (counted && sctp_tsn_lt((tsn), hi) &&                                                          \
+     (sctp_tsn_lt((tsn), htna) || (cum_advanced && (c)->path && in_fr[(c)->path - a->paths])))
+    for (uint32_t tsn = cum + 1; counted && sctp_tsn_lt(tsn, hi); tsn++) {
+        struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
+        if (!c)
+            break;
+        if (c->state == SCTP_OUT_INFLIGHT && MISS_COUNTED(tsn, c) && miss_indication(a, c, now))
+            fast = true;
     }
     if (reneged) {
         /* 6.2.1 D iii: one miss indication for each chunk reneged on (the
@@ -1226,7 +1247,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 break;
             if (c->state != SCTP_OUT_INFLIGHT || c->in_flight)
                 continue;
-            if (!(counted && sctp_tsn_lt(tsn, htna)) && miss_indication(a, c, now))
+            if (!MISS_COUNTED(tsn, c) && miss_indication(a, c, now))
                 fast = true;
             c = sctp_sendq_at(&a->q, tsn); /* the ring may have moved (mark_retransmit) */
             if (c->state != SCTP_OUT_INFLIGHT)
@@ -1236,6 +1257,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 c->path->t3_timer = now + c->path->rto.rto;
         }
     }
+#undef MISS_COUNTED
     if (fast)
         a->fast_rtx_pending = true;
     if (reopened)
@@ -1246,12 +1268,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         a->error_count = 0;
     for (unsigned i = 0; i < a->n_paths; i++) {
         struct sctp_path *p = &a->paths[i];
-        /* 7.2.3: an acknowledgment ends the one packet in flight after a
-         * T3 expiry (also one of a chunk marked for retransmission). */
-        if (cum_advanced)
-            p->cc.one_packet = false;
         if (acks.bytes[i]) {
-            sctp_cc_on_ack(&p->cc, acks.bytes[i], cum_advanced, cum);
             /* 8.2: an acknowledgement clears the path's error count: of
              * DATA sent there once, since its last error. DATA that
              * reached the peer before a path failed, acknowledged over

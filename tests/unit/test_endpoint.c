@@ -804,6 +804,85 @@ static int drop_first_cookie_echo(struct harness *h, int from, const uint8_t *p,
     return 0;
 }
 
+/* RFC 9260 7.2.4: in Fast Recovery, a SACK that moves the cumulative TSN
+ * counts a miss indication for every TSN it reports missing, not only
+ * for those below the highest TSN it newly acknowledges. TSNs t0 and
+ * t0 + 2 of five are lost; three SACKs retransmit t0 fast (Fast
+ * Recovery); the SACK for its retransmission acknowledges nothing new
+ * above t0 + 2, and gives it its third miss: it goes again at once (it
+ * waited for T3 before). */
+static void test_fast_recovery_counts_all_missing(void)
+{
+    start_pair(75, 1, NULL);
+    drop_data = true;
+    drop_fn = drop_data_from_0;
+    uint32_t t0 = info_of(0).next_tsn;
+    for (uint32_t i = 0; i < 5; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 100, 0), 1);
+    drain(0);
+    /* Gap blocks are offsets from the cumulative TSN t0 - 1. */
+    struct sctp_gap_block g1[1] = {{2, 2}}, g2[2] = {{2, 2}, {4, 4}}, g3[2] = {{2, 2}, {4, 5}};
+    inject_sack(t0 - 1, 1u << 20, g1, 1);
+    drain(0);
+    inject_sack(t0 - 1, 1u << 20, g2, 2);
+    drain(0);
+    inject_sack(t0 - 1, 1u << 20, g3, 2);
+    drain(0);
+    CU_ASSERT_EQUAL_FATAL(info_of(0).fast_retransmissions, 1);
+    CU_ASSERT_EQUAL(count_tsn(0, t0), 2);
+    CU_ASSERT_EQUAL(count_tsn(0, t0 + 2), 1);
+    /* t0's retransmission arrived: cumulative TSN t0 + 1, t0 + 3 and
+     * t0 + 4 acknowledged again (offsets from t0 + 1). */
+    struct sctp_gap_block g4[1] = {{2, 3}};
+    inject_sack(t0 + 1, 1u << 20, g4, 1);
+    drain(0);
+    CU_ASSERT_EQUAL(info_of(0).fast_retransmissions, 2);
+    CU_ASSERT_EQUAL(count_tsn(0, t0 + 2), 2);
+    finish();
+}
+
+/* RFC 9260 7.2.4, the note to (2): when the SACK that starts a fast
+ * retransmit also acknowledges new data and moves the cumulative TSN,
+ * the cwnd growth of 7.2.1 comes first, then ssthresh = cwnd / 2. With
+ * cwnd fully used in slow start, the SACK grows cwnd by an MTU before it
+ * is halved (it was halved first, and the growth lost). */
+static void test_fast_retransmit_after_growth(void)
+{
+    start_pair(76, 1, NULL);
+    uint32_t seq = 0;
+    for (int round = 0; round < 80 && info_of(0).paths[0].cwnd < 20000; round++) {
+        while (seq < 100000 && info_of(0).queued_bytes < 60000 && send_msg(0, seq, 1000, 0) == 1)
+            seq++;
+        drain(0);
+        inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
+    }
+    while (info_of(0).queued_bytes < 60000 && send_msg(0, seq, 1000, 0) == 1)
+        seq++;
+    drain(0);
+    struct sctp_assoc_info i0 = info_of(0);
+    uint32_t base = i0.cum_ack_in + 1;
+    struct sctp_gap_block g1[2] = {{2, 2}, {4, 4}}, g2[2] = {{2, 2}, {4, 5}};
+    inject_sack(base - 1, 1u << 20, g1, 2);
+    drain(0);
+    inject_sack(base - 1, 1u << 20, g2, 2);
+    drain(0);
+    i0 = info_of(0);
+    uint32_t cw = i0.paths[0].cwnd, mtu = i0.paths[0].mtu;
+    CU_ASSERT_TRUE_FATAL(i0.paths[0].flight >= cw);
+    CU_ASSERT_TRUE_FATAL(cw <= i0.paths[0].ssthresh); /* slow start */
+    CU_ASSERT_TRUE_FATAL(cw / 2 > 4 * mtu);
+    CU_ASSERT_EQUAL_FATAL(i0.fast_retransmissions, 0);
+    /* base arrives: cumulative TSN base + 1, base + 3 .. base + 5 acked,
+     * the third miss for base + 2. */
+    struct sctp_gap_block g3[1] = {{2, 4}};
+    inject_sack(base + 1, 1u << 20, g3, 1);
+    i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.fast_retransmissions, 1);
+    CU_ASSERT_TRUE(i0.paths[0].ssthresh > cw / 2);
+    CU_ASSERT_TRUE(i0.paths[0].ssthresh <= (cw + mtu) / 2);
+    finish();
+}
+
 /* RFC 3758 3.5 A3: abandoning a message part of which is on the wire
  * queues one more TSN for its unsent rest. When the send ring is full
  * that moves it (sctp_sendq_grow), under the SACK handler that is
@@ -4545,6 +4624,8 @@ TEST_CASE(test_pr_no_forward_tsn_before_cookie_ack)
 TEST_CASE(test_pr_dead_peer_forward_tsn)
 TEST_CASE(test_pr_forward_tsn_clears_errors)
 TEST_CASE(test_pr_forward_tsn_resent_at_t3)
+TEST_CASE(test_fast_recovery_counts_all_missing)
+TEST_CASE(test_fast_retransmit_after_growth)
 TEST_CASE(test_pr_ttl_expired_before_send)
 TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
