@@ -572,16 +572,13 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         sctp_cc_on_idle(&dst->cc, idle > 32 ? 32 : (uint32_t)idle);
         dst->last_data_tx = now;
     }
+    /* 6.1 C: retransmissions are limited by cwnd only, not by the
+     * peer's window (a peer whose buffer is full of DATA above a hole
+     * advertises none, and needs the retransmission to empty it); 7.2.4
+     * (3): the packet of fast retransmissions that starts Fast Recovery
+     * ignores cwnd too. */
     bool allowed = sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
-    /* 6.1 A: with the peer's window at 0, one DATA chunk in flight at
-     * most; T3 retransmissions follow the same rule (a T3 restarts the
-     * probing). */
-    if (a->peer_rwnd == 0 && a->q.outstanding_bytes > 0)
-        allowed = false;
-    /* 6.1 A limits new data only; 7.2.4 (3): the packet of fast
-     * retransmissions ignores cwnd and is not delayed, so the window
-     * computed from outstanding data does not hold it back either. */
-    if (a->q.n_retransmit && (allowed || a->fast_rtx_pending)) {
+    if (a->q.n_retransmit && allowed) {
         bool earlier = false; /* a chunk below is outstanding on dst */
         for (uint32_t i = 0; i < a->q.count && a->q.n_retransmit; i++) {
             struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
@@ -622,6 +619,10 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     if (a->state != SCTP_S_ESTABLISHED && a->state != SCTP_S_SHUTDOWN_PENDING &&
         a->state != SCTP_S_SHUTDOWN_RECEIVED && a->state != SCTP_S_COOKIE_ECHOED)
         return;
+    /* 6.1 A: with the peer's window at 0, one DATA chunk in flight at
+     * most (a zero window probe). */
+    if (a->peer_rwnd == 0 && a->q.outstanding_bytes > 0)
+        allowed = false;
     if (!allowed || a->q.n_retransmit)
         return;
     /* 6.4: new DATA goes where DATA goes (the primary while it can take

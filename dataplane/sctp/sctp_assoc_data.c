@@ -635,6 +635,13 @@ static struct sctp_out_chunk *mark_retransmit(struct sctp_assoc *a, struct sctp_
     }
     leave_flight(a, c);
     rtt_untime(c);
+    /* 6.2.1 C: a chunk marked for retransmission gives its size back to
+     * the peer's window (its retransmission takes it again): the window
+     * is what the peer advertised less what is still outstanding (the
+     * sum of 6.2.1 B and C, without the clamp at 0 that a window closed
+     * on outstanding data would lose). */
+    a->peer_rwnd =
+        a->peer_a_rwnd > a->q.outstanding_bytes ? a->peer_a_rwnd - a->q.outstanding_bytes : 0;
     if (c->state != SCTP_OUT_RETRANSMIT) {
         c->state = SCTP_OUT_RETRANSMIT;
         a->q.n_retransmit++;
@@ -1304,6 +1311,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         a->rtx_path = NULL;
 
     /* 6.2.1 D iv: rwnd = a_rwnd - bytes still outstanding. */
+    a->peer_a_rwnd = s.a_rwnd;
     a->peer_rwnd = s.a_rwnd > a->q.outstanding_bytes ? s.a_rwnd - a->q.outstanding_bytes : 0;
     /* Under SCTP_RX_PRESSURE_BLOCKED, a peer that takes what waits again
      * gets our window back now, not at its next zero window probe. */

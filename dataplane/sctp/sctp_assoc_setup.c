@@ -550,6 +550,7 @@ int sctp_assoc_setup_tcb(struct sctp_assoc *a, uint32_t local_tsn, uint32_t peer
     if (!a->reasm)
         return SCTP_ERR_NOMEM;
     a->peer_rwnd = peer_rwnd;
+    a->peer_a_rwnd = peer_rwnd;
     for (unsigned i = 0; i < a->n_paths; i++)
         sctp_cc_init(&a->paths[i].cc, a->paths[i].cc.mtu, peer_rwnd,
                      a->paths[i].addr.family == SCTP_AF_INET6);

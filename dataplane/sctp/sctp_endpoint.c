@@ -1267,7 +1267,7 @@ int sctp_endpoint_connect(struct sctp_endpoint *ep, const struct sctp_addr *peer
     a->q.head_tsn = a->next_tsn;
     a->cum_ack_in = a->next_tsn - 1;
     a->adv_peer_ack = a->cum_ack_in;
-    a->peer_rwnd = 1500;
+    a->peer_rwnd = a->peer_a_rwnd = 1500;
     sctp_assoc_set_state(a, SCTP_S_COOKIE_WAIT);
     if (first && payload) {
         int r = sctp_data_enqueue(a, first, payload, 1, now);

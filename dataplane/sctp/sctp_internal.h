@@ -315,6 +315,8 @@ struct sctp_assoc {
     uint32_t cum_ack_in;   /* peer's cumulative TSN ack */
     uint32_t adv_peer_ack; /* RFC 3758 Advanced.Peer.Ack.Point */
     uint32_t peer_rwnd;
+    uint32_t
+        peer_a_rwnd; /* the window the peer last advertised (rwnd before what is outstanding) */
     struct sctp_sendq q;
     uint16_t *next_ssn; /* per outbound stream */
     bool fwd_tsn_pending;

@@ -883,6 +883,54 @@ static void test_fast_retransmit_after_growth(void)
     finish();
 }
 
+/* RFC 9260 6.1 A and C: the peer's window limits new DATA; what is
+ * marked for retransmission waits for cwnd only. In Fast Recovery a
+ * second lost chunk is marked while the peer, its buffer full of DATA
+ * above the holes, advertises a window of 0: it goes at once (it waited
+ * until the first retransmission was acknowledged, a round trip). And
+ * the window a marked chunk gives back (6.2.1 C) is what the peer
+ * advertised less what is outstanding: 0 here, so no new DATA goes. */
+static void test_retransmission_ignores_zero_window(void)
+{
+    start_pair(77, 1, NULL);
+    uint32_t seq = 0;
+    for (int round = 0; round < 80 && info_of(0).paths[0].cwnd < 16000; round++) {
+        while (seq < 100000 && info_of(0).queued_bytes < 60000 && send_msg(0, seq, 1000, 0) == 1)
+            seq++;
+        drain(0);
+        inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
+    }
+    for (int k = 0; k < 20 && info_of(0).queued_bytes; k++) {
+        drain(0);
+        inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
+    }
+    uint32_t base = info_of(0).next_tsn;
+    for (int i = 0; i < 14; i++)
+        CU_ASSERT_EQUAL(send_msg(0, seq++, 1000, 0), 1);
+    drain(0);
+    /* base lost: three SACKs start Fast Recovery and send it again. */
+    for (uint16_t e = 2; e <= 4; e++) {
+        struct sctp_gap_block g = {2, e};
+        inject_sack(base - 1, 100000, &g, 1);
+    }
+    drain(0);
+    CU_ASSERT_EQUAL_FATAL(info_of(0).fast_retransmissions, 1);
+    CU_ASSERT_EQUAL(count_tsn(0, base), 2);
+    /* base + 4 lost too; three more SACKs with a window of 0 mark it. */
+    for (uint16_t e = 6; e <= 8; e++) {
+        struct sctp_gap_block g[2] = {{2, 4}, {6, (uint16_t)(e + 6)}};
+        inject_sack(base - 1, 0, g, 2);
+    }
+    uint32_t next = info_of(0).next_tsn;
+    drain(0);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.fast_retransmissions, 2);
+    CU_ASSERT_EQUAL(count_tsn(0, base + 4), 2);
+    CU_ASSERT_EQUAL(i0.peer_rwnd, 0);
+    CU_ASSERT_EQUAL(i0.next_tsn, next); /* no new DATA into the closed window */
+    finish();
+}
+
 /* RFC 3758 3.5 A3: abandoning a message part of which is on the wire
  * queues one more TSN for its unsent rest. When the send ring is full
  * that moves it (sctp_sendq_grow), under the SACK handler that is
@@ -4626,6 +4674,7 @@ TEST_CASE(test_pr_forward_tsn_clears_errors)
 TEST_CASE(test_pr_forward_tsn_resent_at_t3)
 TEST_CASE(test_fast_recovery_counts_all_missing)
 TEST_CASE(test_fast_retransmit_after_growth)
+TEST_CASE(test_retransmission_ignores_zero_window)
 TEST_CASE(test_pr_ttl_expired_before_send)
 TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
