@@ -883,6 +883,9 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
  * enters fast recovery, once per window as with 7.2.4, so that a sender
  * whose bursts outrun the peer's buffers sends smaller ones.
  */
+/* A window below this many bytes takes no DATA worth sending. */
+#define SCTP_WINDOW_SHUT 16
+
 static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
 {
     bool lost[SCTP_MAX_ADDRS] = {false};
@@ -1055,11 +1058,14 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         sctp_shutdown_send_abort(a, SCTP_CAUSE_PROTOCOL_VIOLATION, why, sizeof(why) - 1, false);
         return SCTP_ERR_PROTO;
     }
-    /* A window too small for one full packet counts as closed: usrsctp
-     * never advertises 0, but 1 (its silly window avoidance). The same
-     * notion tells a zero window probe's T3 expiry (6.1 A) from a loss. */
-    bool closed = s.a_rwnd < a->paths[a->primary].cc.mtu;
-    a->zero_window_sack = closed;
+    /* A window too small for one full packet tells a zero window probe's
+     * T3 expiry (6.1 A) from a loss. A window that takes no DATA at all
+     * (usrsctp never advertises 0, but 1, its silly window avoidance)
+     * counts as closed: a peer that closed it may have dropped what came
+     * meanwhile (window_reopened). One that still takes some DATA has
+     * dropped nothing for want of room. */
+    a->zero_window_sack = s.a_rwnd < a->paths[a->primary].cc.mtu;
+    bool closed = s.a_rwnd < SCTP_WINDOW_SHUT;
     bool reopened = a->peer_window_closed && !closed;
     if (!a->peer_window_closed && closed)
         a->window_closed_at = now;

@@ -360,7 +360,7 @@ struct sctp_assoc {
     bool fast_rtx_pending;        /* one packet of fast retransmits may exceed cwnd */
     struct sctp_path *rtx_path;   /* alternate destination after T3 (6.4.1) */
     bool zero_window_sack;        /* the last SACK since a T3 expiry closed the window */
-    bool peer_window_closed;      /* the last SACK's a_rwnd held no full packet */
+    bool peer_window_closed;      /* the last SACK's a_rwnd took no DATA (SCTP_WINDOW_SHUT) */
     sctp_tstamp window_closed_at; /* when such a SACK followed an open window */
     /* 6.2.1 D iii: the highest TSN gap acknowledged, while above the
      * cumulative TSN ack: a SACK reporting less has reneged up to it. */

@@ -931,6 +931,30 @@ static void test_retransmission_ignores_zero_window(void)
     finish();
 }
 
+/* A window that shrank below a packet but still takes DATA is no
+ * closed window: when it grows again, DATA still in flight is not taken
+ * for dropped (window_reopened), and not sent again. It was, with a cut
+ * of cwnd and Fast Recovery, on a window of 1400 bytes. A window of 0
+ * still does that. */
+static void test_small_window_is_not_closed(void)
+{
+    for (int shut = 0; shut < 2; shut++) {
+        start_pair(78, 1, NULL);
+        uint32_t t0 = info_of(0).next_tsn;
+        for (uint32_t i = 0; i < 3; i++)
+            CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+        drain(0);
+        inject_sack(t0, shut ? 0 : 1400, NULL, 0);
+        drain(0);
+        inject_sack(t0 + 1, 3000, NULL, 0);
+        drain(0);
+        struct sctp_assoc_info i0 = info_of(0);
+        CU_ASSERT_EQUAL(i0.reopen_retransmissions, shut ? 1 : 0);
+        CU_ASSERT_EQUAL(count_tsn(0, t0 + 2), shut ? 2 : 1);
+        finish();
+    }
+}
+
 /* RFC 3758 3.5 A3: abandoning a message part of which is on the wire
  * queues one more TSN for its unsent rest. When the send ring is full
  * that moves it (sctp_sendq_grow), under the SACK handler that is
@@ -4675,6 +4699,7 @@ TEST_CASE(test_pr_forward_tsn_resent_at_t3)
 TEST_CASE(test_fast_recovery_counts_all_missing)
 TEST_CASE(test_fast_retransmit_after_growth)
 TEST_CASE(test_retransmission_ignores_zero_window)
+TEST_CASE(test_small_window_is_not_closed)
 TEST_CASE(test_pr_ttl_expired_before_send)
 TEST_CASE(test_pr_forward_tsn_many_streams)
 TEST_CASE(test_forward_tsn_all_streams)
