@@ -11,15 +11,36 @@ static uint16_t min16(uint16_t a, uint16_t b)
     return a < b ? a : b;
 }
 
+/* Address families as a mask: bit 0 IPv4, bit 1 IPv6. */
+#define FAM_V4   1u
+#define FAM_V6   2u
+#define FAM_BOTH (FAM_V4 | FAM_V6)
+static unsigned fam_bit(uint8_t family)
+{
+    return family == SCTP_AF_INET6 ? FAM_V6 : FAM_V4;
+}
+
+/* The families the endpoint has an address in. */
+static unsigned local_families(const struct sctp_endpoint *ep)
+{
+    unsigned m = 0;
+    for (unsigned i = 0; i < ep->cfg.n_addrs; i++)
+        m |= fam_bit(ep->cfg.addrs[i].family);
+    return m;
+}
+
 /* Address parameters (5.1.2): only when multi-homed; a single address is
- * taken from the IP header by the peer. */
-static int put_addresses(const struct sctp_endpoint *ep, uint8_t *p, size_t room)
+ * taken from the IP header by the peer. Only those of the families in
+ * `families` (an INIT's Supported Address Types, 5.1.2 (5)). */
+static int put_addresses(const struct sctp_endpoint *ep, uint8_t *p, size_t room, unsigned families)
 {
     int total = 0;
     if (ep->cfg.n_addrs < 2)
         return 0;
     for (unsigned i = 0; i < ep->cfg.n_addrs; i++) {
         const struct sctp_addr *a = &ep->cfg.addrs[i];
+        if (!(families & fam_bit(a->family)))
+            continue;
         int n = a->family == SCTP_AF_INET6
                     ? sctp_tlv_encode(p + total, room - total, SCTP_PT_IPV6, a->addr, 16)
                     : sctp_tlv_encode(p + total, room - total, SCTP_PT_IPV4, a->addr, 4);
@@ -30,9 +51,10 @@ static int put_addresses(const struct sctp_endpoint *ep, uint8_t *p, size_t room
     return total;
 }
 
-static int put_common_params(const struct sctp_endpoint *ep, uint8_t *p, size_t room, bool pr_sctp)
+static int put_common_params(const struct sctp_endpoint *ep, uint8_t *p, size_t room, bool pr_sctp,
+                             unsigned families)
 {
-    int total = put_addresses(ep, p, room);
+    int total = put_addresses(ep, p, room, families);
     if (total < 0)
         return total;
     if (pr_sctp) {
@@ -58,7 +80,7 @@ int sctp_setup_send_init(struct sctp_assoc *a, uint8_t *p, size_t room)
     int n = sctp_init_encode(p, room, SCTP_CT_INIT, &init);
     if (n < 0)
         return n;
-    int m = put_common_params(ep, p + n, room - n, ep->cfg.pr_sctp);
+    int m = put_common_params(ep, p + n, room - n, ep->cfg.pr_sctp, FAM_BOTH);
     if (m < 0)
         return m;
     n += m;
@@ -87,18 +109,23 @@ struct peer_params {
     sctp_tstamp preserve;
     uint16_t unrec_len; /* Unrecognized Parameter causes/params to report */
     uint8_t unrec[256];
-    bool stop;   /* a 00/01 parameter stopped processing */
-    size_t used; /* bytes of the parameter list processed (all, unless stop) */
+    unsigned addr_types; /* Supported Address Types (FAM_*); FAM_BOTH if not given */
+    bool stop;           /* a 00/01 parameter stopped processing */
+    size_t used;         /* bytes of the parameter list processed (all, unless stop) */
 };
 
 /* RFC 9260 3.2.1: parameters are handled by type, unknown ones by their
- * two high bits. Returns 0 or SCTP_ERR_PROTO for a malformed list. */
+ * two high bits. Addresses of a family the endpoint has none in are left
+ * out (5.1.2: an endpoint of one family may ignore the others; a path to
+ * one would have no source address). Returns 0 or SCTP_ERR_PROTO for a
+ * malformed list. */
 static int parse_params(const uint8_t *buf, size_t len, const struct sctp_addr *src,
-                        struct peer_params *pp)
+                        unsigned families, struct peer_params *pp)
 {
     memset(pp, 0, sizeof(*pp));
     pp->addrs[0] = *src;
     pp->n_addrs = 1;
+    pp->addr_types = FAM_BOTH;
     size_t off = 0;
     struct sctp_tlv t;
     int r;
@@ -117,6 +144,8 @@ static int parse_params(const uint8_t *buf, size_t len, const struct sctp_addr *
             a.family = SCTP_AF_INET6;
             memcpy(a.addr, t.value, 16);
         add : {
+            if (!(families & fam_bit(a.family)))
+                break;
             bool dup = false;
             for (unsigned i = 0; i < pp->n_addrs; i++)
                 dup |= sctp_addr_equal(&pp->addrs[i], &a);
@@ -138,7 +167,18 @@ static int parse_params(const uint8_t *buf, size_t len, const struct sctp_addr *
         case SCTP_PT_FORWARD_TSN_SUPPORTED:
             pp->pr_sctp = true;
             break;
-        case SCTP_PT_SUPPORTED_ADDR_TYPES:
+        case SCTP_PT_SUPPORTED_ADDR_TYPES: {
+            /* 5.1.2 (5): the address types the INIT's sender supports
+             * (5: IPv4, 6: IPv6, 11: host name); the INIT ACK lists ours
+             * of those only. */
+            unsigned m = 0;
+            for (uint16_t k = 0; k + 2 <= t.value_len; k += 2) {
+                uint16_t at = sctp_get16(t.value + k);
+                m |= at == SCTP_PT_IPV4 ? FAM_V4 : at == SCTP_PT_IPV6 ? FAM_V6 : 0;
+            }
+            pp->addr_types = m;
+            break;
+        }
         case SCTP_PT_ECN_CAPABLE:
         case SCTP_PT_PADDING:
         case SCTP_PT_SUPPORTED_EXTENSIONS:
@@ -386,7 +426,7 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
     if (!init_ack_allowed(ep, &pkt->src, now))
         return;
     struct peer_params pp;
-    if (parse_params(init.params, init.params_len, &pkt->src, &pp) < 0) {
+    if (parse_params(init.params, init.params_len, &pkt->src, local_families(ep), &pp) < 0) {
         abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
         return;
     }
@@ -490,7 +530,7 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
         return;
     cn += SCTP_PAD4(4 + k);
     int m = put_common_params(ep, chunk + cn, room - n - cn,
-                              collision ? ep->cfg.pr_sctp : st.peer_pr_sctp);
+                              collision ? ep->cfg.pr_sctp : st.peer_pr_sctp, pp.addr_types);
     if (m < 0)
         return;
     cn += m;
@@ -636,7 +676,7 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
     if (ack.init_tag == 0 || ack.ostreams == 0 || ack.istreams == 0)
         return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_INVALID_PARAM, NULL, 0);
     struct peer_params pp;
-    if (parse_params(ack.params, ack.params_len, &pkt->src, &pp) < 0)
+    if (parse_params(ack.params, ack.params_len, &pkt->src, local_families(ep), &pp) < 0)
         return init_ack_refused(a, pkt, ack.init_tag, SCTP_CAUSE_PROTOCOL_VIOLATION, NULL, 0);
     if (pp.hostname) {
         /* RFC 9260 5.1.2, 3.3.2.1: a Host Name Address: ABORT at once,

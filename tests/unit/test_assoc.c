@@ -1507,6 +1507,108 @@ static void test_multihomed_collision_survives(void)
     finish();
 }
 
+static struct sctp_addr v6(uint8_t last)
+{
+    /* 2001:2::/48 (RFC 5180, benchmarking) */
+    struct sctp_addr a = {.family = SCTP_AF_INET6};
+    a.addr[0] = 0x20, a.addr[1] = 0x01, a.addr[3] = 0x02, a.addr[15] = last;
+    return a;
+}
+
+static void tune_dual_stack_1(struct sctp_config *c)
+{
+    if (c->port != 5001)
+        return;
+    c->n_addrs = 2;
+    c->addrs[1] = v6(1);
+}
+
+/* An INIT from node 0's address (to node 1), listing `extra` after the
+ * IPv4 addresses, with the given parameters appended. */
+static uint32_t init_with(uint8_t *buf, const struct sctp_addr *v6_listed, const uint8_t *param,
+                          uint16_t plen)
+{
+    uint32_t len = make_init(buf, 1, 0x4242, &H.cfg[0].addrs[0], 1);
+    uint8_t *chunk = buf + SCTP_COMMON_HDR_LEN;
+    uint32_t cl = len - SCTP_COMMON_HDR_LEN;
+    if (v6_listed)
+        cl += (uint32_t)sctp_tlv_encode(chunk + cl, 1024 - cl, SCTP_PT_IPV6, v6_listed->addr, 16);
+    if (param) {
+        memcpy(chunk + cl, param, plen);
+        cl += SCTP_PAD4(plen);
+    }
+    sctp_chunk_set_length(chunk, (uint16_t)cl);
+    return SCTP_COMMON_HDR_LEN + cl;
+}
+
+/* RFC 9260 5.1.2: an endpoint with addresses of one family only ignores
+ * the peer's addresses of the other (a path to one had an IPv4 source
+ * and an IPv6 destination, and was heartbeated so); and one answering an
+ * INIT with Supported Address Types lists its addresses of those types
+ * only. */
+static void test_address_families(void)
+{
+    /* Node 1 IPv4 only: the INIT's IPv6 address makes no path. */
+    connect_pair(28, false, NULL);
+    take_output(0);
+    uint8_t pkt[1024];
+    struct sctp_addr other = v6(9);
+    uint32_t len = init_with(pkt, &other, NULL, 0);
+    CU_ASSERT_EQUAL(inject_from(1, &H.cfg[0].addrs[0], pkt, len), 0);
+    take_output(1);
+    struct sctp_chunk c;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
+    struct sctp_init_chunk ack;
+    CU_ASSERT_TRUE_FATAL(sctp_init_decode(&ack, &c) > 0);
+    size_t off = 0;
+    struct sctp_tlv t;
+    const uint8_t *cookie = NULL;
+    uint16_t cookie_len = 0;
+    while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1)
+        if (t.type == SCTP_PT_STATE_COOKIE) {
+            cookie = t.value;
+            cookie_len = t.value_len;
+        }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cookie);
+    uint8_t echo[600];
+    sctp_chunk_hdr_encode(echo, sizeof(echo), SCTP_CT_COOKIE_ECHO, 0, (uint16_t)(4 + cookie_len));
+    memcpy(echo + 4, cookie, cookie_len);
+    CU_ASSERT_EQUAL(inject(1, ack.init_tag, echo, SCTP_PAD4(4u + cookie_len)), 0);
+    take_output(1);
+    CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_COOKIE_ACK, 0, &c));
+    struct sctp_assoc *b = sctp_ep_find_vtag(H.ep[1], ack.init_tag);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_EQUAL(b->n_paths, 1);
+    finish();
+
+    /* Node 1 dual-stack: an INIT saying IPv4 only gets an INIT ACK
+     * without the IPv6 address; one without the parameter gets both. */
+    for (int typed = 0; typed < 2; typed++) {
+        memset(&R, 0, sizeof(R));
+        h_init(&H, 29, false, tune_dual_stack_1);
+        H.on_event = on_event;
+        uint8_t types[8];
+        sctp_put16(types, SCTP_PT_SUPPORTED_ADDR_TYPES);
+        sctp_put16(types + 2, 6);
+        sctp_put16(types + 4, SCTP_PT_IPV4);
+        sctp_put16(types + 6, 0);
+        len = init_with(pkt, NULL, typed ? types : NULL, 6);
+        CU_ASSERT_EQUAL(inject_from(1, &H.cfg[0].addrs[0], pkt, len), 0);
+        take_output(1);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
+        CU_ASSERT_TRUE_FATAL(sctp_init_decode(&ack, &c) > 0);
+        unsigned v4n = 0, v6n = 0;
+        off = 0;
+        while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1) {
+            v4n += t.type == SCTP_PT_IPV4;
+            v6n += t.type == SCTP_PT_IPV6;
+        }
+        CU_ASSERT_EQUAL(v4n, 1);
+        CU_ASSERT_EQUAL(v6n, typed ? 0 : 1);
+        finish();
+    }
+}
+
 /* RFC 9260 5.2.2: the ABORT refusing a restart with new addresses lists
  * every new address, not the first only. */
 static void test_restart_abort_lists_all_new(void)
@@ -1850,4 +1952,5 @@ TEST_CASE(test_ctl_queue_grows_for_assocs)
 TEST_CASE(test_collision_init_ack_to_connect_address)
 TEST_CASE(test_collision_takes_peer_addresses)
 TEST_CASE(test_multihomed_collision_survives)
+TEST_CASE(test_address_families)
 TEST_SUITE_END()
