@@ -1002,6 +1002,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         int n = sctp_chunk_hdr_encode(scratch, sizeof(scratch), SCTP_CT_ERROR, 0,
                                       (uint16_t)(4 + a->errbuf_len));
         memcpy(scratch + n, a->errbuf, a->errbuf_len);
+        sctp_chunk_set_length(scratch, (uint16_t)(4 + a->errbuf_len));
         if (txb_chunk(&b, scratch, 4 + a->errbuf_len))
             a->errbuf_len = 0;
     }

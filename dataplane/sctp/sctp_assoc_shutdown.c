@@ -171,10 +171,12 @@ void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *
             sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, ep->cfg.port, a->peer_port, a->peer_vtag);
         if (n + 4 + clen > SCTP_CTL_SLOT_LEN)
             clen = 0;
+        int c = n;
         n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_ABORT, 0,
                                    (uint16_t)(4 + clen));
         memcpy(b + n, chunkbuf, clen);
         n += clen;
+        sctp_chunk_set_length(b + c, (uint16_t)(n - c));
         struct sctp_path *p = sctp_assoc_data_path(a);
         sctp_ep_ctl_commit(ep, &p->src, &p->addr, (uint16_t)n);
     }

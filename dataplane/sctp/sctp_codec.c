@@ -99,7 +99,31 @@ int sctp_chunk_hdr_encode(uint8_t *p, size_t room, uint8_t type, uint8_t flags, 
 
 void sctp_chunk_set_length(uint8_t *chunk, uint16_t length)
 {
-    sctp_put16(chunk + 2, length);
+    /* RFC 9260 3.2: the Chunk Length counts the padding of every
+     * parameter (or error cause) but the last: of an ABORT's or ERROR's
+     * causes, of an INIT's or INIT ACK's parameters. */
+    size_t off;
+    switch (chunk[0]) {
+    case SCTP_CT_INIT:
+    case SCTP_CT_INIT_ACK:
+        off = SCTP_INIT_FIXED_LEN;
+        break;
+    case SCTP_CT_ABORT:
+    case SCTP_CT_ERROR:
+        off = SCTP_CHUNK_HDR_LEN;
+        break;
+    default:
+        off = length; /* no parameters: the length as given */
+    }
+    size_t end = length;
+    while (off + 4 <= length) {
+        uint16_t l = sctp_get16(chunk + off + 2);
+        if (l < 4 || off + l > length)
+            break;
+        end = off + l;
+        off += SCTP_PAD4(l);
+    }
+    sctp_put16(chunk + 2, (uint16_t)end);
 }
 
 /* RFC 9260 3.3.1 */

@@ -173,6 +173,9 @@ int sctp_tlv_encode(uint8_t *p, size_t room, uint16_t type, const void *value, u
 int sctp_init_encode(uint8_t *p, size_t room, uint8_t type, const struct sctp_init_chunk *i);
 /* Writes a generic chunk header. Returns 4 or SCTP_ERR_NOBUF. */
 int sctp_chunk_hdr_encode(uint8_t *p, size_t room, uint8_t type, uint8_t flags, uint16_t length);
+/* Sets the Chunk Length of a chunk `length` bytes long, its parameters or
+ * causes padded: for an INIT, INIT ACK, ABORT or ERROR, without the last
+ * one's padding (RFC 9260 3.2). */
 void sctp_chunk_set_length(uint8_t *chunk, uint16_t length);
 
 /* RFC 9260 3.3.4 */

@@ -1609,6 +1609,31 @@ static void test_address_families(void)
     }
 }
 
+/* RFC 9260 3.2: the Chunk Length counts no padding after the last error
+ * cause. A user ABORT with a 3-byte reason is 11 bytes long (a 7-byte
+ * User-Initiated Abort cause), in a packet padded to 12; it said 12. */
+static void test_chunk_length_without_last_padding(void)
+{
+    connect_pair(30, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    take_output(0);
+    CU_ASSERT_EQUAL(sctp_assoc_abort(H.ep[0], R.assoc[0], (const uint8_t *)"bye", 3, H.now), 0);
+    take_output(0);
+    struct sctp_chunk c;
+    const struct out_pkt *o = out_chunk(SCTP_CT_ABORT, 0, &c);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_EQUAL(c.length, 11);
+    CU_ASSERT_EQUAL(o->len, SCTP_COMMON_HDR_LEN + 12);
+    size_t off = 0;
+    struct sctp_tlv t;
+    CU_ASSERT_EQUAL_FATAL(sctp_tlv_next(c.value, c.value_len, &off, &t), 1);
+    CU_ASSERT_EQUAL(t.type, SCTP_CAUSE_USER_ABORT);
+    CU_ASSERT_EQUAL(t.value_len, 3);
+    CU_ASSERT_EQUAL(memcmp(t.value, "bye", 3), 0);
+    finish();
+}
+
 /* RFC 9260 5.2.2: the ABORT refusing a restart with new addresses lists
  * every new address, not the first only. */
 static void test_restart_abort_lists_all_new(void)
@@ -1953,4 +1978,5 @@ TEST_CASE(test_collision_init_ack_to_connect_address)
 TEST_CASE(test_collision_takes_peer_addresses)
 TEST_CASE(test_multihomed_collision_survives)
 TEST_CASE(test_address_families)
+TEST_CASE(test_chunk_length_without_last_padding)
 TEST_SUITE_END()
