@@ -493,8 +493,10 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
      * hence the association set up from it (5.2.4 B, D), keeps that
      * stream count. In COOKIE-ECHOED a->ostreams is already cut to the
      * MIS of the peer's INIT ACK: the peer takes no more streams than
-     * that either way. */
-    uint16_t our_os = collision ? a->ostreams : ep->cfg.num_ostreams;
+     * that either way. 5.2.2: for an INIT that may restart an existing
+     * association, the INIT ACK offers that association's stream count
+     * too, so that a restart keeps it. */
+    uint16_t our_os = a ? a->ostreams : ep->cfg.num_ostreams;
     st.ostreams = min16(our_os, init.istreams);
     st.istreams = min16(init.ostreams, ep->cfg.max_instreams);
     st.local_port = h->dport;

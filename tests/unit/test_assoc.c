@@ -1634,6 +1634,36 @@ static void test_chunk_length_without_last_padding(void)
     finish();
 }
 
+static bool restarted0(struct harness *h)
+{
+    (void)h;
+    return R.restart[0] > 0;
+}
+
+/* RFC 9260 5.2.2: the INIT ACK answering an INIT that restarts an
+ * association offers that association's parameters: node 0 connected
+ * with 4 outbound streams (its configuration says 16), node 1 restarts
+ * and connects again, and node 0's association keeps 4 (it had 16). */
+static void test_restart_keeps_streams(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 31, false, NULL);
+    H.on_event = on_event;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, &R.assoc[0], H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    CU_ASSERT_EQUAL_FATAL(info_of(0).ostreams, 4);
+    h_restart_node(&H, 1);
+    uint32_t id;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, 16,
+                                                NULL, NULL, &id, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, restarted0, 5 * SCTP_SEC));
+    CU_ASSERT_EQUAL(info_of(0).ostreams, 4);
+    finish();
+}
+
 /* RFC 9260 5.2.2: the ABORT refusing a restart with new addresses lists
  * every new address, not the first only. */
 static void test_restart_abort_lists_all_new(void)
@@ -1979,4 +2009,5 @@ TEST_CASE(test_collision_takes_peer_addresses)
 TEST_CASE(test_multihomed_collision_survives)
 TEST_CASE(test_address_families)
 TEST_CASE(test_chunk_length_without_last_padding)
+TEST_CASE(test_restart_keeps_streams)
 TEST_SUITE_END()
