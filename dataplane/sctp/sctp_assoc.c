@@ -643,8 +643,12 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         a->burst_pkts++; /* counted once per opportunity */
         return;
     }
-    uint32_t hdr = dst->addr.family == SCTP_AF_INET6 ? 0 : 0; /* cc.mtu excludes IP */
-    uint32_t max_frag = (dst->cc.mtu - hdr - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN) & ~3u;
+    /* RFC 9260 7.3: messages are cut to the association's PMTU, the
+     * smallest of its paths' (cc.mtu excludes IP), so that a chunk sent
+     * again to another path needs no IP fragmentation there. */
+    uint32_t max_frag = sctp_data_light_max(a);
+    if (max_frag == 0)
+        max_frag = (dst->cc.mtu - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN) & ~3u;
     uint32_t first_new = a->next_tsn;
     /* Running totals, stored once after the loop. */
     uint32_t rwnd = a->peer_rwnd, bytes = 0, chunks = 0;

@@ -1478,6 +1478,39 @@ static void test_new_data_not_on_rtx_path(void)
     finish();
 }
 
+/* DATA chunks from node 0: the largest length seen. */
+static uint32_t max_data_chunk;
+static int watch_chunk_sizes(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    size_t off = SCTP_COMMON_HDR_LEN;
+    struct sctp_chunk c;
+    while (from == 0 && sctp_chunk_next(p, len, &off, &c) == 1)
+        if (c.type == SCTP_CT_DATA && c.length > max_data_chunk)
+            max_data_chunk = c.length;
+    return record(h, from, p, len);
+}
+
+/* RFC 9260 7.3: a message is cut to the association's PMTU, the smallest
+ * of its paths', so that a chunk sent again to another path fits it. The
+ * second path's MTU is 1000 bytes: a 4000-byte message goes to the
+ * primary (1500) in chunks that fit 1000; they were cut to 1500. */
+static void test_fragments_fit_every_path(void)
+{
+    start_confirmed(56, NULL);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    a->paths[1].cc.mtu = 1000;
+    max_data_chunk = 0;
+    H.filter = watch_chunk_sizes;
+    static uint8_t big[4000];
+    sctp_put32(big, seq_out++);
+    CU_ASSERT_EQUAL(h_send(&H, 0, R.assoc[0], 0, 0, big, sizeof(big)), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 1 * S));
+    CU_ASSERT_TRUE(max_data_chunk > 0);
+    CU_ASSERT_TRUE(max_data_chunk <= 1000 - SCTP_COMMON_HDR_LEN);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -1504,4 +1537,5 @@ TEST_CASE(test_pf_probed_despite_quiet_heartbeat)
 TEST_CASE(test_cookie_receiver_verifies_addresses)
 TEST_CASE(test_addr_over_inactive)
 TEST_CASE(test_new_data_not_on_rtx_path)
+TEST_CASE(test_fragments_fit_every_path)
 TEST_SUITE_END()
