@@ -390,6 +390,7 @@ struct dp_engine {
     /* Announcements of our addresses at start (engine 0): the next round
      * and when it is due; per address (dp.conf.addrs), when a conflict
      * was last logged and the address last defended. */
+    bool rx_reassembled; /* the datagram being handled was reassembled here */
     unsigned announce_round;
     uint64_t announce_at;
     uint64_t conflict_logged_at[DP_MAX_ADDRS];

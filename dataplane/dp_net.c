@@ -355,9 +355,26 @@ static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
     }
 }
 
+/* ip is on the subnet of one of our addresses on port. */
+static bool onlink_on(const struct sctp_addr *ip, uint16_t port)
+{
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if (ac->port == port && dp_prefix_match(&ac->addr, ip, ac->prefix))
+            return true;
+    }
+    return false;
+}
+
 static void learn_and_share(struct dp_engine *e, const struct sctp_addr *ip,
                             const struct rte_ether_addr *mac, uint16_t port, bool create)
 {
+    /* Only a neighbour of that port's subnets, as that port sees it: an
+     * ARP or NA on another port naming an address of this one (a host
+     * there, or an attacker) must not move the entry there, nor can a
+     * host fill the cache with addresses from anywhere. */
+    if (!onlink_on(ip, port))
+        return;
     struct dp_neigh *n = neigh_find(e, ip, false);
     bool known = n != NULL && n->state == 2 && rte_is_same_ether_addr(&n->mac, mac);
 
@@ -398,14 +415,15 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
         n = neigh_find(e, nh, true);
         e->neigh_last = n;
     }
-    if (n->state == 2 && n->expire_ns > e->now) {
-        eth_fill(m, n->port, &n->mac, et);
-        dp_tx_enqueue(e, n->port, m);
+    if (n->state == 2 && n->expire_ns > e->now && n->port == port) {
+        eth_fill(m, port, &n->mac, et);
+        dp_tx_enqueue(e, port, m);
         return;
     }
     eth_fill(m, port, &(struct rte_ether_addr){{0}}, et);
-    if (n->state != 1) {
-        /* New or expired: start resolving. */
+    if (n->state != 1 || n->port != port) {
+        /* New, expired, or known on another port than the route's:
+         * start resolving on the route's. */
         n->state = 1;
         n->tries = 1;
         n->port = port;
@@ -780,6 +798,18 @@ static const struct rte_ether_addr *nd_option(const uint8_t *opt, uint32_t len, 
     return NULL;
 }
 
+/* RFC 4861 4.6: every option of an ND message (after its 24 bytes) has a
+ * length, and fits. */
+static bool nd_options_ok(const uint8_t *icmp, uint32_t icmp_len)
+{
+    for (uint32_t o = 24; o < icmp_len;) {
+        if (o + 2 > icmp_len || icmp[o + 1] == 0 || o + icmp[o + 1] * 8u > icmp_len)
+            return false;
+        o += icmp[o + 1] * 8u;
+    }
+    return true;
+}
+
 static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
                      struct rte_ipv6_hdr *ip6, uint8_t *icmp, uint32_t icmp_len)
 {
@@ -788,8 +818,11 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
     const struct rte_ether_addr *ll;
     static const uint8_t unspec[16];
 
-    /* RFC 4861 7.1: hop limit 255, code 0, at least 24 bytes. */
-    if (ip6->hop_limits != 255 || icmp[1] != 0 || icmp_len < 24) {
+    /* RFC 4861 7.1: hop limit 255, code 0, at least 24 bytes, no option
+     * of length 0, a target that is not multicast; RFC 6980 5: not
+     * carried in fragments. */
+    if (ip6->hop_limits != 255 || icmp[1] != 0 || icmp_len < 24 || !nd_options_ok(icmp, icmp_len) ||
+        icmp[8] == 0xff || e->rx_reassembled) {
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;
     }
@@ -817,6 +850,13 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
     }
     ll = nd_option(icmp + 24, icmp_len - 24, ND_OPT_SRC_LL);
     bool dad = memcmp(ip6->src_addr, unspec, 16) == 0;
+    if (dad && (ll != NULL || ip6->dst_addr[0] != 0xff)) {
+        /* RFC 4861 7.1.1: a solicitation from the unspecified address
+         * goes to a solicited-node multicast address and carries no
+         * source link-layer address. */
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
     int k = addr_ours(&src);
     if (k >= 0) {
         /* A solicitation from one of our addresses: another host uses it. */
@@ -1222,10 +1262,12 @@ static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t po
         }
     }
     e->pst[port].reassembled++;
+    e->rx_reassembled = true;
     if (v6)
         ipv6_input(e, r, port, l2);
     else
         ipv4_input(e, r, port, l2);
+    e->rx_reassembled = false;
 }
 
 /* Reassembly runs on engine 0 only: fragments of one datagram may arrive
@@ -1242,6 +1284,13 @@ static void frag_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         return;
     }
     frag_reassemble(e, m, port, l2, l3_len, v6);
+}
+
+/* The frame m came to a link-layer broadcast or multicast address. */
+static bool l2_multicast(const struct rte_mbuf *m)
+{
+    return rte_is_multicast_ether_addr(
+        &rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->dst_addr);
 }
 
 static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
@@ -1272,7 +1321,9 @@ static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + tot));
     memcpy(src.addr, &ip->src_addr, 4);
     memcpy(dst.addr, &ip->dst_addr, 4);
-    if (!dp_addr_is_local(&dst, port)) {
+    if (!dp_addr_is_local(&dst, port) || l2_multicast(m)) {
+        /* RFC 1122 3.3.6: a datagram to one of our addresses that came
+         * in a link-layer broadcast or multicast is discarded. */
         drop(e, port, m, DP_DROP_L3_NOT_OURS);
         return;
     }
@@ -1316,6 +1367,27 @@ static bool v6_for_us(const uint8_t *d, uint16_t port)
     return false;
 }
 
+/* RFC 8200 4.2: the options of a Hop-by-Hop or Destination Options
+ * header (x, xlen bytes): Pad1 and PadN are skipped, as is an unknown
+ * option whose type has 00 in its two high bits; any other unknown one
+ * (01, 10, 11) says to discard the packet. */
+static bool ext_options_ok(const uint8_t *x, uint32_t xlen)
+{
+    for (uint32_t o = 2; o < xlen;) {
+        uint8_t type = x[o];
+        if (type == 0) {
+            o++;
+            continue;
+        }
+        if (o + 2 > xlen || o + 2u + x[o + 1] > xlen)
+            return false;
+        if (type != 1 && (type >> 6) != 0)
+            return false;
+        o += 2u + x[o + 1];
+    }
+    return true;
+}
+
 static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
 {
     struct rte_ipv6_hdr *ip6;
@@ -1336,7 +1408,7 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
     }
     if (rte_pktmbuf_pkt_len(m) > l2 + sizeof(*ip6) + plen)
         rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + plen));
-    if (!v6_for_us(ip6->dst_addr, port)) {
+    if (!v6_for_us(ip6->dst_addr, port) || (ip6->dst_addr[0] != 0xff && l2_multicast(m))) {
         drop(e, port, m, DP_DROP_L3_NOT_OURS);
         return;
     }
@@ -1358,18 +1430,35 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
     for (unsigned hops = 0; hops < 8; hops++) {
         if (nh == 0 || nh == 43 || nh == 60) {
             uint8_t *x = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
-            if (off + 8 > rte_pktmbuf_pkt_len(m)) {
+            uint32_t xlen = (x[1] + 1u) * 8;
+            if (off + 8 > rte_pktmbuf_pkt_len(m) || off + xlen > rte_pktmbuf_pkt_len(m)) {
                 drop(e, port, m, DP_DROP_L3_MALFORMED);
                 return;
             }
+            /* RFC 8200 4.4: a Routing header with segments left is for a
+             * router to act on; we are its final destination only when
+             * none are left. 4.2: an option we do not know whose type
+             * says so (its two high bits not 00) discards the packet. */
+            if ((nh == 43 && x[3] != 0) || (nh != 43 && !ext_options_ok(x, xlen))) {
+                drop(e, port, m, DP_DROP_L3_PROTO);
+                return;
+            }
             nh = x[0];
-            off += (x[1] + 1u) * 8;
+            off += xlen;
             continue;
         }
         if (nh == 44) {
             if (off + 8 > rte_pktmbuf_pkt_len(m)) {
                 drop(e, port, m, DP_DROP_L3_MALFORMED);
                 return;
+            }
+            uint8_t *x = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+            if ((x[2] << 8 | (x[3] & 0xf9)) == 0) {
+                /* RFC 8200 4.5, RFC 6946: an atomic fragment (offset 0,
+                 * no more fragments) is the whole packet: no reassembly. */
+                nh = x[0];
+                off += 8;
+                continue;
             }
             if (off != l2 + sizeof(*ip6)) {
                 /* The reassembly library wants the fragment header first. */
@@ -1444,6 +1533,17 @@ void dp_net_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port)
         /* Stripped tags are not re-inserted on TX: only in-band 802.1Q. */
         drop(e, port, m, DP_DROP_VLAN);
         return;
+    }
+    if (vlan == 0 && l2 != RTE_ETHER_HDR_LEN) {
+        /* A priority tag (802.1Q with VLAN ID 0) on an untagged port:
+         * what goes back is untagged, and answers built in place take
+         * the frame's Ethernet header to be the port's, so the tag goes
+         * now. */
+        memmove((uint8_t *)eh + 4, eh, 2 * RTE_ETHER_ADDR_LEN);
+        rte_pktmbuf_adj(m, 4);
+        eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
+        eh->ether_type = rte_cpu_to_be_16(et);
+        l2 = RTE_ETHER_HDR_LEN;
     }
     switch (et) {
     case RTE_ETHER_TYPE_ARP:
