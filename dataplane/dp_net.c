@@ -187,6 +187,11 @@ int dp_route(const struct sctp_addr *src, const struct sctp_addr *dst, uint16_t 
     return 0;
 }
 
+static bool v6_link_local(const struct sctp_addr *a)
+{
+    return a->family == SCTP_AF_INET6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80;
+}
+
 bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src)
 {
     uint16_t port;
@@ -194,17 +199,22 @@ bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src)
 
     if (dp_route(NULL, dst, &port, &nh) < 0)
         return false;
-    /* Of the port's addresses of that family, the one closest to the
-     * next hop (the on-link subnet it is in). */
+    /* Of the port's addresses of that family: one of the destination's
+     * scope first (RFC 6724 rule 2: no link-local source for a global
+     * destination, as with a link-local gateway), then the one on the
+     * next hop's subnet, then the first. */
     const struct sctp_addr *best = NULL;
+    int best_score = -1;
     for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
         const struct dp_addr_conf *ac = &dp.conf.addrs[i];
         if (ac->port != port || ac->addr.family != dst->family)
             continue;
-        if (best == NULL || dp_prefix_match(&ac->addr, &nh, ac->prefix))
+        int score = (v6_link_local(&ac->addr) == v6_link_local(dst) ? 2 : 0) +
+                    (dp_prefix_match(&ac->addr, &nh, ac->prefix) ? 1 : 0);
+        if (score > best_score) {
             best = &ac->addr;
-        if (dp_prefix_match(&ac->addr, &nh, ac->prefix))
-            break;
+            best_score = score;
+        }
     }
     if (best == NULL)
         return false;
@@ -838,7 +848,12 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
             if (ll != NULL && !rte_is_same_ether_addr(ll, &dp.ports[port].mac))
                 addr_conflict(e, port, k, ll);
         } else if (ll != NULL) {
-            learn_and_share(e, &target, ll, port, false);
+            /* RFC 4861 7.2.5: an advertisement without the Override flag
+             * does not replace a link-layer address already known. */
+            const struct dp_neigh *n = neigh_find(e, &target, false);
+            if ((icmp[4] & 0x20) || n == NULL || n->state != 2 ||
+                rte_is_same_ether_addr(&n->mac, ll))
+                learn_and_share(e, &target, ll, port, false);
         }
         rte_pktmbuf_free(m);
         return;

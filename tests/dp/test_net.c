@@ -378,6 +378,33 @@ static void test_nd_validation(void)
     for (unsigned i = 0; i < n; i++)
         na += got[i].b[54] == 136 && memcmp(got[i].b, PEER, 6) == 0;
     CHECK(na == 1, "no NA for a good NS (%u frames)", n);
+
+    /* RFC 4861 7.2.5: an NA for 2001:2::2 from another MAC without the
+     * Override flag leaves the known address as it is; with the flag,
+     * it replaces it. Which one holds shows in where the INIT ACK for
+     * an INIT from 2001:2::2 goes (an echo reply would not tell: it
+     * answers in place, to the request's MAC). */
+    for (int o = 0; o < 2; o++) {
+        eth(&f, MAC0, OTHER, 0x86dd, false, 0);
+        uint8_t *ip = ipv6(&f, IP6_PEER, IP6_US, 58, 32, 255);
+        uint8_t *ic = put(&f, NULL, 32);
+        ic[0] = 136;
+        ic[4] = (uint8_t)(o ? 0x20 : 0); /* O */
+        memcpy(ic + 8, IP6_PEER, 16);
+        ic[24] = 2, ic[25] = 1; /* target link-layer address */
+        memcpy(ic + 26, OTHER, 6);
+        icmp6_cksum(ip, ic);
+        in(0, &f);
+        flush_out();
+        eth(&f, MAC0, PEER, 0x86dd, false, 0);
+        ipv6(&f, IP6_PEER, IP6_US, 132, 32, 64);
+        sctp_init(put(&f, NULL, 32));
+        in(0, &f);
+        n = out(0, got, 8);
+        CHECK(n == 1 && memcmp(got[0].b, o ? OTHER : PEER, 6) == 0,
+              "NA %s the Override flag: the INIT ACK went to the wrong MAC",
+              o ? "with" : "without");
+    }
 }
 
 int main(int argc, char **argv)

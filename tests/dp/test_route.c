@@ -111,6 +111,16 @@ static void test_ipv6(void)
     expect_src("2001:2:9:1::5", "2001:2:0:1::1");
     /* No IPv4 route: an IPv4 destination off the subnet has none. */
     expect_route(NULL, "203.0.113.9", -1, NULL);
+
+    /* A link-local gateway: the route goes through it, but a global
+     * destination gets the global address as its source, not the
+     * link-local one on the gateway's subnet (RFC 6724 rule 2); a
+     * link-local destination gets the link-local one. */
+    char *ll[] = {"--addr", "fe80::2/64", "--addr", "2001:2:0:1::1/64", "--gateway", "fe80::1"};
+    CHECK(parse(6, ll) == 0, "options refused");
+    expect_route(NULL, "2001:2:9:1::5", 0, "fe80::1");
+    expect_src("2001:2:9:1::5", "2001:2:0:1::1");
+    expect_src("fe80::7", "fe80::2");
 }
 
 int main(void)
