@@ -285,6 +285,7 @@ struct dp_neigh {
     uint8_t tries;
     uint8_t n_hold;
     uint64_t expire_ns; /* reachable: entry expiry; incomplete: next try */
+    uint64_t used_ns;   /* a packet of ours last went (or waited) for it; 0: never */
     struct rte_mbuf *hold[DP_NEIGH_HOLD];
 };
 

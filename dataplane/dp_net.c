@@ -310,8 +310,17 @@ static struct dp_neigh *neigh_find(struct dp_engine *e, const struct sctp_addr *
     if (!create)
         return NULL;
     if (free_slot == NULL) {
-        /* Full: reuse the oldest reachable slot of the home bucket. */
+        /* Full: of the 32 slots from the home one, the one our traffic
+         * used least recently (one only learnt from a host's ARP or NS,
+         * never used, first): a host that fills the table with
+         * addresses of a large subnet takes the slots of its own
+         * entries, not those of the peers and gateways in use. */
         free_slot = &e->neigh[h];
+        for (unsigned i = 1; i < 32; i++) {
+            struct dp_neigh *c = &e->neigh[(h + i) % DP_NEIGH_ENTRIES];
+            if (c->used_ns < free_slot->used_ns)
+                free_slot = c;
+        }
         for (unsigned k = 0; k < free_slot->n_hold; k++)
             rte_pktmbuf_free(free_slot->hold[k]);
     }
@@ -425,6 +434,7 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
         n = neigh_find(e, nh, true);
         e->neigh_last = n;
     }
+    n->used_ns = e->now;
     if (n->state == 2 && n->expire_ns > e->now && n->port == port) {
         eth_fill(m, port, &n->mac, et);
         dp_tx_enqueue(e, port, m);

@@ -5,7 +5,7 @@
  * ports (a ring port sends what it transmits back to its own receive
  * queue, where the test reads it before the engine polls again).
  *
- * Port 0 has 198.18.1.1/24 and 2001:2::1/64, port 1 198.18.2.1/24; the
+ * Port 0 has 198.18.1.1/24 and 2001:2::1/64, port 1 198.19.0.1/16; the
  * echo service listens on SCTP port 5001. Our MAC on port 0 is
  * 02:00:00:00:00:01, on port 1 02:00:00:00:00:02; the peer on port 0 is
  * 198.18.1.2 / 2001:2::2 at 02:00:00:00:00:99.
@@ -34,7 +34,8 @@ static const uint8_t MAC0[6] = {2, 0, 0, 0, 0, 1}, MAC1[6] = {2, 0, 0, 0, 0, 2},
                      PEER[6] = {2, 0, 0, 0, 0, 0x99}, OTHER[6] = {2, 0, 0, 0, 0, 0x66},
                      BCAST[6] = {0xff, 0xff, 0xff, 0xff, 0xff, 0xff};
 static const uint8_t IP_US[4] = {198, 18, 1, 1}, IP_PEER[4] = {198, 18, 1, 2},
-                     IP_US1_OTHER[4] = {198, 18, 2, 99};
+                     IP_US1_OTHER[4] = {198, 19, 0, 99}, IP_US1[4] = {198, 19, 0, 1},
+                     IP_PEER1[4] = {198, 19, 0, 2};
 static const uint8_t IP6_US[16] = {0x20, 0x01, 0, 2, [15] = 1},
                      IP6_PEER[16] = {0x20, 0x01, 0, 2, [15] = 2};
 
@@ -139,7 +140,7 @@ static void sctp_init(uint8_t *p)
 static void init4(struct frame *f, uint16_t port)
 {
     eth(f, port ? MAC1 : MAC0, PEER, 0x0800, false, 0);
-    ipv4(f, IP_PEER, IP_US, 132, 32);
+    ipv4(f, port ? IP_PEER1 : IP_PEER, port ? IP_US1 : IP_US, 132, 32);
     sctp_init(put(f, NULL, 32));
 }
 
@@ -259,6 +260,37 @@ static void test_neighbour_stays_on_its_port(void)
           "the INIT ACK did not go to the peer's MAC");
     unsigned n1 = out(1, got, 8);
     CHECK(n1 == 0, "port 1 sent %u frames", n1);
+}
+
+/* A host that fills the neighbour table with addresses of a large
+ * subnet (ARP requests for us from 600 of them) does not push out the
+ * neighbour our traffic uses: the next INIT ACK to it goes at once, not
+ * after an ARP request. */
+static void test_neighbour_table_flood(void)
+{
+    struct frame f, got[8];
+    flush_out();
+    arp(&f, BCAST, PEER, false, PEER, IP_PEER1, IP_US1);
+    in(1, &f);
+    init4(&f, 1);
+    in(1, &f);
+    unsigned n = out(1, got, 8);
+    unsigned acks = 0;
+    for (unsigned i = 0; i < n; i++)
+        acks += be16(got[i].b + 12) == 0x0800 && got[i].b[23] == 132;
+    CHECK(acks == 1, "no INIT ACK on port 1 (%u frames)", n);
+    for (unsigned i = 0; i < 600; i++) {
+        uint8_t spa[4] = {198, 19, (uint8_t)(1 + i / 250), (uint8_t)(1 + i % 250)};
+        arp(&f, BCAST, OTHER, false, OTHER, spa, IP_US1);
+        in(1, &f);
+        flush_out();
+    }
+    init4(&f, 1);
+    in(1, &f);
+    n = out(1, got, 8);
+    CHECK(n >= 1 && be16(got[0].b + 12) == 0x0800 && got[0].b[23] == 132 &&
+              memcmp(got[0].b, PEER, 6) == 0,
+          "the INIT ACK to a neighbour in use waited for ARP after the flood (%u frames)", n);
 }
 
 /* An ARP request with a priority tag (VLAN ID 0) on an untagged port
@@ -409,7 +441,7 @@ static void test_nd_validation(void)
 
 int main(int argc, char **argv)
 {
-    char *conf[] = {"sctpdp", "--addr",         "198.18.1.1/24@0", "--addr", "198.18.2.1/24@1",
+    char *conf[] = {"sctpdp", "--addr",         "198.18.1.1/24@0", "--addr", "198.19.0.1/16@1",
                     "--addr", "2001:2::1/64@0", "--echo-port",     "5001",   "--mbufs",
                     "4096"};
     char *eal[] = {argv[0],
@@ -454,6 +486,7 @@ int main(int argc, char **argv)
     eng = dp.engines[0];
 
     test_neighbour_stays_on_its_port();
+    test_neighbour_table_flood();
     test_priority_tag();
     test_broadcast_unicast_ip();
     test_ipv6_headers();
