@@ -1086,6 +1086,26 @@ static bool decode_init(const uint8_t *p, uint32_t len, struct sctp_init_chunk *
     return sctp_chunk_next(p, len, &off, &c) == 1 && sctp_init_decode(i, &c) > 0;
 }
 
+/* Nodes 0 and 1 connect to each other's first address at once (node 0
+ * with 4 outbound streams, node 1 with os1), through filter, and both
+ * come up. */
+static void collide(uint64_t seed, bool multi,
+                    int (*filter)(struct harness *, int, const uint8_t *, uint32_t), uint16_t os1,
+                    uint32_t *id0, uint32_t *id1)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, seed, multi, NULL);
+    H.on_event = on_event;
+    H.filter = filter;
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
+                                                NULL, NULL, id0, H.now),
+                          0);
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, os1,
+                                                NULL, NULL, id1, H.now),
+                          0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 10 * SCTP_SEC));
+}
+
 /* RFC 9260 5.2.1: an INIT in COOKIE-WAIT is answered with the parameters
  * of our own INIT (streams as asked at connect, not the configured
  * default), and an association set up from that cookie (action B here:
@@ -1093,19 +1113,9 @@ static bool decode_init(const uint8_t *p, uint32_t len, struct sctp_init_chunk *
  * COOKIE-WAIT) keeps the stream count its user asked for. */
 static void test_init_collision_keeps_streams(void)
 {
-    memset(&R, 0, sizeof(R));
     first_init1_len = first_ack1_len = 0;
-    h_init(&H, 20, false, NULL);
-    H.on_event = on_event;
-    H.filter = log_node1_setup;
     uint32_t id0, id1;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id0, H.now),
-                          0);
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, 3,
-                                                NULL, NULL, &id1, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 10 * SCTP_SEC));
+    collide(20, false, log_node1_setup, 3, &id0, &id1);
     CU_ASSERT_EQUAL(R.up[0], 1);
     CU_ASSERT_EQUAL(R.up[1], 1);
     struct sctp_init_chunk init, ack;
@@ -1320,16 +1330,23 @@ static void test_init_rate_per_source(void)
     finish();
 }
 
+/* Nodes 0 and 1 associated, the link quiet, and what `node` had to send
+ * taken. */
+static void pair_quiet(uint64_t seed, int node)
+{
+    connect_pair(seed, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    take_output(node);
+}
+
 /* RFC 9260 5.2.2, 9.2: an INIT from an address the endpoint does not know,
  * listing an address of an existing association, belongs to that
  * association: a restart that adds addresses, refused with an ABORT
  * listing them (the source included), not a second association. */
 static void test_init_from_new_address_matched(void)
 {
-    connect_pair(21, false, NULL);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
-    h_run(&H, NULL, 10 * SCTP_MS);
-    take_output(1);
+    pair_quiet(21, 1);
     struct sctp_addr listed[3] = {H.cfg[0].addrs[0], *new_addr(0), *new_addr(1)};
     uint8_t pkt[1024];
     uint32_t len = make_init(pkt, 1, 0x7777, listed, 3);
@@ -1371,6 +1388,35 @@ static void test_collision_init_ack_to_connect_address(void)
     finish();
 }
 
+/* The INIT ACK that `node` just sent (taken with take_output): its
+ * Initiate Tag goes in *tag, and its State Cookie comes back to `node`
+ * in a COOKIE ECHO from the other node's first address. What `node`
+ * answers is taken (take_output). */
+static void echo_cookie(int node, uint32_t *tag)
+{
+    struct sctp_chunk c;
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
+    struct sctp_init_chunk ack;
+    CU_ASSERT_TRUE_FATAL(sctp_init_decode(&ack, &c) > 0);
+    const uint8_t *cookie = NULL;
+    uint16_t cookie_len = 0;
+    size_t off = 0;
+    struct sctp_tlv t;
+    while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1)
+        if (t.type == SCTP_PT_STATE_COOKIE) {
+            cookie = t.value;
+            cookie_len = t.value_len;
+        }
+    CU_ASSERT_PTR_NOT_NULL_FATAL(cookie);
+    uint8_t echo[600];
+    CU_ASSERT_TRUE_FATAL(4u + cookie_len <= sizeof(echo));
+    sctp_chunk_hdr_encode(echo, sizeof(echo), SCTP_CT_COOKIE_ECHO, 0, (uint16_t)(4 + cookie_len));
+    memcpy(echo + 4, cookie, cookie_len);
+    *tag = ack.init_tag;
+    CU_ASSERT_EQUAL(inject(node, ack.init_tag, echo, SCTP_PAD4(4u + cookie_len)), 0);
+    take_output(node);
+}
+
 /* RFC 9260 5.2.4 action B in COOKIE-WAIT (an INIT collision, our INIT
  * lost): the association comes up from the peer's cookie with the
  * addresses the peer's INIT listed (5.1.2), UNCONFIRMED, and with the
@@ -1400,26 +1446,9 @@ static void test_collision_takes_peer_addresses(void)
     uint32_t len = make_init(pkt, 0, 0x6161, listed, 2);
     CU_ASSERT_EQUAL(inject_from(0, &H.cfg[1].addrs[0], pkt, len), 0);
     take_output(0);
+    uint32_t tag;
+    echo_cookie(0, &tag);
     struct sctp_chunk c;
-    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
-    struct sctp_init_chunk ack;
-    CU_ASSERT_TRUE_FATAL(sctp_init_decode(&ack, &c) > 0);
-    const uint8_t *cookie = NULL;
-    uint16_t cookie_len = 0;
-    size_t off = 0;
-    struct sctp_tlv t;
-    while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1)
-        if (t.type == SCTP_PT_STATE_COOKIE) {
-            cookie = t.value;
-            cookie_len = t.value_len;
-        }
-    CU_ASSERT_PTR_NOT_NULL_FATAL(cookie);
-    uint8_t echo[600];
-    CU_ASSERT_TRUE_FATAL(4u + cookie_len <= sizeof(echo));
-    sctp_chunk_hdr_encode(echo, sizeof(echo), SCTP_CT_COOKIE_ECHO, 0, (uint16_t)(4 + cookie_len));
-    memcpy(echo + 4, cookie, cookie_len);
-    CU_ASSERT_EQUAL(inject(0, ack.init_tag, echo, SCTP_PAD4(4u + cookie_len)), 0);
-    take_output(0);
     CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_COOKIE_ACK, 0, &c));
     for (unsigned k = 0; out_chunk(SCTP_CT_DATA, k, &c); k++) {
         struct sctp_data_chunk d;
@@ -1445,7 +1474,7 @@ static void test_collision_takes_peer_addresses(void)
     uint8_t hbinfo[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     sctp_tlv_encode(hb + 4, 12, SCTP_PT_HEARTBEAT_INFO, hbinfo, sizeof(hbinfo));
     uint8_t hbpkt[64];
-    sctp_common_hdr_encode(hbpkt, sizeof(hbpkt), H.cfg[1].port, H.cfg[0].port, ack.init_tag);
+    sctp_common_hdr_encode(hbpkt, sizeof(hbpkt), H.cfg[1].port, H.cfg[0].port, tag);
     memcpy(hbpkt + SCTP_COMMON_HDR_LEN, hb, sizeof(hb));
     CU_ASSERT_EQUAL(inject_from(0, new_addr(0), hbpkt, SCTP_COMMON_HDR_LEN + sizeof(hb)), 0);
     take_output(0);
@@ -1477,19 +1506,9 @@ static int drop_first_init0_ack1(struct harness *h, int from, const uint8_t *p, 
  * 30 ms to node 0's ABORT for a HEARTBEAT from node 1's second address). */
 static void test_multihomed_collision_survives(void)
 {
-    memset(&R, 0, sizeof(R));
     lost_init0 = lost_ack1 = false;
-    h_init(&H, 27, true, NULL);
-    H.on_event = on_event;
-    H.filter = drop_first_init0_ack1;
     uint32_t id0, id1;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &id0, H.now),
-                          0);
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, 4,
-                                                NULL, NULL, &id1, H.now),
-                          0);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 10 * SCTP_SEC));
+    collide(27, true, drop_first_init0_ack1, 4, &id0, &id1);
     CU_ASSERT_TRUE(lost_init0);
     h_run(&H, NULL, 5 * SCTP_SEC);
     CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
@@ -1556,27 +1575,11 @@ static void test_address_families(void)
     uint32_t len = init_with(pkt, &other, NULL, 0);
     CU_ASSERT_EQUAL(inject_from(1, &H.cfg[0].addrs[0], pkt, len), 0);
     take_output(1);
+    uint32_t tag;
+    echo_cookie(1, &tag);
     struct sctp_chunk c;
-    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
-    struct sctp_init_chunk ack;
-    CU_ASSERT_TRUE_FATAL(sctp_init_decode(&ack, &c) > 0);
-    size_t off = 0;
-    struct sctp_tlv t;
-    const uint8_t *cookie = NULL;
-    uint16_t cookie_len = 0;
-    while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1)
-        if (t.type == SCTP_PT_STATE_COOKIE) {
-            cookie = t.value;
-            cookie_len = t.value_len;
-        }
-    CU_ASSERT_PTR_NOT_NULL_FATAL(cookie);
-    uint8_t echo[600];
-    sctp_chunk_hdr_encode(echo, sizeof(echo), SCTP_CT_COOKIE_ECHO, 0, (uint16_t)(4 + cookie_len));
-    memcpy(echo + 4, cookie, cookie_len);
-    CU_ASSERT_EQUAL(inject(1, ack.init_tag, echo, SCTP_PAD4(4u + cookie_len)), 0);
-    take_output(1);
     CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_COOKIE_ACK, 0, &c));
-    struct sctp_assoc *b = sctp_ep_find_vtag(H.ep[1], ack.init_tag);
+    struct sctp_assoc *b = sctp_ep_find_vtag(H.ep[1], tag);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_EQUAL(b->n_paths, 1);
     finish();
@@ -1596,9 +1599,11 @@ static void test_address_families(void)
         CU_ASSERT_EQUAL(inject_from(1, &H.cfg[0].addrs[0], pkt, len), 0);
         take_output(1);
         CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_INIT_ACK, 0, &c));
+        struct sctp_init_chunk ack;
         CU_ASSERT_TRUE_FATAL(sctp_init_decode(&ack, &c) > 0);
         unsigned v4n = 0, v6n = 0;
-        off = 0;
+        size_t off = 0;
+        struct sctp_tlv t;
         while (sctp_tlv_next(ack.params, ack.params_len, &off, &t) == 1) {
             v4n += t.type == SCTP_PT_IPV4;
             v6n += t.type == SCTP_PT_IPV6;
@@ -1614,10 +1619,7 @@ static void test_address_families(void)
  * User-Initiated Abort cause), in a packet padded to 12; it said 12. */
 static void test_chunk_length_without_last_padding(void)
 {
-    connect_pair(30, false, NULL);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
-    h_run(&H, NULL, 10 * SCTP_MS);
-    take_output(0);
+    pair_quiet(30, 0);
     CU_ASSERT_EQUAL(sctp_assoc_abort(H.ep[0], R.assoc[0], (const uint8_t *)"bye", 3, H.now), 0);
     take_output(0);
     struct sctp_chunk c;
@@ -1642,25 +1644,20 @@ static bool restarted0(struct harness *h)
 
 /* RFC 9260 5.2.2: the INIT ACK answering an INIT that restarts an
  * association offers that association's parameters: node 0 connected
- * with 4 outbound streams (its configuration says 16), node 1 restarts
- * and connects again, and node 0's association keeps 4 (it had 16). */
+ * with 8 outbound streams (its configuration says 16), node 1 restarts
+ * and connects again, and node 0's association keeps 8 (it had 16). */
 static void test_restart_keeps_streams(void)
 {
-    memset(&R, 0, sizeof(R));
-    h_init(&H, 31, false, NULL);
-    H.on_event = on_event;
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], &H.cfg[1].addrs[0], 1, H.cfg[1].port, 4,
-                                                NULL, NULL, &R.assoc[0], H.now),
-                          0);
+    connect_pair(31, false, NULL);
     CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
-    CU_ASSERT_EQUAL_FATAL(info_of(0).ostreams, 4);
+    CU_ASSERT_EQUAL_FATAL(info_of(0).ostreams, 8);
     h_restart_node(&H, 1);
     uint32_t id;
     CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[1], &H.cfg[0].addrs[0], 1, H.cfg[0].port, 16,
                                                 NULL, NULL, &id, H.now),
                           0);
     CU_ASSERT_TRUE_FATAL(h_run(&H, restarted0, 5 * SCTP_SEC));
-    CU_ASSERT_EQUAL(info_of(0).ostreams, 4);
+    CU_ASSERT_EQUAL(info_of(0).ostreams, 8);
     finish();
 }
 
@@ -1668,10 +1665,7 @@ static void test_restart_keeps_streams(void)
  * every new address, not the first only. */
 static void test_restart_abort_lists_all_new(void)
 {
-    connect_pair(22, false, NULL);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
-    h_run(&H, NULL, 10 * SCTP_MS);
-    take_output(1);
+    pair_quiet(22, 1);
     struct sctp_addr listed[3] = {*new_addr(0), H.cfg[0].addrs[0], *new_addr(1)};
     uint8_t pkt[1024];
     uint32_t len = make_init(pkt, 1, 0x8888, listed, 3);
@@ -1878,10 +1872,7 @@ static const struct out_pkt *unrecognized_reported(uint16_t len)
  * beyond (a cut chunk would misstate its own length). */
 static void test_unrecognized_chunk_whole(void)
 {
-    connect_pair(27, false, NULL);
-    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
-    h_run(&H, NULL, 10 * SCTP_MS);
-    take_output(1);
+    pair_quiet(27, 1);
     uint32_t vtag = info_of(1).local_vtag;
     static const uint16_t lens[] = {301, 1001, 1460, 1461};
     for (unsigned i = 0; i < 4; i++) {

@@ -841,6 +841,21 @@ static void test_fast_recovery_counts_all_missing(void)
     finish();
 }
 
+/* Slow start of node 0's path, fed 1000-byte messages whose DATA is
+ * taken (not delivered) and acknowledged whole by injected SACKs, until
+ * cwnd reaches target. Returns the next message's sequence number. */
+static uint32_t grow_cwnd(uint32_t target)
+{
+    uint32_t seq = 0;
+    for (int round = 0; round < 80 && info_of(0).paths[0].cwnd < target; round++) {
+        while (seq < 100000 && info_of(0).queued_bytes < 60000 && send_msg(0, seq, 1000, 0) == 1)
+            seq++;
+        drain(0);
+        inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
+    }
+    return seq;
+}
+
 /* RFC 9260 7.2.4, the note to (2): when the SACK that starts a fast
  * retransmit also acknowledges new data and moves the cumulative TSN,
  * the cwnd growth of 7.2.1 comes first, then ssthresh = cwnd / 2. With
@@ -849,13 +864,7 @@ static void test_fast_recovery_counts_all_missing(void)
 static void test_fast_retransmit_after_growth(void)
 {
     start_pair(76, 1, NULL);
-    uint32_t seq = 0;
-    for (int round = 0; round < 80 && info_of(0).paths[0].cwnd < 20000; round++) {
-        while (seq < 100000 && info_of(0).queued_bytes < 60000 && send_msg(0, seq, 1000, 0) == 1)
-            seq++;
-        drain(0);
-        inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
-    }
+    uint32_t seq = grow_cwnd(20000);
     while (info_of(0).queued_bytes < 60000 && send_msg(0, seq, 1000, 0) == 1)
         seq++;
     drain(0);
@@ -893,13 +902,7 @@ static void test_fast_retransmit_after_growth(void)
 static void test_retransmission_ignores_zero_window(void)
 {
     start_pair(77, 1, NULL);
-    uint32_t seq = 0;
-    for (int round = 0; round < 80 && info_of(0).paths[0].cwnd < 16000; round++) {
-        while (seq < 100000 && info_of(0).queued_bytes < 60000 && send_msg(0, seq, 1000, 0) == 1)
-            seq++;
-        drain(0);
-        inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
-    }
+    uint32_t seq = grow_cwnd(16000);
     for (int k = 0; k < 20 && info_of(0).queued_bytes; k++) {
         drain(0);
         inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
