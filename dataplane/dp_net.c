@@ -1086,9 +1086,8 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;
     }
-    if ((icmp[0] != ICMP6_NS && v6_unspecified(ip6->src_addr)) ||
-        (icmp[0] != ICMP6_NS && icmp[0] != ICMP6_NA && !v6_unspecified(ip6->src_addr) &&
-         src_bad_v6(ip6->src_addr))) {
+    if (icmp[0] != ICMP6_NS &&
+        (v6_unspecified(ip6->src_addr) || (icmp[0] != ICMP6_NA && src_bad_v6(ip6->src_addr)))) {
         drop(e, port, m, DP_DROP_BAD_SRC);
         return;
     }

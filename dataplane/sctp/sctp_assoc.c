@@ -556,7 +556,7 @@ add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, uint32_t r
 
 /* Retransmissions first (6.1 C, 7.2.4), then new DATA (6.1 A, B). */
 static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, bool over,
-                     sctp_tstamp now)
+                     bool rtx_alt, sctp_tstamp now)
 {
     struct sctp_endpoint *ep = a->ep;
     /* RFC 9260 6: in COOKIE-ECHOED, DATA (new or sent again) only rides
@@ -628,7 +628,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     /* 6.4: new DATA goes where DATA goes (the primary while it can take
      * it); a packet of retransmissions to an alternate (6.4.1) carries
      * none. */
-    if (!over && a->state != SCTP_S_COOKIE_ECHOED && dst != sctp_assoc_data_path(a))
+    if (rtx_alt)
         return;
     /* 6.1: no more than 2^16 - 1 ordered messages of a stream in the send
      * window (SSNs would repeat). Held to that many chunks in all, less
@@ -932,10 +932,12 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
      * FORWARD TSN go to CONFIRMED addresses only. */
     struct sctp_path *dst = sctp_assoc_data_path(a);
     bool over = false;
+    bool rtx_alt = false; /* retransmissions to another path than the data path */
     /* The next message to send: a light one (no ADDR_OVER) first. */
     struct sctp_path *po =
         over_usable(!a->q.light_count && a->q.unsent_head ? a->q.unsent_head->path_over : NULL);
     if (a->q.n_retransmit && a->rtx_path && a->rtx_path->active && a->rtx_path->confirmed) {
+        rtx_alt = a->rtx_path != dst;
         dst = a->rtx_path;
     } else if (!a->q.n_retransmit && po) {
         over = po != dst;
@@ -945,6 +947,7 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
      * (sctp_setup_t1_expired). */
     if (a->state == SCTP_S_COOKIE_ECHOED && a->send_cookie_echo) {
         over = false;
+        rtx_alt = false;
         dst = &a->paths[a->t1_path];
     }
     /* RFC 9260 6.4: a SACK goes to the address the DATA it acknowledges
@@ -1040,15 +1043,13 @@ int sctp_assoc_write(struct sctp_assoc *a, struct sctp_tx_packet *pkt, sctp_tsta
         } else if (n <= 0)
             a->fwd_tsn_pending = false;
     }
-    unsigned ctl = b.chunks;
     if (data)
-        add_data(&b, a, dst, over, now);
+        add_data(&b, a, dst, over, rtx_alt, now);
     if (a->send_cookie_echo)
         a->send_cookie_echo = false;
     if (b.chunks == 0)
         return 0;
     a->ep->stats.tx_chunks += b.chunks;
-    (void)ctl;
     sctp_assoc_timers_changed(a);
     return 1;
 }

@@ -865,6 +865,9 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
 
 /* ---- SACK processing (6.2.1, 7.2) ---- */
 
+/* A window below this many bytes takes no DATA worth sending. */
+#define SCTP_WINDOW_SHUT 16
+
 /*
  * The peer reopened a zero window. DATA that it dropped while it had no
  * room is otherwise found again only by T3 (RFC 9260 6.3.3), at least
@@ -883,9 +886,6 @@ void sctp_data_fail_all(struct sctp_assoc *a, uint16_t error)
  * enters fast recovery, once per window as with 7.2.4, so that a sender
  * whose bursts outrun the peer's buffers sends smaller ones.
  */
-/* A window below this many bytes takes no DATA worth sending. */
-#define SCTP_WINDOW_SHUT 16
-
 static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
 {
     bool lost[SCTP_MAX_ADDRS] = {false};
@@ -1302,8 +1302,6 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         else if (acks.restart[i])
             p->t3_timer = now + p->rto.rto;
     }
-    if (acks.newly)
-        a->error_count = 0;
     if (cum_advanced && a->fwd_sent && sctp_tsn_ge(cum, a->fwd_sent_tsn)) {
         /* The peer took the last FORWARD TSN: like an acknowledged DATA
          * chunk, that clears the association's error count, and the

@@ -654,16 +654,14 @@ static int init_ack_refused(struct sctp_assoc *a, const struct sctp_rx_packet *p
 }
 
 /* Peer addresses the association does not have yet become paths,
- * UNCONFIRMED (RFC 9260 5.4) but for the first if first_confirmed (the
- * one an INIT ACK of ours went to, 5.4 (2)). */
-static void add_peer_addrs(struct sctp_assoc *a, const struct sctp_addr *addrs, unsigned n,
-                           bool first_confirmed)
+ * UNCONFIRMED (RFC 9260 5.4). */
+static void add_peer_addrs(struct sctp_assoc *a, const struct sctp_addr *addrs, unsigned n)
 {
     sctp_ep_hash_paths(a->ep, a, false);
     for (unsigned i = 0; i < n; i++) {
         if (sctp_assoc_path_of(a, &addrs[i]) || a->n_paths >= SCTP_MAX_ADDRS)
             continue;
-        sctp_path_init(a, &a->paths[a->n_paths++], &addrs[i], first_confirmed && i == 0);
+        sctp_path_init(a, &a->paths[a->n_paths++], &addrs[i], false);
     }
     sctp_ep_hash_paths(a->ep, a, true);
 }
@@ -723,7 +721,7 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
     a->cookie_len = cookie_len;
 
     /* Peer addresses: the INIT ACK may list more (5.1.2). */
-    add_peer_addrs(a, pp.addrs, pp.n_addrs, false);
+    add_peer_addrs(a, pp.addrs, pp.n_addrs);
 
     a->peer_vtag = ack.init_tag;
     a->peer_pr_sctp = pp.pr_sctp && ep->cfg.pr_sctp;
@@ -766,7 +764,7 @@ int sctp_setup_on_init_ack(struct sctp_assoc *a, const struct sctp_rx_packet *pk
  * fail (5.1.1), as after an INIT ACK. */
 static void collision_up(struct sctp_assoc *a, const struct sctp_cookie_state *st, sctp_tstamp now)
 {
-    add_peer_addrs(a, st->peer_addrs, st->n_peer_addrs, false);
+    add_peer_addrs(a, st->peer_addrs, st->n_peer_addrs);
     established(a, now);
     sctp_data_pr_check(a, now);
     sctp_assoc_timers_changed(a);

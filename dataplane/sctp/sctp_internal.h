@@ -315,8 +315,7 @@ struct sctp_assoc {
     uint32_t cum_ack_in;   /* peer's cumulative TSN ack */
     uint32_t adv_peer_ack; /* RFC 3758 Advanced.Peer.Ack.Point */
     uint32_t peer_rwnd;
-    uint32_t
-        peer_a_rwnd; /* the window the peer last advertised (rwnd before what is outstanding) */
+    uint32_t peer_a_rwnd; /* the peer's last a_rwnd, before what is outstanding */
     struct sctp_sendq q;
     uint16_t *next_ssn; /* per outbound stream */
     bool fwd_tsn_pending;

@@ -642,24 +642,6 @@ static void sweep_dead(struct sctp_reasm *r, struct sctp_reasm_list *l, uint32_t
     }
 }
 
-static bool pd_listed(const struct sctp_reasm_stream *st, const struct sctp_fwd_stream *s,
-                      unsigned n, uint32_t sid);
-
-/* A partial delivery that can no longer go on: its next piece is at or
- * below new_cum; for an unordered message, also its last piece delivered
- * (run_dead), or its stream and SSN are listed. */
-static bool pd_dead(const struct sctp_reasm_stream *st, uint32_t new_cum,
-                    const struct sctp_fwd_stream *s, unsigned n, uint32_t sid)
-{
-    if (!st->pd)
-        return false;
-    if (sctp_tsn_le(st->pd_tsn, new_cum))
-        return true;
-    if (st->pd == PD_UNORDERED)
-        return sctp_tsn_le(st->pd_tsn - 1, new_cum);
-    return pd_listed(st, s, n, sid);
-}
-
 /* The first busy stream at or after i, or UINT32_MAX. */
 static uint32_t busy_next(const struct sctp_reasm *r, uint32_t i)
 {
@@ -681,6 +663,17 @@ static bool pd_listed(const struct sctp_reasm_stream *st, const struct sctp_fwd_
         if (s[k].sid == sid && sctp_ssn_le(st->pd_ssn, s[k].ssn))
             return true;
     return false;
+}
+
+/* A partial delivery that can no longer go on: its next piece is at or
+ * below new_cum, or its stream and SSN are listed; for an unordered
+ * message, its last piece delivered is at or below new_cum (run_dead). */
+static bool pd_dead(const struct sctp_reasm_stream *st, uint32_t new_cum,
+                    const struct sctp_fwd_stream *s, unsigned n, uint32_t sid)
+{
+    if (st->pd == PD_UNORDERED)
+        return sctp_tsn_le(st->pd_tsn - 1, new_cum);
+    return st->pd && (sctp_tsn_le(st->pd_tsn, new_cum) || pd_listed(st, s, n, sid));
 }
 
 int sctp_reasm_forward(struct sctp_reasm *r, uint32_t new_cum, const struct sctp_fwd_stream *s,
