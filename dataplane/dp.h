@@ -119,8 +119,9 @@ struct dp_conf {
     uint32_t neigh_timeout_ms;
     uint32_t frag_max_flows;
     uint32_t frag_ttl_ms;
-    bool announce;           /* gratuitous ARP / unsolicited NA at start (default on) */
-    struct sctp_config sctp; /* protocol parameters, shared by endpoints */
+    uint32_t icmp_error_rate; /* ICMP errors per second per engine at most (0: none) */
+    bool announce;            /* gratuitous ARP / unsolicited NA at start (default on) */
+    struct sctp_config sctp;  /* protocol parameters, shared by endpoints */
 
     /* Client / traffic generator. */
     uint8_t n_peers;
@@ -222,6 +223,9 @@ struct dp_port_stats {
      * in defence), and ARPs or NAs from another host that claim one of
      * our addresses (an address conflict, RFC 5227 2.4, RFC 4862 5.4). */
     uint64_t tx_announce, rx_addr_conflict;
+    /* ICMP errors sent (protocol unreachable, parameter problem), and
+     * those icmp_error_rate held back. */
+    uint64_t tx_icmp_error, icmp_error_limited;
     uint64_t drops[DP_DROP_MAX];
 } __rte_cache_aligned;
 
@@ -407,6 +411,7 @@ struct dp_engine {
     } rt_last;
     uint32_t frag_id; /* IP identification of the next datagram sent in fragments */
     struct dp_neigh *neigh_last;
+    uint64_t icmp_err_tat_ns; /* when the ICMP error rate allows the next (icmp_err_allowed) */
 
     struct rte_ip_frag_tbl *frag_tbl;
     struct rte_ip_frag_death_row death_row;

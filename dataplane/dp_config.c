@@ -127,7 +127,9 @@ void dp_config_usage(const char *prog)
            "            frag_ttl_ms, echo_assoc_backlog (echoes one association may\n"
            "            have waiting before its receive is held; default 1024),\n"
            "            announce (1, the default: gratuitous ARPs and unsolicited\n"
-           "            NAs for our addresses at start; 0: none)\n"
+           "            NAs for our addresses at start; 0: none), icmp_error_rate\n"
+           "            (ICMP protocol unreachable and parameter problem messages\n"
+           "            per second per engine at most; default 100, 0 none)\n"
            "  [portN]   profile, vlan, mtu, emulate_csum_offload (a test aid: queue\n"
            "            callbacks act as a NIC with SCTP CRC offload both ways)\n"
            "  [sctp]    rto_initial_ms, rto_min_ms, rto_max_ms, sack_delay_ms,\n"
@@ -468,6 +470,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1, 60000, &v) < 0)
                 return -1;
             c->frag_ttl_ms = v;
+        } else if (!strcmp(key, "icmp_error_rate")) {
+            if (num(what, val, 0, 1000000, &v) < 0)
+                return -1;
+            c->icmp_error_rate = v;
         } else if (!strcmp(key, "announce")) {
             if (num(what, val, 0, 1, &v) < 0)
                 return -1;
@@ -863,6 +869,7 @@ static void set_defaults(struct dp_conf *c)
     c->frag_max_flows = 1024;
     c->frag_ttl_ms = 2000;
     c->announce = true;
+    c->icmp_error_rate = 100;
     for (unsigned i = 0; i < DP_MAX_PORTS; i++)
         c->ports[i].mtu = 1500;
     sctp_config_default(&c->sctp);

@@ -656,6 +656,89 @@ static void icmp6_send(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
     dp_tx_enqueue(e, port, m);
 }
 
+/* ---- ICMP errors (RFC 1122 3.2.2, RFC 4443, RFC 8200 4) ---- */
+
+/* At most 10 in a row, then icmp_error_rate per second (RFC 4443 2.4 f:
+ * a token bucket, here as the time the next one is due). */
+#define ICMP_ERR_BURST 10
+
+static bool icmp_err_allowed(struct dp_engine *e, uint16_t port)
+{
+    uint32_t rate = dp.conf.icmp_error_rate;
+    if (rate == 0)
+        return false;
+    uint64_t t = 1000000000ull / rate;
+    uint64_t tat = e->icmp_err_tat_ns > e->now ? e->icmp_err_tat_ns : e->now;
+    if (tat - e->now > t * (ICMP_ERR_BURST - 1)) {
+        e->pst[port].icmp_error_limited++;
+        return false;
+    }
+    e->icmp_err_tat_ns = tat + t;
+    return true;
+}
+
+/*
+ * An ICMP error about the datagram in m, whose IP header starts at l2:
+ * from the address it was sent to, to its source, out of the port it came
+ * in on and to the frame's source MAC (its sender, or the router it came
+ * through). It quotes as much of the datagram as keeps the error within
+ * 576 bytes (IPv4, RFC 1812 4.3.2.3) or 1280 (IPv6, RFC 4443 2.4 c).
+ * param: the 32 bits after the checksum (a Parameter Problem's pointer).
+ * The callers have made sure the datagram was unicast to one of our
+ * addresses from a valid unicast source, in a unicast frame, is whole (no
+ * fragment of one) and is not itself an ICMP error (RFC 1122 3.2.2, RFC
+ * 4443 2.4 e). m stays the caller's.
+ */
+static void icmp_error(struct dp_engine *e, const struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                       bool v6, uint8_t type, uint8_t code, uint32_t param)
+{
+    uint32_t hl = v6 ? sizeof(struct rte_ipv6_hdr) : sizeof(struct rte_ipv4_hdr);
+    uint32_t quote = rte_pktmbuf_pkt_len(m) - l2;
+    if (quote > (v6 ? 1280u : 576u) - hl - 8)
+        quote = (v6 ? 1280u : 576u) - hl - 8;
+    if (!icmp_err_allowed(e, port))
+        return;
+    struct rte_mbuf *n = alloc_l2(e, port, hl + 8 + quote);
+    if (n == NULL)
+        return;
+    uint32_t nl2 = dp_l2_len(port);
+    uint8_t *ic = rte_pktmbuf_mtod_offset(n, uint8_t *, nl2 + hl);
+    const uint8_t *orig = rte_pktmbuf_mtod_offset(m, const uint8_t *, l2);
+    const struct rte_ether_addr *smac =
+        &rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->src_addr;
+    uint32_t be_param = rte_cpu_to_be_32(param);
+    ic[0] = type;
+    ic[1] = code;
+    ic[2] = ic[3] = 0;
+    memcpy(ic + 4, &be_param, 4);
+    const void *q = rte_pktmbuf_read(m, l2, quote, ic + 8);
+    if (q != ic + 8)
+        memcpy(ic + 8, q, quote);
+    e->pst[port].tx_icmp_error++;
+    if (v6) {
+        struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(n, struct rte_ipv6_hdr *, nl2);
+        memcpy(ip6->src_addr, orig + 24, 16);
+        memcpy(ip6->dst_addr, orig + 8, 16);
+        ip6->hop_limits = 64;
+        icmp6_send(e, n, port, smac, 8 + quote);
+        return;
+    }
+    struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(n, struct rte_ipv4_hdr *, nl2);
+    memset(ip, 0, sizeof(*ip));
+    ip->version_ihl = 0x45;
+    ip->total_length = rte_cpu_to_be_16((uint16_t)(hl + 8 + quote));
+    ip->time_to_live = 64;
+    ip->next_proto_id = IPPROTO_ICMP;
+    memcpy(&ip->src_addr, orig + 16, 4);
+    memcpy(&ip->dst_addr, orig + 12, 4);
+    ip->hdr_checksum = rte_ipv4_cksum(ip);
+    uint16_t c = (uint16_t)~rte_raw_cksum(ic, 8 + quote);
+    memcpy(ic + 2, &c, 2);
+    eth_fill(n, port, smac, RTE_ETHER_TYPE_IPV4);
+    n->ol_flags = 0;
+    dp_tx_enqueue(e, port, n);
+}
+
 static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
 {
     const struct sctp_addr *src = local_of(port, SCTP_AF_INET6);
@@ -1367,6 +1450,8 @@ static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         icmp4_input(e, m, port, ip, l2 + ihl, tot - ihl);
         return;
     default:
+        /* RFC 1122 3.2.2.1: protocol unreachable (code 2). */
+        icmp_error(e, m, port, l2, false, 3, 2, 0);
         drop(e, port, m, DP_DROP_L3_PROTO);
     }
 }
@@ -1393,9 +1478,13 @@ static bool v6_for_us(const uint8_t *d, uint16_t port)
 
 /* RFC 8200 4.2: the options of a Hop-by-Hop or Destination Options
  * header (x, xlen bytes): Pad1 and PadN are skipped, as is an unknown
- * option whose type has 00 in its two high bits; any other unknown one
- * (01, 10, 11) says to discard the packet. */
-static bool ext_options_ok(const uint8_t *x, uint32_t xlen)
+ * option whose type has 00 in its two high bits. Returns 0 when the
+ * packet goes on; otherwise the two high bits of the first unknown option
+ * that says to discard the packet (01, 10 or 11: 10 and 11 ask for a
+ * Parameter Problem, 11 only to a unicast destination), with its offset
+ * in x at *bad, or 1 (discard, nothing sent) for options that overrun
+ * the header. */
+static unsigned ext_options_check(const uint8_t *x, uint32_t xlen, uint32_t *bad)
 {
     for (uint32_t o = 2; o < xlen;) {
         uint8_t type = x[o];
@@ -1404,12 +1493,14 @@ static bool ext_options_ok(const uint8_t *x, uint32_t xlen)
             continue;
         }
         if (o + 2 > xlen || o + 2u + x[o + 1] > xlen)
-            return false;
-        if (type != 1 && (type >> 6) != 0)
-            return false;
+            return 1;
+        if (type != 1 && (type >> 6) != 0) {
+            *bad = o;
+            return type >> 6;
+        }
         o += 2u + x[o + 1];
     }
-    return true;
+    return 0;
 }
 
 static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
@@ -1448,7 +1539,13 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         drop(e, port, m, DP_DROP_BAD_SRC);
         return;
     }
-    /* Walk the extension headers we know (RFC 8200 4). */
+    /* ICMPv6 errors go to a unicast source that is not ours (the
+     * exceptions above), about a datagram unicast to us in a unicast
+     * frame (RFC 4443 2.4 e). */
+    bool err_ok = !src_bad(&src) && !l2_multicast(m) && ip6->dst_addr[0] != 0xff;
+    /* Walk the extension headers we know (RFC 8200 4); nh_off is where
+     * the Next Header field that names nh is. */
+    uint32_t nh_off = l2 + 6;
     nh = ip6->proto;
     off = l2 + sizeof(*ip6);
     for (unsigned hops = 0; hops < 8; hops++) {
@@ -1461,12 +1558,25 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
             }
             /* RFC 8200 4.4: a Routing header with segments left is for a
              * router to act on; we are its final destination only when
-             * none are left. 4.2: an option we do not know whose type
-             * says so (its two high bits not 00) discards the packet. */
-            if ((nh == 43 && x[3] != 0) || (nh != 43 && !ext_options_ok(x, xlen))) {
+             * none are left, and to us every Routing Type is one we do
+             * not know: a Parameter Problem (code 0) names it. 4.2: an
+             * option we do not know whose type says so (its two high
+             * bits not 00) discards the packet, with a Parameter Problem
+             * (code 2) naming it if those bits are 10 or 11. (10 asks for
+             * one to a multicast destination too, which RFC 4443 2.4 e.3
+             * allows, not requires: none is sent to those, as no address
+             * of ours was named to send it from.) */
+            uint32_t bad = 0;
+            unsigned act = nh == 43 ? 0 : ext_options_check(x, xlen, &bad);
+            if ((nh == 43 && x[3] != 0) || act != 0) {
+                if (err_ok && nh == 43)
+                    icmp_error(e, m, port, l2, true, 4, 0, off + 2 - l2);
+                else if (err_ok && act >= 2)
+                    icmp_error(e, m, port, l2, true, 4, 2, off + bad - l2);
                 drop(e, port, m, DP_DROP_L3_PROTO);
                 return;
             }
+            nh_off = off;
             nh = x[0];
             off += xlen;
             continue;
@@ -1480,6 +1590,7 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
             if ((x[2] << 8 | (x[3] & 0xf9)) == 0) {
                 /* RFC 8200 4.5, RFC 6946: an atomic fragment (offset 0,
                  * no more fragments) is the whole packet: no reassembly. */
+                nh_off = off;
                 nh = x[0];
                 off += 8;
                 continue;
@@ -1510,6 +1621,10 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         icmp6_input(e, m, port, l2, ip6, off, rte_pktmbuf_pkt_len(m) - off);
         return;
     default:
+        /* RFC 8200 4: a Next Header value we do not know gets a
+         * Parameter Problem (code 1) that points at it. */
+        if (err_ok)
+            icmp_error(e, m, port, l2, true, 4, 1, nh_off - l2);
         drop(e, port, m, DP_DROP_L3_PROTO);
     }
 }

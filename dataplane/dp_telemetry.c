@@ -427,6 +427,8 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);
         U64(c, "rx_icmp_unreach", t.rx_icmp_unreach);
         U64(c, "rx_icmp_dest_unreach", t.rx_icmp_dest_unreach);
+        U64(c, "tx_icmp_error", t.tx_icmp_error);
+        U64(c, "icmp_error_limited", t.icmp_error_limited);
         U64(c, "rx_frags", t.rx_frags);
         U64(c, "reassembled", t.reassembled);
         U64(c, "tx_frag_ok", t.tx_frag_ok);

@@ -10,6 +10,7 @@
  * 02:00:00:00:00:01, on port 1 02:00:00:00:00:02; the peer on port 0 is
  * 198.18.1.2 / 2001:2::2 at 02:00:00:00:00:99.
  */
+#include <inttypes.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -439,6 +440,122 @@ static void test_nd_validation(void)
     }
 }
 
+/* An IPv4 datagram of protocol proto with plen payload bytes (a
+ * pattern) from the peer to us on port 0. */
+static void ip4_proto(struct frame *f, const uint8_t *dmac, uint8_t proto, uint16_t plen)
+{
+    eth(f, dmac, PEER, 0x0800, false, 0);
+    ipv4(f, IP_PEER, IP_US, proto, plen);
+    uint8_t *p = put(f, NULL, plen);
+    for (uint16_t i = 0; i < plen; i++)
+        p[i] = (uint8_t)(i * 7 + 1);
+}
+
+/* The ICMP error in got (IPv4 or IPv6 after an untagged Ethernet header)
+ * is to the peer, from us, of type and code, with a good checksum and
+ * param after it, and quotes the first qlen bytes of the datagram in f. */
+static bool icmp_error_is(const struct frame *got, const struct frame *f, bool v6, uint8_t type,
+                          uint8_t code, uint32_t param, uint32_t qlen)
+{
+    const uint8_t *ip = got->b + 14, *ic;
+    if (memcmp(got->b, PEER, 6) != 0 || memcmp(got->b + 6, MAC0, 6) != 0)
+        return false;
+    if (v6) {
+        ic = ip + 40;
+        if (be16(got->b + 12) != 0x86dd || ip[6] != 58 || memcmp(ip + 8, IP6_US, 16) != 0 ||
+            memcmp(ip + 24, IP6_PEER, 16) != 0 || be16(ip + 4) != 8 + qlen ||
+            rte_ipv6_udptcp_cksum_verify((const struct rte_ipv6_hdr *)ip, ic) != 0)
+            return false;
+    } else {
+        ic = ip + 20;
+        if (be16(got->b + 12) != 0x0800 || ip[9] != 1 || memcmp(ip + 12, IP_US, 4) != 0 ||
+            memcmp(ip + 16, IP_PEER, 4) != 0 || be16(ip + 2) != 20 + 8 + qlen ||
+            rte_raw_cksum(ip, 20) != 0xffff || rte_raw_cksum(ic, 8 + qlen) != 0xffff)
+            return false;
+    }
+    uint32_t p = (uint32_t)ic[4] << 24 | (uint32_t)ic[5] << 16 | (uint32_t)ic[6] << 8 | ic[7];
+    return got->len == 14 + (v6 ? 40u : 20u) + 8 + qlen && ic[0] == type && ic[1] == code &&
+           p == param && memcmp(ic + 8, f->b + 14, qlen) == 0;
+}
+
+/* RFC 1122 3.2.2.1: a datagram to us of a protocol we do not serve gets
+ * a protocol unreachable, quoting it (up to 576 bytes in all, RFC 1812
+ * 4.3.2.3); none for one in a broadcast frame. RFC 8200 4, 4.2, 4.4: an
+ * unknown Next Header, an option whose type asks for it and a Routing
+ * header with segments left get an ICMPv6 Parameter Problem (codes 1, 2
+ * and 0) pointing at the field. RFC 4443 2.4 f: they are rate limited. */
+static void test_icmp_errors(void)
+{
+    struct frame f, got[32];
+    flush_out();
+    eng->icmp_err_tat_ns = 0;
+    ip4_proto(&f, MAC0, 6, 40); /* TCP */
+    in(0, &f);
+    unsigned n = out(0, got, 8);
+    CHECK(n == 1 && icmp_error_is(&got[0], &f, false, 3, 2, 0, 20 + 40),
+          "no protocol unreachable for TCP (%u frames)", n);
+    ip4_proto(&f, MAC0, 17, 1200); /* UDP, quoted in part */
+    in(0, &f);
+    n = out(0, got, 8);
+    CHECK(n == 1 && icmp_error_is(&got[0], &f, false, 3, 2, 0, 576 - 28),
+          "protocol unreachable for a long datagram: not 576 bytes (%u frames)", n);
+    ip4_proto(&f, BCAST, 6, 40);
+    in(0, &f);
+    CHECK(out(0, got, 8) == 0, "an ICMP error for a datagram in a broadcast frame");
+
+    /* IPv6, Next Header 6 (TCP): pointer 6. */
+    eth(&f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(&f, IP6_PEER, IP6_US, 6, 20, 64);
+    put(&f, NULL, 20);
+    in(0, &f);
+    n = out(0, got, 8);
+    CHECK(n == 1 && icmp_error_is(&got[0], &f, true, 4, 1, 6, 60),
+          "no parameter problem (code 1) for an unknown next header (%u frames)", n);
+    /* Destination Options with an unknown option of type 0x80 (10:
+     * discard and report) at offset 2 of the header: pointer 42. */
+    eth(&f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(&f, IP6_PEER, IP6_US, 60, 8 + 32, 64);
+    uint8_t *dh = put(&f, NULL, 8);
+    dh[0] = 132, dh[2] = 0x80, dh[3] = 4;
+    sctp_init(put(&f, NULL, 32));
+    in(0, &f);
+    n = out(0, got, 8);
+    CHECK(n == 1 && icmp_error_is(&got[0], &f, true, 4, 2, 42, 80),
+          "no parameter problem (code 2) for an option that asks for one (%u frames)", n);
+    /* Type 0x40 (01): discard without a word. */
+    dh[2] = 0x40;
+    in(0, &f);
+    CHECK(out(0, got, 8) == 0, "an ICMP error for an option of type 01");
+    /* A Routing header with a segment left: pointer at its type, 42. */
+    eth(&f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(&f, IP6_PEER, IP6_US, 43, 24 + 32, 64);
+    uint8_t *rh = put(&f, NULL, 24);
+    rh[0] = 132, rh[1] = 2, rh[3] = 1;
+    memcpy(rh + 8, IP6_PEER, 16);
+    sctp_init(put(&f, NULL, 32));
+    in(0, &f);
+    n = out(0, got, 8);
+    CHECK(n == 1 && icmp_error_is(&got[0], &f, true, 4, 0, 42, 96),
+          "no parameter problem (code 0) for a Routing header with segments left (%u frames)", n);
+
+    /* At one per second, 10 in a row and then none. */
+    uint32_t rate = dp.conf.icmp_error_rate;
+    uint64_t limited = eng->pst[0].icmp_error_limited;
+    dp.conf.icmp_error_rate = 1;
+    eng->icmp_err_tat_ns = 0;
+    unsigned sent = 0;
+    ip4_proto(&f, MAC0, 6, 40);
+    for (int i = 0; i < 25; i++) {
+        in(0, &f);
+        sent += out(0, got, 32);
+    }
+    CHECK(sent == 10 && eng->pst[0].icmp_error_limited == limited + 15,
+          "rate limit: %u errors sent of 25, %" PRIu64 " held back", sent,
+          eng->pst[0].icmp_error_limited - limited);
+    dp.conf.icmp_error_rate = rate;
+    flush_out();
+}
+
 int main(int argc, char **argv)
 {
     char *conf[] = {"sctpdp", "--addr",         "198.18.1.1/24@0", "--addr", "198.19.0.1/16@1",
@@ -491,6 +608,7 @@ int main(int argc, char **argv)
     test_broadcast_unicast_ip();
     test_ipv6_headers();
     test_nd_validation();
+    test_icmp_errors();
 
     dp_ports_close();
     dp_engine_free(eng);
