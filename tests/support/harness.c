@@ -89,6 +89,22 @@ uint64_t h_rand(struct harness *h)
     return z ^ (z >> 31);
 }
 
+static void *cb_alloc(void *user, size_t size)
+{
+    struct harness *h = user;
+    if (h->fail_alloc) {
+        h->alloc_failed++;
+        return NULL;
+    }
+    return malloc(size);
+}
+
+static void cb_free(void *user, void *p)
+{
+    (void)user;
+    free(p);
+}
+
 static void cb_random(void *user, uint8_t *buf, size_t len)
 {
     struct harness *h = user;
@@ -111,8 +127,12 @@ void h_init_n(struct harness *h, unsigned n_nodes, uint64_t seed, bool multihome
     h->rng = seed;
     h->latency = 1 * SCTP_MS;
     h->now = 1 * SCTP_SEC;
-    h->cb = (struct sctp_callbacks){
-        .user = h, .payload_ref = cb_ref, .payload_unref = cb_unref, .random = cb_random};
+    h->cb = (struct sctp_callbacks){.user = h,
+                                    .payload_ref = cb_ref,
+                                    .payload_unref = cb_unref,
+                                    .random = cb_random,
+                                    .alloc = cb_alloc,
+                                    .free = cb_free};
     if (!h_single_refs) {
         h->cb.payload_ref_n = cb_ref_n;
         h->cb.payload_unref_n = cb_unref_n;

@@ -68,6 +68,10 @@ struct harness {
     /* Calls of payload_ref_n / payload_unref_n, and the references they
      * took and dropped. */
     uint64_t ref_n_calls, ref_n_refs, unref_n_calls, unref_n_refs;
+    /* While set, the endpoints' allocator fails (returns NULL), and
+     * alloc_failed counts the allocations it refused. */
+    bool fail_alloc;
+    uint64_t alloc_failed;
 };
 
 uint64_t h_rand(struct harness *h);

@@ -790,6 +790,45 @@ static void test_forward_tsn_not_negotiated(void)
     finish();
 }
 
+/* RFC 3758 3.6: a FORWARD TSN that cannot be taken for want of memory
+ * (it lists more than 64 streams, whose list is allocated) changes
+ * nothing: the SACK that answers it keeps the old cumulative TSN, and
+ * the same FORWARD TSN sent again, with memory, moves it. */
+static void test_forward_tsn_nomem(void)
+{
+    connect_pair(23, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    CU_ASSERT_TRUE_FATAL(assoc_of(1)->peer_pr_sctp);
+    uint32_t cum = info_of(0).next_tsn - 1;
+    uint8_t chunks[8 + 4 * 70];
+    sctp_chunk_hdr_encode(chunks, 4, SCTP_CT_FORWARD_TSN, 0, sizeof(chunks));
+    sctp_put32(chunks + 4, cum + 5);
+    for (unsigned i = 0; i < 70; i++) {
+        sctp_put16(chunks + 8 + 4 * i, (uint16_t)(i % 8));
+        sctp_put16(chunks + 10 + 4 * i, (uint16_t)i);
+    }
+    take_output(1);
+    struct sctp_chunk c;
+    struct sctp_sack_chunk s;
+    H.fail_alloc = true;
+    CU_ASSERT_EQUAL(inject(1, info_of(1).local_vtag, chunks, sizeof(chunks)), 0);
+    H.fail_alloc = false;
+    CU_ASSERT(H.alloc_failed > 0);
+    take_output(1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_FATAL(sctp_sack_decode(&s, &c) >= 0);
+    CU_ASSERT_EQUAL(s.cum_tsn, cum);
+    CU_ASSERT_EQUAL(assoc_of(1)->map.cum_tsn, cum);
+    CU_ASSERT_EQUAL(inject(1, info_of(1).local_vtag, chunks, sizeof(chunks)), 0);
+    take_output(1);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(out_chunk(SCTP_CT_SACK, 0, &c));
+    CU_ASSERT_FATAL(sctp_sack_decode(&s, &c) >= 0);
+    CU_ASSERT_EQUAL(s.cum_tsn, cum + 5);
+    CU_ASSERT_EQUAL(assoc_of(1)->map.cum_tsn, cum + 5);
+    finish();
+}
+
 static uint8_t held[2048];
 static uint32_t held_len;
 
@@ -1977,6 +2016,7 @@ TEST_CASE(test_lone_chunks_not_bundled)
 TEST_CASE(test_shutdown_ack_in_cookie_states)
 TEST_CASE(test_t2_restarted_by_any_packet)
 TEST_CASE(test_forward_tsn_not_negotiated)
+TEST_CASE(test_forward_tsn_nomem)
 TEST_CASE(test_init_ack_from_other_address)
 TEST_CASE(test_init_ack_hostname)
 TEST_CASE(test_init_ack_cookie_sizes)
