@@ -1049,6 +1049,36 @@ static uint32_t mtu_plateau_below(uint32_t len)
     return 68;
 }
 
+/* An echo reply longer than the port's MTU, to a request reassembled
+ * from fragments: RFC 1122 3.2.2.6 and RFC 4443 4.2 have the reply carry
+ * all of the request's data, so it goes in IP fragments (DF clear), each
+ * to dmac. m is the whole frame, l2 bytes and then the reply, checksums
+ * filled; it is consumed. */
+static void echo_fragments(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, bool v4,
+                           uint32_t l2, const struct rte_ether_addr *dmac)
+{
+    struct rte_mbuf *frags[64];
+    struct rte_ether_addr mac = *dmac; /* it may lie in m */
+    uint32_t nl2 = dp_l2_len(port);
+
+    if (l2 != nl2 && (rte_pktmbuf_adj(m, (uint16_t)l2) == NULL ||
+                      rte_pktmbuf_prepend(m, (uint16_t)nl2) == NULL)) {
+        drop(e, port, m, DP_DROP_ECHO_TOO_BIG);
+        return;
+    }
+    int n = dp_tx_fragment(e, m, v4, nl2, dp.ports[port].mtu, e->frag_id++, frags, RTE_DIM(frags));
+    if (n < 0) {
+        e->pst[port].drops[n == -ENOMEM ? DP_DROP_NOMBUF : DP_DROP_ECHO_TOO_BIG]++;
+        return;
+    }
+    for (int i = 0; i < n; i++) {
+        eth_fill(frags[i], port, &mac, v4 ? RTE_ETHER_TYPE_IPV4 : RTE_ETHER_TYPE_IPV6);
+        e->pst[port].tx_frags++;
+        dp_tx_enqueue(e, port, frags[i]);
+    }
+    e->pst[port].tx_icmp_echo++;
+}
+
 static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
                         struct rte_ipv4_hdr *ip, uint32_t l4, uint32_t len)
 {
@@ -1064,20 +1094,23 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
 
         e->pst[port].rx_icmp_echo++;
         /* A reassembled request can be longer than the port carries; the
-         * reply (the same datagram, DF set) is not sent then. */
-        if (rte_be_to_cpu_16(ip->total_length) > dp.ports[port].mtu) {
-            drop(e, port, m, DP_DROP_ECHO_TOO_BIG);
-            return;
-        }
+         * reply then goes in fragments (echo_fragments). */
+        bool whole = rte_be_to_cpu_16(ip->total_length) <= dp.ports[port].mtu;
         ip->src_addr = ip->dst_addr;
         ip->dst_addr = tmp;
         ip->time_to_live = 64;
-        ip->fragment_offset = rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG);
+        ip->fragment_offset = whole ? rte_cpu_to_be_16(RTE_IPV4_HDR_DF_FLAG) : 0;
         ip->hdr_checksum = 0;
         ip->hdr_checksum = rte_ipv4_cksum(ip);
         ic->icmp_type = RTE_IP_ICMP_ECHO_REPLY;
         ic->icmp_cksum = 0;
         ic->icmp_cksum = ~rte_raw_cksum(ic, len);
+        if (!whole) {
+            echo_fragments(e, m, port, true,
+                           (uint32_t)((uint8_t *)ip - rte_pktmbuf_mtod(m, uint8_t *)),
+                           &eh->src_addr);
+            return;
+        }
         eth_fill(m, port, &eh->src_addr, RTE_ETHER_TYPE_IPV4);
         m->ol_flags = 0;
         e->pst[port].tx_icmp_echo++;
@@ -1187,15 +1220,21 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
             return;
         }
         e->pst[port].rx_icmp_echo++;
-        if (sizeof(*ip6) + len > dp.ports[port].mtu) { /* reassembled, see icmp4_input() */
-            drop(e, port, m, DP_DROP_ECHO_TOO_BIG);
-            return;
-        }
         struct rte_ether_addr dmac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
         memcpy(ip6->dst_addr, ip6->src_addr, 16);
         memcpy(ip6->src_addr, dst.addr, 16);
         ip6->hop_limits = 64;
         icmp[0] = ICMP6_ECHO_REP;
+        if (sizeof(*ip6) + len > dp.ports[port].mtu) {
+            /* Reassembled, longer than the port carries: in fragments
+             * (see icmp4_input()). */
+            ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+            icmp[2] = icmp[3] = 0;
+            uint16_t c = rte_ipv6_udptcp_cksum(ip6, icmp);
+            memcpy(icmp + 2, &c, 2);
+            echo_fragments(e, m, port, false, l2, &dmac);
+            return;
+        }
         e->pst[port].tx_icmp_echo++;
         icmp6_send(e, m, port, &dmac, len);
         return;

@@ -556,6 +556,129 @@ static void test_icmp_errors(void)
     flush_out();
 }
 
+/* The fragment of an echo request of 8 + dlen bytes (ICMP header, then
+ * data[i] = i * 3) that starts at byte off, len bytes of it, more: MF. */
+static void echo_frag(struct frame *f, bool v6, uint32_t off, uint32_t len, bool more,
+                      uint32_t dlen)
+{
+    static uint8_t whole[8 + 4096];
+    whole[0] = v6 ? 128 : 8;
+    whole[1] = 0;
+    whole[2] = whole[3] = 0;
+    whole[4] = 0x12, whole[5] = 0x34, whole[6] = 0, whole[7] = 1;
+    for (uint32_t i = 0; i < dlen; i++)
+        whole[8 + i] = (uint8_t)(i * 3);
+    if (v6) {
+        /* The checksum over the pseudo-header of the whole datagram. */
+        uint8_t ph[40] = {0x60};
+        ph[4] = (uint8_t)((8 + dlen) >> 8), ph[5] = (uint8_t)(8 + dlen), ph[6] = 58;
+        memcpy(ph + 8, IP6_PEER, 16);
+        memcpy(ph + 24, IP6_US, 16);
+        uint16_t c = rte_ipv6_udptcp_cksum((const struct rte_ipv6_hdr *)ph, whole);
+        memcpy(whole + 2, &c, 2);
+        eth(f, MAC0, PEER, 0x86dd, false, 0);
+        ipv6(f, IP6_PEER, IP6_US, 44, (uint16_t)(8 + len), 64);
+        uint8_t *fh = put(f, NULL, 8);
+        fh[0] = 58;
+        fh[2] = (uint8_t)(off >> 8), fh[3] = (uint8_t)((off & 0xf8) | (more ? 1 : 0));
+        fh[7] = 0x77;
+    } else {
+        uint16_t c = (uint16_t)~rte_raw_cksum(whole, 8 + dlen);
+        memcpy(whole + 2, &c, 2);
+        eth(f, MAC0, PEER, 0x0800, false, 0);
+        uint8_t *ip = ipv4(f, IP_PEER, IP_US, 1, (uint16_t)len);
+        ip[4] = 0x56, ip[5] = 0x78;
+        ip[6] = (uint8_t)((more ? 0x20 : 0) | (off / 8) >> 8), ip[7] = (uint8_t)(off / 8);
+        ip[10] = ip[11] = 0;
+        uint16_t ic = rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip);
+        memcpy(ip + 10, &ic, 2);
+    }
+    put(f, whole + off, len);
+}
+
+/* RFC 1122 3.2.2.6, RFC 4443 4.2: the reply to an echo request that was
+ * reassembled to more than the port's MTU (1500) carries all its data,
+ * in fragments of at most 1500 bytes (it was dropped). */
+static void check_big_echo(bool v6)
+{
+    enum { DLEN = 2992 };
+    struct frame f, got[8];
+    uint8_t reply[8 + DLEN];
+    uint32_t cut = v6 ? 1448 : 1480, have = 0, end = 0;
+    unsigned n = 0, bad = 0;
+    memset(reply, 0xff, sizeof(reply));
+    flush_out();
+    for (uint32_t off = 0; off < 8 + DLEN; off += cut) {
+        uint32_t len = RTE_MIN(cut, 8 + DLEN - off);
+        echo_frag(&f, v6, off, len, off + len < 8 + DLEN, DLEN);
+        in(0, &f);
+        n = out(0, got, 8);
+    }
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *ip = got[i].b + 14;
+        uint32_t off, len;
+        bool more;
+        if (v6) {
+            const uint8_t *fh = ip + 40;
+            if (be16(got[i].b + 12) != 0x86dd || ip[6] != 44 || fh[0] != 58 ||
+                memcmp(ip + 8, IP6_US, 16) != 0 || memcmp(ip + 24, IP6_PEER, 16) != 0) {
+                bad++;
+                continue;
+            }
+            len = be16(ip + 4) - 8u;
+            off = be16(fh + 2) & 0xfff8u;
+            more = fh[3] & 1;
+            ip = fh + 8 - 40; /* data at ip + 40 below */
+        } else {
+            if (be16(got[i].b + 12) != 0x0800 || ip[9] != 1 || (ip[6] & 0x40) ||
+                memcmp(ip + 12, IP_US, 4) != 0 || memcmp(ip + 16, IP_PEER, 4) != 0 ||
+                rte_raw_cksum(ip, 20) != 0xffff) {
+                bad++;
+                continue;
+            }
+            len = be16(ip + 2) - 20u;
+            off = (be16(ip + 6) & 0x1fffu) * 8;
+            more = ip[6] & 0x20;
+            ip -= 20; /* data at ip + 40 below */
+        }
+        if (got[i].len - 14 > 1500 || off + len > sizeof(reply)) {
+            bad++;
+            continue;
+        }
+        memcpy(reply + off, ip + 40, len);
+        have += len;
+        if (!more)
+            end = off + len;
+    }
+    CHECK(n >= 3 && bad == 0 && have == 8 + DLEN && end == 8 + DLEN,
+          "%s: %u reply fragments, %u bad, %u of %u bytes", v6 ? "IPv6" : "IPv4", n, bad, have,
+          8 + DLEN);
+    bool data_ok = true;
+    for (uint32_t i = 0; i < DLEN; i++)
+        data_ok = data_ok && reply[8 + i] == (uint8_t)(i * 3);
+    bool sum_ok;
+    if (v6) {
+        uint8_t ph[40] = {0x60};
+        ph[4] = (uint8_t)((8 + DLEN) >> 8), ph[5] = (uint8_t)(8 + DLEN), ph[6] = 58;
+        memcpy(ph + 8, IP6_US, 16);
+        memcpy(ph + 24, IP6_PEER, 16);
+        sum_ok = rte_ipv6_udptcp_cksum_verify((const struct rte_ipv6_hdr *)ph, reply) == 0;
+    } else {
+        sum_ok = rte_raw_cksum(reply, 8 + DLEN) == 0xffff;
+    }
+    CHECK(have == 8 + DLEN && reply[0] == (v6 ? 129 : 0) && be16(reply + 4) == 0x1234 && data_ok &&
+              sum_ok,
+          "%s: the reassembled reply is not the echo (type %u, data %d, checksum %d)",
+          v6 ? "IPv6" : "IPv4", reply[0], data_ok, sum_ok);
+    flush_out();
+}
+
+static void test_big_echo(void)
+{
+    check_big_echo(false);
+    check_big_echo(true);
+}
+
 int main(int argc, char **argv)
 {
     char *conf[] = {"sctpdp", "--addr",         "198.18.1.1/24@0", "--addr", "198.19.0.1/16@1",
@@ -609,6 +732,7 @@ int main(int argc, char **argv)
     test_ipv6_headers();
     test_nd_validation();
     test_icmp_errors();
+    test_big_echo();
 
     dp_ports_close();
     dp_engine_free(eng);

@@ -11,9 +11,9 @@
 #    after frag_ttl_ms, and it is counted as drop_frag_expired;
 #  - a first fragment sent twice makes the table refuse the datagram: both
 #    fragments are counted as drop_frag_refused;
-#  - a fragmented echo request of 3000 bytes is reassembled but not
-#    answered: the reply (the same datagram, DF set) would exceed the
-#    port's MTU; it is counted as drop_icmp_echo_too_big;
+#  - a fragmented echo request of 3000 bytes is reassembled and answered
+#    in fragments of at most the port's MTU (RFC 1122 3.2.2.6: the reply
+#    carries all the data), which the peer reassembles;
 #  - an ICMP "fragmentation needed" quoting a packet of a live association
 #    lowers that path's MTU in the protocol core: to its next-hop MTU
 #    (1200), or, when that is 0 (routers before RFC 1191), to the plateau
@@ -49,7 +49,7 @@ ip netns exec "$NS_PEER" ping -c 1 -W 2 "$DP_ADDR" >/dev/null || fail "no ping a
 cat >"$TMP/frag.py" <<'PYEOF'
 import sys, time
 from scapy.all import (conf, IP, ICMP, SCTP, SCTPChunkInit, AsyncSniffer, send, fragment,
-                       raw, Raw)
+                       defragment, raw, Raw)
 conf.verb = 0
 dst, iface, what = sys.argv[1], sys.argv[2], sys.argv[3]
 sn = AsyncSniffer(iface=iface, filter="src host %s" % dst, store=True)
@@ -98,8 +98,13 @@ elif what == "big":
     send(frags)
     time.sleep(1.0)
     got = sn.stop()
-    rep = [p for p in got if ICMP in p and p[ICMP].type == 0 and p[ICMP].id == 13]
-    print("sent a %d-byte echo request in %d fragments, echo replies %d" % (len(pkt), len(frags), len(rep)))
+    parts = [p[IP] for p in got if IP in p and p[IP].proto == 1 and (p[IP].flags.MF or p[IP].frag)]
+    whole = defragment(parts) if parts else []
+    rep = [p for p in whole if ICMP in p and p[ICMP].type == 0 and p[ICMP].id == 13]
+    ok = [p for p in rep if raw(p[ICMP].payload) == b"z" * 3000]
+    largest = max((p.len for p in parts), default=0)
+    print("sent a %d-byte echo request in %d fragments, reply in %d fragments of at most %d bytes, "
+          "echo replies %d, intact %d" % (len(pkt), len(frags), len(parts), largest, len(rep), len(ok)))
 elif what == "ptb":
     sport, vtag = int(sys.argv[4]), int(sys.argv[5], 16)
     # What we claim the dataplane sent: its address to ours, SCTP 5001 -> sport.
@@ -156,17 +161,23 @@ echo "drop_frag_expired=$nexp after $((SECONDS - lone_sent)) s (frag_ttl_ms=$TTL
 [[ $nexp -eq 1 ]] || fail "drop_frag_expired=$nexp, expected 1"
 ok "the lone fragment expired after frag_ttl_ms and was counted as drop_frag_expired"
 
-# An echo request reassembled to more than the port's MTU: no reply.
-big0=$(counter "$PFX" ports 0.drop_icmp_echo_too_big)
+# An echo request reassembled to more than the port's MTU: the reply
+# goes in fragments.
+f0=$(counter "$PFX" ports 0.tx_frags)
 out=$(frag big) || fail "scapy: $out"
 echo "$out"
 sleep 0.3
 big=$(counter "$PFX" ports 0.drop_icmp_echo_too_big)
 nr=$(counter "$PFX" ports 0.reassembled)
-echo "drop_icmp_echo_too_big $big0 -> $big, reassembled=$nr"
-[[ "$out" == *"echo replies 0"* ]] || fail "a reply longer than the port's MTU was sent"
-[[ $((big - big0)) -eq 1 && $nr -eq 3 ]] || fail "not reassembled once and counted once"
-ok "a 3000-byte echo request reassembled; its reply (over the MTU) not sent, counted"
+f1=$(counter "$PFX" ports 0.tx_frags)
+echo "tx_frags $f0 -> $f1, drop_icmp_echo_too_big=$big, reassembled=$nr"
+[[ "$out" =~ reply\ in\ ([0-9]+)\ fragments\ of\ at\ most\ ([0-9]+)\ bytes ]] ||
+    fail "no reply fragments"
+[[ ${BASH_REMATCH[1]} -ge 3 && ${BASH_REMATCH[2]} -le 1500 ]] || fail "reply fragments too large"
+[[ "$out" == *"echo replies 1, intact 1"* ]] || fail "the reply to a 3000-byte request is not whole"
+[[ $((f1 - f0)) -eq ${BASH_REMATCH[1]} && $big -eq 0 && $nr -eq 3 ]] ||
+    fail "not reassembled once, or fragments not counted"
+ok "a 3000-byte echo request reassembled and answered in fragments of at most 1500 bytes"
 
 # Path MTU: a live association, then ICMP fragmentation needed for it.
 start_bg "$TMP/client.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
