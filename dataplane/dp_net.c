@@ -8,6 +8,7 @@
  * Neighbour entries learnt by one engine are copied to the others through
  * their mailboxes, so each engine resolves without locks.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_arp.h>
@@ -479,6 +480,7 @@ static void frag_expire(struct dp_engine *e, uint64_t tms)
 {
     unsigned rounds = dp.conf.frag_max_flows / RTE_IP_FRAG_DEATH_ROW_LEN + 1;
 
+    dp_frag_track_expire(&e->frag_track, tms);
     for (unsigned i = 0; i < rounds; i++) {
         rte_ip_frag_table_del_expired_entries(e->frag_tbl, &e->death_row, tms);
         if (e->death_row.cnt == 0)
@@ -1154,10 +1156,20 @@ int dp_net_frag_init(struct dp_engine *e)
 {
     uint64_t cycles = (rte_get_tsc_hz() + 999) / 1000 * dp.conf.frag_ttl_ms;
     uint32_t flows = dp.conf.frag_max_flows;
+    uint32_t per_source = dp.conf.frag_max_per_source;
 
+    if (per_source == 0)
+        per_source = RTE_MAX(flows / 8, 1u);
     /* flows buckets of 8 entries; at most flows datagrams held at once. */
     e->frag_tbl = rte_ip_frag_table_create(flows, 8, flows, cycles, rte_socket_id());
-    return e->frag_tbl == NULL ? -1 : 0;
+    if (e->frag_tbl == NULL)
+        return -1;
+    /* The same TTL in cycles as the table's, so that both forget a
+     * datagram at the same time stamp. */
+    return dp_frag_track_init(&e->frag_track, flows, RTE_MIN(per_source, flows), cycles,
+                              (int)rte_socket_id()) < 0
+               ? -1
+               : 0;
 }
 
 /* Copies a chained mbuf into one segment (reassembled datagrams, jumbo
@@ -1254,16 +1266,58 @@ static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t po
 {
     struct rte_mbuf *r;
     uint64_t tms;
+    struct dp_frag_key key;
+    uint32_t flow, len, end;
+    int known;
 
     m->port = port;
     m->l2_len = l2;
     m->l3_len = l3_len;
+    memset(&key, 0, sizeof(key));
+    if (v6) {
+        const struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
+        const struct rte_ipv6_fragment_ext *fh = (const struct rte_ipv6_fragment_ext *)(ip6 + 1);
+        memcpy(key.src, ip6->src_addr, 16);
+        memcpy(key.dst, ip6->dst_addr, 16);
+        key.id = fh->id;
+        key.v6 = 1;
+        len = rte_be_to_cpu_16(ip6->payload_len) - (uint32_t)sizeof(*fh);
+        end = (rte_be_to_cpu_16(fh->frag_data) & ~7u) + len;
+    } else {
+        const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+        memcpy(key.src, &ip->src_addr, 4);
+        memcpy(key.dst, &ip->dst_addr, 4);
+        key.id = ip->packet_id;
+        key.proto = ip->next_proto_id;
+        len = rte_be_to_cpu_16(ip->total_length) - l3_len;
+        end =
+            (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) * 8u + len + l3_len;
+    }
+    /* A fragment without payload, or one that ends past the largest
+     * datagram, is dropped here, not by the library: then every fragment
+     * the library puts on the death row is one of a datagram it no
+     * longer holds (below). The IPv6 payload length was checked to hold
+     * the fragment header (ipv6_input). */
+    if ((int32_t)len <= 0 || end > UINT16_MAX) {
+        drop(e, port, m, DP_DROP_FRAG);
+        return;
+    }
     /* Expired datagrams leave first, at the same time stamp: the library
      * then finds no stale entry to recycle, and whatever it puts on the
      * death row below is a fragment it refused (duplicate first or last
      * fragment, too many fragments, no room in the table, a bad set). */
     tms = rte_rdtsc();
     frag_expire(e, tms);
+    /* One source may have frag_max_per_source datagrams in reassembly:
+     * its fragments of a new one are dropped beyond that, so that one
+     * host cannot hold every slot of the table (and the fragmented
+     * datagrams of all other peers be refused) for frag_ttl_ms. Its
+     * datagrams already started go on. */
+    known = dp_frag_track_lookup(&e->frag_track, &key, &flow);
+    if (known < 0) {
+        drop(e, port, m, known == -EDQUOT ? DP_DROP_FRAG_SOURCE : DP_DROP_FRAG_REFUSED);
+        return;
+    }
     if (v6) {
         struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
         struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip6);
@@ -1272,6 +1326,14 @@ static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t po
         struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
         r = rte_ipv4_frag_reassemble_packet(e->frag_tbl, &e->death_row, m, tms, ip);
     }
+    /* The library holds the datagram now unless it handed it over
+     * whole, or put fragments on the death row: those are this one's
+     * (refused, or the whole set of a datagram it gave up). */
+    bool held = r == NULL && e->death_row.cnt == 0;
+    if (known == 0 && !held)
+        dp_frag_track_done(&e->frag_track, flow);
+    else if (known == 1 && held)
+        dp_frag_track_add(&e->frag_track, &key, tms);
     frag_free_dead(e, DP_DROP_FRAG_REFUSED);
     if (r == NULL)
         return; /* kept for later, or refused and counted */
