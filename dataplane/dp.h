@@ -204,6 +204,7 @@ enum dp_drop {
     DP_DROP_FRAG_TX,      /* an SCTP packet to fragment that could not be */
     DP_DROP_TX_STUCK,     /* waited for a TX queue that took nothing for TX_STUCK_NS */
     DP_DROP_FRAG_SOURCE,  /* a new datagram's fragment from a source at frag_max_per_source */
+    DP_DROP_FRAG_CHAIN,   /* an IPv6 first fragment without the whole header chain (RFC 7112) */
     DP_DROP_MAX,
 };
 extern const char *const dp_drop_names[DP_DROP_MAX];

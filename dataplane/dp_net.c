@@ -1474,6 +1474,55 @@ static bool ext_options_ok(const uint8_t *x, uint32_t xlen)
     return true;
 }
 
+/*
+ * RFC 7112 5: the first fragment of an IPv6 datagram (offset 0) holds the
+ * whole header chain, up to and including the upper-layer header; one
+ * that does not is discarded. nh is the header after the fragment
+ * header, at off; the chain must end within the frame (m is one segment,
+ * trimmed to the IPv6 payload). At most 8 extension headers are walked;
+ * a longer chain counts as incomplete. For an upper-layer protocol whose
+ * header length we do not know, the chain is complete once it is named.
+ */
+static bool first_frag_chain_ok(const struct rte_mbuf *m, uint32_t off, uint8_t nh)
+{
+    const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+    uint32_t end = rte_pktmbuf_pkt_len(m), xlen;
+
+    for (unsigned hops = 0; hops < 8; hops++) {
+        switch (nh) {
+        case 43: /* Routing */
+        case 60: /* Destination Options */
+            if (off + 2 > end)
+                return false;
+            xlen = (p[off + 1] + 1u) * 8;
+            break;
+        case 51: /* AH: RFC 4302 2.2, in 4-byte units less 2 */
+            if (off + 2 > end)
+                return false;
+            xlen = (p[off + 1] + 2u) * 4;
+            break;
+        case 0:  /* RFC 8200 4.3: Hop-by-Hop comes right after the IPv6 header only */
+        case 44: /* a second Fragment header */
+            return false;
+        case IPPROTO_SCTP_:
+            return off + 12 <= end; /* the common header, RFC 9260 3.1 */
+        case IPPROTO_ICMPV6_:
+            return off + 4 <= end; /* type, code, checksum, RFC 4443 2.1 */
+        case 6:
+            return off + 20 <= end; /* TCP */
+        case 17:
+            return off + 8 <= end; /* UDP */
+        default:
+            return true;
+        }
+        if (off + xlen > end)
+            return false;
+        nh = p[off];
+        off += xlen;
+    }
+    return false;
+}
+
 static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
 {
     struct rte_ipv6_hdr *ip6;
@@ -1549,6 +1598,14 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
             if (off != l2 + sizeof(*ip6)) {
                 /* The reassembly library wants the fragment header first. */
                 drop(e, port, m, DP_DROP_FRAG);
+                return;
+            }
+            /* A first fragment that cuts the header chain short is
+             * dropped before it takes a slot in reassembly (RFC 7112 5).
+             * The ICMPv6 Parameter Problem (code 3) that section asks
+             * for is not sent: this dataplane sends no ICMP errors. */
+            if (x[2] == 0 && (x[3] & 0xf8) == 0 && !first_frag_chain_ok(m, off + 8, x[0])) {
+                drop(e, port, m, DP_DROP_FRAG_CHAIN);
                 return;
             }
             frag_input(e, m, port, l2, sizeof(*ip6) + 8, true);

@@ -260,18 +260,26 @@ static void echo4_frag(struct frame *f, const uint8_t *src, uint16_t id, unsigne
     put(f, ic + 8 * part, 8);
 }
 
+/* An IPv6 fragment from src to us: a Fragment header (next header nh,
+ * offset ofs in bytes, M if more, identification id), then len bytes. */
+static void frag6(struct frame *f, const uint8_t *src, uint32_t id, uint8_t nh, uint16_t ofs,
+                  bool more, const uint8_t *data, uint16_t len)
+{
+    eth(f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(f, src, IP6_US, 44, (uint16_t)(8 + len), 64);
+    uint8_t *fh = put(f, NULL, 8);
+    fh[0] = nh;
+    fh[2] = (uint8_t)(ofs >> 8), fh[3] = (uint8_t)((ofs & 0xf8) | (more ? 1 : 0));
+    fh[4] = (uint8_t)(id >> 24), fh[5] = (uint8_t)(id >> 16), fh[6] = (uint8_t)(id >> 8);
+    fh[7] = (uint8_t)id;
+    put(f, data, len);
+}
+
 /* The first of two IPv6 fragments of an ICMPv6 echo request from src. */
 static void echo6_first_frag(struct frame *f, const uint8_t *src, uint32_t id)
 {
-    eth(f, MAC0, PEER, 0x86dd, false, 0);
-    ipv6(f, src, IP6_US, 44, 16, 64);
-    uint8_t *fh = put(f, NULL, 8);
-    fh[0] = 58;
-    fh[3] = 1; /* offset 0, M */
-    fh[4] = (uint8_t)(id >> 24), fh[5] = (uint8_t)(id >> 16), fh[6] = (uint8_t)(id >> 8);
-    fh[7] = (uint8_t)id;
-    uint8_t *ic = put(f, NULL, 8);
-    ic[0] = 128;
+    static const uint8_t ic[8] = {128};
+    frag6(f, src, id, 58, 0, true, ic, 8);
 }
 
 /* ICMP echo replies that went out on port 0 to the IPv4 address to. */
@@ -636,6 +644,44 @@ static void test_frag_accounting(void)
           frag_in_use());
 }
 
+/* RFC 7112 5: an IPv6 first fragment that does not hold the whole header
+ * chain, up to and including the upper-layer header, is dropped
+ * (frag_incomplete_chain), so the datagram never completes: an INIT
+ * whose first fragment holds 8 bytes of its common header, or only the
+ * Destination Options header before it, does not reach SCTP (it did,
+ * reassembled). With the chain and 16 bytes of SCTP in the first
+ * fragment, it does. */
+static void test_first_fragment_chain(void)
+{
+    uint8_t init[32], dopt[40] = {132, 0, 1, 4};
+    struct frame f;
+    sctp_init(init);
+    memcpy(dopt + 8, init, 32);
+    flush_out();
+    uint64_t chain = drops0(DP_DROP_FRAG_CHAIN), sctp = rx_sctp0();
+    frag6(&f, IP6_PEER, 0x701, 132, 0, true, init, 8);
+    in(0, &f);
+    frag6(&f, IP6_PEER, 0x701, 132, 8, false, init + 8, 24);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_CHAIN) == chain + 1,
+          "a first fragment with half an SCTP common header was not dropped");
+    CHECK(rx_sctp0() == sctp, "an INIT whose first fragment cut its common header reached SCTP");
+    frag6(&f, IP6_PEER, 0x702, 60, 0, true, dopt, 8);
+    in(0, &f);
+    frag6(&f, IP6_PEER, 0x702, 60, 8, false, dopt + 8, 32);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_CHAIN) == chain + 2,
+          "a first fragment that ends after a Destination Options header was not dropped");
+    CHECK(rx_sctp0() == sctp, "an INIT with no SCTP header in its first fragment reached SCTP");
+    frag6(&f, IP6_PEER, 0x703, 60, 0, true, dopt, 24);
+    in(0, &f);
+    frag6(&f, IP6_PEER, 0x703, 60, 24, false, dopt + 24, 16);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_CHAIN) == chain + 2 && rx_sctp0() == sctp + 1,
+          "an INIT in fragments whose first holds the whole chain did not reach SCTP");
+    flush_out();
+}
+
 int main(int argc, char **argv)
 {
     char *conf[] = {"sctpdp", "--addr",         "198.18.1.1/24@0", "--addr", "198.19.0.1/16@1",
@@ -694,6 +740,7 @@ int main(int argc, char **argv)
     test_frag_per_source_v6();
     test_frag_per_source_v4();
     test_frag_accounting();
+    test_first_fragment_chain();
 
     dp_ports_close();
     dp_engine_free(eng);
