@@ -565,9 +565,37 @@ static bool arp_send_request(struct dp_engine *e, uint16_t port, const struct sc
     return true;
 }
 
+/*
+ * Our address on port to solicit target from (an ARP request, a
+ * Neighbour Solicitation), with several on the port: one on the
+ * target's subnet, else the port's first of the family. A host learns
+ * the sender from the request (RFC 826, RFC 4861 7.2.3) and may ignore
+ * one whose sender address is not on its subnets (Linux's rp_filter and
+ * arp_ignore do), and an NA answers the NS's source (RFC 4861 7.2.4),
+ * which the target must then reach on the link. For a link-local IPv6
+ * target, our link-local address: the one address the target surely
+ * has on-link (RFC 4291 2.5.6). RFC 4861 7.2.2 allows any address of
+ * the interface; the one dp_pick_src() gives the prompting packet is
+ * chosen by the same scope and subnet.
+ */
+static const struct sctp_addr *solicit_src(uint16_t port, const struct sctp_addr *target)
+{
+    bool ll = v6_link_local(target);
+
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if (ac->port != port || ac->addr.family != target->family)
+            continue;
+        if (ll ? v6_link_local(&ac->addr)
+               : !v6_link_local(&ac->addr) && dp_prefix_match(&ac->addr, target, ac->prefix))
+            return &ac->addr;
+    }
+    return local_of(port, target->family);
+}
+
 static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
 {
-    const struct sctp_addr *src = local_of(port, SCTP_AF_INET);
+    const struct sctp_addr *src = solicit_src(port, target);
 
     if (src != NULL)
         arp_send_request(e, port, src, target);
@@ -660,7 +688,7 @@ static void icmp6_send(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
 
 static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
 {
-    const struct sctp_addr *src = local_of(port, SCTP_AF_INET6);
+    const struct sctp_addr *src = solicit_src(port, target);
     struct rte_mbuf *m;
     struct rte_ipv6_hdr *ip6;
     uint8_t *icmp;

@@ -5,7 +5,8 @@
  * ports (a ring port sends what it transmits back to its own receive
  * queue, where the test reads it before the engine polls again).
  *
- * Port 0 has 198.18.1.1/24 and 2001:2::1/64, port 1 198.19.0.1/16; the
+ * Port 0 has 198.18.1.1/24 and 2001:2::1/64 (first of their families),
+ * then 198.18.2.1/24, fe80::1/64 and 2001:4::1/64; port 1 198.19.0.1/16; the
  * echo service listens on SCTP port 5001. Our MAC on port 0 is
  * 02:00:00:00:00:01, on port 1 02:00:00:00:00:02; the peer on port 0 is
  * 198.18.1.2 / 2001:2::2 at 02:00:00:00:00:99.
@@ -682,10 +683,73 @@ static void test_first_fragment_chain(void)
     flush_out();
 }
 
+/* With several addresses on a port, an ARP request or a Neighbour
+ * Solicitation for a neighbour comes from our address on its subnet
+ * (they all came from the port's first address of the family): the INIT
+ * ACK to 198.18.2.2 waits for an ARP request from 198.18.2.1, the one to
+ * fe80::2 for an NS from fe80::1, the one to 2001:4::2 for an NS from
+ * 2001:4::1. */
+static void test_solicit_source(void)
+{
+    static const uint8_t US2[4] = {198, 18, 2, 1}, PEER2[4] = {198, 18, 2, 2};
+    static const uint8_t LL_US[16] = {0xfe, 0x80, [15] = 1}, LL_PEER[16] = {0xfe, 0x80, [15] = 2};
+    static const uint8_t G4_US[16] = {0x20, 0x01, 0, 4, [15] = 1},
+                         G4_PEER[16] = {0x20, 0x01, 0, 4, [15] = 2};
+    struct frame f, got[8];
+    unsigned n, found = 0;
+    flush_out();
+    eth(&f, MAC0, PEER, 0x0800, false, 0);
+    ipv4(&f, PEER2, US2, 132, 32);
+    sctp_init(put(&f, NULL, 32));
+    in(0, &f);
+    n = out(0, got, 8);
+    for (unsigned i = 0; i < n; i++)
+        if (be16(got[i].b + 12) == 0x0806 && be16(got[i].b + 20) == 1 &&
+            memcmp(got[i].b + 38, PEER2, 4) == 0) {
+            found++;
+            CHECK(memcmp(got[i].b + 28, US2, 4) == 0, "ARP request for 198.18.2.2 from %u.%u.%u.%u",
+                  got[i].b[28], got[i].b[29], got[i].b[30], got[i].b[31]);
+        }
+    CHECK(found == 1, "%u ARP requests for 198.18.2.2 (%u frames)", found, n);
+    const uint8_t *peers[2] = {LL_PEER, G4_PEER}, *ours[2] = {LL_US, G4_US};
+    for (unsigned k = 0; k < 2; k++) {
+        eth(&f, MAC0, PEER, 0x86dd, false, 0);
+        ipv6(&f, peers[k], ours[k], 132, 32, 64);
+        sctp_init(put(&f, NULL, 32));
+        in(0, &f);
+        n = out(0, got, 8);
+        found = 0;
+        for (unsigned i = 0; i < n; i++)
+            if (be16(got[i].b + 12) == 0x86dd && got[i].b[20] == 58 && got[i].b[54] == 135 &&
+                memcmp(got[i].b + 62, peers[k], 16) == 0) {
+                found++;
+                CHECK(memcmp(got[i].b + 22, ours[k], 16) == 0,
+                      "NS for %s from an address of another %s", k ? "2001:4::2" : "fe80::2",
+                      k ? "prefix" : "scope");
+            }
+        CHECK(found == 1, "%u NSs for %s (%u frames)", found, k ? "2001:4::2" : "fe80::2", n);
+    }
+    flush_out();
+}
+
 int main(int argc, char **argv)
 {
-    char *conf[] = {"sctpdp", "--addr",         "198.18.1.1/24@0", "--addr", "198.19.0.1/16@1",
-                    "--addr", "2001:2::1/64@0", "--echo-port",     "5001",   "--mbufs",
+    char *conf[] = {"sctpdp",
+                    "--addr",
+                    "198.18.1.1/24@0",
+                    "--addr",
+                    "198.19.0.1/16@1",
+                    "--addr",
+                    "2001:2::1/64@0",
+                    "--addr",
+                    "198.18.2.1/24@0",
+                    "--addr",
+                    "fe80::1/64@0",
+                    "--addr",
+                    "2001:4::1/64@0",
+                    "--echo-port",
+                    "5001",
+                    "--mbufs",
                     "4096"};
     char *eal[] = {argv[0],
                    "--no-huge",
@@ -741,6 +805,7 @@ int main(int argc, char **argv)
     test_frag_per_source_v4();
     test_frag_accounting();
     test_first_fragment_chain();
+    test_solicit_source();
 
     dp_ports_close();
     dp_engine_free(eng);
