@@ -1107,12 +1107,30 @@ static bool src_bad_v6(const uint8_t *a)
     return addr_ours(&s) >= 0;
 }
 
+/* RFC 8200 8.1, RFC 4443 2.3: the ICMPv6 checksum covers a pseudo-header
+ * whose length is the ICMPv6 message's (len), not the IPv6 payload's,
+ * which counts the extension headers in front of it too. */
+static bool icmp6_cksum_ok(const struct rte_ipv6_hdr *ip6, const uint8_t *icmp, uint32_t len)
+{
+    struct {
+        rte_be32_t len;
+        uint8_t zero[3], nh;
+    } ph = {.len = rte_cpu_to_be_32(len), .nh = IPPROTO_ICMPV6_};
+    uint32_t sum = __rte_raw_cksum(ip6->src_addr, 32, 0);
+
+    sum = __rte_raw_cksum(&ph, sizeof(ph), sum);
+    sum = __rte_raw_cksum(icmp, len, sum);
+    return __rte_raw_cksum_reduce(sum) == 0xffff;
+}
+
 static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
                         struct rte_ipv6_hdr *ip6, uint32_t l4, uint32_t len)
 {
     uint8_t *icmp = rte_pktmbuf_mtod_offset(m, uint8_t *, l4);
+    /* Behind extension headers (ipv6_input walked them). */
+    bool ext = l4 != l2 + sizeof(*ip6);
 
-    if (len < 8 || ip6->proto != IPPROTO_ICMPV6_ || rte_ipv6_udptcp_cksum_verify(ip6, icmp)) {
+    if (len < 8 || !icmp6_cksum_ok(ip6, icmp, len)) {
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;
     }
@@ -1124,6 +1142,11 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
     switch (icmp[0]) {
     case ICMP6_NS:
     case ICMP6_NA:
+        /* Behind extension headers Neighbour Discovery stays dropped,
+         * as before: nd_input() builds its answers in place and takes
+         * the message to follow the IPv6 header. */
+        if (ext)
+            break;
         nd_input(e, m, port, l2, ip6, icmp, len);
         return;
     case ICMP6_ECHO_REQ: {
@@ -1139,6 +1162,13 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
             return;
         }
         struct rte_ether_addr dmac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
+        if (ext) {
+            /* The reply goes without the request's extension headers
+             * (options meant for us, not for the way back). */
+            memmove(ip6 + 1, icmp, len);
+            rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + len));
+            icmp = (uint8_t *)(ip6 + 1);
+        }
         memcpy(ip6->dst_addr, ip6->src_addr, 16);
         memcpy(ip6->src_addr, dst.addr, 16);
         ip6->hop_limits = 64;

@@ -732,6 +732,66 @@ static void test_solicit_source(void)
     flush_out();
 }
 
+/* An ICMPv6 message behind an extension header (ext: 0 Hop-by-Hop, 60
+ * Destination Options, with a PadN option) from 2001:2::2: its checksum
+ * counts the ICMPv6 length only (RFC 8200 8.1). */
+static void icmp6_behind(struct frame *f, uint8_t ext, const uint8_t *msg, uint16_t len)
+{
+    eth(f, MAC0, PEER, 0x86dd, false, 0);
+    uint8_t *ip = ipv6(f, IP6_PEER, IP6_US, ext, (uint16_t)(8 + len), 64);
+    uint8_t *x = put(f, NULL, 8);
+    x[0] = 58, x[2] = 1, x[3] = 4; /* PadN */
+    uint8_t *ic = put(f, msg, len);
+    uint8_t ph[40];
+    memcpy(ph, ip, 40);
+    ph[4] = (uint8_t)(len >> 8), ph[5] = (uint8_t)len, ph[6] = 58;
+    icmp6_cksum(ph, ic);
+}
+
+/* RFC 8200 4: a Hop-by-Hop or Destination Options header in front of an
+ * ICMPv6 echo request or Packet Too Big does not hide it (both were
+ * dropped): the echo is answered, without the header and with a good
+ * checksum, and the Packet Too Big quoting SCTP is counted. */
+static void test_icmp6_behind_ext(void)
+{
+    static const uint8_t ext[2] = {0, 60};
+    uint8_t echo[16] = {128, 0, 0, 0, 0x43, 0x21, 0, 1};
+    struct frame f, got[8];
+    memset(echo + 8, 0xa5, 8);
+    for (unsigned k = 0; k < 2; k++) {
+        flush_out();
+        icmp6_behind(&f, ext[k], echo, 16);
+        in(0, &f);
+        unsigned n = out(0, got, 8), replies = 0;
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *b = got[i].b;
+            if (be16(b + 12) != 0x86dd || b[20] != 58 || b[54] != 129)
+                continue;
+            replies++;
+            CHECK(be16(b + 18) == 16 && memcmp(b + 38, IP6_PEER, 16) == 0 &&
+                      memcmp(b + 58, echo + 4, 12) == 0,
+                  "a bad echo reply (payload %u)", be16(b + 18));
+            CHECK(rte_ipv6_udptcp_cksum_verify((const struct rte_ipv6_hdr *)(b + 14), b + 54) == 0,
+                  "a bad echo reply checksum");
+        }
+        CHECK(replies == 1, "no echo reply to a request behind extension header %u (%u frames)",
+              ext[k], n);
+    }
+    /* Packet Too Big, MTU 1280, quoting an SCTP packet of ours. */
+    uint8_t ptb[8 + 40 + 12] = {2, 0, 0, 0, 0, 0, 0x05, 0x00};
+    uint8_t *q = ptb + 8;
+    q[0] = 0x60, q[5] = 12, q[6] = 132, q[7] = 64;
+    memcpy(q + 8, IP6_US, 16);
+    memcpy(q + 24, IP6_PEER, 16);
+    q[40] = 5001 >> 8, q[41] = 5001 & 0xff, q[42] = 0x9c, q[43] = 0x40;
+    uint64_t ptbs = eng->pst[0].rx_icmp_ptb;
+    icmp6_behind(&f, 60, ptb, sizeof(ptb));
+    in(0, &f);
+    CHECK(eng->pst[0].rx_icmp_ptb == ptbs + 1,
+          "a Packet Too Big behind a Destination Options header was not taken");
+    flush_out();
+}
+
 int main(int argc, char **argv)
 {
     char *conf[] = {"sctpdp",
@@ -806,6 +866,7 @@ int main(int argc, char **argv)
     test_frag_accounting();
     test_first_fragment_chain();
     test_solicit_source();
+    test_icmp6_behind_ext();
 
     dp_ports_close();
     dp_engine_free(eng);
