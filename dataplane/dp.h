@@ -119,9 +119,10 @@ struct dp_conf {
     uint32_t neigh_timeout_ms;
     uint32_t frag_max_flows;
     uint32_t frag_ttl_ms;
-    uint32_t icmp_error_rate; /* ICMP errors per second per engine at most (0: none) */
-    bool announce;            /* gratuitous ARP / unsolicited NA at start (default on) */
-    struct sctp_config sctp;  /* protocol parameters, shared by endpoints */
+    uint32_t frag_max_per_source; /* datagrams in reassembly per source; 0: frag_max_flows / 8 */
+    uint32_t icmp_error_rate;     /* ICMP errors per second per engine at most (0: none) */
+    bool announce;                /* gratuitous ARP / unsolicited NA at start (default on) */
+    struct sctp_config sctp;      /* protocol parameters, shared by endpoints */
 
     /* Client / traffic generator. */
     uint8_t n_peers;
@@ -203,6 +204,8 @@ enum dp_drop {
     DP_DROP_INJECTED,     /* --fault-rx-loss */
     DP_DROP_FRAG_TX,      /* an SCTP packet to fragment that could not be */
     DP_DROP_TX_STUCK,     /* waited for a TX queue that took nothing for TX_STUCK_NS */
+    DP_DROP_FRAG_SOURCE,  /* a new datagram's fragment from a source at frag_max_per_source */
+    DP_DROP_FRAG_CHAIN,   /* an IPv6 first fragment without the whole header chain (RFC 7112) */
     DP_DROP_MAX,
 };
 extern const char *const dp_drop_names[DP_DROP_MAX];
@@ -292,6 +295,61 @@ struct dp_neigh {
     uint64_t used_ns;   /* a packet of ours last went (or waited) for it; 0: never */
     struct rte_mbuf *hold[DP_NEIGH_HOLD];
 };
+
+/* The datagrams in IP reassembly, per source (dp_frag.c). A datagram is
+ * keyed as the reassembly library keys it: source, destination and
+ * identification, and for IPv4 the protocol (RFC 791 3.2, RFC 8200 4.5).
+ * A source is an IPv4 address or an IPv6 /64. */
+struct dp_frag_key {
+    uint8_t src[16], dst[16];
+    uint32_t id;
+    uint8_t v6;
+    uint8_t proto; /* IPv4; 0 for IPv6 */
+    uint8_t pad[2];
+};
+
+struct dp_frag_flow {
+    struct dp_frag_key key;
+    uint64_t start;      /* TSC of its first fragment, as the library keeps it */
+    uint32_t prev, next; /* by start, oldest first; next: the free list */
+    uint32_t hnext;      /* next in its hash bucket */
+    uint32_t source;     /* index in sources */
+};
+
+struct dp_frag_source {
+    uint8_t addr[8]; /* IPv4 address, or IPv6 /64 */
+    uint8_t v6;
+    uint32_t n;     /* its datagrams in reassembly */
+    uint32_t hnext; /* next in its hash bucket, or in the free list */
+};
+
+struct dp_frag_track {
+    struct dp_frag_flow *flows;     /* cap of them */
+    struct dp_frag_source *sources; /* cap of them: a source has at least one flow */
+    uint32_t *flow_hash, *source_hash;
+    uint32_t hash_mask, seed;
+    uint32_t cap, n, max_per_source;
+    uint32_t flow_free, source_free, oldest, newest;
+    uint64_t ttl_cycles;
+};
+
+/* cap datagrams at most, max_per_source per source, each forgotten once
+ * older than ttl_cycles. 0; -EINVAL (cap 0) or -ENOMEM. */
+int dp_frag_track_init(struct dp_frag_track *t, uint32_t cap, uint32_t max_per_source,
+                       uint64_t ttl_cycles, int socket);
+void dp_frag_track_free(struct dp_frag_track *t);
+/* 0: k is in reassembly, *flow is its entry; 1: it is not, and may
+ * start; -ENOSPC: cap datagrams are; -EDQUOT: its source has
+ * max_per_source of them. */
+int dp_frag_track_lookup(const struct dp_frag_track *t, const struct dp_frag_key *k,
+                         uint32_t *flow);
+/* k started at tms (not in the table): 0, -ENOSPC or -EDQUOT. */
+int dp_frag_track_add(struct dp_frag_track *t, const struct dp_frag_key *k, uint64_t tms);
+/* The datagram of entry flow left reassembly. */
+void dp_frag_track_done(struct dp_frag_track *t, uint32_t flow);
+/* Forgets the datagrams that started before tms - ttl_cycles (the
+ * reassembly library's rule). */
+void dp_frag_track_expire(struct dp_frag_track *t, uint64_t tms);
 
 struct dp_engine;
 struct dp_service;
@@ -415,6 +473,7 @@ struct dp_engine {
 
     struct rte_ip_frag_tbl *frag_tbl;
     struct rte_ip_frag_death_row death_row;
+    struct dp_frag_track frag_track; /* what frag_tbl holds, per source */
 
     struct dp_echo_burst echo_burst;
     struct dp_echo_part echo_parts[DP_ECHO_PARTS];

@@ -123,9 +123,14 @@ void dp_config_usage(const char *prog)
            "  [sctpdp]  name, addr (comma separated ADDR/PREFIX[@PORT]), gateway and\n"
            "            route (comma separated, as their options),\n"
            "            echo_port, discard_port, profile_dir, mtu, mbufs,\n"
-           "            shutdown_timeout_ms, neigh_timeout_ms, frag_max_flows,\n"
-           "            frag_ttl_ms, echo_assoc_backlog (echoes one association may\n"
-           "            have waiting before its receive is held; default 1024),\n"
+           "            shutdown_timeout_ms, neigh_timeout_ms, frag_max_flows\n"
+           "            (datagrams in IP reassembly at once; default 1024),\n"
+           "            frag_max_per_source (of those, what one source, an IPv4\n"
+           "            address or an IPv6 /64, may have; its fragments of more\n"
+           "            are dropped, frag_source_limit; default frag_max_flows / 8),\n"
+           "            frag_ttl_ms (default 2000), echo_assoc_backlog (echoes one\n"
+           "            association may have waiting before its receive is held;\n"
+           "            default 1024),\n"
            "            announce (1, the default: gratuitous ARPs and unsolicited\n"
            "            NAs for our addresses at start; 0: none), icmp_error_rate\n"
            "            (ICMP protocol unreachable and parameter problem messages\n"
@@ -466,6 +471,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1, 65536, &v) < 0)
                 return -1;
             c->frag_max_flows = v;
+        } else if (!strcmp(key, "frag_max_per_source")) {
+            if (num(what, val, 0, 65536, &v) < 0)
+                return -1;
+            c->frag_max_per_source = v;
         } else if (!strcmp(key, "frag_ttl_ms")) {
             if (num(what, val, 1, 60000, &v) < 0)
                 return -1;

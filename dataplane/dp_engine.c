@@ -408,6 +408,7 @@ void dp_engine_free(struct dp_engine *e)
     dp_backlog_free(e);
     if (e->frag_tbl != NULL)
         rte_ip_frag_table_destroy(e->frag_tbl);
+    dp_frag_track_free(&e->frag_track);
 }
 
 /* ------------------------------------------------------------------ */

@@ -8,6 +8,7 @@
  * Neighbour entries learnt by one engine are copied to the others through
  * their mailboxes, so each engine resolves without locks.
  */
+#include <errno.h>
 #include <string.h>
 
 #include <rte_arp.h>
@@ -479,6 +480,7 @@ static void frag_expire(struct dp_engine *e, uint64_t tms)
 {
     unsigned rounds = dp.conf.frag_max_flows / RTE_IP_FRAG_DEATH_ROW_LEN + 1;
 
+    dp_frag_track_expire(&e->frag_track, tms);
     for (unsigned i = 0; i < rounds; i++) {
         rte_ip_frag_table_del_expired_entries(e->frag_tbl, &e->death_row, tms);
         if (e->death_row.cnt == 0)
@@ -563,9 +565,37 @@ static bool arp_send_request(struct dp_engine *e, uint16_t port, const struct sc
     return true;
 }
 
+/*
+ * Our address on port to solicit target from (an ARP request, a
+ * Neighbour Solicitation), with several on the port: one on the
+ * target's subnet, else the port's first of the family. A host learns
+ * the sender from the request (RFC 826, RFC 4861 7.2.3) and may ignore
+ * one whose sender address is not on its subnets (Linux's rp_filter and
+ * arp_ignore do), and an NA answers the NS's source (RFC 4861 7.2.4),
+ * which the target must then reach on the link. For a link-local IPv6
+ * target, our link-local address: the one address the target surely
+ * has on-link (RFC 4291 2.5.6). RFC 4861 7.2.2 allows any address of
+ * the interface; the one dp_pick_src() gives the prompting packet is
+ * chosen by the same scope and subnet.
+ */
+static const struct sctp_addr *solicit_src(uint16_t port, const struct sctp_addr *target)
+{
+    bool ll = v6_link_local(target);
+
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if (ac->port != port || ac->addr.family != target->family)
+            continue;
+        if (ll ? v6_link_local(&ac->addr)
+               : !v6_link_local(&ac->addr) && dp_prefix_match(&ac->addr, target, ac->prefix))
+            return &ac->addr;
+    }
+    return local_of(port, target->family);
+}
+
 static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
 {
-    const struct sctp_addr *src = local_of(port, SCTP_AF_INET);
+    const struct sctp_addr *src = solicit_src(port, target);
 
     if (src != NULL)
         arp_send_request(e, port, src, target);
@@ -741,7 +771,7 @@ static void icmp_error(struct dp_engine *e, const struct rte_mbuf *m, uint16_t p
 
 static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
 {
-    const struct sctp_addr *src = local_of(port, SCTP_AF_INET6);
+    const struct sctp_addr *src = solicit_src(port, target);
     struct rte_mbuf *m;
     struct rte_ipv6_hdr *ip6;
     uint8_t *icmp;
@@ -1193,12 +1223,30 @@ static bool src_bad_v6(const uint8_t *a)
     return addr_ours(&s) >= 0;
 }
 
+/* RFC 8200 8.1, RFC 4443 2.3: the ICMPv6 checksum covers a pseudo-header
+ * whose length is the ICMPv6 message's (len), not the IPv6 payload's,
+ * which counts the extension headers in front of it too. */
+static bool icmp6_cksum_ok(const struct rte_ipv6_hdr *ip6, const uint8_t *icmp, uint32_t len)
+{
+    struct {
+        rte_be32_t len;
+        uint8_t zero[3], nh;
+    } ph = {.len = rte_cpu_to_be_32(len), .nh = IPPROTO_ICMPV6_};
+    uint32_t sum = __rte_raw_cksum(ip6->src_addr, 32, 0);
+
+    sum = __rte_raw_cksum(&ph, sizeof(ph), sum);
+    sum = __rte_raw_cksum(icmp, len, sum);
+    return __rte_raw_cksum_reduce(sum) == 0xffff;
+}
+
 static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
                         struct rte_ipv6_hdr *ip6, uint32_t l4, uint32_t len)
 {
     uint8_t *icmp = rte_pktmbuf_mtod_offset(m, uint8_t *, l4);
+    /* Behind extension headers (ipv6_input walked them). */
+    bool ext = l4 != l2 + sizeof(*ip6);
 
-    if (len < 8 || ip6->proto != IPPROTO_ICMPV6_ || rte_ipv6_udptcp_cksum_verify(ip6, icmp)) {
+    if (len < 8 || !icmp6_cksum_ok(ip6, icmp, len)) {
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;
     }
@@ -1210,6 +1258,11 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
     switch (icmp[0]) {
     case ICMP6_NS:
     case ICMP6_NA:
+        /* Behind extension headers Neighbour Discovery stays dropped,
+         * as before: nd_input() builds its answers in place and takes
+         * the message to follow the IPv6 header. */
+        if (ext)
+            break;
         nd_input(e, m, port, l2, ip6, icmp, len);
         return;
     case ICMP6_ECHO_REQ: {
@@ -1221,6 +1274,13 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
         }
         e->pst[port].rx_icmp_echo++;
         struct rte_ether_addr dmac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
+        if (ext) {
+            /* The reply goes without the request's extension headers
+             * (options meant for us, not for the way back). */
+            memmove(ip6 + 1, icmp, len);
+            rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + len));
+            icmp = (uint8_t *)(ip6 + 1);
+        }
         memcpy(ip6->dst_addr, ip6->src_addr, 16);
         memcpy(ip6->src_addr, dst.addr, 16);
         ip6->hop_limits = 64;
@@ -1276,10 +1336,20 @@ int dp_net_frag_init(struct dp_engine *e)
 {
     uint64_t cycles = (rte_get_tsc_hz() + 999) / 1000 * dp.conf.frag_ttl_ms;
     uint32_t flows = dp.conf.frag_max_flows;
+    uint32_t per_source = dp.conf.frag_max_per_source;
 
+    if (per_source == 0)
+        per_source = RTE_MAX(flows / 8, 1u);
     /* flows buckets of 8 entries; at most flows datagrams held at once. */
     e->frag_tbl = rte_ip_frag_table_create(flows, 8, flows, cycles, rte_socket_id());
-    return e->frag_tbl == NULL ? -1 : 0;
+    if (e->frag_tbl == NULL)
+        return -1;
+    /* The same TTL in cycles as the table's, so that both forget a
+     * datagram at the same time stamp. */
+    return dp_frag_track_init(&e->frag_track, flows, RTE_MIN(per_source, flows), cycles,
+                              (int)rte_socket_id()) < 0
+               ? -1
+               : 0;
 }
 
 /* Copies a chained mbuf into one segment (reassembled datagrams, jumbo
@@ -1376,16 +1446,58 @@ static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t po
 {
     struct rte_mbuf *r;
     uint64_t tms;
+    struct dp_frag_key key;
+    uint32_t flow, len, end;
+    int known;
 
     m->port = port;
     m->l2_len = l2;
     m->l3_len = l3_len;
+    memset(&key, 0, sizeof(key));
+    if (v6) {
+        const struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
+        const struct rte_ipv6_fragment_ext *fh = (const struct rte_ipv6_fragment_ext *)(ip6 + 1);
+        memcpy(key.src, ip6->src_addr, 16);
+        memcpy(key.dst, ip6->dst_addr, 16);
+        key.id = fh->id;
+        key.v6 = 1;
+        len = rte_be_to_cpu_16(ip6->payload_len) - (uint32_t)sizeof(*fh);
+        end = (rte_be_to_cpu_16(fh->frag_data) & ~7u) + len;
+    } else {
+        const struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
+        memcpy(key.src, &ip->src_addr, 4);
+        memcpy(key.dst, &ip->dst_addr, 4);
+        key.id = ip->packet_id;
+        key.proto = ip->next_proto_id;
+        len = rte_be_to_cpu_16(ip->total_length) - l3_len;
+        end =
+            (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) * 8u + len + l3_len;
+    }
+    /* A fragment without payload, or one that ends past the largest
+     * datagram, is dropped here, not by the library: then every fragment
+     * the library puts on the death row is one of a datagram it no
+     * longer holds (below). The IPv6 payload length was checked to hold
+     * the fragment header (ipv6_input). */
+    if ((int32_t)len <= 0 || end > UINT16_MAX) {
+        drop(e, port, m, DP_DROP_FRAG);
+        return;
+    }
     /* Expired datagrams leave first, at the same time stamp: the library
      * then finds no stale entry to recycle, and whatever it puts on the
      * death row below is a fragment it refused (duplicate first or last
      * fragment, too many fragments, no room in the table, a bad set). */
     tms = rte_rdtsc();
     frag_expire(e, tms);
+    /* One source may have frag_max_per_source datagrams in reassembly:
+     * its fragments of a new one are dropped beyond that, so that one
+     * host cannot hold every slot of the table (and the fragmented
+     * datagrams of all other peers be refused) for frag_ttl_ms. Its
+     * datagrams already started go on. */
+    known = dp_frag_track_lookup(&e->frag_track, &key, &flow);
+    if (known < 0) {
+        drop(e, port, m, known == -EDQUOT ? DP_DROP_FRAG_SOURCE : DP_DROP_FRAG_REFUSED);
+        return;
+    }
     if (v6) {
         struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
         struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip6);
@@ -1394,6 +1506,14 @@ static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t po
         struct rte_ipv4_hdr *ip = rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2);
         r = rte_ipv4_frag_reassemble_packet(e->frag_tbl, &e->death_row, m, tms, ip);
     }
+    /* The library holds the datagram now unless it handed it over
+     * whole, or put fragments on the death row: those are this one's
+     * (refused, or the whole set of a datagram it gave up). */
+    bool held = r == NULL && e->death_row.cnt == 0;
+    if (known == 0 && !held)
+        dp_frag_track_done(&e->frag_track, flow);
+    else if (known == 1 && held)
+        dp_frag_track_add(&e->frag_track, &key, tms);
     frag_free_dead(e, DP_DROP_FRAG_REFUSED);
     if (r == NULL)
         return; /* kept for later, or refused and counted */
@@ -1542,6 +1662,55 @@ static unsigned ext_options_check(const uint8_t *x, uint32_t xlen, uint32_t *bad
     return 0;
 }
 
+/*
+ * RFC 7112 5: the first fragment of an IPv6 datagram (offset 0) holds the
+ * whole header chain, up to and including the upper-layer header; one
+ * that does not is discarded. nh is the header after the fragment
+ * header, at off; the chain must end within the frame (m is one segment,
+ * trimmed to the IPv6 payload). At most 8 extension headers are walked;
+ * a longer chain counts as incomplete. For an upper-layer protocol whose
+ * header length we do not know, the chain is complete once it is named.
+ */
+static bool first_frag_chain_ok(const struct rte_mbuf *m, uint32_t off, uint8_t nh)
+{
+    const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+    uint32_t end = rte_pktmbuf_pkt_len(m), xlen;
+
+    for (unsigned hops = 0; hops < 8; hops++) {
+        switch (nh) {
+        case 43: /* Routing */
+        case 60: /* Destination Options */
+            if (off + 2 > end)
+                return false;
+            xlen = (p[off + 1] + 1u) * 8;
+            break;
+        case 51: /* AH: RFC 4302 2.2, in 4-byte units less 2 */
+            if (off + 2 > end)
+                return false;
+            xlen = (p[off + 1] + 2u) * 4;
+            break;
+        case 0:  /* RFC 8200 4.3: Hop-by-Hop comes right after the IPv6 header only */
+        case 44: /* a second Fragment header */
+            return false;
+        case IPPROTO_SCTP_:
+            return off + 12 <= end; /* the common header, RFC 9260 3.1 */
+        case IPPROTO_ICMPV6_:
+            return off + 4 <= end; /* type, code, checksum, RFC 4443 2.1 */
+        case 6:
+            return off + 20 <= end; /* TCP */
+        case 17:
+            return off + 8 <= end; /* UDP */
+        default:
+            return true;
+        }
+        if (off + xlen > end)
+            return false;
+        nh = p[off];
+        off += xlen;
+    }
+    return false;
+}
+
 static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
 {
     struct rte_ipv6_hdr *ip6;
@@ -1637,6 +1806,14 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
             if (off != l2 + sizeof(*ip6)) {
                 /* The reassembly library wants the fragment header first. */
                 drop(e, port, m, DP_DROP_FRAG);
+                return;
+            }
+            /* A first fragment that cuts the header chain short is
+             * dropped before it takes a slot in reassembly (RFC 7112 5).
+             * The ICMPv6 Parameter Problem (code 3) that section asks
+             * for is not sent: this dataplane sends no ICMP errors. */
+            if (x[2] == 0 && (x[3] & 0xf8) == 0 && !first_frag_chain_ok(m, off + 8, x[0])) {
+                drop(e, port, m, DP_DROP_FRAG_CHAIN);
                 return;
             }
             frag_input(e, m, port, l2, sizeof(*ip6) + 8, true);

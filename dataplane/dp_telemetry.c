@@ -54,6 +54,8 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_INJECTED] = "injected_loss",
     [DP_DROP_FRAG_TX] = "frag_tx",
     [DP_DROP_TX_STUCK] = "tx_stuck",
+    [DP_DROP_FRAG_SOURCE] = "frag_source_limit",
+    [DP_DROP_FRAG_CHAIN] = "frag_incomplete_chain",
 };
 
 struct id_collect {

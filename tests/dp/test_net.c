@@ -5,7 +5,8 @@
  * ports (a ring port sends what it transmits back to its own receive
  * queue, where the test reads it before the engine polls again).
  *
- * Port 0 has 198.18.1.1/24 and 2001:2::1/64, port 1 198.19.0.1/16; the
+ * Port 0 has 198.18.1.1/24 and 2001:2::1/64 (first of their families),
+ * then 198.18.2.1/24, fe80::1/64 and 2001:4::1/64; port 1 198.19.0.1/16; the
  * echo service listens on SCTP port 5001. Our MAC on port 0 is
  * 02:00:00:00:00:01, on port 1 02:00:00:00:00:02; the peer on port 0 is
  * 198.18.1.2 / 2001:2::2 at 02:00:00:00:00:99.
@@ -21,6 +22,7 @@
 #include <rte_eal.h>
 #include <rte_ethdev.h>
 #include <rte_ip.h>
+#include <rte_ip_frag.h>
 #include <rte_lcore.h>
 #include <rte_log.h>
 #include <rte_mbuf.h>
@@ -236,6 +238,65 @@ static void flush_out(void)
 static uint16_t be16(const uint8_t *p)
 {
     return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+/* ---- fragments ---- */
+
+/* Part 0 or 1 of a 16-byte ICMP echo request from src to us, in two
+ * IPv4 fragments of 8 bytes each (identification id). */
+static void echo4_frag(struct frame *f, const uint8_t *src, uint16_t id, unsigned part)
+{
+    uint8_t ic[16] = {8, 0, 0, 0, 0x12, 0x34, (uint8_t)(id >> 8), (uint8_t)id};
+    memset(ic + 8, 0x5a, 8);
+    uint16_t c = (uint16_t)~rte_raw_cksum(ic, 16);
+    memcpy(ic + 2, &c, 2);
+    eth(f, MAC0, PEER, 0x0800, false, 0);
+    uint8_t *ip = ipv4(f, src, IP_US, 1, 8);
+    ip[4] = (uint8_t)(id >> 8), ip[5] = (uint8_t)id;
+    ip[6] = part == 0 ? 0x20 : 0; /* MF on the first */
+    ip[7] = part == 0 ? 0 : 1;    /* offset in 8-byte units */
+    ip[10] = ip[11] = 0;
+    c = rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip);
+    memcpy(ip + 10, &c, 2);
+    put(f, ic + 8 * part, 8);
+}
+
+/* An IPv6 fragment from src to us: a Fragment header (next header nh,
+ * offset ofs in bytes, M if more, identification id), then len bytes. */
+static void frag6(struct frame *f, const uint8_t *src, uint32_t id, uint8_t nh, uint16_t ofs,
+                  bool more, const uint8_t *data, uint16_t len)
+{
+    eth(f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(f, src, IP6_US, 44, (uint16_t)(8 + len), 64);
+    uint8_t *fh = put(f, NULL, 8);
+    fh[0] = nh;
+    fh[2] = (uint8_t)(ofs >> 8), fh[3] = (uint8_t)((ofs & 0xf8) | (more ? 1 : 0));
+    fh[4] = (uint8_t)(id >> 24), fh[5] = (uint8_t)(id >> 16), fh[6] = (uint8_t)(id >> 8);
+    fh[7] = (uint8_t)id;
+    put(f, data, len);
+}
+
+/* The first of two IPv6 fragments of an ICMPv6 echo request from src. */
+static void echo6_first_frag(struct frame *f, const uint8_t *src, uint32_t id)
+{
+    static const uint8_t ic[8] = {128};
+    frag6(f, src, id, 58, 0, true, ic, 8);
+}
+
+/* ICMP echo replies that went out on port 0 to the IPv4 address to. */
+static unsigned echo_replies(const uint8_t *to)
+{
+    struct frame got[8];
+    unsigned n = out(0, got, 8), r = 0;
+    for (unsigned i = 0; i < n; i++)
+        r += be16(got[i].b + 12) == 0x0800 && got[i].b[23] == 1 && got[i].b[34] == 0 &&
+             memcmp(got[i].b + 30, to, 4) == 0;
+    return r;
+}
+
+static uint64_t drops0(enum dp_drop d)
+{
+    return eng->pst[0].drops[d];
 }
 
 /* ---- checks ---- */
@@ -553,6 +614,7 @@ static void test_icmp_errors(void)
           "rate limit: %u errors sent of 25, %" PRIu64 " held back", sent,
           eng->pst[0].icmp_error_limited - limited);
     dp.conf.icmp_error_rate = rate;
+    eng->icmp_err_tat_ns = 0;
     flush_out();
 }
 
@@ -679,10 +741,315 @@ static void test_big_echo(void)
     check_big_echo(true);
 }
 
+/* The reassembly table is shared by all peers: a source (an IPv4
+ * address, an IPv6 /64) may have frag_max_per_source (4 here) datagrams
+ * in it. IPv6: four addresses of one /64 hold its four; a fifth address
+ * of it is refused (counted frag_source_limit), one of another /64 is
+ * not. */
+static void test_frag_per_source_v6(void)
+{
+    struct frame f;
+    flush_out();
+    uint64_t lim = drops0(DP_DROP_FRAG_SOURCE), rx = eng->pst[0].rx_frags;
+    for (uint8_t i = 0; i < 4; i++) {
+        uint8_t src[16] = {0x20, 0x01, 0, 2, [15] = (uint8_t)(0x10 + i)};
+        echo6_first_frag(&f, src, 100 + i);
+        in(0, &f);
+    }
+    CHECK(eng->pst[0].rx_frags == rx + 4 && drops0(DP_DROP_FRAG_SOURCE) == lim,
+          "fragments of a /64 under its limit were refused");
+    uint8_t fifth[16] = {0x20, 0x01, 0, 2, [15] = 0x14};
+    echo6_first_frag(&f, fifth, 104);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_SOURCE) == lim + 1,
+          "a fifth datagram from one /64 was taken (frag_source_limit %" PRIu64 ")",
+          drops0(DP_DROP_FRAG_SOURCE) - lim);
+    uint8_t other[16] = {0x20, 0x01, 0, 3, [15] = 0x10};
+    lim = drops0(DP_DROP_FRAG_SOURCE);
+    echo6_first_frag(&f, other, 105);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_SOURCE) == lim, "a datagram from another /64 was refused");
+    flush_out();
+}
+
+/* IPv4: a source at its limit has the fragments of its new datagrams
+ * dropped and counted, while its datagrams in progress complete and
+ * other sources' go on. What it holds is given back when a datagram
+ * completes, when the library gives one up (a duplicate first
+ * fragment), and when they expire (frag_ttl_ms, 200 ms here): it is
+ * never blocked for good. */
+static void test_frag_per_source_v4(void)
+{
+    static const uint8_t IP_B[4] = {198, 18, 1, 3};
+    struct frame f;
+    flush_out();
+    uint64_t lim = drops0(DP_DROP_FRAG_SOURCE), refused = drops0(DP_DROP_FRAG_REFUSED);
+    for (uint16_t id = 1; id <= 4; id++) {
+        echo4_frag(&f, IP_PEER, id, 0);
+        in(0, &f);
+    }
+    CHECK(drops0(DP_DROP_FRAG_SOURCE) == lim && echo_replies(IP_PEER) == 0,
+          "first fragments under the limit were not held");
+    /* A fifth datagram: both its fragments dropped, no reply. */
+    echo4_frag(&f, IP_PEER, 5, 0);
+    in(0, &f);
+    echo4_frag(&f, IP_PEER, 5, 1);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_SOURCE) == lim + 2,
+          "the fragments of a fifth datagram from one source were not dropped (%" PRIu64 ")",
+          drops0(DP_DROP_FRAG_SOURCE) - lim);
+    CHECK(echo_replies(IP_PEER) == 0, "a datagram over the source's limit was answered");
+    /* Another source meanwhile. */
+    echo4_frag(&f, IP_B, 1, 0);
+    in(0, &f);
+    echo4_frag(&f, IP_B, 1, 1);
+    in(0, &f);
+    CHECK(echo_replies(IP_B) == 1, "another source's fragmented echo was not answered");
+    /* A datagram in progress completes; its slot serves a new one. */
+    echo4_frag(&f, IP_PEER, 1, 1);
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 1, "a datagram in progress did not complete at the limit");
+    echo4_frag(&f, IP_PEER, 6, 0);
+    in(0, &f);
+    echo4_frag(&f, IP_PEER, 6, 1);
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 1 && drops0(DP_DROP_FRAG_SOURCE) == lim + 2,
+          "a completed datagram's slot was not given back");
+    /* A duplicate first fragment makes the library give datagram 2 up:
+     * its slot is given back too (3 and 4 are left, then 7 and 8). */
+    echo4_frag(&f, IP_PEER, 2, 0);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_REFUSED) == refused + 2, "datagram 2 was not given up (%" PRIu64 ")",
+          drops0(DP_DROP_FRAG_REFUSED) - refused);
+    for (uint16_t id = 7; id <= 8; id++) {
+        echo4_frag(&f, IP_PEER, id, 0);
+        in(0, &f);
+    }
+    CHECK(drops0(DP_DROP_FRAG_SOURCE) == lim + 2,
+          "a datagram the library gave up still counts against its source");
+    echo4_frag(&f, IP_PEER, 9, 0);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_SOURCE) == lim + 3, "the limit did not hold after a give-up");
+    /* After frag_ttl_ms everything held has expired: four new ones. */
+    uint64_t expired = drops0(DP_DROP_FRAG_EXPIRED);
+    usleep(300 * 1000);
+    for (uint16_t id = 10; id <= 13; id++) {
+        echo4_frag(&f, IP_PEER, id, 0);
+        in(0, &f);
+    }
+    CHECK(drops0(DP_DROP_FRAG_EXPIRED) >= expired + 4, "nothing expired (%" PRIu64 ")",
+          drops0(DP_DROP_FRAG_EXPIRED) - expired);
+    CHECK(drops0(DP_DROP_FRAG_SOURCE) == lim + 3,
+          "expired datagrams still count against their source");
+    echo4_frag(&f, IP_PEER, 10, 1);
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 1, "no echo reply after the expiry");
+    flush_out();
+}
+
+/* Datagrams the reassembly library holds, from its statistics. */
+static unsigned frag_in_use(void)
+{
+    char buf[2048] = {0};
+    unsigned n = UINT32_MAX;
+    FILE *fp = fmemopen(buf, sizeof(buf) - 1, "w");
+    if (fp == NULL)
+        return n;
+    rte_ip_frag_table_statistics_dump(fp, eng->frag_tbl);
+    fclose(fp);
+    const char *at = strstr(buf, "entries in use:");
+    if (at != NULL)
+        n = (unsigned)strtoul(at + strlen("entries in use:"), NULL, 10);
+    return n;
+}
+
+/* The per-source accounting follows the library exactly: after each of
+ * 3000 fragments from 8 sources (first and second parts at random,
+ * duplicates and completions among them, sources at their limit), the
+ * datagrams counted equal those the library holds. */
+static void test_frag_accounting(void)
+{
+    struct frame f;
+    uint64_t seed = 12345;
+    unsigned bad = 0;
+    flush_out();
+    for (unsigned i = 0; i < 3000 && bad == 0; i++) {
+        seed = seed * 6364136223846793005ULL + 1442695040888963407ULL;
+        uint8_t src[4] = {198, 18, 1, (uint8_t)(10 + (seed >> 33) % 8)};
+        echo4_frag(&f, src, (uint16_t)((seed >> 40) % 12), (unsigned)(seed >> 50) & 1);
+        in(0, &f);
+        flush_out();
+        bad += eng->frag_track.n != frag_in_use();
+    }
+    CHECK(bad == 0, "counted %u datagrams in reassembly, the library holds %u", eng->frag_track.n,
+          frag_in_use());
+}
+
+/* RFC 7112 5: an IPv6 first fragment that does not hold the whole header
+ * chain, up to and including the upper-layer header, is dropped
+ * (frag_incomplete_chain), so the datagram never completes: an INIT
+ * whose first fragment holds 8 bytes of its common header, or only the
+ * Destination Options header before it, does not reach SCTP (it did,
+ * reassembled). With the chain and 16 bytes of SCTP in the first
+ * fragment, it does. */
+static void test_first_fragment_chain(void)
+{
+    uint8_t init[32], dopt[40] = {132, 0, 1, 4};
+    struct frame f;
+    sctp_init(init);
+    memcpy(dopt + 8, init, 32);
+    flush_out();
+    uint64_t chain = drops0(DP_DROP_FRAG_CHAIN), sctp = rx_sctp0();
+    frag6(&f, IP6_PEER, 0x701, 132, 0, true, init, 8);
+    in(0, &f);
+    frag6(&f, IP6_PEER, 0x701, 132, 8, false, init + 8, 24);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_CHAIN) == chain + 1,
+          "a first fragment with half an SCTP common header was not dropped");
+    CHECK(rx_sctp0() == sctp, "an INIT whose first fragment cut its common header reached SCTP");
+    frag6(&f, IP6_PEER, 0x702, 60, 0, true, dopt, 8);
+    in(0, &f);
+    frag6(&f, IP6_PEER, 0x702, 60, 8, false, dopt + 8, 32);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_CHAIN) == chain + 2,
+          "a first fragment that ends after a Destination Options header was not dropped");
+    CHECK(rx_sctp0() == sctp, "an INIT with no SCTP header in its first fragment reached SCTP");
+    frag6(&f, IP6_PEER, 0x703, 60, 0, true, dopt, 24);
+    in(0, &f);
+    frag6(&f, IP6_PEER, 0x703, 60, 24, false, dopt + 24, 16);
+    in(0, &f);
+    CHECK(drops0(DP_DROP_FRAG_CHAIN) == chain + 2 && rx_sctp0() == sctp + 1,
+          "an INIT in fragments whose first holds the whole chain did not reach SCTP");
+    flush_out();
+}
+
+/* With several addresses on a port, an ARP request or a Neighbour
+ * Solicitation for a neighbour comes from our address on its subnet
+ * (they all came from the port's first address of the family): the INIT
+ * ACK to 198.18.2.2 waits for an ARP request from 198.18.2.1, the one to
+ * fe80::2 for an NS from fe80::1, the one to 2001:4::2 for an NS from
+ * 2001:4::1. */
+static void test_solicit_source(void)
+{
+    static const uint8_t US2[4] = {198, 18, 2, 1}, PEER2[4] = {198, 18, 2, 2};
+    static const uint8_t LL_US[16] = {0xfe, 0x80, [15] = 1}, LL_PEER[16] = {0xfe, 0x80, [15] = 2};
+    static const uint8_t G4_US[16] = {0x20, 0x01, 0, 4, [15] = 1},
+                         G4_PEER[16] = {0x20, 0x01, 0, 4, [15] = 2};
+    struct frame f, got[8];
+    unsigned n, found = 0;
+    flush_out();
+    eth(&f, MAC0, PEER, 0x0800, false, 0);
+    ipv4(&f, PEER2, US2, 132, 32);
+    sctp_init(put(&f, NULL, 32));
+    in(0, &f);
+    n = out(0, got, 8);
+    for (unsigned i = 0; i < n; i++)
+        if (be16(got[i].b + 12) == 0x0806 && be16(got[i].b + 20) == 1 &&
+            memcmp(got[i].b + 38, PEER2, 4) == 0) {
+            found++;
+            CHECK(memcmp(got[i].b + 28, US2, 4) == 0, "ARP request for 198.18.2.2 from %u.%u.%u.%u",
+                  got[i].b[28], got[i].b[29], got[i].b[30], got[i].b[31]);
+        }
+    CHECK(found == 1, "%u ARP requests for 198.18.2.2 (%u frames)", found, n);
+    const uint8_t *peers[2] = {LL_PEER, G4_PEER}, *ours[2] = {LL_US, G4_US};
+    for (unsigned k = 0; k < 2; k++) {
+        eth(&f, MAC0, PEER, 0x86dd, false, 0);
+        ipv6(&f, peers[k], ours[k], 132, 32, 64);
+        sctp_init(put(&f, NULL, 32));
+        in(0, &f);
+        n = out(0, got, 8);
+        found = 0;
+        for (unsigned i = 0; i < n; i++)
+            if (be16(got[i].b + 12) == 0x86dd && got[i].b[20] == 58 && got[i].b[54] == 135 &&
+                memcmp(got[i].b + 62, peers[k], 16) == 0) {
+                found++;
+                CHECK(memcmp(got[i].b + 22, ours[k], 16) == 0,
+                      "NS for %s from an address of another %s", k ? "2001:4::2" : "fe80::2",
+                      k ? "prefix" : "scope");
+            }
+        CHECK(found == 1, "%u NSs for %s (%u frames)", found, k ? "2001:4::2" : "fe80::2", n);
+    }
+    flush_out();
+}
+
+/* An ICMPv6 message behind an extension header (ext: 0 Hop-by-Hop, 60
+ * Destination Options, with a PadN option) from 2001:2::2: its checksum
+ * counts the ICMPv6 length only (RFC 8200 8.1). */
+static void icmp6_behind(struct frame *f, uint8_t ext, const uint8_t *msg, uint16_t len)
+{
+    eth(f, MAC0, PEER, 0x86dd, false, 0);
+    uint8_t *ip = ipv6(f, IP6_PEER, IP6_US, ext, (uint16_t)(8 + len), 64);
+    uint8_t *x = put(f, NULL, 8);
+    x[0] = 58, x[2] = 1, x[3] = 4; /* PadN */
+    uint8_t *ic = put(f, msg, len);
+    uint8_t ph[40];
+    memcpy(ph, ip, 40);
+    ph[4] = (uint8_t)(len >> 8), ph[5] = (uint8_t)len, ph[6] = 58;
+    icmp6_cksum(ph, ic);
+}
+
+/* RFC 8200 4: a Hop-by-Hop or Destination Options header in front of an
+ * ICMPv6 echo request or Packet Too Big does not hide it (both were
+ * dropped): the echo is answered, without the header and with a good
+ * checksum, and the Packet Too Big quoting SCTP is counted. */
+static void test_icmp6_behind_ext(void)
+{
+    static const uint8_t ext[2] = {0, 60};
+    uint8_t echo[16] = {128, 0, 0, 0, 0x43, 0x21, 0, 1};
+    struct frame f, got[8];
+    memset(echo + 8, 0xa5, 8);
+    for (unsigned k = 0; k < 2; k++) {
+        flush_out();
+        icmp6_behind(&f, ext[k], echo, 16);
+        in(0, &f);
+        unsigned n = out(0, got, 8), replies = 0;
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *b = got[i].b;
+            if (be16(b + 12) != 0x86dd || b[20] != 58 || b[54] != 129)
+                continue;
+            replies++;
+            CHECK(be16(b + 18) == 16 && memcmp(b + 38, IP6_PEER, 16) == 0 &&
+                      memcmp(b + 58, echo + 4, 12) == 0,
+                  "a bad echo reply (payload %u)", be16(b + 18));
+            CHECK(rte_ipv6_udptcp_cksum_verify((const struct rte_ipv6_hdr *)(b + 14), b + 54) == 0,
+                  "a bad echo reply checksum");
+        }
+        CHECK(replies == 1, "no echo reply to a request behind extension header %u (%u frames)",
+              ext[k], n);
+    }
+    /* Packet Too Big, MTU 1280, quoting an SCTP packet of ours. */
+    uint8_t ptb[8 + 40 + 12] = {2, 0, 0, 0, 0, 0, 0x05, 0x00};
+    uint8_t *q = ptb + 8;
+    q[0] = 0x60, q[5] = 12, q[6] = 132, q[7] = 64;
+    memcpy(q + 8, IP6_US, 16);
+    memcpy(q + 24, IP6_PEER, 16);
+    q[40] = 5001 >> 8, q[41] = 5001 & 0xff, q[42] = 0x9c, q[43] = 0x40;
+    uint64_t ptbs = eng->pst[0].rx_icmp_ptb;
+    icmp6_behind(&f, 60, ptb, sizeof(ptb));
+    in(0, &f);
+    CHECK(eng->pst[0].rx_icmp_ptb == ptbs + 1,
+          "a Packet Too Big behind a Destination Options header was not taken");
+    flush_out();
+}
+
 int main(int argc, char **argv)
 {
-    char *conf[] = {"sctpdp", "--addr",         "198.18.1.1/24@0", "--addr", "198.19.0.1/16@1",
-                    "--addr", "2001:2::1/64@0", "--echo-port",     "5001",   "--mbufs",
+    char *conf[] = {"sctpdp",
+                    "--addr",
+                    "198.18.1.1/24@0",
+                    "--addr",
+                    "198.19.0.1/16@1",
+                    "--addr",
+                    "2001:2::1/64@0",
+                    "--addr",
+                    "198.18.2.1/24@0",
+                    "--addr",
+                    "fe80::1/64@0",
+                    "--addr",
+                    "2001:4::1/64@0",
+                    "--echo-port",
+                    "5001",
+                    "--mbufs",
                     "4096"};
     char *eal[] = {argv[0],
                    "--no-huge",
@@ -706,6 +1073,9 @@ int main(int argc, char **argv)
         return 1;
     }
     rte_log_set_global_level(RTE_LOG_ERR);
+    /* Small enough to reach in a test (test_frag_per_source_*). */
+    dp.conf.frag_max_per_source = 4;
+    dp.conf.frag_ttl_ms = 200;
     dp_clock_init();
     if (dp_engine_create(0, rte_lcore_id()) < 0) {
         printf("FAIL: no engine\n");
@@ -733,6 +1103,12 @@ int main(int argc, char **argv)
     test_nd_validation();
     test_icmp_errors();
     test_big_echo();
+    test_frag_per_source_v6();
+    test_frag_per_source_v4();
+    test_frag_accounting();
+    test_first_fragment_chain();
+    test_solicit_source();
+    test_icmp6_behind_ext();
 
     dp_ports_close();
     dp_engine_free(eng);
