@@ -1809,10 +1809,12 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
                 return;
             }
             /* A first fragment that cuts the header chain short is
-             * dropped before it takes a slot in reassembly (RFC 7112 5).
-             * The ICMPv6 Parameter Problem (code 3) that section asks
-             * for is not sent: this dataplane sends no ICMP errors. */
+             * dropped before it takes a slot in reassembly, with a
+             * Parameter Problem (code 3, pointer 0) to its source (RFC
+             * 7112 5). */
             if (x[2] == 0 && (x[3] & 0xf8) == 0 && !first_frag_chain_ok(m, off + 8, x[0])) {
+                if (err_ok)
+                    icmp_error(e, m, port, l2, true, 4, 3, 0);
                 drop(e, port, m, DP_DROP_FRAG_CHAIN);
                 return;
             }

@@ -902,6 +902,11 @@ static void test_first_fragment_chain(void)
     uint64_t chain = drops0(DP_DROP_FRAG_CHAIN), sctp = rx_sctp0();
     frag6(&f, IP6_PEER, 0x701, 132, 0, true, init, 8);
     in(0, &f);
+    /* RFC 7112 5: a Parameter Problem, code 3, pointer 0, quoting it. */
+    struct frame got[8];
+    unsigned n = out(0, got, 8);
+    CHECK(n == 1 && icmp_error_is(&got[0], &f, true, 4, 3, 0, f.len - 14),
+          "no parameter problem (code 3) for a first fragment cut short (%u frames)", n);
     frag6(&f, IP6_PEER, 0x701, 132, 8, false, init + 8, 24);
     in(0, &f);
     CHECK(drops0(DP_DROP_FRAG_CHAIN) == chain + 1,
