@@ -910,6 +910,53 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
             sctp_cc_on_fast_retransmit(&a->paths[i].cc, a->next_tsn - 1);
 }
 
+/* ---- zero window probing (RFC 9260 6.1 A) ---- */
+
+/* "The sender SHOULD send the first zero window probe after 1 RTO when
+ * it detects that the receiver has closed its window and SHOULD increase
+ * the probe interval exponentially afterwards." The RTO is the data
+ * path's, where the probe goes. */
+void sctp_data_zwp_arm(struct sctp_assoc *a, sctp_tstamp now)
+{
+    if (a->zwp_due || a->zwp_timer != SCTP_TIMER_OFF)
+        return;
+    if (a->zwp_interval == 0)
+        a->zwp_interval = sctp_assoc_data_path(a)->rto.rto;
+    a->zwp_timer = now + a->zwp_interval;
+    sctp_assoc_timers_changed(a);
+}
+
+void sctp_data_zwp_expired(struct sctp_assoc *a)
+{
+    a->zwp_timer = SCTP_TIMER_OFF;
+    a->zwp_due = true;
+    sctp_ep_tx_schedule(a->ep, a);
+}
+
+/* A probe went to p. Unanswered, it goes again when its T3-rtx timer
+ * expires (sctp_data_t3_expired: no error while SACKs keep the window
+ * closed), after twice the interval it waited, up to RTO.Max; a peer that
+ * no longer answers is still found by those expiries. */
+void sctp_data_zwp_sent(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    sctp_tstamp next = a->zwp_interval ? 2 * a->zwp_interval : p->rto.rto;
+    if (next > p->rto.rto_max)
+        next = p->rto.rto_max;
+    a->zwp_interval = next;
+    a->zwp_due = false;
+    /* Only a SACK that comes after it answers this probe. */
+    a->zero_window_sack = false;
+    a->zwp_timer = SCTP_TIMER_OFF;
+    p->t3_timer = now + next;
+}
+
+void sctp_data_zwp_reset(struct sctp_assoc *a)
+{
+    a->zwp_interval = 0;
+    a->zwp_due = false;
+    a->zwp_timer = SCTP_TIMER_OFF;
+}
+
 /* Puts a chunk back into its path's flight: the peer reneged on it. */
 static void enter_flight(struct sctp_assoc *a, struct sctp_out_chunk *c)
 {
@@ -1338,6 +1385,16 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 p = &a->paths[a->fwd_path];
             p->t3_timer = now + p->rto.rto;
         }
+    }
+    /* RFC 9260 6.1 A: a window closed with all DATA cumulatively
+     * acknowledged starts the wait for a zero window probe (or for the
+     * next one, if a probe was taken with the window still closed); a
+     * window open again ends probing, and what waits goes now. */
+    if (__builtin_expect(closed, 0)) {
+        if (a->q.count == 0)
+            sctp_data_zwp_arm(a, now);
+    } else if (__builtin_expect(a->zwp_interval != 0, 0)) {
+        sctp_data_zwp_reset(a);
     }
     if (a->state >= SCTP_S_SHUTDOWN_PENDING)
         sctp_shutdown_progress(a, now);
