@@ -163,6 +163,10 @@ struct sctp_out_chunk {
     bool fast_rtx;  /* already fast retransmitted once (7.2.4) */
     bool in_flight; /* counted in its path's flight size */
     bool hdr_room;  /* its header lies in front of data (sctp_frag.room) */
+    /* RFC 3758 3.5 F5: abandoned while in flight on path, and neither
+     * acknowledged nor found lost since: miss indications and T3-rtx
+     * still look for its loss, for the congestion adjustment. */
+    bool loss_watch;
     struct sctp_path *path;
     sctp_tstamp sent_at;
 };

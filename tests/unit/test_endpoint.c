@@ -958,6 +958,72 @@ static void test_small_window_is_not_closed(void)
     }
 }
 
+/* Drops every packet, both ways. */
+static int drop_all(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)from;
+    (void)p;
+    (void)len;
+    return 1;
+}
+
+/* RFC 3758 3.5 F5: "If the decision to 'abandon' a chunk is made, no
+ * matter how such a decision is made, the appropriate congestion
+ * adjustment MUST be made as specified in RFC 2960 if the chunk would
+ * have been marked for retransmission later (e.g., either by T3-Timeout
+ * or by Fast Retransmit)." A message with a 20 ms lifetime is lost, and
+ * abandoned while in flight, before the SACKs for the DATA behind it
+ * arrive; their three miss indications would have marked it for fast
+ * retransmission: cwnd and ssthresh are cut as 7.2.4 (2) says, though
+ * nothing is sent again. With the lost chunk's lifetime long enough, the
+ * same SACKs retransmit it fast, with the same cut. */
+static void test_pr_abandoned_in_flight_loss(void)
+{
+    for (int abandoned = 0; abandoned < 2; abandoned++) {
+        start_pair(95, 1, NULL);
+        uint32_t seq = grow_cwnd(20000);
+        for (int k = 0; k < 20 && info_of(0).queued_bytes; k++) {
+            drain(0);
+            inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
+        }
+        struct sctp_assoc_info i0 = info_of(0);
+        CU_ASSERT_EQUAL_FATAL(i0.outstanding_bytes, 0);
+        uint32_t t0 = i0.next_tsn;
+        CU_ASSERT_EQUAL(send_pr(0, seq++, 1000, SCTP_PR_SCTP_TTL, abandoned ? 20 : 5000, 0xF5), 1);
+        for (int i = 0; i < 5; i++)
+            CU_ASSERT_EQUAL(send_msg(0, seq++, 1000, 0), 1);
+        drain(0); /* all of it lost on the way, or late */
+        CU_ASSERT_EQUAL_FATAL(info_of(0).next_tsn, t0 + 6);
+        /* The lifetime ends with the chunk in flight, before T3. */
+        drop_fn = drop_all;
+        h_run(&H, NULL, 25 * MS);
+        drop_fn = NULL;
+        i0 = info_of(0);
+        CU_ASSERT_EQUAL(R.n_failed, abandoned ? 1 : 0);
+        CU_ASSERT_EQUAL(i0.t3_expiries, 0);
+        CU_ASSERT_EQUAL(i0.outstanding_bytes, abandoned ? 5000 : 6000);
+        uint32_t cwnd = i0.paths[0].cwnd, mtu = i0.paths[0].mtu;
+        CU_ASSERT_TRUE_FATAL(cwnd >= 20000);
+        /* t0 + 1 .. t0 + 3 arrive: three SACKs report t0 missing. */
+        for (uint16_t e = 2; e <= 4; e++) {
+            struct sctp_gap_block g = {2, e};
+            inject_sack(t0 - 1, 1u << 20, &g, 1);
+            drain(0);
+        }
+        i0 = info_of(0);
+        uint32_t ssthresh = cwnd / 2 > 4 * mtu ? cwnd / 2 : 4 * mtu;
+        CU_ASSERT_EQUAL(i0.paths[0].ssthresh, ssthresh);
+        CU_ASSERT_EQUAL(i0.paths[0].cwnd, ssthresh);
+        CU_ASSERT_EQUAL(i0.fast_retransmissions, abandoned ? 0 : 1);
+        CU_ASSERT_EQUAL(count_tsn(0, t0), abandoned ? 1 : 2);
+        /* The rest flows: the peer skips the abandoned message. */
+        CU_ASSERT_TRUE(run_until_msgs(1, abandoned ? 5 : 6, 10 * S));
+        CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+        finish();
+    }
+}
+
 /* RFC 3758 3.5 A3: abandoning a message part of which is on the wire
  * queues one more TSN for its unsent rest. When the send ring is full
  * that moves it (sctp_sendq_grow), under the SACK handler that is
@@ -4838,6 +4904,7 @@ TEST_CASE(test_pr_rtx_zero_lossy)
 TEST_CASE(test_pr_ttl_lossy)
 TEST_CASE(test_pr_buf)
 TEST_CASE(test_pr_abandon_grows_ring)
+TEST_CASE(test_pr_abandoned_in_flight_loss)
 TEST_CASE(test_pr_no_forward_tsn_before_cookie_ack)
 TEST_CASE(test_pr_dead_peer_forward_tsn)
 TEST_CASE(test_pr_forward_tsn_clears_errors)
