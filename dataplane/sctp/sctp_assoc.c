@@ -76,6 +76,7 @@ void sctp_assoc_timers_changed(struct sctp_assoc *a)
 {
     sctp_tstamp t = tmin(tmin(a->t1_timer, a->t2_timer), tmin(a->t5_timer, a->sack_timer));
     t = tmin(t, tmin(a->pr_timer, a->pmtu_timer));
+    t = tmin(t, a->zwp_timer);
     for (unsigned i = 0; i < a->n_paths; i++)
         t = tmin(t, tmin(a->paths[i].t3_timer, a->paths[i].hb_timer));
     if (t != a->next_timer) {
@@ -330,6 +331,8 @@ void sctp_assoc_handle_timeout(struct sctp_assoc *a, sctp_tstamp now)
         sctp_data_pr_check(a, now);
     if (a->state != SCTP_S_CLOSED && a->pmtu_timer <= now)
         pmtu_timer_due(a, now);
+    if (a->state != SCTP_S_CLOSED && a->zwp_timer <= now)
+        sctp_data_zwp_expired(a);
     sctp_assoc_timers_changed(a);
 }
 
@@ -515,7 +518,7 @@ add_whole(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst, uint32_t r
           uint16_t sid, uint16_t mflags, uint32_t ppid)
 {
     /* 6.1 A: within the peer's window, except one chunk when nothing is
-     * outstanding (zero window probe). */
+     * outstanding (a zero window probe once it is due: add_data). */
     if (len > rwnd && a->q.outstanding_bytes + bytes > 0)
         return -1;
     if (!txb_data_fits(b, len))
@@ -580,6 +583,7 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
     bool allowed = sctp_cc_can_send(&dst->cc) || a->fast_rtx_pending;
     if (a->q.n_retransmit && allowed) {
         bool earlier = false; /* a chunk below is outstanding on dst */
+        uint32_t outstanding = a->q.outstanding_bytes;
         for (uint32_t i = 0; i < a->q.count && a->q.n_retransmit; i++) {
             struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
             if (c->state != SCTP_OUT_RETRANSMIT) {
@@ -615,6 +619,11 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
             earlier = true;
         }
         a->fast_rtx_pending = false;
+        /* 6.1 A: a zero window probe sent again (its T3-rtx expired) is
+         * the next probe: its timer runs for twice the last interval. */
+        if (__builtin_expect(a->peer_window_closed, 0) && a->zwp_interval && outstanding == 0 &&
+            a->q.outstanding_bytes)
+            sctp_data_zwp_sent(a, dst, now);
     }
     if (a->state != SCTP_S_ESTABLISHED && a->state != SCTP_S_SHUTDOWN_PENDING &&
         a->state != SCTP_S_SHUTDOWN_RECEIVED && a->state != SCTP_S_COOKIE_ECHOED)
@@ -630,6 +639,17 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
      * none. */
     if (rtx_alt)
         return;
+    /* 6.1 A: with the peer's window closed, new DATA goes only as a zero
+     * window probe: once all DATA is cumulatively acknowledged and the
+     * probe's wait (zwp_timer) is over. */
+    bool probe = false;
+    if (__builtin_expect(a->peer_window_closed, 0) && a->q.outstanding_bytes == 0) {
+        if (!a->zwp_due || a->q.count) {
+            sctp_data_zwp_arm(a, now);
+            return;
+        }
+        probe = true;
+    }
     /* 6.1: no more than 2^16 - 1 ordered messages of a stream in the send
      * window (SSNs would repeat). Held to that many chunks in all, less
      * what one packet can add: messages of a few bytes are not limited by
@@ -725,7 +745,8 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         }
         uint32_t len = avail < max_frag ? avail : max_frag;
         /* 6.1 A: new data within the peer's window, except one chunk
-         * when nothing is outstanding (zero window probe). */
+         * when nothing is outstanding (a zero window probe once it is
+         * due: see above). */
         if (len > rwnd && a->q.outstanding_bytes + bytes > 0)
             break;
         if (SCTP_DATA_HDR_LEN + SCTP_PAD4(len) > txb_room(b) && b->chunks > 0)
@@ -796,6 +817,8 @@ static void add_data(struct txb *b, struct sctp_assoc *a, struct sctp_path *dst,
         ep->stats.tx_data_chunks += chunks;
         on_data_sent(dst, now);
         dst->last_new_data = now; /* an RTT sample to come: not idle (8.3) */
+        if (__builtin_expect(probe, 0))
+            sctp_data_zwp_sent(a, dst, now);
     }
     if (a->next_tsn == first_new)
         return;

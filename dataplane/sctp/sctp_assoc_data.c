@@ -555,6 +555,13 @@ static bool abandon(struct sctp_assoc *a, struct sctp_msg *m, sctp_tstamp now)
                 continue;
             if (c->state == SCTP_OUT_RETRANSMIT)
                 a->q.n_retransmit--;
+            /* RFC 3758 3.5 F5: a chunk in flight is given up on before
+             * its loss, if it was lost, is found; the loss still calls
+             * for the congestion adjustment when it would have been
+             * found (its loss_watch). One fast retransmitted already
+             * would be found lost by T3 only. */
+            c->loss_watch =
+                c->state == SCTP_OUT_INFLIGHT && c->in_flight && c->path && !c->fast_rtx;
             leave_flight(a, c);
             rtt_untime(c);
             c->state = SCTP_OUT_ABANDONED;
@@ -630,8 +637,12 @@ static struct sctp_out_chunk *mark_retransmit(struct sctp_assoc *a, struct sctp_
     if (m && ((m->pr_policy == SCTP_PR_SCTP_RTX && c->nsent > m->pr_value) ||
               (m->pr_policy == SCTP_PR_SCTP_TTL && m->expire <= now))) {
         uint32_t tsn = c->tsn;
-        if (abandon(a, m, now))
-            return sctp_sendq_at(&a->q, tsn);
+        if (abandon(a, m, now)) {
+            /* Found lost now: the caller makes the adjustment. */
+            c = sctp_sendq_at(&a->q, tsn);
+            c->loss_watch = false;
+            return c;
+        }
     }
     leave_flight(a, c);
     rtt_untime(c);
@@ -700,6 +711,11 @@ void sctp_data_cookie_resend(struct sctp_assoc *a, sctp_tstamp now)
             if (c->path)
                 lost[c->path - a->paths] = true;
             mark_retransmit(a, c, now);
+        } else if (c->loss_watch) {
+            /* RFC 3758 3.5 F5: lost with the rest. */
+            if (c->path)
+                lost[c->path - a->paths] = true;
+            c->loss_watch = false;
         }
     }
     /* The DATA is lost as a T3 expiry would find it: its paths' cwnd
@@ -716,11 +732,14 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     if (a->state == SCTP_S_COOKIE_ECHOED)
         return;            /* sctp_data_cookie_resend */
     unsigned inflight = 0; /* chunks in flight on p: 0, 1, or more */
+    bool watched = false;  /* and, with none, chunks abandoned in flight there */
     for (uint32_t i = 0; i < a->q.count && inflight < 2; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
         inflight += c->path == p && c->state == SCTP_OUT_INFLIGHT;
+        watched |= c->path == p && c->loss_watch;
     }
     if (!inflight) {
+        bool cut = false;
         /* RFC 3758 3.5 A5, C5: the timer ran for an unacknowledged
          * FORWARD TSN: send it again. */
         if (a->peer_pr_sctp && sctp_tsn_gt(a->adv_peer_ack, a->cum_ack_in)) {
@@ -733,12 +752,25 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
                  * up by PR-SCTP before its retransmission). */
                 a->t3_expiries++;
                 sctp_cc_on_timeout(&p->cc);
+                cut = true;
                 sctp_assoc_path_failure(a, p, now);
                 if (sctp_assoc_error_step(a))
                     return;
             }
             a->fwd_tsn_pending = true;
             sctp_ep_tx_schedule(a->ep, a);
+        }
+        if (watched) {
+            /* RFC 3758 3.5 F5: this expiry would have marked DATA that
+             * was abandoned in flight here, unacknowledged since: the
+             * adjustment of 7.2.3 is made for it. */
+            if (!cut)
+                sctp_cc_on_timeout(&p->cc);
+            for (uint32_t i = 0; i < a->q.count; i++) {
+                struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+                if (c->path == p)
+                    c->loss_watch = false;
+            }
         }
         return;
     }
@@ -762,8 +794,12 @@ void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp
     }
     for (uint32_t i = 0; i < a->q.count; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
-        if (c->path == p && c->state == SCTP_OUT_INFLIGHT)
+        if (c->path != p)
+            continue;
+        if (c->state == SCTP_OUT_INFLIGHT)
             mark_retransmit(a, c, now);
+        else
+            c->loss_watch = false; /* RFC 3758 3.5 F5: found lost with the rest */
     }
     /* 6.4.1: retransmit to an alternate active address when there is one;
      * 5.4: a CONFIRMED one (DATA never goes to an UNCONFIRMED address);
@@ -892,12 +928,18 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
     for (uint32_t i = 0; i < a->q.count; i++) {
         struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
         struct sctp_path *p = c->path;
-        if (c->state != SCTP_OUT_INFLIGHT || !p)
+        if ((c->state != SCTP_OUT_INFLIGHT && !c->loss_watch) || !p)
             continue;
         bool before_close = c->sent_at <= a->window_closed_at;
         bool old = p->rto.measured && now >= c->sent_at + p->rto.srtt + 4 * p->rto.rttvar;
         if (!before_close && !old)
             continue;
+        if (c->loss_watch) {
+            /* RFC 3758 3.5 F5: abandoned in flight, and as lost. */
+            c->loss_watch = false;
+            lost[p - a->paths] = true;
+            continue;
+        }
         c = mark_retransmit(a, c, now);
         /* RFC 3758 3.5 F5: a chunk abandoned instead of being marked
          * still counts as lost for the congestion adjustment. */
@@ -908,6 +950,53 @@ static void window_reopened(struct sctp_assoc *a, sctp_tstamp now)
     for (unsigned i = 0; i < a->n_paths; i++)
         if (lost[i])
             sctp_cc_on_fast_retransmit(&a->paths[i].cc, a->next_tsn - 1);
+}
+
+/* ---- zero window probing (RFC 9260 6.1 A) ---- */
+
+/* "The sender SHOULD send the first zero window probe after 1 RTO when
+ * it detects that the receiver has closed its window and SHOULD increase
+ * the probe interval exponentially afterwards." The RTO is the data
+ * path's, where the probe goes. */
+void sctp_data_zwp_arm(struct sctp_assoc *a, sctp_tstamp now)
+{
+    if (a->zwp_due || a->zwp_timer != SCTP_TIMER_OFF)
+        return;
+    if (a->zwp_interval == 0)
+        a->zwp_interval = sctp_assoc_data_path(a)->rto.rto;
+    a->zwp_timer = now + a->zwp_interval;
+    sctp_assoc_timers_changed(a);
+}
+
+void sctp_data_zwp_expired(struct sctp_assoc *a)
+{
+    a->zwp_timer = SCTP_TIMER_OFF;
+    a->zwp_due = true;
+    sctp_ep_tx_schedule(a->ep, a);
+}
+
+/* A probe went to p. Unanswered, it goes again when its T3-rtx timer
+ * expires (sctp_data_t3_expired: no error while SACKs keep the window
+ * closed), after twice the interval it waited, up to RTO.Max; a peer that
+ * no longer answers is still found by those expiries. */
+void sctp_data_zwp_sent(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    sctp_tstamp next = a->zwp_interval ? 2 * a->zwp_interval : p->rto.rto;
+    if (next > p->rto.rto_max)
+        next = p->rto.rto_max;
+    a->zwp_interval = next;
+    a->zwp_due = false;
+    /* Only a SACK that comes after it answers this probe. */
+    a->zero_window_sack = false;
+    a->zwp_timer = SCTP_TIMER_OFF;
+    p->t3_timer = now + next;
+}
+
+void sctp_data_zwp_reset(struct sctp_assoc *a)
+{
+    a->zwp_interval = 0;
+    a->zwp_due = false;
+    a->zwp_timer = SCTP_TIMER_OFF;
 }
 
 /* Puts a chunk back into its path's flight: the peer reneged on it. */
@@ -943,6 +1032,18 @@ static bool miss_indication(struct sctp_assoc *a, struct sctp_out_chunk *c, sctp
         return false;
     a->fast_retransmissions++;
     return entering;
+}
+
+/* RFC 3758 3.5 F5: a miss indication (RFC 9260 7.2.4) for a chunk
+ * abandoned in flight: the third, when fast retransmit would have marked
+ * it, makes the congestion adjustment of 7.2.4 (2) for its path. */
+static void watched_miss(struct sctp_assoc *a, struct sctp_out_chunk *c)
+{
+    if (++c->miss < 3)
+        return;
+    c->miss = 0;
+    c->loss_watch = false;
+    sctp_cc_on_fast_retransmit(&c->path->cc, a->next_tsn - 1);
 }
 
 /* What one SACK newly acknowledges, per path. The SACK's chunks are
@@ -1194,6 +1295,7 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
             covered = sctp_tsn_ge(tsn, cum + b.start) && sctp_tsn_le(tsn, cum + b.end);
         }
         if (covered) {
+            c->loss_watch = false; /* it arrived (RFC 3758 3.5 F5) */
             if (c->state == SCTP_OUT_INFLIGHT || c->state == SCTP_OUT_RETRANSMIT) {
                 newly_acked(a, c, &acks);
                 htna = tsn;
@@ -1246,8 +1348,12 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         struct sctp_out_chunk *c = sctp_sendq_at(&a->q, tsn);
         if (!c)
             break;
-        if (c->state == SCTP_OUT_INFLIGHT && MISS_COUNTED(tsn, c) && miss_indication(a, c, now))
-            fast = true;
+        if (c->state == SCTP_OUT_INFLIGHT) {
+            if (MISS_COUNTED(tsn, c) && miss_indication(a, c, now))
+                fast = true;
+        } else if (__builtin_expect(c->loss_watch, 0) && MISS_COUNTED(tsn, c)) {
+            watched_miss(a, c);
+        }
     }
     if (reneged) {
         /* 6.2.1 D iii: one miss indication for each chunk reneged on (the
@@ -1338,6 +1444,16 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
                 p = &a->paths[a->fwd_path];
             p->t3_timer = now + p->rto.rto;
         }
+    }
+    /* RFC 9260 6.1 A: a window closed with all DATA cumulatively
+     * acknowledged starts the wait for a zero window probe (or for the
+     * next one, if a probe was taken with the window still closed); a
+     * window open again ends probing, and what waits goes now. */
+    if (__builtin_expect(closed, 0)) {
+        if (a->q.count == 0)
+            sctp_data_zwp_arm(a, now);
+    } else if (__builtin_expect(a->zwp_interval != 0, 0)) {
+        sctp_data_zwp_reset(a);
     }
     if (a->state >= SCTP_S_SHUTDOWN_PENDING)
         sctp_shutdown_progress(a, now);

@@ -850,6 +850,10 @@ static void restart(struct sctp_assoc *a, const struct sctp_cookie_state *st, sc
     a->error_count = 0;
     a->t2_timer = a->t5_timer = a->sack_timer = SCTP_TIMER_OFF;
     a->send_shutdown = a->send_shutdown_ack = false;
+    /* The restarted peer's window is the one its INIT gave: open. */
+    a->peer_window_closed = false;
+    a->zero_window_sack = false;
+    sctp_data_zwp_reset(a);
     if (sctp_assoc_setup_tcb(a, st->local_tsn, st->peer_tsn, st->peer_rwnd, st->ostreams,
                              st->istreams) < 0) {
         sctp_assoc_close(a, SCTP_COMM_LOST, SCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);

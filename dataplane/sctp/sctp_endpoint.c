@@ -626,6 +626,7 @@ struct sctp_assoc *sctp_assoc_new(struct sctp_endpoint *ep, uint16_t peer_port,
     a->t1_timer = a->t2_timer = a->t5_timer = a->sack_timer = SCTP_TIMER_OFF;
     a->pr_timer = SCTP_TIMER_OFF;
     a->pmtu_timer = SCTP_TIMER_OFF;
+    a->zwp_timer = SCTP_TIMER_OFF;
     a->next_timer = SCTP_TIMER_OFF;
     a->state = SCTP_S_CLOSED;
     a->local_init_tsn = sctp_ep_random32(ep);

@@ -163,6 +163,10 @@ struct sctp_out_chunk {
     bool fast_rtx;  /* already fast retransmitted once (7.2.4) */
     bool in_flight; /* counted in its path's flight size */
     bool hdr_room;  /* its header lies in front of data (sctp_frag.room) */
+    /* RFC 3758 3.5 F5: abandoned while in flight on path, and neither
+     * acknowledged nor found lost since: miss indications and T3-rtx
+     * still look for its loss, for the congestion adjustment. */
+    bool loss_watch;
     struct sctp_path *path;
     sctp_tstamp sent_at;
 };
@@ -358,9 +362,19 @@ struct sctp_assoc {
     bool send_init, send_cookie_echo;
     bool fast_rtx_pending;        /* one packet of fast retransmits may exceed cwnd */
     struct sctp_path *rtx_path;   /* alternate destination after T3 (6.4.1) */
-    bool zero_window_sack;        /* the last SACK since a T3 expiry closed the window */
+    bool zero_window_sack;        /* the last SACK since a T3 expiry or a zero window probe
+                                   * closed the window */
     bool peer_window_closed;      /* the last SACK's a_rwnd took no DATA (SCTP_WINDOW_SHUT) */
     sctp_tstamp window_closed_at; /* when such a SACK followed an open window */
+    /* RFC 9260 6.1 A: zero window probing. With the window closed and
+     * nothing outstanding, the first probe goes one RTO after that was
+     * seen (zwp_timer), each next one after twice the interval before,
+     * up to RTO.Max (its T3-rtx timer runs for that interval). zwp_due:
+     * the next new DATA chunk may go as a probe. zwp_interval 0: not
+     * probing; set back to 0 by a SACK with the window open. */
+    sctp_tstamp zwp_timer;
+    sctp_tstamp zwp_interval;
+    bool zwp_due;
     /* 6.2.1 D iii: the highest TSN gap acknowledged, while above the
      * cumulative TSN ack: a SACK reporting less has reneged up to it. */
     bool gap_acked;
@@ -609,6 +623,15 @@ int sctp_data_enqueue(struct sctp_assoc *a, const struct sctp_sndinfo *info,
 int sctp_data_enqueue_burst(struct sctp_assoc *a, const struct sctp_sndinfo *info,
                             const struct sctp_sendm *msgs, unsigned n, sctp_tstamp now);
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
+/* RFC 9260 6.1 A, zero window probing: zwp_arm starts the wait for the
+ * next probe (the window is closed, nothing outstanding) unless one is
+ * running or due; zwp_expired: the wait is over; zwp_sent: a probe went
+ * to p, whose T3-rtx timer runs for the next, doubled interval; zwp_reset:
+ * the window is open again. */
+void sctp_data_zwp_arm(struct sctp_assoc *a, sctp_tstamp now);
+void sctp_data_zwp_expired(struct sctp_assoc *a);
+void sctp_data_zwp_sent(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
+void sctp_data_zwp_reset(struct sctp_assoc *a);
 void sctp_data_pmtu_lowered(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 /* Path MTU (sctp_assoc.c): the smallest MTU a path is lowered to without
  * ICMP (RFC 8899 BASE_PLPMTU), setting a path's MTU, recomputing

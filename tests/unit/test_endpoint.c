@@ -958,6 +958,72 @@ static void test_small_window_is_not_closed(void)
     }
 }
 
+/* Drops every packet, both ways. */
+static int drop_all(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)from;
+    (void)p;
+    (void)len;
+    return 1;
+}
+
+/* RFC 3758 3.5 F5: "If the decision to 'abandon' a chunk is made, no
+ * matter how such a decision is made, the appropriate congestion
+ * adjustment MUST be made as specified in RFC 2960 if the chunk would
+ * have been marked for retransmission later (e.g., either by T3-Timeout
+ * or by Fast Retransmit)." A message with a 20 ms lifetime is lost, and
+ * abandoned while in flight, before the SACKs for the DATA behind it
+ * arrive; their three miss indications would have marked it for fast
+ * retransmission: cwnd and ssthresh are cut as 7.2.4 (2) says, though
+ * nothing is sent again. With the lost chunk's lifetime long enough, the
+ * same SACKs retransmit it fast, with the same cut. */
+static void test_pr_abandoned_in_flight_loss(void)
+{
+    for (int abandoned = 0; abandoned < 2; abandoned++) {
+        start_pair(95, 1, NULL);
+        uint32_t seq = grow_cwnd(20000);
+        for (int k = 0; k < 20 && info_of(0).queued_bytes; k++) {
+            drain(0);
+            inject_sack(info_of(0).next_tsn - 1, 1u << 20, NULL, 0);
+        }
+        struct sctp_assoc_info i0 = info_of(0);
+        CU_ASSERT_EQUAL_FATAL(i0.outstanding_bytes, 0);
+        uint32_t t0 = i0.next_tsn;
+        CU_ASSERT_EQUAL(send_pr(0, seq++, 1000, SCTP_PR_SCTP_TTL, abandoned ? 20 : 5000, 0xF5), 1);
+        for (int i = 0; i < 5; i++)
+            CU_ASSERT_EQUAL(send_msg(0, seq++, 1000, 0), 1);
+        drain(0); /* all of it lost on the way, or late */
+        CU_ASSERT_EQUAL_FATAL(info_of(0).next_tsn, t0 + 6);
+        /* The lifetime ends with the chunk in flight, before T3. */
+        drop_fn = drop_all;
+        h_run(&H, NULL, 25 * MS);
+        drop_fn = NULL;
+        i0 = info_of(0);
+        CU_ASSERT_EQUAL(R.n_failed, abandoned ? 1 : 0);
+        CU_ASSERT_EQUAL(i0.t3_expiries, 0);
+        CU_ASSERT_EQUAL(i0.outstanding_bytes, abandoned ? 5000 : 6000);
+        uint32_t cwnd = i0.paths[0].cwnd, mtu = i0.paths[0].mtu;
+        CU_ASSERT_TRUE_FATAL(cwnd >= 20000);
+        /* t0 + 1 .. t0 + 3 arrive: three SACKs report t0 missing. */
+        for (uint16_t e = 2; e <= 4; e++) {
+            struct sctp_gap_block g = {2, e};
+            inject_sack(t0 - 1, 1u << 20, &g, 1);
+            drain(0);
+        }
+        i0 = info_of(0);
+        uint32_t ssthresh = cwnd / 2 > 4 * mtu ? cwnd / 2 : 4 * mtu;
+        CU_ASSERT_EQUAL(i0.paths[0].ssthresh, ssthresh);
+        CU_ASSERT_EQUAL(i0.paths[0].cwnd, ssthresh);
+        CU_ASSERT_EQUAL(i0.fast_retransmissions, abandoned ? 0 : 1);
+        CU_ASSERT_EQUAL(count_tsn(0, t0), abandoned ? 1 : 2);
+        /* The rest flows: the peer skips the abandoned message. */
+        CU_ASSERT_TRUE(run_until_msgs(1, abandoned ? 5 : 6, 10 * S));
+        CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+        finish();
+    }
+}
+
 /* RFC 3758 3.5 A3: abandoning a message part of which is on the wire
  * queues one more TSN for its unsent rest. When the send ring is full
  * that moves it (sctp_sendq_grow), under the SACK handler that is
@@ -2411,7 +2477,8 @@ static void test_zero_window_probe_keeps_cwnd(void)
     H.hold_events[1] = true;
     for (uint32_t i = 0; i < 20; i++)
         CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
-    /* The window is closed after 8000 bytes; the first probe is out. */
+    /* The window is closed after 8000 bytes; the first probe follows
+     * one RTO later. */
     h_run(&H, NULL, 20 * MS);
     struct sctp_assoc_info i0 = info_of(0);
     CU_ASSERT_EQUAL(i0.t3_expiries, 0);
@@ -2425,6 +2492,156 @@ static void test_zero_window_probe_keeps_cwnd(void)
     CU_ASSERT_EQUAL(R.node_msgs[1], 0);
     H.hold_events[1] = false;
     CU_ASSERT_TRUE(run_until_msgs(1, 20, 30 * S));
+    finish();
+}
+
+/* When node 0 saw the window closed with all its DATA acknowledged: the
+ * arrival of the first SACK from node 1, at or after packet k, for
+ * cum with a window of 0 (0: none). */
+static sctp_tstamp window_closed_seen(unsigned k, uint32_t cum)
+{
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk s;
+    for (unsigned i = k; i < L.n; i++)
+        if (L.p[i].from == 1 && find_chunk(&L.p[i], SCTP_CT_SACK, 0, &c) &&
+            sctp_sack_decode(&s, &c) > 0 && s.cum_tsn == cum && s.a_rwnd == 0)
+            return L.p[i].at + H.latency;
+    return 0;
+}
+
+/* The times of the packets from node 0 carrying DATA, at or after packet
+ * k; returns how many (up to max). */
+static unsigned data_times(unsigned k, sctp_tstamp *at, unsigned max)
+{
+    unsigned n = 0;
+    for (unsigned i = k; i < L.n && n < max; i++)
+        if (L.p[i].from == 0 && pkt_has(L.p[i].bytes, L.p[i].len, SCTP_CT_DATA))
+            at[n++] = L.p[i].at;
+    return n;
+}
+
+/* The window closes with everything acknowledged: the first probe one
+ * RTO after node 0 saw that, the next ones after 2, 4, 8 ... RTOs, up to
+ * RTO.Max; each probe is the same chunk, every DATA packet one probe. */
+static void zero_window_probes_check(unsigned k, uint32_t tsn, sctp_tstamp rto, sctp_tstamp rto_max)
+{
+    sctp_tstamp closed = window_closed_seen(k, tsn - 1);
+    CU_ASSERT_TRUE_FATAL(closed != 0);
+    sctp_tstamp at[64];
+    unsigned n = data_times(k, at, 64), first = 0;
+    while (first < n && at[first] < closed)
+        first++;
+    CU_ASSERT_TRUE_FATAL(n - first >= 5);
+    CU_ASSERT_EQUAL(at[first] - closed, rto);
+    sctp_tstamp gap = rto;
+    for (unsigned i = first + 1; i < n; i++) {
+        gap = 2 * gap < rto_max ? 2 * gap : rto_max;
+        CU_ASSERT_EQUAL(at[i] - at[i - 1], gap);
+    }
+    CU_ASSERT_EQUAL(count_tsn(0, tsn), n - first);
+    CU_ASSERT_EQUAL(count_tsn(0, tsn + 1), 0);
+}
+
+/* RFC 9260 6.1 A: "The sender SHOULD send the first zero window probe
+ * after 1 RTO when it detects that the receiver has closed its window
+ * and SHOULD increase the probe interval exponentially afterwards."
+ * Probes answered by SACKs that keep the window closed are no errors. A
+ * window update opens the window: what waits goes at once, and a window
+ * closed again starts over from one RTO. */
+static void test_zero_window_probe_schedule(void)
+{
+    start_pair(83, 1, tune_window);
+    const sctp_tstamp rto_max = H.cfg[0].rto_max;
+    uint32_t tsn = info_of(0).next_tsn;
+    unsigned k = L.n;
+    H.hold_events[1] = true;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    /* The window closed after 8000 bytes, all acknowledged: no probe
+     * within the RTO. */
+    h_run(&H, NULL, 20 * MS);
+    struct sctp_assoc_info i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.peer_rwnd, 0);
+    CU_ASSERT_EQUAL(i0.outstanding_bytes, 0);
+    CU_ASSERT_EQUAL(i0.next_tsn, tsn + 8);
+    sctp_tstamp rto = i0.paths[0].rto;
+    CU_ASSERT_TRUE_FATAL(rto > 20 * MS && 16 * rto < rto_max);
+    h_run(&H, NULL, 20 * S);
+    zero_window_probes_check(k, tsn + 8, rto, rto_max);
+    i0 = info_of(0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    CU_ASSERT_EQUAL(i0.state, SCTP_S_ESTABLISHED);
+    CU_ASSERT_EQUAL(i0.paths[0].error_count, 0);
+    CU_ASSERT_TRUE(i0.paths[0].active);
+    CU_ASSERT_EQUAL(R.node_msgs[1], 0);
+
+    /* The application reads: the window update reaches node 0, and DATA
+     * leaves with no wait for the next probe. */
+    k = L.n;
+    H.hold_events[1] = false;
+    h_run(&H, NULL, 10 * MS); /* node 1's application reads at the end */
+    h_run(&H, NULL, 10 * MS);
+    struct sctp_chunk c = {0};
+    struct sctp_sack_chunk sk;
+    int u = next_pkt(k, 1, SCTP_CT_SACK);
+    CU_ASSERT_FATAL(u >= 0 && find_chunk(&L.p[u], SCTP_CT_SACK, 0, &c) &&
+                    sctp_sack_decode(&sk, &c) > 0);
+    CU_ASSERT_TRUE(sk.a_rwnd >= 1000);
+    int d = next_pkt((unsigned)u, 0, SCTP_CT_DATA);
+    CU_ASSERT_FATAL(d >= 0);
+    CU_ASSERT_EQUAL(L.p[d].at, L.p[u].at + H.latency);
+    CU_ASSERT_TRUE(run_until_msgs(1, 20, 5 * S));
+    in_order(1, 20, 0);
+
+    /* Closed again: the first probe is one RTO after that, again. */
+    h_run(&H, NULL, 1 * S);
+    tsn = info_of(0).next_tsn;
+    k = L.n;
+    H.hold_events[1] = true;
+    for (uint32_t i = 20; i < 40; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 20 * MS);
+    i0 = info_of(0);
+    CU_ASSERT_EQUAL(i0.next_tsn, tsn + 8);
+    rto = i0.paths[0].rto;
+    h_run(&H, NULL, 20 * S);
+    zero_window_probes_check(k, tsn + 8, rto, rto_max);
+    H.hold_events[1] = false;
+    CU_ASSERT_TRUE(run_until_msgs(1, 40, 5 * S));
+    in_order(1, 40, 0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
+/* Drops everything node 1 sends. */
+static int drop_from_1(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)p;
+    (void)len;
+    return from == 1;
+}
+
+/* RFC 9260 6.1 A, 8.1: zero window probes that draw no SACK at all are
+ * T3-rtx expiries like any other: a peer gone silent behind a closed
+ * window is found, at the pace of the probes. */
+static void test_zero_window_dead_peer(void)
+{
+    start_pair(87, 1, tune_window);
+    uint32_t tsn = info_of(0).next_tsn;
+    H.hold_events[1] = true;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    h_run(&H, NULL, 20 * MS);
+    CU_ASSERT_EQUAL(info_of(0).next_tsn, tsn + 8);
+    CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 0);
+    drop_fn = drop_from_1;
+    h_run(&H, NULL, 60 * S);
+    CU_ASSERT_EQUAL(R.lost[0], 1);
+    /* Association.Max.Retrans + 1 probes, all unanswered. */
+    CU_ASSERT_EQUAL(count_tsn(0, tsn + 8), H.cfg[0].assoc_max_retrans + 1);
+    H.hold_events[1] = false;
+    h_run(&H, NULL, 10 * MS);
     finish();
 }
 
@@ -3567,14 +3784,6 @@ static int drop_from_0(struct harness *h, int from, const uint8_t *p, uint32_t l
     return from == 0;
 }
 
-static int drop_from_1(struct harness *h, int from, const uint8_t *p, uint32_t len)
-{
-    (void)h;
-    (void)p;
-    (void)len;
-    return from == 1;
-}
-
 /* Node 0's packets over 1300 bytes of IPv4 dropped without a word (no
  * ICMP): all of them, or only the first. */
 static unsigned bh_left;
@@ -4706,6 +4915,7 @@ TEST_CASE(test_pr_rtx_zero_lossy)
 TEST_CASE(test_pr_ttl_lossy)
 TEST_CASE(test_pr_buf)
 TEST_CASE(test_pr_abandon_grows_ring)
+TEST_CASE(test_pr_abandoned_in_flight_loss)
 TEST_CASE(test_pr_no_forward_tsn_before_cookie_ack)
 TEST_CASE(test_pr_dead_peer_forward_tsn)
 TEST_CASE(test_pr_forward_tsn_clears_errors)
@@ -4739,6 +4949,8 @@ TEST_CASE(test_peek_events)
 TEST_CASE(test_zero_window)
 TEST_CASE(test_zero_window_rwnd_one)
 TEST_CASE(test_zero_window_probe_keeps_cwnd)
+TEST_CASE(test_zero_window_probe_schedule)
+TEST_CASE(test_zero_window_dead_peer)
 TEST_CASE(test_fast_rtx_zero_window)
 TEST_CASE(test_fast_recovery_marked_wait_cwnd)
 TEST_CASE(test_renege_waits_for_t3)
