@@ -288,10 +288,14 @@ struct dp_neigh {
     struct sctp_addr ip;
     struct rte_ether_addr mac;
     uint16_t port;
-    uint8_t state; /* 0 free, 1 incomplete, 2 reachable */
+    uint8_t state; /* 0 free, 1 incomplete, 2 reachable, 3 failed */
     uint8_t tries;
     uint8_t n_hold;
-    uint64_t expire_ns; /* reachable: entry expiry; incomplete: next try */
+    /* Reachable, but past its expiry and used since: still used, while
+     * unicast requests ask whether it is still there (RFC 1122 2.3.2.1,
+     * RFC 4861 7.3.3 PROBE); expire_ns is then the next one's time. */
+    bool probing;
+    uint64_t expire_ns; /* reachable: entry expiry; incomplete, probing: next try */
     uint64_t used_ns;   /* a packet of ours last went (or waited) for it; 0: never */
     struct rte_mbuf *hold[DP_NEIGH_HOLD];
 };

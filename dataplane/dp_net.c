@@ -330,7 +330,8 @@ static struct dp_neigh *neigh_find(struct dp_engine *e, const struct sctp_addr *
     return free_slot;
 }
 
-static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target);
+static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+                          const struct rte_ether_addr *unicast);
 
 /* Records ip -> mac and sends what was waiting for it. */
 static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
@@ -344,6 +345,7 @@ static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
     n->port = port;
     n->state = 2;
     n->tries = 0;
+    n->probing = false;
     n->expire_ns = e->now + (uint64_t)dp.conf.neigh_timeout_ms * 1000000ULL;
     for (unsigned k = 0; k < n->n_hold; k++) {
         struct rte_mbuf *m = n->hold[k];
@@ -436,7 +438,21 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
         e->neigh_last = n;
     }
     n->used_ns = e->now;
-    if (n->state == 2 && n->expire_ns > e->now && n->port == port) {
+    if (n->state == 2 && n->port == port) {
+        if (unlikely(n->expire_ns <= e->now) && !n->probing) {
+            /* Past its expiry: traffic goes on to the address known,
+             * and a request to it, not a broadcast, asks whether it is
+             * still there (RFC 1122 2.3.2.1 unicast poll, RFC 4861
+             * 7.3.3); an answer makes it reachable again. Holding
+             * traffic for a new resolution instead would drop what
+             * does not fit the hold, every neigh_timeout_ms, from a
+             * neighbour that is there. dp_net_timers() asks again, and
+             * after NEIGH_TRIES unanswered requests resolves anew. */
+            n->probing = true;
+            n->tries = 1;
+            n->expire_ns = e->now + NEIGH_RETRY_NS;
+            neigh_solicit(e, port, nh, &n->mac);
+        }
         eth_fill(m, port, &n->mac, et);
         dp_tx_enqueue(e, port, m);
         return;
@@ -447,9 +463,10 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
          * start resolving on the route's. */
         n->state = 1;
         n->tries = 1;
+        n->probing = false;
         n->port = port;
         n->expire_ns = e->now + NEIGH_RETRY_NS;
-        neigh_solicit(e, port, nh);
+        neigh_solicit(e, port, nh, NULL);
     }
     if (n->n_hold == DP_NEIGH_HOLD) {
         drop(e, port, m, DP_DROP_NEIGH);
@@ -500,6 +517,22 @@ void dp_net_timers(struct dp_engine *e)
     for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
         struct dp_neigh *n = &e->neigh[i];
 
+        if (n->state == 2 && n->probing && n->expire_ns <= e->now) {
+            if (n->tries < NEIGH_TRIES) {
+                n->tries++;
+                n->expire_ns = e->now + NEIGH_RETRY_NS;
+                neigh_solicit(e, n->port, &n->ip, &n->mac);
+                continue;
+            }
+            /* No answer to NEIGH_TRIES unicast requests: gone from that
+             * address; resolve anew (traffic waits from now on). */
+            n->probing = false;
+            n->state = 1;
+            n->tries = 1;
+            n->expire_ns = e->now + NEIGH_RETRY_NS;
+            neigh_solicit(e, n->port, &n->ip, NULL);
+            continue;
+        }
         if (n->state != 1 || n->expire_ns > e->now)
             continue;
         if (n->tries >= NEIGH_TRIES) {
@@ -514,7 +547,7 @@ void dp_net_timers(struct dp_engine *e)
         }
         n->tries++;
         n->expire_ns = e->now + NEIGH_RETRY_NS;
-        neigh_solicit(e, n->port, &n->ip);
+        neigh_solicit(e, n->port, &n->ip, NULL);
     }
     if (e->frag_tbl != NULL)
         frag_expire(e, rte_rdtsc());
@@ -541,7 +574,7 @@ static struct rte_mbuf *alloc_l2(struct dp_engine *e, uint16_t port, uint32_t l3
 /* A broadcast ARP request from our address sip for tip (sip == tip: an
  * announcement, RFC 5227 3). False if no mbuf could be had. */
 static bool arp_send_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *sip,
-                             const struct sctp_addr *tip)
+                             const struct sctp_addr *tip, const struct rte_ether_addr *unicast)
 {
     static const struct rte_ether_addr bcast = {{0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
     struct rte_mbuf *m = alloc_l2(e, port, sizeof(struct rte_arp_hdr));
@@ -549,7 +582,7 @@ static bool arp_send_request(struct dp_engine *e, uint16_t port, const struct sc
 
     if (m == NULL)
         return false;
-    eth_fill(m, port, &bcast, RTE_ETHER_TYPE_ARP);
+    eth_fill(m, port, unicast != NULL ? unicast : &bcast, RTE_ETHER_TYPE_ARP);
     ah = rte_pktmbuf_mtod_offset(m, struct rte_arp_hdr *, dp_l2_len(port));
     ah->arp_hardware = rte_cpu_to_be_16(RTE_ARP_HRD_ETHER);
     ah->arp_protocol = rte_cpu_to_be_16(RTE_ETHER_TYPE_IPV4);
@@ -593,12 +626,14 @@ static const struct sctp_addr *solicit_src(uint16_t port, const struct sctp_addr
     return local_of(port, target->family);
 }
 
-static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
+/* A broadcast request, or one to unicast only (a neighbour known). */
+static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+                        const struct rte_ether_addr *unicast)
 {
     const struct sctp_addr *src = solicit_src(port, target);
 
     if (src != NULL)
-        arp_send_request(e, port, src, target);
+        arp_send_request(e, port, src, target, unicast);
 }
 
 static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
@@ -769,7 +804,11 @@ static void icmp_error(struct dp_engine *e, const struct rte_mbuf *m, uint16_t p
     dp_tx_enqueue(e, port, n);
 }
 
-static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
+/* A Neighbour Solicitation to target's solicited-node multicast address
+ * or, to confirm a neighbour known at unicast, to target itself there
+ * (RFC 4861 7.2.2, 7.3.3). */
+static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+                       const struct rte_ether_addr *unicast)
 {
     const struct sctp_addr *src = solicit_src(port, target);
     struct rte_mbuf *m;
@@ -786,7 +825,12 @@ static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_add
     ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
     icmp = (uint8_t *)(ip6 + 1);
     memcpy(ip6->src_addr, src->addr, 16);
-    solicited_node(target->addr, ip6->dst_addr, &dmac);
+    if (unicast != NULL) {
+        memcpy(ip6->dst_addr, target->addr, 16);
+        dmac = *unicast;
+    } else {
+        solicited_node(target->addr, ip6->dst_addr, &dmac);
+    }
     ip6->hop_limits = 255;
     memset(icmp, 0, icmp_len);
     icmp[0] = ICMP6_NS;
@@ -798,12 +842,13 @@ static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_add
     icmp6_send(e, m, port, &dmac, icmp_len);
 }
 
-static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target)
+static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+                          const struct rte_ether_addr *unicast)
 {
     if (target->family == SCTP_AF_INET)
-        arp_request(e, port, target);
+        arp_request(e, port, target, unicast);
     else
-        nd_solicit(e, port, target);
+        nd_solicit(e, port, target, unicast);
 }
 
 /* ------------------------------------------------------------------ */
@@ -820,7 +865,7 @@ static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_
  * learn (or correct) where it is. */
 static void arp_announce(struct dp_engine *e, uint16_t port, const struct sctp_addr *a)
 {
-    if (arp_send_request(e, port, a, a))
+    if (arp_send_request(e, port, a, a, NULL))
         e->pst[port].tx_announce++;
 }
 
@@ -977,6 +1022,15 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
             if ((icmp[4] & 0x20) || n == NULL || n->state != 2 ||
                 rte_is_same_ether_addr(&n->mac, ll))
                 learn_and_share(e, &target, ll, port, false);
+        } else if (icmp[4] & 0x40) {
+            /* A solicited advertisement without the target's link-layer
+             * address (the answer to a unicast solicitation may leave it
+             * out: RFC 4861 7.2.4) confirms the one known (7.2.5). */
+            const struct dp_neigh *n = neigh_find(e, &target, false);
+            if (n != NULL && n->state == 2 && n->port == port) {
+                struct rte_ether_addr mac = n->mac;
+                learn_and_share(e, &target, &mac, port, false);
+            }
         }
         rte_pktmbuf_free(m);
         return;

@@ -1037,6 +1037,142 @@ static void test_icmp6_behind_ext(void)
     flush_out();
 }
 
+static struct dp_neigh *neigh_of(const uint8_t *ip, bool v6)
+{
+    for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
+        struct dp_neigh *n = &eng->neigh[i];
+        if (n->state != 0 && n->ip.family == (v6 ? SCTP_AF_INET6 : SCTP_AF_INET) &&
+            memcmp(n->ip.addr, ip, v6 ? 16 : 4) == 0)
+            return n;
+    }
+    return NULL;
+}
+
+/* The frames out of port 0: SCTP ones to the peer's MAC, ARP requests to
+ * the peer's MAC (unicast) and broadcast ones, NSs to 2001:2::2 itself
+ * (unicast), to its solicited-node address (multicast). */
+struct seen {
+    unsigned sctp, arp_uni, arp_bcast, ns_uni, ns_multi, other;
+};
+static struct seen look(void)
+{
+    struct frame got[16];
+    struct seen s = {0};
+    unsigned n = out(0, got, 16);
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *b = got[i].b;
+        bool to_peer = memcmp(b, PEER, 6) == 0;
+        if (be16(b + 12) == 0x0806 && be16(b + 20) == 1 && memcmp(b + 38, IP_PEER, 4) == 0)
+            to_peer ? s.arp_uni++ : memcmp(b, BCAST, 6) == 0 ? s.arp_bcast++ : s.other++;
+        else if (be16(b + 12) == 0x86dd && b[20] == 58 && b[54] == 135 &&
+                 memcmp(b + 62, IP6_PEER, 16) == 0)
+            to_peer &&memcmp(b + 38, IP6_PEER, 16) == 0 ? s.ns_uni++
+            : b[38] == 0xff                             ? s.ns_multi++
+                                                        : s.other++;
+        else if (to_peer && ((be16(b + 12) == 0x0800 && b[23] == 132) ||
+                             (be16(b + 12) == 0x86dd && b[20] == 132)))
+            s.sctp++;
+        else
+            s.other++;
+    }
+    return s;
+}
+
+/* RFC 1122 2.3.2.1, RFC 4861 7.3.3: a neighbour past its expiry that
+ * traffic still goes to is asked, by a request to its known address,
+ * whether it is still there, while that traffic goes on (it was held for
+ * a broadcast resolution, and what did not fit the hold was dropped);
+ * an answer makes it reachable again; three requests unanswered, it is
+ * resolved anew by broadcast, and traffic waits. */
+static void test_neighbour_probe(void)
+{
+    struct frame f;
+    flush_out();
+    arp(&f, BCAST, PEER, false, PEER, IP_PEER, IP_US);
+    in(0, &f);
+    flush_out();
+    struct dp_neigh *n = neigh_of(IP_PEER, false);
+    CHECK(n != NULL && n->state == 2, "198.18.1.2 not learnt");
+    if (n == NULL)
+        return;
+    n->expire_ns = dp_now_ns() - 1;
+    init4(&f, 0);
+    in(0, &f);
+    struct seen s = look();
+    CHECK(s.sctp == 1 && s.arp_uni == 1 && s.arp_bcast == 0 && s.other == 0,
+          "expired: INIT ACK %u, unicast ARP %u, broadcast ARP %u, other %u", s.sctp, s.arp_uni,
+          s.arp_bcast, s.other);
+    /* The answer: reachable again, nothing more asked. */
+    arp(&f, MAC0, PEER, false, PEER, IP_PEER, IP_US);
+    f.b[21] = 2;
+    memcpy(f.b + 32, MAC0, 6);
+    in(0, &f);
+    CHECK(n->state == 2 && !n->probing && n->expire_ns > dp_now_ns(),
+          "the ARP reply did not make the entry reachable again");
+    init4(&f, 0);
+    in(0, &f);
+    s = look();
+    CHECK(s.sctp == 1 && s.arp_uni + s.arp_bcast == 0, "after the answer: %u SCTP, %u ARP", s.sctp,
+          s.arp_uni + s.arp_bcast);
+    /* No answer: two more unicast requests, then a broadcast one. */
+    n->expire_ns = dp_now_ns() - 1;
+    init4(&f, 0);
+    in(0, &f);
+    s = look();
+    unsigned uni = s.arp_uni, bcast = s.arp_bcast;
+    for (int k = 0; k < 3; k++) {
+        n->expire_ns = dp_now_ns() - 1;
+        eng->now = dp_now_ns();
+        dp_net_timers(eng);
+        dp_tx_flush(eng);
+        s = look();
+        uni += s.arp_uni;
+        bcast += s.arp_bcast;
+    }
+    CHECK(uni == 3 && bcast == 1 && n->state == 1,
+          "unanswered: %u unicast and %u broadcast ARP requests, state %u", uni, bcast, n->state);
+    init4(&f, 0);
+    in(0, &f);
+    s = look();
+    CHECK(s.sctp == 0, "an INIT ACK went to a neighbour being resolved anew");
+    arp(&f, MAC0, PEER, false, PEER, IP_PEER, IP_US);
+    f.b[21] = 2;
+    memcpy(f.b + 32, MAC0, 6);
+    in(0, &f);
+    s = look();
+    CHECK(s.sctp == 1 && n->state == 2, "the INIT ACK held for the answer: %u", s.sctp);
+
+    /* IPv6: learnt from an NS, expired, asked by an NS to its unicast
+     * address; a solicited NA without a link-layer address confirms. */
+    ns(&f, IP6_PEER, IP6_US, MAC0, 1);
+    in(0, &f);
+    flush_out();
+    struct dp_neigh *n6 = neigh_of(IP6_PEER, true);
+    CHECK(n6 != NULL && n6->state == 2, "2001:2::2 not learnt");
+    if (n6 == NULL)
+        return;
+    n6->expire_ns = dp_now_ns() - 1;
+    eth(&f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(&f, IP6_PEER, IP6_US, 132, 32, 64);
+    sctp_init(put(&f, NULL, 32));
+    in(0, &f);
+    s = look();
+    CHECK(s.sctp == 1 && s.ns_uni == 1 && s.ns_multi == 0 && s.other == 0,
+          "expired (IPv6): INIT ACK %u, unicast NS %u, multicast NS %u, other %u", s.sctp, s.ns_uni,
+          s.ns_multi, s.other);
+    eth(&f, MAC0, PEER, 0x86dd, false, 0);
+    uint8_t *ip = ipv6(&f, IP6_PEER, IP6_US, 58, 24, 255);
+    uint8_t *ic = put(&f, NULL, 24);
+    ic[0] = 136;
+    ic[4] = 0x40; /* Solicited, no Override, no target link-layer option */
+    memcpy(ic + 8, IP6_PEER, 16);
+    icmp6_cksum(ip, ic);
+    in(0, &f);
+    CHECK(n6->state == 2 && !n6->probing && n6->expire_ns > dp_now_ns(),
+          "a solicited NA without a link-layer address did not confirm the entry");
+    flush_out();
+}
+
 int main(int argc, char **argv)
 {
     char *conf[] = {"sctpdp",
@@ -1108,6 +1244,7 @@ int main(int argc, char **argv)
     test_nd_validation();
     test_icmp_errors();
     test_big_echo();
+    test_neighbour_probe();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
     test_frag_accounting();
