@@ -479,12 +479,43 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
  * drops on the port each fragment came in on (frag_input leaves our port
  * index in m->port): one per mbuf freed, so a set of fragments the library
  * had already chained counts each of them. */
+static void icmp_error(struct dp_engine *e, const struct rte_mbuf *m, uint16_t port, uint32_t l2,
+                       bool v6, uint8_t type, uint8_t code, uint32_t param);
+static bool l2_multicast(const struct rte_mbuf *m);
+
+/* RFC 1122 3.3.2, RFC 8200 4.5: the first fragment (offset 0) of a
+ * datagram whose reassembly timed out gets an ICMP Time Exceeded,
+ * "fragment reassembly time exceeded" (code 1), to its source: IPv4 type
+ * 11, IPv6 type 3. m as the library keeps it: the frame, with l2_len and
+ * l3_len (the fragment header included over IPv6) set by
+ * frag_reassemble(). Its addresses were checked before it was taken. */
+static void frag_time_exceeded(struct dp_engine *e, const struct rte_mbuf *m)
+{
+    uint16_t port = m->port;
+    const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
+    bool v6 = (ip[0] >> 4) == 6;
+
+    if (port >= dp.n_ports || rte_pktmbuf_data_len(m) < m->l2_len + m->l3_len || l2_multicast(m))
+        return;
+    if (v6) {
+        const uint8_t *fh = ip + sizeof(struct rte_ipv6_hdr);
+        if (ip[24] == 0xff || (fh[2] << 8 | (fh[3] & 0xf8)) != 0)
+            return;
+    } else if ((rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)ip)->fragment_offset) &
+                RTE_IPV4_HDR_OFFSET_MASK) != 0) {
+        return;
+    }
+    icmp_error(e, m, port, m->l2_len, v6, v6 ? 3 : 11, 1, 0);
+}
+
 static void frag_free_dead(struct dp_engine *e, enum dp_drop why)
 {
     struct rte_ip_frag_death_row *dr = &e->death_row;
 
     for (uint32_t i = 0; i < dr->cnt; i++) {
         const struct rte_mbuf *m = dr->row[i];
+        if (why == DP_DROP_FRAG_EXPIRED)
+            frag_time_exceeded(e, m);
         e->pst[m->port < dp.n_ports ? m->port : 0].drops[why] += m->nb_segs;
     }
     rte_ip_frag_free_death_row(dr, 0);

@@ -286,8 +286,8 @@ static void echo6_first_frag(struct frame *f, const uint8_t *src, uint32_t id)
 /* ICMP echo replies that went out on port 0 to the IPv4 address to. */
 static unsigned echo_replies(const uint8_t *to)
 {
-    struct frame got[8];
-    unsigned n = out(0, got, 8), r = 0;
+    struct frame got[32];
+    unsigned n = out(0, got, 32), r = 0;
     for (unsigned i = 0; i < n; i++)
         r += be16(got[i].b + 12) == 0x0800 && got[i].b[23] == 1 && got[i].b[34] == 0 &&
              memcmp(got[i].b + 30, to, 4) == 0;
@@ -1173,6 +1173,40 @@ static void test_neighbour_probe(void)
     flush_out();
 }
 
+/* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
+ * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
+ * its first fragment when that came, over IPv4 (type 11) and IPv6
+ * (type 3); one whose first fragment never came gets none. */
+static void test_reassembly_time_exceeded(void)
+{
+    struct frame first4, first6, f, got[32];
+    static const uint8_t payload[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    flush_out();
+    eng->icmp_err_tat_ns = 0;
+    echo4_frag(&first4, IP_PEER, 0x5151, 0);
+    in(0, &first4);
+    echo4_frag(&f, IP_PEER, 0x5152, 1); /* a second datagram: its last fragment only */
+    in(0, &f);
+    frag6(&first6, IP6_PEER, 0x5153, 58, 0, true, payload, 16);
+    in(0, &first6);
+    flush_out();
+    usleep(300 * 1000);
+    eng->now = dp_now_ns();
+    dp_net_timers(eng);
+    dp_tx_flush(eng);
+    unsigned n = out(0, got, 32), v4 = 0, v6 = 0, other = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (icmp_error_is(&got[i], &first4, false, 11, 1, 0, first4.len - 14))
+            v4++;
+        else if (icmp_error_is(&got[i], &first6, true, 3, 1, 0, first6.len - 14))
+            v6++;
+        else
+            other++;
+    }
+    CHECK(v4 == 1 && v6 == 1 && other == 0,
+          "reassembly timeouts: %u IPv4 and %u IPv6 Time Exceeded, %u other frames", v4, v6, other);
+}
+
 int main(int argc, char **argv)
 {
     char *conf[] = {"sctpdp",
@@ -1245,6 +1279,7 @@ int main(int argc, char **argv)
     test_icmp_errors();
     test_big_echo();
     test_neighbour_probe();
+    test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
     test_frag_accounting();
