@@ -142,6 +142,9 @@ void dp_config_usage(const char *prog)
            "            assoc_max_retrans, max_init_retransmits (RFC 9260 15;\n"
            "            default 5, 10, 8), pf_retrans (RFC 7829: after that many\n"
            "            errors a path's traffic moves while it is probed; default\n"
+           "            off), ps_retrans (RFC 7829 6: a primary potentially failed\n"
+           "            or inactive past that many errors gives its place to the\n"
+           "            path its traffic moved to, with no switchback; default\n"
            "            off), hb_max_burst (RFC 9260 5.4: HEARTBEATs verifying peer\n"
            "            addresses per RTO; default 1, 0 no limit), init_rate (INIT\n"
            "            ACKs per second per engine and service at most; default\n"
@@ -552,6 +555,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 0, 100, &v) < 0)
                 return -1;
             s->pf_retrans = v;
+        } else if (!strcmp(key, "ps_retrans")) {
+            if (num(what, val, 0, 100, &v) < 0)
+                return -1;
+            s->ps_retrans = v;
         } else if (!strcmp(key, "assoc_max_retrans")) {
             if (num(what, val, 1, 100, &v) < 0)
                 return -1;

@@ -321,6 +321,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
                 t.icmp_unreach_ignored += x->icmp_unreach_ignored;
                 t.paths_pf += x->paths_pf;
                 t.paths_failed += x->paths_failed;
+                t.paths_switched_over += x->paths_switched_over;
                 t.init_rate_limited += x->init_rate_limited;
                 t.init_source_limited += x->init_source_limited;
                 t.icmp_dest_unreach += x->icmp_dest_unreach;
@@ -351,6 +352,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "icmp_aborts", t.icmp_aborts);
             U64(c, "icmp_unreach_ignored", t.icmp_unreach_ignored);
             U64(c, "paths_pf", t.paths_pf);
+            U64(c, "paths_switched_over", t.paths_switched_over);
             U64(c, "paths_failed", t.paths_failed);
             U64(c, "init_rate_limited", t.init_rate_limited);
             U64(c, "init_source_limited", t.init_source_limited);

@@ -295,6 +295,15 @@ struct sctp_config {
      * default (UINT32_MAX). 0: a path's first timeout moves its
      * traffic (the quick failover SIGTRAN deployments use). */
     uint32_t pf_retrans;
+    /* RFC 7829 6, Primary Path Switchover (Primary.Switchover.Max.Retrans):
+     * when the primary is potentially failed or inactive with more errors
+     * than this, and another active path not potentially failed carries
+     * the DATA, that path becomes the primary
+     * (SCTP_ADDR_MADE_PRIM, paths_switched_over), so the traffic stays
+     * there when the old primary answers again instead of going back
+     * and forth over a flapping link. Default UINT32_MAX: off (the RFC
+     * 9260 switchback to the primary). */
+    uint32_t ps_retrans;
     /* HB.Max.Burst (RFC 9260 5.4, 16; default 1): HEARTBEATs that probe
      * active UNCONFIRMED addresses, at most this many per RTO of the
      * primary path, so that a peer listing many addresses does not get
@@ -679,6 +688,8 @@ struct sctp_endpoint_stats {
     /* Paths that became potentially failed (RFC 7829), and paths that
      * became inactive (Path.Max.Retrans). */
     uint64_t paths_pf, paths_failed;
+    /* Primaries given up for another path by ps_retrans (RFC 7829 6). */
+    uint64_t paths_switched_over;
     /* INITs left unanswered by sctp_config.init_rate. */
     uint64_t init_rate_limited;
     /* INITs left unanswered by sctp_config.init_rate_per_source. */

@@ -31,6 +31,7 @@ void sctp_config_default(struct sctp_config *cfg)
     cfg->assoc_max_retrans = 10;
     cfg->path_max_retrans = 5;
     cfg->pf_retrans = UINT32_MAX;
+    cfg->ps_retrans = UINT32_MAX;
     cfg->hb_max_burst = 1;
     cfg->cookie_secret_lifetime = 3600 * SCTP_SEC;
     cfg->pmtu_raise = 600 * SCTP_SEC;

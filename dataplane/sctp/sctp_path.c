@@ -125,6 +125,18 @@ void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tst
         if ((!p->hb_outstanding || p->hb_quiet) && a->state != SCTP_S_CLOSED)
             sctp_assoc_heartbeat_now(a, p, now, false);
     }
+    /* RFC 7829 6: Primary Path Switchover. The primary, potentially
+     * failed or inactive and past ps_retrans errors, gives its place to
+     * the path the DATA goes to instead (one active, confirmed and not
+     * potentially failed), for good. */
+    if (p == &a->paths[a->primary] && (p->pf || !p->active) && p->error_count > cfg->ps_retrans) {
+        struct sctp_path *alt = sctp_assoc_alt_path(a, p);
+        if (alt != NULL && !alt->pf) {
+            a->primary = (uint8_t)(alt - a->paths);
+            a->ep->stats.paths_switched_over++;
+            sctp_assoc_notify_paddr(a, alt, SCTP_ADDR_MADE_PRIM);
+        }
+    }
 }
 
 void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)

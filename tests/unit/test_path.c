@@ -365,6 +365,50 @@ static void test_pf_quick_failover(void)
     finish();
 }
 
+static void tune_ps(struct sctp_config *c)
+{
+    tune_pf(c);
+    c->ps_retrans = 1;
+}
+
+/* RFC 7829 6, Primary Path Switchover: the primary, potentially failed
+ * past ps_retrans (1) errors, gives its place to the path its traffic
+ * moved to (SCTP_ADDR_MADE_PRIM), and when it answers again the traffic
+ * stays where it is (test_pf_quick_failover: without it, it goes back). */
+static void test_primary_switchover(void)
+{
+    start_confirmed(47, tune_ps);
+    const struct sctp_addr *p0 = &H.cfg[1].addrs[0], *p1 = &H.cfg[1].addrs[1];
+    sctp_tstamp t_pf = 0, t_prim = 0;
+    H.down[H.n_down++] = *p0;
+    send_until(SCTP_ADDR_MADE_PRIM, p1, 1, 400);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_MADE_PRIM, p1, &t_prim), 1);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_POTENTIALLY_FAILED, p0, &t_pf), 1);
+    CU_ASSERT_TRUE(t_prim > t_pf); /* a second error after the first */
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_UNREACHABLE, p0, NULL), 0);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    CU_ASSERT_FALSE(info.paths[0].primary);
+    CU_ASSERT_TRUE(info.paths[1].primary);
+    CU_ASSERT_TRUE(info.paths[0].error_count >= 2);
+    /* The old primary answers again: available, and no DATA goes back. */
+    H.n_down = 0;
+    send_until(SCTP_ADDR_AVAILABLE, p0, 1, 500);
+    CU_ASSERT_EQUAL_FATAL(count_pev(SCTP_ADDR_AVAILABLE, p0, NULL), 1);
+    sctp_tstamp back = H.now;
+    for (int i = 0; i < 50; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        h_run(&H, NULL, 20 * MS);
+    }
+    CU_ASSERT_EQUAL(data_to(p0, back, H.now), 0);
+    CU_ASSERT_TRUE(data_to(p1, back, H.now) >= 50);
+    CU_ASSERT_EQUAL(count_pev(SCTP_ADDR_MADE_PRIM, p1, NULL), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    CU_ASSERT_EQUAL(R.bad_order, 0);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 /* RFC 7829 5.1: with every path potentially failed, DATA still goes,
  * to the one with the fewest errors: a single-homed association keeps
  * sending to its one path, and recovers when it answers. */
@@ -1515,6 +1559,7 @@ TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
 TEST_CASE(test_pf_quick_failover)
+TEST_CASE(test_primary_switchover)
 TEST_CASE(test_pf_single_path_keeps_sending)
 TEST_CASE(test_set_primary)
 TEST_CASE(test_sack_to_data_source)
