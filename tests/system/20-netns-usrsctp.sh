@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # sctpdp on net_af_packet over a veth pair whose other end is in a network
-# namespace: the dataplane answers ARP and ping from the namespace, and a
-# usrsctp peer there (raw IPv4, the kernel has no SCTP) completes an
+# namespace: the dataplane answers ARP and ping from the namespace, a UDP
+# datagram from there gets a protocol unreachable that the kernel takes,
+# and a usrsctp peer there (raw IPv4, the kernel has no SCTP) completes an
 # association with the echo service, sends messages and checks the echoes.
 # The configuration asks for an MTU of 4000, more than net_af_packet
 # carries: the dataplane must use the port's 1500 instead (telemetry says
@@ -54,6 +55,15 @@ echo_tx=$(counter "$PFX" ports 0.tx_icmp_echo)
 echo "dataplane counters: rx_arp=$arp_rx rx_icmp_echo=$echo_rx tx_icmp_echo=$echo_tx"
 [[ $echo_rx -ge 3 && $echo_tx -ge 3 ]] || fail "ICMP echo counters $echo_rx/$echo_tx"
 ok "ICMP echo counted by the dataplane"
+
+# A protocol the dataplane does not serve: its ICMP protocol unreachable
+# reaches the peer's kernel, which fails the connected UDP socket with
+# ENOPROTOOPT (RFC 1122 3.2.2.1).
+err=$(udp_error "$DP_ADDR")
+errs=$(counter "$PFX" ports 0.tx_icmp_error)
+echo "UDP to the dataplane: the peer's socket says $err; tx_icmp_error=$errs"
+[[ $err == ENOPROTOOPT && $errs -ge 1 ]] || fail "no protocol unreachable reached the peer"
+ok "UDP to the dataplane: ICMP protocol unreachable, taken by the peer's kernel"
 
 log "usrsctp client in $NS_PEER: 20 messages of 300 bytes on 3 streams"
 echo_client "$DP_ADDR" 20 300 3

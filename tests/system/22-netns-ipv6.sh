@@ -2,8 +2,9 @@
 # IPv6 on net_af_packet over a veth pair into a namespace (2001:2::/48,
 # the IPv6 benchmarking range): the dataplane answers Neighbour
 # Solicitation and ICMPv6 echo from the namespace (small and near-MTU
-# requests), resolves the peer itself with a solicitation of its own, and
-# a usrsctp peer there completes an association over raw IPv6 with the
+# requests), answers UDP with a Parameter Problem that the kernel takes,
+# resolves the peer itself with a solicitation of its own, and a usrsctp
+# peer there completes an association over raw IPv6 with the
 # echo service. Echo requests to an address that is not ours are dropped
 # and counted.
 #
@@ -37,6 +38,15 @@ ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.2 -W 2 -s 1400 -M do "$DP_ADDR" >"$TM
     { cat "$TMP/big.txt"; fail "no answer to a 1448-byte ping -6"; }
 grep -q "1408 bytes from" "$TMP/big.txt" || { cat "$TMP/big.txt"; fail "big echo reply size"; }
 ok "1448-byte ICMPv6 echo answered with its whole payload"
+
+# UDP, a Next Header the dataplane does not serve: its ICMPv6 Parameter
+# Problem (code 1) reaches the peer's kernel, which fails the connected
+# socket with EPROTO (RFC 8200 4).
+err=$(udp_error "$DP_ADDR")
+errs=$(counter "$PFX" ports 0.tx_icmp_error)
+echo "UDP to the dataplane: the peer's socket says $err; tx_icmp_error=$errs"
+[[ $err == EPROTO && $errs -ge 1 ]] || fail "no parameter problem reached the peer"
+ok "UDP over IPv6 to the dataplane: ICMPv6 Parameter Problem, taken by the peer's kernel"
 
 log "usrsctp client in $NS_PEER over raw IPv6: 20 messages of 300 bytes on 3 streams"
 echo_client "$DP_ADDR" 20 300 3

@@ -193,6 +193,26 @@ ctl() {
 
 # counter PREFIX CMD KEYPATH: one number out of a telemetry answer, e.g.
 # counter pfx ports 0.drop_sctp_csum
+# udp_error ADDR: a UDP datagram from the peer's namespace to ADDR (IPv4
+# or IPv6) on a connected socket, and what the socket says after: the
+# errno name an ICMP error set (ENOPROTOOPT, EPROTO, ...), "answered" or
+# "nothing" (3 s).
+udp_error() {
+    ip netns exec "$NS_PEER" timeout 10 "$PY" -c '
+import errno, socket, sys
+s = socket.socket(socket.AF_INET6 if ":" in sys.argv[1] else socket.AF_INET, socket.SOCK_DGRAM)
+s.connect((sys.argv[1], 9))
+s.settimeout(3)
+s.send(b"x" * 16)
+try:
+    s.recv(16)
+    print("answered")
+except socket.timeout:
+    print("nothing")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, e.errno))' "$1"
+}
+
 counter() {
     ctl "$1" --json "$2" | "$PY" -c '
 import json, sys
