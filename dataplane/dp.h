@@ -122,6 +122,7 @@ struct dp_conf {
     uint32_t frag_max_per_source; /* datagrams in reassembly per source; 0: frag_max_flows / 8 */
     uint32_t icmp_error_rate;     /* ICMP errors per second per engine at most (0: none) */
     bool announce;                /* gratuitous ARP / unsolicited NA at start (default on) */
+    bool addr_check;              /* duplicate address detection at start (default on; dp_net.c) */
     struct sctp_config sctp;      /* protocol parameters, shared by endpoints */
 
     /* Client / traffic generator. */
@@ -226,6 +227,8 @@ struct dp_port_stats {
      * in defence), and ARPs or NAs from another host that claim one of
      * our addresses (an address conflict, RFC 5227 2.4, RFC 4862 5.4). */
     uint64_t tx_announce, rx_addr_conflict;
+    /* ARP probes and DAD Neighbour Solicitations sent at start. */
+    uint64_t tx_addr_probe;
     /* ICMP errors sent (protocol unreachable, parameter problem), and
      * those icmp_error_rate held back. */
     uint64_t tx_icmp_error, icmp_error_limited;
@@ -530,6 +533,11 @@ struct dp_main {
     uint32_t vtag_mask;
     volatile bool stop;     /* a signal asked us to shut down */
     volatile bool gen_done; /* the client run ended */
+    /* Duplicate address detection (dp_net.c): until this time another
+     * host's claim of one of our addresses stops the daemon (addr_dup,
+     * exit 1) instead of being defended; 0 before the check starts. */
+    volatile uint64_t dad_until_ns;
+    volatile bool addr_dup;
     /* Engines whose associations are gone after a stop (atomics, written
      * on the shutdown path only): each polls on until all are. */
     unsigned engines_finished;

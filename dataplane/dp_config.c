@@ -132,7 +132,10 @@ void dp_config_usage(const char *prog)
            "            association may have waiting before its receive is held;\n"
            "            default 1024),\n"
            "            announce (1, the default: gratuitous ARPs and unsolicited\n"
-           "            NAs for our addresses at start; 0: none), icmp_error_rate\n"
+           "            NAs for our addresses at start; 0: none), addr_check (1, the\n"
+           "            default: at start an ARP probe and a DAD solicitation for\n"
+           "            each address, and an answer within 1 s stops the daemon,\n"
+           "            exit 1; 0: none), icmp_error_rate\n"
            "            (ICMP protocol unreachable and parameter problem messages\n"
            "            per second per engine at most; default 100, 0 none)\n"
            "  [portN]   profile, vlan, mtu, emulate_csum_offload (a test aid: queue\n"
@@ -490,6 +493,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 0, 1, &v) < 0)
                 return -1;
             c->announce = v != 0;
+        } else if (!strcmp(key, "addr_check")) {
+            if (num(what, val, 0, 1, &v) < 0)
+                return -1;
+            c->addr_check = v != 0;
         } else {
             goto unknown;
         }
@@ -885,6 +892,7 @@ static void set_defaults(struct dp_conf *c)
     c->frag_max_flows = 1024;
     c->frag_ttl_ms = 2000;
     c->announce = true;
+    c->addr_check = true;
     c->icmp_error_rate = 100;
     for (unsigned i = 0; i < DP_MAX_PORTS; i++)
         c->ports[i].mtu = 1500;

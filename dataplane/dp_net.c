@@ -697,6 +697,15 @@ static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, ui
         return;
     }
     for_us = dp_addr_is_local(&tip, port);
+    /* Another host probing for one of our addresses while we check it
+     * (RFC 5227 2.1.1): it is a conflict then; later, the request is
+     * answered, which defends the address. */
+    if (ah->arp_data.arp_sip == 0 && for_us && dp.conf.addr_check && e->now < dp.dad_until_ns &&
+        !rte_is_same_ether_addr(&ah->arp_data.arp_sha, &dp.ports[port].mac)) {
+        addr_conflict(e, port, addr_ours(&tip), &ah->arp_data.arp_sha);
+        rte_pktmbuf_free(m);
+        return;
+    }
     /* RFC 826: update a known sender; add it if the request is for us. */
     if (ah->arp_data.arp_sip != 0 && !rte_is_multicast_ether_addr(&ah->arp_data.arp_sha))
         learn_and_share(e, &sip, &ah->arp_data.arp_sha, port, for_us);
@@ -938,6 +947,49 @@ static void announce(struct dp_engine *e, uint16_t port, const struct sctp_addr 
         nd_announce(e, port, a);
 }
 
+/*
+ * Duplicate address detection at start (addr_check): engine 0 sends an
+ * ARP probe (RFC 5227 2.1.1: sender address 0, target ours) and a DAD
+ * Neighbour Solicitation (RFC 4862 5.4.2: from the unspecified address
+ * to the solicited-node one, no link-layer option) for every address,
+ * then listens for DAD_WAIT_NS. Another host that answers for one of
+ * them, claims it, or probes for it too within that time (RFC 5227
+ * 2.1.1, RFC 4862 5.4.3, 5.4.4) has it: the daemon logs the address and
+ * the host's MAC and stops, exit 1 (addr_conflict), rather than take
+ * the address from it. One probe and one second, not RFC 5227's three
+ * over several seconds: the address is in use meanwhile (as RFC 4429's
+ * optimistic addresses are), and the check is for a host that holds
+ * it, which answers at once; later claims are conflicts, defended.
+ */
+#define DAD_WAIT_NS (1000ULL * 1000 * 1000)
+
+static void addr_probe(struct dp_engine *e, uint16_t port, const struct sctp_addr *a)
+{
+    if (a->family == SCTP_AF_INET) {
+        static const struct sctp_addr zero = {.family = SCTP_AF_INET};
+        if (arp_send_request(e, port, &zero, a, NULL))
+            e->pst[port].tx_addr_probe++;
+        return;
+    }
+    struct rte_ipv6_hdr *ip6;
+    struct rte_ether_addr dmac;
+    const uint32_t icmp_len = 8 + 16;
+    struct rte_mbuf *m = alloc_l2(e, port, sizeof(*ip6) + icmp_len);
+    if (m == NULL)
+        return;
+    ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
+    uint8_t *icmp = (uint8_t *)(ip6 + 1);
+    memset(ip6->src_addr, 0, 16);
+    solicited_node(a->addr, ip6->dst_addr, &dmac);
+    ip6->hop_limits = 255;
+    memset(icmp, 0, icmp_len);
+    icmp[0] = ICMP6_NS;
+    memcpy(icmp + 8, a->addr, 16);
+    e->pst[port].tx_nd++;
+    e->pst[port].tx_addr_probe++;
+    icmp6_send(e, m, port, &dmac, icmp_len);
+}
+
 /* At start, engine 0 announces every address on its port: IPv4 twice,
  * 2 s apart (RFC 5227 ANNOUNCE_NUM, ANNOUNCE_INTERVAL), IPv6 three
  * times, 1 s apart (RFC 4861 MAX_NEIGHBOR_ADVERTISEMENT, RetransTimer).
@@ -945,8 +997,19 @@ static void announce(struct dp_engine *e, uint16_t port, const struct sctp_addr 
  * node) is then found at once, not when the neighbours' caches expire. */
 static void announce_rounds(struct dp_engine *e)
 {
-    if (e->index != 0 || !dp.conf.announce || e->announce_round >= ANNOUNCE_ROUNDS ||
-        e->now < e->announce_at)
+    if (e->index != 0)
+        return;
+    if (dp.conf.addr_check && dp.dad_until_ns == 0) {
+        /* Duplicate address detection first: the announcements, which
+         * would take the address from a host that has it, wait for its
+         * end (RFC 5227 2.1, 2.3). */
+        for (unsigned i = 0; i < dp.conf.n_addrs; i++)
+            addr_probe(e, dp.conf.addrs[i].port, &dp.conf.addrs[i].addr);
+        dp.dad_until_ns = e->now + DAD_WAIT_NS;
+        e->announce_at = dp.dad_until_ns;
+        return;
+    }
+    if (!dp.conf.announce || e->announce_round >= ANNOUNCE_ROUNDS || e->now < e->announce_at)
         return;
     for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
         const struct dp_addr_conf *ac = &dp.conf.addrs[i];
@@ -977,8 +1040,25 @@ static void addr_conflict(struct dp_engine *e, uint16_t port, int k,
                           const struct rte_ether_addr *mac)
 {
     const struct sctp_addr *a = &dp.conf.addrs[k].addr;
+    uint64_t dad_until = dp.dad_until_ns;
 
     e->pst[port].rx_addr_conflict++;
+    if (dad_until != 0 && e->now < dad_until) {
+        /* During duplicate address detection: the address is the other
+         * host's (RFC 5227 2.1.1, RFC 4862 5.4.5). */
+        if (!dp.addr_dup) {
+            char ab[64], mb[RTE_ETHER_ADDR_FMT_SIZE];
+            dp_addr_str(a, ab, sizeof(ab));
+            rte_ether_format_addr(mb, sizeof(mb), mac);
+            DP_LOG(ERR,
+                   "port %u: address %s is in use by %s (duplicate address detection): "
+                   "stopping",
+                   port, ab, mb);
+            dp.addr_dup = true;
+            dp.stop = true;
+        }
+        return;
+    }
     if (e->conflict_logged_at[k] == 0 || e->now - e->conflict_logged_at[k] >= DEFEND_INTERVAL) {
         char ab[64], mb[RTE_ETHER_ADDR_FMT_SIZE];
         dp_addr_str(a, ab, sizeof(ab));
@@ -1043,9 +1123,12 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
         int k = addr_ours(&target);
         if (k >= 0) {
             /* Another host advertises our address (a conflict), or an
-             * advertisement of ours came back: never learnt. */
-            if (ll != NULL && !rte_is_same_ether_addr(ll, &dp.ports[port].mac))
-                addr_conflict(e, port, k, ll);
+             * advertisement of ours came back: never learnt. Without a
+             * target link-layer option, the frame's source tells. */
+            const struct rte_ether_addr *who =
+                ll != NULL ? ll : &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
+            if (!rte_is_same_ether_addr(who, &dp.ports[port].mac))
+                addr_conflict(e, port, k, who);
         } else if (ll != NULL) {
             /* RFC 4861 7.2.5: an advertisement without the Override flag
              * does not replace a link-layer address already known. */
@@ -1079,6 +1162,20 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
          * source link-layer address. */
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;
+    }
+    if (dad) {
+        /* Duplicate address detection for one of our addresses: our
+         * own come back, or another host's, which while we check the
+         * address means both want it (RFC 4862 5.4.3); later it is
+         * answered below, which defends the address. */
+        const struct rte_ether_addr *from = &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
+        bool ours = rte_is_same_ether_addr(from, &dp.ports[port].mac);
+        if (ours || (dp.conf.addr_check && e->now < dp.dad_until_ns)) {
+            if (!ours)
+                addr_conflict(e, port, addr_ours(&target), from);
+            rte_pktmbuf_free(m);
+            return;
+        }
     }
     int k = addr_ours(&src);
     if (k >= 0) {

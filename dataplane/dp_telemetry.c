@@ -426,6 +426,7 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "tx_nd", t.tx_nd);
         U64(c, "tx_announce", t.tx_announce);
         U64(c, "rx_addr_conflict", t.rx_addr_conflict);
+        U64(c, "tx_addr_probe", t.tx_addr_probe);
         U64(c, "rx_icmp_echo", t.rx_icmp_echo);
         U64(c, "tx_icmp_echo", t.tx_icmp_echo);
         U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);

@@ -122,10 +122,11 @@ int main(int argc, char **argv)
 
     rte_eal_mp_remote_launch(dp_engine_main, NULL, CALL_MAIN);
     rte_eal_mp_wait_lcore();
-    ret = 0;
+    ret = dp.addr_dup ? 1 : 0;
     if (dp.conf.n_peers > 0) {
         dp_gen_report();
-        ret = dp.gen_status;
+        if (ret == 0)
+            ret = dp.gen_status;
     }
     dp_print_counters();
 out:

@@ -1258,7 +1258,8 @@ int main(int argc, char **argv)
     }
     dp.n_engines = 1;
     dp.vtag_mask = 0;
-    dp.conf.announce = false; /* no gratuitous frames in what the tests read */
+    dp.conf.announce = false;   /* no gratuitous frames in what the tests read */
+    dp.conf.addr_check = false; /* nor probes (ring ports send back what they send) */
     if (dp_ports_init(1) < 0 || dp_engines_link() < 0 || dp_ports_start() < 0) {
         printf("FAIL: no ports\n");
         return 1;

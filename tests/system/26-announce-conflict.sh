@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Announcing our addresses, and defending them, on net_af_packet over a
 # veth pair into a namespace.
-#  - At start the dataplane announces its IPv4 address with two
+#  - At start, after a second of duplicate address detection
+#    (27-duplicate-address.sh), the dataplane announces its IPv4 address with two
 #    gratuitous ARPs 2 s apart (RFC 5227 ANNOUNCE_NUM, ANNOUNCE_INTERVAL)
 #    and its IPv6 address with three unsolicited Neighbor Advertisements
 #    1 s apart (RFC 4861 7.2.6: to all nodes, Override set, Solicited
@@ -51,7 +52,7 @@ PYEOF
 
 log "capturing the dataplane's start"
 start_bg "$TMP/start.txt" timeout 30 ip netns exec "$NS_PEER" "$PY" "$TMP/sniff.py" \
-    "$VETH_PEER" "$DP_ADDR" "$DP_ADDR6" 6
+    "$VETH_PEER" "$DP_ADDR" "$DP_ADDR6" 8
 SN=$LAST_PID
 wait_log "$TMP/start.txt" "sniffing" 20 || fail "sniffer did not start"
 sleep 0.5
