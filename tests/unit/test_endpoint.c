@@ -269,6 +269,16 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
 
 static int (*drop_fn)(struct harness *h, int from, const uint8_t *p, uint32_t len);
 
+/* drop_fn that drops everything node drop_node sends. */
+static int drop_node;
+static int drop_from_node(struct harness *h, int from, const uint8_t *p, uint32_t len)
+{
+    (void)h;
+    (void)p;
+    (void)len;
+    return from == drop_node;
+}
+
 static int filter(struct harness *h, int from, const uint8_t *p, uint32_t len)
 {
     log_pkt(from, h->now, &h->pkt_dst, p, len);
@@ -2613,15 +2623,6 @@ static void test_zero_window_probe_schedule(void)
     finish();
 }
 
-/* Drops everything node 1 sends. */
-static int drop_from_1(struct harness *h, int from, const uint8_t *p, uint32_t len)
-{
-    (void)h;
-    (void)p;
-    (void)len;
-    return from == 1;
-}
-
 /* RFC 9260 6.1 A, 8.1: zero window probes that draw no SACK at all are
  * T3-rtx expiries like any other: a peer gone silent behind a closed
  * window is found, at the pace of the probes. */
@@ -2635,7 +2636,7 @@ static void test_zero_window_dead_peer(void)
     h_run(&H, NULL, 20 * MS);
     CU_ASSERT_EQUAL(info_of(0).next_tsn, tsn + 8);
     CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 0);
-    drop_fn = drop_from_1;
+    drop_node = 1, drop_fn = drop_from_node;
     h_run(&H, NULL, 60 * S);
     CU_ASSERT_EQUAL(R.lost[0], 1);
     /* Association.Max.Retrans + 1 probes, all unanswered. */
@@ -3776,14 +3777,6 @@ static void test_pmtu_inflight(void)
     finish();
 }
 
-static int drop_from_0(struct harness *h, int from, const uint8_t *p, uint32_t len)
-{
-    (void)h;
-    (void)p;
-    (void)len;
-    return from == 0;
-}
-
 /* Node 0's packets over 1300 bytes of IPv4 dropped without a word (no
  * ICMP): all of them, or only the first. */
 static unsigned bh_left;
@@ -3863,7 +3856,7 @@ static void test_pmtu_blackhole(void)
      * HEARTBEAT sent on the first expiry is not answered either, and its
      * loss is no path error (only the T3 expiries count). */
     start_pair(78, 4, NULL);
-    drop_fn = drop_from_0;
+    drop_node = 0, drop_fn = drop_from_node;
     CU_ASSERT_EQUAL(send_msg(0, 1, 4000, 0), 1);
     h_run(&H, NULL, 3500 * MS);
     i0 = info_of(0);
@@ -3911,7 +3904,7 @@ static void test_icmp_proto_unreachable(void)
     CU_ASSERT_EQUAL(st.icmp_unreach_ignored, 1);
     CU_ASSERT_EQUAL(st.icmp_aborts, 0);
     /* Silent for longer: the host has no SCTP (any more). */
-    drop_fn = drop_from_1;
+    drop_node = 1, drop_fn = drop_from_node;
     h_run(&H, NULL, 1100 * MS);
     CU_ASSERT_EQUAL(R.lost[0], 0);
     CU_ASSERT_EQUAL(sctp_assoc_icmp_unreachable(H.ep[0], peer, pport, q, 8, H.now), 1);
@@ -3930,7 +3923,7 @@ static void test_icmp_proto_unreachable(void)
     /* An INIT that gets no answer: the ICMP quoting it ends the attempt at
      * once, not after Max.Init.Retransmits. */
     begin(2, 75, NULL);
-    drop_fn = drop_from_0;
+    drop_node = 0, drop_fn = drop_from_node;
     uint32_t id;
     CU_ASSERT_EQUAL_FATAL(sctp_endpoint_connect(H.ep[0], peer, 1, pport, 4, NULL, NULL, &id, H.now),
                           0);
