@@ -844,27 +844,27 @@ static void icmp_error(struct dp_engine *e, const struct rte_mbuf *m, uint16_t p
     dp_tx_enqueue(e, port, n);
 }
 
-/* A Neighbour Solicitation to target's solicited-node multicast address
- * or, to confirm a neighbour known at unicast, to target itself there
- * (RFC 4861 7.2.2, 7.3.3). */
-static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
-                       const struct rte_ether_addr *unicast)
+/* Writes and sends a Neighbour Solicitation for target from src: to
+ * target's solicited-node multicast address, or to target itself at
+ * unicast. src NULL: from the unspecified address, without the source
+ * link-layer option, for duplicate address detection (RFC 4862 5.4.2).
+ * False if no mbuf could be had. */
+static bool nd_send_ns(struct dp_engine *e, uint16_t port, const struct sctp_addr *src,
+                       const struct sctp_addr *target, const struct rte_ether_addr *unicast)
 {
-    const struct sctp_addr *src = solicit_src(port, target);
-    struct rte_mbuf *m;
     struct rte_ipv6_hdr *ip6;
-    uint8_t *icmp;
     struct rte_ether_addr dmac;
-    const uint32_t icmp_len = 8 + 16 + 8;
+    const uint32_t icmp_len = 8 + 16 + (src != NULL ? 8 : 0);
+    struct rte_mbuf *m = alloc_l2(e, port, sizeof(*ip6) + icmp_len);
 
-    if (src == NULL)
-        return;
-    m = alloc_l2(e, port, sizeof(*ip6) + icmp_len);
     if (m == NULL)
-        return;
+        return false;
     ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
-    icmp = (uint8_t *)(ip6 + 1);
-    memcpy(ip6->src_addr, src->addr, 16);
+    uint8_t *icmp = (uint8_t *)(ip6 + 1);
+    if (src != NULL)
+        memcpy(ip6->src_addr, src->addr, 16);
+    else
+        memset(ip6->src_addr, 0, 16);
     if (unicast != NULL) {
         memcpy(ip6->dst_addr, target->addr, 16);
         dmac = *unicast;
@@ -875,13 +875,27 @@ static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_add
     memset(icmp, 0, icmp_len);
     icmp[0] = ICMP6_NS;
     memcpy(icmp + 8, target->addr, 16);
-    icmp[24] = ND_OPT_SRC_LL;
-    icmp[25] = 1;
-    memcpy(icmp + 26, &dp.ports[port].mac, 6);
+    if (src != NULL) {
+        icmp[24] = ND_OPT_SRC_LL;
+        icmp[25] = 1;
+        memcpy(icmp + 26, &dp.ports[port].mac, 6);
+    }
     e->pst[port].tx_nd++;
     icmp6_send(e, m, port, &dmac, icmp_len);
+    return true;
 }
 
+/* A Neighbour Solicitation to target's solicited-node multicast address
+ * or, to confirm a neighbour known at unicast, to target itself there
+ * (RFC 4861 7.2.2, 7.3.3). */
+static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+                       const struct rte_ether_addr *unicast)
+{
+    const struct sctp_addr *src = solicit_src(port, target);
+
+    if (src != NULL)
+        nd_send_ns(e, port, src, target, unicast);
+}
 static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
                           const struct rte_ether_addr *unicast)
 {
@@ -965,29 +979,11 @@ static void announce(struct dp_engine *e, uint16_t port, const struct sctp_addr 
 
 static void addr_probe(struct dp_engine *e, uint16_t port, const struct sctp_addr *a)
 {
-    if (a->family == SCTP_AF_INET) {
-        static const struct sctp_addr zero = {.family = SCTP_AF_INET};
-        if (arp_send_request(e, port, &zero, a, NULL))
-            e->pst[port].tx_addr_probe++;
-        return;
-    }
-    struct rte_ipv6_hdr *ip6;
-    struct rte_ether_addr dmac;
-    const uint32_t icmp_len = 8 + 16;
-    struct rte_mbuf *m = alloc_l2(e, port, sizeof(*ip6) + icmp_len);
-    if (m == NULL)
-        return;
-    ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
-    uint8_t *icmp = (uint8_t *)(ip6 + 1);
-    memset(ip6->src_addr, 0, 16);
-    solicited_node(a->addr, ip6->dst_addr, &dmac);
-    ip6->hop_limits = 255;
-    memset(icmp, 0, icmp_len);
-    icmp[0] = ICMP6_NS;
-    memcpy(icmp + 8, a->addr, 16);
-    e->pst[port].tx_nd++;
-    e->pst[port].tx_addr_probe++;
-    icmp6_send(e, m, port, &dmac, icmp_len);
+    static const struct sctp_addr zero = {.family = SCTP_AF_INET};
+    bool sent = a->family == SCTP_AF_INET ? arp_send_request(e, port, &zero, a, NULL)
+                                          : nd_send_ns(e, port, NULL, a, NULL);
+    if (sent)
+        e->pst[port].tx_addr_probe++;
 }
 
 /* At start, engine 0 announces every address on its port: IPv4 twice,
@@ -1924,15 +1920,16 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
      * one of another host's Neighbor Advertisement or Solicitation that
      * claims it (an address conflict, nd_input): icmp6_input() lets only
      * those by. */
-    if (src_bad(&src) && !((v6_unspecified(ip6->src_addr) || addr_ours(&src) >= 0) &&
-                           ip6->proto == IPPROTO_ICMPV6_)) {
+    bool bad_src = src_bad(&src);
+    if (bad_src && !((v6_unspecified(ip6->src_addr) || addr_ours(&src) >= 0) &&
+                     ip6->proto == IPPROTO_ICMPV6_)) {
         drop(e, port, m, DP_DROP_BAD_SRC);
         return;
     }
     /* ICMPv6 errors go to a unicast source that is not ours (the
      * exceptions above), about a datagram unicast to us in a unicast
      * frame (RFC 4443 2.4 e). */
-    bool err_ok = !src_bad(&src) && !l2_multicast(m) && ip6->dst_addr[0] != 0xff;
+    bool err_ok = !bad_src && !l2_multicast(m) && ip6->dst_addr[0] != 0xff;
     /* Walk the extension headers we know (RFC 8200 4); nh_off is where
      * the Next Header field that names nh is. */
     uint32_t nh_off = l2 + 6;
