@@ -648,6 +648,10 @@ struct rte_mbuf *dp_tx_single_frame(struct dp_engine *e, const struct sctp_tx_pa
 /* A frame larger than its path's MTU (sctp_tx_packet.frag_ok) cut into
  * IP fragments of at most mtu bytes, without a copy: their number, or a
  * negative errno (see dp_engine.c). Uses e->pool and e->ind_pool only. */
+/* At most this many IP fragments of one datagram: 64 KB in 576-byte
+ * datagrams, the smallest path MTU a peer can report and the smallest a
+ * port takes. */
+#define DP_FRAGS_MAX 128
 int dp_tx_fragment(struct dp_engine *e, struct rte_mbuf *head, bool v4, uint32_t l2, uint32_t mtu,
                    uint32_t id, struct rte_mbuf **frags, unsigned max);
 /* Registers the mbuf flag both use (once, after rte_eal_init): 0 or -1. */

@@ -1025,16 +1025,12 @@ int dp_tx_fragment(struct dp_engine *e, struct rte_mbuf *head, bool v4, uint32_t
     return n;
 }
 
-/* At most this many IP fragments of one SCTP packet (its largest at the
- * smallest path MTU a peer can report: 64 KB in 576-byte datagrams). */
-#define FRAGS_MAX 128
-
 /* Sends head (see dp_tx_fragment) as IP fragments of at most mtu bytes. */
 static void emit_fragments(struct dp_engine *e, struct rte_mbuf *head, bool v4, uint32_t l2,
                            uint16_t port, const struct sctp_addr *nh, uint32_t mtu)
 {
-    struct rte_mbuf *frags[FRAGS_MAX];
-    int n = dp_tx_fragment(e, head, v4, l2, mtu, e->frag_id, frags, FRAGS_MAX);
+    struct rte_mbuf *frags[DP_FRAGS_MAX];
+    int n = dp_tx_fragment(e, head, v4, l2, mtu, e->frag_id, frags, DP_FRAGS_MAX);
 
     if (n < 0) {
         e->pst[port].drops[n == -ENOMEM ? DP_DROP_NOMBUF : DP_DROP_FRAG_TX]++;

@@ -1265,7 +1265,7 @@ static uint32_t mtu_plateau_below(uint32_t len)
 static void echo_fragments(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, bool v4,
                            uint32_t l2, const struct rte_ether_addr *dmac)
 {
-    struct rte_mbuf *frags[64];
+    struct rte_mbuf *frags[DP_FRAGS_MAX];
     struct rte_ether_addr mac = *dmac; /* it may lie in m */
     uint32_t nl2 = dp_l2_len(port);
 
