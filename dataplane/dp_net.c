@@ -1436,11 +1436,19 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
     switch (icmp[0]) {
     case ICMP6_NS:
     case ICMP6_NA:
-        /* Behind extension headers Neighbour Discovery stays dropped,
-         * as before: nd_input() builds its answers in place and takes
-         * the message to follow the IPv6 header. */
-        if (ext)
-            break;
+        /* RFC 8200 4: extension headers in front of Neighbour
+         * Discovery do not hide it. nd_input() takes the message right
+         * behind the IPv6 header (its answer is built in place), so the
+         * headers, options meant for us, go first; the checksum was
+         * checked over the message alone. (What came in fragments,
+         * nd_input() drops: RFC 6980 5.) */
+        if (ext && !e->rx_reassembled) {
+            memmove(ip6 + 1, icmp, len);
+            rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + len));
+            ip6->proto = IPPROTO_ICMPV6_;
+            ip6->payload_len = rte_cpu_to_be_16((uint16_t)len);
+            icmp = (uint8_t *)(ip6 + 1);
+        }
         nd_input(e, m, port, l2, ip6, icmp, len);
         return;
     case ICMP6_ECHO_REQ: {

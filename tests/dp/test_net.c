@@ -1048,6 +1048,54 @@ static struct dp_neigh *neigh_of(const uint8_t *ip, bool v6)
     return NULL;
 }
 
+/* RFC 8200 4: a Neighbour Solicitation behind a Hop-by-Hop or a
+ * Destination Options header is answered, with a Neighbour Advertisement
+ * right behind its IPv6 header, and its sender is learnt (both were
+ * dropped). */
+static void test_nd_behind_ext(void)
+{
+    static const uint8_t ext[2] = {0, 60};
+    for (unsigned k = 0; k < 2; k++) {
+        const uint8_t src[16] = {0x20, 0x01, 0, 2, [15] = (uint8_t)(0x30 + k)};
+        struct frame f, got[8];
+        flush_out();
+        eth(&f, MAC0, PEER, 0x86dd, false, 0);
+        uint8_t *ip = ipv6(&f, src, IP6_US, ext[k], 8 + 32, 255);
+        uint8_t *x = put(&f, NULL, 8);
+        x[0] = 58, x[2] = 1, x[3] = 4; /* PadN */
+        uint8_t *ic = put(&f, NULL, 32);
+        ic[0] = 135;
+        memcpy(ic + 8, IP6_US, 16);
+        ic[24] = 1, ic[25] = 1;
+        memcpy(ic + 26, PEER, 6);
+        uint8_t ph[40];
+        memcpy(ph, ip, 40);
+        ph[4] = 0, ph[5] = 32, ph[6] = 58;
+        icmp6_cksum(ph, ic);
+        in(0, &f);
+        unsigned n = out(0, got, 8), nas = 0;
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *b = got[i].b;
+            if (be16(b + 12) != 0x86dd || b[20] != 58 || b[54] != 136)
+                continue;
+            nas++;
+            CHECK(memcmp(b, PEER, 6) == 0 && memcmp(b + 38, src, 16) == 0 && b[21] == 255 &&
+                      be16(b + 18) == 32 && memcmp(b + 62, IP6_US, 16) == 0 && (b[58] & 0x40),
+                  "a bad Neighbour Advertisement behind extension header %u", ext[k]);
+            CHECK(rte_ipv6_udptcp_cksum_verify((const struct rte_ipv6_hdr *)(b + 14), b + 54) == 0,
+                  "a bad Neighbour Advertisement checksum");
+        }
+        CHECK(nas == 1,
+              "no Neighbour Advertisement for a solicitation behind extension header %u "
+              "(%u frames)",
+              ext[k], n);
+        const struct dp_neigh *nb = neigh_of(src, true);
+        CHECK(nb != NULL && nb->state == 2 && memcmp(nb->mac.addr_bytes, PEER, 6) == 0,
+              "the sender of a solicitation behind extension header %u was not learnt", ext[k]);
+    }
+    flush_out();
+}
+
 /* The frames out of port 0: SCTP ones to the peer's MAC, ARP requests to
  * the peer's MAC (unicast) and broadcast ones, NSs to 2001:2::2 itself
  * (unicast), to its solicited-node address (multicast). */
@@ -1287,6 +1335,7 @@ int main(int argc, char **argv)
     test_first_fragment_chain();
     test_solicit_source();
     test_icmp6_behind_ext();
+    test_nd_behind_ext();
 
     dp_ports_close();
     dp_engine_free(eng);
