@@ -117,6 +117,7 @@ struct dp_conf {
     uint32_t echo_assoc_backlog; /* echoes one association may have waiting (held beyond) */
     uint32_t shutdown_ms;
     uint32_t neigh_timeout_ms;
+    uint32_t neigh_delay_ms; /* RFC 4861 DELAY_FIRST_PROBE_TIME (dp_nud) */
     uint32_t frag_max_flows;
     uint32_t frag_ttl_ms;
     uint32_t frag_max_per_source; /* datagrams in reassembly per source; 0: frag_max_flows / 8 */
@@ -229,6 +230,11 @@ struct dp_port_stats {
     uint64_t tx_announce, rx_addr_conflict;
     /* ARP probes and DAD Neighbour Solicitations sent at start. */
     uint64_t tx_addr_probe;
+    /* Neighbours used past their expiry (into DELAY), unicast ARP
+     * requests and NSs asking a known neighbour whether it is still there
+     * (PROBE), and confirmations of a neighbour by SCTP's forward
+     * progress on a path through it (RFC 4861 7.3.1, dp_neigh_confirm). */
+    uint64_t neigh_delay, tx_neigh_probe, neigh_confirmed_upper;
     /* ICMP errors sent (protocol unreachable, parameter problem), and
      * those icmp_error_rate held back. */
     uint64_t tx_icmp_error, icmp_error_limited;
@@ -287,18 +293,30 @@ struct dp_snapshot {
 /* ------------------------------------------------------------------ */
 /* Engines                                                             */
 
+/* What a neighbour entry whose link-layer address is known (state 2)
+ * does about its reachability (RFC 4861 7.3.2; for IPv4 the same, RFC
+ * 1122 2.3.2.1). Past its expiry and unused, a REACHABLE entry is what
+ * RFC 4861 calls STALE: nothing is sent until traffic uses it. */
+enum dp_nud {
+    DP_NUD_REACHABLE = 0, /* confirmed within neigh_timeout_ms (expire_ns) */
+    /* Used past its expiry: traffic goes on to the address known while
+     * a confirmation is awaited (from SCTP, dp_neigh_confirm, or an ARP
+     * or NA) until expire_ns, neigh_delay_ms after the first use. */
+    DP_NUD_DELAY,
+    /* No confirmation in DELAY: traffic goes on while unicast requests
+     * ask whether it is still there; expire_ns is the next one's time. */
+    DP_NUD_PROBE,
+};
+
 struct dp_neigh {
     struct sctp_addr ip;
     struct rte_ether_addr mac;
     uint16_t port;
-    uint8_t state; /* 0 free, 1 incomplete, 2 reachable, 3 failed */
+    uint8_t state; /* 0 free, 1 incomplete, 2 link-layer address known (nud), 3 failed */
     uint8_t tries;
     uint8_t n_hold;
-    /* Reachable, but past its expiry and used since: still used, while
-     * unicast requests ask whether it is still there (RFC 1122 2.3.2.1,
-     * RFC 4861 7.3.3 PROBE); expire_ns is then the next one's time. */
-    bool probing;
-    uint64_t expire_ns; /* reachable: entry expiry; incomplete, probing: next try */
+    uint8_t nud;        /* enum dp_nud, in state 2 */
+    uint64_t expire_ns; /* state 2: see enum dp_nud; incomplete: next try */
     uint64_t used_ns;   /* a packet of ours last went (or waited) for it; 0: never */
     struct rte_mbuf *hold[DP_NEIGH_HOLD];
 };
@@ -601,6 +619,11 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m);
 void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint16_t port,
                    const struct sctp_addr *nexthop);
 void dp_net_timers(struct dp_engine *e);
+/* RFC 4861 7.3.1: an upper layer (SCTP: a SACK of new DATA, a HEARTBEAT
+ * ACK) saw forward progress through next hop nh on port: a neighbour
+ * entry with its link-layer address known there is reachable again for
+ * neigh_timeout_ms, a DELAY or PROBE ended. True if there was one. */
+bool dp_neigh_confirm(struct dp_engine *e, uint16_t port, const struct sctp_addr *nh);
 void dp_tx_enqueue(struct dp_engine *e, uint16_t port, struct rte_mbuf *m);
 void dp_tx_flush(struct dp_engine *e);
 /* The port and next hop to dst: on a subnet of one of our addresses

@@ -123,7 +123,12 @@ void dp_config_usage(const char *prog)
            "  [sctpdp]  name, addr (comma separated ADDR/PREFIX[@PORT]), gateway and\n"
            "            route (comma separated, as their options),\n"
            "            echo_port, discard_port, profile_dir, mtu, mbufs,\n"
-           "            shutdown_timeout_ms, neigh_timeout_ms, frag_max_flows\n"
+           "            shutdown_timeout_ms, neigh_timeout_ms (a neighbour's entry\n"
+           "            lasts that long once confirmed; default 300000),\n"
+           "            neigh_delay_ms (an entry used past that waits this long for\n"
+           "            SCTP's progress or an answer to confirm it before asking the\n"
+           "            neighbour by unicast, RFC 4861 DELAY_FIRST_PROBE_TIME;\n"
+           "            default 5000, 0: none), frag_max_flows\n"
            "            (datagrams in IP reassembly at once; default 1024),\n"
            "            frag_max_per_source (of those, what one source, an IPv4\n"
            "            address or an IPv6 /64, may have; its fragments of more\n"
@@ -473,6 +478,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 100, 3600000, &v) < 0)
                 return -1;
             c->neigh_timeout_ms = v;
+        } else if (!strcmp(key, "neigh_delay_ms")) {
+            if (num(what, val, 0, 60000, &v) < 0)
+                return -1;
+            c->neigh_delay_ms = v;
         } else if (!strcmp(key, "frag_max_flows")) {
             if (num(what, val, 1, 65536, &v) < 0)
                 return -1;
@@ -889,6 +898,7 @@ static void set_defaults(struct dp_conf *c)
     c->echo_assoc_backlog = DP_BL_ASSOC_MAX;
     c->shutdown_ms = 2000;
     c->neigh_timeout_ms = 300000;
+    c->neigh_delay_ms = 5000; /* RFC 4861 10: DELAY_FIRST_PROBE_TIME */
     c->frag_max_flows = 1024;
     c->frag_ttl_ms = 2000;
     c->announce = true;

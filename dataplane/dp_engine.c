@@ -186,6 +186,19 @@ static bool cb_pick_src(void *user, const struct sctp_addr *dst, struct sctp_add
     return dp_pick_src(dst, src);
 }
 
+/* RFC 4861 7.3.1: an association's forward progress on the path from
+ * src to dst confirms the neighbour it leaves by, on this engine (the
+ * association's owner, the one whose traffic uses that entry). */
+static void cb_path_progress(void *user, const struct sctp_addr *src, const struct sctp_addr *dst)
+{
+    struct dp_engine *e = user;
+    uint16_t port;
+    struct sctp_addr nh;
+
+    if (dp_route(src, dst, &port, &nh) == 0)
+        dp_neigh_confirm(e, port, &nh);
+}
+
 static void cb_random(void *user, uint8_t *buf, size_t len)
 {
     (void)user;
@@ -286,6 +299,7 @@ static int add_service(struct dp_engine *e, uint16_t port, uint8_t kind, bool cs
     e->cb.payload_unref_n = cb_unref_n;
     e->cb.random = cb_random;
     e->cb.pick_src = cb_pick_src;
+    e->cb.path_progress = cb_path_progress;
     e->cb.alloc = cb_alloc;
     e->cb.free = cb_free;
     s->ep = sctp_endpoint_new(&cfg, &e->cb, dp_now_ns());

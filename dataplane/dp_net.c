@@ -345,7 +345,7 @@ static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
     n->port = port;
     n->state = 2;
     n->tries = 0;
-    n->probing = false;
+    n->nud = DP_NUD_REACHABLE;
     n->expire_ns = e->now + (uint64_t)dp.conf.neigh_timeout_ms * 1000000ULL;
     for (unsigned k = 0; k < n->n_hold; k++) {
         struct rte_mbuf *m = n->hold[k];
@@ -354,6 +354,26 @@ static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
         dp_tx_enqueue(e, port, m);
     }
     n->n_hold = 0;
+}
+
+bool dp_neigh_confirm(struct dp_engine *e, uint16_t port, const struct sctp_addr *nh)
+{
+    struct dp_neigh *n = e->neigh_last;
+
+    if (n == NULL || n->state == 0 || !sctp_addr_equal(&n->ip, nh))
+        n = neigh_find(e, nh, false);
+    /* RFC 4861 7.3.3: a confirmation from an upper layer makes an entry
+     * REACHABLE from any of its states with a link-layer address (the
+     * traffic that made progress went to it); an incomplete one has
+     * none to confirm. Not shared with the other engines: each confirms
+     * the entries its own associations use. */
+    if (n == NULL || n->state != 2 || n->port != port)
+        return false;
+    n->nud = DP_NUD_REACHABLE;
+    n->tries = 0;
+    n->expire_ns = e->now + (uint64_t)dp.conf.neigh_timeout_ms * 1000000ULL;
+    e->pst[port].neigh_confirmed_upper++;
+    return true;
 }
 
 /* Learnt here: tell the other engines. */
@@ -439,19 +459,20 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
     }
     n->used_ns = e->now;
     if (n->state == 2 && n->port == port) {
-        if (unlikely(n->expire_ns <= e->now) && !n->probing) {
-            /* Past its expiry: traffic goes on to the address known,
-             * and a request to it, not a broadcast, asks whether it is
-             * still there (RFC 1122 2.3.2.1 unicast poll, RFC 4861
-             * 7.3.3); an answer makes it reachable again. Holding
-             * traffic for a new resolution instead would drop what
-             * does not fit the hold, every neigh_timeout_ms, from a
-             * neighbour that is there. dp_net_timers() asks again, and
-             * after NEIGH_TRIES unanswered requests resolves anew. */
-            n->probing = true;
-            n->tries = 1;
-            n->expire_ns = e->now + NEIGH_RETRY_NS;
-            neigh_solicit(e, port, nh, &n->mac);
+        if (unlikely(n->expire_ns <= e->now) && n->nud == DP_NUD_REACHABLE) {
+            /* Past its expiry (STALE) and used: traffic goes on to the
+             * address known, and for neigh_delay_ms nothing is asked
+             * (RFC 4861 7.3.3 DELAY; RFC 1122 2.3.2.1): an association
+             * through it that makes progress confirms it meanwhile
+             * (dp_neigh_confirm), so a busy neighbour is never probed.
+             * Holding traffic for a new resolution instead would drop
+             * what does not fit the hold, every neigh_timeout_ms, from
+             * a neighbour that is there. dp_net_timers() probes it by
+             * unicast after the delay, and after NEIGH_TRIES unanswered
+             * requests resolves it anew. */
+            n->nud = DP_NUD_DELAY;
+            n->expire_ns = e->now + (uint64_t)dp.conf.neigh_delay_ms * 1000000ULL;
+            e->pst[port].neigh_delay++;
         }
         eth_fill(m, port, &n->mac, et);
         dp_tx_enqueue(e, port, m);
@@ -463,7 +484,7 @@ void dp_net_output(struct dp_engine *e, struct rte_mbuf *m, uint8_t family, uint
          * start resolving on the route's. */
         n->state = 1;
         n->tries = 1;
-        n->probing = false;
+        n->nud = DP_NUD_REACHABLE;
         n->port = port;
         n->expire_ns = e->now + NEIGH_RETRY_NS;
         neigh_solicit(e, port, nh, NULL);
@@ -548,16 +569,22 @@ void dp_net_timers(struct dp_engine *e)
     for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
         struct dp_neigh *n = &e->neigh[i];
 
-        if (n->state == 2 && n->probing && n->expire_ns <= e->now) {
-            if (n->tries < NEIGH_TRIES) {
-                n->tries++;
+        if (n->state == 2 && n->nud != DP_NUD_REACHABLE && n->expire_ns <= e->now) {
+            if (n->nud == DP_NUD_DELAY || n->tries < NEIGH_TRIES) {
+                /* RFC 4861 7.3.3: DELAY over without a confirmation,
+                 * PROBE: a request to the address known (RFC 1122
+                 * 2.3.2.1 unicast poll), every NEIGH_RETRY_NS; an
+                 * answer, or SCTP's progress, makes it reachable. */
+                n->tries = n->nud == DP_NUD_DELAY ? 1 : n->tries + 1;
+                n->nud = DP_NUD_PROBE;
                 n->expire_ns = e->now + NEIGH_RETRY_NS;
+                e->pst[n->port].tx_neigh_probe++;
                 neigh_solicit(e, n->port, &n->ip, &n->mac);
                 continue;
             }
             /* No answer to NEIGH_TRIES unicast requests: gone from that
              * address; resolve anew (traffic waits from now on). */
-            n->probing = false;
+            n->nud = DP_NUD_REACHABLE;
             n->state = 1;
             n->tries = 1;
             n->expire_ns = e->now + NEIGH_RETRY_NS;

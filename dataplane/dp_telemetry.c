@@ -427,6 +427,9 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "tx_announce", t.tx_announce);
         U64(c, "rx_addr_conflict", t.rx_addr_conflict);
         U64(c, "tx_addr_probe", t.tx_addr_probe);
+        U64(c, "neigh_delay", t.neigh_delay);
+        U64(c, "tx_neigh_probe", t.tx_neigh_probe);
+        U64(c, "neigh_confirmed_upper", t.neigh_confirmed_upper);
         U64(c, "rx_icmp_echo", t.rx_icmp_echo);
         U64(c, "tx_icmp_echo", t.tx_icmp_echo);
         U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);

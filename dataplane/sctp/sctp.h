@@ -253,7 +253,24 @@ struct sctp_callbacks {
      * to the core: the local address with the longest prefix in common
      * with dst. */
     bool (*pick_src)(void *user, const struct sctp_addr *dst, struct sctp_addr *src);
+    /* Optional: the path to dst, sent to from src, makes forward
+     * progress: a SACK newly acknowledged DATA sent there (once: Karn's
+     * rule, a chunk sent again may have arrived by another path), by the
+     * cumulative TSN ack or a gap block, or a HEARTBEAT ACK answered a
+     * HEARTBEAT sent there. This is the reachability confirmation that
+     * RFC 4861 7.3.1 asks of upper layers: the layer below may take the
+     * neighbour the path leaves by (its next hop) as reachable without
+     * soliciting it. Called at most once per SCTP_PROGRESS_INTERVAL per
+     * path, from within the call that handled the packet
+     * (sctp_endpoint_input()); it must not call into the endpoint. */
+    void (*path_progress)(void *user, const struct sctp_addr *src, const struct sctp_addr *dst);
 };
+
+/* The shortest time between two path_progress calls for one path: well
+ * below RFC 4861's DELAY_FIRST_PROBE_TIME (5 s), so that a neighbour in
+ * use by a busy path is confirmed before it would be probed, at the
+ * cost of one comparison per SACK. */
+#define SCTP_PROGRESS_INTERVAL SCTP_SEC
 
 #define SCTP_MAX_ADDRS 8
 

@@ -233,11 +233,11 @@ static void probe_start(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp n
     sctp_ep_tx_schedule(a->ep, a);
 }
 
-void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t nonce,
+bool sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t nonce,
                             uint32_t size)
 {
     if (p->probe_size == 0 || nonce != p->probe_nonce || size != p->probe_size)
-        return;
+        return false;
     p->probe_size = 0;
     p->probe_deadline = SCTP_TIMER_OFF;
     p->probe_tries = 0;
@@ -249,6 +249,7 @@ void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t 
     p->pmtu_raise_at = SCTP_TIMER_OFF;
     sctp_assoc_pmtu_timer(a);
     sctp_assoc_timers_changed(a);
+    return true;
 }
 
 void sctp_assoc_probe_failed(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)

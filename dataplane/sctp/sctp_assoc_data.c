@@ -1396,6 +1396,12 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
              * path back. */
             if (acks.latest[i] >= p->fail_at)
                 sctp_assoc_path_success(a, p, now);
+            /* RFC 4861 7.3.1: new DATA sent on the path (once, so that
+             * it surely went there: sack_acks.latest) acknowledged is
+             * forward progress on it, which confirms the neighbour it
+             * leaves by. A duplicate SACK acknowledges nothing new. */
+            if (acks.latest[i] != 0)
+                sctp_path_progress(a, p, now);
         }
         if (p->rtt_pending)
             rtt_sample(a, p, cum, now);

@@ -811,7 +811,10 @@ static void on_heartbeat_ack(struct sctp_assoc *a, const struct sctp_chunk *c, s
         return;
     struct sctp_path *p = &a->paths[idx];
     if (t.value_len >= 24) {
-        sctp_assoc_probe_acked(a, p, nonce, sctp_get32(t.value + 20));
+        /* A path MTU probe answered proves the path as a HEARTBEAT
+         * does (RFC 4861 7.3.1 forward progress). */
+        if (sctp_assoc_probe_acked(a, p, nonce, sctp_get32(t.value + 20)))
+            sctp_path_progress(a, p, now);
         return;
     }
     if (nonce != p->hb_nonce || sent > now)
@@ -824,6 +827,9 @@ static void on_heartbeat_ack(struct sctp_assoc *a, const struct sctp_chunk *c, s
     bool was_unconfirmed = !p->confirmed;
     p->confirmed = true;
     sctp_assoc_path_success(a, p, now);
+    /* The peer got what went to this address: forward progress for the
+     * layer below's neighbour reachability (RFC 4861 7.3.1). */
+    sctp_path_progress(a, p, now);
     if (was_unconfirmed)
         sctp_assoc_notify_paddr(a, p, SCTP_ADDR_CONFIRMED);
     p->hb_timer = sctp_assoc_hb_next(a, p, now);

@@ -87,6 +87,9 @@ struct sctp_path {
     uint32_t error_count;
     sctp_tstamp fail_at; /* when error_count last grew */
     sctp_tstamp ok_at;   /* when it last proved to work (sctp_assoc_path_success) */
+    /* The next forward progress to report (sctp_path_progress): 0 at
+     * first, then SCTP_PROGRESS_INTERVAL after the last report. */
+    sctp_tstamp progress_next;
     bool active;
     bool pf; /* potentially failed (RFC 7829): sctp_assoc_path_failure */
     bool confirmed;
@@ -574,6 +577,16 @@ sctp_tstamp sctp_assoc_hb_next(struct sctp_assoc *a, const struct sctp_path *p, 
 void sctp_assoc_add_error(struct sctp_assoc *a, uint16_t code, const void *info, uint16_t len);
 void sctp_assoc_path_failure(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
 void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
+/* RFC 4861 7.3.1: the path made forward progress (new DATA sent there
+ * acknowledged, a HEARTBEAT there answered): tells the layer above
+ * (sctp_callbacks.path_progress), at most once per
+ * SCTP_PROGRESS_INTERVAL, so that the SACK path pays one comparison. */
+void sctp_path_progress_report(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now);
+static inline void sctp_path_progress(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    if (__builtin_expect(now >= p->progress_next, 0))
+        sctp_path_progress_report(a, p, now);
+}
 /* Counts toward Association.Max.Retrans; returns true if it closed. */
 bool sctp_assoc_error_step(struct sctp_assoc *a);
 
@@ -642,7 +655,9 @@ void sctp_assoc_pmtu_timer(struct sctp_assoc *a);
 /* A HEARTBEAT to p now; quiet: its loss is no path error. */
 void sctp_assoc_heartbeat_now(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now,
                               bool quiet);
-void sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t nonce,
+/* A path MTU probe's HEARTBEAT ACK: true if it answered the probe in
+ * flight (nonce and size), which the path then takes as its MTU. */
+bool sctp_assoc_probe_acked(struct sctp_assoc *a, struct sctp_path *p, uint64_t nonce,
                             uint32_t size);
 /* The probe in flight failed (lost PROBES_MAX times, or a too-big below
  * its size): the path keeps its MTU until the next period. */

@@ -153,3 +153,14 @@ void sctp_assoc_path_success(struct sctp_assoc *a, struct sctp_path *p, sctp_tst
         sctp_assoc_notify_paddr(a, p, SCTP_ADDR_AVAILABLE);
     }
 }
+
+void sctp_path_progress_report(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
+{
+    /* RFC 4861 7.3.1: "upper-layer protocols" confirm reachability by
+     * forward progress. Once per interval is enough for a neighbour
+     * cache whose entries stay reachable for seconds (REACHABLE_TIME,
+     * DELAY_FIRST_PROBE_TIME), and spares a busy path a call per SACK. */
+    p->progress_next = now + SCTP_PROGRESS_INTERVAL;
+    if (a->ep->cb.path_progress)
+        a->ep->cb.path_progress(a->ep->cb.user, &p->src, &p->addr);
+}

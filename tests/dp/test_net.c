@@ -1126,15 +1126,28 @@ static struct seen look(void)
     return s;
 }
 
+/* One turn of the neighbour timers now, and what it sent. */
+static struct seen neigh_timers(void)
+{
+    eng->now = dp_now_ns();
+    dp_net_timers(eng);
+    dp_tx_flush(eng);
+    return look();
+}
+
 /* RFC 1122 2.3.2.1, RFC 4861 7.3.3: a neighbour past its expiry that
- * traffic still goes to is asked, by a request to its known address,
- * whether it is still there, while that traffic goes on (it was held for
- * a broadcast resolution, and what did not fit the hold was dropped);
- * an answer makes it reachable again; three requests unanswered, it is
- * resolved anew by broadcast, and traffic waits. */
+ * traffic still goes to waits neigh_delay_ms (DELAY) for a confirmation,
+ * asking nothing, then is asked, by a request to its known address,
+ * whether it is still there (PROBE), while that traffic goes on (it was
+ * held for a broadcast resolution, and what did not fit the hold was
+ * dropped); an answer makes it reachable again; three requests
+ * unanswered, it is resolved anew by broadcast, and traffic waits. The
+ * end of a DELAY or of a wait for an answer is brought forward by moving
+ * expire_ns into the past. */
 static void test_neighbour_probe(void)
 {
     struct frame f;
+    uint64_t probes = eng->pst[0].tx_neigh_probe, delays = eng->pst[0].neigh_delay;
     flush_out();
     arp(&f, BCAST, PEER, false, PEER, IP_PEER, IP_US);
     in(0, &f);
@@ -1147,33 +1160,46 @@ static void test_neighbour_probe(void)
     init4(&f, 0);
     in(0, &f);
     struct seen s = look();
-    CHECK(s.sctp == 1 && s.arp_uni == 1 && s.arp_bcast == 0 && s.other == 0,
+    CHECK(s.sctp == 1 && s.arp_uni == 0 && s.arp_bcast == 0 && s.other == 0,
           "expired: INIT ACK %u, unicast ARP %u, broadcast ARP %u, other %u", s.sctp, s.arp_uni,
           s.arp_bcast, s.other);
+    CHECK(n->state == 2 && n->nud == DP_NUD_DELAY &&
+              n->expire_ns > dp_now_ns() + (dp.conf.neigh_delay_ms - 1000) * 1000000ULL &&
+              eng->pst[0].neigh_delay == delays + 1,
+          "used past its expiry: not in DELAY for neigh_delay_ms (nud %u)", n->nud);
+    s = neigh_timers();
+    CHECK(s.arp_uni + s.arp_bcast == 0, "in DELAY: %u ARP requests", s.arp_uni + s.arp_bcast);
+    /* DELAY over: one request to its known address. */
+    n->expire_ns = dp_now_ns() - 1;
+    s = neigh_timers();
+    CHECK(s.arp_uni == 1 && s.arp_bcast == 0 && s.other == 0 && n->nud == DP_NUD_PROBE &&
+              eng->pst[0].tx_neigh_probe == probes + 1,
+          "after DELAY: unicast ARP %u, broadcast ARP %u, other %u, nud %u", s.arp_uni, s.arp_bcast,
+          s.other, n->nud);
     /* The answer: reachable again, nothing more asked. */
     arp(&f, MAC0, PEER, false, PEER, IP_PEER, IP_US);
     f.b[21] = 2;
     memcpy(f.b + 32, MAC0, 6);
     in(0, &f);
-    CHECK(n->state == 2 && !n->probing && n->expire_ns > dp_now_ns(),
+    CHECK(n->state == 2 && n->nud == DP_NUD_REACHABLE && n->expire_ns > dp_now_ns(),
           "the ARP reply did not make the entry reachable again");
     init4(&f, 0);
     in(0, &f);
     s = look();
     CHECK(s.sctp == 1 && s.arp_uni + s.arp_bcast == 0, "after the answer: %u SCTP, %u ARP", s.sctp,
           s.arp_uni + s.arp_bcast);
-    /* No answer: two more unicast requests, then a broadcast one. */
+    s = neigh_timers();
+    CHECK(s.arp_uni + s.arp_bcast == 0, "after the answer: %u ARP requests later",
+          s.arp_uni + s.arp_bcast);
+    /* No answer: DELAY, three unicast requests, then a broadcast one. */
     n->expire_ns = dp_now_ns() - 1;
     init4(&f, 0);
     in(0, &f);
     s = look();
     unsigned uni = s.arp_uni, bcast = s.arp_bcast;
-    for (int k = 0; k < 3; k++) {
+    for (int k = 0; k < 4; k++) {
         n->expire_ns = dp_now_ns() - 1;
-        eng->now = dp_now_ns();
-        dp_net_timers(eng);
-        dp_tx_flush(eng);
-        s = look();
+        s = neigh_timers();
         uni += s.arp_uni;
         bcast += s.arp_bcast;
     }
@@ -1190,8 +1216,9 @@ static void test_neighbour_probe(void)
     s = look();
     CHECK(s.sctp == 1 && n->state == 2, "the INIT ACK held for the answer: %u", s.sctp);
 
-    /* IPv6: learnt from an NS, expired, asked by an NS to its unicast
-     * address; a solicited NA without a link-layer address confirms. */
+    /* IPv6: learnt from an NS, expired, used: DELAY, then asked by an NS
+     * to its unicast address; a solicited NA without a link-layer
+     * address confirms. */
     ns(&f, IP6_PEER, IP6_US, MAC0, 1);
     in(0, &f);
     flush_out();
@@ -1205,9 +1232,17 @@ static void test_neighbour_probe(void)
     sctp_init(put(&f, NULL, 32));
     in(0, &f);
     s = look();
-    CHECK(s.sctp == 1 && s.ns_uni == 1 && s.ns_multi == 0 && s.other == 0,
-          "expired (IPv6): INIT ACK %u, unicast NS %u, multicast NS %u, other %u", s.sctp, s.ns_uni,
-          s.ns_multi, s.other);
+    CHECK(s.sctp == 1 && s.ns_uni == 0 && s.ns_multi == 0 && s.other == 0 &&
+              n6->nud == DP_NUD_DELAY,
+          "expired (IPv6): INIT ACK %u, unicast NS %u, multicast NS %u, other %u, nud %u", s.sctp,
+          s.ns_uni, s.ns_multi, s.other, n6->nud);
+    s = neigh_timers();
+    CHECK(s.ns_uni + s.ns_multi == 0, "in DELAY (IPv6): %u NSs", s.ns_uni + s.ns_multi);
+    n6->expire_ns = dp_now_ns() - 1;
+    s = neigh_timers();
+    CHECK(s.ns_uni == 1 && s.ns_multi == 0 && s.other == 0 && n6->nud == DP_NUD_PROBE,
+          "after DELAY (IPv6): unicast NS %u, multicast NS %u, other %u, nud %u", s.ns_uni,
+          s.ns_multi, s.other, n6->nud);
     eth(&f, MAC0, PEER, 0x86dd, false, 0);
     uint8_t *ip = ipv6(&f, IP6_PEER, IP6_US, 58, 24, 255);
     uint8_t *ic = put(&f, NULL, 24);
@@ -1216,8 +1251,238 @@ static void test_neighbour_probe(void)
     memcpy(ic + 8, IP6_PEER, 16);
     icmp6_cksum(ip, ic);
     in(0, &f);
-    CHECK(n6->state == 2 && !n6->probing && n6->expire_ns > dp_now_ns(),
+    CHECK(n6->state == 2 && n6->nud == DP_NUD_REACHABLE && n6->expire_ns > dp_now_ns(),
           "a solicited NA without a link-layer address did not confirm the entry");
+    flush_out();
+}
+
+/* ---- an association with the echo service, from the peer's side ---- */
+
+/* The peer 198.18.1.2, SCTP port 40000 (tag 0x11223344, TSNs from 1, as
+ * sctp_init() has them), with the echo service on port 5001. */
+static struct {
+    uint32_t tag;      /* the engine's tag: the INIT ACK's Initiate Tag */
+    uint32_t next_tsn; /* the peer's next DATA TSN */
+    uint32_t echo_tsn; /* the highest TSN of the engine's DATA (the echoes) */
+    unsigned echoes;   /* DATA chunks from the engine since the last look */
+} pa;
+
+/* An SCTP packet from the peer to port 5001: tag, then chunks (n bytes,
+ * each padded to 4 by the caller), its CRC32c filled in. */
+static void sctp4(struct frame *f, uint32_t tag, const uint8_t *chunks, uint32_t n)
+{
+    eth(f, MAC0, PEER, 0x0800, false, 0);
+    ipv4(f, IP_PEER, IP_US, 132, (uint16_t)(12 + n));
+    uint8_t *p = put(f, NULL, 12);
+    p[0] = 0x9c, p[1] = 0x40; /* 40000 */
+    p[2] = 5001 >> 8, p[3] = 5001 & 0xff;
+    p[4] = (uint8_t)(tag >> 24), p[5] = (uint8_t)(tag >> 16), p[6] = (uint8_t)(tag >> 8);
+    p[7] = (uint8_t)tag;
+    put(f, chunks, n);
+    struct sctp_frag seg = {.data = p, .len = 12 + n};
+    sctp_crc32c_fill(&seg, 1, p);
+}
+
+static uint32_t be32(const uint8_t *p)
+{
+    return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+}
+
+static void put32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)(v >> 24), p[1] = (uint8_t)(v >> 16), p[2] = (uint8_t)(v >> 8);
+    p[3] = (uint8_t)v;
+}
+
+/* A DATA chunk of 8 bytes on stream 0 (20 + 8 bytes at c). */
+static uint32_t data_chunk(uint8_t *c)
+{
+    memset(c, 0, 24);
+    c[0] = SCTP_CT_DATA;
+    c[1] = 0x03; /* B, E */
+    c[3] = 24;
+    put32(c + 4, pa.next_tsn);
+    c[11] = (uint8_t)(pa.next_tsn - 1); /* SSN: from 0, one per message */
+    put32(c + 12, 51);                  /* PPID */
+    memset(c + 16, 0x5c, 8);
+    pa.next_tsn++;
+    return 24;
+}
+
+/* The frames out of port 0, as look() counts them, noting the DATA
+ * chunks of the engine's SCTP packets to the peer (pa.echoes,
+ * pa.echo_tsn) and the INIT ACK's tag and cookie (cookie, *cookie_len). */
+static struct seen look_sctp(uint8_t *cookie, uint16_t *cookie_len)
+{
+    struct frame got[16];
+    struct seen s = {0};
+    unsigned n = out(0, got, 16);
+    pa.echoes = 0;
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *b = got[i].b;
+        bool to_peer = memcmp(b, PEER, 6) == 0;
+        if (be16(b + 12) == 0x0806 && be16(b + 20) == 1 && memcmp(b + 38, IP_PEER, 4) == 0) {
+            to_peer ? s.arp_uni++ : memcmp(b, BCAST, 6) == 0 ? s.arp_bcast++ : s.other++;
+            continue;
+        }
+        if (!to_peer || be16(b + 12) != 0x0800 || b[23] != 132) {
+            s.other++;
+            continue;
+        }
+        s.sctp++;
+        for (uint32_t o = 14 + 20 + 12; o + 4 <= got[i].len;) {
+            const uint8_t *c = b + o;
+            uint16_t len = be16(c + 2);
+            if (len < 4 || o + len > got[i].len)
+                break;
+            if (c[0] == SCTP_CT_DATA && len >= 16) {
+                pa.echoes++;
+                pa.echo_tsn = be32(c + 4);
+            } else if (c[0] == SCTP_CT_INIT_ACK && len >= 20 && cookie != NULL) {
+                pa.tag = be32(c + 4);
+                for (uint32_t po = 20; po + 4 <= len;) {
+                    uint16_t pt = be16(c + po), pl = be16(c + po + 2);
+                    if (pl < 4 || po + pl > len)
+                        break;
+                    if (pt == SCTP_PT_STATE_COOKIE && pl - 4u <= 1024) {
+                        *cookie_len = (uint16_t)(pl - 4);
+                        memcpy(cookie, c + po + 4, *cookie_len);
+                    }
+                    po += (pl + 3u) & ~3u;
+                }
+            }
+            o += (len + 3u) & ~3u;
+        }
+    }
+    return s;
+}
+
+/* The peer's SACK of every echo so far, and what went out after it. */
+static struct seen peer_sack(void)
+{
+    struct frame f;
+    uint8_t c[16] = {SCTP_CT_SACK, 0, 0, 16};
+    put32(c + 4, pa.echo_tsn);
+    put32(c + 8, 65536);
+    sctp4(&f, pa.tag, c, sizeof(c));
+    in(0, &f);
+    return look_sctp(NULL, NULL);
+}
+
+/* A message from the peer, and what went out for it (its echo). */
+static struct seen peer_data(void)
+{
+    struct frame f;
+    uint8_t c[24];
+    sctp4(&f, pa.tag, c, data_chunk(c));
+    in(0, &f);
+    return look_sctp(NULL, NULL);
+}
+
+/*
+ * RFC 4861 7.3.1: an association's forward progress confirms the
+ * neighbour its path goes through. A real association with the echo
+ * service, the peer's side played here: a SACK of the echoes (new DATA)
+ * received while the entry is in DELAY makes it reachable again, and no
+ * ARP request ever goes; without one (a second SACK within a second is
+ * not reported: SCTP_PROGRESS_INTERVAL), DELAY ends with a unicast
+ * request (PROBE), and the next SACK of new DATA ends the probing too.
+ */
+static void test_neighbour_confirm_sctp(void)
+{
+    struct frame f;
+    uint8_t cookie[1024], c[4 + 1024 + 24];
+    uint16_t cookie_len = 0;
+    const uint64_t timeout_ns = dp.conf.neigh_timeout_ms * 1000000ULL;
+    uint64_t confirmed = eng->pst[0].neigh_confirmed_upper, probes = eng->pst[0].tx_neigh_probe;
+
+    flush_out();
+    memset(&pa, 0, sizeof(pa));
+    pa.next_tsn = 1;
+    arp(&f, BCAST, PEER, false, PEER, IP_PEER, IP_US);
+    in(0, &f);
+    flush_out();
+    struct dp_neigh *n = neigh_of(IP_PEER, false);
+    CHECK(n != NULL && n->state == 2 && n->nud == DP_NUD_REACHABLE, "198.18.1.2 not learnt");
+    if (n == NULL)
+        return;
+    init4(&f, 0);
+    in(0, &f);
+    look_sctp(cookie, &cookie_len);
+    CHECK(pa.tag != 0 && cookie_len > 0, "no INIT ACK with a cookie");
+    if (cookie_len == 0)
+        return;
+    /* COOKIE ECHO with the first message. */
+    uint32_t k = (4u + cookie_len + 3u) & ~3u;
+    memset(c, 0, k);
+    c[0] = SCTP_CT_COOKIE_ECHO;
+    c[2] = (uint8_t)((4 + cookie_len) >> 8), c[3] = (uint8_t)(4 + cookie_len);
+    memcpy(c + 4, cookie, cookie_len);
+    k += data_chunk(c + k);
+    sctp4(&f, pa.tag, c, k);
+    in(0, &f);
+    struct seen s = look_sctp(NULL, NULL);
+    CHECK(pa.echoes == 1 && s.arp_uni + s.arp_bcast == 0, "no echo of the first message (%u)",
+          pa.echoes);
+    CHECK(eng->pst[0].neigh_confirmed_upper == confirmed, "confirmed before any SACK");
+
+    /* Past its expiry, used by the next echo: DELAY, nothing asked. */
+    n->expire_ns = dp_now_ns() - 1;
+    s = peer_data();
+    CHECK(pa.echoes == 1 && s.arp_uni + s.arp_bcast == 0 && n->nud == DP_NUD_DELAY,
+          "expired: %u echoes, %u ARP requests, nud %u", pa.echoes, s.arp_uni + s.arp_bcast,
+          n->nud);
+    /* The peer acknowledges the echoes: SCTP confirms the neighbour. */
+    s = peer_sack();
+    CHECK(n->state == 2 && n->nud == DP_NUD_REACHABLE &&
+              n->expire_ns + 1000000000ULL > dp_now_ns() + timeout_ns &&
+              eng->pst[0].neigh_confirmed_upper == confirmed + 1,
+          "the SACK of new DATA did not confirm the entry (nud %u, confirmations %" PRIu64 ")",
+          n->nud, eng->pst[0].neigh_confirmed_upper - confirmed);
+    s = neigh_timers();
+    struct seen s2 = look_sctp(NULL, NULL);
+    CHECK(s.arp_uni + s.arp_bcast + s2.arp_uni + s2.arp_bcast == 0 &&
+              eng->pst[0].tx_neigh_probe == probes,
+          "confirmed by SCTP, and still asked by ARP");
+    /* Traffic on a confirmed entry: no DELAY. */
+    s = peer_data();
+    CHECK(pa.echoes == 1 && n->nud == DP_NUD_REACHABLE, "confirmed: nud %u", n->nud);
+
+    /* Within SCTP_PROGRESS_INTERVAL of that report: no confirmation. */
+    n->expire_ns = dp_now_ns() - 1;
+    s = peer_data();
+    CHECK(pa.echoes == 1 && n->nud == DP_NUD_DELAY, "expired again: nud %u", n->nud);
+    s = peer_sack();
+    CHECK(n->nud == DP_NUD_DELAY && eng->pst[0].neigh_confirmed_upper == confirmed + 1,
+          "a second report within a second (nud %u, confirmations %" PRIu64 ")", n->nud,
+          eng->pst[0].neigh_confirmed_upper - confirmed);
+    s = neigh_timers();
+    CHECK(s.arp_uni + s.arp_bcast == 0, "in DELAY: %u ARP requests", s.arp_uni + s.arp_bcast);
+    /* DELAY over without a confirmation: a unicast request. */
+    n->expire_ns = dp_now_ns() - 1;
+    s = neigh_timers();
+    CHECK(s.arp_uni == 1 && s.arp_bcast == 0 && n->nud == DP_NUD_PROBE &&
+              eng->pst[0].tx_neigh_probe == probes + 1,
+          "after DELAY: unicast ARP %u, broadcast ARP %u, nud %u", s.arp_uni, s.arp_bcast, n->nud);
+    /* A second later, the next SACK of new DATA ends the probing. */
+    usleep(1100 * 1000);
+    s = peer_data();
+    CHECK(pa.echoes == 1 && n->nud == DP_NUD_PROBE, "probing: %u echoes, nud %u", pa.echoes,
+          n->nud);
+    s = peer_sack();
+    CHECK(n->nud == DP_NUD_REACHABLE && n->tries == 0 &&
+              eng->pst[0].neigh_confirmed_upper == confirmed + 2,
+          "the SACK did not end the probing (nud %u)", n->nud);
+    /* Even past its expiry, an entry nothing uses (STALE) asks nothing. */
+    n->expire_ns = dp_now_ns() - 1;
+    s = neigh_timers();
+    CHECK(s.arp_uni + s.arp_bcast == 0 && n->nud == DP_NUD_REACHABLE,
+          "confirmed while probing: %u ARP requests later", s.arp_uni + s.arp_bcast);
+
+    /* The peer ends the association. */
+    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
+    sctp4(&f, pa.tag, abort_chunk, 4);
+    in(0, &f);
     flush_out();
 }
 
@@ -1328,6 +1593,7 @@ int main(int argc, char **argv)
     test_icmp_errors();
     test_big_echo();
     test_neighbour_probe();
+    test_neighbour_confirm_sctp();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();

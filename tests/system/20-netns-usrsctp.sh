@@ -7,6 +7,9 @@
 # The configuration asks for an MTU of 4000, more than net_af_packet
 # carries: the dataplane must use the port's 1500 instead (telemetry says
 # so) and still echo messages of 3000 bytes, in DATA chunks that fit.
+# The dataplane's stale neighbour entry for the peer is confirmed by an
+# association's SACKs during DELAY (no ARP probe), and probed by unicast
+# ARP after DELAY when no DATA of ours is acknowledged (RFC 4861 7.3).
 #
 #   tests/system/20-netns-usrsctp.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -20,7 +23,8 @@ make_netns_pair "$PEER_ADDR/24"
 PFX="${TAG}n"
 
 # The configuration file path of sctpdp, with a short neighbour lifetime
-# so that the test sees the ARP cache expire and resolve again.
+# and DELAY so that the test sees the ARP cache entry expire and be
+# confirmed by SCTP, or probed.
 cat >"$TMP/dp.ini" <<INI
 [sctpdp]
 name = netns-test
@@ -28,6 +32,7 @@ addr = $DP_ADDR/24
 echo_port = 5001
 discard_port = 5009
 neigh_timeout_ms = 1500
+neigh_delay_ms = 3000
 [port0]
 profile = af_packet
 mtu = 4000
@@ -117,16 +122,41 @@ echo "discard service: messages in $in0 -> $in1, out $out0 -> $out1"
 [[ $((in1 - in0)) -eq 50 && $out1 -eq $out0 ]] || fail "discard service counts"
 ok "discard service (port 5009) took 50 messages and returned none"
 
-# ARP cache expiry: 1.5 s later our entry for the peer is stale, while the
-# peer still knows us; the next association makes the dataplane resolve
-# the peer again (an ARP request goes out, the INIT ACK waits for it).
+# Neighbour reachability (RFC 4861 7.3). The peer's kernel gets a
+# permanent entry for us, so that no ARP request of its own refreshes
+# ours. 1.5 s after its last confirmation our entry for the peer is
+# stale; the next association uses it at once and puts it in DELAY
+# (3 s here: traffic goes on to the MAC known, nothing is asked), and
+# SCTP's forward progress on the path, the peer's SACKs of the echoes,
+# confirms it meanwhile: no ARP request goes to the peer.
+ip -n "$NS_PEER" neigh replace "$DP_ADDR" lladdr "$mac" dev "$VETH_PEER" nud permanent
 sleep 2
-tx_arp0=$(counter "$PFX" ports 0.tx_arp)
+delay0=$(counter "$PFX" ports 0.neigh_delay)
+probe0=$(counter "$PFX" ports 0.tx_neigh_probe)
+conf0=$(counter "$PFX" ports 0.neigh_confirmed_upper)
 echo_client "$DP_ADDR" 5 50 1
-tx_arp1=$(counter "$PFX" ports 0.tx_arp)
-echo "ARP requests sent by the dataplane: $tx_arp0 before, $tx_arp1 after the entry expired"
-[[ $tx_arp1 -gt $tx_arp0 ]] || fail "no new ARP request after the cache entry expired"
-ok "ARP cache entry expired and was resolved again; the association completed"
+sleep 3.5
+delay1=$(counter "$PFX" ports 0.neigh_delay)
+probe1=$(counter "$PFX" ports 0.tx_neigh_probe)
+conf1=$(counter "$PFX" ports 0.neigh_confirmed_upper)
+echo "neighbour: DELAY $delay0 -> $delay1, confirmed by SCTP $conf0 -> $conf1," \
+    "unicast probes $probe0 -> $probe1"
+[[ $delay1 -gt $delay0 ]] || fail "the stale entry, used, did not go into DELAY"
+[[ $conf1 -gt $conf0 ]] || fail "SCTP's progress did not confirm the neighbour"
+[[ $probe1 -eq $probe0 ]] || fail "the peer was probed although SCTP confirmed it"
+ok "stale neighbour confirmed by the association's SACKs during DELAY: no ARP probe"
+# The discard service sends no DATA, so nothing confirms the entry: at
+# the end of DELAY the peer is asked by a unicast ARP request (PROBE).
+arp0=$(counter "$PFX" ports 0.tx_arp)
+timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5009 -d -n 5 -s 100 -k 1 -t 30 \
+    >"$TMP/discard2.log" 2>&1 || { cat "$TMP/discard2.log"; fail "discard client"; }
+wait_counter_min "$PFX" ports 0.tx_neigh_probe $((probe1 + 1)) 10 ||
+    fail "no unicast ARP probe after DELAY without confirmation ($COUNTER)"
+arp1=$(counter "$PFX" ports 0.tx_arp)
+[[ $arp1 -gt $arp0 ]] || fail "tx_arp did not count the probe"
+[[ $(counter "$PFX" ports 0.neigh_confirmed_upper) -eq $conf1 ]] ||
+    fail "confirmed by SCTP without DATA acknowledged"
+ok "stale neighbour without SCTP progress: unicast ARP probe after DELAY; association completed"
 ctl "$PFX" lcores
 ctl "$PFX" ports
 

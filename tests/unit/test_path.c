@@ -1555,6 +1555,106 @@ static void test_fragments_fit_every_path(void)
     finish();
 }
 
+/* Reports of forward progress on node 0's paths (path_progress). */
+static struct {
+    unsigned n;
+    struct sctp_addr src, dst;
+    sctp_tstamp at;
+} P;
+
+static void on_progress(void *user, const struct sctp_addr *src, const struct sctp_addr *dst)
+{
+    const struct harness *h = user;
+    P.n++;
+    P.src = *src;
+    P.dst = *dst;
+    P.at = h->now;
+}
+
+static void tune_no_heartbeat(struct sctp_config *c)
+{
+    c->hb_interval = 600 * S; /* no HEARTBEAT but those asked for */
+}
+
+static bool sendq_empty(struct harness *h)
+{
+    uint32_t queued = 1;
+    return sctp_assoc_get_sendq(h->ep[0], R.assoc[0], &queued, NULL) == 0 && queued == 0;
+}
+
+static bool hb_answered(struct harness *h)
+{
+    const struct sctp_assoc *a = sctp_ep_find_id(h->ep[0], R.assoc[0]);
+    return a != NULL && !a->paths[0].hb_outstanding;
+}
+
+/* RFC 4861 7.3.1: forward progress on a path is reported to the layer
+ * below (sctp_callbacks.path_progress: the neighbour the path leaves by
+ * is reachable) for a SACK that acknowledges new DATA sent there, by the
+ * cumulative TSN ack or by a gap block alone, and for a HEARTBEAT ACK;
+ * not for a duplicate SACK; at most once per SCTP_PROGRESS_INTERVAL. */
+static void test_progress_report(void)
+{
+    memset(&P, 0, sizeof(P));
+    start(71, false, tune_no_heartbeat);
+    H.ep[0]->cb.path_progress = on_progress;
+    CU_ASSERT_EQUAL(P.n, 0);
+    /* New DATA acknowledged: reported, with the path's addresses. */
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    CU_ASSERT_TRUE(h_run(&H, sendq_empty, 2 * S));
+    CU_ASSERT_EQUAL(P.n, 1);
+    CU_ASSERT_TRUE(sctp_addr_equal(&P.src, &H.cfg[0].addrs[0]));
+    CU_ASSERT_TRUE(sctp_addr_equal(&P.dst, &H.cfg[1].addrs[0]));
+    /* More within the interval: not reported again. */
+    sctp_tstamp first = P.at;
+    for (int i = 0; i < 5; i++) {
+        CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+        CU_ASSERT_TRUE(h_run(&H, sendq_empty, 2 * S));
+    }
+    CU_ASSERT_TRUE(H.now - first < SCTP_PROGRESS_INTERVAL);
+    CU_ASSERT_EQUAL(P.n, 1);
+
+    /* After the interval, a duplicate SACK (nothing new acknowledged)
+     * is not reported... */
+    h_run(&H, NULL, SCTP_PROGRESS_INTERVAL);
+    struct sctp_assoc_info info;
+    CU_ASSERT_EQUAL_FATAL(sctp_assoc_get_info(H.ep[0], R.assoc[0], &info), 0);
+    uint32_t cum = info.cum_ack_in;
+    inject_sack(cum, NULL, 0);
+    inject_sack(cum, NULL, 0);
+    CU_ASSERT_EQUAL(P.n, 1);
+    /* ... new DATA acknowledged by a gap block alone is: of two
+     * messages lost, the peer reports the second. */
+    drop_data0 = true;
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    h_run(&H, NULL, 2 * MS);
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    h_run(&H, NULL, 2 * MS);
+    drop_data0 = false;
+    CU_ASSERT_EQUAL(P.n, 1);
+    struct sctp_gap_block gap = {.start = 2, .end = 2};
+    inject_sack(cum, &gap, 1);
+    CU_ASSERT_EQUAL(P.n, 2);
+    CU_ASSERT_EQUAL(P.at, H.now);
+    CU_ASSERT_TRUE(h_run(&H, sendq_empty, 5 * S)); /* the first one again, after T3 */
+    CU_ASSERT_EQUAL(P.n, 2);
+
+    /* A HEARTBEAT answered, after the interval: reported; another one
+     * answered at once: not. */
+    h_run(&H, NULL, SCTP_PROGRESS_INTERVAL);
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    sctp_assoc_heartbeat_now(a, &a->paths[0], H.now, false);
+    CU_ASSERT_TRUE(h_run(&H, hb_answered, 1 * S));
+    CU_ASSERT_EQUAL(P.n, 3);
+    CU_ASSERT_TRUE(sctp_addr_equal(&P.dst, &H.cfg[1].addrs[0]));
+    sctp_assoc_heartbeat_now(a, &a->paths[0], H.now, false);
+    CU_ASSERT_TRUE(h_run(&H, hb_answered, 1 * S));
+    CU_ASSERT_EQUAL(P.n, 3);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 TEST_SUITE_BEGIN(path)
 TEST_CASE(test_failover_and_return)
 TEST_CASE(test_all_paths_down)
@@ -1583,4 +1683,5 @@ TEST_CASE(test_cookie_receiver_verifies_addresses)
 TEST_CASE(test_addr_over_inactive)
 TEST_CASE(test_new_data_not_on_rtx_path)
 TEST_CASE(test_fragments_fit_every_path)
+TEST_CASE(test_progress_report)
 TEST_SUITE_END()
