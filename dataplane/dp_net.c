@@ -43,6 +43,7 @@ struct mb_neigh {
     struct sctp_addr ip;
     struct rte_ether_addr mac;
     uint16_t port;
+    bool confirmed; /* see neigh_learn() */
 };
 
 /* Carried through a mailbox: an ICMP report for every engine (icmp_report). */
@@ -334,19 +335,34 @@ static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_
                           const struct rte_ether_addr *unicast);
 
 /* Records ip -> mac and sends what was waiting for it. */
+/*
+ * What an ARP packet or a Neighbour Discovery message tells of ip's
+ * link-layer address. confirmed: it proves that ip hears us (an answer to
+ * our request: a solicited advertisement, an ARP reply sent to us), and
+ * the entry is reachable for neigh_timeout_ms. Otherwise (a solicitation,
+ * an unsolicited advertisement, an ARP request or a broadcast reply) it
+ * only names the address: RFC 4861 7.2.3, 7.2.5 and 7.3.3 leave a known
+ * entry with that address as it is, and make a new or changed one STALE,
+ * here an entry past its expiry, used at once and checked after a DELAY
+ * unless traffic confirms it. Otherwise a host that asks for us now and
+ * then would keep its entry reachable for good, never checked.
+ */
 static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
-                        const struct rte_ether_addr *mac, uint16_t port, bool create)
+                        const struct rte_ether_addr *mac, uint16_t port, bool create,
+                        bool confirmed)
 {
     struct dp_neigh *n = neigh_find(e, ip, create);
 
     if (n == NULL)
+        return;
+    if (!confirmed && n->state == 2 && n->port == port && rte_is_same_ether_addr(&n->mac, mac))
         return;
     n->mac = *mac;
     n->port = port;
     n->state = 2;
     n->tries = 0;
     n->nud = DP_NUD_REACHABLE;
-    n->expire_ns = e->now + (uint64_t)dp.conf.neigh_timeout_ms * 1000000ULL;
+    n->expire_ns = confirmed ? e->now + (uint64_t)dp.conf.neigh_timeout_ms * 1000000ULL : e->now;
     for (unsigned k = 0; k < n->n_hold; k++) {
         struct rte_mbuf *m = n->hold[k];
         struct rte_ether_hdr *eh = rte_pktmbuf_mtod(m, struct rte_ether_hdr *);
@@ -378,7 +394,7 @@ bool dp_neigh_confirm(struct dp_engine *e, uint16_t port, const struct sctp_addr
 
 /* Learnt here: tell the other engines. */
 static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
-                        const struct rte_ether_addr *mac, uint16_t port)
+                        const struct rte_ether_addr *mac, uint16_t port, bool confirmed)
 {
     for (unsigned j = 0; j < dp.n_engines; j++) {
         struct rte_mbuf *m;
@@ -393,6 +409,7 @@ static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
         mn->ip = *ip;
         mn->mac = *mac;
         mn->port = port;
+        mn->confirmed = confirmed;
         dp_mailbox_send(e, j, m, DP_MB_NEIGH);
     }
 }
@@ -409,7 +426,8 @@ static bool onlink_on(const struct sctp_addr *ip, uint16_t port)
 }
 
 static void learn_and_share(struct dp_engine *e, const struct sctp_addr *ip,
-                            const struct rte_ether_addr *mac, uint16_t port, bool create)
+                            const struct rte_ether_addr *mac, uint16_t port, bool create,
+                            bool confirmed)
 {
     /* Only a neighbour of that port's subnets, as that port sees it: an
      * ARP or NA on another port naming an address of this one (a host
@@ -422,10 +440,10 @@ static void learn_and_share(struct dp_engine *e, const struct sctp_addr *ip,
 
     if (n == NULL && !create)
         return;
-    neigh_learn(e, ip, mac, port, create);
+    neigh_learn(e, ip, mac, port, create, confirmed);
     /* Share new or changed entries, and refreshes now and then. */
-    if (dp.n_engines > 1 && (!known || create))
-        neigh_share(e, ip, mac, port);
+    if (dp.n_engines > 1 && (!known || create || confirmed))
+        neigh_share(e, ip, mac, port, confirmed);
 }
 
 static void eth_fill(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
@@ -733,9 +751,13 @@ static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, ui
         rte_pktmbuf_free(m);
         return;
     }
-    /* RFC 826: update a known sender; add it if the request is for us. */
+    /* RFC 826: update a known sender; add it if the request is for us.
+     * Only a reply sent to us answers a request of ours (neigh_learn). */
+    bool answer = for_us && ah->arp_opcode == rte_cpu_to_be_16(RTE_ARP_OP_REPLY) &&
+                  rte_is_same_ether_addr(&rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->dst_addr,
+                                         &dp.ports[port].mac);
     if (ah->arp_data.arp_sip != 0 && !rte_is_multicast_ether_addr(&ah->arp_data.arp_sha))
-        learn_and_share(e, &sip, &ah->arp_data.arp_sha, port, for_us);
+        learn_and_share(e, &sip, &ah->arp_data.arp_sha, port, for_us, answer);
     if (!for_us) {
         drop(e, port, m, DP_DROP_L3_NOT_OURS);
         return;
@@ -1158,7 +1180,7 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
             const struct dp_neigh *n = neigh_find(e, &target, false);
             if ((icmp[4] & 0x20) || n == NULL || n->state != 2 ||
                 rte_is_same_ether_addr(&n->mac, ll))
-                learn_and_share(e, &target, ll, port, false);
+                learn_and_share(e, &target, ll, port, false, (icmp[4] & 0x40) != 0);
         } else if (icmp[4] & 0x40) {
             /* A solicited advertisement without the target's link-layer
              * address (the answer to a unicast solicitation may leave it
@@ -1166,7 +1188,7 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
             const struct dp_neigh *n = neigh_find(e, &target, false);
             if (n != NULL && n->state == 2 && n->port == port) {
                 struct rte_ether_addr mac = n->mac;
-                learn_and_share(e, &target, &mac, port, false);
+                learn_and_share(e, &target, &mac, port, false, true);
             }
         }
         rte_pktmbuf_free(m);
@@ -1209,7 +1231,7 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
         return;
     }
     if (ll != NULL && !dad)
-        learn_and_share(e, &src, ll, port, true);
+        learn_and_share(e, &src, ll, port, true, false);
     /* Answer in place: NA, solicited + override, target LL option. */
     struct rte_ether_addr dmac;
     const uint32_t na_len = 8 + 16 + 8;
@@ -2159,7 +2181,7 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m)
     }
     case DP_MB_NEIGH: {
         struct mb_neigh *mn = rte_pktmbuf_mtod(m, struct mb_neigh *);
-        neigh_learn(e, &mn->ip, &mn->mac, mn->port, true);
+        neigh_learn(e, &mn->ip, &mn->mac, mn->port, true, mn->confirmed);
         rte_pktmbuf_free(m);
         return;
     }

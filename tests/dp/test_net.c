@@ -95,6 +95,14 @@ static void arp(struct frame *f, const uint8_t *dst, const uint8_t *src, bool ta
     put(f, tpa, 4);
 }
 
+/* 198.18.1.2's ARP reply to us: an answer to a request of ours. */
+static void arp_answer(struct frame *f)
+{
+    arp(f, MAC0, PEER, false, PEER, IP_PEER, IP_US);
+    f->b[21] = 2;
+    memcpy(f->b + 32, MAC0, 6);
+}
+
 /* An IPv4 header (no options) for a payload of plen bytes; returns it. */
 static uint8_t *ipv4(struct frame *f, const uint8_t *src, const uint8_t *dst, uint8_t proto,
                      uint16_t plen)
@@ -1149,7 +1157,7 @@ static void test_neighbour_probe(void)
     struct frame f;
     uint64_t probes = eng->pst[0].tx_neigh_probe, delays = eng->pst[0].neigh_delay;
     flush_out();
-    arp(&f, BCAST, PEER, false, PEER, IP_PEER, IP_US);
+    arp_answer(&f);
     in(0, &f);
     flush_out();
     struct dp_neigh *n = neigh_of(IP_PEER, false);
@@ -1177,9 +1185,7 @@ static void test_neighbour_probe(void)
           "after DELAY: unicast ARP %u, broadcast ARP %u, other %u, nud %u", s.arp_uni, s.arp_bcast,
           s.other, n->nud);
     /* The answer: reachable again, nothing more asked. */
-    arp(&f, MAC0, PEER, false, PEER, IP_PEER, IP_US);
-    f.b[21] = 2;
-    memcpy(f.b + 32, MAC0, 6);
+    arp_answer(&f);
     in(0, &f);
     CHECK(n->state == 2 && n->nud == DP_NUD_REACHABLE && n->expire_ns > dp_now_ns(),
           "the ARP reply did not make the entry reachable again");
@@ -1209,9 +1215,7 @@ static void test_neighbour_probe(void)
     in(0, &f);
     s = look();
     CHECK(s.sctp == 0, "an INIT ACK went to a neighbour being resolved anew");
-    arp(&f, MAC0, PEER, false, PEER, IP_PEER, IP_US);
-    f.b[21] = 2;
-    memcpy(f.b + 32, MAC0, 6);
+    arp_answer(&f);
     in(0, &f);
     s = look();
     CHECK(s.sctp == 1 && n->state == 2, "the INIT ACK held for the answer: %u", s.sctp);
@@ -1253,6 +1257,86 @@ static void test_neighbour_probe(void)
     in(0, &f);
     CHECK(n6->state == 2 && n6->nud == DP_NUD_REACHABLE && n6->expire_ns > dp_now_ns(),
           "a solicited NA without a link-layer address did not confirm the entry");
+    flush_out();
+}
+
+/* An NA for 2001:2::2 from it, unsolicited, Override set, with target
+ * link-layer address mac. */
+static void na_unsolicited(struct frame *f, const uint8_t *mac)
+{
+    eth(f, MAC0, mac, 0x86dd, false, 0);
+    uint8_t *ip = ipv6(f, IP6_PEER, IP6_US, 58, 32, 255);
+    uint8_t *ic = put(f, NULL, 32);
+    ic[0] = 136;
+    ic[4] = 0x20;
+    memcpy(ic + 8, IP6_PEER, 16);
+    ic[24] = 2, ic[25] = 1;
+    memcpy(ic + 26, mac, 6);
+    icmp6_cksum(ip, ic);
+}
+
+/* RFC 4861 7.2.3, 7.2.5, 7.3.3: what only names a neighbour's link-layer
+ * address (an ARP request, a solicitation, an unsolicited advertisement)
+ * leaves a known entry with that address as it is, and makes a new or
+ * changed one STALE (past its expiry: used, then checked after a DELAY);
+ * only an answer to us (an ARP reply to our MAC, a solicited NA) makes it
+ * reachable. Each of these made it reachable before, so a host that asks
+ * for us now and then was never checked. */
+static void test_neighbour_stale(void)
+{
+    struct frame f;
+    flush_out();
+    arp_answer(&f);
+    in(0, &f);
+    struct dp_neigh *n = neigh_of(IP_PEER, false);
+    CHECK(n != NULL && n->state == 2 && n->nud == DP_NUD_REACHABLE && n->expire_ns > dp_now_ns(),
+          "an ARP reply to us did not make 198.18.1.2 reachable");
+    if (n == NULL)
+        return;
+    uint64_t past = dp_now_ns() - 1;
+    n->expire_ns = past;
+    arp(&f, BCAST, PEER, false, PEER, IP_PEER, IP_US);
+    in(0, &f);
+    CHECK(n->expire_ns == past && n->nud == DP_NUD_REACHABLE,
+          "an ARP request refreshed its sender's entry");
+    init4(&f, 0);
+    in(0, &f);
+    struct seen s = look();
+    CHECK(s.sctp == 1 && n->nud == DP_NUD_DELAY,
+          "an entry an ARP request named: INIT ACK %u, not in DELAY (nud %u)", s.sctp, n->nud);
+
+    /* IPv6: an NS from a new neighbour makes it STALE, not reachable. */
+    static const uint8_t src6[16] = {0x20, 0x01, 0, 2, [15] = 0x41};
+    ns(&f, src6, IP6_US, MAC0, 1);
+    in(0, &f);
+    flush_out();
+    struct dp_neigh *n6 = neigh_of(src6, true);
+    CHECK(n6 != NULL && n6->state == 2 && n6->expire_ns <= dp_now_ns() &&
+              memcmp(n6->mac.addr_bytes, PEER, 6) == 0,
+          "a solicitation's sender not learnt STALE");
+    /* An unsolicited NA: the same address changes nothing; another
+     * replaces it, STALE. */
+    ns(&f, IP6_PEER, IP6_US, MAC0, 1);
+    in(0, &f);
+    flush_out();
+    n6 = neigh_of(IP6_PEER, true);
+    if (n6 == NULL) {
+        CHECK(0, "2001:2::2 not learnt");
+        return;
+    }
+    n6->nud = DP_NUD_REACHABLE;
+    n6->expire_ns = dp_now_ns() + 1000000000ULL;
+    uint64_t exp = n6->expire_ns;
+    na_unsolicited(&f, PEER);
+    in(0, &f);
+    CHECK(n6->expire_ns == exp && n6->nud == DP_NUD_REACHABLE,
+          "an unsolicited NA with the known address changed the entry");
+    na_unsolicited(&f, OTHER);
+    in(0, &f);
+    CHECK(memcmp(n6->mac.addr_bytes, OTHER, 6) == 0 && n6->expire_ns <= dp_now_ns(),
+          "an unsolicited NA with a new address: not taken, or not STALE");
+    na_unsolicited(&f, PEER); /* back, for the tests after */
+    in(0, &f);
     flush_out();
 }
 
@@ -1399,7 +1483,7 @@ static void test_neighbour_confirm_sctp(void)
     flush_out();
     memset(&pa, 0, sizeof(pa));
     pa.next_tsn = 1;
-    arp(&f, BCAST, PEER, false, PEER, IP_PEER, IP_US);
+    arp_answer(&f);
     in(0, &f);
     flush_out();
     struct dp_neigh *n = neigh_of(IP_PEER, false);
@@ -1593,6 +1677,7 @@ int main(int argc, char **argv)
     test_icmp_errors();
     test_big_echo();
     test_neighbour_probe();
+    test_neighbour_stale();
     test_neighbour_confirm_sctp();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
