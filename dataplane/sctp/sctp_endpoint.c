@@ -953,7 +953,10 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         ep->stats.rx_bad_csum++;
         return SCTP_ERR_CHECKSUM;
     }
-    if (h.sport == 0) {
+    /* RFC 9260 3.1: port 0 MUST NOT be used, as source or destination.
+     * A packet to port 0 is not answered either: the out of the blue
+     * ABORT (8.4) would go out from port 0. */
+    if (h.sport == 0 || h.dport == 0) {
         ep->stats.rx_malformed++;
         return SCTP_ERR_PROTO;
     }

@@ -602,6 +602,35 @@ static void test_ootb_zero_tag(void)
     finish();
 }
 
+/* RFC 9260 3.1: port 0 MUST NOT be used, as source or as destination. A
+ * HEARTBEAT out of the blue draws an ABORT (8.4 (8)) from the port it was
+ * sent to; sent to port 0 (or from it) it is discarded unanswered: the
+ * ABORT went out from port 0. */
+static void test_port_zero(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 14, false, NULL);
+    const uint16_t ports[3][2] = {{H.cfg[0].port, 0}, {0, H.cfg[1].port}, {H.cfg[0].port, 6000}};
+    for (unsigned i = 0; i < 3; i++) {
+        uint8_t pkt[32];
+        sctp_common_hdr_encode(pkt, sizeof(pkt), ports[i][0], ports[i][1], 0x1234);
+        uint32_t n = SCTP_COMMON_HDR_LEN + put_heartbeat(pkt + SCTP_COMMON_HDR_LEN);
+        int r = inject_from(1, &H.cfg[0].addrs[0], pkt, n);
+        if (i < 2) {
+            CU_ASSERT_EQUAL(r, SCTP_ERR_PROTO);
+            CU_ASSERT_EQUAL(take_output(1), 0);
+            continue;
+        }
+        CU_ASSERT_EQUAL(r, SCTP_ERR_OOTB);
+        CU_ASSERT_EQUAL_FATAL(take_output(1), 1);
+        struct sctp_chunk c;
+        CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_ABORT, 0, &c));
+        CU_ASSERT_EQUAL(sctp_get16(OUT[0].bytes), 6000);
+        CU_ASSERT_EQUAL(sctp_get16(OUT[0].bytes + 2), H.cfg[0].port);
+    }
+    finish();
+}
+
 /* RFC 9260 6.10: INIT, INIT ACK and SHUTDOWN COMPLETE travel alone; a
  * packet bundling one of them is dropped before any chunk is acted on
  * (here: a HEARTBEAT in front gets no HEARTBEAT ACK). */
@@ -2012,6 +2041,7 @@ TEST_CASE(test_t1_init_gives_up)
 TEST_CASE(test_peer_unreachable)
 TEST_CASE(test_ootb_abort)
 TEST_CASE(test_ootb_zero_tag)
+TEST_CASE(test_port_zero)
 TEST_CASE(test_lone_chunks_not_bundled)
 TEST_CASE(test_shutdown_ack_in_cookie_states)
 TEST_CASE(test_t2_restarted_by_any_packet)
