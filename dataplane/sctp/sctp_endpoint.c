@@ -775,21 +775,58 @@ static bool unknown_chunk(struct sctp_assoc *a, const struct sctp_rx_packet *pkt
     return act == SCTP_UNK_SKIP || act == SCTP_UNK_SKIP_REPORT;
 }
 
-static void on_heartbeat(struct sctp_assoc *a, const struct sctp_chunk *c, struct sctp_path *from)
+/* RFC 9260 3.3.6, 8.3: a HEARTBEAT whose parameters are more than the
+ * association keeps for its HEARTBEAT ACK (SCTP_HBINFO_MAX) is answered
+ * at once, in a packet of its own to where it came from: with all its
+ * parameters if they fit the path MTU, else with the Heartbeat Info alone
+ * (what the peer reads back), else not at all. Left unanswered, a peer
+ * whose Heartbeat Info is that long would count every HEARTBEAT lost and
+ * fail the path, and in the end the association. */
+static void heartbeat_ack_alone(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                                const struct sctp_chunk *c, uint16_t info_len,
+                                const struct sctp_path *from)
+{
+    struct sctp_endpoint *ep = a->ep;
+    /* 3.3.7: nothing answers a packet that holds an ABORT. */
+    if (ep->rx_abort || a->peer_vtag == 0 || !from)
+        return;
+    uint32_t ip = sctp_ip_hdr_len(pkt->src.family);
+    uint32_t room = from->pmtu > ip ? from->pmtu - ip : 0;
+    if (room > SCTP_CTL_SLOT_LEN)
+        room = SCTP_CTL_SLOT_LEN;
+    uint32_t len = c->value_len;
+    if (SCTP_COMMON_HDR_LEN + SCTP_CHUNK_HDR_LEN + SCTP_PAD4(len) > room)
+        len = info_len;
+    if (SCTP_COMMON_HDR_LEN + SCTP_CHUNK_HDR_LEN + SCTP_PAD4(len) > room)
+        return;
+    uint8_t *b = sctp_ep_ctl_reserve_assoc(ep);
+    if (!b)
+        return;
+    int n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, ep->cfg.port, a->peer_port, a->peer_vtag);
+    n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_HEARTBEAT_ACK, 0,
+                               (uint16_t)(SCTP_CHUNK_HDR_LEN + len));
+    memcpy(b + n, c->value, len);
+    memset(b + n + len, 0, SCTP_PAD4(len) - len);
+    n += (int)SCTP_PAD4(len);
+    ep->stats.tx_chunks++;
+    sctp_ep_ctl_commit(ep, &pkt->dst, &pkt->src, (uint16_t)n);
+}
+
+static void on_heartbeat(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
+                         const struct sctp_chunk *c, struct sctp_path *from)
 {
     /* RFC 9260 8.3: the Heartbeat Info parameter, with any other
-     * parameters received, copied unchanged. What does not fit the
-     * association's SCTP_HBINFO_MAX bytes loses the parameters after the
-     * Heartbeat Info (which is what the peer reads back). */
+     * parameters received, copied unchanged. */
     size_t off = 0;
     struct sctp_tlv t;
     if (sctp_tlv_next(c->value, c->value_len, &off, &t) != 1 || t.type != SCTP_PT_HEARTBEAT_INFO)
         return;
-    uint32_t len = c->value_len <= SCTP_HBINFO_MAX ? c->value_len : t.length;
-    if (len > SCTP_HBINFO_MAX)
+    if (c->value_len > SCTP_HBINFO_MAX) {
+        heartbeat_ack_alone(a, pkt, c, t.length, from);
         return;
-    memcpy(a->hb_ack_info, c->value, len);
-    a->hb_ack_len = (uint16_t)len;
+    }
+    memcpy(a->hb_ack_info, c->value, c->value_len);
+    a->hb_ack_len = c->value_len;
     a->hb_ack_pending = true;
     a->hb_ack_path = from;
     sctp_ep_tx_schedule(a->ep, a);
@@ -959,7 +996,10 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
         ep->stats.rx_bad_csum++;
         return SCTP_ERR_CHECKSUM;
     }
-    if (h.sport == 0) {
+    /* RFC 9260 3.1: port 0 MUST NOT be used, as source or destination.
+     * A packet to port 0 is not answered either: the out of the blue
+     * ABORT (8.4) would go out from port 0. */
+    if (h.sport == 0 || h.dport == 0) {
         ep->stats.rx_malformed++;
         return SCTP_ERR_PROTO;
     }
@@ -1096,7 +1136,7 @@ int sctp_endpoint_input(struct sctp_endpoint *ep, const struct sctp_rx_packet *p
             sctp_data_on_sack(a, &c, now);
             break;
         case SCTP_CT_HEARTBEAT:
-            on_heartbeat(a, &c, from);
+            on_heartbeat(a, pkt, &c, from);
             break;
         case SCTP_CT_HEARTBEAT_ACK:
             on_heartbeat_ack(a, &c, now);

@@ -602,6 +602,35 @@ static void test_ootb_zero_tag(void)
     finish();
 }
 
+/* RFC 9260 3.1: port 0 MUST NOT be used, as source or as destination. A
+ * HEARTBEAT out of the blue draws an ABORT (8.4 (8)) from the port it was
+ * sent to; sent to port 0 (or from it) it is discarded unanswered: the
+ * ABORT went out from port 0. */
+static void test_port_zero(void)
+{
+    memset(&R, 0, sizeof(R));
+    h_init(&H, 14, false, NULL);
+    const uint16_t ports[3][2] = {{H.cfg[0].port, 0}, {0, H.cfg[1].port}, {H.cfg[0].port, 6000}};
+    for (unsigned i = 0; i < 3; i++) {
+        uint8_t pkt[32];
+        sctp_common_hdr_encode(pkt, sizeof(pkt), ports[i][0], ports[i][1], 0x1234);
+        uint32_t n = SCTP_COMMON_HDR_LEN + put_heartbeat(pkt + SCTP_COMMON_HDR_LEN);
+        int r = inject_from(1, &H.cfg[0].addrs[0], pkt, n);
+        if (i < 2) {
+            CU_ASSERT_EQUAL(r, SCTP_ERR_PROTO);
+            CU_ASSERT_EQUAL(take_output(1), 0);
+            continue;
+        }
+        CU_ASSERT_EQUAL(r, SCTP_ERR_OOTB);
+        CU_ASSERT_EQUAL_FATAL(take_output(1), 1);
+        struct sctp_chunk c;
+        CU_ASSERT_PTR_NOT_NULL(out_chunk(SCTP_CT_ABORT, 0, &c));
+        CU_ASSERT_EQUAL(sctp_get16(OUT[0].bytes), 6000);
+        CU_ASSERT_EQUAL(sctp_get16(OUT[0].bytes + 2), H.cfg[0].port);
+    }
+    finish();
+}
+
 /* RFC 9260 6.10: INIT, INIT ACK and SHUTDOWN COMPLETE travel alone; a
  * packet bundling one of them is dropped before any chunk is acted on
  * (here: a HEARTBEAT in front gets no HEARTBEAT ACK). */
@@ -1935,6 +1964,73 @@ static void test_unrecognized_chunk_whole(void)
     finish();
 }
 
+/* A HEARTBEAT with a Heartbeat Info of info_len bytes of value, then, if
+ * extra_len, a parameter with that many bytes of value (the last, its
+ * padding left out of the chunk length). Returns the bytes written. */
+static uint32_t put_long_heartbeat(uint8_t *p, uint16_t info_len, uint16_t extra_len)
+{
+    uint32_t n = SCTP_CHUNK_HDR_LEN;
+    for (uint16_t i = 0; i < info_len; i++)
+        p[n + 4 + i] = (uint8_t)(i * 7 + 1);
+    n += (uint32_t)sctp_tlv_encode(p + n, 4096, SCTP_PT_HEARTBEAT_INFO, p + n + 4, info_len);
+    uint32_t len = n;
+    if (extra_len) {
+        uint8_t extra[256];
+        memset(extra, 0x5a, sizeof(extra));
+        n += (uint32_t)sctp_tlv_encode(p + n, 4096, 0x8077, extra, extra_len);
+        len = n - SCTP_PAD4(extra_len) + extra_len;
+    }
+    sctp_chunk_hdr_encode(p, 4, SCTP_CT_HEARTBEAT, 0, (uint16_t)len);
+    return n;
+}
+
+/* RFC 9260 3.3.6, 8.3: a HEARTBEAT ACK carries the HEARTBEAT's Heartbeat
+ * Info, with its other parameters, however long (up to what a packet to
+ * the peer can hold). One whose parameters were more than the 256 bytes
+ * an association keeps for them went unanswered, so that a peer with
+ * such a Heartbeat Info would fail the path. 1500-byte MTU: a HEARTBEAT
+ * ACK holds at most 1480 - 16 = 1464 bytes of parameters. */
+static void test_heartbeat_ack_long_info(void)
+{
+    static const struct {
+        uint16_t info, extra;
+        int answer; /* 2: all, 1: the Heartbeat Info alone, 0: none */
+    } cases[] = {
+        {200, 40, 2}, {300, 5, 2}, {1000, 200, 2}, {1300, 200, 1}, {1460, 0, 1}, {1461, 0, 0},
+    };
+    pair_quiet(33, 1);
+    uint32_t vtag = info_of(1).local_vtag;
+    static uint8_t hb[2048];
+    for (unsigned i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint32_t n = put_long_heartbeat(hb, cases[i].info, cases[i].extra);
+        CU_ASSERT_EQUAL(inject(1, vtag, hb, n), 0);
+        take_output(1);
+        struct sctp_chunk c = {0}, ack = {0};
+        size_t off = 0;
+        CU_ASSERT_TRUE_FATAL(sctp_chunk_next(hb, n, &off, &c) == 1);
+        const struct out_pkt *o = out_chunk(SCTP_CT_HEARTBEAT_ACK, 0, &ack);
+        CU_ASSERT_EQUAL(o != NULL, cases[i].answer > 0);
+        if (!o)
+            continue;
+        uint16_t want = cases[i].answer == 2 ? c.value_len : (uint16_t)(4 + cases[i].info);
+        CU_ASSERT_EQUAL(ack.value_len, want);
+        CU_ASSERT_EQUAL(memcmp(ack.value, c.value, want), 0);
+        CU_ASSERT_EQUAL(sctp_get32(o->bytes + 4), info_of(1).peer_vtag);
+        CU_ASSERT_TRUE(o->len + 20 <= H.cfg[1].pmtu);
+        CU_ASSERT_EQUAL(o->len % 4, 0);
+    }
+    /* Nothing answers a packet that holds an ABORT (3.3.7). */
+    uint32_t n = put_long_heartbeat(hb, 300, 0);
+    sctp_chunk_hdr_encode(hb + n, 4, SCTP_CT_ABORT, 0, 4);
+    inject(1, vtag, hb, n + 4);
+    take_output(1);
+    struct sctp_chunk c;
+    CU_ASSERT_PTR_NULL(out_chunk(SCTP_CT_HEARTBEAT_ACK, 0, &c));
+    h_run(&H, NULL, SCTP_MS);
+    CU_ASSERT_EQUAL(R.lost[1], 1);
+    finish();
+}
+
 /* A packet of a HEARTBEAT, an unknown chunk whose type says "stop and
  * report" (01), then, if abort, an ABORT. */
 static uint32_t put_stop_report(uint8_t *p, bool abort)
@@ -2012,6 +2108,7 @@ TEST_CASE(test_t1_init_gives_up)
 TEST_CASE(test_peer_unreachable)
 TEST_CASE(test_ootb_abort)
 TEST_CASE(test_ootb_zero_tag)
+TEST_CASE(test_port_zero)
 TEST_CASE(test_lone_chunks_not_bundled)
 TEST_CASE(test_shutdown_ack_in_cookie_states)
 TEST_CASE(test_t2_restarted_by_any_packet)
@@ -2034,6 +2131,7 @@ TEST_CASE(test_restart_replaces_peer_addresses)
 TEST_CASE(test_ootb_stale_cookie_not_first)
 TEST_CASE(test_unrecognized_chunk_whole)
 TEST_CASE(test_no_answer_to_abort_packet)
+TEST_CASE(test_heartbeat_ack_long_info)
 TEST_CASE(test_ctl_queue_grows_for_assocs)
 TEST_CASE(test_collision_init_ack_to_connect_address)
 TEST_CASE(test_collision_takes_peer_addresses)

@@ -1067,6 +1067,84 @@ static void test_forward_tsn_timer_path(void)
     finish();
 }
 
+/* RFC 3758 3.5 F5 on a multi-homed association: a PR-SCTP message sent
+ * to the alternate (ADDR_OVER) is lost, and its 20 ms lifetime ends
+ * while it is in flight there; the FORWARD TSN that skips it goes to the
+ * primary and is lost too, so nothing is acknowledged. The alternate's
+ * T3-rtx then expires with no DATA in flight there: it would have marked
+ * the abandoned chunk for retransmission, so the alternate takes the
+ * 7.2.3 adjustment (ssthresh = max(cwnd / 2, 4 MTU), cwnd one MTU). The
+ * primary, where the FORWARD TSN went and whose own timer has not run
+ * out yet, keeps its cwnd and ssthresh. */
+static void test_pr_abandoned_loss_on_other_path(void)
+{
+    start_confirmed(57, NULL);
+    const struct sctp_addr *p1 = &H.cfg[1].addrs[1];
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_TRUE_FATAL(a->peer_pr_sctp);
+    CU_ASSERT_EQUAL_FATAL(a->primary, 0);
+    CU_ASSERT_TRUE_FATAL(sctp_addr_equal(&a->paths[1].addr, p1));
+    CU_ASSERT_TRUE_FATAL(a->paths[1].active && a->paths[1].confirmed);
+    struct sctp_path *a0 = &a->paths[0], *a1 = &a->paths[1];
+
+    drop_data0 = drop_fwd0 = true;
+    uint32_t t = a->next_tsn;
+    uint8_t buf[200] = {0};
+    struct hbuf *b = hbuf_new(buf, sizeof(buf));
+    struct sctp_sndinfo info = {
+        .sid = 1, .flags = SCTP_ADDR_OVER, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 20};
+    info.addr_over = *p1;
+    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_send(H.ep[0], R.assoc[0], &info, &f, H.now), 1);
+    hbuf_unref(b);
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL_FATAL(a->next_tsn, t + 1);
+    CU_ASSERT_EQUAL_FATAL(data_to(p1, 0, H.now + 1), 1);
+    sctp_tstamp t3 = a1->t3_timer;
+    CU_ASSERT_TRUE_FATAL(t3 != SCTP_TIMER_OFF);
+    CU_ASSERT_EQUAL_FATAL(a0->t3_timer, SCTP_TIMER_OFF);
+    struct sctp_cc cc0 = a0->cc, cc1 = a1->cc;
+
+    /* The lifetime ends before T3: abandoned in flight on the alternate,
+     * its FORWARD TSN to the primary. */
+    h_run(&H, NULL, t3 - H.now - 1);
+    CU_ASSERT_TRUE_FATAL(a->fwd_sent);
+    CU_ASSERT_EQUAL_FATAL(a->fwd_path, 0);
+    CU_ASSERT_EQUAL(a->adv_peer_ack, t);
+    CU_ASSERT_EQUAL(a->cum_ack_in, t - 1);
+    CU_ASSERT_EQUAL_FATAL(a1->t3_timer, t3);
+    /* The primary's timer, started for the FORWARD TSN, runs out later. */
+    CU_ASSERT_TRUE_FATAL(a0->t3_timer != SCTP_TIMER_OFF && a0->t3_timer > t3 + 1 * MS);
+    CU_ASSERT_EQUAL(a1->cc.flight, 0);
+    CU_ASSERT_EQUAL(a1->cc.cwnd, cc1.cwnd);
+    CU_ASSERT_EQUAL(a1->cc.ssthresh, cc1.ssthresh);
+
+    /* The alternate's T3-rtx. */
+    h_run(&H, NULL, t3 + 1 * MS - H.now);
+    CU_ASSERT_TRUE_FATAL(a0->t3_timer > H.now);
+    uint32_t ssthresh = cc1.cwnd / 2 > 4 * cc1.mtu ? cc1.cwnd / 2 : 4 * cc1.mtu;
+    CU_ASSERT_TRUE(cc1.ssthresh != ssthresh);
+    CU_ASSERT_EQUAL(a1->cc.ssthresh, ssthresh);
+    CU_ASSERT_EQUAL(a1->cc.cwnd, cc1.mtu - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN);
+    CU_ASSERT_EQUAL(a0->cc.cwnd, cc0.cwnd);
+    CU_ASSERT_EQUAL(a0->cc.ssthresh, cc0.ssthresh);
+    CU_ASSERT_FALSE(sctp_sendq_at(&a->q, t) && sctp_sendq_at(&a->q, t)->loss_watch);
+    /* The FORWARD TSN went again to the primary: its expiry there is no
+     * error, nor a loss on the primary. */
+    CU_ASSERT_EQUAL(a->t3_expiries, 0);
+    CU_ASSERT_EQUAL(a0->error_count, 0);
+
+    /* The peer gets the next FORWARD TSN, and the association goes on. */
+    drop_data0 = drop_fwd0 = false;
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    CU_ASSERT_TRUE(h_run(&H, NULL, 1 * S));
+    CU_ASSERT_EQUAL(a->cum_ack_in, a->next_tsn - 1);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 /* RFC 9260 5.4: HEARTBEATs that verify a peer's addresses go at most
  * HB.Max.Burst per RTO. Node 1 has four addresses; node 0 connects to
  * the first, so three come UNCONFIRMED in the INIT ACK. */
@@ -1674,6 +1752,7 @@ TEST_CASE(test_t3_restart_per_path)
 TEST_CASE(test_ambiguous_ack_no_revival)
 TEST_CASE(test_icmp_dest_unreachable)
 TEST_CASE(test_forward_tsn_timer_path)
+TEST_CASE(test_pr_abandoned_loss_on_other_path)
 TEST_CASE(test_hb_max_burst)
 TEST_CASE(test_hb_spacing_after_miss)
 TEST_CASE(test_idle_path_misses_spare_assoc)
