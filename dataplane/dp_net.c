@@ -331,7 +331,7 @@ static struct dp_neigh *neigh_find(struct dp_engine *e, const struct sctp_addr *
     return free_slot;
 }
 
-static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+static bool neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
                           const struct rte_ether_addr *unicast);
 
 /* Records ip -> mac and sends what was waiting for it. */
@@ -596,8 +596,8 @@ void dp_net_timers(struct dp_engine *e)
                 n->tries = n->nud == DP_NUD_DELAY ? 1 : n->tries + 1;
                 n->nud = DP_NUD_PROBE;
                 n->expire_ns = e->now + NEIGH_RETRY_NS;
-                e->pst[n->port].tx_neigh_probe++;
-                neigh_solicit(e, n->port, &n->ip, &n->mac);
+                if (neigh_solicit(e, n->port, &n->ip, &n->mac))
+                    e->pst[n->port].tx_neigh_probe++;
                 continue;
             }
             /* No answer to NEIGH_TRIES unicast requests: gone from that
@@ -703,13 +703,12 @@ static const struct sctp_addr *solicit_src(uint16_t port, const struct sctp_addr
 }
 
 /* A broadcast request, or one to unicast only (a neighbour known). */
-static void arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+static bool arp_request(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
                         const struct rte_ether_addr *unicast)
 {
     const struct sctp_addr *src = solicit_src(port, target);
 
-    if (src != NULL)
-        arp_send_request(e, port, src, target, unicast);
+    return src != NULL && arp_send_request(e, port, src, target, unicast);
 }
 
 static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
@@ -937,21 +936,21 @@ static bool nd_send_ns(struct dp_engine *e, uint16_t port, const struct sctp_add
 /* A Neighbour Solicitation to target's solicited-node multicast address
  * or, to confirm a neighbour known at unicast, to target itself there
  * (RFC 4861 7.2.2, 7.3.3). */
-static void nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+static bool nd_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
                        const struct rte_ether_addr *unicast)
 {
     const struct sctp_addr *src = solicit_src(port, target);
 
-    if (src != NULL)
-        nd_send_ns(e, port, src, target, unicast);
+    return src != NULL && nd_send_ns(e, port, src, target, unicast);
 }
-static void neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
+
+/* Whether the request went (no mbuf, no source address: it did not). */
+static bool neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
                           const struct rte_ether_addr *unicast)
 {
     if (target->family == SCTP_AF_INET)
-        arp_request(e, port, target, unicast);
-    else
-        nd_solicit(e, port, target, unicast);
+        return arp_request(e, port, target, unicast);
+    return nd_solicit(e, port, target, unicast);
 }
 
 /* ------------------------------------------------------------------ */

@@ -1340,6 +1340,43 @@ static void test_neighbour_stale(void)
     flush_out();
 }
 
+/* A probe that cannot go for want of an mbuf is not counted as sent; the
+ * next try, with mbufs back, is. */
+static void test_neighbour_probe_nombuf(void)
+{
+    struct frame f;
+    flush_out();
+    arp_answer(&f);
+    in(0, &f);
+    flush_out();
+    struct dp_neigh *n = neigh_of(IP_PEER, false);
+    if (n == NULL) {
+        CHECK(0, "198.18.1.2 not learnt");
+        return;
+    }
+    n->nud = DP_NUD_DELAY;
+    n->expire_ns = dp_now_ns() - 1;
+    static struct rte_mbuf *all[1 << 16];
+    unsigned k = 0;
+    while (k < RTE_DIM(all) && (all[k] = rte_pktmbuf_alloc(eng->pool)) != NULL)
+        k++;
+    uint64_t probes = eng->pst[0].tx_neigh_probe;
+    struct seen s = neigh_timers();
+    CHECK(s.arp_uni == 0 && eng->pst[0].tx_neigh_probe == probes,
+          "a probe without an mbuf: %u sent, %" PRIu64 " counted", s.arp_uni,
+          eng->pst[0].tx_neigh_probe - probes);
+    for (unsigned i = 0; i < k; i++)
+        rte_pktmbuf_free(all[i]);
+    n->expire_ns = dp_now_ns() - 1;
+    s = neigh_timers();
+    CHECK(s.arp_uni == 1 && eng->pst[0].tx_neigh_probe == probes + 1,
+          "the next probe: %u sent, %" PRIu64 " counted", s.arp_uni,
+          eng->pst[0].tx_neigh_probe - probes);
+    arp_answer(&f);
+    in(0, &f);
+    flush_out();
+}
+
 /* ---- an association with the echo service, from the peer's side ---- */
 
 /* The peer 198.18.1.2, SCTP port 40000 (tag 0x11223344, TSNs from 1, as
@@ -1678,6 +1715,7 @@ int main(int argc, char **argv)
     test_big_echo();
     test_neighbour_probe();
     test_neighbour_stale();
+    test_neighbour_probe_nombuf();
     test_neighbour_confirm_sctp();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
