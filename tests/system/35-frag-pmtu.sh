@@ -185,8 +185,12 @@ echo "tx_frags $f0 -> $f1, drop_icmp_echo_too_big=$big, reassembled=$nr"
 ok "a 3000-byte echo request reassembled and answered in fragments of at most 1500 bytes"
 
 # Path MTU: a live association, then ICMP fragmentation needed for it.
-start_bg "$TMP/client.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
-    -n 5 -s 100 -k 1 -t 20 -w 30
+# The client waits up to 90 s for the dataplane to end it (-w), which it
+# does at its SIGTERM at the end: under load the scapy runs in between
+# have taken more than 30 s, and an association the client closed first
+# was missing from the checks after.
+start_bg "$TMP/client.log" timeout 150 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
+    -n 5 -s 100 -k 1 -t 20 -w 90
 CL=$LAST_PID
 wait_log "$TMP/client.log" READY 25 || { cat "$TMP/client.log"; fail "client"; }
 sleep 0.5
