@@ -1175,11 +1175,16 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
                 addr_conflict(e, port, k, who);
         } else if (ll != NULL) {
             /* RFC 4861 7.2.5: an advertisement without the Override flag
-             * does not replace a link-layer address already known. */
-            const struct dp_neigh *n = neigh_find(e, &target, false);
+             * does not replace a link-layer address already known; it
+             * makes a reachable entry STALE (past its lifetime here: the
+             * next use checks it, after a DELAY), and is otherwise
+             * ignored. */
+            struct dp_neigh *n = neigh_find(e, &target, false);
             if ((icmp[4] & 0x20) || n == NULL || n->state != 2 ||
                 rte_is_same_ether_addr(&n->mac, ll))
                 learn_and_share(e, &target, ll, port, false, (icmp[4] & 0x40) != 0);
+            else if (n->nud == DP_NUD_REACHABLE && n->expire_ns > e->now)
+                n->expire_ns = e->now;
         } else if (icmp[4] & 0x40) {
             /* A solicited advertisement without the target's link-layer
              * address (the answer to a unicast solicitation may leave it

@@ -1335,8 +1335,20 @@ static void test_neighbour_stale(void)
     in(0, &f);
     CHECK(memcmp(n6->mac.addr_bytes, OTHER, 6) == 0 && n6->expire_ns <= dp_now_ns(),
           "an unsolicited NA with a new address: not taken, or not STALE");
-    na_unsolicited(&f, PEER); /* back, for the tests after */
+    na_unsolicited(&f, PEER); /* back */
     in(0, &f);
+    /* 7.2.5: a solicited NA without Override naming another address
+     * leaves the address known, but a reachable entry turns STALE. */
+    n6->nud = DP_NUD_REACHABLE;
+    n6->expire_ns = dp_now_ns() + 1000000000ULL;
+    na_unsolicited(&f, OTHER);
+    f.b[58] = 0x40; /* Solicited, no Override */
+    uint8_t ph[40];
+    memcpy(ph, f.b + 14, 40);
+    icmp6_cksum(ph, f.b + 54);
+    in(0, &f);
+    CHECK(memcmp(n6->mac.addr_bytes, PEER, 6) == 0 && n6->expire_ns <= dp_now_ns(),
+          "a solicited NA without Override: the address replaced, or the entry not STALE");
     flush_out();
 }
 
