@@ -157,7 +157,10 @@ void dp_config_usage(const char *prog)
            "            addresses per RTO; default 1, 0 no limit), init_rate (INIT\n"
            "            ACKs per second per engine and service at most; default\n"
            "            10000, 0 no limit), init_rate_per_source (the same to one\n"
-           "            IPv4 address or IPv6 /64; default 1000, 0 no limit), rwnd,\n"
+           "            IPv4 address or IPv6 /64; default 1000, 0 no limit),\n"
+           "            init_proven_s (a source that completed a handshake is\n"
+           "            answered beyond init_rate, from a second bucket as large,\n"
+           "            this long after; default 86400, 0 never), rwnd,\n"
            "            max_assocs, sendq_bytes,\n"
            "            reasm_bytes, reasm_chunks (DATA chunks one association may hold\n"
            "            for reassembly; default an eighth of mbufs), ostreams, istreams,\n"
@@ -610,6 +613,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 0, 100000000, &v) < 0)
                 return -1;
             s->init_rate_per_source = v;
+        } else if (!strcmp(key, "init_proven_s")) {
+            if (num(what, val, 0, 30 * 86400, &v) < 0)
+                return -1;
+            s->init_proven = (sctp_tstamp)v * SCTP_SEC;
         } else if (!strcmp(key, "max_assocs")) {
             if (num(what, val, 1, 1u << 20, &v) < 0)
                 return -1;
@@ -913,6 +920,9 @@ static void set_defaults(struct dp_conf *c)
     /* and at most this many to one source (an IPv4 address or an IPv6
      * /64), so that one flooding host does not take them all. */
     c->sctp.init_rate_per_source = 1000;
+    /* and beyond init_rate, the sources that completed a handshake in the
+     * last day: a flood from spoofed sources does not keep the peers out. */
+    c->sctp.init_proven = 86400 * SCTP_SEC;
     c->local_port = 40000;
     c->gen_msgs = 1000;
     c->gen_size = 128;

@@ -324,6 +324,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
                 t.paths_switched_over += x->paths_switched_over;
                 t.init_rate_limited += x->init_rate_limited;
                 t.init_source_limited += x->init_source_limited;
+                t.init_proven_answered += x->init_proven_answered;
                 t.icmp_dest_unreach += x->icmp_dest_unreach;
                 t.icmp_dest_unreach_ignored += x->icmp_dest_unreach_ignored;
                 t.assocs_established += x->assocs_established;
@@ -356,6 +357,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
             U64(c, "paths_failed", t.paths_failed);
             U64(c, "init_rate_limited", t.init_rate_limited);
             U64(c, "init_source_limited", t.init_source_limited);
+            U64(c, "init_proven_answered", t.init_proven_answered);
             U64(c, "icmp_dest_unreach", t.icmp_dest_unreach);
             U64(c, "icmp_dest_unreach_ignored", t.icmp_dest_unreach_ignored);
             U64(c, "assocs_established", t.assocs_established);

@@ -352,6 +352,18 @@ struct sctp_config {
      * still get through. Sources share 256 buckets, two candidates each
      * under a keyed hash. 0: no limit per source (the default). */
     uint32_t init_rate_per_source;
+    /* A source that completed a handshake with the endpoint (it answered
+     * an INIT ACK there, or sent the INIT ACK we asked for: a spoofer off
+     * the path cannot) stays proven this long after its last association
+     * came up. When init_rate refuses an INIT, one from a proven source
+     * is still answered from a second bucket of init_rate's size
+     * (init_proven_answered), within init_rate_per_source: a flood of
+     * INITs from spoofed sources no longer keeps the endpoint's own peers
+     * from coming back after a failure. Sources (an IPv4 address, or an
+     * IPv6 /64) share 1024 slots, two candidates each under a keyed
+     * hash; a new one takes the candidate proven longest ago. 0: no
+     * sources kept (the default). */
+    sctp_tstamp init_proven;
     uint32_t max_sendq_bytes; /* per association */
     uint32_t max_reasm_bytes; /* per association */
     /* DATA chunks held for reassembly or ordering per association (each
@@ -711,6 +723,9 @@ struct sctp_endpoint_stats {
     uint64_t init_rate_limited;
     /* INITs left unanswered by sctp_config.init_rate_per_source. */
     uint64_t init_source_limited;
+    /* INITs init_rate refused, answered for a proven source
+     * (sctp_config.init_proven). */
+    uint64_t init_proven_answered;
     /* ICMP destination unreachable (ICMP9) counted as a path error, and
      * not counted (within an RTO of the last error, or path inactive). */
     uint64_t icmp_dest_unreach, icmp_dest_unreach_ignored;

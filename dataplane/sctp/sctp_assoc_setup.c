@@ -357,20 +357,29 @@ static void gcra_take(sctp_tstamp *tat, uint32_t rate)
     *tat += t ? t : 1;
 }
 
-/* The bucket of a source (cfg.init_rate_per_source): an IPv4 address, or
- * an IPv6 address's /64 (what one host or one customer holds). Two
- * candidate slots under a hash keyed by the endpoint's secret seed; a
- * source in neither takes the one idle longer. */
+/* A source's key and its two candidate slots of n: an IPv4 address, or an
+ * IPv6 address's /64 (what one host or one customer holds), under a hash
+ * keyed by the endpoint's secret seed, so that a sender cannot choose
+ * sources that collide. */
+static uint32_t src_key(const struct sctp_endpoint *ep, const struct sctp_addr *src, unsigned n,
+                        unsigned *s1, unsigned *s2)
+{
+    unsigned len = src->family == SCTP_AF_INET6 ? 8 : 4;
+    uint32_t h = ep->init_src_seed ^ src->family;
+    for (unsigned i = 0; i < len; i += 4)
+        h = sctp_hash32(h ^ sctp_get32(&src->addr[i]));
+    *s1 = h % n;
+    *s2 = sctp_hash32(h ^ ep->init_src_seed) % n;
+    return h | 1; /* 0: a slot never used */
+}
+
+/* The bucket of a source (cfg.init_rate_per_source). A source in neither
+ * of its slots takes the one idle longer. */
 static sctp_tstamp *init_src_bucket(struct sctp_endpoint *ep, const struct sctp_addr *src,
                                     sctp_tstamp now)
 {
-    unsigned n = src->family == SCTP_AF_INET6 ? 8 : 4;
-    uint32_t h = ep->init_src_seed ^ src->family;
-    for (unsigned i = 0; i < n; i += 4)
-        h = sctp_hash32(h ^ sctp_get32(&src->addr[i]));
-    uint32_t key = h | 1; /* 0: a slot never used */
-    uint32_t h2 = sctp_hash32(h ^ ep->init_src_seed);
-    unsigned s1 = h % SCTP_INIT_SRC_SLOTS, s2 = h2 % SCTP_INIT_SRC_SLOTS;
+    unsigned s1, s2;
+    uint32_t key = src_key(ep, src, SCTP_INIT_SRC_SLOTS, &s1, &s2);
     if (ep->init_src[s1].key == key)
         return &ep->init_src[s1].tat;
     if (ep->init_src[s2].key == key)
@@ -381,8 +390,37 @@ static sctp_tstamp *init_src_bucket(struct sctp_endpoint *ep, const struct sctp_
     return &ep->init_src[s].tat;
 }
 
+/* cfg.init_proven: src completed a handshake; it stays proven that long.
+ * A source in neither of its slots takes the one proven longest ago. */
+static void init_proven_mark(struct sctp_endpoint *ep, const struct sctp_addr *src, sctp_tstamp now)
+{
+    if (ep->cfg.init_proven == 0)
+        return;
+    unsigned s1, s2;
+    uint32_t key = src_key(ep, src, SCTP_INIT_PROVEN_SLOTS, &s1, &s2);
+    unsigned s = ep->init_proven[s1].key == key                           ? s1
+                 : ep->init_proven[s2].key == key                         ? s2
+                 : ep->init_proven[s1].until <= ep->init_proven[s2].until ? s1
+                                                                          : s2;
+    ep->init_proven[s].key = key;
+    ep->init_proven[s].until = now + ep->cfg.init_proven;
+}
+
+static bool init_proven(const struct sctp_endpoint *ep, const struct sctp_addr *src,
+                        sctp_tstamp now)
+{
+    if (ep->cfg.init_proven == 0)
+        return false;
+    unsigned s1, s2;
+    uint32_t key = src_key(ep, src, SCTP_INIT_PROVEN_SLOTS, &s1, &s2);
+    return (ep->init_proven[s1].key == key && ep->init_proven[s1].until > now) ||
+           (ep->init_proven[s2].key == key && ep->init_proven[s2].until > now);
+}
+
 /* cfg.init_rate_per_source, then cfg.init_rate: an INIT ACK takes from
- * both buckets, and one refused by either takes from neither. */
+ * both buckets, and one refused by either takes from neither. What
+ * init_rate refuses a proven source (cfg.init_proven) takes from the
+ * proven sources' own bucket of the same size. */
 static bool init_ack_allowed(struct sctp_endpoint *ep, const struct sctp_addr *src, sctp_tstamp now)
 {
     const struct sctp_config *cfg = &ep->cfg;
@@ -395,11 +433,16 @@ static bool init_ack_allowed(struct sctp_endpoint *ep, const struct sctp_addr *s
         }
     }
     if (cfg->init_rate) {
-        if (!gcra_ok(&ep->init_tat, cfg->init_rate, now)) {
+        if (gcra_ok(&ep->init_tat, cfg->init_rate, now)) {
+            gcra_take(&ep->init_tat, cfg->init_rate);
+        } else if (init_proven(ep, src, now) &&
+                   gcra_ok(&ep->init_proven_tat, cfg->init_rate, now)) {
+            gcra_take(&ep->init_proven_tat, cfg->init_rate);
+            ep->stats.init_proven_answered++;
+        } else {
             ep->stats.init_rate_limited++;
             return false;
         }
-        gcra_take(&ep->init_tat, cfg->init_rate);
     }
     if (src_tat)
         gcra_take(src_tat, cfg->init_rate_per_source);
@@ -617,6 +660,13 @@ static void start_heartbeats(struct sctp_assoc *a, sctp_tstamp now)
 
 static void established(struct sctp_assoc *a, sctp_tstamp now)
 {
+    /* The handshake went through the confirmed path (the COOKIE ECHO
+     * came from the address the INIT ACK went to, or the INIT ACK
+     * answered our INIT there): its peer address is proven
+     * (cfg.init_proven). */
+    for (unsigned i = 0; i < a->n_paths; i++)
+        if (a->paths[i].confirmed)
+            init_proven_mark(a->ep, &a->paths[i].addr, now);
     sctp_assoc_set_state(a, SCTP_S_ESTABLISHED);
     a->t1_timer = SCTP_TIMER_OFF;
     a->ep->stats.assocs_established++;

@@ -434,7 +434,8 @@ static inline uint32_t sctp_hash32(uint32_t x)
     return x;
 }
 
-#define SCTP_INIT_SRC_SLOTS 256
+#define SCTP_INIT_SRC_SLOTS    256
+#define SCTP_INIT_PROVEN_SLOTS 1024
 
 struct sctp_endpoint {
     struct sctp_config cfg;
@@ -451,6 +452,13 @@ struct sctp_endpoint {
         uint32_t key;
         sctp_tstamp tat;
     } init_src[SCTP_INIT_SRC_SLOTS];
+    /* cfg.init_proven: sources that completed a handshake, until when,
+     * and the bucket their INITs take from when init_rate's is empty. */
+    struct {
+        uint32_t key;
+        sctp_tstamp until;
+    } init_proven[SCTP_INIT_PROVEN_SLOTS];
+    sctp_tstamp init_proven_tat;
 
     uint32_t hash_mask;
     struct sctp_assoc **by_id, **by_vtag;

@@ -1398,6 +1398,53 @@ static void test_init_rate_per_source(void)
     finish();
 }
 
+static void tune_init_proven(struct sctp_config *c)
+{
+    c->init_rate = 100;
+    c->init_proven = 3600 * SCTP_SEC;
+}
+
+/* sctp_config.init_proven: node 0 completed a handshake with node 1, so
+ * its address is proven there. INITs from 100 spoofed sources empty
+ * init_rate's bucket (26 answered); another new source then gets no
+ * answer, but node 0 does, from the proven sources' bucket, which has a
+ * burst of its own; an hour later node 0 is no longer proven. */
+static void test_init_proven(void)
+{
+    connect_pair(41, false, tune_init_proven);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    h_run(&H, NULL, 10 * SCTP_MS);
+    take_output(1);
+    struct sctp_endpoint_stats st;
+    unsigned flood = 0;
+    for (unsigned k = 0; k < 100; k++) {
+        struct sctp_addr src = sctp_addr_v4(0xC6130A01u + k);
+        flood += init_acks_from(&src, 1, 0x30000 + k);
+    }
+    CU_ASSERT_EQUAL(flood, 26);
+    struct sctp_addr fresh = sctp_addr_v4(0xC6130B01u);
+    CU_ASSERT_EQUAL(init_acks_from(&fresh, 1, 0x31000), 0);
+    CU_ASSERT_EQUAL(init_acks_from(&H.cfg[0].addrs[0], 1, 0x32000), 1);
+    sctp_endpoint_get_stats(H.ep[1], &st);
+    CU_ASSERT_EQUAL(st.init_proven_answered, 1);
+    CU_ASSERT_EQUAL(st.init_rate_limited, 75);
+    /* The proven bucket is bounded too: 25 more of 100 at once. */
+    CU_ASSERT_EQUAL(init_acks_from(&H.cfg[0].addrs[0], 100, 0x33000), 25);
+    sctp_endpoint_get_stats(H.ep[1], &st);
+    CU_ASSERT_EQUAL(st.init_proven_answered, 26);
+    /* An hour on (the association kept alive by its heartbeats' answers
+     * is not a new handshake): node 0's INITs share init_rate again. */
+    H.now += 3601 * SCTP_SEC;
+    for (unsigned k = 0; k < 100; k++) {
+        struct sctp_addr src = sctp_addr_v4(0xC6130C01u + k);
+        init_acks_from(&src, 1, 0x34000 + k);
+    }
+    CU_ASSERT_EQUAL(init_acks_from(&H.cfg[0].addrs[0], 1, 0x35000), 0);
+    sctp_endpoint_get_stats(H.ep[1], &st);
+    CU_ASSERT_EQUAL(st.init_proven_answered, 26);
+    finish();
+}
+
 /* Nodes 0 and 1 associated, the link quiet, and what `node` had to send
  * taken. */
 static void pair_quiet(uint64_t seed, int node)
@@ -2123,6 +2170,7 @@ TEST_CASE(test_cookie_preservative_from_rtt)
 TEST_CASE(test_init_collision_keeps_streams)
 TEST_CASE(test_init_rate_limit)
 TEST_CASE(test_init_rate_per_source)
+TEST_CASE(test_init_proven)
 TEST_CASE(test_init_from_new_address_matched)
 TEST_CASE(test_restart_abort_lists_all_new)
 TEST_CASE(test_init_new_address_in_cookie_echoed)
