@@ -100,11 +100,10 @@ void sctp_shutdown_on_shutdown(struct sctp_assoc *a, const struct sctp_chunk *c,
 static void send_shutdown_complete(struct sctp_assoc *a, const struct sctp_rx_packet *pkt,
                                    bool tbit)
 {
-    uint8_t *b = sctp_ep_ctl_reserve_assoc(a->ep);
+    int n;
+    uint8_t *b = sctp_ep_ctl_start_assoc(a, &n);
     if (!b)
         return;
-    int n =
-        sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, a->ep->cfg.port, a->peer_port, a->peer_vtag);
     n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_SHUTDOWN_COMPLETE,
                                tbit ? SCTP_FLAG_T : 0, 4);
     sctp_ep_ctl_commit(a->ep, &pkt->dst, &pkt->src, (uint16_t)n);
@@ -156,7 +155,6 @@ void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *
                               bool user)
 {
     struct sctp_endpoint *ep = a->ep;
-    uint8_t *b = sctp_ep_ctl_reserve_assoc(ep);
     uint8_t chunkbuf[4 + 4 + SCTP_ERRBUF_MAX + 4];
     uint16_t clen = 0;
     if (cause) {
@@ -166,9 +164,9 @@ void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *
     }
     /* Nothing to abort on the wire before the peer's tag is known, nor
      * in answer to a packet that holds an ABORT (RFC 9260 3.3.7). */
-    if (b && a->peer_vtag != 0 && (user || !ep->rx_abort)) {
-        int n =
-            sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, ep->cfg.port, a->peer_port, a->peer_vtag);
+    int n;
+    uint8_t *b;
+    if (a->peer_vtag != 0 && (user || !ep->rx_abort) && (b = sctp_ep_ctl_start_assoc(a, &n))) {
         if (n + 4 + clen > SCTP_CTL_SLOT_LEN)
             clen = 0;
         int c = n;

@@ -281,6 +281,15 @@ uint8_t *sctp_ep_ctl_reserve_assoc(struct sctp_endpoint *ep)
     return ep->ctl[(ep->ctl_head + ep->ctl_count) % ep->ctl_cap].bytes;
 }
 
+uint8_t *sctp_ep_ctl_start_assoc(struct sctp_assoc *a, int *n)
+{
+    uint8_t *b = sctp_ep_ctl_reserve_assoc(a->ep);
+    if (b)
+        *n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, a->ep->cfg.port, a->peer_port,
+                                    a->peer_vtag);
+    return b;
+}
+
 void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
                         const struct sctp_addr *dst, uint16_t len)
 {
@@ -752,10 +761,10 @@ static void report_unknown_chunk(struct sctp_assoc *a, const struct sctp_rx_pack
     if (a->peer_vtag == 0 || a->state == SCTP_S_COOKIE_ECHOED || !from || !from->confirmed ||
         len + ip > mtu || len > SCTP_CTL_SLOT_LEN)
         return;
-    uint8_t *b = sctp_ep_ctl_reserve_assoc(ep);
+    int n;
+    uint8_t *b = sctp_ep_ctl_start_assoc(a, &n);
     if (!b)
         return;
-    int n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, ep->cfg.port, a->peer_port, a->peer_vtag);
     /* The chunk length leaves out the padding of its last cause (3.2). */
     n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_ERROR, 0,
                                (uint16_t)(SCTP_CHUNK_HDR_LEN + 4 + c->length));
@@ -799,10 +808,10 @@ static void heartbeat_ack_alone(struct sctp_assoc *a, const struct sctp_rx_packe
         len = info_len;
     if (SCTP_COMMON_HDR_LEN + SCTP_CHUNK_HDR_LEN + SCTP_PAD4(len) > room)
         return;
-    uint8_t *b = sctp_ep_ctl_reserve_assoc(ep);
+    int n;
+    uint8_t *b = sctp_ep_ctl_start_assoc(a, &n);
     if (!b)
         return;
-    int n = sctp_common_hdr_encode(b, SCTP_CTL_SLOT_LEN, ep->cfg.port, a->peer_port, a->peer_vtag);
     n += sctp_chunk_hdr_encode(b + n, SCTP_CTL_SLOT_LEN - n, SCTP_CT_HEARTBEAT_ACK, 0,
                                (uint16_t)(SCTP_CHUNK_HDR_LEN + len));
     memcpy(b + n, c->value, len);

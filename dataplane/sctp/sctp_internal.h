@@ -512,6 +512,10 @@ uint8_t *sctp_ep_ctl_reserve(struct sctp_endpoint *ep);
  * COMPLETE, ERROR): the queue grows for these, up to SCTP_CTL_SLOTS_MAX,
  * so that, e.g., aborting many associations at once loses none. */
 uint8_t *sctp_ep_ctl_reserve_assoc(struct sctp_endpoint *ep);
+/* sctp_ep_ctl_reserve_assoc() for association a, with its common header
+ * (ports, the peer's tag) written: the slot, and in *n the bytes used;
+ * NULL when full. */
+uint8_t *sctp_ep_ctl_start_assoc(struct sctp_assoc *a, int *n);
 void sctp_ep_ctl_commit(struct sctp_endpoint *ep, const struct sctp_addr *src,
                         const struct sctp_addr *dst, uint16_t len);
 uint32_t sctp_ep_random32(struct sctp_endpoint *ep);
