@@ -1470,6 +1470,20 @@ static bool icmp6_cksum_ok(const struct rte_ipv6_hdr *ip6, const uint8_t *icmp, 
     return __rte_raw_cksum_reduce(sum) == 0xffff;
 }
 
+/* The len bytes of ICMPv6 message icmp moved right behind the IPv6
+ * header, over the extension headers in front of it (options meant for
+ * us, not for an answer built in place), and the header made to say so.
+ * Returns where the message is now. */
+static uint8_t *icmp6_strip_ext(struct rte_mbuf *m, uint32_t l2, struct rte_ipv6_hdr *ip6,
+                                uint8_t *icmp, uint32_t len)
+{
+    memmove(ip6 + 1, icmp, len);
+    rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + len));
+    ip6->proto = IPPROTO_ICMPV6_;
+    ip6->payload_len = rte_cpu_to_be_16((uint16_t)len);
+    return (uint8_t *)(ip6 + 1);
+}
+
 static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
                         struct rte_ipv6_hdr *ip6, uint32_t l4, uint32_t len)
 {
@@ -1491,17 +1505,11 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
     case ICMP6_NA:
         /* RFC 8200 4: extension headers in front of Neighbour
          * Discovery do not hide it. nd_input() takes the message right
-         * behind the IPv6 header (its answer is built in place), so the
-         * headers, options meant for us, go first; the checksum was
-         * checked over the message alone. (What came in fragments,
-         * nd_input() drops: RFC 6980 5.) */
-        if (ext && !e->rx_reassembled) {
-            memmove(ip6 + 1, icmp, len);
-            rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + len));
-            ip6->proto = IPPROTO_ICMPV6_;
-            ip6->payload_len = rte_cpu_to_be_16((uint16_t)len);
-            icmp = (uint8_t *)(ip6 + 1);
-        }
+         * behind the IPv6 header (its answer is built in place); the
+         * checksum was checked over the message alone. (What came in
+         * fragments, nd_input() drops: RFC 6980 5.) */
+        if (ext && !e->rx_reassembled)
+            icmp = icmp6_strip_ext(m, l2, ip6, icmp, len);
         nd_input(e, m, port, l2, ip6, icmp, len);
         return;
     case ICMP6_ECHO_REQ: {
@@ -1513,13 +1521,9 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
         }
         e->pst[port].rx_icmp_echo++;
         struct rte_ether_addr dmac = rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
-        if (ext) {
-            /* The reply goes without the request's extension headers
-             * (options meant for us, not for the way back). */
-            memmove(ip6 + 1, icmp, len);
-            rte_pktmbuf_trim(m, rte_pktmbuf_pkt_len(m) - (l2 + sizeof(*ip6) + len));
-            icmp = (uint8_t *)(ip6 + 1);
-        }
+        /* The reply goes without the request's extension headers. */
+        if (ext)
+            icmp = icmp6_strip_ext(m, l2, ip6, icmp, len);
         memcpy(ip6->dst_addr, ip6->src_addr, 16);
         memcpy(ip6->src_addr, dst.addr, 16);
         ip6->hop_limits = 64;

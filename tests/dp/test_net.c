@@ -627,11 +627,18 @@ static void test_icmp_errors(void)
 }
 
 /* The fragment of an echo request of 8 + dlen bytes (ICMP header, then
- * data[i] = i * 3) that starts at byte off, len bytes of it, more: MF. */
+ * data[i] = i * 3) that starts at byte off, len bytes of it, more: MF.
+ * dopt (IPv6): the fragmentable part starts with an 8-byte Destination
+ * Options header, the echo request behind it. */
 static void echo_frag(struct frame *f, bool v6, uint32_t off, uint32_t len, bool more,
-                      uint32_t dlen)
+                      uint32_t dlen, bool dopt)
 {
-    static uint8_t whole[8 + 4096];
+    static uint8_t stream[8 + 8 + 4096];
+    uint8_t *whole = dopt ? stream + 8 : stream;
+    if (dopt) {
+        memset(stream, 0, 8);
+        stream[0] = 58, stream[2] = 1, stream[3] = 4; /* PadN */
+    }
     whole[0] = v6 ? 128 : 8;
     whole[1] = 0;
     whole[2] = whole[3] = 0;
@@ -649,9 +656,9 @@ static void echo_frag(struct frame *f, bool v6, uint32_t off, uint32_t len, bool
         eth(f, MAC0, PEER, 0x86dd, false, 0);
         ipv6(f, IP6_PEER, IP6_US, 44, (uint16_t)(8 + len), 64);
         uint8_t *fh = put(f, NULL, 8);
-        fh[0] = 58;
+        fh[0] = dopt ? 60 : 58;
         fh[2] = (uint8_t)(off >> 8), fh[3] = (uint8_t)((off & 0xf8) | (more ? 1 : 0));
-        fh[7] = 0x77;
+        fh[7] = dopt ? 0x78 : 0x77;
     } else {
         uint16_t c = (uint16_t)~rte_raw_cksum(whole, 8 + dlen);
         memcpy(whole + 2, &c, 2);
@@ -663,24 +670,27 @@ static void echo_frag(struct frame *f, bool v6, uint32_t off, uint32_t len, bool
         uint16_t ic = rte_ipv4_cksum((const struct rte_ipv4_hdr *)ip);
         memcpy(ip + 10, &ic, 2);
     }
-    put(f, whole + off, len);
+    put(f, stream + off, len);
 }
 
 /* RFC 1122 3.2.2.6, RFC 4443 4.2: the reply to an echo request that was
  * reassembled to more than the port's MTU (1500) carries all its data,
- * in fragments of at most 1500 bytes (it was dropped). */
-static void check_big_echo(bool v6)
+ * in fragments of at most 1500 bytes (it was dropped). dopt: the request
+ * had a Destination Options header in front (IPv6); the reply goes
+ * without it, its Next Header and length the ICMPv6 message's. */
+static void check_big_echo(bool v6, bool dopt)
 {
     enum { DLEN = 2992 };
+    const uint32_t total = (dopt ? 8 : 0) + 8 + DLEN;
     struct frame f, got[8];
     uint8_t reply[8 + DLEN];
     uint32_t cut = v6 ? 1448 : 1480, have = 0, end = 0;
     unsigned n = 0, bad = 0;
     memset(reply, 0xff, sizeof(reply));
     flush_out();
-    for (uint32_t off = 0; off < 8 + DLEN; off += cut) {
-        uint32_t len = RTE_MIN(cut, 8 + DLEN - off);
-        echo_frag(&f, v6, off, len, off + len < 8 + DLEN, DLEN);
+    for (uint32_t off = 0; off < total; off += cut) {
+        uint32_t len = RTE_MIN(cut, total - off);
+        echo_frag(&f, v6, off, len, off + len < total, DLEN, dopt);
         in(0, &f);
         n = out(0, got, 8);
     }
@@ -745,8 +755,9 @@ static void check_big_echo(bool v6)
 
 static void test_big_echo(void)
 {
-    check_big_echo(false);
-    check_big_echo(true);
+    check_big_echo(false, false);
+    check_big_echo(true, false);
+    check_big_echo(true, true);
 }
 
 /* The reassembly table is shared by all peers: a source (an IPv4
