@@ -1271,15 +1271,15 @@ static void test_neighbour_probe(void)
     flush_out();
 }
 
-/* An NA for 2001:2::2 from it, unsolicited, Override set, with target
- * link-layer address mac. */
-static void na_unsolicited(struct frame *f, const uint8_t *mac)
+/* An NA for 2001:2::2 from it, with flags (0x40 Solicited, 0x20
+ * Override) and target link-layer address mac. */
+static void na_peer(struct frame *f, const uint8_t *mac, uint8_t flags)
 {
     eth(f, MAC0, mac, 0x86dd, false, 0);
     uint8_t *ip = ipv6(f, IP6_PEER, IP6_US, 58, 32, 255);
     uint8_t *ic = put(f, NULL, 32);
     ic[0] = 136;
-    ic[4] = 0x20;
+    ic[4] = flags;
     memcpy(ic + 8, IP6_PEER, 16);
     ic[24] = 2, ic[25] = 1;
     memcpy(ic + 26, mac, 6);
@@ -1338,25 +1338,21 @@ static void test_neighbour_stale(void)
     n6->nud = DP_NUD_REACHABLE;
     n6->expire_ns = dp_now_ns() + 1000000000ULL;
     uint64_t exp = n6->expire_ns;
-    na_unsolicited(&f, PEER);
+    na_peer(&f, PEER, 0x20);
     in(0, &f);
     CHECK(n6->expire_ns == exp && n6->nud == DP_NUD_REACHABLE,
           "an unsolicited NA with the known address changed the entry");
-    na_unsolicited(&f, OTHER);
+    na_peer(&f, OTHER, 0x20);
     in(0, &f);
     CHECK(memcmp(n6->mac.addr_bytes, OTHER, 6) == 0 && n6->expire_ns <= dp_now_ns(),
           "an unsolicited NA with a new address: not taken, or not STALE");
-    na_unsolicited(&f, PEER); /* back */
+    na_peer(&f, PEER, 0x20); /* back */
     in(0, &f);
     /* 7.2.5: a solicited NA without Override naming another address
      * leaves the address known, but a reachable entry turns STALE. */
     n6->nud = DP_NUD_REACHABLE;
     n6->expire_ns = dp_now_ns() + 1000000000ULL;
-    na_unsolicited(&f, OTHER);
-    f.b[58] = 0x40; /* Solicited, no Override */
-    uint8_t ph[40];
-    memcpy(ph, f.b + 14, 40);
-    icmp6_cksum(ph, f.b + 54);
+    na_peer(&f, OTHER, 0x40); /* Solicited, no Override */
     in(0, &f);
     CHECK(memcmp(n6->mac.addr_bytes, PEER, 6) == 0 && n6->expire_ns <= dp_now_ns(),
           "a solicited NA without Override: the address replaced, or the entry not STALE");

@@ -2229,6 +2229,15 @@ static void tune_window(struct sctp_config *c)
     c->hb_interval = 60 * S; /* no heartbeat acks to reset error counts */
 }
 
+/* Node 1's application stops reading and node 0 queues 20 messages of
+ * 1000 bytes: its window (8000 bytes, tune_window) closes after 8. */
+static void fill_window(void)
+{
+    H.hold_events[1] = true;
+    for (uint32_t i = 0; i < 20; i++)
+        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+}
+
 static bool zero_window_seen(unsigned k, uint32_t *cum_max)
 {
     bool seen = false;
@@ -2249,9 +2258,7 @@ static void zero_window_run(void)
     start_pair(70, 1, tune_window);
     uint32_t tsn = info_of(0).next_tsn;
     unsigned k = L.n;
-    H.hold_events[1] = true; /* the receiving application stops reading */
-    for (uint32_t i = 0; i < 20; i++)
-        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    fill_window();
     h_run(&H, NULL, 30 * S);
     /* The window closed after 8000 bytes, and stayed closed. */
     uint32_t cum = 0;
@@ -2464,9 +2471,7 @@ static void test_zero_window_rwnd_one(void)
     start_pair(79, 1, tune_window);
     drop_fn = rwnd_zero_to_one;
     unsigned k = L.n;
-    H.hold_events[1] = true;
-    for (uint32_t i = 0; i < 20; i++)
-        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    fill_window();
     h_run(&H, NULL, 30 * S);
     struct sctp_assoc_info i0 = info_of(0);
     CU_ASSERT_TRUE(i0.t3_expiries > 10);
@@ -2484,9 +2489,7 @@ static void test_zero_window_rwnd_one(void)
 static void test_zero_window_probe_keeps_cwnd(void)
 {
     start_pair(80, 1, tune_window);
-    H.hold_events[1] = true;
-    for (uint32_t i = 0; i < 20; i++)
-        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    fill_window();
     /* The window is closed after 8000 bytes; the first probe follows
      * one RTO later. */
     h_run(&H, NULL, 20 * MS);
@@ -2564,9 +2567,7 @@ static void test_zero_window_probe_schedule(void)
     const sctp_tstamp rto_max = H.cfg[0].rto_max;
     uint32_t tsn = info_of(0).next_tsn;
     unsigned k = L.n;
-    H.hold_events[1] = true;
-    for (uint32_t i = 0; i < 20; i++)
-        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    fill_window();
     /* The window closed after 8000 bytes, all acknowledged: no probe
      * within the RTO. */
     h_run(&H, NULL, 20 * MS);
@@ -2630,9 +2631,7 @@ static void test_zero_window_dead_peer(void)
 {
     start_pair(87, 1, tune_window);
     uint32_t tsn = info_of(0).next_tsn;
-    H.hold_events[1] = true;
-    for (uint32_t i = 0; i < 20; i++)
-        CU_ASSERT_EQUAL(send_msg(0, i, 1000, 0), 1);
+    fill_window();
     h_run(&H, NULL, 20 * MS);
     CU_ASSERT_EQUAL(info_of(0).next_tsn, tsn + 8);
     CU_ASSERT_EQUAL(info_of(0).outstanding_bytes, 0);
