@@ -34,6 +34,14 @@
 # per packet, in frames of about the same size as the bundled ones: its
 # ratio against the same testpmd figure separates the cost per packet
 # from the cost per message (line mode=discard-1msg).
+# Each round also runs bench/memif_floor on the same kind of link: a sender
+# that fills packets of as many messages as the generator bundles, writes
+# their DATA chunk headers and the CRC32c and nothing else, and a receiver
+# that checks the CRC32c and walks the chunks. No protocol state, no SACK:
+# the per-packet work any SCTP pair must do over memif without checksum
+# offload. Its ratio to testpmd bounds what the dataplanes can reach
+# (line bench=memif-floor, with discard_over_floor: the share of the
+# floor's packet rate that the discard run of the same round reached).
 # A last line compares echoed messages with testpmd forwarding one message
 # per frame (frames of Ethernet + IPv4 + SCTP + DATA header + S bytes):
 #   msg ratio = msgs_per_s / testpmd_small_pkts_per_s
@@ -43,7 +51,8 @@
 #   bench=memif-tput mode=echo size=128 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=... client_idle=...
 #   bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
-#   bench=memif-tput-rounds size=128 discard_ratios=R1,R2,... testpmd_pkts_per_s=T1,T2,...
+#   bench=memif-floor size=128 msgs_per_pkt=10 pkts_per_s=... testpmd_pkts_per_s=... ratio=... discard_over_floor=...
+#   bench=memif-tput-rounds size=128 discard_ratios=R1,R2,... floor_ratios=F1,F2,... testpmd_pkts_per_s=T1,T2,...
 set -uo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -58,11 +67,12 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --seconds) secs="$2"; shift 2 ;;
-    -h | --help) sed -n '2,46p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,55p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build="$1"; shift ;;
     esac
 done
 sctpdp="$build/dataplane/sctpdp"
+floor="$build/bench/memif_floor"
 ctl="$root/dataplane/sctpdp-ctl"
 py=/usr/bin/python3
 testpmd="$(command -v dpdk-testpmd || true)"
@@ -91,6 +101,7 @@ die() {
 
 [[ $(id -u) -eq 0 ]] || die "run as root"
 [[ -x "$sctpdp" ]] || die "$sctpdp not built"
+[[ -x "$floor" ]] || die "$floor not built"
 [[ -n "$testpmd" ]] || die "dpdk-testpmd not found (Debian package dpdk)"
 [[ $(cat /proc/sys/vm/nr_hugepages) -ge 512 ]] || echo 1024 >/proc/sys/vm/nr_hugepages
 
@@ -218,6 +229,33 @@ testpmd_figure() {
     tail -5 "$tmp/gen$1.log" "$tmp/fwd$1.log" >&2
     echo 0
 }
+# --- the floor: fill, chunk headers and CRC32c, no protocol --------------------
+# floor_run K: packets per second that memif_floor's receiver checked, with
+# K messages of the run's size in each packet (bench/memif_floor.c).
+floor_run() {
+    local sock3="$tmp/fl.sock" rx tx
+    rm -f "$tmp/floor-rx.log" "$tmp/floor-tx.log"
+    # shellcheck disable=SC2046
+    timeout $((secs + 60)) "$floor" $(eal 0 "${tag}r" "net_memif0,role=server,socket=$sock3,id=0") \
+        -- --role rx --msgs "$1" --size "$size" --seconds "$secs" >"$tmp/floor-rx.log" 2>&1 </dev/null &
+    rx=$!
+    pids+=("$rx")
+    wait_for "$tmp/floor-rx.log" "ready" 30 || die "memif_floor (rx) did not start"
+    # shellcheck disable=SC2046
+    "$floor" $(eal 1 "${tag}t" "net_memif0,role=client,socket=$sock3,id=0") \
+        -- --role tx --msgs "$1" --size "$size" >"$tmp/floor-tx.log" 2>&1 </dev/null &
+    tx=$!
+    pids+=("$tx")
+    # The sender stops first: the receiver maps its memif regions.
+    wait_for "$tmp/floor-rx.log" "^floor:" $((secs + 40)) || die "memif_floor (rx) measured nothing"
+    kill -INT "$tx"
+    wait "$tx" || die "memif_floor (tx) failed: $(tail -3 "$tmp/floor-tx.log")"
+    kill -INT "$rx"
+    wait "$rx" || die "memif_floor (rx) failed: $(tail -3 "$tmp/floor-rx.log")"
+    grep "^floor:" "$tmp/floor-rx.log" >&2
+    sed -n 's/^floor:.* pkts_per_s=\([0-9]*\).*/\1/p' "$tmp/floor-rx.log"
+}
+
 # --- rounds ----------------------------------------------------------------------
 # Each round: a server, a discard run and an echo run against it, the
 # server stopped (it polls its lcore), then testpmd on frames of the
@@ -225,6 +263,10 @@ testpmd_figure() {
 # of each other, so a drift of the machine's speed between rounds moves
 # numerator and denominator together.
 rounds=()
+# Messages per packet of the floor: as many as the generator bundles at
+# the port's MTU of 1500 (its rule: IPv6 and SCTP common headers off).
+per_pkt=$(((1500 - 40 - 12) / (16 + (size + 3) / 4 * 4)))
+[[ $per_pkt -ge 1 ]] || per_pkt=1
 for ((r = 1; r <= runs; r++)); do
     echo "--- round $r of $runs"
     start_server
@@ -246,7 +288,10 @@ for ((r = 1; r <= runs; r++)); do
     tp=$(testpmd_figure "$d_frame")
     [[ $tp -gt 0 ]] || die "no testpmd figure"
     echo "testpmd: io forwarding of ${d_frame}-byte frames over the same memif setup: $tp pkts/s"
-    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps $u_pps $u_mps $d_ci $e_ci")
+    f_pps=$(floor_run "$per_pkt")
+    [[ ${f_pps:-0} -gt 0 ]] || die "no memif_floor figure"
+    echo "memif_floor: $per_pkt messages per packet: $f_pps pkts/s"
+    rounds+=("$d_pps $d_mps $e_pps $e_mps $tp $o_pps $o_mps $u_pps $u_mps $d_ci $e_ci $f_pps")
 done
 # One message per frame (Ethernet + IPv4 + SCTP common header + DATA chunk).
 small=$((14 + 20 + 12 + 16 + (size + 3) / 4 * 4))
@@ -276,6 +321,13 @@ print("bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=%d msgs_per_s=%d 
       % (m[5], m[6], m[4], m[5] / m[4]))
 print("bench=memif-tput-msgs size=%s msgs_per_s=%d testpmd_small_pkts_per_s=%d frame=%s ratio=%.4f"
       % (size, e[3], small, sys.argv[3], e[3] / max(small, 1)))
+# The floor: its median round against testpmd, and the discard run of
+# that round against it (the share of the floor the full stack reaches).
+rs = sorted(r, key=lambda x: x[11] / x[4])
+m = rs[len(rs) // 2]
+print("bench=memif-floor size=%s msgs_per_pkt=%s pkts_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f discard_over_floor=%.4f"
+      % (size, sys.argv[4], m[11], m[4], m[11] / m[4], m[0] / m[11]))
 # Every round, in order, for the spread the medians hide.
-print("bench=memif-tput-rounds size=%s discard_ratios=%s testpmd_pkts_per_s=%s"
-      % (size, ",".join("%.3f" % (x[0] / x[4]) for x in r), ",".join(str(x[4]) for x in r)))' "$size" "$testpmd_small" "$small"
+print("bench=memif-tput-rounds size=%s discard_ratios=%s floor_ratios=%s testpmd_pkts_per_s=%s"
+      % (size, ",".join("%.3f" % (x[0] / x[4]) for x in r), ",".join("%.3f" % (x[11] / x[4]) for x in r),
+         ",".join(str(x[4]) for x in r)))' "$size" "$testpmd_small" "$small" "$per_pkt"

@@ -118,4 +118,34 @@ kill -TERM "$SERVER"
 wait_exit "$SERVER" 15 || fail "server did not stop on SIGTERM"
 [[ $EXIT_RC -eq 0 ]] || fail "server exited $EXIT_RC"
 ok "server stopped on SIGTERM with exit 0"
+
+# bench/memif_floor (the per-packet floor of memif_bench.sh): its
+# receiver checks the CRC32c and the chunks its sender wrote.
+FLOOR="$BUILD/bench/memif_floor"
+if [[ -x "$FLOOR" ]]; then
+    log "memif_floor: one second of packets of ten 128-byte DATA chunks"
+    # shellcheck disable=SC2046
+    start_bg "$TMP/floor-rx.log" timeout 60 "$FLOOR" $(eal_args 0 "${TAG}r" "net_memif0,role=server,socket=$TMP/fl.sock,id=0") \
+        -- --role rx --msgs 10 --size 128 --seconds 1
+    FRX=$LAST_PID
+    wait_log "$TMP/floor-rx.log" "ready" 30 || fail "memif_floor (rx) did not start"
+    # shellcheck disable=SC2046
+    start_bg "$TMP/floor-tx.log" timeout 60 "$FLOOR" $(eal_args 1 "${TAG}t" "net_memif0,role=client,socket=$TMP/fl.sock,id=0") \
+        -- --role tx --msgs 10 --size 128
+    FTX=$LAST_PID
+    wait_log "$TMP/floor-rx.log" "^floor:" 40 || fail "memif_floor (rx) measured nothing"
+    kill -INT "$FTX"
+    wait_exit "$FTX" 10 || fail "memif_floor (tx) did not stop on SIGINT"
+    [[ $EXIT_RC -eq 0 ]] || fail "memif_floor (tx) exited $EXIT_RC"
+    kill -INT "$FRX"
+    wait_exit "$FRX" 10 || fail "memif_floor (rx) did not stop on SIGINT"
+    line=$(grep "^floor:" "$TMP/floor-rx.log")
+    echo "$line"
+    [[ $EXIT_RC -eq 0 ]] || fail "memif_floor (rx) exited $EXIT_RC"
+    fp=$(sed -n 's/.* pkts=\([0-9]*\) .*/\1/p' <<<"$line")
+    fm=$(sed -n 's/.* msgs=\([0-9]*\) .*/\1/p' <<<"$line")
+    [[ ${fp:-0} -gt 1000 && $fm -eq $((fp * 10)) ]] || fail "memif_floor: $fm chunks in $fp packets"
+    grep -q "bad_csum=0 bad_frame=0 tsn_gaps=0" <<<"$line" || fail "memif_floor: bad packets"
+    ok "memif_floor: $fp packets, every CRC32c good, ten chunks each, TSNs in order"
+fi
 echo "PASS: $CHECKS checks"
