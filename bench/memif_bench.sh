@@ -24,7 +24,8 @@
 # testpmd: one testpmd generates frames of the round's discard mean size
 # (flowgen on lcore 0) and the other io-forwards them back (lcore 1), both
 # over net_memif as the dataplanes were; the figure is the packets per
-# second the io forwarder received, averaged over T seconds.
+# second the io forwarder received, averaged over T seconds, the higher of
+# two starts of the testpmd pair (the machine has slow phases).
 #   ratio = pkts_per_s / testpmd_pkts_per_s
 # The generator packs its messages back to back into its payload mbufs,
 # each behind room for its DATA chunk header (--gen-pack), so that the
@@ -52,6 +53,7 @@
 #   bench=memif-tput mode=discard-1msg size=1400 pkts_per_s=... msgs_per_s=... testpmd_pkts_per_s=... ratio=...
 #   bench=memif-tput-msgs size=128 msgs_per_s=... testpmd_small_pkts_per_s=... frame=... ratio=...
 #   bench=memif-floor size=128 msgs_per_pkt=10 pkts_per_s=... testpmd_pkts_per_s=... ratio=... discard_over_floor=...
+#   bench=memif-tput-best size=128 pkts_per_s=... testpmd_pkts_per_s=... ratio=... floor_pkts_per_s=... floor_ratio=...
 #   bench=memif-tput-rounds size=128 discard_ratios=R1,R2,... floor_ratios=F1,F2,... testpmd_pkts_per_s=T1,T2,...
 set -uo pipefail
 
@@ -67,7 +69,7 @@ while [[ $# -gt 0 ]]; do
     --runs) runs="$2"; shift 2 ;;
     --size) size="$2"; shift 2 ;;
     --seconds) secs="$2"; shift 2 ;;
-    -h | --help) sed -n '2,55p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h | --help) sed -n '2,57p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) build="$1"; shift ;;
     esac
 done
@@ -214,20 +216,27 @@ v = [int(x) for x in sys.stdin.read().split()]
 v = [x for x in v if x > 0][1:]   # skip the ramp-up second
 print(round(sum(v) / len(v)) if v else 0)'
 }
-# testpmd_figure FRAME: testpmd_run, once more if it measured nothing; the
-# ends of both logs of the last try on failure.
+# testpmd_figure FRAME: the higher of two testpmd_runs. The machine has
+# slow phases, at about 1.1M packets per second for testpmd and for
+# memif_floor alike where the fast ones give 4.5M to 8M, which come and go
+# within seconds: of two starts one is more likely to be in a fast one,
+# and the ceiling is the faster. A third try when one measured nothing;
+# the ends of both logs of the last try when none measured anything.
 testpmd_figure() {
-    local tp
-    for try in 1 2; do
+    local tp best=0 n=0
+    for try in 1 2 3; do
         tp=$(testpmd_run "$1")
         if [[ $tp -gt 0 ]]; then
-            echo "$tp"
-            return 0
+            echo "testpmd: ${1}-byte frames, start $try: $tp pkts/s" >&2
+            [[ $tp -gt $best ]] && best=$tp
+            n=$((n + 1))
+            [[ $n -ge 2 ]] && break
+        else
+            echo "memif_bench: testpmd measured nothing for ${1}-byte frames (try $try)" >&2
         fi
-        echo "memif_bench: testpmd measured nothing for ${1}-byte frames (try $try)" >&2
     done
-    tail -5 "$tmp/gen$1.log" "$tmp/fwd$1.log" >&2
-    echo 0
+    [[ $best -gt 0 ]] || tail -5 "$tmp/gen$1.log" "$tmp/fwd$1.log" >&2
+    echo "$best"
 }
 # --- the floor: fill, chunk headers and CRC32c, no protocol --------------------
 # floor_run K: packets per second that memif_floor's receiver checked, with
@@ -327,6 +336,12 @@ rs = sorted(r, key=lambda x: x[11] / x[4])
 m = rs[len(rs) // 2]
 print("bench=memif-floor size=%s msgs_per_pkt=%s pkts_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f discard_over_floor=%.4f"
       % (size, sys.argv[4], m[11], m[4], m[11] / m[4], m[0] / m[11]))
+# The fastest of each over all rounds: the slow phases of the machine come and
+# go within seconds and pull any of the three down for part of a run; the
+# best figures are those taken in fast phases.
+bd, bt, bf = max(x[0] for x in r), max(x[4] for x in r), max(x[11] for x in r)
+print("bench=memif-tput-best size=%s pkts_per_s=%d testpmd_pkts_per_s=%d ratio=%.4f floor_pkts_per_s=%d floor_ratio=%.4f"
+      % (size, bd, bt, bd / bt, bf, bf / bt))
 # Every round, in order, for the spread the medians hide.
 print("bench=memif-tput-rounds size=%s discard_ratios=%s floor_ratios=%s testpmd_pkts_per_s=%s"
       % (size, ",".join("%.3f" % (x[0] / x[4]) for x in r), ",".join("%.3f" % (x[11] / x[4]) for x in r),
