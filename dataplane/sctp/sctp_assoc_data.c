@@ -727,6 +727,18 @@ void sctp_data_cookie_resend(struct sctp_assoc *a, sctp_tstamp now)
     }
 }
 
+/* Whether a chunk abandoned in flight on p waits for its loss to be
+ * found (RFC 3758 3.5 F5). */
+static bool watched_on(const struct sctp_assoc *a, const struct sctp_path *p)
+{
+    for (uint32_t i = 0; i < a->q.count; i++) {
+        const struct sctp_out_chunk *c = &a->q.ring[(a->q.head_tsn + i) & (a->q.cap - 1)];
+        if (c->loss_watch && c->path == p)
+            return true;
+    }
+    return false;
+}
+
 void sctp_data_t3_expired(struct sctp_assoc *a, struct sctp_path *p, sctp_tstamp now)
 {
     if (a->state == SCTP_S_COOKIE_ECHOED)
@@ -1408,8 +1420,12 @@ int sctp_data_on_sack(struct sctp_assoc *a, const struct sctp_chunk *chunk, sctp
         /* 6.3.2 R2, R3: stop T3 when nothing is outstanding on the path,
          * restart it when the SACK acknowledged the earliest TSN
          * outstanding there (the cumulative TSN moving for another
-         * path's chunks leaves this path's timer alone). */
-        if (p->cc.flight == 0)
+         * path's chunks leaves this path's timer alone). RFC 3758 3.5
+         * F5: a chunk abandoned in flight there and not acknowledged
+         * since is outstanding as far as its loss goes: the timer that
+         * would have found it lost keeps running for it (its expiry
+         * makes the adjustment and sends nothing). */
+        if (p->cc.flight == 0 && !(p->t3_timer != SCTP_TIMER_OFF && watched_on(a, p)))
             p->t3_timer = SCTP_TIMER_OFF;
         else if (acks.restart[i])
             p->t3_timer = now + p->rto.rto;

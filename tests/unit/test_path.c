@@ -1145,6 +1145,79 @@ static void test_pr_abandoned_loss_on_other_path(void)
     finish();
 }
 
+/* RFC 3758 3.5 F5 when the primary's DATA is acknowledged meanwhile: as
+ * above, a PR-SCTP message on the alternate is lost and abandoned in
+ * flight, and its FORWARD TSN is lost; then a message on the primary
+ * arrives and the SACK for it (cumulative TSN short of the lost one, a
+ * gap block for the new one) leaves both paths without DATA in flight.
+ * The alternate's T3-rtx must still run for the abandoned chunk (it
+ * would have marked it), and its expiry makes the 7.2.3 adjustment on
+ * the alternate. */
+static void test_pr_abandoned_loss_timer_kept(void)
+{
+    start_confirmed(59, tune_no_t3);
+    const struct sctp_addr *p1 = &H.cfg[1].addrs[1];
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_TRUE_FATAL(a->peer_pr_sctp);
+    CU_ASSERT_EQUAL_FATAL(a->primary, 0);
+    CU_ASSERT_TRUE_FATAL(sctp_addr_equal(&a->paths[1].addr, p1));
+    struct sctp_path *a0 = &a->paths[0], *a1 = &a->paths[1];
+
+    drop_data0 = drop_fwd0 = true;
+    uint32_t t = a->next_tsn;
+    uint8_t buf[200] = {0};
+    struct hbuf *b = hbuf_new(buf, sizeof(buf));
+    struct sctp_sndinfo info = {
+        .sid = 1, .flags = SCTP_ADDR_OVER, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 20};
+    info.addr_over = *p1;
+    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_send(H.ep[0], R.assoc[0], &info, &f, H.now), 1);
+    hbuf_unref(b);
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL_FATAL(data_to(p1, 0, H.now + 1), 1);
+    sctp_tstamp t3 = a1->t3_timer;
+    CU_ASSERT_TRUE_FATAL(t3 != SCTP_TIMER_OFF);
+    struct sctp_cc cc1 = a1->cc;
+
+    /* Abandoned in flight (20 ms), its FORWARD TSN lost on the primary. */
+    h_run(&H, NULL, 30 * MS);
+    CU_ASSERT_TRUE_FATAL(a->fwd_sent);
+    CU_ASSERT_EQUAL_FATAL(a->adv_peer_ack, t);
+    CU_ASSERT_EQUAL_FATAL(a1->cc.flight, 0);
+    CU_ASSERT_TRUE_FATAL(H.now + 50 * MS < t3);
+
+    /* A message on the primary gets through and is acknowledged. */
+    drop_data0 = false;
+    CU_ASSERT_EQUAL_FATAL(send_msg(0, NULL), 1);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, all_delivered, 40 * MS));
+    h_run(&H, NULL, 5 * MS);
+    CU_ASSERT_TRUE_FATAL(H.now < t3);
+    CU_ASSERT_EQUAL(a->cum_ack_in, t - 1);
+    CU_ASSERT_EQUAL(a0->cc.flight, 0);
+    CU_ASSERT_EQUAL(a1->cc.flight, 0);
+    CU_ASSERT_TRUE(sctp_sendq_at(&a->q, t) && sctp_sendq_at(&a->q, t)->loss_watch);
+    CU_ASSERT_EQUAL(a1->t3_timer, t3);
+    CU_ASSERT_EQUAL(a1->cc.cwnd, cc1.cwnd);
+
+    /* The alternate's T3-rtx finds the loss. */
+    h_run(&H, NULL, t3 + 1 * MS - H.now);
+    uint32_t ssthresh = cc1.cwnd / 2 > 4 * cc1.mtu ? cc1.cwnd / 2 : 4 * cc1.mtu;
+    CU_ASSERT_EQUAL(a1->cc.ssthresh, ssthresh);
+    CU_ASSERT_EQUAL(a1->cc.cwnd, cc1.mtu - SCTP_COMMON_HDR_LEN - SCTP_DATA_HDR_LEN);
+    CU_ASSERT_FALSE(sctp_sendq_at(&a->q, t) && sctp_sendq_at(&a->q, t)->loss_watch);
+    CU_ASSERT_EQUAL(a1->error_count, 0);
+
+    /* The FORWARD TSN gets through at last, and the association goes on. */
+    drop_fwd0 = false;
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    CU_ASSERT_TRUE(h_run(&H, NULL, 2 * S));
+    CU_ASSERT_EQUAL(a->cum_ack_in, a->next_tsn - 1);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 /* RFC 9260 5.4: HEARTBEATs that verify a peer's addresses go at most
  * HB.Max.Burst per RTO. Node 1 has four addresses; node 0 connects to
  * the first, so three come UNCONFIRMED in the INIT ACK. */
@@ -1753,6 +1826,7 @@ TEST_CASE(test_ambiguous_ack_no_revival)
 TEST_CASE(test_icmp_dest_unreachable)
 TEST_CASE(test_forward_tsn_timer_path)
 TEST_CASE(test_pr_abandoned_loss_on_other_path)
+TEST_CASE(test_pr_abandoned_loss_timer_kept)
 TEST_CASE(test_hb_max_burst)
 TEST_CASE(test_hb_spacing_after_miss)
 TEST_CASE(test_idle_path_misses_spare_assoc)
