@@ -233,8 +233,9 @@ struct dp_port_stats {
     /* Neighbours used past their expiry (into DELAY), unicast ARP
      * requests and NSs asking a known neighbour whether it is still there
      * (PROBE), and confirmations of a neighbour by SCTP's forward
-     * progress on a path through it (RFC 4861 7.3.1, dp_neigh_confirm). */
-    uint64_t neigh_delay, tx_neigh_probe, neigh_confirmed_upper;
+     * progress on a path through it (RFC 4861 7.3.1, dp_neigh_confirm),
+     * and of those, the ones passed on to the other engines. */
+    uint64_t neigh_delay, tx_neigh_probe, neigh_confirmed_upper, neigh_confirm_shared;
     /* ICMP errors sent (protocol unreachable, parameter problem), and
      * those icmp_error_rate held back. */
     uint64_t tx_icmp_error, icmp_error_limited;
@@ -286,6 +287,18 @@ struct dp_snapshot {
     uint16_t by_id_port; /* its local port */
     struct sctp_assoc_info id_info;
     struct sctp_endpoint_stats ep[DP_MAX_SERVICES];
+    /* The neighbour cache, entries in use (state != 0) in table order. */
+    uint32_t n_neigh;
+    struct dp_snap_neigh {
+        struct sctp_addr ip;
+        struct rte_ether_addr mac;
+        uint16_t port;
+        uint8_t state; /* as struct dp_neigh */
+        uint8_t nud;
+        uint8_t n_hold;
+        int64_t expire_ms; /* expire_ns less the snapshot's time */
+        int64_t used_ms;   /* since the entry was last used; -1: never */
+    } neigh[DP_NEIGH_ENTRIES];
     uint32_t want_first; /* written by the telemetry thread */
     uint32_t want_id;    /* written by the telemetry thread, 0: none */
 };
@@ -318,6 +331,7 @@ struct dp_neigh {
     uint8_t nud;        /* enum dp_nud, in state 2 */
     uint64_t expire_ns; /* state 2: see enum dp_nud; incomplete: next try */
     uint64_t used_ns;   /* a packet of ours last went (or waited) for it; 0: never */
+    uint64_t shared_ns; /* an upper-layer confirmation last went to the other engines */
     struct rte_mbuf *hold[DP_NEIGH_HOLD];
 };
 

@@ -372,6 +372,9 @@ static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
     n->n_hold = 0;
 }
 
+static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
+                        const struct rte_ether_addr *mac, uint16_t port, bool confirmed);
+
 bool dp_neigh_confirm(struct dp_engine *e, uint16_t port, const struct sctp_addr *nh)
 {
     struct dp_neigh *n = e->neigh_last;
@@ -381,14 +384,23 @@ bool dp_neigh_confirm(struct dp_engine *e, uint16_t port, const struct sctp_addr
     /* RFC 4861 7.3.3: a confirmation from an upper layer makes an entry
      * REACHABLE from any of its states with a link-layer address (the
      * traffic that made progress went to it); an incomplete one has
-     * none to confirm. Not shared with the other engines: each confirms
-     * the entries its own associations use. */
+     * none to confirm. */
     if (n == NULL || n->state != 2 || n->port != port)
         return false;
+    uint64_t timeout_ns = (uint64_t)dp.conf.neigh_timeout_ms * 1000000ULL;
     n->nud = DP_NUD_REACHABLE;
     n->tries = 0;
-    n->expire_ns = e->now + (uint64_t)dp.conf.neigh_timeout_ms * 1000000ULL;
+    n->expire_ns = e->now + timeout_ns;
     e->pst[port].neigh_confirmed_upper++;
+    /* The other engines use the same neighbour (stateless answers, their
+     * own associations through the same next hop): the confirmation goes
+     * to them too, at most once per half lifetime, so that their entries
+     * stay reachable while this one's do and are not probed apart. */
+    if (dp.n_engines > 1 && (n->shared_ns == 0 || e->now - n->shared_ns >= timeout_ns / 2)) {
+        n->shared_ns = e->now;
+        neigh_share(e, &n->ip, &n->mac, port, true);
+        e->pst[port].neigh_confirm_shared++;
+    }
     return true;
 }
 

@@ -11,6 +11,9 @@
  *                         a page of associations: state, peer, cwnd, rwnd,
  *                         srtt, RTO, outstanding bytes; see cmd_assocs
  *   /sctpdp/assoc,E_ID    one association with every path (E:ID works too)
+ *   /sctpdp/neigh,E[,START]
+ *                         a page of engine E's neighbour cache: address,
+ *                         link-layer address, port, state; see cmd_neigh
  *
  * Counters are read as they are (64-bit loads); association details come
  * from a snapshot each engine publishes under a seqlock five times a
@@ -125,6 +128,23 @@ void dp_snapshot_update(struct dp_engine *e)
             s->by_id_found = true;
             s->by_id_port = e->svc[i].port;
         }
+    }
+    /* The neighbour cache. */
+    s->n_neigh = 0;
+    for (unsigned k = 0; k < DP_NEIGH_ENTRIES; k++) {
+        const struct dp_neigh *nb = &e->neigh[k];
+        if (nb->state == 0)
+            continue;
+        s->neigh[s->n_neigh++] = (struct dp_snap_neigh){
+            .ip = nb->ip,
+            .mac = nb->mac,
+            .port = nb->port,
+            .state = nb->state,
+            .nud = nb->nud,
+            .n_hold = nb->n_hold,
+            .expire_ms = ((int64_t)nb->expire_ns - (int64_t)e->now) / 1000000,
+            .used_ms = nb->used_ns ? (int64_t)(e->now - nb->used_ns) / 1000000 : -1,
+        };
     }
     s->first = l.first;
     s->n_assocs = n;
@@ -432,6 +452,7 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "neigh_delay", t.neigh_delay);
         U64(c, "tx_neigh_probe", t.tx_neigh_probe);
         U64(c, "neigh_confirmed_upper", t.neigh_confirmed_upper);
+        U64(c, "neigh_confirm_shared", t.neigh_confirm_shared);
         U64(c, "rx_icmp_echo", t.rx_icmp_echo);
         U64(c, "tx_icmp_echo", t.tx_icmp_echo);
         U64(c, "rx_icmp_ptb", t.rx_icmp_ptb);
@@ -672,6 +693,77 @@ static int cmd_assoc(const char *cmd, const char *params, struct rte_tel_data *d
     return 0;
 }
 
+/* What an entry does now, in RFC 4861's words: state 2 past its expiry
+ * and not in DELAY or PROBE is STALE (enum dp_nud). */
+static const char *neigh_state_name(const struct dp_snap_neigh *n)
+{
+    switch (n->state) {
+    case 1:
+        return "incomplete";
+    case 3:
+        return "failed";
+    case 2:
+        if (n->nud == DP_NUD_DELAY)
+            return "delay";
+        if (n->nud == DP_NUD_PROBE)
+            return "probe";
+        return n->expire_ms > 0 ? "reachable" : "stale";
+    default:
+        return "?";
+    }
+}
+
+/*
+ * /sctpdp/neigh,ENGINE[,START]: a page of an engine's neighbour cache
+ * (ARP and Neighbour Discovery), DP_NEIGH_PAGE entries from position
+ * START of its entries in use: address, link-layer address, port, state
+ * (incomplete, reachable, stale, delay, probe, failed), the milliseconds
+ * to the entry's next event (expiry, end of DELAY, next probe or try;
+ * negative: past), since its last use (-1: never), packets waiting.
+ * With "next" when more follow.
+ */
+#define DP_NEIGH_PAGE 48
+static int cmd_neigh(const char *cmd, const char *params, struct rte_tel_data *d)
+{
+    unsigned eng = 0, start = 0;
+
+    (void)cmd;
+    if (params == NULL || sscanf(params, "%u,%u", &eng, &start) < 1 || eng >= dp.n_engines)
+        return -1;
+    struct dp_snapshot *s = snap_read(dp.engines[eng]);
+    if (s == NULL)
+        return -1;
+    rte_tel_data_start_dict(d);
+    rte_tel_data_add_dict_u64(d, "engine", eng);
+    rte_tel_data_add_dict_u64(d, "total", s->n_neigh);
+    rte_tel_data_add_dict_u64(d, "start", start);
+    for (unsigned k = start; k < s->n_neigh && k < start + DP_NEIGH_PAGE; k++) {
+        const struct dp_snap_neigh *n = &s->neigh[k];
+        struct rte_tel_data *c = rte_tel_data_alloc();
+        char ip[64], mac[RTE_ETHER_ADDR_FMT_SIZE], key[16];
+
+        if (c == NULL)
+            break;
+        dp_addr_str(&n->ip, ip, sizeof(ip));
+        rte_ether_format_addr(mac, sizeof(mac), &n->mac);
+        rte_tel_data_start_dict(c);
+        rte_tel_data_add_dict_string(c, "ip", ip);
+        rte_tel_data_add_dict_string(c, "mac", n->state == 2 ? mac : "");
+        rte_tel_data_add_dict_u64(c, "port", n->port);
+        rte_tel_data_add_dict_string(c, "state", neigh_state_name(n));
+        rte_tel_data_add_dict_int(
+            c, "next_ms", (int)RTE_MAX(RTE_MIN(n->expire_ms, INT32_MAX), (int64_t)INT32_MIN));
+        rte_tel_data_add_dict_int(c, "used_ms", (int)RTE_MIN(n->used_ms, (int64_t)INT32_MAX));
+        rte_tel_data_add_dict_u64(c, "waiting", n->n_hold);
+        snprintf(key, sizeof(key), "%u", k);
+        rte_tel_data_add_dict_container(d, key, c, 0);
+    }
+    if (start + DP_NEIGH_PAGE < s->n_neigh)
+        rte_tel_data_add_dict_u64(d, "next", start + DP_NEIGH_PAGE);
+    free(s);
+    return 0;
+}
+
 int dp_telemetry_init(void)
 {
     int rc = 0;
@@ -688,6 +780,9 @@ int dp_telemetry_init(void)
     rc |= rte_telemetry_register_cmd(
         "/sctpdp/assoc", cmd_assoc,
         "One association with its paths. Parameter ENGINE_ID (as listed by /sctpdp/assocs)");
+    rc |= rte_telemetry_register_cmd(
+        "/sctpdp/neigh", cmd_neigh,
+        "A page of an engine's neighbour cache (ARP, ND). Parameters ENGINE[,START]");
     return rc == 0 ? 0 : -1;
 }
 

@@ -19,6 +19,9 @@
 #    the engine without the association: that engine, done with its own
 #    (none) long before, must still be polling and hand it over, so the
 #    association ends with SHUTDOWN COMPLETE, not ABORT at the deadline.
+# d) neighbours: SCTP's forward progress on engine 0 confirms the peer
+#    there and on engine 1, which sends nothing to it (entries of 2 s,
+#    read through sctpdp-ctl neigh 5 s into a 7 s run).
 #
 #   tests/system/50-multi-lcore-steering.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -115,4 +118,40 @@ for ge in 0 1; do
         fail "engine $ge: the usrsctp server did not see a graceful end"
     ok "association on engine $ge, SHUTDOWN ACK 0.4 s late: SHUTDOWN COMPLETE, no ABORT"
 done
+
+# --- d) SCTP's confirmation of a neighbour reaches the other engine ---------
+# Neighbour entries last 2 s once confirmed (neigh_timeout_ms). The client
+# association, on engine 0, sends 500 messages a second for 7 s; the
+# peer's SACKs for them confirm the peer on engine 0 (RFC 4861 7.3.1),
+# which passes the confirmation on. Engine 1 sends nothing to the peer:
+# without it, its entry would be stale two seconds after the last ARP
+# answer. Read 5 s into the run, both engines' entries are reachable.
+printf '[sctpdp]\nneigh_timeout_ms = 2000\n' >"$TMP/neigh.ini"
+start_bg "$TMP/nsrv.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" -l "$PEER_ADDR" 6000 -k 16 -t 50
+SRV=$LAST_PID
+wait_log "$TMP/nsrv.log" LISTENING 10 || fail "usrsctp echo server did not start"
+PFX="${TAG}n"
+start_dp "$TMP/neigh.log" 60 0,1 "$PFX" "net_af_packet0,iface=$VETH_DP,qpairs=2" \
+    --config "$TMP/neigh.ini" --addr "$DP_ADDR/24" --echo-port 5001 --connect "$PEER_ADDR:6000" \
+    --gen-msgs 3500 --gen-rate 500 --gen-size 200 --gen-engine 0 --gen-timeout 40
+sleep 5
+ctl "$PFX" neigh
+ctl "$PFX" --json neigh >"$TMP/neigh.json" || fail "sctpdp-ctl neigh"
+"$PY" -c '
+import json, sys
+n = json.load(open(sys.argv[1]))["/sctpdp/neigh"]
+bad = [e for e in ("0", "1")
+       if not any(x["ip"] == sys.argv[2] and x["state"] == "reachable" and x["next_ms"] > 0
+                  for x in n.get(e, []))]
+sys.exit(1 if bad else 0)' "$TMP/neigh.json" "$PEER_ADDR" ||
+    fail "an engine's entry for the peer is not reachable"
+shared=$(counter "$PFX" ports 0.neigh_confirm_shared)
+upper=$(counter "$PFX" ports 0.neigh_confirmed_upper)
+echo "confirmations by SCTP: $upper, passed on to the other engine: $shared"
+[[ ${shared:-0} -ge 2 ]] || fail "only ${shared:-0} confirmations passed on"
+ok "5 s into the run, with 2 s entries: the peer is reachable on both engines ($shared confirmations passed on)"
+wait_exit "$DP" 40 || fail "dataplane did not end"
+[[ $EXIT_RC -eq 0 ]] || { tail -5 "$TMP/neigh.log"; fail "generator exited $EXIT_RC"; }
+wait_exit "$SRV" 10 || fail "usrsctp echo server did not end"
+ok "3500 messages at 500 per second echoed intact"
 echo "PASS: $CHECKS checks"
