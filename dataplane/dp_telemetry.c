@@ -737,7 +737,7 @@ static int cmd_neigh(const char *cmd, const char *params, struct rte_tel_data *d
     rte_tel_data_add_dict_u64(d, "engine", eng);
     rte_tel_data_add_dict_u64(d, "total", s->n_neigh);
     rte_tel_data_add_dict_u64(d, "start", start);
-    for (unsigned k = start; k < s->n_neigh && k < start + DP_NEIGH_PAGE; k++) {
+    for (unsigned k = start; k < s->n_neigh && k - start < DP_NEIGH_PAGE; k++) {
         const struct dp_snap_neigh *n = &s->neigh[k];
         struct rte_tel_data *c = rte_tel_data_alloc();
         char ip[64], mac[RTE_ETHER_ADDR_FMT_SIZE], key[16];
@@ -758,7 +758,7 @@ static int cmd_neigh(const char *cmd, const char *params, struct rte_tel_data *d
         snprintf(key, sizeof(key), "%u", k);
         rte_tel_data_add_dict_container(d, key, c, 0);
     }
-    if (start + DP_NEIGH_PAGE < s->n_neigh)
+    if (start < s->n_neigh && s->n_neigh - start > DP_NEIGH_PAGE)
         rte_tel_data_add_dict_u64(d, "next", start + DP_NEIGH_PAGE);
     free(s);
     return 0;

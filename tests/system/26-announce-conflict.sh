@@ -13,6 +13,9 @@
 #    with one announcement per address in 10 s, however often it is
 #    claimed. The dataplane never takes the other MAC for its own
 #    address, and still answers ping after.
+#  - The neighbour cache under telemetry (/sctpdp/neigh, sctpdp-ctl
+#    neigh): 60 hosts that ask for our address are listed once each,
+#    stale, with their MACs, over two pages.
 #
 #   tests/system/26-announce-conflict.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -143,3 +146,46 @@ ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.2 -W 2 "$DP_ADDR6" >/dev/null ||
     fail "no ping -6 answer after"
 ok "IPv4 and IPv6 ping still answered"
 ctl "$PFX" ports | grep -E "announce|conflict|arp|_nd"
+
+# The neighbour cache under telemetry: 60 hosts ask for our address
+# (ARP requests from 198.18.5.100 to .159, each its own MAC). A request
+# names its sender without proving that it hears us, so each makes a new
+# entry STALE (RFC 4861 7.2.3; RFC 826 for the entry itself). sctpdp-ctl
+# neigh walks the pages of /sctpdp/neigh (48 entries each) and lists
+# every one once, with its MAC.
+cat >"$TMP/askers.py" <<'PYEOF'
+import sys
+from scapy.all import conf, sendp, Ether, ARP
+conf.verb = 0
+iface, d4 = sys.argv[1], sys.argv[2]
+frames = []
+for i in range(60):
+    mac = "02:00:00:00:01:%02x" % i
+    frames.append(Ether(src=mac, dst="ff:ff:ff:ff:ff:ff") /
+                  ARP(op=1, hwsrc=mac, psrc="198.18.5.%d" % (100 + i), pdst=d4))
+sendp(frames, iface=iface, inter=0.005)
+PYEOF
+timeout 30 ip netns exec "$NS_PEER" "$PY" "$TMP/askers.py" "$VETH_PEER" "$DP_ADDR" ||
+    fail "scapy (ARP requests)"
+sleep 0.5 # the engine's next snapshot
+ctl "$PFX" neigh | head -5
+ctl "$PFX" --json neigh >"$TMP/neigh.json" || fail "sctpdp-ctl neigh"
+"$PY" -c '
+import json, sys
+n = json.load(open(sys.argv[1]))["/sctpdp/neigh"]["0"]
+want = {"198.18.5.%d" % (100 + i): "02:00:00:00:01:%02X" % i for i in range(60)}
+seen = [x for x in n if x["ip"] in want]
+ok = (len(seen) == 60 and len({x["ip"] for x in seen}) == 60 and
+      all(x["mac"] == want[x["ip"]] and x["state"] == "stale" and x["used_ms"] == -1
+          for x in seen))
+print("%d entries listed, %d of the askers" % (len(n), len(seen)))
+sys.exit(0 if ok else 1)' "$TMP/neigh.json" ||
+    fail "the 60 askers are not each listed once, stale, with their MAC"
+ok "the neighbour cache lists the 60 askers once each, stale, with their MACs (two pages)"
+first=$(ctl "$PFX" raw /sctpdp/neigh,0)
+last=$(ctl "$PFX" raw /sctpdp/neigh,0,48)
+past=$(ctl "$PFX" raw /sctpdp/neigh,0,4294967290)
+[[ "$first" == *'"next": 48'* && "$last" != *'"next"'* && "$past" != *'"next"'* &&
+    "$past" != *'"ip"'* ]] || { echo "$first" "$last" "$past" | cut -c1-400; fail "neigh pages"; }
+ok "/sctpdp/neigh pages: the first points to 48, the last and one past the end to none"
+echo "PASS: $CHECKS checks"
