@@ -16,9 +16,16 @@
  * core has no callbacks for several references at once; on seeds 2 and 3
  * (mod 4) the application reads and releases its events in bursts, and
  * on seeds 4 and 5 (mod 8) it reads them in place (peek and consume).
+ * A fourth run, multi-homed on the same lossy link, gives one message in
+ * three a PR-SCTP lifetime (RFC 3758) from 5 ms to about 2 minutes, a
+ * quarter of those to the peer's second address: every message without
+ * one arrives exactly once, ordered ones in order around the gaps that
+ * abandoned ones leave; every message with one arrives at most once or
+ * is reported given up (SEND_FAILED with its context), some of those in
+ * flight; nothing is reported twice or for a message without a lifetime.
  *
- *   sim [MESSAGES [SEED]]   (default 1,000,000 and 42; the three runs
- *                            use SEED, SEED + 1 and SEED + 2)
+ *   sim [MESSAGES [SEED]]   (default 1,000,000 and 42; the four runs
+ *                            use SEED to SEED + 3)
  */
 #include <stdio.h>
 #include <errno.h>
@@ -37,6 +44,12 @@ static struct {
     uint64_t received, dups, bad, order_err;
     uint32_t next_seq[STREAMS];
     uint64_t failovers;
+    /* The PR-SCTP run: which messages have a lifetime, which of them the
+     * sender reported given up (SEND_FAILED, its context the id + 1), and
+     * how many messages are settled (received, or given up unreceived). */
+    bool pr;
+    uint8_t *is_pr, *failed;
+    uint64_t settled, failed_events, failed_sent, failed_unknown;
 } S;
 
 /* Payload: id (4) | stream seq (4) | flags (1) | bytes derived from id. */
@@ -54,6 +67,18 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
     }
     if (ev->type == SCTP_EV_PADDR_CHANGE && ev->u.paddr.state == SCTP_ADDR_UNREACHABLE)
         S.failovers++;
+    if (ev->type == SCTP_EV_SEND_FAILED && node == 0 && S.pr) {
+        uint32_t ctx = ev->u.send_failed.info.context;
+        S.failed_events++;
+        S.failed_sent += (ev->u.send_failed.flags & SCTP_SEND_FAILED_SENT) != 0;
+        if (ctx == 0 || !S.is_pr[ctx - 1] || S.failed[ctx - 1]) {
+            S.failed_unknown++; /* not a message with a lifetime, or twice */
+            return;
+        }
+        S.failed[ctx - 1] = 1;
+        S.settled += S.seen[ctx - 1] == 0;
+        return;
+    }
     if (ev->type == SCTP_EV_PADDR_CHANGE && getenv("DBGP"))
         printf("DBG %.3f node %d addr %u state %d\n", h->now / 1e9, node, ev->u.paddr.addr.addr[2],
                ev->u.paddr.state);
@@ -81,12 +106,17 @@ static void on_event(struct harness *h, int node, struct sctp_event *ev)
         }
     if (S.seen[id]++)
         S.dups++;
+    else if (!S.pr || !S.failed[id])
+        S.settled++;
     if (!buf[8]) {
         uint16_t sid = ev->u.data.sid;
-        if (sid >= STREAMS || seq != S.next_seq[sid])
+        /* With PR-SCTP, messages given up leave gaps: each ordered
+         * message comes after the one before on its stream; that none
+         * but those given up is missing is checked at the end. */
+        if (sid >= STREAMS || (S.pr ? seq < S.next_seq[sid] : seq != S.next_seq[sid]))
             S.order_err++;
         else
-            S.next_seq[sid]++;
+            S.next_seq[sid] = seq + 1;
     }
     S.received++;
 }
@@ -121,6 +151,8 @@ static uint64_t target;
 static bool all_in(struct harness *h)
 {
     pressure_tick(h);
+    if (S.pr)
+        return S.settled >= target || S.lost;
     return S.received >= target || S.lost;
 }
 
@@ -138,10 +170,13 @@ static void tune(struct sctp_config *c)
         c->pf_retrans = 0;
 }
 
-static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t seed)
+static int run(const char *name, uint64_t n, bool multi, bool pressure, bool pr, uint64_t seed)
 {
     struct harness h;
     memset(&S, 0, sizeof(S));
+    S.pr = pr;
+    S.is_pr = calloc(n, 1);
+    S.failed = calloc(n, 1);
     pf_on = multi && (seed & 1);
     pressure_mode = pressure;
     pressure_on = false;
@@ -163,12 +198,15 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
         printf("%s: association did not come up\n", name);
         h_fini(&h);
         free(S.seen);
+        free(S.is_pr);
+        free(S.failed);
         return 1;
     }
     h.loss = h.dup = h.reorder = h.corrupt = 50; /* 5% each */
     uint32_t seq[STREAMS] = {0};
     static uint8_t buf[65536];
-    uint64_t sent = 0, big = 0, unordered = 0, pieced = 0, roomed = 0, bursts = 0;
+    uint64_t sent = 0, big = 0, unordered = 0, pieced = 0, roomed = 0, bursts = 0, pr_sent = 0,
+             pr_over = 0;
     struct hbuf *pk = NULL; /* the buffer packed messages go into */
     uint32_t pk_off = 0;
     for (uint64_t guard = 0; sent < n && guard < n * 100; guard++) {
@@ -187,7 +225,39 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
         unsigned k = (r >> 48) % 8 == 0 ? 2 + (unsigned)((r >> 51) % 4) : 1;
         int rc;
         bool room = false;
-        if (k == 1 && (r >> 56) % 4 == 0) {
+        /* The PR-SCTP run: one message in three has a lifetime from 5 ms
+         * to about 2 minutes, spread over the powers of two (RFC 3758
+         * timed reliability; messages wait in the queue here for up to
+         * seconds, so some go unsent, some are given up in flight and
+         * some arrive), and one in four of those
+         * goes to the peer's second address (ADDR_OVER), so that chunks
+         * are given up in flight on either path. */
+        uint64_t r2 = pr ? h_rand(&h) : 0;
+        bool is_pr = pr && r2 % 3 == 0;
+        if (is_pr) {
+            struct sctp_sndinfo info = {.sid = sid,
+                                        .flags = unord ? SCTP_UNORDERED : 0,
+                                        .ppid = 0x01000000,
+                                        .context = (uint32_t)sent + 1,
+                                        .pr_policy = SCTP_PR_SCTP_TTL,
+                                        .pr_value = (5 + (uint32_t)((r2 >> 8) % 50))
+                                                    << ((r2 >> 16) % 12)};
+            bool over = (r2 >> 20) % 4 == 0;
+            if (over) {
+                info.flags |= SCTP_ADDR_OVER;
+                info.addr_over = h.cfg[1].addrs[1];
+            }
+            struct hbuf *hb = hbuf_new(buf, len);
+            struct sctp_frag f = {.data = hb->data, .len = len, .handle = hb};
+            rc = sctp_endpoint_send(h.ep[0], S.assoc[0], &info, &f, h.now);
+            hbuf_unref(hb);
+            if (rc == 1) {
+                S.is_pr[sent] = 1;
+                pr_sent++;
+                pr_over += over;
+            }
+            k = 1;
+        } else if (k == 1 && (r >> 56) % 4 == 0) {
             uint32_t need = SCTP_HDR_ROOM + SCTP_PAD4(len);
             if (!pk || pk_off + need > pk->len) {
                 if (pk)
@@ -267,14 +337,22 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
     h_run(&h, all_in, 3600 * SCTP_SEC);
     struct sctp_assoc_info info;
     sctp_assoc_get_info(h.ep[0], S.assoc[0], &info);
-    uint64_t missing = 0;
-    for (uint64_t i = 0; i < n; i++)
-        missing += S.seen[i] == 0;
+    /* Missing: a message neither received nor, with a lifetime,
+     * reported given up. With PR-SCTP, those given up and those received
+     * are counted apart (a message given up in flight may still arrive). */
+    uint64_t missing = 0, pr_given_up = 0, pr_received = 0;
+    for (uint64_t i = 0; i < n; i++) {
+        missing += S.seen[i] == 0 && !(S.is_pr[i] && S.failed[i]);
+        pr_given_up += S.failed[i];
+        pr_received += S.is_pr[i] && S.seen[i];
+    }
     if (pressure_on)
         sctp_endpoint_set_rx_pressure(h.ep[1], false);
-    int fail = S.received != n || missing || S.dups || S.bad || S.order_err || S.lost ||
-               (multi && S.failovers == 0) || (pressure && pressure_events == 0) || roomed == 0 ||
-               bursts == 0;
+    int fail = (pr ? S.settled != n : S.received != n) || missing || S.dups || S.bad ||
+               S.order_err || S.lost || (multi && !pr && S.failovers == 0) ||
+               (pressure && pressure_events == 0) || roomed == 0 || bursts == 0 ||
+               (pr && (pr_given_up == 0 || pr_received == 0 || S.failed_unknown || pr_over == 0 ||
+                       S.failed_sent == 0));
     printf("%s: sent=%lu fragmented=%lu pieced=%lu roomed=%lu bursts=%lu unordered=%lu "
            "received=%lu "
            "missing=%lu dups=%lu bad=%lu "
@@ -290,8 +368,16 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, uint64_t
            (unsigned long)pressure_events, (unsigned long)h.dropped, (unsigned long)h.duplicated,
            (unsigned long)h.corrupted, (unsigned long)h.reordered, (double)h.now / 1e9,
            fail ? "FAIL" : "ok");
+    if (pr)
+        printf("%s: with a lifetime %lu (to the second address %lu), received %lu, given up "
+               "%lu (send-failed events %lu, of sent data %lu, unknown %lu)\n",
+               name, (unsigned long)pr_sent, (unsigned long)pr_over, (unsigned long)pr_received,
+               (unsigned long)pr_given_up, (unsigned long)S.failed_events,
+               (unsigned long)S.failed_sent, (unsigned long)S.failed_unknown);
     h_fini(&h);
     free(S.seen);
+    free(S.is_pr);
+    free(S.failed);
     if (hbuf_live != 0) {
         printf("%s: %ld payload buffers leaked\n", name, hbuf_live);
         fail = 1;
@@ -304,8 +390,8 @@ static void usage(FILE *out)
     fprintf(out, "usage: sim [MESSAGES [SEED]]\n"
                  "  MESSAGES  messages of the single-homed run (default 1000000, 100000\n"
                  "            with SCTPDP_SANITIZED set); the failover run sends half, the\n"
-                 "            receive-pressure run a quarter\n"
-                 "  SEED      of the first run; the others use SEED + 1 and SEED + 2\n"
+                 "            receive-pressure and PR-SCTP runs a quarter each\n"
+                 "  SEED      of the first run; the others use SEED + 1 to SEED + 3\n"
                  "            (default 42)\n");
 }
 
@@ -324,7 +410,7 @@ static bool parse_u64(const char *s, uint64_t min, uint64_t *out)
 int main(int argc, char **argv)
 {
     uint64_t n = getenv("SCTPDP_SANITIZED") ? 100000 : 1000000;
-    uint64_t seed = 42; /* the three runs use seed, seed + 1, seed + 2 */
+    uint64_t seed = 42; /* the four runs use seed to seed + 3 */
     if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
         usage(stdout);
         return 0;
@@ -335,9 +421,10 @@ int main(int argc, char **argv)
         return 2;
     }
     int failed = 0;
-    failed += run("sim-single-homed", n, false, false, seed);
-    failed += run("sim-multi-homed-failover", n / 2, true, false, seed + 1);
-    failed += run("sim-receive-pressure", n / 4, false, true, seed + 2);
-    printf("%d passed, %d failed\n", 3 - failed, failed);
+    failed += run("sim-single-homed", n, false, false, false, seed);
+    failed += run("sim-multi-homed-failover", n / 2, true, false, false, seed + 1);
+    failed += run("sim-receive-pressure", n / 4, false, true, false, seed + 2);
+    failed += run("sim-pr-sctp", n / 4, true, false, true, seed + 3);
+    printf("%d passed, %d failed\n", 4 - failed, failed);
     return failed ? 1 : 0;
 }
