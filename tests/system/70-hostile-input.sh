@@ -204,10 +204,14 @@ want=$("$PY" -c "import math; print(1000 - math.ceil(27 + 100 * $flood_s) - 50)"
 echo "init_source_limited=$limited of 1000 INITs sent in $flood_s s (at least $want expected)"
 [[ $want -gt 0 && $limited -ge $want ]] || fail "the INIT flood was not held to init_rate_per_source"
 ok "the INIT flood was held to init_rate_per_source: $limited INITs left unanswered"
-# Two may be lost to the kernel (the flood's frames, or the capture's,
-# as above); without the bound per source 2 of 20 were answered.
+# A few may be lost to the kernel (the flood's frames, or the capture's,
+# which sees every frame of the flood too: 3 were once); without the
+# bound per source 2 of 20 were answered.
 echo "INIT ACKs to the second address: $acks_b of 20"
-[[ $acks_b -ge 18 ]] || fail "INITs from another address went unanswered during the flood"
+[[ $acks_b -ge 15 ]] || fail "INITs from another address went unanswered during the flood"
+# And on the dataplane's side: init_rate (all sources) refused none.
+[[ $(counter "$PFX" lcores 0.init_rate_limited) -eq 0 ]] ||
+    fail "init_rate refused INITs during the flood"
 ok "the INITs from another address were answered during the flood ($acks_b of 20)"
 echo_client "$DP_ADDR" 50 500 4
 ok "a usrsctp association still works: 50 messages echoed and checked"
