@@ -1067,6 +1067,53 @@ static void test_forward_tsn_timer_path(void)
     finish();
 }
 
+/* The opening of the two tests below: node 0's association confirmed on
+ * both of node 1's addresses, its DATA and FORWARD TSNs lost from now on,
+ * and a PR-SCTP message with a 20 ms lifetime sent to the alternate
+ * (ADDR_OVER): in flight there, the alternate's T3-rtx running. Returns
+ * the association; *tsn is the message's TSN. */
+static struct sctp_assoc *pr_lost_on_alternate(uint64_t seed, void (*tune)(struct sctp_config *),
+                                               uint32_t *tsn)
+{
+    start_confirmed(seed, tune);
+    const struct sctp_addr *p1 = &H.cfg[1].addrs[1];
+    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_TRUE_FATAL(a->peer_pr_sctp);
+    CU_ASSERT_EQUAL_FATAL(a->primary, 0);
+    CU_ASSERT_TRUE_FATAL(sctp_addr_equal(&a->paths[1].addr, p1));
+    CU_ASSERT_TRUE_FATAL(a->paths[1].active && a->paths[1].confirmed);
+
+    drop_data0 = drop_fwd0 = true;
+    *tsn = a->next_tsn;
+    uint8_t buf[200] = {0};
+    struct hbuf *b = hbuf_new(buf, sizeof(buf));
+    struct sctp_sndinfo info = {
+        .sid = 1, .flags = SCTP_ADDR_OVER, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 20};
+    info.addr_over = *p1;
+    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
+    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_send(H.ep[0], R.assoc[0], &info, &f, H.now), 1);
+    hbuf_unref(b);
+    h_run(&H, NULL, 1 * MS);
+    CU_ASSERT_EQUAL_FATAL(a->next_tsn, *tsn + 1);
+    CU_ASSERT_EQUAL_FATAL(data_to(p1, 0, H.now + 1), 1);
+    CU_ASSERT_TRUE_FATAL(a->paths[1].t3_timer != SCTP_TIMER_OFF);
+    return a;
+}
+
+/* Their end: nothing is lost any more; a new message, the FORWARD TSN
+ * sent again, and the peer's cumulative TSN reaches the last one. */
+static void pr_goes_on(struct sctp_assoc *a)
+{
+    drop_data0 = drop_fwd0 = false;
+    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
+    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
+    CU_ASSERT_TRUE(h_run(&H, NULL, 2 * S));
+    CU_ASSERT_EQUAL(a->cum_ack_in, a->next_tsn - 1);
+    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
+    finish();
+}
+
 /* RFC 3758 3.5 F5 on a multi-homed association: a PR-SCTP message sent
  * to the alternate (ADDR_OVER) is lost, and its 20 ms lifetime ends
  * while it is in flight there; the FORWARD TSN that skips it goes to the
@@ -1078,31 +1125,10 @@ static void test_forward_tsn_timer_path(void)
  * out yet, keeps its cwnd and ssthresh. */
 static void test_pr_abandoned_loss_on_other_path(void)
 {
-    start_confirmed(57, NULL);
-    const struct sctp_addr *p1 = &H.cfg[1].addrs[1];
-    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-    CU_ASSERT_TRUE_FATAL(a->peer_pr_sctp);
-    CU_ASSERT_EQUAL_FATAL(a->primary, 0);
-    CU_ASSERT_TRUE_FATAL(sctp_addr_equal(&a->paths[1].addr, p1));
-    CU_ASSERT_TRUE_FATAL(a->paths[1].active && a->paths[1].confirmed);
+    uint32_t t;
+    struct sctp_assoc *a = pr_lost_on_alternate(57, NULL, &t);
     struct sctp_path *a0 = &a->paths[0], *a1 = &a->paths[1];
-
-    drop_data0 = drop_fwd0 = true;
-    uint32_t t = a->next_tsn;
-    uint8_t buf[200] = {0};
-    struct hbuf *b = hbuf_new(buf, sizeof(buf));
-    struct sctp_sndinfo info = {
-        .sid = 1, .flags = SCTP_ADDR_OVER, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 20};
-    info.addr_over = *p1;
-    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_send(H.ep[0], R.assoc[0], &info, &f, H.now), 1);
-    hbuf_unref(b);
-    h_run(&H, NULL, 1 * MS);
-    CU_ASSERT_EQUAL_FATAL(a->next_tsn, t + 1);
-    CU_ASSERT_EQUAL_FATAL(data_to(p1, 0, H.now + 1), 1);
     sctp_tstamp t3 = a1->t3_timer;
-    CU_ASSERT_TRUE_FATAL(t3 != SCTP_TIMER_OFF);
     CU_ASSERT_EQUAL_FATAL(a0->t3_timer, SCTP_TIMER_OFF);
     struct sctp_cc cc0 = a0->cc, cc1 = a1->cc;
 
@@ -1136,13 +1162,7 @@ static void test_pr_abandoned_loss_on_other_path(void)
     CU_ASSERT_EQUAL(a0->error_count, 0);
 
     /* The peer gets the next FORWARD TSN, and the association goes on. */
-    drop_data0 = drop_fwd0 = false;
-    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
-    CU_ASSERT_TRUE(h_run(&H, NULL, 1 * S));
-    CU_ASSERT_EQUAL(a->cum_ack_in, a->next_tsn - 1);
-    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
-    finish();
+    pr_goes_on(a);
 }
 
 /* RFC 3758 3.5 F5 when the primary's DATA is acknowledged meanwhile: as
@@ -1155,29 +1175,10 @@ static void test_pr_abandoned_loss_on_other_path(void)
  * the alternate. */
 static void test_pr_abandoned_loss_timer_kept(void)
 {
-    start_confirmed(59, tune_no_t3);
-    const struct sctp_addr *p1 = &H.cfg[1].addrs[1];
-    struct sctp_assoc *a = sctp_ep_find_id(H.ep[0], R.assoc[0]);
-    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
-    CU_ASSERT_TRUE_FATAL(a->peer_pr_sctp);
-    CU_ASSERT_EQUAL_FATAL(a->primary, 0);
-    CU_ASSERT_TRUE_FATAL(sctp_addr_equal(&a->paths[1].addr, p1));
+    uint32_t t;
+    struct sctp_assoc *a = pr_lost_on_alternate(59, tune_no_t3, &t);
     struct sctp_path *a0 = &a->paths[0], *a1 = &a->paths[1];
-
-    drop_data0 = drop_fwd0 = true;
-    uint32_t t = a->next_tsn;
-    uint8_t buf[200] = {0};
-    struct hbuf *b = hbuf_new(buf, sizeof(buf));
-    struct sctp_sndinfo info = {
-        .sid = 1, .flags = SCTP_ADDR_OVER, .pr_policy = SCTP_PR_SCTP_TTL, .pr_value = 20};
-    info.addr_over = *p1;
-    struct sctp_frag f = {.data = b->data, .len = b->len, .handle = b};
-    CU_ASSERT_EQUAL_FATAL(sctp_endpoint_send(H.ep[0], R.assoc[0], &info, &f, H.now), 1);
-    hbuf_unref(b);
-    h_run(&H, NULL, 1 * MS);
-    CU_ASSERT_EQUAL_FATAL(data_to(p1, 0, H.now + 1), 1);
     sctp_tstamp t3 = a1->t3_timer;
-    CU_ASSERT_TRUE_FATAL(t3 != SCTP_TIMER_OFF);
     struct sctp_cc cc1 = a1->cc;
 
     /* Abandoned in flight (20 ms), its FORWARD TSN lost on the primary. */
@@ -1209,13 +1210,7 @@ static void test_pr_abandoned_loss_timer_kept(void)
     CU_ASSERT_EQUAL(a1->error_count, 0);
 
     /* The FORWARD TSN gets through at last, and the association goes on. */
-    drop_fwd0 = false;
-    CU_ASSERT_EQUAL(send_msg(0, NULL), 1);
-    CU_ASSERT_TRUE(h_run(&H, all_delivered, 5 * S));
-    CU_ASSERT_TRUE(h_run(&H, NULL, 2 * S));
-    CU_ASSERT_EQUAL(a->cum_ack_in, a->next_tsn - 1);
-    CU_ASSERT_EQUAL(R.lost[0] + R.lost[1], 0);
-    finish();
+    pr_goes_on(a);
 }
 
 /* RFC 9260 5.4: HEARTBEATs that verify a peer's addresses go at most
