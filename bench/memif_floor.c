@@ -196,7 +196,7 @@ static int run_tx(uint16_t port, struct rte_mempool *mp, const struct opts *o)
                         memset(p + o->size, 0, padded - o->size);
                     sid = (uint16_t)((sid + 1) & 3);
                 }
-                put_le32(sh + 8, 0);
+                /* The template's checksum field is zero. */
                 put_le32(sh + 8, sctp_crc32c(0, sh, sctp_len));
             }
             npend = BURST;

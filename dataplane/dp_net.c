@@ -334,10 +334,10 @@ static struct dp_neigh *neigh_find(struct dp_engine *e, const struct sctp_addr *
 static bool neigh_solicit(struct dp_engine *e, uint16_t port, const struct sctp_addr *target,
                           const struct rte_ether_addr *unicast);
 
-/* Records ip -> mac and sends what was waiting for it. */
 /*
- * What an ARP packet or a Neighbour Discovery message tells of ip's
- * link-layer address. confirmed: it proves that ip hears us (an answer to
+ * Records ip -> mac and sends what was waiting for it: what an ARP
+ * packet or a Neighbour Discovery message tells of ip's link-layer
+ * address. confirmed: it proves that ip hears us (an answer to
  * our request: a solicited advertisement, an ARP reply sent to us), and
  * the entry is reachable for neigh_timeout_ms. Otherwise (a solicitation,
  * an unsolicited advertisement, an ARP request or a broadcast reply) it
@@ -372,8 +372,27 @@ static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
     n->n_hold = 0;
 }
 
+/* Learnt here: tell the other engines. */
 static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
-                        const struct rte_ether_addr *mac, uint16_t port, bool confirmed);
+                        const struct rte_ether_addr *mac, uint16_t port, bool confirmed)
+{
+    for (unsigned j = 0; j < dp.n_engines; j++) {
+        struct rte_mbuf *m;
+        struct mb_neigh *mn;
+
+        if (j == e->index)
+            continue;
+        m = rte_pktmbuf_alloc(e->pool);
+        if (m == NULL)
+            return;
+        mn = (struct mb_neigh *)rte_pktmbuf_append(m, sizeof(*mn));
+        mn->ip = *ip;
+        mn->mac = *mac;
+        mn->port = port;
+        mn->confirmed = confirmed;
+        dp_mailbox_send(e, j, m, DP_MB_NEIGH);
+    }
+}
 
 bool dp_neigh_confirm(struct dp_engine *e, uint16_t port, const struct sctp_addr *nh)
 {
@@ -402,28 +421,6 @@ bool dp_neigh_confirm(struct dp_engine *e, uint16_t port, const struct sctp_addr
         e->pst[port].neigh_confirm_shared++;
     }
     return true;
-}
-
-/* Learnt here: tell the other engines. */
-static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
-                        const struct rte_ether_addr *mac, uint16_t port, bool confirmed)
-{
-    for (unsigned j = 0; j < dp.n_engines; j++) {
-        struct rte_mbuf *m;
-        struct mb_neigh *mn;
-
-        if (j == e->index)
-            continue;
-        m = rte_pktmbuf_alloc(e->pool);
-        if (m == NULL)
-            return;
-        mn = (struct mb_neigh *)rte_pktmbuf_append(m, sizeof(*mn));
-        mn->ip = *ip;
-        mn->mac = *mac;
-        mn->port = port;
-        mn->confirmed = confirmed;
-        dp_mailbox_send(e, j, m, DP_MB_NEIGH);
-    }
 }
 
 /* ip is on the subnet of one of our addresses on port. */
