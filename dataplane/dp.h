@@ -208,6 +208,8 @@ enum dp_drop {
     DP_DROP_TX_STUCK,     /* waited for a TX queue that took nothing for TX_STUCK_NS */
     DP_DROP_FRAG_SOURCE,  /* a new datagram's fragment from a source at frag_max_per_source */
     DP_DROP_FRAG_CHAIN,   /* an IPv6 first fragment without the whole header chain (RFC 7112) */
+    DP_DROP_L2_BAD_SRC,   /* a multicast or broadcast source MAC (IEEE 802) */
+    DP_DROP_SRC_ROUTE,    /* an IPv4 source route option (RFC 7126 4.3, 4.4) */
     DP_DROP_MAX,
 };
 extern const char *const dp_drop_names[DP_DROP_MAX];
@@ -337,14 +339,16 @@ struct dp_neigh {
 
 /* The datagrams in IP reassembly, per source (dp_frag.c). A datagram is
  * keyed as the reassembly library keys it: source, destination and
- * identification, and for IPv4 the protocol (RFC 791 3.2, RFC 8200 4.5).
+ * identification (RFC 8200 4.5). RFC 791 3.2 keys IPv4 datagrams by their
+ * protocol too, which the library leaves out: the protocol of a
+ * datagram's first fragment is kept with it (dp_frag_flow.proto), and a
+ * fragment of another protocol is dropped before the library sees it.
  * A source is an IPv4 address or an IPv6 /64. */
 struct dp_frag_key {
     uint8_t src[16], dst[16];
     uint32_t id;
     uint8_t v6;
-    uint8_t proto; /* IPv4; 0 for IPv6 */
-    uint8_t pad[2];
+    uint8_t pad[3];
 };
 
 struct dp_frag_flow {
@@ -353,6 +357,7 @@ struct dp_frag_flow {
     uint32_t prev, next; /* by start, oldest first; next: the free list */
     uint32_t hnext;      /* next in its hash bucket */
     uint32_t source;     /* index in sources */
+    uint8_t proto;       /* IPv4: the protocol of its fragments; 0 for IPv6 */
 };
 
 struct dp_frag_source {
@@ -383,7 +388,8 @@ void dp_frag_track_free(struct dp_frag_track *t);
 int dp_frag_track_lookup(const struct dp_frag_track *t, const struct dp_frag_key *k,
                          uint32_t *flow);
 /* k started at tms (not in the table): 0, -ENOSPC or -EDQUOT. */
-int dp_frag_track_add(struct dp_frag_track *t, const struct dp_frag_key *k, uint64_t tms);
+int dp_frag_track_add(struct dp_frag_track *t, const struct dp_frag_key *k, uint8_t proto,
+                      uint64_t tms);
 /* The datagram of entry flow left reassembly. */
 void dp_frag_track_done(struct dp_frag_track *t, uint32_t flow);
 /* Forgets the datagrams that started before tms - ttl_cycles (the

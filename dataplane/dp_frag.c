@@ -127,7 +127,8 @@ int dp_frag_track_lookup(const struct dp_frag_track *t, const struct dp_frag_key
     return 1;
 }
 
-int dp_frag_track_add(struct dp_frag_track *t, const struct dp_frag_key *k, uint64_t tms)
+int dp_frag_track_add(struct dp_frag_track *t, const struct dp_frag_key *k, uint8_t proto,
+                      uint64_t tms)
 {
     uint8_t addr[8];
     uint32_t s, i;
@@ -155,6 +156,7 @@ int dp_frag_track_add(struct dp_frag_track *t, const struct dp_frag_key *k, uint
     struct dp_frag_flow *f = &t->flows[i];
     uint32_t b = flow_bucket(t, k);
     f->key = *k;
+    f->proto = proto;
     f->start = tms;
     f->source = s;
     f->hnext = t->flow_hash[b];

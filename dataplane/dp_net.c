@@ -31,12 +31,19 @@
 #define ICMP6_ECHO_REP    129
 #define ICMP6_NS          135
 #define ICMP6_NA          136
-#define ND_OPT_SRC_LL     1
-#define ND_OPT_TGT_LL     2
-#define IPPROTO_SCTP_     132
-#define IPPROTO_ICMPV6_   58
-#define NEIGH_RETRY_NS    (1000ULL * 1000 * 1000)
-#define NEIGH_TRIES       3
+/* Neighbour Discovery's message types, Router Solicitation to Redirect (RFC 4861 4). */
+#define ND_TYPE_FIRST   133
+#define ND_TYPE_LAST    137
+#define ND_OPT_SRC_LL   1
+#define ND_OPT_TGT_LL   2
+#define IPPROTO_SCTP_   132
+#define IPPROTO_ICMPV6_ 58
+#define NEIGH_RETRY_NS  (1000ULL * 1000 * 1000)
+#define NEIGH_TRIES     3
+
+/* A solicited-node multicast address is this prefix and the low 24 bits
+ * of the address solicited (RFC 4291 2.7.1). */
+static const uint8_t snm_prefix[13] = {0xff, 0x02, [11] = 0x01, [12] = 0xff};
 
 /* Carried through a mailbox: a neighbour learnt by another engine. */
 struct mb_neigh {
@@ -531,6 +538,35 @@ static void icmp_error(struct dp_engine *e, const struct rte_mbuf *m, uint16_t p
                        bool v6, uint8_t type, uint8_t code, uint32_t param);
 static bool l2_multicast(const struct rte_mbuf *m);
 
+/* RFC 1122 3.2.2, RFC 4443 2.4 e.1: no ICMP error is sent about an ICMP
+ * error. Whether the datagram in m carries one: its header named nh
+ * starts at off (IPv6: past the extension headers, as far as they are
+ * in m). ICMP messages of the types that are not queries or their
+ * answers are errors (RFC 792, RFC 1122 3.2.2); ICMPv6 errors are the
+ * types below 128 (RFC 4443 2.1). */
+static bool icmp_error_inside(const struct rte_mbuf *m, uint32_t off, uint8_t nh, bool v6)
+{
+    const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
+    uint32_t len = rte_pktmbuf_data_len(m);
+
+    for (unsigned hops = 0; v6 && hops < 8 && off + 2 <= len; hops++) {
+        if (nh == 0 || nh == 43 || nh == 60) {
+            nh = p[off];
+            off += (p[off + 1] + 1u) * 8;
+        } else if (nh == 44) {
+            nh = p[off];
+            off += 8;
+        } else {
+            break;
+        }
+    }
+    if (off >= len)
+        return false;
+    if (v6)
+        return nh == IPPROTO_ICMPV6_ && p[off] < 128;
+    return nh == IPPROTO_ICMP && p[off] != 0 && p[off] != 8 && (p[off] < 13 || p[off] > 18);
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: the first fragment (offset 0) of a
  * datagram whose reassembly timed out gets an ICMP Time Exceeded,
  * "fragment reassembly time exceeded" (code 1), to its source: IPv4 type
@@ -547,10 +583,12 @@ static void frag_time_exceeded(struct dp_engine *e, const struct rte_mbuf *m)
         return;
     if (v6) {
         const uint8_t *fh = ip + sizeof(struct rte_ipv6_hdr);
-        if (ip[24] == 0xff || (fh[2] << 8 | (fh[3] & 0xf8)) != 0)
+        if (ip[24] == 0xff || (fh[2] << 8 | (fh[3] & 0xf8)) != 0 ||
+            icmp_error_inside(m, m->l2_len + m->l3_len, fh[0], true))
             return;
     } else if ((rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)ip)->fragment_offset) &
-                RTE_IPV4_HDR_OFFSET_MASK) != 0) {
+                RTE_IPV4_HDR_OFFSET_MASK) != 0 ||
+               icmp_error_inside(m, m->l2_len + m->l3_len, ip[9], false)) {
         return;
     }
     icmp_error(e, m, port, m->l2_len, v6, v6 ? 3 : 11, 1, 0);
@@ -587,8 +625,8 @@ static void frag_expire(struct dp_engine *e, uint64_t tms)
 
 static void announce_rounds(struct dp_engine *e);
 static int addr_ours(const struct sctp_addr *a);
-static void addr_conflict(struct dp_engine *e, uint16_t port, int k,
-                          const struct rte_ether_addr *mac);
+static bool mac_ours(const struct rte_ether_addr *mac);
+static void claimed(struct dp_engine *e, uint16_t port, int k, const struct rte_ether_addr *who);
 
 void dp_net_timers(struct dp_engine *e)
 {
@@ -744,8 +782,7 @@ static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, ui
     if (k >= 0) {
         /* Our address as the sender: another host's (a conflict), or a
          * frame of ours come back. Never learnt, never answered. */
-        if (!rte_is_same_ether_addr(&ah->arp_data.arp_sha, &dp.ports[port].mac))
-            addr_conflict(e, port, k, &ah->arp_data.arp_sha);
+        claimed(e, port, k, &ah->arp_data.arp_sha);
         rte_pktmbuf_free(m);
         return;
     }
@@ -754,8 +791,8 @@ static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, ui
      * (RFC 5227 2.1.1): it is a conflict then; later, the request is
      * answered, which defends the address. */
     if (ah->arp_data.arp_sip == 0 && for_us && dp.conf.addr_check && e->now < dp.dad_until_ns &&
-        !rte_is_same_ether_addr(&ah->arp_data.arp_sha, &dp.ports[port].mac)) {
-        addr_conflict(e, port, addr_ours(&tip), &ah->arp_data.arp_sha);
+        !mac_ours(&ah->arp_data.arp_sha)) {
+        claimed(e, port, addr_ours(&tip), &ah->arp_data.arp_sha);
         rte_pktmbuf_free(m);
         return;
     }
@@ -792,9 +829,7 @@ static void arp_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, ui
 
 static void solicited_node(const uint8_t *target, uint8_t *ip, struct rte_ether_addr *mac)
 {
-    static const uint8_t pfx[13] = {0xff, 0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01, 0xff};
-
-    memcpy(ip, pfx, 13);
+    memcpy(ip, snm_prefix, sizeof(snm_prefix));
     memcpy(ip + 13, target + 13, 3);
     mac->addr_bytes[0] = 0x33;
     mac->addr_bytes[1] = 0x33;
@@ -889,6 +924,9 @@ static void icmp_error(struct dp_engine *e, const struct rte_mbuf *m, uint16_t p
     memset(ip, 0, sizeof(*ip));
     ip->version_ihl = 0x45;
     ip->total_length = rte_cpu_to_be_16((uint16_t)(hl + 8 + quote));
+    /* DF clear (a router may cut it), so an identification of its own
+     * (RFC 791, RFC 6864 4.1). */
+    ip->packet_id = rte_cpu_to_be_16((uint16_t)e->frag_id++);
     ip->time_to_live = 64;
     ip->next_proto_id = IPPROTO_ICMP;
     memcpy(&ip->src_addr, orig + 16, 4);
@@ -1083,6 +1121,15 @@ static int addr_ours(const struct sctp_addr *a)
     return -1;
 }
 
+/* The link-layer address of one of our ports. */
+static bool mac_ours(const struct rte_ether_addr *mac)
+{
+    for (unsigned i = 0; i < dp.n_ports; i++)
+        if (rte_is_same_ether_addr(mac, &dp.ports[i].mac))
+            return true;
+    return false;
+}
+
 /* Another host (mac) claims our address number k on port: RFC 5227 2.4
  * (b), RFC 4862 5.4.4. Counted, logged and defended with one
  * announcement, each at most once per DEFEND_INTERVAL and address, so
@@ -1125,6 +1172,18 @@ static void addr_conflict(struct dp_engine *e, uint16_t port, int k,
     }
 }
 
+/* A frame on port names who as the holder of our address number k (k < 0:
+ * none of ours). A conflict if the address is one of this port's and who
+ * is none of our ports: conflicts are judged per interface (RFC 5227
+ * 2.1.1, 2.4; RFC 4862 5.4.4). Ports that share a broadcast domain hear
+ * each other's probes and announcements, and another port's address is
+ * another network's: neither is a conflict here. */
+static void claimed(struct dp_engine *e, uint16_t port, int k, const struct rte_ether_addr *who)
+{
+    if (k >= 0 && dp.conf.addrs[k].port == port && !mac_ours(who))
+        addr_conflict(e, port, k, who);
+}
+
 /* Finds a link-layer address option of the given type. */
 static const struct rte_ether_addr *nd_option(const uint8_t *opt, uint32_t len, uint8_t type)
 {
@@ -1161,10 +1220,16 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
     static const uint8_t unspec[16];
 
     /* RFC 4861 7.1: hop limit 255, code 0, at least 24 bytes, no option
-     * of length 0, a target that is not multicast; RFC 6980 5: not
-     * carried in fragments. */
+     * of length 0, a target that is not multicast. (RFC 6980 5: what
+     * came with a Fragment header, ipv6_input dropped.) */
     if (ip6->hop_limits != 255 || icmp[1] != 0 || icmp_len < 24 || !nd_options_ok(icmp, icmp_len) ||
-        icmp[8] == 0xff || e->rx_reassembled) {
+        icmp[8] == 0xff) {
+        drop(e, port, m, DP_DROP_L3_MALFORMED);
+        return;
+    }
+    /* RFC 4861 7.1.2: an advertisement to a multicast address is not
+     * solicited. */
+    if (icmp[0] == ICMP6_NA && ip6->dst_addr[0] == 0xff && (icmp[4] & 0x40)) {
         drop(e, port, m, DP_DROP_L3_MALFORMED);
         return;
     }
@@ -1178,10 +1243,8 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
             /* Another host advertises our address (a conflict), or an
              * advertisement of ours came back: never learnt. Without a
              * target link-layer option, the frame's source tells. */
-            const struct rte_ether_addr *who =
-                ll != NULL ? ll : &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
-            if (!rte_is_same_ether_addr(who, &dp.ports[port].mac))
-                addr_conflict(e, port, k, who);
+            claimed(e, port, k,
+                    ll != NULL ? ll : &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr);
         } else if (ll != NULL) {
             /* RFC 4861 7.2.5: an advertisement without the Override flag
              * does not replace a link-layer address already known; it
@@ -1214,7 +1277,7 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
     }
     ll = nd_option(icmp + 24, icmp_len - 24, ND_OPT_SRC_LL);
     bool dad = memcmp(ip6->src_addr, unspec, 16) == 0;
-    if (dad && (ll != NULL || ip6->dst_addr[0] != 0xff)) {
+    if (dad && (ll != NULL || memcmp(ip6->dst_addr, snm_prefix, sizeof(snm_prefix)) != 0)) {
         /* RFC 4861 7.1.1: a solicitation from the unspecified address
          * goes to a solicited-node multicast address and carries no
          * source link-layer address. */
@@ -1227,10 +1290,8 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
          * address means both want it (RFC 4862 5.4.3); later it is
          * answered below, which defends the address. */
         const struct rte_ether_addr *from = &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr;
-        bool ours = rte_is_same_ether_addr(from, &dp.ports[port].mac);
-        if (ours || (dp.conf.addr_check && e->now < dp.dad_until_ns)) {
-            if (!ours)
-                addr_conflict(e, port, addr_ours(&target), from);
+        if (mac_ours(from) || (dp.conf.addr_check && e->now < dp.dad_until_ns)) {
+            claimed(e, port, addr_ours(&target), from);
             rte_pktmbuf_free(m);
             return;
         }
@@ -1238,8 +1299,8 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
     int k = addr_ours(&src);
     if (k >= 0) {
         /* A solicitation from one of our addresses: another host uses it. */
-        if (ll != NULL && !rte_is_same_ether_addr(ll, &dp.ports[port].mac))
-            addr_conflict(e, port, k, ll);
+        if (ll != NULL)
+            claimed(e, port, k, ll);
         rte_pktmbuf_free(m);
         return;
     }
@@ -1398,7 +1459,9 @@ static void icmp4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port,
         len >= 8 + 20 + 8) {
         struct rte_ipv4_hdr *in = (struct rte_ipv4_hdr *)((uint8_t *)ic + 8);
         uint32_t ihl = (in->version_ihl & 0xf) * 4u;
-        if (in->next_proto_id == IPPROTO_SCTP_ && ihl >= 20 && len >= 8 + ihl + 8) {
+        /* The SCTP header is in a datagram's first fragment only. */
+        if (in->next_proto_id == IPPROTO_SCTP_ && ihl >= 20 && len >= 8 + ihl + 8 &&
+            (rte_be_to_cpu_16(in->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) == 0) {
             const uint8_t *sh = (const uint8_t *)in + ihl;
             struct sctp_addr peer = {.family = SCTP_AF_INET};
             struct sctp_addr self = {.family = SCTP_AF_INET};
@@ -1440,7 +1503,15 @@ static bool icmp6_sctp_error(struct dp_engine *e, struct rte_mbuf *m, uint16_t p
     if (len < 8 + 40 + 8)
         return false;
     const struct rte_ipv6_hdr *in = (const struct rte_ipv6_hdr *)(icmp + 8);
-    if (in->proto != IPPROTO_SCTP_)
+    const uint8_t *sh = (const uint8_t *)(in + 1);
+    /* A packet of ours cut into fragments (dp_tx_fragment: the Fragment
+     * header right after the IPv6 header): its first fragment holds the
+     * SCTP header (RFC 8201 4: the Packet Too Big about a fragment lowers
+     * the path's MTU all the same). */
+    if (in->proto == 44 && len >= 8 + 40 + 8 + 8 && sh[0] == IPPROTO_SCTP_ &&
+        (sh[2] << 8 | (sh[3] & 0xf8)) == 0)
+        sh += 8;
+    else if (in->proto != IPPROTO_SCTP_)
         return false;
     struct sctp_addr peer = {.family = SCTP_AF_INET6};
     struct sctp_addr self = {.family = SCTP_AF_INET6};
@@ -1448,7 +1519,7 @@ static bool icmp6_sctp_error(struct dp_engine *e, struct rte_mbuf *m, uint16_t p
     memcpy(self.addr, in->src_addr, 16);
     (*ctr)++;
     if (report && dp_addr_is_local(&self, port))
-        icmp_report(e, &peer, (const uint8_t *)(in + 1), len - 8 - 40, kind, mtu);
+        icmp_report(e, &peer, sh, len - (uint32_t)(sh - icmp), kind, mtu);
     rte_pktmbuf_free(m);
     return true;
 }
@@ -1515,8 +1586,8 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
         /* RFC 8200 4: extension headers in front of Neighbour
          * Discovery do not hide it. nd_input() takes the message right
          * behind the IPv6 header (its answer is built in place); the
-         * checksum was checked over the message alone. (What came in
-         * fragments, nd_input() drops: RFC 6980 5.) */
+         * checksum was checked over the message alone. (What came with
+         * a Fragment header, ipv6_input() dropped: RFC 6980 5.) */
         if (ext && !e->rx_reassembled)
             icmp = icmp6_strip_ext(m, l2, ip6, icmp, len);
         nd_input(e, m, port, l2, ip6, icmp, len);
@@ -1720,7 +1791,6 @@ static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t po
         memcpy(key.src, &ip->src_addr, 4);
         memcpy(key.dst, &ip->dst_addr, 4);
         key.id = ip->packet_id;
-        key.proto = ip->next_proto_id;
         len = rte_be_to_cpu_16(ip->total_length) - l3_len;
         end =
             (rte_be_to_cpu_16(ip->fragment_offset) & RTE_IPV4_HDR_OFFSET_MASK) * 8u + len + l3_len;
@@ -1750,6 +1820,13 @@ static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t po
         drop(e, port, m, known == -EDQUOT ? DP_DROP_FRAG_SOURCE : DP_DROP_FRAG_REFUSED);
         return;
     }
+    uint8_t proto = v6 ? 0 : rte_pktmbuf_mtod_offset(m, struct rte_ipv4_hdr *, l2)->next_proto_id;
+    if (known == 0 && e->frag_track.flows[flow].proto != proto) {
+        /* Not of this datagram (RFC 791 3.2), though the library would
+         * take it for one of its fragments (struct dp_frag_key). */
+        drop(e, port, m, DP_DROP_FRAG);
+        return;
+    }
     if (v6) {
         struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
         struct rte_ipv6_fragment_ext *fh = rte_ipv6_frag_get_ipv6_fragment_header(ip6);
@@ -1765,7 +1842,7 @@ static void frag_reassemble(struct dp_engine *e, struct rte_mbuf *m, uint16_t po
     if (known == 0 && !held)
         dp_frag_track_done(&e->frag_track, flow);
     else if (known == 1 && held)
-        dp_frag_track_add(&e->frag_track, &key, tms);
+        dp_frag_track_add(&e->frag_track, &key, proto, tms);
     frag_free_dead(e, DP_DROP_FRAG_REFUSED);
     if (r == NULL)
         return; /* kept for later, or refused and counted */
@@ -1811,6 +1888,31 @@ static bool l2_multicast(const struct rte_mbuf *m)
         &rte_pktmbuf_mtod(m, const struct rte_ether_hdr *)->dst_addr);
 }
 
+/* The options of an IPv4 header (len bytes after the fixed 20): -1 if
+ * one overruns them (RFC 791 3.1: type, length counting both, data), 1 if
+ * there is a loose or strict source route, else 0. A host that does not
+ * forward must not answer along a route another host chose, nor act on
+ * one not yet done (RFC 1122 3.2.1.8, 3.3.5): source-routed datagrams are
+ * dropped, as RFC 7126 4.3 and 4.4 advise. Other options are ignored
+ * (RFC 1122 3.2.1.8). */
+static int ipv4_options_check(const uint8_t *o, uint32_t len)
+{
+    for (uint32_t i = 0; i < len;) {
+        if (o[i] == 0) /* end of option list */
+            return 0;
+        if (o[i] == 1) { /* no operation */
+            i++;
+            continue;
+        }
+        if (i + 2 > len || o[i + 1] < 2 || i + o[i + 1] > len)
+            return -1;
+        if (o[i] == 131 || o[i] == 137) /* LSRR, SSRR */
+            return 1;
+        i += o[i + 1];
+    }
+    return 0;
+}
+
 static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2)
 {
     struct rte_ipv4_hdr *ip;
@@ -1849,6 +1951,13 @@ static void ipv4_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         drop(e, port, m, DP_DROP_BAD_SRC);
         return;
     }
+    if (ihl > sizeof(*ip)) {
+        int o = ipv4_options_check((const uint8_t *)(ip + 1), ihl - (uint32_t)sizeof(*ip));
+        if (o != 0) {
+            drop(e, port, m, o > 0 ? DP_DROP_SRC_ROUTE : DP_DROP_L3_MALFORMED);
+            return;
+        }
+    }
     if (rte_ipv4_frag_pkt_is_fragmented(ip)) {
         frag_input(e, m, port, l2, ihl, false);
         return;
@@ -1876,7 +1985,7 @@ static bool v6_for_us(const uint8_t *d, uint16_t port)
     if (dp_addr_is_local(&a, port) || memcmp(d, all_nodes, 16) == 0)
         return true;
     /* Solicited-node multicast of one of our addresses. */
-    if (d[0] == 0xff && d[1] == 0x02 && d[11] == 0x01 && d[12] == 0xff) {
+    if (memcmp(d, snm_prefix, sizeof(snm_prefix)) == 0) {
         for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
             const struct dp_addr_conf *ac = &dp.conf.addrs[i];
             if (ac->port == port && ac->addr.family == SCTP_AF_INET6 &&
@@ -2009,12 +2118,28 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
     uint32_t nh_off = l2 + 6;
     nh = ip6->proto;
     off = l2 + sizeof(*ip6);
+    /* RFC 6980 5: Neighbour Discovery in a datagram with a Fragment
+     * header, even an atomic one, or reassembled, is ignored (below). */
+    bool frag_hdr = e->rx_reassembled;
     for (unsigned hops = 0; hops < 8; hops++) {
         if (nh == 0 || nh == 43 || nh == 60) {
+            if (off + 8 > rte_pktmbuf_pkt_len(m)) {
+                drop(e, port, m, DP_DROP_L3_MALFORMED);
+                return;
+            }
             uint8_t *x = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
             uint32_t xlen = (x[1] + 1u) * 8;
-            if (off + 8 > rte_pktmbuf_pkt_len(m) || off + xlen > rte_pktmbuf_pkt_len(m)) {
+            if (off + xlen > rte_pktmbuf_pkt_len(m)) {
                 drop(e, port, m, DP_DROP_L3_MALFORMED);
+                return;
+            }
+            /* RFC 8200 4.1: a Hop-by-Hop Options header anywhere but
+             * right after the IPv6 header is an unrecognized Next Header
+             * value (Parameter Problem, code 1, at the field naming it). */
+            if (nh == 0 && off != l2 + sizeof(*ip6)) {
+                if (err_ok)
+                    icmp_error(e, m, port, l2, true, 4, 1, nh_off - l2);
+                drop(e, port, m, DP_DROP_L3_PROTO);
                 return;
             }
             /* RFC 8200 4.4: a Routing header with segments left is for a
@@ -2030,9 +2155,11 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
             uint32_t bad = 0;
             unsigned act = nh == 43 ? 0 : ext_options_check(x, xlen, &bad);
             if ((nh == 43 && x[3] != 0) || act != 0) {
-                if (err_ok && nh == 43)
+                /* None about an ICMPv6 error, though (RFC 4443 2.4 e.1). */
+                bool tell = err_ok && !icmp_error_inside(m, off + xlen, x[0], true);
+                if (tell && nh == 43)
                     icmp_error(e, m, port, l2, true, 4, 0, off + 2 - l2);
-                else if (err_ok && act >= 2)
+                else if (tell && act >= 2)
                     icmp_error(e, m, port, l2, true, 4, 2, off + bad - l2);
                 drop(e, port, m, DP_DROP_L3_PROTO);
                 return;
@@ -2051,6 +2178,7 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
             if ((x[2] << 8 | (x[3] & 0xf9)) == 0) {
                 /* RFC 8200 4.5, RFC 6946: an atomic fragment (offset 0,
                  * no more fragments) is the whole packet: no reassembly. */
+                frag_hdr = true;
                 nh_off = off;
                 nh = x[0];
                 off += 8;
@@ -2089,7 +2217,18 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
         sctp_rx(e, m, port, l2, off, &src, &dst);
         return;
     case IPPROTO_ICMPV6_:
+        if (frag_hdr && off < rte_pktmbuf_pkt_len(m)) {
+            uint8_t type = *rte_pktmbuf_mtod_offset(m, uint8_t *, off);
+            if (type >= ND_TYPE_FIRST && type <= ND_TYPE_LAST) {
+                drop(e, port, m, DP_DROP_L3_MALFORMED);
+                return;
+            }
+        }
         icmp6_input(e, m, port, l2, ip6, off, rte_pktmbuf_pkt_len(m) - off);
+        return;
+    case 59:
+        /* RFC 8200 4.7: No Next Header: nothing follows, nothing to say. */
+        drop(e, port, m, DP_DROP_L3_PROTO);
         return;
     default:
         /* RFC 8200 4: a Next Header value we do not know gets a
@@ -2124,6 +2263,12 @@ void dp_net_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port)
     if (!rte_is_same_ether_addr(&eh->dst_addr, &p->mac) &&
         !rte_is_multicast_ether_addr(&eh->dst_addr)) {
         drop(e, port, m, DP_DROP_L2_NOT_OURS);
+        return;
+    }
+    /* A group address is never a frame's source (IEEE 802): answers
+     * built from it would go to every host on the link. */
+    if (rte_is_multicast_ether_addr(&eh->src_addr)) {
+        drop(e, port, m, DP_DROP_L2_BAD_SRC);
         return;
     }
     et = rte_be_to_cpu_16(eh->ether_type);

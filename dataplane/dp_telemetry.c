@@ -59,6 +59,8 @@ const char *const dp_drop_names[DP_DROP_MAX] = {
     [DP_DROP_TX_STUCK] = "tx_stuck",
     [DP_DROP_FRAG_SOURCE] = "frag_source_limit",
     [DP_DROP_FRAG_CHAIN] = "frag_incomplete_chain",
+    [DP_DROP_L2_BAD_SRC] = "l2_bad_src",
+    [DP_DROP_SRC_ROUTE] = "source_route",
 };
 
 struct id_collect {

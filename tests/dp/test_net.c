@@ -1629,11 +1629,13 @@ static void test_neighbour_confirm_sctp(void)
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
- * (type 3); one whose first fragment never came gets none. */
+ * (type 3); one whose first fragment never came gets none, nor one that
+ * is an ICMP error itself. */
 static void test_reassembly_time_exceeded(void)
 {
     struct frame first4, first6, f, got[32];
-    static const uint8_t payload[16] = {1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
+    /* The start of an ICMPv6 echo request (type 128). */
+    static const uint8_t payload[16] = {128, 0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     flush_out();
     eng->icmp_err_tat_ns = 0;
     echo4_frag(&first4, IP_PEER, 0x5151, 0);
@@ -1642,6 +1644,13 @@ static void test_reassembly_time_exceeded(void)
     in(0, &f);
     frag6(&first6, IP6_PEER, 0x5153, 58, 0, true, payload, 16);
     in(0, &first6);
+    /* RFC 1122 3.2.2, RFC 4443 2.4 e.1: none about an ICMP error. */
+    static const uint8_t unreach6[16] = {1, 3};
+    echo4_frag(&f, IP_PEER, 0x5154, 0);
+    f.b[14 + 20] = 3; /* destination unreachable */
+    in(0, &f);
+    frag6(&f, IP6_PEER, 0x5155, 58, 0, true, unreach6, 16);
+    in(0, &f);
     flush_out();
     usleep(300 * 1000);
     eng->now = dp_now_ns();
@@ -1658,6 +1667,322 @@ static void test_reassembly_time_exceeded(void)
     }
     CHECK(v4 == 1 && v6 == 1 && other == 0,
           "reassembly timeouts: %u IPv4 and %u IPv6 Time Exceeded, %u other frames", v4, v6, other);
+}
+
+/* RFC 5227 2.1.1, 2.4, RFC 4862 5.4.4: conflicts are judged per port.
+ * During the duplicate address check: our own port 1's ARP for its own
+ * address, heard on port 0 (two ports on one broadcast domain), and
+ * another host on port 0 naming port 1's address (another network's)
+ * are no conflict; another host naming port 0's address is one, and
+ * stops the daemon. */
+static void test_conflict_per_port(void)
+{
+    struct frame f;
+    bool check = dp.conf.addr_check;
+    uint64_t until = dp.dad_until_ns, c0 = eng->pst[0].rx_addr_conflict;
+    flush_out();
+    dp.conf.addr_check = true;
+    dp.dad_until_ns = dp_now_ns() + 1000000000ULL;
+    arp(&f, BCAST, MAC1, false, MAC1, IP_US1, IP_PEER1);
+    in(0, &f);
+    CHECK(eng->pst[0].rx_addr_conflict == c0 && !dp.addr_dup && !dp.stop,
+          "our port 1's own ARP, heard on port 0, taken for a conflict");
+    arp(&f, BCAST, OTHER, false, OTHER, IP_US1, IP_PEER);
+    in(0, &f);
+    CHECK(eng->pst[0].rx_addr_conflict == c0 && !dp.addr_dup && !dp.stop,
+          "port 1's address named on port 0 taken for a conflict");
+    arp(&f, BCAST, OTHER, false, OTHER, IP_US, IP_PEER);
+    in(0, &f);
+    CHECK(eng->pst[0].rx_addr_conflict == c0 + 1 && dp.addr_dup && dp.stop,
+          "port 0's address claimed by another host on port 0: no conflict");
+    dp.addr_dup = dp.stop = false;
+    dp.conf.addr_check = check;
+    dp.dad_until_ns = until;
+    flush_out();
+}
+
+/* An NA for 2001:2::2 (Override set) naming mac, to us, in an atomic
+ * fragment if frag (a Fragment header of offset 0 without M). */
+static void na_override(struct frame *f, const uint8_t *mac, bool frag)
+{
+    eth(f, MAC0, mac, 0x86dd, false, 0);
+    uint8_t *ip = ipv6(f, IP6_PEER, IP6_US, frag ? 44 : 58, (uint16_t)((frag ? 8 : 0) + 32), 255);
+    if (frag) {
+        uint8_t *fh = put(f, NULL, 8);
+        fh[0] = 58;
+        fh[7] = 9;
+    }
+    uint8_t *ic = put(f, NULL, 32);
+    ic[0] = 136;
+    ic[4] = 0x20; /* O */
+    memcpy(ic + 8, IP6_PEER, 16);
+    ic[24] = 2, ic[25] = 1; /* target link-layer address */
+    memcpy(ic + 26, mac, 6);
+    uint8_t ph[40];
+    memcpy(ph, ip, 40);
+    ph[4] = 0, ph[5] = 32, ph[6] = 58; /* as if the NA followed the IPv6 header */
+    icmp6_cksum(ph, ic);
+}
+
+/* RFC 6980 5: Neighbour Discovery with a Fragment header, even an atomic
+ * one, is ignored: an NA with Override in one does not move a neighbour
+ * to another MAC; the same NA without it does. */
+static void test_nd_atomic_fragment(void)
+{
+    struct frame f;
+    flush_out();
+    na_override(&f, PEER, false);
+    in(0, &f);
+    struct dp_neigh *n = neigh_of(IP6_PEER, true);
+    CHECK(n != NULL && memcmp(n->mac.addr_bytes, PEER, 6) == 0, "no neighbour 2001:2::2");
+    uint64_t bad = drops0(DP_DROP_L3_MALFORMED);
+    na_override(&f, OTHER, true);
+    in(0, &f);
+    n = neigh_of(IP6_PEER, true);
+    CHECK(n != NULL && memcmp(n->mac.addr_bytes, PEER, 6) == 0 &&
+              drops0(DP_DROP_L3_MALFORMED) == bad + 1,
+          "an NA in an atomic fragment moved the neighbour");
+    na_override(&f, OTHER, false);
+    in(0, &f);
+    n = neigh_of(IP6_PEER, true);
+    CHECK(n != NULL && memcmp(n->mac.addr_bytes, OTHER, 6) == 0,
+          "the NA without a Fragment header did not move the neighbour");
+    na_override(&f, PEER, false);
+    in(0, &f);
+    flush_out();
+}
+
+/* RFC 8200 4.1: a Hop-by-Hop header after another header gets a
+ * Parameter Problem (code 1) at the Next Header field naming it (that of
+ * the Destination Options header: 40), and what it carries is not taken;
+ * 4.7: No Next Header (59) is dropped without a word. RFC 4443 2.4 e.1:
+ * an option that asks for a Parameter Problem gets none when the
+ * datagram is an ICMPv6 error, and one when it is an echo request. */
+static void test_ipv6_chain_rules(void)
+{
+    struct frame f, got[8];
+    flush_out();
+    eng->icmp_err_tat_ns = 0;
+    eth(&f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(&f, IP6_PEER, IP6_US, 60, 16 + 32, 64);
+    uint8_t *d = put(&f, NULL, 8);
+    d[0] = 0, d[2] = 1, d[3] = 4; /* Destination Options, PadN, then Hop-by-Hop */
+    uint8_t *h = put(&f, NULL, 8);
+    h[0] = 132, h[2] = 1, h[3] = 4;
+    sctp_init(put(&f, NULL, 32));
+    uint64_t sctp = rx_sctp0();
+    in(0, &f);
+    unsigned n = out(0, got, 8);
+    CHECK(rx_sctp0() == sctp && n == 1 && icmp_error_is(&got[0], &f, true, 4, 1, 40, f.len - 14),
+          "Hop-by-Hop after Destination Options: %u frames, SCTP +%" PRIu64, n, rx_sctp0() - sctp);
+    eth(&f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(&f, IP6_PEER, IP6_US, 59, 0, 64);
+    uint64_t proto = drops0(DP_DROP_L3_PROTO);
+    in(0, &f);
+    n = out(0, got, 8);
+    CHECK(n == 0 && drops0(DP_DROP_L3_PROTO) == proto + 1, "No Next Header: %u frames out", n);
+    for (int echo = 0; echo < 2; echo++) {
+        eth(&f, MAC0, PEER, 0x86dd, false, 0);
+        ipv6(&f, IP6_PEER, IP6_US, 60, 8 + 8 + 40, 64);
+        d = put(&f, NULL, 8);
+        d[0] = 58, d[2] = 0x80, d[3] = 4; /* an unknown option: report and discard */
+        uint8_t *ic = put(&f, NULL, 48);
+        ic[0] = echo ? 128 : 1; /* echo request, or destination unreachable */
+        ic[8] = 0x60;
+        in(0, &f);
+        n = out(0, got, 8);
+        CHECK(n == (unsigned)echo &&
+                  (!echo || icmp_error_is(&got[0], &f, true, 4, 2, 42, f.len - 14)),
+              "an option asking for a Parameter Problem in front of an ICMPv6 %s: %u frames",
+              echo ? "echo request" : "error", n);
+    }
+    flush_out();
+}
+
+/* RFC 4861 7.1.2: an NA to a multicast address with the Solicited flag is
+ * invalid; 7.1.1: a DAD NS goes to a solicited-node address (ff02::1 is
+ * not one). Both are discarded. */
+static void test_nd_multicast_rules(void)
+{
+    static const uint8_t all_nodes[16] = {0xff, 2, [15] = 1};
+    static const uint8_t all_nodes_mac[6] = {0x33, 0x33, 0, 0, 0, 1}, unspec[16];
+    struct frame f, got[8];
+    flush_out();
+    for (int solicited = 1; solicited >= 0; solicited--) {
+        eth(&f, all_nodes_mac, PEER, 0x86dd, false, 0);
+        uint8_t *ip = ipv6(&f, IP6_PEER, all_nodes, 58, 32, 255);
+        uint8_t *ic = put(&f, NULL, 32);
+        ic[0] = 136;
+        ic[4] = (uint8_t)(solicited ? 0x40 : 0);
+        memcpy(ic + 8, IP6_PEER, 16);
+        ic[24] = 2, ic[25] = 1;
+        memcpy(ic + 26, PEER, 6);
+        icmp6_cksum(ip, ic);
+        uint64_t bad = drops0(DP_DROP_L3_MALFORMED), nd = eng->pst[0].rx_nd;
+        in(0, &f);
+        CHECK(solicited ? drops0(DP_DROP_L3_MALFORMED) == bad + 1 && eng->pst[0].rx_nd == nd
+                        : drops0(DP_DROP_L3_MALFORMED) == bad && eng->pst[0].rx_nd == nd + 1,
+              "an NA to all nodes with the Solicited flag %s", solicited ? "set" : "clear");
+    }
+    ns(&f, unspec, all_nodes, all_nodes_mac, -1);
+    in(0, &f);
+    unsigned n = out(0, got, 8);
+    CHECK(n == 0, "a DAD NS to all nodes answered (%u frames)", n);
+    flush_out();
+}
+
+/* IEEE 802: a frame from a group address is dropped (an echo request
+ * from ff:ff:ff:ff:ff:ff would be answered by broadcast). */
+static void test_multicast_source_mac(void)
+{
+    struct frame f;
+    flush_out();
+    icmp4_echo(&f, MAC0, IP_PEER, IP_US);
+    memcpy(f.b + 6, BCAST, 6);
+    uint64_t bad = drops0(DP_DROP_L2_BAD_SRC);
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 0 && drops0(DP_DROP_L2_BAD_SRC) == bad + 1,
+          "an echo request from a broadcast MAC answered");
+    icmp4_echo(&f, MAC0, IP_PEER, IP_US);
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 1, "no echo reply from a unicast MAC");
+}
+
+/* An echo request to us with the IPv4 options opt (olen bytes, a
+ * multiple of 4). */
+static void echo4_opts(struct frame *f, const uint8_t *opt, uint8_t olen)
+{
+    eth(f, MAC0, PEER, 0x0800, false, 0);
+    uint8_t *ip = put(f, NULL, 20u + olen);
+    ip[0] = (uint8_t)(0x40 | (20 + olen) / 4);
+    ip[3] = (uint8_t)(20 + olen + 16);
+    ip[8] = 64, ip[9] = 1;
+    memcpy(ip + 12, IP_PEER, 4);
+    memcpy(ip + 16, IP_US, 4);
+    memcpy(ip + 20, opt, olen);
+    uint16_t c = (uint16_t)~rte_raw_cksum(ip, 20u + olen);
+    memcpy(ip + 10, &c, 2);
+    uint8_t *ic = put(f, NULL, 16);
+    ic[0] = 8;
+    memset(ic + 8, 0x5a, 8);
+    c = (uint16_t)~rte_raw_cksum(ic, 16);
+    memcpy(ic + 2, &c, 2);
+}
+
+/* RFC 1122 3.2.1.8, 3.3.5, RFC 7126 4.3, 4.4: a loose or strict source
+ * route is dropped (a reply would go where another host chose); other
+ * options are ignored (a Record Route: answered); options that overrun
+ * the header are malformed. */
+static void test_ipv4_options(void)
+{
+    static const uint8_t lsrr[12] = {131, 11, 4, 203, 0, 113, 1, 203, 0, 113, 2, 0};
+    static const uint8_t ssrr[8] = {1, 137, 7, 8, 203, 0, 113, 1};
+    static const uint8_t rr[8] = {7, 7, 4, 0, 0, 0, 0, 0};
+    static const uint8_t overrun[4] = {7, 9, 4, 0};
+    struct frame f;
+    flush_out();
+    uint64_t sr = drops0(DP_DROP_SRC_ROUTE), bad = drops0(DP_DROP_L3_MALFORMED);
+    echo4_opts(&f, lsrr, sizeof(lsrr));
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 0 && drops0(DP_DROP_SRC_ROUTE) == sr + 1,
+          "an echo request with a loose source route answered");
+    echo4_opts(&f, ssrr, sizeof(ssrr));
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 0 && drops0(DP_DROP_SRC_ROUTE) == sr + 2,
+          "an echo request with a strict source route answered");
+    echo4_opts(&f, rr, sizeof(rr));
+    in(0, &f);
+    struct frame got[4];
+    unsigned n = out(0, got, 4);
+    /* The reply (built in place) keeps the option: ICMP after 28 bytes. */
+    CHECK(n == 1 && be16(got[0].b + 12) == 0x0800 && got[0].b[23] == 1 && got[0].b[14 + 28] == 0 &&
+              memcmp(got[0].b + 30, IP_PEER, 4) == 0,
+          "an echo request with a Record Route not answered (%u frames)", n);
+    echo4_opts(&f, overrun, sizeof(overrun));
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 0 && drops0(DP_DROP_L3_MALFORMED) == bad + 1,
+          "an option past the header's end taken");
+}
+
+/* RFC 791, RFC 6864 4.1: ICMP errors go with DF clear, each with an
+ * identification of its own. */
+static void test_icmp_error_ids(void)
+{
+    struct frame f, got[4];
+    uint16_t id[2] = {0, 0};
+    flush_out();
+    eng->icmp_err_tat_ns = 0;
+    for (int i = 0; i < 2; i++) {
+        ip4_proto(&f, MAC0, 6, 40);
+        in(0, &f);
+        unsigned n = out(0, got, 4);
+        CHECK(n == 1 && icmp_error_is(&got[0], &f, false, 3, 2, 0, 60), "no protocol unreachable");
+        if (n == 1)
+            id[i] = be16(got[0].b + 18);
+    }
+    CHECK(id[0] != id[1], "two ICMP errors with identification %u", id[0]);
+}
+
+/* RFC 8201 4: a Packet Too Big about the first fragment of a packet of
+ * ours that went in IPv6 fragments (the Fragment header right after the
+ * IPv6 header, then the SCTP header) is taken; one quoting a later
+ * fragment (no SCTP header in it) is not. */
+static void test_ptb_quoting_fragment(void)
+{
+    struct frame f;
+    flush_out();
+    for (int later = 0; later < 2; later++) {
+        uint8_t ptb[8 + 40 + 8 + 12] = {2, 0, 0, 0, 0, 0, 0x05, 0x00}; /* MTU 1280 */
+        uint8_t *q = ptb + 8;
+        q[0] = 0x60, q[5] = 20, q[6] = 44, q[7] = 64;
+        memcpy(q + 8, IP6_US, 16);
+        memcpy(q + 24, IP6_PEER, 16);
+        q[40] = 132;
+        q[42] = (uint8_t)(later ? 0x05 : 0),
+        q[43] = (uint8_t)(later ? 0x68 : 1); /* 1384, or 0 with M */
+        q[48] = 5001 >> 8, q[49] = 5001 & 0xff, q[50] = 0x9c, q[51] = 0x40;
+        eth(&f, MAC0, PEER, 0x86dd, false, 0);
+        uint8_t *ip = ipv6(&f, IP6_PEER, IP6_US, 58, sizeof(ptb), 64);
+        icmp6_cksum(ip, put(&f, ptb, sizeof(ptb)));
+        uint64_t ptbs = eng->pst[0].rx_icmp_ptb, ign = drops0(DP_DROP_ICMP);
+        in(0, &f);
+        CHECK(later ? eng->pst[0].rx_icmp_ptb == ptbs && drops0(DP_DROP_ICMP) == ign + 1
+                    : eng->pst[0].rx_icmp_ptb == ptbs + 1 && drops0(DP_DROP_ICMP) == ign,
+              "a Packet Too Big quoting the %s fragment of a packet of ours: %" PRIu64
+              " taken, %" PRIu64 " ignored",
+              later ? "second" : "first", eng->pst[0].rx_icmp_ptb - ptbs,
+              drops0(DP_DROP_ICMP) - ign);
+    }
+    flush_out();
+}
+
+/* RFC 791 3.2: fragments of another protocol are not part of a datagram,
+ * though source, destination and identification match (DPDK's table
+ * keys IPv4 without the protocol): the second half of an echo request
+ * with protocol 17 is dropped, the reassembly mirror stays with the
+ * library, and the real second half completes the echo. */
+static void test_frag_protocol(void)
+{
+    struct frame f;
+    flush_out();
+    unsigned held = frag_in_use();
+    echo4_frag(&f, IP_PEER, 0x7777, 0);
+    in(0, &f);
+    echo4_frag(&f, IP_PEER, 0x7777, 1);
+    f.b[14 + 9] = 17;
+    f.b[14 + 10] = f.b[14 + 11] = 0;
+    uint16_t c = rte_ipv4_cksum((const struct rte_ipv4_hdr *)(f.b + 14));
+    memcpy(f.b + 14 + 10, &c, 2);
+    uint64_t fr = drops0(DP_DROP_FRAG);
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 0 && drops0(DP_DROP_FRAG) == fr + 1 &&
+              frag_in_use() == held + 1 && eng->frag_track.n == frag_in_use(),
+          "a fragment of protocol 17 joined an ICMP datagram (library %u, mirror %u)",
+          frag_in_use(), eng->frag_track.n);
+    echo4_frag(&f, IP_PEER, 0x7777, 1);
+    in(0, &f);
+    CHECK(echo_replies(IP_PEER) == 1 && frag_in_use() == held && eng->frag_track.n == held,
+          "the datagram's own second fragment did not complete it");
 }
 
 int main(int argc, char **argv)
@@ -1744,6 +2069,15 @@ int main(int argc, char **argv)
     test_solicit_source();
     test_icmp6_behind_ext();
     test_nd_behind_ext();
+    test_conflict_per_port();
+    test_nd_atomic_fragment();
+    test_ipv6_chain_rules();
+    test_nd_multicast_rules();
+    test_multicast_source_mac();
+    test_ipv4_options();
+    test_icmp_error_ids();
+    test_ptb_quoting_fragment();
+    test_frag_protocol();
 
     dp_ports_close();
     dp_engine_free(eng);
