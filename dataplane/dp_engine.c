@@ -1265,6 +1265,9 @@ static void shutdown_all(struct dp_engine *e, bool abort)
         struct sctp_endpoint *ep = e->svc[i].ep;
         unsigned acted = 0, done;
 
+        /* No association starts while the rest end: it would be dropped
+         * at exit without a word to its peer. */
+        sctp_endpoint_refuse_new(ep, true);
         do {
             l.n = 0;
             l.truncated = false;

@@ -391,6 +391,13 @@ struct sctp_endpoint *sctp_endpoint_new(const struct sctp_config *cfg,
                                         const struct sctp_callbacks *cb, sctp_tstamp now);
 /* Frees every association and releases every payload reference held. */
 void sctp_endpoint_free(struct sctp_endpoint *ep);
+/* While refuse is set, no association is started: an INIT or a COOKIE
+ * ECHO that would start one gets an ABORT (Out of Resource, as when
+ * max_assocs are up) and sctp_endpoint_connect() returns SCTP_ERR_STATE.
+ * The associations there are go on (a peer's restart of one included):
+ * for an endpoint that is closing (a listener closed while its
+ * associations shut down). */
+void sctp_endpoint_refuse_new(struct sctp_endpoint *ep, bool refuse);
 
 /* Checksum state of a received packet. */
 enum sctp_csum_state {

@@ -513,7 +513,7 @@ void sctp_setup_on_init(struct sctp_endpoint *ep, struct sctp_assoc *a,
             st.peer_tie_tag = a->peer_vtag;
         }
     } else {
-        if (ep->n_assocs >= ep->cfg.max_assocs || (ep->cfg.one_to_one && ep->n_assocs > 0)) {
+        if (!sctp_ep_can_add(ep)) {
             abort_init(ep, pkt, h, init.init_tag, SCTP_CAUSE_OUT_OF_RESOURCE, NULL, 0);
             return;
         }

@@ -147,8 +147,11 @@ void sctp_shutdown_t2_expired(struct sctp_assoc *a, sctp_tstamp now)
 
 void sctp_shutdown_on_abort(struct sctp_assoc *a, const struct sctp_chunk *c)
 {
-    /* 9.1: the association is gone; the causes go to the user. */
-    sctp_assoc_close(a, SCTP_COMM_LOST, 0, c->value, c->value_len);
+    /* 9.1: the association is gone; the causes go to the user. One that
+     * was still setting up never started (RFC 6458 6.1.1: as Linux and
+     * usrsctp report it, SCTP_CANT_STR_ASSOC). */
+    bool setup = a->state == SCTP_S_COOKIE_WAIT || a->state == SCTP_S_COOKIE_ECHOED;
+    sctp_assoc_close(a, setup ? SCTP_CANT_STR_ASSOC : SCTP_COMM_LOST, 0, c->value, c->value_len);
 }
 
 void sctp_shutdown_send_abort(struct sctp_assoc *a, uint16_t cause, const void *info, uint16_t ilen,

@@ -598,10 +598,22 @@ void sctp_endpoint_free(struct sctp_endpoint *ep)
     sctp_mem_free(&cb, ep);
 }
 
+void sctp_endpoint_refuse_new(struct sctp_endpoint *ep, bool refuse)
+{
+    if (ep)
+        ep->refuse_new = refuse;
+}
+
+bool sctp_ep_can_add(const struct sctp_endpoint *ep)
+{
+    return !ep->refuse_new && ep->n_assocs < ep->cfg.max_assocs &&
+           !(ep->cfg.one_to_one && ep->n_assocs > 0);
+}
+
 struct sctp_assoc *sctp_assoc_new(struct sctp_endpoint *ep, uint16_t peer_port,
                                   const struct sctp_addr *peers, unsigned n_peers, sctp_tstamp now)
 {
-    if (ep->n_assocs >= ep->cfg.max_assocs || (ep->cfg.one_to_one && ep->n_assocs > 0))
+    if (!sctp_ep_can_add(ep))
         return NULL;
     if (n_peers == 0 || n_peers > SCTP_MAX_ADDRS)
         return NULL;
@@ -1300,7 +1312,7 @@ int sctp_endpoint_connect(struct sctp_endpoint *ep, const struct sctp_addr *peer
 {
     if (!ep || !peers || n_peers == 0 || n_peers > SCTP_MAX_ADDRS || peer_port == 0)
         return SCTP_ERR_INVAL;
-    if (ep->cfg.one_to_one && ep->n_assocs > 0)
+    if ((ep->cfg.one_to_one && ep->n_assocs > 0) || ep->refuse_new)
         return SCTP_ERR_STATE;
     for (unsigned i = 0; i < n_peers; i++)
         if (sctp_ep_find_peer(ep, &peers[i], peer_port))

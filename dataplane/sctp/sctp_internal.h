@@ -443,6 +443,7 @@ struct sctp_endpoint {
     struct sctp_cookie_keys keys;
     uint32_t next_assoc_id;
     uint32_t n_assocs;
+    bool refuse_new;      /* sctp_endpoint_refuse_new */
     uint8_t rx_pressure;  /* enum sctp_rx_pressure (sctp_endpoint_set_rx_pressure_level) */
     bool rx_abort;        /* the packet being handled holds an ABORT chunk */
     sctp_tstamp init_tat; /* INIT ACK rate (cfg.init_rate): theoretical arrival time */
@@ -558,6 +559,8 @@ void sctp_ep_hash_paths(struct sctp_endpoint *ep, struct sctp_assoc *a, bool add
 
 /* ---- association modules ---- */
 /* sctp_assoc.c: life cycle, timers, output, events */
+/* Room for one more association (max_assocs, one_to_one, refuse_new). */
+bool sctp_ep_can_add(const struct sctp_endpoint *ep);
 struct sctp_assoc *sctp_assoc_new(struct sctp_endpoint *ep, uint16_t peer_port,
                                   const struct sctp_addr *peers, unsigned n_peers, sctp_tstamp now);
 /* Tears down: releases all memory and references; unhashes. */

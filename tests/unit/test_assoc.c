@@ -694,6 +694,70 @@ static bool cookie_echoed0(struct harness *h)
     return sctp_assoc_get_info(h->ep[0], R.assoc[0], &i) == 0 && i.state == SCTP_S_COOKIE_ECHOED;
 }
 
+static bool cant0(struct harness *h)
+{
+    (void)h;
+    return R.cant[0] > 0;
+}
+
+/* An endpoint that refuses new associations (sctpdp stopping): its
+ * association goes on, carries DATA; an INIT for a new one gets an ABORT
+ * (Out of Resource), no INIT ACK, and the initiator CANT_STR_ASSOC; a
+ * COOKIE ECHO of a handshake begun before the refusal gets an ABORT and
+ * starts nothing; connect is refused. Once it accepts again, the pair
+ * comes up. */
+static void test_refuse_new(void)
+{
+    connect_pair(71, false, NULL);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, both_up, 5 * SCTP_SEC));
+    sctp_endpoint_refuse_new(H.ep[1], true);
+    want_msgs = 3;
+    for (int i = 0; i < 3; i++)
+        CU_ASSERT_TRUE(send_seq(0, 0, 100, 0) > 0);
+    CU_ASSERT_TRUE(h_run(&H, got_all, 5 * SCTP_SEC));
+    uint32_t id;
+    struct sctp_addr peer0 = H.cfg[0].addrs[0];
+    CU_ASSERT_EQUAL(
+        sctp_endpoint_connect(H.ep[1], &peer0, 1, H.cfg[0].port, 8, NULL, NULL, &id, H.now),
+        SCTP_ERR_STATE);
+    /* A new association: the old one aborted by the initiator. */
+    CU_ASSERT_EQUAL(sctp_assoc_abort(H.ep[0], R.assoc[0], NULL, 0, H.now), 0);
+    h_run(&H, NULL, 10 * SCTP_MS);
+    CU_ASSERT_EQUAL(H.ep[1]->n_assocs, 0);
+    uint64_t init_acks = H.chunk_counts[1][SCTP_CT_INIT_ACK];
+    uint64_t aborts = H.chunk_counts[1][SCTP_CT_ABORT];
+    struct sctp_addr peer1 = H.cfg[1].addrs[0];
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], &peer1, 1, H.cfg[1].port, 8, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE(h_run(&H, cant0, 5 * SCTP_SEC));
+    CU_ASSERT_EQUAL(H.chunk_counts[1][SCTP_CT_INIT_ACK], init_acks);
+    CU_ASSERT_EQUAL(H.chunk_counts[1][SCTP_CT_ABORT], aborts + 1);
+    CU_ASSERT_EQUAL(H.ep[1]->n_assocs, 0);
+    /* A handshake begun while it accepted: the COOKIE ECHO comes after. */
+    sctp_endpoint_refuse_new(H.ep[1], false);
+    H.filter = drop_cookie_echo;
+    R.cant[0] = 0;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], &peer1, 1, H.cfg[1].port, 8, NULL, NULL, &R.assoc[0], H.now),
+        0);
+    CU_ASSERT_TRUE_FATAL(h_run(&H, cookie_echoed0, 5 * SCTP_SEC));
+    sctp_endpoint_refuse_new(H.ep[1], true);
+    H.filter = NULL;
+    aborts = H.chunk_counts[1][SCTP_CT_ABORT];
+    CU_ASSERT_TRUE(h_run(&H, cant0, 10 * SCTP_SEC));
+    CU_ASSERT_EQUAL(H.chunk_counts[1][SCTP_CT_ABORT], aborts + 1);
+    CU_ASSERT_EQUAL(H.chunk_counts[1][SCTP_CT_COOKIE_ACK], 1);
+    CU_ASSERT_EQUAL(H.ep[1]->n_assocs, 0);
+    CU_ASSERT_EQUAL(R.up[1], 1);
+    /* Accepting again. */
+    sctp_endpoint_refuse_new(H.ep[1], false);
+    R.up[0] = R.up[1] = 0;
+    CU_ASSERT_EQUAL_FATAL(
+        sctp_endpoint_connect(H.ep[0], &peer1, 1, H.cfg[1].port, 8, NULL, NULL, &id, H.now), 0);
+    CU_ASSERT_TRUE(h_run(&H, both_up, 5 * SCTP_SEC));
+    finish();
+}
+
 /* RFC 9260 8.5.1 E, 9.2: a SHUTDOWN ACK in COOKIE-WAIT or COOKIE-ECHOED is
  * out of the blue even with our tag: SHUTDOWN COMPLETE with the T bit and
  * the packet's tag, and the handshake goes on. */
@@ -2158,6 +2222,7 @@ TEST_CASE(test_ootb_zero_tag)
 TEST_CASE(test_port_zero)
 TEST_CASE(test_lone_chunks_not_bundled)
 TEST_CASE(test_shutdown_ack_in_cookie_states)
+TEST_CASE(test_refuse_new)
 TEST_CASE(test_t2_restarted_by_any_packet)
 TEST_CASE(test_forward_tsn_not_negotiated)
 TEST_CASE(test_forward_tsn_nomem)
