@@ -259,6 +259,9 @@ struct dp_engine_stats {
     uint64_t echo_parted;        /* messages echoed whole from parts (partial delivery) */
     uint64_t echo_part_aborts;   /* associations aborted: a message in parts had no room */
     uint64_t echo_parts_dropped; /* messages in parts never finished (the peer gave up) */
+    /* Echoes not sent: their message came before the peer restarted the
+     * association (RFC 9260 5.2.4), and its new incarnation never sent it. */
+    uint64_t echo_restart_dropped;
     uint64_t tx_zero_copy_segs, tx_header_mbufs, tx_copied_segs;
     uint64_t tx_headroom_hdrs; /* chunk headers written in a payload's headroom */
     uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */

@@ -694,6 +694,25 @@ static void backlog_drain(struct dp_engine *e)
     }
 }
 
+/* The peer restarted the association: the echoes still waiting answer
+ * messages of the incarnation that is gone (counted, not sent). */
+static void backlog_restart(struct dp_engine *e, unsigned svc, uint32_t assoc_id)
+{
+    struct dp_bl_queue *q = blq_find(e, svc, assoc_id);
+
+    if (q == NULL)
+        return;
+    while (q->head != DP_BL_NONE) {
+        e->st.echo_restart_dropped++;
+        bl_pop(e, q);
+    }
+    if (q->held) {
+        sctp_assoc_set_rx_hold(e->svc[svc].ep, assoc_id, false);
+        q->held = false;
+    }
+    blq_remove(e, q);
+}
+
 void dp_echo_flush(struct dp_engine *e)
 {
     struct dp_echo_burst *eb = &e->echo_burst;
@@ -773,9 +792,14 @@ void dp_echo_parts_free(struct dp_engine *e)
 static void part_fail(struct dp_engine *e, unsigned svc, uint32_t assoc_id, const char *why)
 {
     parts_drop(e, svc, assoc_id, -1);
-    e->st.echo_part_aborts++;
-    DP_LOG(WARNING, "engine %u assoc %u: echo: %s, association aborted", e->index, assoc_id, why);
-    sctp_assoc_abort(e->svc[svc].ep, assoc_id, (const uint8_t *)why, (uint16_t)strlen(why), e->now);
+    /* Counted and logged once: the parts already queued behind it come
+     * after the association is gone (echo_part). */
+    if (sctp_assoc_abort(e->svc[svc].ep, assoc_id, (const uint8_t *)why, (uint16_t)strlen(why),
+                         e->now) == 0) {
+        e->st.echo_part_aborts++;
+        DP_LOG(WARNING, "engine %u assoc %u: echo: %s, association aborted", e->index, assoc_id,
+               why);
+    }
 }
 
 /* A message that arrives in parts (the core's partial delivery, for a
@@ -792,6 +816,14 @@ static __rte_noinline __rte_cold void echo_part(struct dp_engine *e, unsigned sv
     if (e->echo_burst.n > 0)
         dp_echo_flush(e); /* in order: what was gathered goes first */
     if (p == NULL) {
+        /* The rest of a message whose association is gone (part_fail
+         * aborted it, its parts were queued before): nothing to keep;
+         * one message dropped, at its last part. */
+        if (sctp_assoc_get_sendq(e->svc[svc].ep, assoc_id, NULL, NULL) == SCTP_ERR_NOTFOUND) {
+            if (!(ev->u.data.flags & SCTP_EV_DATA_PARTIAL))
+                e->st.echo_dropped++;
+            return;
+        }
         if (e->n_echo_parts == DP_ECHO_PARTS) {
             part_fail(e, svc, assoc_id, "too many messages in parts at once");
             return;
@@ -868,6 +900,10 @@ static __rte_noinline void echo_data(struct dp_engine *e, unsigned svc, const st
     unsigned n = ev->u.data.nfrags;
     int rc;
 
+    if (unlikely(ev->u.data.flags & SCTP_EV_DATA_BEFORE_RESTART)) {
+        e->st.echo_restart_dropped++;
+        return;
+    }
     memset(&info, 0, sizeof(info));
     info.sid = ev->u.data.sid;
     info.ppid = ev->u.data.ppid;
@@ -961,6 +997,10 @@ void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev)
             dp_count_in(e, ev);
             if (!e->shutting_down)
                 echo_data(e, svc, ev);
+        } else if (ev->type == SCTP_EV_ASSOC_CHANGE && ev->u.assoc_change.state == SCTP_RESTART) {
+            backlog_restart(e, svc, ev->assoc_id);
+            if (e->n_echo_parts > 0)
+                parts_drop(e, svc, ev->assoc_id, -1);
         } else if (e->n_echo_parts > 0) {
             /* A message in parts that will not be finished. */
             if (ev->type == SCTP_EV_PDAPI_ABORTED)

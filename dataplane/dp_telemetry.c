@@ -302,6 +302,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "echo_parted", e->st.echo_parted);
         U64(c, "echo_part_aborts", e->st.echo_part_aborts);
         U64(c, "echo_parts_dropped", e->st.echo_parts_dropped);
+        U64(c, "echo_restart_dropped", e->st.echo_restart_dropped);
         U64(c, "echo_backlog", e->bl_used);
         U64(c, "echo_backlog_assocs", e->n_active);
         U64(c, "tx_zero_copy_segs", e->st.tx_zero_copy_segs);

@@ -173,9 +173,13 @@ enum sctp_paddr_state {
  * 6.9) of a message that reached sctp_config.pd_point in reassembly. The
  * parts come in order, in events of their own, the last without this
  * flag; none of another message of the stream comes in between. */
-#define SCTP_EV_DATA_PARTIAL    0x2
-#define SCTP_SEND_FAILED_UNSENT 0x1 /* never put on the wire */
-#define SCTP_SEND_FAILED_SENT   0x2 /* sent, not acknowledged */
+#define SCTP_EV_DATA_PARTIAL 0x2
+/* A message of the association as it was before the peer restarted it
+ * (RFC 9260 5.2.4: SCTP_RESTART follows). Its sender is gone: what
+ * answers it would go to the new incarnation, which never sent it. */
+#define SCTP_EV_DATA_BEFORE_RESTART 0x4
+#define SCTP_SEND_FAILED_UNSENT     0x1 /* never put on the wire */
+#define SCTP_SEND_FAILED_SENT       0x2 /* sent, not acknowledged */
 
 /* Cause bytes carried by an event (ABORT causes, remote errors). */
 #define SCTP_EV_CAUSE_MAX 1024

@@ -883,8 +883,13 @@ static void restart(struct sctp_assoc *a, const struct sctp_cookie_state *st, sc
     struct sctp_endpoint *ep = a->ep;
     /* What the old incarnation completed goes up first, also while the
      * association is held (the hold itself stays): reassembly starts
-     * over below. */
+     * over below. Its messages not yet taken by the user say so. */
     sctp_data_deliver_all(a);
+    for (uint32_t i = 0; i < ep->ev_count; i++) {
+        struct sctp_event *ev = &ep->events[(ep->ev_head + i) & (ep->ev_cap - 1)];
+        if (ev->type == SCTP_EV_DATA && ev->assoc_id == a->id)
+            ev->u.data.flags |= SCTP_EV_DATA_BEFORE_RESTART;
+    }
     sctp_data_fail_all(a, 0);
     sctp_sendq_free(&a->q, &ep->cb);
     memset(&a->q, 0, sizeof(a->q));

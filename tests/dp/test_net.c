@@ -1626,6 +1626,94 @@ static void test_neighbour_confirm_sctp(void)
     flush_out();
 }
 
+/* The COOKIE ECHO of the INIT ACK just seen (cookie, cookie_len), and
+ * the peer's DATA chunk after it. */
+static void cookie_echo_data(struct frame *f, const uint8_t *cookie, uint16_t cookie_len)
+{
+    uint8_t c[4 + 1024 + 24];
+    uint32_t k = (4u + cookie_len + 3u) & ~3u;
+    memset(c, 0, k);
+    c[0] = SCTP_CT_COOKIE_ECHO;
+    c[2] = (uint8_t)((4 + cookie_len) >> 8), c[3] = (uint8_t)(4 + cookie_len);
+    memcpy(c + 4, cookie, cookie_len);
+    k += data_chunk(c + k);
+    sctp4(f, pa.tag, c, k);
+}
+
+/* RFC 9260 5.2.4: the peer restarts the association while a message of
+ * the old incarnation waits for the echo service (the DATA and the
+ * restart's COOKIE ECHO in one receive burst): that message is not
+ * echoed to the new incarnation, which never sent it (counted in
+ * echo_restart_dropped); the new incarnation's messages are echoed. */
+static void test_echo_restart(void)
+{
+    struct frame f, f2;
+    uint8_t cookie[1024];
+    uint16_t cookie_len = 0;
+    flush_out();
+    memset(&pa, 0, sizeof(pa));
+    pa.next_tsn = 1;
+    arp_answer(&f);
+    in(0, &f);
+    flush_out();
+    init4(&f, 0);
+    in(0, &f);
+    look_sctp(cookie, &cookie_len);
+    CHECK(pa.tag != 0 && cookie_len > 0, "no INIT ACK with a cookie");
+    if (cookie_len == 0)
+        return;
+    cookie_echo_data(&f, cookie, cookie_len);
+    in(0, &f);
+    look_sctp(NULL, NULL);
+    CHECK(pa.echoes == 1, "no echo of the first message");
+    uint32_t old_tag = pa.tag;
+    /* The restarted peer's INIT: another Initiate Tag, TSNs from 1. */
+    init4(&f, 0);
+    f.b[14 + 20 + 16] = 0x55;
+    struct sctp_frag seg = {.data = f.b + 14 + 20, .len = 32};
+    sctp_crc32c_fill(&seg, 1, f.b + 14 + 20);
+    in(0, &f);
+    cookie_len = 0;
+    look_sctp(cookie, &cookie_len);
+    CHECK(cookie_len > 0 && pa.tag != old_tag, "no INIT ACK for the restart");
+    if (cookie_len == 0)
+        return;
+    uint32_t new_tag = pa.tag;
+    /* A message of the old incarnation, then the restart, in one burst. */
+    uint8_t c[24];
+    pa.tag = old_tag;
+    sctp4(&f2, old_tag, c, data_chunk(c));
+    pa.tag = new_tag;
+    pa.next_tsn = 1;
+    cookie_echo_data(&f, cookie, cookie_len);
+    uint64_t dropped = eng->st.echo_restart_dropped;
+    struct rte_mbuf *m[2];
+    const struct frame *fr[2] = {&f2, &f};
+    for (int i = 0; i < 2; i++) {
+        m[i] = rte_pktmbuf_alloc(eng->pool);
+        CHECK(m[i] != NULL, "no mbuf");
+        if (m[i] == NULL)
+            return;
+        memcpy(rte_pktmbuf_append(m[i], (uint16_t)fr[i]->len), fr[i]->b, fr[i]->len);
+        m[i]->port = 0;
+    }
+    eng->now = dp_now_ns();
+    dp_net_input(eng, m[0], 0);
+    dp_net_input(eng, m[1], 0);
+    dp_engine_turn(eng);
+    look_sctp(NULL, NULL);
+    CHECK(pa.echoes == 1 && eng->st.echo_restart_dropped == dropped + 1,
+          "restart: %u echoes (1: the new incarnation's first message), %" PRIu64
+          " of the old one's dropped",
+          pa.echoes, eng->st.echo_restart_dropped - dropped);
+    peer_data();
+    CHECK(pa.echoes == 1, "the restarted association's next message was not echoed");
+    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
+    sctp4(&f, pa.tag, abort_chunk, 4);
+    in(0, &f);
+    flush_out();
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
@@ -2061,6 +2149,7 @@ int main(int argc, char **argv)
     test_neighbour_stale();
     test_neighbour_probe_nombuf();
     test_neighbour_confirm_sctp();
+    test_echo_restart();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();

@@ -3007,6 +3007,23 @@ static void test_rx_hold_restart_delivers(void)
     CU_ASSERT_EQUAL(R.node_msgs[1], complete);
     first_in_order(complete);
     CU_ASSERT_EQUAL(R.lost[1], 0);
+    /* Those say they came before the restart; what the new incarnation
+     * sends does not. */
+    unsigned before = 0, after = 0;
+    sctp_assoc_set_rx_hold(H.ep[1], R.assoc[1], false);
+    for (uint32_t i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL(send_msg(0, 1000 + i, 100, 0), 1);
+    CU_ASSERT_TRUE(run_until_msgs(1, complete + 3, 5 * S));
+    for (unsigned i = 0; i < R.n_msgs; i++) {
+        if (R.msgs[i].node != 1)
+            continue;
+        if (R.msgs[i].flags & SCTP_EV_DATA_BEFORE_RESTART)
+            before += i < complete;
+        else
+            after += R.msgs[i].seq >= 1000;
+    }
+    CU_ASSERT_EQUAL(before, complete);
+    CU_ASSERT_EQUAL(after, 3);
     finish();
 }
 
