@@ -1519,6 +1519,20 @@ static struct seen peer_data(void)
     return look_sctp(NULL, NULL);
 }
 
+/* The COOKIE ECHO of the INIT ACK just seen (cookie, cookie_len), and
+ * the peer's DATA chunk after it. */
+static void cookie_echo_data(struct frame *f, const uint8_t *cookie, uint16_t cookie_len)
+{
+    uint8_t c[4 + 1024 + 24];
+    uint32_t k = (4u + cookie_len + 3u) & ~3u;
+    memset(c, 0, k);
+    c[0] = SCTP_CT_COOKIE_ECHO;
+    c[2] = (uint8_t)((4 + cookie_len) >> 8), c[3] = (uint8_t)(4 + cookie_len);
+    memcpy(c + 4, cookie, cookie_len);
+    k += data_chunk(c + k);
+    sctp4(f, pa.tag, c, k);
+}
+
 /*
  * RFC 4861 7.3.1: an association's forward progress confirms the
  * neighbour its path goes through. A real association with the echo
@@ -1531,7 +1545,7 @@ static struct seen peer_data(void)
 static void test_neighbour_confirm_sctp(void)
 {
     struct frame f;
-    uint8_t cookie[1024], c[4 + 1024 + 24];
+    uint8_t cookie[1024];
     uint16_t cookie_len = 0;
     const uint64_t timeout_ns = dp.conf.neigh_timeout_ms * 1000000ULL;
     uint64_t confirmed = eng->pst[0].neigh_confirmed_upper, probes = eng->pst[0].tx_neigh_probe;
@@ -1553,13 +1567,7 @@ static void test_neighbour_confirm_sctp(void)
     if (cookie_len == 0)
         return;
     /* COOKIE ECHO with the first message. */
-    uint32_t k = (4u + cookie_len + 3u) & ~3u;
-    memset(c, 0, k);
-    c[0] = SCTP_CT_COOKIE_ECHO;
-    c[2] = (uint8_t)((4 + cookie_len) >> 8), c[3] = (uint8_t)(4 + cookie_len);
-    memcpy(c + 4, cookie, cookie_len);
-    k += data_chunk(c + k);
-    sctp4(&f, pa.tag, c, k);
+    cookie_echo_data(&f, cookie, cookie_len);
     in(0, &f);
     struct seen s = look_sctp(NULL, NULL);
     CHECK(pa.echoes == 1 && s.arp_uni + s.arp_bcast == 0, "no echo of the first message (%u)",
@@ -1624,20 +1632,6 @@ static void test_neighbour_confirm_sctp(void)
     sctp4(&f, pa.tag, abort_chunk, 4);
     in(0, &f);
     flush_out();
-}
-
-/* The COOKIE ECHO of the INIT ACK just seen (cookie, cookie_len), and
- * the peer's DATA chunk after it. */
-static void cookie_echo_data(struct frame *f, const uint8_t *cookie, uint16_t cookie_len)
-{
-    uint8_t c[4 + 1024 + 24];
-    uint32_t k = (4u + cookie_len + 3u) & ~3u;
-    memset(c, 0, k);
-    c[0] = SCTP_CT_COOKIE_ECHO;
-    c[2] = (uint8_t)((4 + cookie_len) >> 8), c[3] = (uint8_t)(4 + cookie_len);
-    memcpy(c + 4, cookie, cookie_len);
-    k += data_chunk(c + k);
-    sctp4(f, pa.tag, c, k);
 }
 
 /* RFC 9260 5.2.4: the peer restarts the association while a message of
