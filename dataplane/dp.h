@@ -232,6 +232,9 @@ struct dp_port_stats {
     uint64_t tx_announce, rx_addr_conflict;
     /* ARP probes and DAD Neighbour Solicitations sent at start. */
     uint64_t tx_addr_probe;
+    /* MLD: queries taken, reports sent (the solicited-node groups of the
+     * port's IPv6 addresses, RFC 4861 7.2.1, RFC 3810). */
+    uint64_t rx_mld_query, tx_mld_report;
     /* Neighbours used past their expiry (into DELAY), unicast ARP
      * requests and NSs asking a known neighbour whether it is still there
      * (PROBE), and confirmations of a neighbour by SCTP's forward
@@ -504,6 +507,13 @@ struct dp_engine {
     bool rx_reassembled; /* the datagram being handled was reassembled here */
     unsigned announce_round;
     uint64_t announce_at;
+    /* MLD (RFC 3810): engine 0's unsolicited reports at start (the next
+     * round and when it is due); per port, when the answer to a query is
+     * due (0: none) and whether it goes as MLDv1 (RFC 2710). */
+    unsigned mld_round;
+    uint64_t mld_at;
+    uint64_t mld_due[DP_MAX_PORTS];
+    bool mld_v1[DP_MAX_PORTS];
     uint64_t conflict_logged_at[DP_MAX_ADDRS];
     uint64_t defended_at[DP_MAX_ADDRS];
     /* The last route and neighbour used for sending: most packets go the

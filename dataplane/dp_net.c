@@ -624,12 +624,15 @@ static void frag_expire(struct dp_engine *e, uint64_t tms)
 }
 
 static void announce_rounds(struct dp_engine *e);
+static void mld_timers(struct dp_engine *e);
+static bool v6_for_us(const uint8_t *d, uint16_t port);
 static int addr_ours(const struct sctp_addr *a);
 static bool mac_ours(const struct rte_ether_addr *mac);
 static void claimed(struct dp_engine *e, uint16_t port, int k, const struct rte_ether_addr *who);
 
 void dp_net_timers(struct dp_engine *e)
 {
+    mld_timers(e); /* the groups joined before DAD probes for them (RFC 4862 5.4.2) */
     announce_rounds(e);
     for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
         struct dp_neigh *n = &e->neigh[i];
@@ -1079,6 +1082,178 @@ static void addr_probe(struct dp_engine *e, uint16_t port, const struct sctp_add
                                           : nd_send_ns(e, port, NULL, a, NULL);
     if (sent)
         e->pst[port].tx_addr_probe++;
+}
+
+/* ---- MLD (RFC 3810, RFC 2710) -------------------------------------- */
+
+/* A node joins the solicited-node multicast group of each of its IPv6
+ * addresses (RFC 4861 7.2.1, RFC 4862 5.4.2), and says so with MLD: a
+ * switch that snoops MLD forwards a group's frames only to the ports
+ * that reported it, so without reports the Neighbour Solicitations for
+ * our addresses (and DAD probes for them) never reach us. Engine 0
+ * reports each port's groups at start, twice, 1 s apart (RFC 3810 9.1
+ * Robustness Variable, 9.11 Unsolicited Report Interval); any engine
+ * answers a query it receives within the query's Maximum Response
+ * Delay, at a random point of it (RFC 3810 6.2), in the version the
+ * query came in (MLDv1 queries get MLDv1 reports, one per group: RFC
+ * 3810 8.2). Reports come from the port's link-local address, or from
+ * the unspecified address when it has none (RFC 3810 5.2.13). */
+#define MLD_QUERY        130
+#define MLD_V1_REPORT    131
+#define MLD_V2_REPORT    143
+#define MLD_MODE_EXCLUDE 2 /* the record that answers a query */
+#define MLD_TO_EXCLUDE   4 /* a join, unsolicited */
+#define MLD_ROUNDS       2
+#define MLD_INTERVAL_NS  (1000ULL * 1000 * 1000)
+#define MLD_MAX_DELAY_MS 10000u
+#define MLD_GROUPS_MAX   16
+
+/* The port's solicited-node groups (their low 24 bits, each once). */
+static unsigned mld_groups(uint16_t port, uint8_t (*low)[3])
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < dp.conf.n_addrs && n < MLD_GROUPS_MAX; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if (ac->port != port || ac->addr.family != SCTP_AF_INET6)
+            continue;
+        unsigned k = 0;
+        while (k < n && memcmp(low[k], ac->addr.addr + 13, 3) != 0)
+            k++;
+        if (k == n)
+            memcpy(low[n++], ac->addr.addr + 13, 3);
+    }
+    return n;
+}
+
+/* An MLD message (icmp_len bytes, the caller fills all but the checksum)
+ * to dst from the port's link-local address, or the unspecified one:
+ * hop limit 1, behind a Hop-by-Hop header with the Router Alert option
+ * (RFC 2711, value 0: MLD). Returns the message, NULL without an mbuf. */
+static uint8_t *mld_alloc(struct dp_engine *e, uint16_t port, const uint8_t *dst, uint32_t icmp_len,
+                          struct rte_mbuf **mp)
+{
+    static const uint8_t hbh[8] = {IPPROTO_ICMPV6_, 0, 5, 2, 0, 0, 1, 0};
+    struct rte_mbuf *m = alloc_l2(e, port, sizeof(struct rte_ipv6_hdr) + 8 + icmp_len);
+    if (m == NULL)
+        return NULL;
+    struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
+    ip6->vtc_flow = rte_cpu_to_be_32(6u << 28);
+    ip6->payload_len = rte_cpu_to_be_16((uint16_t)(8 + icmp_len));
+    ip6->proto = 0; /* Hop-by-Hop */
+    ip6->hop_limits = 1;
+    memset(ip6->src_addr, 0, 16);
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if (ac->port == port && v6_link_local(&ac->addr)) {
+            memcpy(ip6->src_addr, ac->addr.addr, 16);
+            break;
+        }
+    }
+    memcpy(ip6->dst_addr, dst, 16);
+    uint8_t *x = (uint8_t *)(ip6 + 1);
+    memcpy(x, hbh, sizeof(hbh));
+    memset(x + 8, 0, icmp_len);
+    *mp = m;
+    return x + 8;
+}
+
+/* The checksum (over the pseudo-header of the final destination and the
+ * message alone, RFC 8200 8.1), then out to dst's multicast MAC. */
+static void mld_send(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint8_t *icmp,
+                     uint32_t icmp_len)
+{
+    struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
+    struct {
+        rte_be32_t len;
+        uint8_t zero[3], nh;
+    } ph = {.len = rte_cpu_to_be_32(icmp_len), .nh = IPPROTO_ICMPV6_};
+    uint32_t sum = __rte_raw_cksum(ip6->src_addr, 32, 0);
+    sum = __rte_raw_cksum(&ph, sizeof(ph), sum);
+    sum = __rte_raw_cksum(icmp, icmp_len, sum);
+    uint16_t c = (uint16_t)~__rte_raw_cksum_reduce(sum);
+    memcpy(icmp + 2, &c, 2);
+    struct rte_ether_addr dmac = {{0x33, 0x33}};
+    memcpy(dmac.addr_bytes + 2, ip6->dst_addr + 12, 4);
+    eth_fill(m, port, &dmac, RTE_ETHER_TYPE_IPV6);
+    m->ol_flags = 0;
+    e->pst[port].tx_mld_report++;
+    dp_tx_enqueue(e, port, m);
+}
+
+/* The port's groups in one MLDv2 Report (records of type rec), or, v1,
+ * one MLDv1 Report per group, to the group. */
+static void mld_report(struct dp_engine *e, uint16_t port, uint8_t rec, bool v1)
+{
+    static const uint8_t all_routers_v2[16] = {0xff, 0x02, [15] = 0x16};
+    uint8_t low[MLD_GROUPS_MAX][3], group[16];
+    unsigned n = mld_groups(port, low);
+    struct rte_mbuf *m;
+    uint8_t *ic;
+
+    for (unsigned k = 0; v1 && k < n; k++) {
+        memcpy(group, snm_prefix, sizeof(snm_prefix));
+        memcpy(group + 13, low[k], 3);
+        if ((ic = mld_alloc(e, port, group, 24, &m)) == NULL)
+            return;
+        ic[0] = MLD_V1_REPORT;
+        memcpy(ic + 8, group, 16);
+        mld_send(e, m, port, ic, 24);
+    }
+    if (v1 || n == 0 || (ic = mld_alloc(e, port, all_routers_v2, 8 + 20 * n, &m)) == NULL)
+        return;
+    ic[0] = MLD_V2_REPORT;
+    ic[7] = (uint8_t)n;
+    for (unsigned k = 0; k < n; k++) {
+        uint8_t *r = ic + 8 + 20 * k;
+        r[0] = rec;
+        memcpy(r + 4, snm_prefix, sizeof(snm_prefix));
+        memcpy(r + 4 + 13, low[k], 3);
+    }
+    mld_send(e, m, port, ic, 8 + 20 * n);
+}
+
+/* Unsolicited reports at start, and the answers to queries now due. */
+static void mld_timers(struct dp_engine *e)
+{
+    if (e->index == 0 && e->mld_round < MLD_ROUNDS && e->now >= e->mld_at) {
+        for (uint16_t p = 0; p < dp.n_ports; p++)
+            mld_report(e, p, MLD_TO_EXCLUDE, false);
+        e->mld_round++;
+        e->mld_at = e->now + MLD_INTERVAL_NS;
+    }
+    for (uint16_t p = 0; p < dp.n_ports; p++) {
+        if (e->mld_due[p] != 0 && e->now >= e->mld_due[p]) {
+            e->mld_due[p] = 0;
+            mld_report(e, p, MLD_MODE_EXCLUDE, e->mld_v1[p]);
+        }
+    }
+}
+
+/* RFC 3810 5.1, 6.2; RFC 2710 3.7: a query (icmp, len bytes) from a
+ * link-local source with hop limit 1, general (group ::) or for one of
+ * our groups, is answered at a random point of its Maximum Response
+ * Delay; an earlier answer still due stays. */
+static void mld_query(struct dp_engine *e, uint16_t port, const struct rte_ipv6_hdr *ip6,
+                      const uint8_t *icmp, uint32_t len)
+{
+    static const uint8_t any[16];
+    struct sctp_addr src = {.family = SCTP_AF_INET6};
+    memcpy(src.addr, ip6->src_addr, 16);
+    if (ip6->hop_limits != 1 || !v6_link_local(&src) || len < 24 || (len > 24 && len < 28))
+        return;
+    if (memcmp(icmp + 8, any, 16) != 0 &&
+        (memcmp(icmp + 8, snm_prefix, sizeof(snm_prefix)) != 0 || !v6_for_us(icmp + 8, port)))
+        return;
+    e->pst[port].rx_mld_query++;
+    uint32_t code = (uint32_t)icmp[4] << 8 | icmp[5], delay_ms = code;
+    if (len > 24 && code >= 32768) /* MLDv2: mantissa and exponent (RFC 3810 5.1.3) */
+        delay_ms = ((code & 0xfff) | 0x1000) << (((code >> 12) & 7) + 3);
+    if (delay_ms > MLD_MAX_DELAY_MS)
+        delay_ms = MLD_MAX_DELAY_MS;
+    uint64_t due = e->now + (delay_ms ? rte_rand_max(delay_ms) * 1000000ULL : 0) + 1;
+    if (e->mld_due[port] == 0 || due < e->mld_due[port])
+        e->mld_due[port] = due;
+    e->mld_v1[port] = len == 24;
 }
 
 /* At start, engine 0 announces every address on its port: IPv4 twice,
@@ -1591,6 +1766,10 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
         if (ext && !e->rx_reassembled)
             icmp = icmp6_strip_ext(m, l2, ip6, icmp, len);
         nd_input(e, m, port, l2, ip6, icmp, len);
+        return;
+    case MLD_QUERY:
+        mld_query(e, port, ip6, icmp, len);
+        rte_pktmbuf_free(m);
         return;
     case ICMP6_ECHO_REQ: {
         struct sctp_addr dst = {.family = SCTP_AF_INET6};

@@ -452,6 +452,8 @@ static int cmd_ports(const char *cmd, const char *params, struct rte_tel_data *d
         U64(c, "tx_announce", t.tx_announce);
         U64(c, "rx_addr_conflict", t.rx_addr_conflict);
         U64(c, "tx_addr_probe", t.tx_addr_probe);
+        U64(c, "rx_mld_query", t.rx_mld_query);
+        U64(c, "tx_mld_report", t.tx_mld_report);
         U64(c, "neigh_delay", t.neigh_delay);
         U64(c, "tx_neigh_probe", t.tx_neigh_probe);
         U64(c, "neigh_confirmed_upper", t.neigh_confirmed_upper);

@@ -2067,6 +2067,133 @@ static void test_frag_protocol(void)
           "the datagram's own second fragment did not complete it");
 }
 
+/* The ICMPv6 checksum of the message at ic (len bytes) after IPv6 header
+ * ip and extension headers: over the message and a pseudo-header of its
+ * own length (RFC 8200 8.1). Filled in if fill, else checked. */
+static bool icmp6_sum(uint8_t *ip, uint8_t *ic, uint32_t len, bool fill)
+{
+    uint8_t ph[40];
+    memcpy(ph, ip + 8, 32);
+    memset(ph + 32, 0, 8);
+    ph[34] = (uint8_t)(len >> 8), ph[35] = (uint8_t)len, ph[39] = 58;
+    if (fill)
+        ic[2] = ic[3] = 0;
+    uint32_t sum = __rte_raw_cksum(ph, 40, 0);
+    sum = __rte_raw_cksum(ic, len, sum);
+    uint16_t c = (uint16_t)~__rte_raw_cksum_reduce(sum);
+    if (fill)
+        memcpy(ic + 2, &c, 2);
+    return fill || c == 0;
+}
+
+/* An MLD query (len 24: MLDv1, 28: MLDv2) for all groups from the router
+ * fe80::99 to all nodes, with hop limit hlim, behind a Hop-by-Hop header
+ * with the Router Alert option, Maximum Response Code 0. */
+static void mld_query_frame(struct frame *f, uint16_t len, uint8_t hlim)
+{
+    static const uint8_t router[16] = {0xfe, 0x80, [15] = 0x99},
+                         all_nodes[16] = {0xff, 2, [15] = 1};
+    static const uint8_t all_nodes_mac[6] = {0x33, 0x33, 0, 0, 0, 1};
+    static const uint8_t hbh[8] = {58, 0, 5, 2, 0, 0, 1, 0};
+    eth(f, all_nodes_mac, PEER, 0x86dd, false, 0);
+    uint8_t *ip = ipv6(f, router, all_nodes, 0, (uint16_t)(8 + len), hlim);
+    put(f, hbh, 8);
+    uint8_t *ic = put(f, NULL, len);
+    ic[0] = 130;
+    icmp6_sum(ip, ic, len, true);
+}
+
+/* The MLD reports out of port 0: v2 (type 143) to ff02::16, or v1 (131)
+ * to our group ff02::1:ff00:1; each checked (hop limit 1, the Router
+ * Alert, from fe80::1, its checksum, its one record or group). rec: the
+ * v2 record type wanted. Returns how many; other frames in *other. */
+static unsigned mld_reports(bool v1, uint8_t rec, unsigned *other)
+{
+    static const uint8_t snm1[16] = {0xff, 2, [11] = 1, [12] = 0xff, [15] = 1};
+    static const uint8_t v2dst[16] = {0xff, 2, [15] = 0x16}, ll[16] = {0xfe, 0x80, [15] = 1};
+    static const uint8_t hbh[8] = {58, 0, 5, 2, 0, 0, 1, 0};
+    struct frame got[8];
+    unsigned n = out(0, got, 8), r = 0;
+    *other = 0;
+    for (unsigned i = 0; i < n; i++) {
+        uint8_t *b = got[i].b, *ip = b + 14, *ic = ip + 48;
+        bool ok = be16(b + 12) == 0x86dd && ip[6] == 0 && ip[7] == 1 && got[i].len >= 14 + 48 + 8 &&
+                  memcmp(ip + 40, hbh, 8) == 0 && memcmp(ip + 8, ll, 16) == 0 &&
+                  memcmp(b + 6, MAC0, 6) == 0 && b[0] == 0x33 && b[1] == 0x33 &&
+                  memcmp(b + 2, ip + 24 + 12, 4) == 0;
+        uint32_t len = got[i].len - 14 - 48;
+        if (ok && v1)
+            ok = ic[0] == 131 && len == 24 && memcmp(ip + 24, snm1, 16) == 0 &&
+                 memcmp(ic + 8, snm1, 16) == 0;
+        else if (ok)
+            ok = ic[0] == 143 && len == 28 && ic[7] == 1 && memcmp(ip + 24, v2dst, 16) == 0 &&
+                 ic[8] == rec && ic[9] == 0 && be16(ic + 10) == 0 && memcmp(ic + 12, snm1, 16) == 0;
+        if (ok && icmp6_sum(ip, ic, len, false))
+            r++;
+        else
+            (*other)++;
+    }
+    return r;
+}
+
+/* RFC 4861 7.2.1, RFC 3810: the solicited-node groups of port 0's IPv6
+ * addresses (2001:2::1, fe80::1 and 2001:4::1: one group, ff02::1:ff00:1)
+ * are reported at start, twice, from fe80::1 (records "change to
+ * exclude"); port 1 (IPv4 only) reports nothing. A general query is
+ * answered (MLDv2: "is exclude"; MLDv1: a v1 report to the group); one
+ * with a hop limit other than 1 is not. */
+static void test_mld(void)
+{
+    struct frame f, got[8];
+    unsigned other;
+    flush_out();
+    uint64_t sent = eng->pst[0].tx_mld_report;
+    eng->mld_round = 0;
+    eng->mld_at = 0;
+    eng->now = dp_now_ns();
+    dp_net_timers(eng);
+    dp_tx_flush(eng);
+    unsigned r = mld_reports(false, 4, &other);
+    CHECK(r == 1 && other == 0 && out(1, got, 8) == 0 && eng->pst[0].tx_mld_report == sent + 1,
+          "at start: %u MLDv2 reports, %u other frames", r, other);
+    dp_net_timers(eng); /* the second round is 1 s later */
+    dp_tx_flush(eng);
+    CHECK(mld_reports(false, 4, &other) == 0, "the second report at once");
+    eng->mld_at = 0;
+    dp_net_timers(eng);
+    dp_tx_flush(eng);
+    CHECK(mld_reports(false, 4, &other) == 1, "no second report");
+    eng->mld_at = 0;
+    dp_net_timers(eng);
+    dp_tx_flush(eng);
+    CHECK(mld_reports(false, 4, &other) == 0 && eng->mld_round == 2, "more than two rounds");
+
+    uint64_t queries = eng->pst[0].rx_mld_query;
+    mld_query_frame(&f, 28, 1);
+    in(0, &f);
+    eng->now = dp_now_ns();
+    dp_net_timers(eng);
+    dp_tx_flush(eng);
+    r = mld_reports(false, 2, &other);
+    CHECK(r == 1 && other == 0 && eng->pst[0].rx_mld_query == queries + 1,
+          "MLDv2 query: %u reports, %u other frames", r, other);
+    mld_query_frame(&f, 24, 1);
+    in(0, &f);
+    eng->now = dp_now_ns();
+    dp_net_timers(eng);
+    dp_tx_flush(eng);
+    r = mld_reports(true, 0, &other);
+    CHECK(r == 1 && other == 0, "MLDv1 query: %u v1 reports, %u other frames", r, other);
+    mld_query_frame(&f, 28, 64);
+    in(0, &f);
+    eng->now = dp_now_ns();
+    dp_net_timers(eng);
+    dp_tx_flush(eng);
+    CHECK(mld_reports(false, 2, &other) == 0 && eng->pst[0].rx_mld_query == queries + 2,
+          "a query with hop limit 64 answered");
+    flush_out();
+}
+
 int main(int argc, char **argv)
 {
     char *conf[] = {"sctpdp",
@@ -2130,6 +2257,7 @@ int main(int argc, char **argv)
     dp.ports[0].mac = m0;
     dp.ports[1].mac = m1;
     eng = dp.engines[0];
+    eng->mld_round = 2; /* no MLD reports in what the tests read (test_mld asks for them) */
 
     test_neighbour_stays_on_its_port();
     test_neighbour_table_flood();
@@ -2161,6 +2289,7 @@ int main(int argc, char **argv)
     test_icmp_error_ids();
     test_ptb_quoting_fragment();
     test_frag_protocol();
+    test_mld();
 
     dp_ports_close();
     dp_engine_free(eng);
