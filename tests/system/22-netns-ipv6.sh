@@ -6,7 +6,8 @@
 # resolves the peer itself with a solicitation of its own, and a usrsctp
 # peer there completes an association over raw IPv6 with the
 # echo service. Echo requests to an address that is not ours are dropped
-# and counted.
+# and counted. An MLD query is answered with a report of the
+# dataplane's solicited-node group.
 #
 #   tests/system/22-netns-ipv6.sh BUILD_DIR
 source "$(dirname "$0")/lib/common.bash" "${1:-}"
@@ -68,6 +69,36 @@ ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.2 -W 1 2001:2:0:1::77 >/dev/null 2>&1
 notours=$(counter "$PFX" ports 0.drop_l3_not_ours)
 [[ $notours -ge 2 ]] || fail "drop_l3_not_ours is $notours"
 ok "IPv6 packets for an address that is not ours dropped and counted ($notours)"
+
+# MLD (RFC 3810): a general query from the namespace (hop limit 1, Router
+# Alert) is answered with an MLDv2 report of the group the dataplane's
+# address solicits, ff02::1:ff00:1, from the dataplane's MAC.
+cat >"$TMP/mld.py" <<'PYEOF'
+# mld.py IFACE MAC: an MLDv2 general query out of IFACE; prints
+# "reports N groups G" for the MLDv2 reports from MAC within 2 s.
+import sys, time
+from scapy.all import (AsyncSniffer, Ether, ICMPv6MLQuery2, ICMPv6MLReport2, IPv6,
+                       IPv6ExtHdrHopByHop, RouterAlert, sendp)
+iface, mac = sys.argv[1], sys.argv[2].lower()
+sn = AsyncSniffer(iface=iface, store=True,
+                  lfilter=lambda p: p.haslayer(ICMPv6MLReport2) and p[Ether].src.lower() == mac)
+sn.start()
+time.sleep(0.3)
+sendp(Ether(dst="33:33:00:00:00:01") / IPv6(src="fe80::99", dst="ff02::1", hlim=1) /
+      IPv6ExtHdrHopByHop(options=[RouterAlert(value=0)]) / ICMPv6MLQuery2(mrd=100),
+      iface=iface, verbose=False)
+time.sleep(2)
+pk = sn.stop()
+groups = sorted({r.dst for p in pk for r in p[ICMPv6MLReport2].records})
+print("reports %d groups %s" % (len(pk), ",".join(groups)), flush=True)
+PYEOF
+q0=$(counter "$PFX" ports 0.rx_mld_query)
+timeout 20 ip netns exec "$NS_PEER" "$PY" "$TMP/mld.py" "$VETH_PEER" "$mac" >"$TMP/mld.log" 2>&1
+cat "$TMP/mld.log"
+q1=$(counter "$PFX" ports 0.rx_mld_query)
+grep -q "^reports 1 groups ff02::1:ff00:1$" "$TMP/mld.log" && [[ $q1 -eq $((q0 + 1)) ]] ||
+    fail "no MLDv2 report of ff02::1:ff00:1 for the query (rx_mld_query $q0 -> $q1)"
+ok "an MLD query from the namespace answered with a report of the solicited-node group"
 ctl "$PFX" ports
 
 kill -TERM "$DP"
