@@ -256,6 +256,10 @@ struct dp_engine_stats {
     uint64_t inits_stateless, cookie_redirects;
     uint64_t icmp_bad_tag; /* ICMP about SCTP quoting a tag not of the association */
     uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
+    /* Association and path events not logged: past the engine's log rate
+     * (service_note), so that a mass failover or a handshake flood does
+     * not keep the lcore writing log lines. */
+    uint64_t notes_unlogged;
     uint64_t echo_backlog_max, echo_dropped;
     uint64_t echo_held;          /* event polls cut short: the echo backlog was full */
     uint64_t echo_assoc_holds;   /* associations' receive held: too many echoes waiting */
@@ -528,6 +532,8 @@ struct dp_engine {
     uint32_t frag_id; /* IP identification of the next datagram sent in fragments */
     struct dp_neigh *neigh_last;
     uint64_t icmp_err_tat_ns; /* when the ICMP error rate allows the next (icmp_err_allowed) */
+    uint64_t note_tat_ns;     /* when the event log rate allows the next line (service_note) */
+    uint64_t notes_held;      /* events not logged since the last line */
 
     struct rte_ip_frag_tbl *frag_tbl;
     struct rte_ip_frag_death_row death_row;

@@ -965,11 +965,42 @@ static const char *change_name(enum sctp_assoc_change_state s)
     return "?";
 }
 
+/* Event log lines per engine: NOTE_BURST in a row, then NOTE_RATE a
+ * second. Each is a write on the lcore: thousands of associations
+ * failing over, or set up by a flood, must not keep it from its packets.
+ * What is held back is counted (notes_unlogged), and the next line says
+ * how many went unlogged. */
+#define NOTE_BURST 64
+#define NOTE_RATE  50
+
+static bool note_allowed(struct dp_engine *e)
+{
+    const uint64_t t = 1000000000ULL / NOTE_RATE;
+    uint64_t tat = e->note_tat_ns > e->now ? e->note_tat_ns : e->now;
+    if (tat - e->now > t * (NOTE_BURST - 1)) {
+        e->st.notes_unlogged++;
+        e->notes_held++;
+        return false;
+    }
+    e->note_tat_ns = tat + t;
+    if (e->notes_held > 0) {
+        DP_LOG(NOTICE, "engine %u: %" PRIu64 " association and path events not logged (log rate)",
+               e->index, e->notes_held);
+        e->notes_held = 0;
+    }
+    return true;
+}
+
 /* The log line of an event that is not DATA: out of the DATA path, so
  * that its buffer and calls cost that path nothing. */
 static __rte_noinline __rte_cold void service_note(struct dp_engine *e, struct dp_service *s,
                                                    const struct sctp_event *ev)
 {
+    if (ev->type != SCTP_EV_ASSOC_CHANGE && ev->type != SCTP_EV_SHUTDOWN &&
+        ev->type != SCTP_EV_PADDR_CHANGE)
+        return;
+    if (!note_allowed(e))
+        return;
     if (ev->type == SCTP_EV_ASSOC_CHANGE) {
         DP_LOG(INFO, "engine %u port %u assoc %u: %s (streams out %u in %u)", e->index, s->port,
                ev->assoc_id, change_name(ev->u.assoc_change.state),

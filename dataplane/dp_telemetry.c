@@ -287,6 +287,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "idle_ns", e->st.idle_ns);
         U64(c, "mailbox_tx", e->st.mailbox_tx);
         U64(c, "mailbox_rx", e->st.mailbox_rx);
+        U64(c, "notes_unlogged", e->st.notes_unlogged);
         U64(c, "mailbox_full", e->st.mailbox_full);
         U64(c, "icmp_bad_tag", e->st.icmp_bad_tag);
         U64(c, "inits_stateless", e->st.inits_stateless);
