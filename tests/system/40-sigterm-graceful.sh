@@ -25,25 +25,10 @@ start_graceful() {
         --addr "$DP_ADDR/24" --echo-port 5001 --shutdown-timeout 1500
 }
 
-# capture FILE: tshark on the peer's veth until stop_capture.
-capture() {
-    start_bg "$TMP/tshark.log" ip netns exec "$NS_PEER" tshark -n -i "$VETH_PEER" -f sctp -w "$1"
-    TSHARK=$LAST_PID
-    wait_log "$TMP/tshark.log" "Capturing on" 20 || fail "tshark did not start"
-}
-stop_capture() {
-    sleep 0.5
-    kill -INT "$TSHARK" 2>/dev/null
-    wait_exit "$TSHARK" 10 || kill -KILL "$TSHARK"
-}
-# chunks FILE TYPE: how many chunks of that type the capture holds.
-chunks() {
-    tshark -n -r "$1" -Y "sctp.chunk_type == $2" -T fields -e frame.number 2>/dev/null | wc -l
-}
 
 # --- 1: graceful ---------------------------------------------------------
 start_graceful "${TAG}g"
-capture "$TMP/graceful.pcap"
+capture_start "$TMP/graceful.pcap" "$VETH_PEER" sctp
 start_bg "$TMP/client.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
     -n 5 -s 200 -k 2 -t 20 -w 20
 CL=$LAST_PID
@@ -62,11 +47,11 @@ cat "$TMP/client.log"
 grep -q PEER_SHUTDOWN "$TMP/client.log" || fail "no SHUTDOWN notification at the peer"
 ok "the usrsctp peer got SHUTDOWN, not ABORT"
 grep -E "SHUTDOWN|stopped" "$TMP/dp-${TAG}g.log"
-stop_capture
-shut=$(chunks "$TMP/graceful.pcap" 7)
-shut_ack=$(chunks "$TMP/graceful.pcap" 8)
-shut_cmp=$(chunks "$TMP/graceful.pcap" 14)
-abort=$(chunks "$TMP/graceful.pcap" 6)
+capture_stop
+shut=$(capture_chunks "$TMP/graceful.pcap" 7)
+shut_ack=$(capture_chunks "$TMP/graceful.pcap" 8)
+shut_cmp=$(capture_chunks "$TMP/graceful.pcap" 14)
+abort=$(capture_chunks "$TMP/graceful.pcap" 6)
 echo "on the wire: SHUTDOWN=$shut SHUTDOWN_ACK=$shut_ack SHUTDOWN_COMPLETE=$shut_cmp ABORT=$abort"
 [[ $shut -ge 1 && $shut_ack -ge 1 && $shut_cmp -ge 1 && $abort -eq 0 ]] ||
     fail "not a clean SHUTDOWN sequence"
@@ -74,7 +59,7 @@ ok "capture: SHUTDOWN, SHUTDOWN ACK, SHUTDOWN COMPLETE and no ABORT"
 
 # --- 2: a peer that cannot answer: bounded wait, then ABORT ---------------
 start_graceful "${TAG}h"
-capture "$TMP/stuck.pcap"
+capture_start "$TMP/stuck.pcap" "$VETH_PEER" sctp
 start_bg "$TMP/client2.log" timeout 60 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
     -n 5 -s 200 -k 2 -t 20 -w 30
 CL=$LAST_PID
@@ -150,9 +135,9 @@ took=$((SECONDS - t0))
 ok "dataplane exited 0 in ${took}s although the peer never answered"
 grep -E "SHUTDOWN|ABORT|stopped" "$TMP/dp-${TAG}h.log"
 grep -q "ABORT 1 association" "$TMP/dp-${TAG}h.log" || fail "no ABORT after the shutdown budget"
-stop_capture
-shut=$(chunks "$TMP/stuck.pcap" 7)
-abort=$(chunks "$TMP/stuck.pcap" "6 && sctp.dstport != 30001") # not the late INIT's
+capture_stop
+shut=$(capture_chunks "$TMP/stuck.pcap" 7)
+abort=$(capture_chunks "$TMP/stuck.pcap" "6 && sctp.dstport != 30001") # not the late INIT's
 echo "on the wire: SHUTDOWN=$shut ABORT=$abort"
 [[ $shut -ge 1 && $abort -ge 1 ]] || fail "expected SHUTDOWN then ABORT on the wire"
 ok "SHUTDOWN first, ABORT once the shutdown budget (1.5 s) ran out"

@@ -156,11 +156,6 @@ others = [raw(E() / IP(dst=d4, src=s4b) / SCTP(sport=47000 + i, dport=5001) /
                SCTPChunkInit(init_tag=0x0b000001 + i, a_rwnd=65536,
                              n_out_streams=8, n_in_streams=8, init_tsn=1))
           for i in range(20)]
-sn = AsyncSniffer(iface=iface, store=True,
-                  lfilter=lambda p: p.haslayer(IP) and p[IP].src == d4 and p[IP].dst == s4b and
-                  p.haslayer(SCTP) and raw(p[SCTP])[12:13] == b"\x02")
-sn.start()
-time.sleep(0.5)
 # 2,000 a second: five times init_rate and twenty times the rate per
 # source, and slow enough for the af_packet ring of a sanitized dataplane.
 t0 = time.monotonic()
@@ -171,14 +166,13 @@ for i, f in enumerate(inits):
     while time.monotonic() < t0 + (i + 1) * 0.0005:
         pass
 flood_s = time.monotonic() - t0
-time.sleep(1.0)
-acks_b = len(sn.stop())
 s.close()
 print("sent %d hostile frames and 1000 INITs in %.3f s" % (len(frames), flood_s))
 print("flood_s=%.3f" % flood_s)
-print("init_acks_b=%d" % acks_b)
 PYEOF
 log "hostile frames from $NS_PEER"
+# The INIT ACKs to the second address, captured by tshark in the kernel.
+capture_start "$TMP/acks_b.pcap" "$VETH_PEER" "sctp and src host $DP_ADDR and dst host $PEER_ADDR_B"
 out=$(timeout 120 ip netns exec "$NS_PEER" "$PY" "$TMP/hostile.py" "$VETH_PEER" "$mac" \
     "$DP_ADDR" "$PEER_ADDR" "$DP_ADDR6" "$PEER_ADDR6" "${SCTPDP_HOSTILE_SEED:-7}" \
     "$PEER_ADDR_B") ||
@@ -199,16 +193,17 @@ ok "the INIT flood left no association (INIT ACKs are stateless)"
 # have dropped before the dataplane saw them).
 limited=$(counter "$PFX" lcores 0.init_source_limited)
 flood_s=$(sed -n 's/^flood_s=//p' <<<"$out")
-acks_b=$(sed -n 's/^init_acks_b=//p' <<<"$out")
+capture_stop
+acks_b=$(capture_chunks "$TMP/acks_b.pcap" 2)
 want=$("$PY" -c "import math; print(1000 - math.ceil(27 + 100 * $flood_s) - 50)")
 echo "init_source_limited=$limited of 1000 INITs sent in $flood_s s (at least $want expected)"
 [[ $want -gt 0 && $limited -ge $want ]] || fail "the INIT flood was not held to init_rate_per_source"
 ok "the INIT flood was held to init_rate_per_source: $limited INITs left unanswered"
-# A few may be lost to the kernel (the flood's frames, or the capture's,
-# which sees every frame of the flood too: 3 were once); without the
-# bound per source 2 of 20 were answered.
+# A few may be lost to the kernel before the dataplane sees them (the
+# flood's frames); without the bound per source 2 of 20 were answered.
+# (A sniffer in the sending process lost up to 7 of the 20 INIT ACKs.)
 echo "INIT ACKs to the second address: $acks_b of 20"
-[[ $acks_b -ge 15 ]] || fail "INITs from another address went unanswered during the flood"
+[[ $acks_b -ge 17 ]] || fail "INITs from another address went unanswered during the flood"
 # And on the dataplane's side: init_rate (all sources) refused none.
 [[ $(counter "$PFX" lcores 0.init_rate_limited) -eq 0 ]] ||
     fail "init_rate refused INITs during the flood"

@@ -267,3 +267,25 @@ healthy_peer() {
     gen_ok "$logf" "$rc" 100000
     kill -0 "$A" 2>/dev/null || { tail -5 "$TMP/a.log"; fail "A ended before B: the case tests nothing"; }
 }
+
+# capture_start FILE IFACE [FILTER]: tshark in the peer's namespace on
+# IFACE (with a capture filter, applied in the kernel), writing FILE, until
+# capture_stop. A separate process reading the kernel's ring: it keeps up
+# with a flood that a sniffer inside the sending process does not.
+capture_start() {
+    local args=(-n -i "$2" -w "$1")
+    [[ -n "${3:-}" ]] && args+=(-f "$3")
+    start_bg "$1.log" ip netns exec "$NS_PEER" tshark "${args[@]}"
+    CAPTURE_PID=$LAST_PID
+    wait_log "$1.log" "Capturing on" 20 || fail "tshark did not start"
+}
+capture_stop() {
+    sleep 0.5
+    kill -INT "$CAPTURE_PID" 2>/dev/null
+    wait_exit "$CAPTURE_PID" 10 || kill -KILL "$CAPTURE_PID"
+}
+# capture_chunks FILE TYPE: how many chunks of that SCTP type the capture
+# holds (TYPE may go on with more of a display filter: "6 && ...").
+capture_chunks() {
+    tshark -n -r "$1" -Y "sctp.chunk_type == $2" -T fields -e frame.number 2>/dev/null | wc -l
+}
