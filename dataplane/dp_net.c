@@ -541,9 +541,9 @@ static bool l2_multicast(const struct rte_mbuf *m);
 /* RFC 1122 3.2.2, RFC 4443 2.4 e.1: no ICMP error is sent about an ICMP
  * error. Whether the datagram in m carries one: its header named nh
  * starts at off (IPv6: past the extension headers, as far as they are
- * in m). ICMP messages of the types that are not queries or their
- * answers are errors (RFC 792, RFC 1122 3.2.2); ICMPv6 errors are the
- * types below 128 (RFC 4443 2.1). */
+ * in m). The ICMP errors are Destination Unreachable (3), Source Quench
+ * (4), Redirect (5), Time Exceeded (11) and Parameter Problem (12) (RFC
+ * 1122 3.2.2); ICMPv6 errors are the types below 128 (RFC 4443 2.1). */
 static bool icmp_error_inside(const struct rte_mbuf *m, uint32_t off, uint8_t nh, bool v6)
 {
     const uint8_t *p = rte_pktmbuf_mtod(m, const uint8_t *);
@@ -564,7 +564,7 @@ static bool icmp_error_inside(const struct rte_mbuf *m, uint32_t off, uint8_t nh
         return false;
     if (v6)
         return nh == IPPROTO_ICMPV6_ && p[off] < 128;
-    return nh == IPPROTO_ICMP && p[off] != 0 && p[off] != 8 && (p[off] < 13 || p[off] > 18);
+    return nh == IPPROTO_ICMP && ((p[off] >= 3 && p[off] <= 5) || p[off] == 11 || p[off] == 12);
 }
 
 /* RFC 1122 3.3.2, RFC 8200 4.5: the first fragment (offset 0) of a
