@@ -1084,6 +1084,24 @@ static void addr_probe(struct dp_engine *e, uint16_t port, const struct sctp_add
         e->pst[port].tx_addr_probe++;
 }
 
+/* RFC 8200 8.1, RFC 4443 2.3: the ICMPv6 checksum covers a pseudo-header
+ * whose length is the ICMPv6 message's (len), not the IPv6 payload's,
+ * which counts the extension headers in front of it too. The folded
+ * one's complement sum of both: 0xffff for a message whose checksum is
+ * right; its complement is the checksum of one whose field is 0. */
+static uint16_t icmp6_sum(const struct rte_ipv6_hdr *ip6, const uint8_t *icmp, uint32_t len)
+{
+    struct {
+        rte_be32_t len;
+        uint8_t zero[3], nh;
+    } ph = {.len = rte_cpu_to_be_32(len), .nh = IPPROTO_ICMPV6_};
+    uint32_t sum = __rte_raw_cksum(ip6->src_addr, 32, 0);
+
+    sum = __rte_raw_cksum(&ph, sizeof(ph), sum);
+    sum = __rte_raw_cksum(icmp, len, sum);
+    return __rte_raw_cksum_reduce(sum);
+}
+
 /* ---- MLD (RFC 3810, RFC 2710) -------------------------------------- */
 
 /* A node joins the solicited-node multicast group of each of its IPv6
@@ -1157,20 +1175,13 @@ static uint8_t *mld_alloc(struct dp_engine *e, uint16_t port, const uint8_t *dst
     return x + 8;
 }
 
-/* The checksum (over the pseudo-header of the final destination and the
- * message alone, RFC 8200 8.1), then out to dst's multicast MAC. */
+/* The checksum (the message's field is 0), then out to dst's multicast
+ * MAC. */
 static void mld_send(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint8_t *icmp,
                      uint32_t icmp_len)
 {
     struct rte_ipv6_hdr *ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, dp_l2_len(port));
-    struct {
-        rte_be32_t len;
-        uint8_t zero[3], nh;
-    } ph = {.len = rte_cpu_to_be_32(icmp_len), .nh = IPPROTO_ICMPV6_};
-    uint32_t sum = __rte_raw_cksum(ip6->src_addr, 32, 0);
-    sum = __rte_raw_cksum(&ph, sizeof(ph), sum);
-    sum = __rte_raw_cksum(icmp, icmp_len, sum);
-    uint16_t c = (uint16_t)~__rte_raw_cksum_reduce(sum);
+    uint16_t c = (uint16_t)~icmp6_sum(ip6, icmp, icmp_len);
     memcpy(icmp + 2, &c, 2);
     struct rte_ether_addr dmac = {{0x33, 0x33}};
     memcpy(dmac.addr_bytes + 2, ip6->dst_addr + 12, 4);
@@ -1709,20 +1720,9 @@ static bool src_bad_v6(const uint8_t *a)
     return addr_ours(&s) >= 0;
 }
 
-/* RFC 8200 8.1, RFC 4443 2.3: the ICMPv6 checksum covers a pseudo-header
- * whose length is the ICMPv6 message's (len), not the IPv6 payload's,
- * which counts the extension headers in front of it too. */
 static bool icmp6_cksum_ok(const struct rte_ipv6_hdr *ip6, const uint8_t *icmp, uint32_t len)
 {
-    struct {
-        rte_be32_t len;
-        uint8_t zero[3], nh;
-    } ph = {.len = rte_cpu_to_be_32(len), .nh = IPPROTO_ICMPV6_};
-    uint32_t sum = __rte_raw_cksum(ip6->src_addr, 32, 0);
-
-    sum = __rte_raw_cksum(&ph, sizeof(ph), sum);
-    sum = __rte_raw_cksum(icmp, len, sum);
-    return __rte_raw_cksum_reduce(sum) == 0xffff;
+    return icmp6_sum(ip6, icmp, len) == 0xffff;
 }
 
 /* The len bytes of ICMPv6 message icmp moved right behind the IPv6

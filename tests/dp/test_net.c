@@ -1533,6 +1533,25 @@ static void cookie_echo_data(struct frame *f, const uint8_t *cookie, uint16_t co
     sctp4(f, pa.tag, c, k);
 }
 
+/* The association with the echo service: INIT, INIT ACK, and the COOKIE
+ * ECHO with a first message; what went out after it in *s. */
+static bool echo_assoc_open(struct seen *s)
+{
+    struct frame f;
+    uint8_t cookie[1024];
+    uint16_t cookie_len = 0;
+    init4(&f, 0);
+    in(0, &f);
+    look_sctp(cookie, &cookie_len);
+    CHECK(pa.tag != 0 && cookie_len > 0, "no INIT ACK with a cookie");
+    if (cookie_len == 0)
+        return false;
+    cookie_echo_data(&f, cookie, cookie_len);
+    in(0, &f);
+    *s = look_sctp(NULL, NULL);
+    return true;
+}
+
 /*
  * RFC 4861 7.3.1: an association's forward progress confirms the
  * neighbour its path goes through. A real association with the echo
@@ -1545,8 +1564,6 @@ static void cookie_echo_data(struct frame *f, const uint8_t *cookie, uint16_t co
 static void test_neighbour_confirm_sctp(void)
 {
     struct frame f;
-    uint8_t cookie[1024];
-    uint16_t cookie_len = 0;
     const uint64_t timeout_ns = dp.conf.neigh_timeout_ms * 1000000ULL;
     uint64_t confirmed = eng->pst[0].neigh_confirmed_upper, probes = eng->pst[0].tx_neigh_probe;
 
@@ -1560,16 +1577,9 @@ static void test_neighbour_confirm_sctp(void)
     CHECK(n != NULL && n->state == 2 && n->nud == DP_NUD_REACHABLE, "198.18.1.2 not learnt");
     if (n == NULL)
         return;
-    init4(&f, 0);
-    in(0, &f);
-    look_sctp(cookie, &cookie_len);
-    CHECK(pa.tag != 0 && cookie_len > 0, "no INIT ACK with a cookie");
-    if (cookie_len == 0)
+    struct seen s;
+    if (!echo_assoc_open(&s))
         return;
-    /* COOKIE ECHO with the first message. */
-    cookie_echo_data(&f, cookie, cookie_len);
-    in(0, &f);
-    struct seen s = look_sctp(NULL, NULL);
     CHECK(pa.echoes == 1 && s.arp_uni + s.arp_bcast == 0, "no echo of the first message (%u)",
           pa.echoes);
     CHECK(eng->pst[0].neigh_confirmed_upper == confirmed, "confirmed before any SACK");
@@ -1650,15 +1660,9 @@ static void test_echo_restart(void)
     arp_answer(&f);
     in(0, &f);
     flush_out();
-    init4(&f, 0);
-    in(0, &f);
-    look_sctp(cookie, &cookie_len);
-    CHECK(pa.tag != 0 && cookie_len > 0, "no INIT ACK with a cookie");
-    if (cookie_len == 0)
+    struct seen s;
+    if (!echo_assoc_open(&s))
         return;
-    cookie_echo_data(&f, cookie, cookie_len);
-    in(0, &f);
-    look_sctp(NULL, NULL);
     CHECK(pa.echoes == 1, "no echo of the first message");
     uint32_t old_tag = pa.tag;
     /* The restarted peer's INIT: another Initiate Tag, TSNs from 1. */
