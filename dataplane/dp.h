@@ -735,6 +735,22 @@ static inline void dp_count_in(struct dp_engine *e, const struct sctp_event *ev)
 }
 void dp_service_event(struct dp_engine *e, unsigned svc, struct sctp_event *ev);
 void dp_service_poll(struct dp_engine *e);
+/* Logs how many association and path events went unlogged (the event
+ * log rate), if any, since the last line. */
+void dp_service_notes_flush(struct dp_engine *e);
+
+/* A token bucket kept as the time the next token is due (*tat_ns): burst
+ * in a row, then one every period_ns. True, and the token taken, if one
+ * is there at now. */
+static inline bool dp_bucket_take(uint64_t *tat_ns, uint64_t now, uint64_t period_ns,
+                                  unsigned burst)
+{
+    uint64_t tat = *tat_ns > now ? *tat_ns : now;
+    if (tat - now > period_ns * (burst - 1))
+        return false;
+    *tat_ns = tat + period_ns;
+    return true;
+}
 int dp_gen_init(struct dp_engine *e, unsigned svc);
 /* The echo backlog's arrays (0, or -1 out of memory), and freeing every
  * item's references (engine teardown). */

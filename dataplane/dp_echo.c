@@ -973,21 +973,23 @@ static const char *change_name(enum sctp_assoc_change_state s)
 #define NOTE_BURST 64
 #define NOTE_RATE  50
 
-static bool note_allowed(struct dp_engine *e)
+void dp_service_notes_flush(struct dp_engine *e)
 {
-    const uint64_t t = 1000000000ULL / NOTE_RATE;
-    uint64_t tat = e->note_tat_ns > e->now ? e->note_tat_ns : e->now;
-    if (tat - e->now > t * (NOTE_BURST - 1)) {
-        e->st.notes_unlogged++;
-        e->notes_held++;
-        return false;
-    }
-    e->note_tat_ns = tat + t;
     if (e->notes_held > 0) {
         DP_LOG(NOTICE, "engine %u: %" PRIu64 " association and path events not logged (log rate)",
                e->index, e->notes_held);
         e->notes_held = 0;
     }
+}
+
+static bool note_allowed(struct dp_engine *e)
+{
+    if (!dp_bucket_take(&e->note_tat_ns, e->now, 1000000000ULL / NOTE_RATE, NOTE_BURST)) {
+        e->st.notes_unlogged++;
+        e->notes_held++;
+        return false;
+    }
+    dp_service_notes_flush(e);
     return true;
 }
 

@@ -1501,9 +1501,7 @@ int dp_engine_main(void *arg)
     dp_guard_polling(e, false);
     dp_snapshot_update(e);
     e->done = true;
-    if (e->notes_held > 0)
-        DP_LOG(NOTICE, "engine %u: %" PRIu64 " association and path events not logged (log rate)",
-               e->index, e->notes_held);
+    dp_service_notes_flush(e);
     DP_LOG(INFO, "engine %u stopped", e->index);
     return 0;
 }

@@ -867,13 +867,10 @@ static bool icmp_err_allowed(struct dp_engine *e, uint16_t port)
     uint32_t rate = dp.conf.icmp_error_rate;
     if (rate == 0)
         return false;
-    uint64_t t = 1000000000ull / rate;
-    uint64_t tat = e->icmp_err_tat_ns > e->now ? e->icmp_err_tat_ns : e->now;
-    if (tat - e->now > t * (ICMP_ERR_BURST - 1)) {
+    if (!dp_bucket_take(&e->icmp_err_tat_ns, e->now, 1000000000ull / rate, ICMP_ERR_BURST)) {
         e->pst[port].icmp_error_limited++;
         return false;
     }
-    e->icmp_err_tat_ns = tat + t;
     return true;
 }
 

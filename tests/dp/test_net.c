@@ -1533,6 +1533,19 @@ static void cookie_echo_data(struct frame *f, const uint8_t *cookie, uint16_t co
     sctp4(f, pa.tag, c, k);
 }
 
+/* The peer 198.18.1.2 starts over: no association state, its MAC known
+ * to the engine (its ARP answer). */
+static void echo_peer_reset(void)
+{
+    struct frame f;
+    flush_out();
+    memset(&pa, 0, sizeof(pa));
+    pa.next_tsn = 1;
+    arp_answer(&f);
+    in(0, &f);
+    flush_out();
+}
+
 /* The association with the echo service: INIT, INIT ACK, and the COOKIE
  * ECHO with a first message; what went out after it in *s. */
 static bool echo_assoc_open(struct seen *s)
@@ -1567,12 +1580,7 @@ static void test_neighbour_confirm_sctp(void)
     const uint64_t timeout_ns = dp.conf.neigh_timeout_ms * 1000000ULL;
     uint64_t confirmed = eng->pst[0].neigh_confirmed_upper, probes = eng->pst[0].tx_neigh_probe;
 
-    flush_out();
-    memset(&pa, 0, sizeof(pa));
-    pa.next_tsn = 1;
-    arp_answer(&f);
-    in(0, &f);
-    flush_out();
+    echo_peer_reset();
     struct dp_neigh *n = neigh_of(IP_PEER, false);
     CHECK(n != NULL && n->state == 2 && n->nud == DP_NUD_REACHABLE, "198.18.1.2 not learnt");
     if (n == NULL)
@@ -1654,12 +1662,7 @@ static void test_echo_restart(void)
     struct frame f, f2;
     uint8_t cookie[1024];
     uint16_t cookie_len = 0;
-    flush_out();
-    memset(&pa, 0, sizeof(pa));
-    pa.next_tsn = 1;
-    arp_answer(&f);
-    in(0, &f);
-    flush_out();
+    echo_peer_reset();
     struct seen s;
     if (!echo_assoc_open(&s))
         return;
