@@ -24,6 +24,7 @@
 #include <rte_ring.h>
 #include <rte_seqlock.h>
 
+#include "dp_heap.h"
 #include "sctp.h"
 
 extern int dp_logtype;
@@ -114,6 +115,7 @@ struct dp_conf {
     uint16_t echo_port;          /* 0: no echo service */
     uint16_t discard_port;       /* 0: no discard service */
     uint32_t mbufs;              /* per engine */
+    uint32_t heap_mb;            /* per engine (dp_heap.h) */
     uint32_t echo_assoc_backlog; /* echoes one association may have waiting (held beyond) */
     uint32_t shutdown_ms;
     uint32_t neigh_timeout_ms;
@@ -274,7 +276,7 @@ struct dp_engine_stats {
     uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */
     uint64_t tx_single_frames; /* frames that are one payload mbuf, headers in front */
     uint64_t timers_fired;
-    uint64_t heap_allocs;         /* core allocations too big for the object pools */
+    uint64_t heap_allocs;         /* core allocations from malloc (before the loop runs) */
     uint64_t pressure_events;     /* times the mbuf pools ran low (see pool_pressure) */
     uint64_t pressure_all_events; /* times they ran so low that every association waits */
 } __rte_cache_aligned;
@@ -484,7 +486,9 @@ struct dp_engine {
     struct rte_mempool *ind_pool;               /* indirect mbufs for payload refs */
     struct rte_mempool *big_pool;               /* linearized large packets */
     struct rte_mempool *obj_small, *obj_medium; /* the core's small objects */
-    struct sctp_callbacks cb;                   /* user = this engine */
+    struct dp_heap heap;                        /* the core's other objects (dp_heap.h) */
+    bool running; /* its loop has started: the core's allocations come from pools and heap */
+    struct sctp_callbacks cb; /* user = this engine */
 
     unsigned n_svc;
     struct dp_service svc[DP_MAX_SERVICES];

@@ -81,6 +81,8 @@ void dp_config_usage(const char *prog)
            "  --mtu BYTES            IP MTU of every port (default 1500; lowered, with a\n"
            "                         log line, to what a port and its RX buffers take)\n"
            "  --mbufs N              mbufs per engine (default 16384)\n"
+           "  --engine-heap MB       memory per engine for associations and their\n"
+           "                         queues, mapped at start (default 128)\n"
            "  --shutdown-timeout MS  graceful shutdown budget on SIGINT/SIGTERM, then\n"
            "                         ABORT (default 2000)\n"
            "\n"
@@ -122,7 +124,7 @@ void dp_config_usage(const char *prog)
            "Configuration file (every key optional):\n"
            "  [sctpdp]  name, addr (comma separated ADDR/PREFIX[@PORT]), gateway and\n"
            "            route (comma separated, as their options),\n"
-           "            echo_port, discard_port, profile_dir, mtu, mbufs,\n"
+           "            echo_port, discard_port, profile_dir, mtu, mbufs, engine_heap_mb,\n"
            "            shutdown_timeout_ms, neigh_timeout_ms (a neighbour's entry\n"
            "            lasts that long once confirmed; default 300000),\n"
            "            neigh_delay_ms (an entry used past that waits this long for\n"
@@ -469,6 +471,10 @@ static int config_key(struct dp_conf *c, const char *sec, const char *key, const
             if (num(what, val, 1024, 1 << 22, &v) < 0)
                 return -1;
             c->mbufs = v;
+        } else if (!strcmp(key, "engine_heap_mb")) {
+            if (num(what, val, 8, 65536, &v) < 0)
+                return -1;
+            c->heap_mb = v;
         } else if (!strcmp(key, "echo_assoc_backlog")) {
             if (num(what, val, 16, DP_BACKLOG, &v) < 0)
                 return -1;
@@ -902,6 +908,7 @@ static void set_defaults(struct dp_conf *c)
     snprintf(c->profile_dir, sizeof(c->profile_dir), "%s", DP_PROFILE_DIR);
     c->echo_port = 7;
     c->mbufs = 16384;
+    c->heap_mb = 128;
     c->echo_assoc_backlog = DP_BL_ASSOC_MAX;
     c->shutdown_ms = 2000;
     c->neigh_timeout_ms = 300000;
@@ -945,6 +952,7 @@ enum {
     OPT_PROFILE,
     OPT_MTU,
     OPT_MBUFS,
+    OPT_HEAP,
     OPT_SHUTDOWN,
     OPT_CONNECT,
     OPT_LOCAL_PORT,
@@ -976,6 +984,7 @@ static const struct option long_opts[] = {
     {"profile", required_argument, NULL, OPT_PROFILE},
     {"mtu", required_argument, NULL, OPT_MTU},
     {"mbufs", required_argument, NULL, OPT_MBUFS},
+    {"engine-heap", required_argument, NULL, OPT_HEAP},
     {"shutdown-timeout", required_argument, NULL, OPT_SHUTDOWN},
     {"connect", required_argument, NULL, OPT_CONNECT},
     {"local-port", required_argument, NULL, OPT_LOCAL_PORT},
@@ -1081,6 +1090,11 @@ int dp_config_parse(struct dp_conf *c, int argc, char **argv)
             if (num("--mbufs", optarg, 1024, 1 << 22, &v) < 0)
                 return -1;
             c->mbufs = v;
+            break;
+        case OPT_HEAP:
+            if (num("--engine-heap", optarg, 8, 65536, &v) < 0)
+                return -1;
+            c->heap_mb = v;
             break;
         case OPT_SHUTDOWN:
             if (num("--shutdown-timeout", optarg, 0, 600000, &v) < 0)

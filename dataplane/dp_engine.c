@@ -213,9 +213,13 @@ static void cb_random(void *user, uint8_t *buf, size_t len)
 
 /*
  * The core's small allocations (reassembly nodes, fragment lists of
- * events) happen per message: they come from two per-engine mempools, so
- * the fast path does mempool gets, not malloc. A 16-byte header before the
- * object says where it came from; large or early allocations use malloc.
+ * events) happen per message: they come from two per-engine mempools.
+ * Larger ones (an endpoint's tables, an association, its stream arrays
+ * and rings, the fragment list of a message in many chunks) and what the
+ * pools cannot give come from the engine's heap (dp_heap.h). Only before
+ * the loop runs, on the main thread, may what the heap cannot give come
+ * from malloc. So the fast path does mempool gets and heap splits, never
+ * malloc. A 16-byte header before the object says where it came from.
  */
 #define OBJ_HDR       16
 #define OBJ_SMALL     128
@@ -223,6 +227,7 @@ static void cb_random(void *user, uint8_t *buf, size_t len)
 #define OBJ_FROM_HEAP 0x48454150u
 #define OBJ_FROM_SM   0x534d4c4cu
 #define OBJ_FROM_MD   0x4d454449u
+#define OBJ_FROM_OWN  0x4f574e48u
 
 static void *cb_alloc(void *user, size_t size)
 {
@@ -234,12 +239,19 @@ static void *cb_alloc(void *user, size_t size)
         tag = OBJ_FROM_SM;
     } else if (size <= OBJ_MEDIUM - OBJ_HDR && rte_mempool_get(e->obj_medium, (void **)&o) == 0) {
         tag = OBJ_FROM_MD;
-    } else {
+    } else if (size <= SIZE_MAX - OBJ_HDR &&
+               (o = dp_heap_alloc(&e->heap, size + OBJ_HDR)) != NULL) {
+        tag = OBJ_FROM_OWN;
+    } else if (!e->running) {
+        /* Before the loop runs, on the main thread: an endpoint's tables
+         * larger than the heap. */
         o = malloc(size + OBJ_HDR);
         if (o == NULL)
             return NULL;
         tag = OBJ_FROM_HEAP;
         e->st.heap_allocs++;
+    } else {
+        return NULL; /* counted in heap.failures */
     }
     memcpy(o, &tag, sizeof(tag));
     return o + OBJ_HDR;
@@ -256,6 +268,8 @@ static void cb_free(void *user, void *ptr)
         rte_mempool_put(e->obj_small, o);
     else if (tag == OBJ_FROM_MD)
         rte_mempool_put(e->obj_medium, o);
+    else if (tag == OBJ_FROM_OWN)
+        dp_heap_free(&e->heap, o);
     else
         free(o);
 }
@@ -341,6 +355,11 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     snprintf(name, sizeof(name), "dp_obm_%u", index);
     e->obj_medium = rte_mempool_create(name, 16383, OBJ_MEDIUM, 128, 0, NULL, NULL, NULL, NULL,
                                        socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
+    if (dp_heap_init(&e->heap, (size_t)dp.conf.heap_mb << 20) < 0) {
+        DP_LOG(ERR, "engine %u: cannot map its heap of %u MB (--engine-heap)", index,
+               dp.conf.heap_mb);
+        return -1;
+    }
     e->txp = rte_zmalloc_socket("dp_txp", sizeof(*e->txp), RTE_CACHE_LINE_SIZE, socket);
     e->snap = rte_zmalloc_socket("dp_snap", sizeof(*e->snap), RTE_CACHE_LINE_SIZE, socket);
     e->snap_build = rte_zmalloc_socket("dp_snapb", sizeof(*e->snap), RTE_CACHE_LINE_SIZE, socket);
@@ -423,6 +442,11 @@ void dp_engine_free(struct dp_engine *e)
     if (e->frag_tbl != NULL)
         rte_ip_frag_table_destroy(e->frag_tbl);
     dp_frag_track_free(&e->frag_track);
+    /* Everything the core and the echo held is given back by now: what
+     * is left in the heap was never freed. */
+    if (e->heap.used != 0)
+        DP_LOG(WARNING, "engine %u: %zu bytes of its heap never freed", e->index, e->heap.used);
+    dp_heap_fini(&e->heap);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1415,6 +1439,7 @@ int dp_engine_main(void *arg)
     if (e == NULL)
         return 0;
     DP_LOG(INFO, "engine %u running on lcore %u", e->index, lcore);
+    e->running = true;
     e->now = dp_now_ns();
     e->loop_start = e->now;
     for (unsigned i = 0; i < e->n_svc; i++) {

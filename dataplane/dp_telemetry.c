@@ -315,6 +315,10 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "mbufs", dp.conf.mbufs);
         U64(c, "mbufs_free", rte_mempool_avail_count(e->pool));
         U64(c, "heap_allocs", e->st.heap_allocs);
+        U64(c, "engine_heap_bytes", e->heap.size);
+        U64(c, "engine_heap_used", e->heap.used);
+        U64(c, "engine_heap_peak", e->heap.peak);
+        U64(c, "engine_heap_failures", e->heap.failures);
         U64(c, "mbuf_pressure", e->pressure);
         U64(c, "mbuf_pressure_events", e->st.pressure_events);
         U64(c, "mbuf_pressure_all_events", e->st.pressure_all_events);

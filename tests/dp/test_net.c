@@ -1715,6 +1715,131 @@ static void test_echo_restart(void)
     flush_out();
 }
 
+/* The engine's allocations once its loop runs: an association, its
+ * rings, and the fragment list of a message in 40 DATA chunks (more than
+ * the object pools' largest size holds) come from the engine's heap, not
+ * malloc; and all of it is given back when the association ends. */
+static void test_engine_heap(void)
+{
+    struct frame f;
+    echo_peer_reset();
+    uint64_t mallocs = eng->st.heap_allocs, allocs = eng->heap.allocs;
+    size_t used = eng->heap.used;
+    struct seen s;
+    if (!echo_assoc_open(&s))
+        return;
+    CHECK(pa.echoes == 1, "no echo of the first message");
+    CHECK(eng->heap.used > used && eng->heap.allocs > allocs,
+          "an association and nothing from the engine's heap (%zu bytes used)", eng->heap.used);
+    /* One message in 40 chunks of 8 bytes, one per packet. */
+    enum { PIECES = 40 };
+    uint64_t lists = eng->heap.allocs;
+    for (unsigned i = 0; i < PIECES; i++) {
+        uint8_t c[24];
+        data_chunk(c);
+        c[1] = (uint8_t)((i == 0 ? 0x02 : 0) | (i == PIECES - 1 ? 0x01 : 0));
+        c[11] = 1; /* the second message on stream 0 */
+        memset(c + 16, (int)i, 8);
+        sctp4(&f, pa.tag, c, 24);
+        in(0, &f);
+        if (i + 1 < PIECES)
+            look_sctp(NULL, NULL);
+    }
+    uint8_t msg[PIECES * 8];
+    uint32_t got_len = 0, data = 0, flags = 0;
+    struct frame got[16];
+    unsigned n = out(0, got, 16);
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *b = got[i].b;
+        if (got[i].len < 14 + 20 + 12 || b[23] != 132)
+            continue;
+        for (uint32_t o = 14 + 20 + 12; o + 16 <= got[i].len;) {
+            const uint8_t *c = b + o;
+            uint16_t len = be16(c + 2);
+            if (len < 4 || o + len > got[i].len)
+                break;
+            if (c[0] == SCTP_CT_DATA && len >= 16) {
+                /* B on the first chunk, E on the last, none between. */
+                flags |= (c[1] & 0x03u) << (data == 0 ? 0 : 2);
+                for (uint32_t k = 16; k < len && got_len < sizeof(msg); k++)
+                    msg[got_len++] = c[k];
+                data++;
+                pa.echo_tsn = be32(c + 4);
+            }
+            o += (len + 3u) & ~3u;
+        }
+    }
+    bool same = got_len == sizeof(msg);
+    for (uint32_t k = 0; same && k < got_len; k++)
+        same = msg[k] == k / 8;
+    CHECK(same && (data == 1 ? flags == 3 : (flags & 3) == 2 && (flags >> 2) == 1),
+          "the message of %u chunks was not echoed whole (%u bytes in %u DATA chunks)", PIECES,
+          got_len, data);
+    CHECK(eng->heap.allocs > lists, "its fragment list did not come from the heap");
+    CHECK(eng->st.heap_allocs == mallocs, "%" PRIu64 " allocations from malloc while running",
+          eng->st.heap_allocs - mallocs);
+    peer_sack();
+    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
+    sctp4(&f, pa.tag, abort_chunk, 4);
+    in(0, &f);
+    flush_out();
+    CHECK(eng->heap.used == used, "after the association: %zu bytes of the heap used, %zu before",
+          eng->heap.used, used);
+}
+
+/* RFC 9260 3.3.10.4: with its heap taken (as by thousands of
+ * associations), the engine answers a valid COOKIE ECHO with an ABORT
+ * that says Out of Resource, counts the refusal, and holds nothing; with
+ * the memory back, the next association opens. */
+static void test_engine_heap_full(void)
+{
+    struct frame f, got[16];
+    uint8_t cookie[1024];
+    uint16_t cookie_len = 0;
+    static void *taken[4096];
+    unsigned n_taken = 0;
+    echo_peer_reset();
+    size_t used = eng->heap.used;
+    uint64_t refused = eng->heap.failures;
+    while (n_taken < 4096 && dp_heap_largest(&eng->heap) > 0)
+        taken[n_taken++] = dp_heap_alloc(&eng->heap, dp_heap_largest(&eng->heap));
+    CHECK(dp_heap_largest(&eng->heap) == 0, "the heap not taken in %u blocks", n_taken);
+    init4(&f, 0);
+    in(0, &f);
+    look_sctp(cookie, &cookie_len);
+    CHECK(cookie_len > 0, "no INIT ACK while the heap is full");
+    if (cookie_len > 0) {
+        cookie_echo_data(&f, cookie, cookie_len);
+        in(0, &f);
+        unsigned n = out(0, got, 16), aborts = 0, other = 0;
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *c = got[i].b + 14 + 20 + 12;
+            if (got[i].len >= 14 + 20 + 12 + 8 && got[i].b[23] == 132 && c[0] == SCTP_CT_ABORT &&
+                be16(c + 4) == SCTP_CAUSE_OUT_OF_RESOURCE &&
+                be32(got[i].b + 14 + 20 + 4) == 0x11223344)
+                aborts++;
+            else
+                other++;
+        }
+        CHECK(aborts == 1 && other == 0,
+              "COOKIE ECHO with no memory: %u ABORTs (Out of Resource), %u other", aborts, other);
+        CHECK(eng->heap.failures > refused, "the refusal was not counted");
+    }
+    for (unsigned i = 0; i < n_taken; i++)
+        dp_heap_free(&eng->heap, taken[i]);
+    CHECK(eng->heap.used == used, "the refused association holds %zu bytes", eng->heap.used - used);
+    /* The memory is back: the same peer's next try opens. */
+    echo_peer_reset();
+    struct seen s;
+    if (!echo_assoc_open(&s))
+        return;
+    CHECK(pa.echoes == 1, "no association once the heap had room");
+    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
+    sctp4(&f, pa.tag, abort_chunk, 4);
+    in(0, &f);
+    flush_out();
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
@@ -2264,7 +2389,8 @@ int main(int argc, char **argv)
     dp.ports[0].mac = m0;
     dp.ports[1].mac = m1;
     eng = dp.engines[0];
-    eng->mld_round = 2; /* no MLD reports in what the tests read (test_mld asks for them) */
+    eng->mld_round = 2;  /* no MLD reports in what the tests read (test_mld asks for them) */
+    eng->running = true; /* as dp_engine_main() has it */
 
     test_neighbour_stays_on_its_port();
     test_neighbour_table_flood();
@@ -2279,6 +2405,8 @@ int main(int argc, char **argv)
     test_neighbour_probe_nombuf();
     test_neighbour_confirm_sctp();
     test_echo_restart();
+    test_engine_heap();
+    test_engine_heap_full();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();

@@ -37,6 +37,7 @@ expect_usage "port out of range" "--echo-port" -- --addr 198.18.0.1/24 --echo-po
 expect_usage "no address" "address" -- --echo-port 7
 expect_usage "missing config file" "$TMP/nope.ini" -- --config "$TMP/nope.ini"
 expect_usage "bad connect" "--connect" -- --addr 198.18.0.1/24 --connect 198.18.0.2
+expect_usage "engine heap below 8 MB" "--engine-heap" -- --addr 198.18.0.1/24 --engine-heap 4
 expect_usage "route without gateway" "--route" -- --addr 198.18.0.1/24 --route 198.18.5.0/24
 expect_usage "route of two families" "--route" -- --addr 198.18.0.1/24 \
     --route 198.18.5.0/24=2001:2::1

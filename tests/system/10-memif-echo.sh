@@ -118,6 +118,8 @@ kill -TERM "$SERVER"
 wait_exit "$SERVER" 15 || fail "server did not stop on SIGTERM"
 [[ $EXIT_RC -eq 0 ]] || fail "server exited $EXIT_RC"
 ok "server stopped on SIGTERM with exit 0"
+! grep -F "heap never freed" "$TMP/server.log" || fail "the server's engine heap kept blocks nobody freed"
+ok "everything the server's engines allocated was freed"
 
 # bench/memif_floor (the per-packet floor of memif_bench.sh): its
 # receiver checks the CRC32c and the chunks its sender wrote.

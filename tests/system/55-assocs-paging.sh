@@ -26,6 +26,8 @@ make_netns_pair "$PEER_ADDR/24"
 PFX="${TAG}a"
 start_dp "$TMP/dp.log" 150 0,1 "$PFX" "net_af_packet0,iface=$VETH_DP,qpairs=2" \
     --addr "$DP_ADDR/24" --echo-port 5001
+base0=$(counter "$PFX" lcores 0.engine_heap_used)
+base1=$(counter "$PFX" lcores 1.engine_heap_used)
 start_bg "$TMP/c.log" timeout 150 ip netns exec "$NS_PEER" "$CLIENT" "$DP_ADDR" 5001 \
     -c "$N" -n 5 -s 100 -k 2 -t 60 -w 80
 CL=$LAST_PID
@@ -37,6 +39,14 @@ a1=$(counter "$PFX" lcores 1.assocs)
 echo "associations: engine 0 owns $a0, engine 1 owns $a1"
 [[ $((a0 + a1)) -eq $N ]] || fail "expected $N associations, found $((a0 + a1))"
 ok "$N usrsctp associations established over two engines"
+# What they hold comes from the engines' own heaps, none of it refused.
+used0=$(counter "$PFX" lcores 0.engine_heap_used)
+used1=$(counter "$PFX" lcores 1.engine_heap_used)
+refused=$(($(counter "$PFX" lcores 0.engine_heap_failures) + $(counter "$PFX" lcores 1.engine_heap_failures)))
+held=$((used0 - base0 + used1 - base1))
+echo "engine heaps: $held bytes more for $N associations ($((held / N)) each), $refused requests refused"
+[[ $held -gt 0 && $refused -eq 0 ]] || fail "engine heaps: $held bytes for $N associations, $refused refused"
+ok "associations held in the engines' heaps"
 
 # page START COUNT: one answer as "total next keys..." (next is - at the end).
 page() {
