@@ -216,7 +216,10 @@ enum dp_drop {
 };
 extern const char *const dp_drop_names[DP_DROP_MAX];
 
-/* Counters of one port as seen by one engine. */
+/* Counters of one port as seen by one engine. tx_packets and tx_bytes:
+ * frames the port's TX queue took. tx_sctp and the other tx_ counts of a
+ * kind: what the engine wrote for the port; one that did not leave (no
+ * neighbour, a full or stuck queue, no mbuf) is in drops by its reason. */
 struct dp_port_stats {
     uint64_t rx_packets, rx_bytes, tx_packets, tx_bytes;
     uint64_t rx_sctp, tx_sctp, rx_arp, tx_arp, rx_nd, tx_nd;

@@ -253,8 +253,11 @@ void dp_tx_flush(struct dp_engine *e)
         } else if (e->tx_stuck_since[p] == 0) {
             e->tx_stuck_since[p] = e->now;
         } else if (e->now - e->tx_stuck_since[p] >= TX_STUCK_NS) {
-            for (uint16_t i = 0; i < n; i++)
+            for (uint16_t i = 0; i < n; i++) {
+                /* Counted in tx_bytes when staged: it never left. */
+                e->pst[p].tx_bytes -= e->tx_buf[p][i]->pkt_len;
                 drop(e, (uint16_t)p, e->tx_buf[p][i], DP_DROP_TX_STUCK);
+            }
             e->tx_n[p] = 0;
             e->tx_stuck_since[p] = 0;
             continue;

@@ -1840,6 +1840,61 @@ static void test_engine_heap_full(void)
     flush_out();
 }
 
+/* A TX queue that stops taking frames: what is staged waits, then goes
+ * as tx_stuck drops after TX_STUCK_NS (100 ms), and tx_packets and
+ * tx_bytes count exactly the frames that left, not those dropped. */
+static void test_tx_stuck_counts(void)
+{
+    flush_out();
+    const struct dp_port_stats *ps = &eng->pst[0];
+    uint64_t pk0 = ps->tx_packets, by0 = ps->tx_bytes, st0 = ps->drops[DP_DROP_TX_STUCK];
+    unsigned staged = 0;
+    eng->now = dp_now_ns();
+    /* Frames of 60 to 123 bytes until the ring stops taking them. */
+    for (unsigned i = 0; i < 100000 && eng->tx_n[0] < 8; i++) {
+        struct rte_mbuf *m = rte_pktmbuf_alloc(eng->pool);
+        if (m == NULL)
+            break;
+        uint16_t len = (uint16_t)(60 + i % 64);
+        uint8_t *b = (uint8_t *)rte_pktmbuf_append(m, len);
+        memset(b, 0, len);
+        memcpy(b, PEER, 6);
+        memcpy(b + 6, MAC0, 6);
+        b[12] = 0x88, b[13] = 0xb5; /* local experimental EtherType */
+        dp_tx_enqueue(eng, 0, m);
+        dp_tx_flush(eng);
+        staged++;
+    }
+    unsigned waiting = eng->tx_n[0];
+    CHECK(waiting >= 8, "the ring took all %u frames", staged);
+    /* Within TX_STUCK_NS they wait; after it, they are dropped. */
+    dp_tx_flush(eng);
+    CHECK(eng->tx_n[0] == waiting && ps->drops[DP_DROP_TX_STUCK] == st0, "dropped too early");
+    usleep(120 * 1000);
+    eng->now = dp_now_ns();
+    dp_tx_flush(eng);
+    CHECK(eng->tx_n[0] == 0 && ps->drops[DP_DROP_TX_STUCK] == st0 + waiting,
+          "after 120 ms: %u staged, %" PRIu64 " dropped of %u", eng->tx_n[0],
+          ps->drops[DP_DROP_TX_STUCK] - st0, waiting);
+    /* What left, read back from the ring. */
+    uint64_t frames = 0, bytes = 0;
+    for (unsigned k = 0; k < 100000; k++) {
+        struct rte_mbuf *ms[32];
+        uint16_t n = rte_eth_rx_burst(dp.ports[0].port_id, 0, ms, 32);
+        if (n == 0)
+            break;
+        for (uint16_t i = 0; i < n; i++) {
+            frames++;
+            bytes += rte_pktmbuf_pkt_len(ms[i]);
+            rte_pktmbuf_free(ms[i]);
+        }
+    }
+    CHECK(frames + waiting == staged && ps->tx_packets - pk0 == frames &&
+              ps->tx_bytes - by0 == bytes,
+          "%" PRIu64 " frames (%" PRIu64 " bytes) left; counted %" PRIu64 " (%" PRIu64 " bytes)",
+          frames, bytes, ps->tx_packets - pk0, ps->tx_bytes - by0);
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
@@ -2407,6 +2462,7 @@ int main(int argc, char **argv)
     test_echo_restart();
     test_engine_heap();
     test_engine_heap_full();
+    test_tx_stuck_counts();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
