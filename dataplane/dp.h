@@ -280,7 +280,7 @@ struct dp_engine_stats {
     uint64_t tx_single_frames; /* frames that are one payload mbuf, headers in front */
     uint64_t timers_fired;
     uint64_t heap_allocs;         /* core allocations from malloc (before the loop runs) */
-    uint64_t pressure_events;     /* times the mbuf pools ran low (see pool_pressure) */
+    uint64_t pressure_events;     /* times the mbuf pools ran low (see dp_engine_pool_check) */
     uint64_t pressure_all_events; /* times they ran so low that every association waits */
 } __rte_cache_aligned;
 
@@ -490,6 +490,9 @@ struct dp_engine {
     struct rte_mempool *big_pool;               /* linearized large packets */
     struct rte_mempool *obj_small, *obj_medium; /* the core's small objects */
     struct dp_heap heap;                        /* the core's other objects (dp_heap.h) */
+    /* Free mbufs of its direct pool at its last pool check, written by
+     * it, read by the other engines when dp.shared_pools. */
+    unsigned pool_avail;
     bool running; /* its loop has started: the core's allocations come from pools and heap */
     struct sctp_callbacks cb; /* user = this engine */
 
@@ -564,7 +567,7 @@ struct dp_engine {
     uint64_t shutdown_deadline;
     uint64_t next_snapshot;
     uint64_t next_pool_check;
-    /* Free mbufs: below pool_high the first level (pool_pressure), until
+    /* Free mbufs: below pool_high the first level (dp_engine_pool_check), until
      * pool_unblock; below pool_low the second, where no association
      * keeps new DATA, until pool_high. */
     unsigned pool_low, pool_high, pool_unblock;
@@ -595,6 +598,10 @@ struct dp_main {
     unsigned n_engines;
     struct dp_engine *engines[DP_MAX_ENGINES];
     uint32_t vtag_mask;
+    /* Some port steers by mailbox and there are several engines: an
+     * engine holds mbufs of the others' pools (packets handed to it), so
+     * its pool pressure looks at every engine's pool (pool_avail). */
+    bool shared_pools;
     volatile bool stop;     /* a signal asked us to shut down */
     volatile bool gen_done; /* the client run ended */
     /* Duplicate address detection (dp_net.c): until this time another
@@ -654,6 +661,10 @@ void dp_clock_init(void);
  * target calls it after each input). */
 void dp_engine_turn(struct dp_engine *e);
 void dp_engine_free(struct dp_engine *e);
+/* Reads the mbuf pools (its own; every engine's when dp.shared_pools),
+ * sets the pressure level of its endpoints and the time of the next
+ * check. The engine loop calls it at e->next_pool_check. */
+void dp_engine_pool_check(struct dp_engine *e);
 
 /* dp_net.c: L2/L3. */
 void dp_net_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port);

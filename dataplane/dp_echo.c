@@ -192,7 +192,7 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
     int rc;
 
     /* What the window lets out now, in one bulk get from the pool; none
-     * while the pools are short (dp_engine.c, pool_pressure). */
+     * while the pools are short (dp_engine.c, dp_engine_pool_check). */
     if (e->gen_hold || g->sent >= dp.conf.gen_msgs)
         return;
     room = dp.conf.gen_msgs - g->sent;

@@ -375,6 +375,7 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     e->pool_high = RTE_MAX(dp.conf.mbufs / 4, 256u);
     e->pool_unblock = RTE_MAX(dp.conf.mbufs / 8 * 3, 384u);
     e->pool_gen = dp.conf.mbufs / 2;
+    e->pool_avail = dp.conf.mbufs;
     if (dp_net_frag_init(e) < 0) {
         DP_LOG(ERR, "engine %u: fragment table", index);
         return -1;
@@ -690,10 +691,25 @@ void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off)
  * generator's, at half) takes over a millisecond to go. */
 #define POOL_CHECK_FAR_NS (200 * 1000)
 
-static void pool_pressure(struct dp_engine *e)
+void dp_engine_pool_check(struct dp_engine *e)
 {
     unsigned direct = rte_mempool_avail_count(e->pool);
     unsigned avail = RTE_MIN(direct, rte_mempool_avail_count(e->ind_pool));
+    __atomic_store_n(&e->pool_avail, direct, __ATOMIC_RELAXED);
+    /* Packets that other engines received and handed over keep their
+     * pools' mbufs here: a peer that holds them up through this engine
+     * would drain a pool whose engine sees no association of its own
+     * holding anything. Each pool's shortage puts pressure on every
+     * engine that may hold its mbufs; the levels hold back only what
+     * holds mbufs (the first) or take no new DATA for a while (the
+     * second), as for the engine's own pool. */
+    if (dp.shared_pools) {
+        for (unsigned j = 0; j < dp.n_engines; j++) {
+            if (dp.engines[j] != e)
+                avail =
+                    RTE_MIN(avail, __atomic_load_n(&dp.engines[j]->pool_avail, __ATOMIC_RELAXED));
+        }
+    }
     uint8_t level;
     if (avail < e->pool_low || (e->pressure == DP_PRESSURE_ALL && avail < e->pool_high))
         level = DP_PRESSURE_ALL;
@@ -1461,7 +1477,7 @@ int dp_engine_main(void *arg)
         e->st.loops++;
         uint64_t work0 = turn_work(e);
         if (e->now >= e->next_pool_check)
-            pool_pressure(e); /* sets the next check */
+            dp_engine_pool_check(e); /* sets the next check */
         for (unsigned p = 0; p < dp.n_ports; p++) {
             uint16_t n = rte_eth_rx_burst(dp.ports[p].port_id, e->index, pkts, DP_BURST);
             for (uint16_t k = 0; k < n; k++) {

@@ -1895,6 +1895,60 @@ static void test_tx_stuck_counts(void)
           frames, bytes, ps->tx_packets - pk0, ps->tx_bytes - by0);
 }
 
+/* Where engines steer by mailbox, an engine holds mbufs of the others'
+ * pools: another engine's pool running short puts pressure on this one
+ * too (the first level from a quarter free, the second from an eighth),
+ * and at the second its associations take no new DATA; with the pool
+ * back, the peer's retransmission is taken. Where they do not share
+ * pools, the other pool does not count. */
+static void test_shared_pool_pressure(void)
+{
+    static struct dp_engine other;
+    echo_peer_reset();
+    struct seen s;
+    if (!echo_assoc_open(&s))
+        return;
+    peer_sack();
+    memset(&other, 0, sizeof(other));
+    other.pool_avail = dp.conf.mbufs;
+    dp.engines[1] = &other;
+    dp.n_engines = 2;
+    dp.shared_pools = true;
+    uint64_t events = eng->st.pressure_events, all = eng->st.pressure_all_events;
+    eng->now = dp_now_ns();
+    dp_engine_pool_check(eng);
+    CHECK(eng->pressure == DP_PRESSURE_OFF, "pressure %u with every pool full", eng->pressure);
+    other.pool_avail = eng->pool_high - 1;
+    dp_engine_pool_check(eng);
+    CHECK(eng->pressure == DP_PRESSURE_FIRST && eng->st.pressure_events == events + 1,
+          "the other pool below a quarter: pressure %u", eng->pressure);
+    other.pool_avail = eng->pool_low - 1;
+    dp_engine_pool_check(eng);
+    CHECK(eng->pressure == DP_PRESSURE_ALL && eng->st.pressure_all_events == all + 1,
+          "the other pool below an eighth: pressure %u", eng->pressure);
+    s = peer_data();
+    CHECK(pa.echoes == 0, "a message taken while another engine's pool is short");
+    other.pool_avail = dp.conf.mbufs;
+    dp_engine_pool_check(eng);
+    CHECK(eng->pressure == DP_PRESSURE_OFF, "the pool is back: pressure %u", eng->pressure);
+    pa.next_tsn--; /* the peer sends it again */
+    s = peer_data();
+    CHECK(pa.echoes == 1, "the retransmitted message was not taken once the pool was back");
+    /* Pools not shared (steering by RSS): the other's shortage is its own. */
+    dp.shared_pools = false;
+    other.pool_avail = 0;
+    dp_engine_pool_check(eng);
+    CHECK(eng->pressure == DP_PRESSURE_OFF, "pressure %u from a pool not shared", eng->pressure);
+    dp.n_engines = 1;
+    dp.engines[1] = NULL;
+    peer_sack();
+    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
+    struct frame f;
+    sctp4(&f, pa.tag, abort_chunk, 4);
+    in(0, &f);
+    flush_out();
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
@@ -2463,6 +2517,7 @@ int main(int argc, char **argv)
     test_engine_heap();
     test_engine_heap_full();
     test_tx_stuck_counts();
+    test_shared_pool_pressure();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
