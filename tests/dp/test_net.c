@@ -1949,6 +1949,157 @@ static void test_shared_pool_pressure(void)
     flush_out();
 }
 
+/* RFC 9260 5.2.4, with echoes of the old incarnation in the echo
+ * backlog (the peer acknowledged nothing, so its send queue of 4 MB is
+ * full): the restart drops them, each counted in echo_restart_dropped,
+ * and the new incarnation's first message is echoed. */
+static void test_echo_restart_backlog(void)
+{
+    struct frame f;
+    uint8_t cookie[1024];
+    uint16_t cookie_len = 0;
+    echo_peer_reset();
+    struct seen s;
+    if (!echo_assoc_open(&s))
+        return;
+    /* Messages of 1400 bytes, never acknowledged, until 40 echoes wait
+     * in the backlog. */
+    static uint8_t c[16 + 1400];
+    unsigned sent = 0;
+    while (eng->bl_used < 40 && sent < 5000) {
+        memset(c, 0, 16);
+        c[0] = SCTP_CT_DATA;
+        c[1] = 0x03;
+        c[2] = (16 + 1400) >> 8, c[3] = (16 + 1400) & 0xff;
+        put32(c + 4, pa.next_tsn);
+        c[10] = (uint8_t)((pa.next_tsn - 1) >> 8);
+        c[11] = (uint8_t)(pa.next_tsn - 1);
+        put32(c + 12, 51);
+        memset(c + 16, 0x77, 1400);
+        pa.next_tsn++;
+        sctp4(&f, pa.tag, c, sizeof(c));
+        in(0, &f);
+        look_sctp(NULL, NULL); /* read what it sends, acknowledge none */
+        sent++;
+    }
+    unsigned waiting = eng->bl_used;
+    CHECK(waiting >= 40, "%u messages, %u echoes in the backlog", sent, waiting);
+    /* The restart: another Initiate Tag, TSNs from 1. */
+    uint32_t old_tag = pa.tag;
+    init4(&f, 0);
+    f.b[14 + 20 + 16] = 0x56;
+    struct sctp_frag seg = {.data = f.b + 14 + 20, .len = 32};
+    sctp_crc32c_fill(&seg, 1, f.b + 14 + 20);
+    in(0, &f);
+    look_sctp(cookie, &cookie_len);
+    CHECK(cookie_len > 0 && pa.tag != old_tag, "no INIT ACK for the restart");
+    if (cookie_len == 0)
+        return;
+    uint64_t dropped = eng->st.echo_restart_dropped;
+    pa.next_tsn = 1;
+    cookie_echo_data(&f, cookie, cookie_len);
+    in(0, &f);
+    s = look_sctp(NULL, NULL);
+    CHECK(eng->st.echo_restart_dropped - dropped == waiting && eng->bl_used == 0,
+          "restart: %" PRIu64 " of %u waiting echoes dropped, %u still in the backlog",
+          eng->st.echo_restart_dropped - dropped, waiting, eng->bl_used);
+    CHECK(pa.echoes == 1, "the new incarnation's first message: %u echoes", pa.echoes);
+    peer_sack();
+    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
+    sctp4(&f, pa.tag, abort_chunk, 4);
+    in(0, &f);
+    flush_out();
+}
+
+/* Packets from the peer in one receive burst. */
+static void in_burst(const struct frame *fr, unsigned n)
+{
+    eng->now = dp_now_ns();
+    for (unsigned i = 0; i < n; i++) {
+        struct rte_mbuf *m = rte_pktmbuf_alloc(eng->pool);
+        if (m == NULL) {
+            CHECK(0, "no mbuf");
+            return;
+        }
+        memcpy(rte_pktmbuf_append(m, (uint16_t)fr[i].len), fr[i].b, fr[i].len);
+        m->port = 0;
+        dp_net_input(eng, m, 0);
+    }
+    dp_engine_turn(eng);
+}
+
+/* The ABORT chunks among the frames sent since the last look. */
+static unsigned aborts_out(void)
+{
+    struct frame got[16];
+    unsigned n, aborts = 0;
+    while ((n = out(0, got, 16)) > 0) {
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *b = got[i].b;
+            if (got[i].len >= 14 + 20 + 12 + 4 && be16(b + 12) == 0x0800 && b[23] == 132 &&
+                b[14 + 20 + 12] == SCTP_CT_ABORT)
+                aborts++;
+        }
+    }
+    return aborts;
+}
+
+/* The echo keeps the pieces of a message that arrives in parts (partial
+ * delivery), at most an eighth of the pool's mbufs over all such
+ * messages. A message of more pieces ends its association with one
+ * ABORT, counted once in echo_part_aborts, even though parts of it
+ * arrive after; everything the parts held (mbufs, fragment lists) is
+ * given back. */
+static void test_echo_part_abort_once(void)
+{
+    static struct frame fr[8];
+    echo_peer_reset();
+    size_t heap_used = eng->heap.used;
+    unsigned pool_free = rte_mempool_avail_count(eng->pool);
+    struct seen s;
+    if (!echo_assoc_open(&s))
+        return;
+    peer_sack();
+    uint64_t aborts0 = eng->st.echo_part_aborts;
+    unsigned kept = 0; /* messages in parts the echo kept at most */
+    static uint8_t c[16 + 1400];
+    unsigned sent = 0, aborts = 0;
+    /* One message (SSN 1) in chunks of 1400 bytes, eight packets a
+     * burst (parts wait behind the one that fails), never ending, until
+     * the association is aborted, and two bursts more. */
+    unsigned after = 0;
+    while (sent < 4000 && after < 2) {
+        for (unsigned k = 0; k < 8; k++) {
+            memset(c, 0, 16);
+            c[0] = SCTP_CT_DATA;
+            c[1] = sent == 0 ? 0x02 : 0;
+            c[2] = (16 + 1400) >> 8, c[3] = (16 + 1400) & 0xff;
+            put32(c + 4, pa.next_tsn++);
+            c[11] = 1;
+            put32(c + 12, 51);
+            memset(c + 16, (int)sent, 1400);
+            sctp4(&fr[k], pa.tag, c, sizeof(c));
+            sent++;
+        }
+        in_burst(fr, 8);
+        kept = RTE_MAX(kept, eng->n_echo_parts);
+        aborts += aborts_out();
+        if (eng->st.echo_part_aborts > aborts0)
+            after++;
+    }
+    CHECK(kept == 1, "the echo kept %u messages in parts (1)", kept);
+    CHECK(eng->st.echo_part_aborts == aborts0 + 1,
+          "%u chunks: echo_part_aborts went up by %" PRIu64 " (1: once for the message)", sent,
+          eng->st.echo_part_aborts - aborts0);
+    CHECK(aborts >= 1, "no ABORT sent to the peer");
+    CHECK(eng->n_echo_parts == 0 && eng->heap.used == heap_used,
+          "after the abort: %u messages in parts kept, %zu bytes of heap more", eng->n_echo_parts,
+          eng->heap.used - heap_used);
+    unsigned pool_after = rte_mempool_avail_count(eng->pool);
+    CHECK(pool_after == pool_free, "the pool has %u mbufs free, %u before", pool_after, pool_free);
+    flush_out();
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
@@ -2518,6 +2669,8 @@ int main(int argc, char **argv)
     test_engine_heap_full();
     test_tx_stuck_counts();
     test_shared_pool_pressure();
+    test_echo_restart_backlog();
+    test_echo_part_abort_once();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
