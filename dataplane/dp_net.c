@@ -2368,6 +2368,20 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
                 drop(e, port, m, DP_DROP_FRAG);
                 return;
             }
+            /* RFC 8200 4.5: a fragment that is not the last must carry a
+             * multiple of 8 bytes, and no fragment may end past a
+             * payload of 65,535 bytes: each is dropped with a Parameter
+             * Problem (code 0) pointing at the Payload Length or at the
+             * Fragment Offset. */
+            uint32_t flen = rte_be_to_cpu_16(ip6->payload_len) - 8u;
+            uint32_t foff = (uint32_t)(x[2] << 8 | (x[3] & 0xf8));
+            if (((x[3] & 1) && (flen & 7) != 0) || foff + flen > UINT16_MAX) {
+                if (err_ok)
+                    icmp_error(e, m, port, l2, true, 4, 0,
+                               foff + flen > UINT16_MAX ? sizeof(*ip6) + 2 : 4);
+                drop(e, port, m, DP_DROP_FRAG);
+                return;
+            }
             /* A first fragment that cuts the header chain short is
              * dropped before it takes a slot in reassembly, with a
              * Parameter Problem (code 3, pointer 0) to its source (RFC

@@ -2100,6 +2100,42 @@ static void test_echo_part_abort_once(void)
     flush_out();
 }
 
+/* RFC 8200 4.5: an IPv6 fragment with more to follow whose length is not
+ * a multiple of 8, and one that would end past a payload of 65,535
+ * bytes, are dropped with a Parameter Problem (code 0) pointing at the
+ * Payload Length (4) and at the Fragment Offset (42); a good fragment
+ * gets none. */
+static void test_frag6_param_problem(void)
+{
+    struct frame odd, past, good, got[8];
+    static const uint8_t data[16] = {128};
+    flush_out();
+    eng->icmp_err_tat_ns = 0;
+    uint64_t dropped = eng->pst[0].drops[DP_DROP_FRAG];
+    frag6(&odd, IP6_PEER, 0x6161, 58, 0, true, data, 12);
+    in(0, &odd);
+    frag6(&past, IP6_PEER, 0x6162, 58, 65528, false, data, 16);
+    in(0, &past);
+    frag6(&good, IP6_PEER, 0x6163, 58, 8, false, data,
+          16); /* not a first: no Time Exceeded later */
+    in(0, &good);
+    unsigned n = out(0, got, 8), pp_len = 0, pp_off = 0, other = 0;
+    for (unsigned i = 0; i < n; i++) {
+        if (icmp_error_is(&got[i], &odd, true, 4, 0, 4, odd.len - 14))
+            pp_len++;
+        else if (icmp_error_is(&got[i], &past, true, 4, 0, 42, past.len - 14))
+            pp_off++;
+        else
+            other++;
+    }
+    CHECK(
+        pp_len == 1 && pp_off == 1 && other == 0,
+        "Parameter Problems: %u at the Payload Length, %u at the Fragment Offset, %u other frames",
+        pp_len, pp_off, other);
+    CHECK(eng->pst[0].drops[DP_DROP_FRAG] == dropped + 2, "%" PRIu64 " fragments dropped (2)",
+          eng->pst[0].drops[DP_DROP_FRAG] - dropped);
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
@@ -2671,6 +2707,7 @@ int main(int argc, char **argv)
     test_shared_pool_pressure();
     test_echo_restart_backlog();
     test_echo_part_abort_once();
+    test_frag6_param_problem();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
