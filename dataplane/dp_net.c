@@ -2363,24 +2363,37 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
                 off += 8;
                 continue;
             }
-            if (off != l2 + sizeof(*ip6)) {
-                /* The reassembly library wants the fragment header first. */
+            /* RFC 8200 4.5: a fragment that is not the last must carry a
+             * multiple of 8 bytes, and no fragment may end past a
+             * payload of 65,535 bytes (with the headers in front of the
+             * Fragment header, which each fragment repeats): each is
+             * dropped with a Parameter Problem (code 0) pointing at the
+             * Payload Length or at the Fragment Offset. */
+            uint32_t unfrag = off - (l2 + (uint32_t)sizeof(*ip6));
+            uint32_t flen = plen - unfrag - 8u;
+            uint32_t foff = (uint32_t)(x[2] << 8 | (x[3] & 0xf8));
+            bool too_long = unfrag + foff + flen > UINT16_MAX;
+            if (((x[3] & 1) && (flen & 7) != 0) || too_long) {
+                if (err_ok)
+                    icmp_error(e, m, port, l2, true, 4, 0, too_long ? off + 2 - l2 : 4);
                 drop(e, port, m, DP_DROP_FRAG);
                 return;
             }
-            /* RFC 8200 4.5: a fragment that is not the last must carry a
-             * multiple of 8 bytes, and no fragment may end past a
-             * payload of 65,535 bytes: each is dropped with a Parameter
-             * Problem (code 0) pointing at the Payload Length or at the
-             * Fragment Offset. */
-            uint32_t flen = rte_be_to_cpu_16(ip6->payload_len) - 8u;
-            uint32_t foff = (uint32_t)(x[2] << 8 | (x[3] & 0xf8));
-            if (((x[3] & 1) && (flen & 7) != 0) || foff + flen > UINT16_MAX) {
-                if (err_ok)
-                    icmp_error(e, m, port, l2, true, 4, 0,
-                               foff + flen > UINT16_MAX ? sizeof(*ip6) + 2 : 4);
-                drop(e, port, m, DP_DROP_FRAG);
-                return;
+            if (unfrag > 0) {
+                /* Hop-by-Hop, Destination Options or a Routing header
+                 * with no segments left in front of it (an SRv6 final
+                 * destination's): taken above already. The reassembly
+                 * library wants the Fragment header right after the IPv6
+                 * header, so they are taken out; the datagram goes up
+                 * without them. */
+                uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
+                ip6->proto = 44;
+                ip6->payload_len = rte_cpu_to_be_16((uint16_t)(plen - unfrag));
+                memmove(b + unfrag, b, l2 + sizeof(*ip6));
+                rte_pktmbuf_adj(m, (uint16_t)unfrag);
+                ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
+                off -= unfrag;
+                x = rte_pktmbuf_mtod_offset(m, uint8_t *, off);
             }
             /* A first fragment that cuts the header chain short is
              * dropped before it takes a slot in reassembly, with a

@@ -2136,6 +2136,72 @@ static void test_frag6_param_problem(void)
           eng->pst[0].drops[DP_DROP_FRAG] - dropped);
 }
 
+/* An IPv6 fragment from IP6_PEER with the extension header ext (ext_len
+ * bytes, of type ext_type, its Next Header naming the Fragment header)
+ * in front of the Fragment header. */
+static void frag6_ext(struct frame *f, uint8_t ext_type, const uint8_t *ext, uint16_t ext_len,
+                      uint32_t id, uint16_t ofs, bool more, const uint8_t *data, uint16_t len)
+{
+    eth(f, MAC0, PEER, 0x86dd, false, 0);
+    ipv6(f, IP6_PEER, IP6_US, ext_type, (uint16_t)(ext_len + 8 + len), 64);
+    put(f, ext, ext_len);
+    uint8_t *fh = put(f, NULL, 8);
+    fh[0] = 58;
+    fh[2] = (uint8_t)(ofs >> 8), fh[3] = (uint8_t)((ofs & 0xf8) | (more ? 1 : 0));
+    fh[4] = (uint8_t)(id >> 24), fh[5] = (uint8_t)(id >> 16), fh[6] = (uint8_t)(id >> 8);
+    fh[7] = (uint8_t)id;
+    put(f, data, len);
+}
+
+/* RFC 8200 4.1, 4.5: the headers in front of a Fragment header (the
+ * unfragmentable part) may be Hop-by-Hop Options or a Routing header, as
+ * an SRv6 final destination gets them (segments left 0). An ICMPv6 echo
+ * request in two fragments, each behind such a header, is reassembled
+ * and answered. */
+static void test_frag6_behind_ext(void)
+{
+    /* Hop-by-Hop Options: PadN of 4. A Segment Routing header (type 4),
+     * segments left 0, one segment (us). */
+    static const uint8_t hbh[8] = {44, 0, 1, 4};
+    uint8_t srh[24] = {44, 2, 4, 0};
+    memcpy(srh + 8, IP6_US, 16);
+    const struct {
+        uint8_t type;
+        const uint8_t *ext;
+        uint16_t len;
+        const char *name;
+    } cases[2] = {{0, hbh, 8, "Hop-by-Hop Options"}, {43, srh, 24, "Routing (SRH, none left)"}};
+    for (unsigned k = 0; k < 2; k++) {
+        struct frame f, got[8];
+        /* The echo request whole, for its checksum. */
+        uint8_t whole[40 + 16];
+        memset(whole, 0, sizeof(whole));
+        whole[0] = 0x60, whole[5] = 16, whole[6] = 58, whole[7] = 64;
+        memcpy(whole + 8, IP6_PEER, 16);
+        memcpy(whole + 24, IP6_US, 16);
+        uint8_t *ic = whole + 40;
+        ic[0] = 128, ic[4] = 0x77, ic[5] = (uint8_t)k, ic[7] = 1;
+        memset(ic + 8, 0xa5, 8);
+        icmp6_cksum(whole, ic);
+        flush_out();
+        uint32_t id = 0x7100 + k;
+        frag6_ext(&f, cases[k].type, cases[k].ext, cases[k].len, id, 0, true, ic, 8);
+        in(0, &f);
+        frag6_ext(&f, cases[k].type, cases[k].ext, cases[k].len, id, 8, false, ic + 8, 8);
+        in(0, &f);
+        unsigned n = out(0, got, 8), replies = 0;
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *b = got[i].b;
+            replies += got[i].len >= 14 + 40 + 16 && be16(b + 12) == 0x86dd && b[14 + 6] == 58 &&
+                       b[14 + 40] == 129 && b[14 + 40 + 4] == 0x77 && b[14 + 40 + 5] == k &&
+                       memcmp(b + 14 + 24, IP6_PEER, 16) == 0 &&
+                       memcmp(b + 14 + 40 + 8, ic + 8, 8) == 0;
+        }
+        CHECK(replies == 1, "an echo request in fragments behind %s: %u replies", cases[k].name,
+              replies);
+    }
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
@@ -2708,6 +2774,7 @@ int main(int argc, char **argv)
     test_echo_restart_backlog();
     test_echo_part_abort_once();
     test_frag6_param_problem();
+    test_frag6_behind_ext();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
