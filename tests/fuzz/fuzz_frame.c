@@ -78,6 +78,7 @@ static void setup(void)
     rte_eth_dev_default_mac_addr_set(dp.ports[0].port_id, &mac);
     dp.ports[0].mac = mac;
     eng = dp.engines[0];
+    eng->running = true; /* as dp_engine_main() has it: the core allocates from its heap */
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

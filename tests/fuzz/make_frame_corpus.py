@@ -8,7 +8,8 @@ import os
 from scapy.all import (ARP, ICMP, IP, IPv6, SCTP, SCTPChunkAbort, SCTPChunkData,
                        SCTPChunkHeartbeatReq, SCTPChunkInit, SCTPChunkShutdown, UDP,
                        Dot1Q, Ether, ICMPv6EchoRequest, ICMPv6ND_NS, ICMPv6NDOptSrcLLAddr,
-                       ICMPv6PacketTooBig, Raw, fragment)
+                       ICMPv6PacketTooBig, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
+                       IPv6ExtHdrSegmentRouting, Raw, fragment)
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "corpus", "frame")
 os.makedirs(out, exist_ok=True)
@@ -58,6 +59,19 @@ big = IP(src=P4, dst=A4, id=77, proto=132) / Raw(bytes(SCTP(sport=40003, dport=5
                                                        SCTPChunkData(tsn=1, data=b"q" * 600)))
 for i, f in enumerate(fragment(big, fragsize=256)):
     seeds["ip-frag-%d" % i] = e / f
+
+# IPv6 fragments behind the unfragmentable part (RFC 8200 4.5), and ones
+# of a bad length or past 65,535 bytes.
+echo6 = bytes(IPv6(src=P6, dst=A6) / ICMPv6EchoRequest(id=9, seq=2, data=b"r" * 24))[40:]
+for ext_name, ext in (("hbh", IPv6ExtHdrHopByHop()),
+                      ("srh", IPv6ExtHdrSegmentRouting(addresses=[A6], segleft=0))):
+    for i, (off, more, part) in enumerate(((0, 1, echo6[:16]), (2, 0, echo6[16:]))):
+        seeds["ip6-frag-%s-%d" % (ext_name, i)] = e / IPv6(src=P6, dst=A6) / ext / \
+            IPv6ExtHdrFragment(nh=58, offset=off, m=more, id=0x99) / Raw(part)
+seeds["ip6-frag-odd"] = e / IPv6(src=P6, dst=A6) / \
+    IPv6ExtHdrFragment(nh=58, offset=0, m=1, id=0x9a) / Raw(echo6[:12])
+seeds["ip6-frag-past"] = e / IPv6(src=P6, dst=A6) / \
+    IPv6ExtHdrFragment(nh=58, offset=8191, m=0, id=0x9b) / Raw(echo6[:16])
 
 for name, p in seeds.items():
     with open(os.path.join(out, name), "wb") as f:
