@@ -1509,6 +1509,16 @@ static struct seen peer_sack(void)
     return look_sctp(NULL, NULL);
 }
 
+/* The peer ends the association with an ABORT; what went out is read. */
+static void peer_abort(void)
+{
+    struct frame f;
+    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
+    sctp4(&f, pa.tag, abort_chunk, 4);
+    in(0, &f);
+    flush_out();
+}
+
 /* A message from the peer, and what went out for it (its echo). */
 static struct seen peer_data(void)
 {
@@ -1576,7 +1586,6 @@ static bool echo_assoc_open(struct seen *s)
  */
 static void test_neighbour_confirm_sctp(void)
 {
-    struct frame f;
     const uint64_t timeout_ns = dp.conf.neigh_timeout_ms * 1000000ULL;
     uint64_t confirmed = eng->pst[0].neigh_confirmed_upper, probes = eng->pst[0].tx_neigh_probe;
 
@@ -1646,10 +1655,7 @@ static void test_neighbour_confirm_sctp(void)
           "confirmed while probing: %u ARP requests later", s.arp_uni + s.arp_bcast);
 
     /* The peer ends the association. */
-    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
-    sctp4(&f, pa.tag, abort_chunk, 4);
-    in(0, &f);
-    flush_out();
+    peer_abort();
 }
 
 /* RFC 9260 5.2.4: the peer restarts the association while a message of
@@ -1709,10 +1715,7 @@ static void test_echo_restart(void)
           pa.echoes, eng->st.echo_restart_dropped - dropped);
     peer_data();
     CHECK(pa.echoes == 1, "the restarted association's next message was not echoed");
-    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
-    sctp4(&f, pa.tag, abort_chunk, 4);
-    in(0, &f);
-    flush_out();
+    peer_abort();
 }
 
 /* The engine's allocations once its loop runs: an association, its
@@ -1779,10 +1782,7 @@ static void test_engine_heap(void)
     CHECK(eng->st.heap_allocs == mallocs, "%" PRIu64 " allocations from malloc while running",
           eng->st.heap_allocs - mallocs);
     peer_sack();
-    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
-    sctp4(&f, pa.tag, abort_chunk, 4);
-    in(0, &f);
-    flush_out();
+    peer_abort();
     CHECK(eng->heap.used == used, "after the association: %zu bytes of the heap used, %zu before",
           eng->heap.used, used);
 }
@@ -1834,10 +1834,7 @@ static void test_engine_heap_full(void)
     if (!echo_assoc_open(&s))
         return;
     CHECK(pa.echoes == 1, "no association once the heap had room");
-    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
-    sctp4(&f, pa.tag, abort_chunk, 4);
-    in(0, &f);
-    flush_out();
+    peer_abort();
 }
 
 /* A TX queue that stops taking frames: what is staged waits, then goes
@@ -1942,11 +1939,7 @@ static void test_shared_pool_pressure(void)
     dp.n_engines = 1;
     dp.engines[1] = NULL;
     peer_sack();
-    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
-    struct frame f;
-    sctp4(&f, pa.tag, abort_chunk, 4);
-    in(0, &f);
-    flush_out();
+    peer_abort();
 }
 
 /* RFC 9260 5.2.4, with echoes of the old incarnation in the echo
@@ -2005,10 +1998,7 @@ static void test_echo_restart_backlog(void)
           eng->st.echo_restart_dropped - dropped, waiting, eng->bl_used);
     CHECK(pa.echoes == 1, "the new incarnation's first message: %u echoes", pa.echoes);
     peer_sack();
-    uint8_t abort_chunk[4] = {SCTP_CT_ABORT, 0, 0, 4};
-    sctp4(&f, pa.tag, abort_chunk, 4);
-    in(0, &f);
-    flush_out();
+    peer_abort();
 }
 
 /* Packets from the peer in one receive burst. */
