@@ -2106,8 +2106,8 @@ static void test_frag6_param_problem(void)
     in(0, &odd);
     frag6(&past, IP6_PEER, 0x6162, 58, 65528, false, data, 16);
     in(0, &past);
-    frag6(&good, IP6_PEER, 0x6163, 58, 8, false, data,
-          16); /* not a first: no Time Exceeded later */
+    /* Not a first fragment: no Time Exceeded when it expires. */
+    frag6(&good, IP6_PEER, 0x6163, 58, 8, false, data, 16);
     in(0, &good);
     unsigned n = out(0, got, 8), pp_len = 0, pp_off = 0, other = 0;
     for (unsigned i = 0; i < n; i++) {
