@@ -598,9 +598,10 @@ struct dp_main {
     unsigned n_engines;
     struct dp_engine *engines[DP_MAX_ENGINES];
     uint32_t vtag_mask;
-    /* Some port steers by mailbox and there are several engines: an
-     * engine holds mbufs of the others' pools (packets handed to it), so
-     * its pool pressure looks at every engine's pool (pool_avail). */
+    /* Several engines: an engine holds mbufs of the others' pools
+     * (packets another engine received and handed over: steering by
+     * mailbox, a multi-homed peer's other paths, COOKIE ECHOs), so its
+     * pool pressure looks at every engine's pool (pool_avail). */
     bool shared_pools;
     volatile bool stop;     /* a signal asked us to shut down */
     volatile bool gen_done; /* the client run ended */

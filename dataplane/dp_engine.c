@@ -391,6 +391,7 @@ int dp_engines_link(void)
 
     for (unsigned p = 0; p < dp.n_ports; p++)
         offload &= dp.ports[p].tx_sctp_csum;
+    dp.shared_pools = dp.n_engines > 1;
     for (unsigned i = 0; i < dp.n_engines; i++) {
         struct dp_engine *e = dp.engines[i];
         for (unsigned j = 0; j < dp.n_engines; j++) {

@@ -280,8 +280,6 @@ static int port_setup(unsigned idx, uint16_t port_id, unsigned n_engines)
     }
     if (p->prof.steering == DP_STEER_RSS && !p->rss_sctp && n_engines > 1)
         DP_LOG(NOTICE, "port %u: no SCTP RSS here: steering by mailbox redirection", idx);
-    if ((p->prof.steering != DP_STEER_RSS || !p->rss_sctp) && n_engines > 1)
-        dp.shared_pools = true;
 
     rc = rte_eth_dev_configure(port_id, n_engines, n_engines, &ec);
     if (rc != 0) {
