@@ -356,8 +356,8 @@ int dp_engine_create(unsigned index, unsigned lcore_id)
     e->obj_medium = rte_mempool_create(name, 16383, OBJ_MEDIUM, 128, 0, NULL, NULL, NULL, NULL,
                                        socket, RTE_MEMPOOL_F_SP_PUT | RTE_MEMPOOL_F_SC_GET);
     if (dp_heap_init(&e->heap, (size_t)dp.conf.heap_mb << 20) < 0) {
-        DP_LOG(ERR, "engine %u: cannot map its heap of %u MB (--engine-heap)", index,
-               dp.conf.heap_mb);
+        DP_LOG(ERR, "engine %u: cannot map its heap of %u MB (--engine-heap): %s", index,
+               dp.conf.heap_mb, strerror(errno));
         return -1;
     }
     e->txp = rte_zmalloc_socket("dp_txp", sizeof(*e->txp), RTE_CACHE_LINE_SIZE, socket);

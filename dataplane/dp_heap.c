@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 #include "dp_heap.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,6 +54,22 @@ static void list_remove(struct dp_heap *h, unsigned order, size_t unit)
     h->state[unit] = 0;
 }
 
+/* MemAvailable of /proc/meminfo in bytes; 0 when it cannot be read. */
+static size_t mem_available(void)
+{
+    FILE *f = fopen("/proc/meminfo", "r");
+    char line[128];
+    unsigned long long kb = 0;
+    if (f == NULL)
+        return 0;
+    while (fgets(line, sizeof(line), f) != NULL) {
+        if (sscanf(line, "MemAvailable: %llu kB", &kb) == 1)
+            break;
+    }
+    fclose(f);
+    return (size_t)kb * 1024;
+}
+
 int dp_heap_init(struct dp_heap *h, size_t bytes)
 {
     memset(h, 0, sizeof(*h));
@@ -61,6 +78,13 @@ int dp_heap_init(struct dp_heap *h, size_t bytes)
         order++;
     size_t size = (size_t)DP_HEAP_MIN << order;
     size_t units = size >> DP_HEAP_MIN_SHIFT;
+    /* Touching more than the machine has free would wake the OOM killer
+     * rather than fail here. */
+    size_t avail = mem_available();
+    if (avail != 0 && size + units > avail) {
+        errno = ENOMEM;
+        return -1;
+    }
     void *base =
         mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
     if (base == MAP_FAILED)

@@ -46,7 +46,8 @@ struct dp_heap {
 
 /* Maps a region of at least bytes (rounded up to a power of two) and its
  * state map, both touched now so that no page fault waits on the fast
- * path. 0, or -1 when the memory is not there. */
+ * path. 0, or -1 (errno ENOMEM) when the memory is not there: more than
+ * the machine has available (MemAvailable) is refused before touching. */
 int dp_heap_init(struct dp_heap *h, size_t bytes);
 void dp_heap_fini(struct dp_heap *h);
 

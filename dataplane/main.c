@@ -90,6 +90,10 @@ int main(int argc, char **argv)
             return DP_EXIT_USAGE;
         }
         if (dp_engine_create(dp.n_engines, lcore) < 0) {
+            /* The reason is in the log (an error line), which a low log
+             * level may hide: say at least that it failed. */
+            fprintf(stderr, "sctpdp: error: engine %u (lcore %u) not created: out of memory\n",
+                    dp.n_engines, lcore);
             rte_eal_cleanup();
             return 1;
         }

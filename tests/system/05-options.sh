@@ -129,4 +129,20 @@ grep -q "port 1" "$TMP/err" || fail "--addr on a missing port: the error does no
 printf '[profile]\nsteering = sideways\n' >"$TMP/profiles/null.ini"
 expect_usage_eal "bad driver profile (by driver)" "steering" -- --addr 198.18.0.1/24 \
     --profiles "$TMP/profiles" --mbufs 1024
+# More engine heap than the machine has: refused at start, before it is
+# touched (no OOM kill), with a line that names the option.
+avail_mb=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
+big=$((avail_mb * 2 > 65536 ? 65536 : avail_mb * 2))
+if [[ $big -gt $avail_mb ]]; then
+    "$SCTPDP" -l 0 --no-pci --no-huge -m 256 --no-shconf --file-prefix "${TAG}o" \
+        --vdev=net_null0 --log-level=4 -- --addr 198.18.0.1/24 --mbufs 1024 \
+        --engine-heap "$big" >"$TMP/out" 2>"$TMP/err-all"
+    rc=$?
+    grep "heap\|not created" "$TMP/err-all"
+    grep -q "^sctpdp: error: engine 0 (lcore 0) not created" "$TMP/err-all" ||
+        fail "no error line for the engine"
+    [[ $rc -eq 1 ]] || fail "a heap of $big MB ($avail_mb MB available): exit $rc, expected 1"
+    grep -q -- "--engine-heap" "$TMP/err-all" || fail "the error does not name --engine-heap"
+    ok "a heap of $big MB with $avail_mb MB available: exit 1, naming --engine-heap"
+fi
 echo "PASS: $CHECKS checks"
