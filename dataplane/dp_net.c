@@ -50,7 +50,8 @@ struct mb_neigh {
     struct sctp_addr ip;
     struct rte_ether_addr mac;
     uint16_t port;
-    bool confirmed; /* see neigh_learn() */
+    bool confirmed;   /* see neigh_learn() */
+    bool no_override; /* an NA without Override: see neigh_no_override() */
 };
 
 /* Carried through a mailbox: an ICMP report for every engine (icmp_report). */
@@ -384,7 +385,8 @@ static void neigh_learn(struct dp_engine *e, const struct sctp_addr *ip,
 
 /* Learnt here: tell the other engines. */
 static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
-                        const struct rte_ether_addr *mac, uint16_t port, bool confirmed)
+                        const struct rte_ether_addr *mac, uint16_t port, bool confirmed,
+                        bool no_override)
 {
     for (unsigned j = 0; j < dp.n_engines; j++) {
         struct rte_mbuf *m;
@@ -400,6 +402,7 @@ static void neigh_share(struct dp_engine *e, const struct sctp_addr *ip,
         mn->mac = *mac;
         mn->port = port;
         mn->confirmed = confirmed;
+        mn->no_override = no_override;
         dp_mailbox_send(e, j, m, DP_MB_NEIGH);
     }
 }
@@ -427,7 +430,7 @@ bool dp_neigh_confirm(struct dp_engine *e, uint16_t port, const struct sctp_addr
      * stay reachable while this one's do and are not probed apart. */
     if (dp.n_engines > 1 && (n->shared_ns == 0 || e->now - n->shared_ns >= timeout_ns / 2)) {
         n->shared_ns = e->now;
-        neigh_share(e, &n->ip, &n->mac, port, true);
+        neigh_share(e, &n->ip, &n->mac, port, true, false);
         e->pst[port].neigh_confirm_shared++;
     }
     return true;
@@ -462,7 +465,20 @@ static void learn_and_share(struct dp_engine *e, const struct sctp_addr *ip,
     neigh_learn(e, ip, mac, port, create, confirmed);
     /* Share new or changed entries, and refreshes now and then. */
     if (dp.n_engines > 1 && (!known || create || confirmed))
-        neigh_share(e, ip, mac, port, confirmed);
+        neigh_share(e, ip, mac, port, confirmed, false);
+}
+
+/* RFC 4861 7.2.5: an advertisement without the Override flag does not
+ * replace a link-layer address already known; it makes a reachable
+ * entry STALE (past its lifetime here: the next use checks it, after a
+ * DELAY), and is otherwise ignored. */
+static void neigh_no_override(struct dp_engine *e, const struct sctp_addr *ip,
+                              const struct rte_ether_addr *mac)
+{
+    struct dp_neigh *n = neigh_find(e, ip, false);
+    if (n != NULL && n->state == 2 && !rte_is_same_ether_addr(&n->mac, mac) &&
+        n->nud == DP_NUD_REACHABLE && n->expire_ns > e->now)
+        n->expire_ns = e->now;
 }
 
 static void eth_fill(struct rte_mbuf *m, uint16_t port, const struct rte_ether_addr *dst,
@@ -1432,17 +1448,19 @@ static void nd_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uin
             claimed(e, port, k,
                     ll != NULL ? ll : &rte_pktmbuf_mtod(m, struct rte_ether_hdr *)->src_addr);
         } else if (ll != NULL) {
-            /* RFC 4861 7.2.5: an advertisement without the Override flag
-             * does not replace a link-layer address already known; it
-             * makes a reachable entry STALE (past its lifetime here: the
-             * next use checks it, after a DELAY), and is otherwise
-             * ignored. */
             struct dp_neigh *n = neigh_find(e, &target, false);
-            if ((icmp[4] & 0x20) || n == NULL || n->state != 2 ||
-                rte_is_same_ether_addr(&n->mac, ll))
+            bool other = n != NULL && n->state == 2 && !rte_is_same_ether_addr(&n->mac, ll);
+            if ((icmp[4] & 0x20) || !other) {
                 learn_and_share(e, &target, ll, port, false, (icmp[4] & 0x40) != 0);
-            else if (n->nud == DP_NUD_REACHABLE && n->expire_ns > e->now)
-                n->expire_ns = e->now;
+            } else {
+                neigh_no_override(e, &target, ll);
+            }
+            /* Each engine has its own entries: the others may know the
+             * target by another address than this one does (or at all,
+             * when this one does not). */
+            if (!(icmp[4] & 0x20) && (n == NULL || other) && dp.n_engines > 1 &&
+                onlink_on(&target, port))
+                neigh_share(e, &target, ll, port, false, true);
         } else if (icmp[4] & 0x40) {
             /* A solicited advertisement without the target's link-layer
              * address (the answer to a unicast solicitation may leave it
@@ -2549,7 +2567,10 @@ void dp_net_mailbox(struct dp_engine *e, struct rte_mbuf *m)
     }
     case DP_MB_NEIGH: {
         struct mb_neigh *mn = rte_pktmbuf_mtod(m, struct mb_neigh *);
-        neigh_learn(e, &mn->ip, &mn->mac, mn->port, true, mn->confirmed);
+        if (mn->no_override)
+            neigh_no_override(e, &mn->ip, &mn->mac);
+        else
+            neigh_learn(e, &mn->ip, &mn->mac, mn->port, true, mn->confirmed);
         rte_pktmbuf_free(m);
         return;
     }

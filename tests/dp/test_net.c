@@ -1900,39 +1900,36 @@ static void test_tx_stuck_counts(void)
  * taken. */
 static void test_shared_pool_pressure(void)
 {
-    static struct dp_engine other;
+    struct dp_engine *other = dp.engines[1];
     echo_peer_reset();
     struct seen s;
     if (!echo_assoc_open(&s))
         return;
     peer_sack();
-    memset(&other, 0, sizeof(other));
-    other.pool_avail = dp.conf.mbufs;
-    dp.engines[1] = &other;
+    other->pool_avail = dp.conf.mbufs;
     dp.n_engines = 2;
     dp.shared_pools = true;
     uint64_t events = eng->st.pressure_events, all = eng->st.pressure_all_events;
     eng->now = dp_now_ns();
     dp_engine_pool_check(eng);
     CHECK(eng->pressure == DP_PRESSURE_OFF, "pressure %u with every pool full", eng->pressure);
-    other.pool_avail = eng->pool_high - 1;
+    other->pool_avail = eng->pool_high - 1;
     dp_engine_pool_check(eng);
     CHECK(eng->pressure == DP_PRESSURE_FIRST && eng->st.pressure_events == events + 1,
           "the other pool below a quarter: pressure %u", eng->pressure);
-    other.pool_avail = eng->pool_low - 1;
+    other->pool_avail = eng->pool_low - 1;
     dp_engine_pool_check(eng);
     CHECK(eng->pressure == DP_PRESSURE_ALL && eng->st.pressure_all_events == all + 1,
           "the other pool below an eighth: pressure %u", eng->pressure);
     s = peer_data();
     CHECK(pa.echoes == 0, "a message taken while another engine's pool is short");
-    other.pool_avail = dp.conf.mbufs;
+    other->pool_avail = dp.conf.mbufs;
     dp_engine_pool_check(eng);
     CHECK(eng->pressure == DP_PRESSURE_OFF, "the pool is back: pressure %u", eng->pressure);
     pa.next_tsn--; /* the peer sends it again */
     s = peer_data();
     CHECK(pa.echoes == 1, "the retransmitted message was not taken once the pool was back");
     dp.n_engines = 1;
-    dp.engines[1] = NULL;
     dp.shared_pools = false;
     peer_sack();
     peer_abort();
@@ -2186,6 +2183,80 @@ static void test_frag6_behind_ext(void)
         CHECK(replies == 1, "an echo request in fragments behind %s: %u replies", cases[k].name,
               replies);
     }
+}
+
+/* Engine 1's entry for 2001:2::2, or NULL. */
+static struct dp_neigh *neigh_of_engine1(void)
+{
+    for (unsigned i = 0; i < DP_NEIGH_ENTRIES; i++) {
+        struct dp_neigh *n = &dp.engines[1]->neigh[i];
+        if (n->state != 0 && n->ip.family == SCTP_AF_INET6 && memcmp(n->ip.addr, IP6_PEER, 16) == 0)
+            return n;
+    }
+    return NULL;
+}
+
+/* What engine 0 sent engine 1 through its mailbox, handled there. */
+static unsigned engine1_mailbox(void)
+{
+    struct rte_mbuf *m;
+    unsigned n = 0;
+    dp.engines[1]->now = dp_now_ns();
+    while (n < 64 && rte_ring_sc_dequeue(dp.engines[1]->in[0], (void **)&m) == 0) {
+        dp_net_mailbox(dp.engines[1], m);
+        n++;
+    }
+    return n;
+}
+
+/* RFC 4861 7.2.5 on every engine: each has its own neighbour entries,
+ * learnt from what the others share. An NA without Override naming
+ * another link-layer address makes a reachable entry STALE on the
+ * engine that got it and on the others, and replaces the address on
+ * none; with Override it replaces it on all. */
+static void test_na_no_override_shared(void)
+{
+    static const uint8_t other_mac[6] = {0x02, 0, 0, 0, 0, 0x77};
+    struct frame f;
+    flush_out();
+    dp.n_engines = 2;
+    engine1_mailbox();
+    /* A solicited NA with Override: reachable on both engines. */
+    na_peer(&f, PEER, 0x60);
+    in(0, &f);
+    CHECK(engine1_mailbox() >= 1, "the NA was not shared with engine 1");
+    struct dp_neigh *n0 = neigh_of(IP6_PEER, true), *n1 = neigh_of_engine1();
+    uint64_t now = dp_now_ns();
+    CHECK(n0 != NULL && n1 != NULL && n0->nud == DP_NUD_REACHABLE && n0->expire_ns > now &&
+              n1->nud == DP_NUD_REACHABLE && n1->expire_ns > now,
+          "a solicited NA did not make the entry reachable on both engines");
+    if (n0 == NULL || n1 == NULL) {
+        dp.n_engines = 1;
+        return;
+    }
+    /* Without Override, another address: STALE on both, the address kept. */
+    na_peer(&f, other_mac, 0x00);
+    in(0, &f);
+    engine1_mailbox();
+    now = dp_now_ns();
+    CHECK(n0->expire_ns <= now && memcmp(n0->mac.addr_bytes, PEER, 6) == 0,
+          "engine 0: not STALE, or its address replaced");
+    CHECK(n1->expire_ns <= now && memcmp(n1->mac.addr_bytes, PEER, 6) == 0,
+          "engine 1: not STALE (expires in %" PRId64 " ns), or its address replaced",
+          (int64_t)(n1->expire_ns - now));
+    /* With Override: the new address on both. */
+    na_peer(&f, other_mac, 0x20);
+    in(0, &f);
+    engine1_mailbox();
+    CHECK(memcmp(n0->mac.addr_bytes, other_mac, 6) == 0 &&
+              memcmp(n1->mac.addr_bytes, other_mac, 6) == 0,
+          "an NA with Override did not replace the address on both engines");
+    /* Back to the peer's own address, as the next tests expect. */
+    na_peer(&f, PEER, 0x60);
+    in(0, &f);
+    engine1_mailbox();
+    dp.n_engines = 1;
+    flush_out();
 }
 
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
@@ -2719,16 +2790,26 @@ int main(int argc, char **argv)
     dp.conf.frag_max_per_source = 4;
     dp.conf.frag_ttl_ms = 200;
     dp_clock_init();
-    if (dp_engine_create(0, rte_lcore_id()) < 0) {
+    /* Engine 1 never runs: it is there for what engines share through
+     * their mailboxes (test_na_no_override_shared) and pool pressure
+     * across engines (test_shared_pool_pressure), which set n_engines
+     * to 2 while they run. */
+    if (dp_engine_create(0, rte_lcore_id()) < 0 || dp_engine_create(1, rte_lcore_id()) < 0) {
         printf("FAIL: no engine\n");
         return 1;
     }
-    dp.n_engines = 1;
+    dp.n_engines = 2;
     dp.vtag_mask = 0;
     dp.conf.announce = false;   /* no gratuitous frames in what the tests read */
     dp.conf.addr_check = false; /* nor probes (ring ports send back what they send) */
-    if (dp_ports_init(1) < 0 || dp_engines_link() < 0 || dp_ports_start() < 0) {
-        printf("FAIL: no ports\n");
+    if (dp_ports_init(1) < 0 || dp_engines_link() < 0) {
+        printf("FAIL: no ports or mailboxes\n");
+        return 1;
+    }
+    dp.n_engines = 1;
+    dp.shared_pools = false;
+    if (dp_ports_start() < 0) {
+        printf("FAIL: ports not started\n");
         return 1;
     }
     struct rte_ether_addr m0, m1;
@@ -2761,6 +2842,7 @@ int main(int argc, char **argv)
     test_echo_part_abort_once();
     test_frag6_param_problem();
     test_frag6_behind_ext();
+    test_na_no_override_shared();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
@@ -2782,6 +2864,7 @@ int main(int argc, char **argv)
 
     dp_ports_close();
     dp_engine_free(eng);
+    dp_engine_free(dp.engines[1]);
     rte_eal_cleanup();
     printf("%s: %d checks, %d failed\n", failures ? "FAIL" : "PASS", checks, failures);
     return failures ? 1 : 0;
