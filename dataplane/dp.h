@@ -279,7 +279,7 @@ struct dp_engine_stats {
     uint64_t tx_direct_segs;   /* payload mbufs chained as TX segments themselves */
     uint64_t tx_single_frames; /* frames that are one payload mbuf, headers in front */
     uint64_t timers_fired;
-    uint64_t heap_allocs;         /* core allocations from malloc (before the loop runs) */
+    uint64_t startup_mallocs;     /* core allocations from malloc (before the loop runs) */
     uint64_t pressure_events;     /* times the mbuf pools ran low (see dp_engine_pool_check) */
     uint64_t pressure_all_events; /* times they ran so low that every association waits */
 } __rte_cache_aligned;

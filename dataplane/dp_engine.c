@@ -249,7 +249,7 @@ static void *cb_alloc(void *user, size_t size)
         if (o == NULL)
             return NULL;
         tag = OBJ_FROM_HEAP;
-        e->st.heap_allocs++;
+        e->st.startup_mallocs++;
     } else {
         return NULL; /* counted in heap.failures */
     }

@@ -314,7 +314,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "tx_copied_segs", e->st.tx_copied_segs);
         U64(c, "mbufs", dp.conf.mbufs);
         U64(c, "mbufs_free", rte_mempool_avail_count(e->pool));
-        U64(c, "heap_allocs", e->st.heap_allocs);
+        U64(c, "startup_mallocs", e->st.startup_mallocs);
         U64(c, "engine_heap_bytes", e->heap.size);
         U64(c, "engine_heap_used", e->heap.used);
         U64(c, "engine_heap_peak", e->heap.peak);
