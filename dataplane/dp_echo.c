@@ -279,7 +279,7 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         round += sid == first_sid;
     }
     rc = sctp_endpoint_send_burst(ep, g->assoc_id, NULL, burst, n, e->now);
-    if (rc < 0 && rc != SCTP_ERR_AGAIN) {
+    if (rc < 0 && rc != SCTP_ERR_AGAIN && rc != SCTP_ERR_NOMEM) { /* those wait */
         char b[160];
         snprintf(b, sizeof(b), "send: %s", sctp_strerror(rc));
         gen_fail(e, g, b);
@@ -657,6 +657,14 @@ static void backlog_push(struct dp_engine *e, unsigned svc, const struct sctp_ev
                        info);
 }
 
+/* A send the association cannot take now: its send queue is full, or
+ * the engine's heap has no room for it to grow. The echo waits in the
+ * backlog, as for a full queue, rather than be lost. */
+static inline bool send_later(int rc)
+{
+    return rc == SCTP_ERR_AGAIN || rc == SCTP_ERR_NOMEM;
+}
+
 /* Sends what each association's queue can send now, in order; a queue
  * whose association takes no more stops there, the others go on. */
 static void backlog_drain(struct dp_engine *e)
@@ -669,7 +677,7 @@ static void backlog_drain(struct dp_engine *e)
         while (q->head != DP_BL_NONE) {
             struct dp_backlog_item *it = &e->backlog[q->head];
             int rc = sctp_endpoint_sendv(ep, q->assoc_id, &it->info, it->frags, it->nfrags, e->now);
-            if (rc == SCTP_ERR_AGAIN)
+            if (send_later(rc))
                 break;
             if (rc < 0) {
                 e->st.echo_dropped++; /* the association is gone */
@@ -726,7 +734,7 @@ void dp_echo_flush(struct dp_engine *e)
                 e->st.bytes_out += eb->m[k].frag.len;
             e->st.msgs_out += (unsigned)rc;
             i += (unsigned)rc;
-        } else if (rc == SCTP_ERR_AGAIN) {
+        } else if (send_later(rc)) {
             break;
         } else {
             e->st.echo_dropped++; /* that one message */
@@ -879,7 +887,7 @@ static __rte_noinline __rte_cold void echo_part(struct dp_engine *e, unsigned sv
         backlog_push_frags(e, svc, assoc_id, p->frags, p->nfrags, p->len, &whole);
     } else {
         int rc = sctp_endpoint_sendv(e->svc[svc].ep, assoc_id, &whole, p->frags, p->nfrags, e->now);
-        if (rc == SCTP_ERR_AGAIN) {
+        if (send_later(rc)) {
             backlog_push_frags(e, svc, assoc_id, p->frags, p->nfrags, p->len, &whole);
         } else if (rc < 0) {
             e->st.echo_dropped++;
@@ -938,7 +946,7 @@ static __rte_noinline void echo_data(struct dp_engine *e, unsigned svc, const st
         return;
     }
     rc = sctp_endpoint_sendv(e->svc[svc].ep, ev->assoc_id, &info, ev->u.data.frags, n, e->now);
-    if (rc == SCTP_ERR_AGAIN) {
+    if (send_later(rc)) {
         backlog_push(e, svc, ev, &info);
     } else if (rc < 0) {
         e->st.echo_dropped++;

@@ -1837,6 +1837,53 @@ static void test_engine_heap_full(void)
     peer_abort();
 }
 
+/* An echo that the association cannot take for want of memory (its
+ * send queue cannot grow: the engine's heap is full) waits in the
+ * backlog, as for a full send queue, and goes once there is memory:
+ * every message is echoed, none dropped. */
+static void test_echo_waits_for_memory(void)
+{
+    static void *taken[4096];
+    unsigned n_taken = 0;
+    struct frame f;
+    echo_peer_reset();
+    struct seen s;
+    if (!echo_assoc_open(&s))
+        return;
+    unsigned echoed = pa.echoes;
+    peer_sack();
+    echoed += pa.echoes;
+    uint64_t dropped = eng->st.echo_dropped, refused0 = eng->heap.failures;
+    while (n_taken < 4096 && dp_heap_largest(&eng->heap) > 0)
+        taken[n_taken++] = dp_heap_alloc(&eng->heap, dp_heap_largest(&eng->heap));
+    /* Messages, none acknowledged, until the send queue needs memory. */
+    unsigned sent = 1;
+    while (eng->bl_used == 0 && sent < 5000) {
+        uint8_t c[24];
+        sctp4(&f, pa.tag, c, data_chunk(c));
+        in(0, &f);
+        look_sctp(NULL, NULL);
+        echoed += pa.echoes;
+        sent++;
+    }
+    unsigned waiting = eng->bl_used;
+    CHECK(eng->heap.failures > refused0 && waiting > 0,
+          "%u messages: %" PRIu64 " refused by the heap, %u echoes waiting", sent,
+          eng->heap.failures - refused0, waiting);
+    for (unsigned i = 0; i < n_taken; i++)
+        dp_heap_free(&eng->heap, taken[i]);
+    /* Memory is back: the peer acknowledges what comes, until all came. */
+    for (unsigned k = 0; k < 2000 && echoed < sent; k++) {
+        peer_sack();
+        echoed += pa.echoes;
+    }
+    CHECK(echoed == sent && eng->st.echo_dropped == dropped && eng->bl_used == 0,
+          "%u of %u messages echoed, %" PRIu64 " dropped, %u still waiting", echoed, sent,
+          eng->st.echo_dropped - dropped, eng->bl_used);
+    peer_sack();
+    peer_abort();
+}
+
 /* A TX queue that stops taking frames: what is staged waits, then goes
  * as tx_stuck drops after TX_STUCK_NS (100 ms), and tx_packets and
  * tx_bytes count exactly the frames that left, not those dropped. */
@@ -2836,6 +2883,7 @@ int main(int argc, char **argv)
     test_echo_restart();
     test_engine_heap();
     test_engine_heap_full();
+    test_echo_waits_for_memory();
     test_tx_stuck_counts();
     test_shared_pool_pressure();
     test_echo_restart_backlog();
