@@ -1757,6 +1757,33 @@ static uint8_t *icmp6_strip_ext(struct rte_mbuf *m, uint32_t l2, struct rte_ipv6
     return (uint8_t *)(ip6 + 1);
 }
 
+/* The source of an answer to a datagram from `to` that came to a
+ * multicast group on port: of the port's IPv6 addresses, one of the
+ * requester's scope first (link-local or not), then one on its subnet,
+ * then the first. */
+static bool v6_reply_src(uint16_t port, const uint8_t *to, struct sctp_addr *src)
+{
+    struct sctp_addr peer = {.family = SCTP_AF_INET6};
+    const struct sctp_addr *best = NULL;
+    int best_score = -1;
+    memcpy(peer.addr, to, 16);
+    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
+        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
+        if (ac->port != port || ac->addr.family != SCTP_AF_INET6)
+            continue;
+        int score = (v6_link_local(&ac->addr) == v6_link_local(&peer) ? 2 : 0) +
+                    (dp_prefix_match(&ac->addr, &peer, ac->prefix) ? 1 : 0);
+        if (score > best_score) {
+            best = &ac->addr;
+            best_score = score;
+        }
+    }
+    if (best == NULL)
+        return false;
+    *src = *best;
+    return true;
+}
+
 static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,
                         struct rte_ipv6_hdr *ip6, uint32_t l4, uint32_t len)
 {
@@ -1792,7 +1819,11 @@ static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, 
     case ICMP6_ECHO_REQ: {
         struct sctp_addr dst = {.family = SCTP_AF_INET6};
         memcpy(dst.addr, ip6->dst_addr, 16);
-        if (!dp_addr_is_local(&dst, port)) {
+        /* RFC 4443 4.1: one to a multicast group of ours (ipv6_input let
+         * only those by) is answered too, from a unicast address of the
+         * port it came on. */
+        if (ip6->dst_addr[0] == 0xff ? !v6_reply_src(port, ip6->src_addr, &dst)
+                                     : !dp_addr_is_local(&dst, port)) {
             drop(e, port, m, DP_DROP_L3_NOT_OURS);
             return;
         }

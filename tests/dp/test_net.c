@@ -2306,6 +2306,44 @@ static void test_na_no_override_shared(void)
     flush_out();
 }
 
+/* RFC 4443 4.1: an echo request to a multicast group of ours (all
+ * nodes, our solicited-node group) is answered from our unicast address
+ * on that port; one to a group we are not in is not. */
+static void test_echo6_multicast(void)
+{
+    static const uint8_t all_nodes[16] = {0xff, 0x02, [15] = 0x01};
+    static const uint8_t other_group[16] = {0xff, 0x02, [15] = 0x02}; /* all routers */
+    uint8_t snm[16] = {0xff, 0x02, [11] = 0x01, [12] = 0xff};
+    memcpy(snm + 13, IP6_US + 13, 3);
+    const uint8_t *groups[3] = {all_nodes, snm, other_group};
+    for (unsigned k = 0; k < 3; k++) {
+        struct frame f, got[8];
+        uint8_t mmac[6] = {0x33, 0x33};
+        memcpy(mmac + 2, groups[k] + 12, 4);
+        flush_out();
+        f.len = 0;
+        eth(&f, mmac, PEER, 0x86dd, false, 0);
+        uint8_t *ip = ipv6(&f, IP6_PEER, groups[k], 58, 16, 64);
+        uint8_t *ic = put(&f, NULL, 16);
+        ic[0] = 128, ic[4] = 0x66, ic[5] = (uint8_t)k, ic[7] = 1;
+        memset(ic + 8, 0x3c, 8);
+        icmp6_cksum(ip, ic);
+        in(0, &f);
+        unsigned n = out(0, got, 8), replies = 0;
+        for (unsigned i = 0; i < n; i++) {
+            const uint8_t *b = got[i].b;
+            replies +=
+                got[i].len == 14 + 40 + 16 && be16(b + 12) == 0x86dd && b[14 + 6] == 58 &&
+                b[14 + 40] == 129 && b[14 + 40 + 5] == k && memcmp(b, PEER, 6) == 0 &&
+                memcmp(b + 14 + 8, IP6_US, 16) == 0 && memcmp(b + 14 + 24, IP6_PEER, 16) == 0 &&
+                rte_ipv6_udptcp_cksum_verify((const struct rte_ipv6_hdr *)(b + 14), b + 14 + 40) ==
+                    0;
+        }
+        CHECK(replies == (k < 2 ? 1u : 0u), "echo request to group %u: %u replies from %s", k,
+              replies, k < 2 ? "our address (1)" : "a group we are not in (0)");
+    }
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
@@ -2891,6 +2929,7 @@ int main(int argc, char **argv)
     test_frag6_param_problem();
     test_frag6_behind_ext();
     test_na_no_override_shared();
+    test_echo6_multicast();
     test_reassembly_time_exceeded();
     test_frag_per_source_v6();
     test_frag_per_source_v4();
