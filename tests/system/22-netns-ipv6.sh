@@ -40,6 +40,12 @@ ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.2 -W 2 -s 1400 -M do "$DP_ADDR" >"$TM
 grep -q "1408 bytes from" "$TMP/big.txt" || { cat "$TMP/big.txt"; fail "big echo reply size"; }
 ok "1448-byte ICMPv6 echo answered with its whole payload"
 
+# RFC 4443 4.1: a ping to all nodes on the link is answered too, from
+# the dataplane's unicast address (the peer's own kernel answers as well).
+ip netns exec "$NS_PEER" ping -6 -c 2 -i 0.3 -w 3 "ff02::1%$VETH_PEER" >"$TMP/mc.txt" 2>&1
+grep -q "from $DP_ADDR" "$TMP/mc.txt" || { cat "$TMP/mc.txt"; fail "no answer from $DP_ADDR to a ping to ff02::1"; }
+ok "a ping to ff02::1 answered from $DP_ADDR"
+
 # UDP, a Next Header the dataplane does not serve: its ICMPv6 Parameter
 # Problem (code 1) reaches the peer's kernel, which fails the connected
 # socket with EPROTO (RFC 8200 4).
