@@ -219,7 +219,8 @@ static void cb_random(void *user, uint8_t *buf, size_t len)
  * pools cannot give come from the engine's heap (dp_heap.h). Only before
  * the loop runs, on the main thread, may what the heap cannot give come
  * from malloc. So the fast path does mempool gets and heap splits, never
- * malloc. A 16-byte header before the object says where it came from.
+ * malloc. A 16-byte header before a pool's or malloc's object says where
+ * it came from; a heap block has none (its address tells).
  */
 #define OBJ_HDR       16
 #define OBJ_SMALL     128
@@ -227,7 +228,6 @@ static void cb_random(void *user, uint8_t *buf, size_t len)
 #define OBJ_FROM_HEAP 0x48454150u
 #define OBJ_FROM_SM   0x534d4c4cu
 #define OBJ_FROM_MD   0x4d454449u
-#define OBJ_FROM_OWN  0x4f574e48u
 
 static void *cb_alloc(void *user, size_t size)
 {
@@ -239,10 +239,12 @@ static void *cb_alloc(void *user, size_t size)
         tag = OBJ_FROM_SM;
     } else if (size <= OBJ_MEDIUM - OBJ_HDR && rte_mempool_get(e->obj_medium, (void **)&o) == 0) {
         tag = OBJ_FROM_MD;
-    } else if (size <= SIZE_MAX - OBJ_HDR &&
-               (o = dp_heap_alloc(&e->heap, size + OBJ_HDR)) != NULL) {
-        tag = OBJ_FROM_OWN;
-    } else if (!e->running) {
+    } else if ((o = dp_heap_alloc(&e->heap, size)) != NULL) {
+        /* No header: the address says it is the heap's (cb_free), and a
+         * size of a power of two (the core's rings and tables) takes a
+         * block of its size, not one twice as large. */
+        return o;
+    } else if (!e->running && size <= SIZE_MAX - OBJ_HDR) {
         /* Before the loop runs, on the main thread: an endpoint's tables
          * larger than the heap. */
         o = malloc(size + OBJ_HDR);
@@ -263,13 +265,15 @@ static void cb_free(void *user, void *ptr)
     uint8_t *o = (uint8_t *)ptr - OBJ_HDR;
     uint32_t tag;
 
+    if (dp_heap_owns(&e->heap, ptr)) {
+        dp_heap_free(&e->heap, ptr);
+        return;
+    }
     memcpy(&tag, o, sizeof(tag));
     if (tag == OBJ_FROM_SM)
         rte_mempool_put(e->obj_small, o);
     else if (tag == OBJ_FROM_MD)
         rte_mempool_put(e->obj_medium, o);
-    else if (tag == OBJ_FROM_OWN)
-        dp_heap_free(&e->heap, o);
     else
         free(o);
 }
