@@ -491,7 +491,7 @@ struct dp_engine {
     struct rte_mempool *obj_small, *obj_medium; /* the core's small objects */
     struct dp_heap heap;                        /* the core's other objects (dp_heap.h) */
     /* Free mbufs of its direct pool at its last pool check, written by
-     * it, read by the other engines when dp.shared_pools. */
+     * it, read by the other engines (dp_engine_pool_check). */
     unsigned pool_avail;
     bool running; /* its loop has started: the core's allocations come from pools and heap */
     struct sctp_callbacks cb; /* user = this engine */
@@ -598,11 +598,6 @@ struct dp_main {
     unsigned n_engines;
     struct dp_engine *engines[DP_MAX_ENGINES];
     uint32_t vtag_mask;
-    /* Several engines: an engine holds mbufs of the others' pools
-     * (packets another engine received and handed over: steering by
-     * mailbox, a multi-homed peer's other paths, COOKIE ECHOs), so its
-     * pool pressure looks at every engine's pool (pool_avail). */
-    bool shared_pools;
     volatile bool stop;     /* a signal asked us to shut down */
     volatile bool gen_done; /* the client run ended */
     /* Duplicate address detection (dp_net.c): until this time another
@@ -662,7 +657,7 @@ void dp_clock_init(void);
  * target calls it after each input). */
 void dp_engine_turn(struct dp_engine *e);
 void dp_engine_free(struct dp_engine *e);
-/* Reads the mbuf pools (its own; every engine's when dp.shared_pools),
+/* Reads the mbuf pools (its own and every other engine's),
  * sets the pressure level of its endpoints and the time of the next
  * check. The engine loop calls it at e->next_pool_check. */
 void dp_engine_pool_check(struct dp_engine *e);

@@ -180,6 +180,15 @@ int dp_gen_init(struct dp_engine *e, unsigned svc)
     return 0;
 }
 
+/* A send the association cannot take now: its send queue is full, or
+ * the engine's heap has no room for it to grow. The echo waits in the
+ * backlog, as for a full queue, rather than be lost; the generator tries
+ * again. */
+static inline bool send_later(int rc)
+{
+    return rc == SCTP_ERR_AGAIN || rc == SCTP_ERR_NOMEM;
+}
+
 static void gen_send(struct dp_engine *e, struct dp_gen *g)
 {
     struct sctp_endpoint *ep = e->svc[g->svc].ep;
@@ -279,7 +288,7 @@ static void gen_send(struct dp_engine *e, struct dp_gen *g)
         round += sid == first_sid;
     }
     rc = sctp_endpoint_send_burst(ep, g->assoc_id, NULL, burst, n, e->now);
-    if (rc < 0 && rc != SCTP_ERR_AGAIN && rc != SCTP_ERR_NOMEM) { /* those wait */
+    if (rc < 0 && !send_later(rc)) {
         char b[160];
         snprintf(b, sizeof(b), "send: %s", sctp_strerror(rc));
         gen_fail(e, g, b);
@@ -655,14 +664,6 @@ static void backlog_push(struct dp_engine *e, unsigned svc, const struct sctp_ev
 {
     backlog_push_frags(e, svc, ev->assoc_id, ev->u.data.frags, ev->u.data.nfrags, ev->u.data.len,
                        info);
-}
-
-/* A send the association cannot take now: its send queue is full, or
- * the engine's heap has no room for it to grow. The echo waits in the
- * backlog, as for a full queue, rather than be lost. */
-static inline bool send_later(int rc)
-{
-    return rc == SCTP_ERR_AGAIN || rc == SCTP_ERR_NOMEM;
 }
 
 /* Sends what each association's queue can send now, in order; a queue

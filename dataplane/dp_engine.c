@@ -395,7 +395,6 @@ int dp_engines_link(void)
 
     for (unsigned p = 0; p < dp.n_ports; p++)
         offload &= dp.ports[p].tx_sctp_csum;
-    dp.shared_pools = dp.n_engines > 1;
     for (unsigned i = 0; i < dp.n_engines; i++) {
         struct dp_engine *e = dp.engines[i];
         for (unsigned j = 0; j < dp.n_engines; j++) {
@@ -701,19 +700,17 @@ void dp_engine_pool_check(struct dp_engine *e)
     unsigned direct = rte_mempool_avail_count(e->pool);
     unsigned avail = RTE_MIN(direct, rte_mempool_avail_count(e->ind_pool));
     __atomic_store_n(&e->pool_avail, direct, __ATOMIC_RELAXED);
-    /* Packets that other engines received and handed over keep their
+    /* Packets that other engines received and handed over (steering by
+     * mailbox, a multi-homed peer's other paths, COOKIE ECHOs) keep their
      * pools' mbufs here: a peer that holds them up through this engine
      * would drain a pool whose engine sees no association of its own
      * holding anything. Each pool's shortage puts pressure on every
      * engine that may hold its mbufs; the levels hold back only what
      * holds mbufs (the first) or take no new DATA for a while (the
      * second), as for the engine's own pool. */
-    if (dp.shared_pools) {
-        for (unsigned j = 0; j < dp.n_engines; j++) {
-            if (dp.engines[j] != e)
-                avail =
-                    RTE_MIN(avail, __atomic_load_n(&dp.engines[j]->pool_avail, __ATOMIC_RELAXED));
-        }
+    for (unsigned j = 0; j < dp.n_engines; j++) {
+        if (dp.engines[j] != e)
+            avail = RTE_MIN(avail, __atomic_load_n(&dp.engines[j]->pool_avail, __ATOMIC_RELAXED));
     }
     uint8_t level;
     if (avail < e->pool_low || (e->pressure == DP_PRESSURE_ALL && avail < e->pool_high))

@@ -202,17 +202,13 @@ static bool v6_link_local(const struct sctp_addr *a)
     return a->family == SCTP_AF_INET6 && a->addr[0] == 0xfe && (a->addr[1] & 0xc0) == 0x80;
 }
 
-bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src)
+/* The source for dst on port: of the port's addresses of dst's family,
+ * one of dst's scope first (RFC 6724 rule 2: no link-local source for a
+ * global destination, as with a link-local gateway), then one on
+ * near's subnet (the next hop, or dst itself), then the first. */
+static bool port_src(uint16_t port, const struct sctp_addr *dst, const struct sctp_addr *near,
+                     struct sctp_addr *src)
 {
-    uint16_t port;
-    struct sctp_addr nh;
-
-    if (dp_route(NULL, dst, &port, &nh) < 0)
-        return false;
-    /* Of the port's addresses of that family: one of the destination's
-     * scope first (RFC 6724 rule 2: no link-local source for a global
-     * destination, as with a link-local gateway), then the one on the
-     * next hop's subnet, then the first. */
     const struct sctp_addr *best = NULL;
     int best_score = -1;
     for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
@@ -220,7 +216,7 @@ bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src)
         if (ac->port != port || ac->addr.family != dst->family)
             continue;
         int score = (v6_link_local(&ac->addr) == v6_link_local(dst) ? 2 : 0) +
-                    (dp_prefix_match(&ac->addr, &nh, ac->prefix) ? 1 : 0);
+                    (dp_prefix_match(&ac->addr, near, ac->prefix) ? 1 : 0);
         if (score > best_score) {
             best = &ac->addr;
             best_score = score;
@@ -230,6 +226,16 @@ bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src)
         return false;
     *src = *best;
     return true;
+}
+
+bool dp_pick_src(const struct sctp_addr *dst, struct sctp_addr *src)
+{
+    uint16_t port;
+    struct sctp_addr nh;
+
+    if (dp_route(NULL, dst, &port, &nh) < 0)
+        return false;
+    return port_src(port, dst, &nh, src);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1764,24 +1770,8 @@ static uint8_t *icmp6_strip_ext(struct rte_mbuf *m, uint32_t l2, struct rte_ipv6
 static bool v6_reply_src(uint16_t port, const uint8_t *to, struct sctp_addr *src)
 {
     struct sctp_addr peer = {.family = SCTP_AF_INET6};
-    const struct sctp_addr *best = NULL;
-    int best_score = -1;
     memcpy(peer.addr, to, 16);
-    for (unsigned i = 0; i < dp.conf.n_addrs; i++) {
-        const struct dp_addr_conf *ac = &dp.conf.addrs[i];
-        if (ac->port != port || ac->addr.family != SCTP_AF_INET6)
-            continue;
-        int score = (v6_link_local(&ac->addr) == v6_link_local(&peer) ? 2 : 0) +
-                    (dp_prefix_match(&ac->addr, &peer, ac->prefix) ? 1 : 0);
-        if (score > best_score) {
-            best = &ac->addr;
-            best_score = score;
-        }
-    }
-    if (best == NULL)
-        return false;
-    *src = *best;
-    return true;
+    return port_src(port, &peer, &peer, src);
 }
 
 static void icmp6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, uint32_t l2,

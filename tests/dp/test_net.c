@@ -1955,7 +1955,6 @@ static void test_shared_pool_pressure(void)
     peer_sack();
     other->pool_avail = dp.conf.mbufs;
     dp.n_engines = 2;
-    dp.shared_pools = true;
     uint64_t events = eng->st.pressure_events, all = eng->st.pressure_all_events;
     eng->now = dp_now_ns();
     dp_engine_pool_check(eng);
@@ -1977,7 +1976,6 @@ static void test_shared_pool_pressure(void)
     s = peer_data();
     CHECK(pa.echoes == 1, "the retransmitted message was not taken once the pool was back");
     dp.n_engines = 1;
-    dp.shared_pools = false;
     peer_sack();
     peer_abort();
 }
@@ -2892,7 +2890,6 @@ int main(int argc, char **argv)
         return 1;
     }
     dp.n_engines = 1;
-    dp.shared_pools = false;
     if (dp_ports_start() < 0) {
         printf("FAIL: ports not started\n");
         return 1;
