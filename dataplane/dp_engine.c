@@ -769,14 +769,23 @@ void dp_engine_pool_check(struct dp_engine *e)
  */
 uint64_t dp_tx_used_flag;
 
+/* An mbuf flag (dynamic): a first IPv6 fragment whose extension headers
+ * in front of its Fragment header were taken out keeps them in its
+ * headroom (dp_net.c, frag6_strip). 0 until registered, and then they
+ * are not kept. */
+uint64_t dp_rx_unfrag_flag;
+
 int dp_tx_flags_init(void)
 {
     static const struct rte_mbuf_dynflag desc = {.name = "sctpdp_tx_used"};
+    static const struct rte_mbuf_dynflag desc_rx = {.name = "sctpdp_rx_unfrag"};
     int bit = rte_mbuf_dynflag_register(&desc);
+    int bit_rx = rte_mbuf_dynflag_register(&desc_rx);
 
-    if (bit < 0)
+    if (bit < 0 || bit_rx < 0)
         return -1;
     dp_tx_used_flag = 1ULL << bit;
+    dp_rx_unfrag_flag = 1ULL << bit_rx;
     return 0;
 }
 

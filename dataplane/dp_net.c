@@ -592,13 +592,72 @@ static bool icmp_error_inside(const struct rte_mbuf *m, uint32_t off, uint8_t nh
     return nh == IPPROTO_ICMP && ((p[off] >= 3 && p[off] <= 5) || p[off] == 11 || p[off] == 12);
 }
 
+/*
+ * Hop-by-Hop, Destination Options or a Routing header with no segments
+ * left in front of an IPv6 Fragment header (an SRv6 final destination's),
+ * unfrag bytes, checked already. The reassembly library wants the
+ * Fragment header right after the IPv6 header, so they are taken out of
+ * frame m (l2 bytes of L2 header); the datagram goes up without them.
+ *
+ * A first fragment is quoted whole should its datagram time out (RFC
+ * 4443 3.3: as much of the invoking packet as fits), so it keeps them
+ * when its headroom has the room (kept set, dp_rx_unfrag_flag):
+ *
+ *   [taken bytes][stale][proto][len16][frame without them]
+ *   ^ o - unfrag  ^ o                  ^ data (o + unfrag)
+ *
+ * o is where the frame started; proto is the IPv6 header's Next Header
+ * as it came, len16 unfrag (both in the bytes the header left behind,
+ * unfrag >= 8 of them). frag6_unstrip() puts it back.
+ */
+static void frag6_strip(struct rte_mbuf *m, uint32_t l2, uint32_t unfrag, bool first)
+{
+    uint8_t *o = rte_pktmbuf_mtod(m, uint8_t *);
+    struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(o + l2);
+    uint8_t proto = ip6->proto;
+    bool keep = first && dp_rx_unfrag_flag != 0 && unfrag <= UINT16_MAX &&
+                rte_pktmbuf_headroom(m) >= unfrag;
+
+    if (keep)
+        memcpy(o - unfrag, o + l2 + sizeof(*ip6), unfrag);
+    ip6->proto = 44;
+    ip6->payload_len = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(ip6->payload_len) - unfrag));
+    memmove(o + unfrag, o, l2 + sizeof(*ip6));
+    rte_pktmbuf_adj(m, (uint16_t)unfrag);
+    if (keep) {
+        uint16_t len16 = (uint16_t)unfrag;
+        o[unfrag - 3] = proto;
+        memcpy(o + unfrag - 2, &len16, 2);
+        m->ol_flags |= dp_rx_unfrag_flag;
+    }
+}
+
+/* Puts back what frag6_strip() took out of first fragment m and kept. */
+static void frag6_unstrip(struct rte_mbuf *m, uint32_t l2)
+{
+    uint8_t *c = rte_pktmbuf_mtod(m, uint8_t *);
+    uint16_t unfrag;
+
+    memcpy(&unfrag, c - 2, 2);
+    uint8_t proto = c[-3];
+    if (unfrag < 8 || rte_pktmbuf_headroom(m) < 2u * unfrag)
+        return;
+    uint8_t *o = (uint8_t *)rte_pktmbuf_prepend(m, unfrag);
+    memmove(o, c, l2 + sizeof(struct rte_ipv6_hdr));
+    memcpy(o + l2 + sizeof(struct rte_ipv6_hdr), o - unfrag, unfrag);
+    struct rte_ipv6_hdr *ip6 = (struct rte_ipv6_hdr *)(o + l2);
+    ip6->proto = proto;
+    ip6->payload_len = rte_cpu_to_be_16((uint16_t)(rte_be_to_cpu_16(ip6->payload_len) + unfrag));
+    m->ol_flags &= ~dp_rx_unfrag_flag;
+}
+
 /* RFC 1122 3.3.2, RFC 8200 4.5: the first fragment (offset 0) of a
  * datagram whose reassembly timed out gets an ICMP Time Exceeded,
  * "fragment reassembly time exceeded" (code 1), to its source: IPv4 type
  * 11, IPv6 type 3. m as the library keeps it: the frame, with l2_len and
  * l3_len (the fragment header included over IPv6) set by
  * frag_reassemble(). Its addresses were checked before it was taken. */
-static void frag_time_exceeded(struct dp_engine *e, const struct rte_mbuf *m)
+static void frag_time_exceeded(struct dp_engine *e, struct rte_mbuf *m)
 {
     uint16_t port = m->port;
     const uint8_t *ip = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len);
@@ -611,6 +670,9 @@ static void frag_time_exceeded(struct dp_engine *e, const struct rte_mbuf *m)
         if (ip[24] == 0xff || (fh[2] << 8 | (fh[3] & 0xf8)) != 0 ||
             icmp_error_inside(m, m->l2_len + m->l3_len, fh[0], true))
             return;
+        /* Quoted as it came, with the headers taken out for reassembly. */
+        if (m->ol_flags & dp_rx_unfrag_flag)
+            frag6_unstrip(m, m->l2_len);
     } else if ((rte_be_to_cpu_16(((const struct rte_ipv4_hdr *)ip)->fragment_offset) &
                 RTE_IPV4_HDR_OFFSET_MASK) != 0 ||
                icmp_error_inside(m, m->l2_len + m->l3_len, ip[9], false)) {
@@ -624,7 +686,7 @@ static void frag_free_dead(struct dp_engine *e, enum dp_drop why)
     struct rte_ip_frag_death_row *dr = &e->death_row;
 
     for (uint32_t i = 0; i < dr->cnt; i++) {
-        const struct rte_mbuf *m = dr->row[i];
+        struct rte_mbuf *m = dr->row[i];
         if (why == DP_DROP_FRAG_EXPIRED)
             frag_time_exceeded(e, m);
         e->pst[m->port < dp.n_ports ? m->port : 0].drops[why] += m->nb_segs;
@@ -2419,17 +2481,7 @@ static void ipv6_input(struct dp_engine *e, struct rte_mbuf *m, uint16_t port, u
                 return;
             }
             if (unfrag > 0) {
-                /* Hop-by-Hop, Destination Options or a Routing header
-                 * with no segments left in front of it (an SRv6 final
-                 * destination's): taken above already. The reassembly
-                 * library wants the Fragment header right after the IPv6
-                 * header, so they are taken out; the datagram goes up
-                 * without them. */
-                uint8_t *b = rte_pktmbuf_mtod(m, uint8_t *);
-                ip6->proto = 44;
-                ip6->payload_len = rte_cpu_to_be_16((uint16_t)(plen - unfrag));
-                memmove(b + unfrag, b, l2 + sizeof(*ip6));
-                rte_pktmbuf_adj(m, (uint16_t)unfrag);
+                frag6_strip(m, l2, unfrag, foff == 0);
                 ip6 = rte_pktmbuf_mtod_offset(m, struct rte_ipv6_hdr *, l2);
                 off -= unfrag;
                 x = rte_pktmbuf_mtod_offset(m, uint8_t *, off);

@@ -2345,11 +2345,13 @@ static void test_echo6_multicast(void)
 /* RFC 1122 3.3.2, RFC 8200 4.5: a datagram whose reassembly times out
  * (frag_ttl_ms, 200 ms here) gets an ICMP Time Exceeded (code 1) quoting
  * its first fragment when that came, over IPv4 (type 11) and IPv6
- * (type 3); one whose first fragment never came gets none, nor one that
- * is an ICMP error itself. */
+ * (type 3), as it came: one behind Hop-by-Hop Options or a Routing
+ * header, which reassembly takes out (test_frag6_behind_ext), with them
+ * (RFC 4443 3.3); one whose first fragment never came gets none, nor one
+ * that is an ICMP error itself. */
 static void test_reassembly_time_exceeded(void)
 {
-    struct frame first4, first6, f, got[32];
+    struct frame first4, first6, first_ext[2], f, got[32];
     /* The start of an ICMPv6 echo request (type 128). */
     static const uint8_t payload[16] = {128, 0, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16};
     flush_out();
@@ -2360,6 +2362,13 @@ static void test_reassembly_time_exceeded(void)
     in(0, &f);
     frag6(&first6, IP6_PEER, 0x5153, 58, 0, true, payload, 16);
     in(0, &first6);
+    static const uint8_t hbh[8] = {44, 0, 1, 4};
+    uint8_t srh[24] = {44, 2, 4, 0};
+    memcpy(srh + 8, IP6_US, 16);
+    frag6_ext(&first_ext[0], 0, hbh, 8, 0x5156, 0, true, payload, 16);
+    in(0, &first_ext[0]);
+    frag6_ext(&first_ext[1], 43, srh, 24, 0x5157, 0, true, payload, 16);
+    in(0, &first_ext[1]);
     /* RFC 1122 3.2.2, RFC 4443 2.4 e.1: none about an ICMP error. */
     static const uint8_t unreach6[16] = {1, 3};
     echo4_frag(&f, IP_PEER, 0x5154, 0);
@@ -2372,17 +2381,25 @@ static void test_reassembly_time_exceeded(void)
     eng->now = dp_now_ns();
     dp_net_timers(eng);
     dp_tx_flush(eng);
-    unsigned n = out(0, got, 32), v4 = 0, v6 = 0, other = 0;
+    unsigned n = out(0, got, 32), v4 = 0, v6 = 0, ext[2] = {0, 0}, other = 0;
     for (unsigned i = 0; i < n; i++) {
         if (icmp_error_is(&got[i], &first4, false, 11, 1, 0, first4.len - 14))
             v4++;
         else if (icmp_error_is(&got[i], &first6, true, 3, 1, 0, first6.len - 14))
             v6++;
+        else if (icmp_error_is(&got[i], &first_ext[0], true, 3, 1, 0, first_ext[0].len - 14))
+            ext[0]++;
+        else if (icmp_error_is(&got[i], &first_ext[1], true, 3, 1, 0, first_ext[1].len - 14))
+            ext[1]++;
         else
             other++;
     }
     CHECK(v4 == 1 && v6 == 1 && other == 0,
           "reassembly timeouts: %u IPv4 and %u IPv6 Time Exceeded, %u other frames", v4, v6, other);
+    CHECK(ext[0] == 1 && ext[1] == 1,
+          "first fragments behind Hop-by-Hop Options and a Routing header: %u and %u Time "
+          "Exceeded quoting them as they came",
+          ext[0], ext[1]);
 }
 
 /* RFC 5227 2.1.1, 2.4, RFC 4862 5.4.4: conflicts are judged per port.
@@ -2869,6 +2886,10 @@ int main(int argc, char **argv)
         return 1;
     }
     rte_log_set_global_level(RTE_LOG_ERR);
+    if (dp_tx_flags_init() < 0) {
+        printf("FAIL: mbuf flags\n");
+        return 1;
+    }
     /* Small enough to reach in a test (test_frag_per_source_*). */
     dp.conf.frag_max_per_source = 4;
     dp.conf.frag_ttl_ms = 200;

@@ -65,6 +65,12 @@ static void setup(void)
     atexit(teardown);
     rte_log_set_global_level(RTE_LOG_ERR);
     dp_clock_init();
+    /* The daemon's mbuf flags (one-segment frames, IPv6 headers kept for
+     * a first fragment's quote), as main() registers them. */
+    if (dp_tx_flags_init() < 0) {
+        fprintf(stderr, "fuzz_frame: no mbuf flags\n");
+        abort();
+    }
     if (dp_engine_create(0, rte_lcore_id()) < 0) {
         fprintf(stderr, "fuzz_frame: no engine\n");
         abort();
