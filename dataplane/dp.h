@@ -280,6 +280,7 @@ struct dp_engine_stats {
     uint64_t tx_single_frames; /* frames that are one payload mbuf, headers in front */
     uint64_t timers_fired;
     uint64_t startup_mallocs;     /* core allocations from malloc (before the loop runs) */
+    uint64_t heap_refuse_events;  /* times new associations were refused for the heap's sake */
     uint64_t pressure_events;     /* times the mbuf pools ran low (see dp_engine_pool_check) */
     uint64_t pressure_all_events; /* times they ran so low that every association waits */
 } __rte_cache_aligned;
@@ -573,6 +574,8 @@ struct dp_engine {
     unsigned pool_low, pool_high, pool_unblock;
     unsigned pool_gen;   /* free mbufs below which the generator waits */
     uint8_t pressure;    /* DP_PRESSURE_*: what the endpoints were told */
+    bool heap_refusing;  /* no association starts: the heap is near full */
+    bool stopping;       /* shutdown_all() began: none starts again */
     bool gen_hold;       /* the generator sends nothing new */
     uint64_t now;        /* ns, refreshed each loop */
     uint64_t loop_start; /* ns, when the loop began */

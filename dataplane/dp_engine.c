@@ -695,8 +695,31 @@ void dp_sctp_crc_fill(struct rte_mbuf *m, uint32_t off)
  * generator's, at half) takes over a millisecond to go. */
 #define POOL_CHECK_FAR_NS (200 * 1000)
 
+/*
+ * The engine's heap holds every association's state and its rings as they
+ * grow. Past three quarters of it used, no association starts (an INIT or
+ * a COOKIE ECHO that would start one gets an ABORT, Out of Resource, as
+ * with max_assocs up): the last quarter stays for the associations there
+ * are, whose queues grow with their traffic, so that a storm of new ones
+ * (or a peer that opens them without end) cannot stall the established
+ * ones for want of memory. They start again below five eighths.
+ */
+static void heap_admission(struct dp_engine *e)
+{
+    size_t used = e->heap.used, size = e->heap.size;
+    bool refuse = used > size / 4 * 3 || (e->heap_refusing && used > size / 8 * 5);
+
+    if (refuse == e->heap_refusing || e->stopping)
+        return;
+    e->heap_refusing = refuse;
+    e->st.heap_refuse_events += refuse;
+    for (unsigned i = 0; i < e->n_svc; i++)
+        sctp_endpoint_refuse_new(e->svc[i].ep, refuse);
+}
+
 void dp_engine_pool_check(struct dp_engine *e)
 {
+    heap_admission(e);
     unsigned direct = rte_mempool_avail_count(e->pool);
     unsigned avail = RTE_MIN(direct, rte_mempool_avail_count(e->ind_pool));
     __atomic_store_n(&e->pool_avail, direct, __ATOMIC_RELAXED);
@@ -1318,6 +1341,7 @@ static void shutdown_all(struct dp_engine *e, bool abort)
 
         /* No association starts while the rest end: it would be dropped
          * at exit without a word to its peer. */
+        e->stopping = true;
         sctp_endpoint_refuse_new(ep, true);
         do {
             l.n = 0;

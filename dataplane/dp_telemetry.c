@@ -319,6 +319,8 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "engine_heap_used", e->heap.used);
         U64(c, "engine_heap_peak", e->heap.peak);
         U64(c, "engine_heap_failures", e->heap.failures);
+        U64(c, "engine_heap_refusing", e->heap_refusing);
+        U64(c, "engine_heap_refuse_events", e->st.heap_refuse_events);
         U64(c, "mbuf_pressure", e->pressure);
         U64(c, "mbuf_pressure_events", e->st.pressure_events);
         U64(c, "mbuf_pressure_all_events", e->st.pressure_all_events);

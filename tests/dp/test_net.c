@@ -1837,6 +1837,91 @@ static void test_engine_heap_full(void)
     peer_abort();
 }
 
+/* An INIT from the echo peer: the ABORTs (Out of Resource, to the
+ * peer's tag) among what the engine sent back, and how many other
+ * frames (an INIT ACK among them). */
+static unsigned init_aborts(unsigned *other)
+{
+    struct frame f, got[16];
+    unsigned aborts = 0;
+
+    *other = 0;
+    init4(&f, 0);
+    in(0, &f);
+    unsigned n = out(0, got, 16);
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *c = got[i].b + 14 + 20 + 12;
+        if (got[i].len >= 14 + 20 + 12 + 8 && got[i].b[23] == 132 && c[0] == SCTP_CT_ABORT &&
+            be16(c + 4) == SCTP_CAUSE_OUT_OF_RESOURCE && be32(got[i].b + 14 + 20 + 4) == 0x11223344)
+            aborts++;
+        else
+            (*other)++;
+    }
+    return aborts;
+}
+
+/* Past three quarters of the engine's heap used, no association starts,
+ * although the heap has room: that room stays for the associations
+ * there are, which go on. They start again below five eighths, not at
+ * once below three quarters. */
+static void test_engine_heap_reserve(void)
+{
+    static void *taken[4096];
+    unsigned n_taken = 0, other = 0;
+    const size_t size = eng->heap.size;
+    echo_peer_reset();
+    struct seen s;
+    if (!echo_assoc_open(&s))
+        return;
+    peer_sack();
+    uint64_t events = eng->st.heap_refuse_events, fail0 = eng->heap.failures;
+    dp_engine_pool_check(eng);
+    CHECK(!eng->heap_refusing, "refusing with %zu of %zu bytes used", eng->heap.used, size);
+    while (n_taken < 4096 && eng->heap.used <= size / 4 * 3) {
+        void *p = dp_heap_alloc(&eng->heap, size / 64);
+        if (p == NULL)
+            break;
+        taken[n_taken++] = p;
+    }
+    dp_engine_pool_check(eng);
+    CHECK(eng->heap_refusing && eng->st.heap_refuse_events == events + 1,
+          "%zu of %zu bytes used: refusing %d, events +%" PRIu64, eng->heap.used, size,
+          eng->heap_refusing, eng->st.heap_refuse_events - events);
+    /* The association there is goes on. */
+    struct frame f;
+    uint8_t c[24];
+    sctp4(&f, pa.tag, c, data_chunk(c));
+    in(0, &f);
+    look_sctp(NULL, NULL);
+    CHECK(pa.echoes == 1, "the open association's message: %u echoes while refusing", pa.echoes);
+    peer_abort();
+    /* A new one is refused while the heap has room: its INIT gets an
+     * ABORT, and no allocation failed. */
+    echo_peer_reset();
+    unsigned aborts = init_aborts(&other);
+    CHECK(aborts == 1 && other == 0 && eng->heap.failures == fail0,
+          "a new association while refusing: %u ABORTs (Out of Resource), %u other, %" PRIu64
+          " heap failures",
+          aborts, other, eng->heap.failures - fail0);
+    /* Below three quarters but above five eighths: still refused. */
+    while (n_taken > 0 && eng->heap.used > size / 4 * 3 - size / 64)
+        dp_heap_free(&eng->heap, taken[--n_taken]);
+    dp_engine_pool_check(eng);
+    CHECK(eng->heap_refusing && eng->heap.used > size / 8 * 5,
+          "%zu of %zu bytes used: refusing %d (five eighths not reached)", eng->heap.used, size,
+          eng->heap_refusing);
+    while (n_taken > 0)
+        dp_heap_free(&eng->heap, taken[--n_taken]);
+    dp_engine_pool_check(eng);
+    CHECK(!eng->heap_refusing && eng->st.heap_refuse_events == events + 1,
+          "the heap back: refusing %d", eng->heap_refusing);
+    echo_peer_reset();
+    if (!echo_assoc_open(&s))
+        return;
+    CHECK(pa.echoes == 1, "no association once the heap was back");
+    peer_abort();
+}
+
 /* An echo that the association cannot take for want of memory (its
  * send queue cannot grow: the engine's heap is full) waits in the
  * backlog, as for a full send queue, and goes once there is memory:
@@ -2939,6 +3024,7 @@ int main(int argc, char **argv)
     test_echo_restart();
     test_engine_heap();
     test_engine_heap_full();
+    test_engine_heap_reserve();
     test_echo_waits_for_memory();
     test_tx_stuck_counts();
     test_shared_pool_pressure();

@@ -17,7 +17,8 @@
  * (mod 4) the application reads and releases its events in bursts, and
  * on seeds 4 and 5 (mod 8) it reads them in place (peek and consume).
  * A fourth run, multi-homed on the same lossy link, gives one message in
- * three a PR-SCTP lifetime (RFC 3758) from 5 ms to about 2 minutes, a
+ * three a PR-SCTP lifetime (RFC 3758) from 5 ms to about 2 minutes, or
+ * (a quarter of them) a limit of 0 to 2 retransmissions (RFC 7496), a
  * quarter of those to the peer's second address: every message without
  * one arrives exactly once, ordered ones in order around the gaps that
  * abandoned ones leave; every message with one arrives at most once or
@@ -206,7 +207,7 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, bool pr,
     uint32_t seq[STREAMS] = {0};
     static uint8_t buf[65536];
     uint64_t sent = 0, big = 0, unordered = 0, pieced = 0, roomed = 0, bursts = 0, pr_sent = 0,
-             pr_over = 0;
+             pr_over = 0, pr_rtx = 0;
     struct hbuf *pk = NULL; /* the buffer packed messages go into */
     uint32_t pk_off = 0;
     for (uint64_t guard = 0; sent < n && guard < n * 100; guard++) {
@@ -242,6 +243,15 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, bool pr,
                                         .pr_policy = SCTP_PR_SCTP_TTL,
                                         .pr_value = (5 + (uint32_t)((r2 >> 8) % 50))
                                                     << ((r2 >> 16) % 12)};
+            /* One in four of them is limited in retransmissions instead
+             * (RFC 7496 4.3), 0 to 2: lost on the link, it is given up
+             * in flight, which a lifetime rarely is (most run out in the
+             * queue). */
+            bool rtx = (r2 >> 24) % 4 == 0;
+            if (rtx) {
+                info.pr_policy = SCTP_PR_SCTP_RTX;
+                info.pr_value = (uint32_t)((r2 >> 26) % 3);
+            }
             bool over = (r2 >> 20) % 4 == 0;
             if (over) {
                 info.flags |= SCTP_ADDR_OVER;
@@ -255,6 +265,7 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, bool pr,
                 S.is_pr[sent] = 1;
                 pr_sent++;
                 pr_over += over;
+                pr_rtx += rtx;
             }
             k = 1;
         } else if (k == 1 && (r >> 56) % 4 == 0) {
@@ -352,7 +363,7 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, bool pr,
                S.order_err || S.lost || (multi && !pr && S.failovers == 0) ||
                (pressure && pressure_events == 0) || roomed == 0 || bursts == 0 ||
                (pr && (pr_given_up == 0 || pr_received == 0 || S.failed_unknown || pr_over == 0 ||
-                       S.failed_sent == 0));
+                       pr_rtx == 0 || S.failed_sent == 0));
     printf("%s: sent=%lu fragmented=%lu pieced=%lu roomed=%lu bursts=%lu unordered=%lu "
            "received=%lu "
            "missing=%lu dups=%lu bad=%lu "
@@ -369,11 +380,13 @@ static int run(const char *name, uint64_t n, bool multi, bool pressure, bool pr,
            (unsigned long)h.corrupted, (unsigned long)h.reordered, (double)h.now / 1e9,
            fail ? "FAIL" : "ok");
     if (pr)
-        printf("%s: with a lifetime %lu (to the second address %lu), received %lu, given up "
+        printf("%s: with a lifetime or a retransmission limit %lu (to the second address %lu, "
+               "limited in retransmissions %lu), received %lu, given up "
                "%lu (send-failed events %lu, of sent data %lu, unknown %lu)\n",
-               name, (unsigned long)pr_sent, (unsigned long)pr_over, (unsigned long)pr_received,
-               (unsigned long)pr_given_up, (unsigned long)S.failed_events,
-               (unsigned long)S.failed_sent, (unsigned long)S.failed_unknown);
+               name, (unsigned long)pr_sent, (unsigned long)pr_over, (unsigned long)pr_rtx,
+               (unsigned long)pr_received, (unsigned long)pr_given_up,
+               (unsigned long)S.failed_events, (unsigned long)S.failed_sent,
+               (unsigned long)S.failed_unknown);
     h_fini(&h);
     free(S.seen);
     free(S.is_pr);
