@@ -1787,13 +1787,33 @@ static void test_engine_heap(void)
           eng->heap.used, used);
 }
 
+/* The ABORTs (Out of Resource, to the echo peer's tag) among what the
+ * engine sent, and how many other frames. */
+static unsigned oor_aborts(unsigned *other)
+{
+    struct frame got[16];
+    unsigned aborts = 0;
+
+    *other = 0;
+    unsigned n = out(0, got, 16);
+    for (unsigned i = 0; i < n; i++) {
+        const uint8_t *c = got[i].b + 14 + 20 + 12;
+        if (got[i].len >= 14 + 20 + 12 + 8 && got[i].b[23] == 132 && c[0] == SCTP_CT_ABORT &&
+            be16(c + 4) == SCTP_CAUSE_OUT_OF_RESOURCE && be32(got[i].b + 14 + 20 + 4) == 0x11223344)
+            aborts++;
+        else
+            (*other)++;
+    }
+    return aborts;
+}
+
 /* RFC 9260 3.3.10.4: with its heap taken (as by thousands of
  * associations), the engine answers a valid COOKIE ECHO with an ABORT
  * that says Out of Resource, counts the refusal, and holds nothing; with
  * the memory back, the next association opens. */
 static void test_engine_heap_full(void)
 {
-    struct frame f, got[16];
+    struct frame f;
     uint8_t cookie[1024];
     uint16_t cookie_len = 0;
     static void *taken[4096];
@@ -1811,16 +1831,7 @@ static void test_engine_heap_full(void)
     if (cookie_len > 0) {
         cookie_echo_data(&f, cookie, cookie_len);
         in(0, &f);
-        unsigned n = out(0, got, 16), aborts = 0, other = 0;
-        for (unsigned i = 0; i < n; i++) {
-            const uint8_t *c = got[i].b + 14 + 20 + 12;
-            if (got[i].len >= 14 + 20 + 12 + 8 && got[i].b[23] == 132 && c[0] == SCTP_CT_ABORT &&
-                be16(c + 4) == SCTP_CAUSE_OUT_OF_RESOURCE &&
-                be32(got[i].b + 14 + 20 + 4) == 0x11223344)
-                aborts++;
-            else
-                other++;
-        }
+        unsigned other, aborts = oor_aborts(&other);
         CHECK(aborts == 1 && other == 0,
               "COOKIE ECHO with no memory: %u ABORTs (Out of Resource), %u other", aborts, other);
         CHECK(eng->heap.failures > refused, "the refusal was not counted");
@@ -1835,29 +1846,6 @@ static void test_engine_heap_full(void)
         return;
     CHECK(pa.echoes == 1, "no association once the heap had room");
     peer_abort();
-}
-
-/* An INIT from the echo peer: the ABORTs (Out of Resource, to the
- * peer's tag) among what the engine sent back, and how many other
- * frames (an INIT ACK among them). */
-static unsigned init_aborts(unsigned *other)
-{
-    struct frame f, got[16];
-    unsigned aborts = 0;
-
-    *other = 0;
-    init4(&f, 0);
-    in(0, &f);
-    unsigned n = out(0, got, 16);
-    for (unsigned i = 0; i < n; i++) {
-        const uint8_t *c = got[i].b + 14 + 20 + 12;
-        if (got[i].len >= 14 + 20 + 12 + 8 && got[i].b[23] == 132 && c[0] == SCTP_CT_ABORT &&
-            be16(c + 4) == SCTP_CAUSE_OUT_OF_RESOURCE && be32(got[i].b + 14 + 20 + 4) == 0x11223344)
-            aborts++;
-        else
-            (*other)++;
-    }
-    return aborts;
 }
 
 /* Past three quarters of the engine's heap used, no association starts,
@@ -1898,7 +1886,9 @@ static void test_engine_heap_reserve(void)
     /* A new one is refused while the heap has room: its INIT gets an
      * ABORT, and no allocation failed. */
     echo_peer_reset();
-    unsigned aborts = init_aborts(&other);
+    init4(&f, 0);
+    in(0, &f);
+    unsigned aborts = oor_aborts(&other);
     CHECK(aborts == 1 && other == 0 && eng->heap.failures == fail0,
           "a new association while refusing: %u ABORTs (Out of Resource), %u other, %" PRIu64
           " heap failures",
