@@ -259,7 +259,8 @@ struct dp_engine_stats {
     uint64_t idle_ns;
     uint64_t mailbox_tx, mailbox_rx, mailbox_full;
     uint64_t inits_stateless, cookie_redirects;
-    uint64_t icmp_bad_tag; /* ICMP about SCTP quoting a tag not of the association */
+    uint64_t inits_steered; /* INITs handed to an engine with heap to spare */
+    uint64_t icmp_bad_tag;  /* ICMP about SCTP quoting a tag not of the association */
     uint64_t events, msgs_in, msgs_out, bytes_in, bytes_out;
     /* Association and path events not logged: past the engine's log rate
      * (service_note), so that a mass failover or a handshake flood does
@@ -574,7 +575,8 @@ struct dp_engine {
     unsigned pool_low, pool_high, pool_unblock;
     unsigned pool_gen;   /* free mbufs below which the generator waits */
     uint8_t pressure;    /* DP_PRESSURE_*: what the endpoints were told */
-    bool heap_refusing;  /* no association starts: the heap is near full */
+    bool heap_refusing;  /* no association starts: the heap is near full
+                          * (read by the other engines: atomic) */
     bool stopping;       /* shutdown_all() began: none starts again */
     bool gen_hold;       /* the generator sends nothing new */
     uint64_t now;        /* ns, refreshed each loop */

@@ -482,6 +482,24 @@ static int find_service(const struct dp_engine *e, uint16_t port)
 
 #define OWNER_ALL UINT32_MAX
 
+/* The engine to answer an INIT that reached e while e refuses new
+ * associations for its heap (heap_admission): the next engine after e
+ * that does not, so that associations fill every engine's heap before
+ * any is refused. The INIT ACK it sends carries its own index in the
+ * tag, and the COOKIE ECHO and all that follows go to it. e itself
+ * (which answers with an ABORT) when every engine refuses. */
+static unsigned init_engine(struct dp_engine *e)
+{
+    for (unsigned k = 1; k < dp.n_engines; k++) {
+        unsigned j = (e->index + k) % dp.n_engines;
+        if (!__atomic_load_n(&dp.engines[j]->heap_refusing, __ATOMIC_RELAXED)) {
+            e->st.inits_steered++;
+            return j;
+        }
+    }
+    return e->index;
+}
+
 /* Which engine owns the association this packet belongs to; OWNER_ALL
  * when the packet does not say. */
 static unsigned owner_of(struct dp_engine *e, const uint8_t *p, uint32_t len)
@@ -497,7 +515,7 @@ static unsigned owner_of(struct dp_engine *e, const uint8_t *p, uint32_t len)
     switch (type) {
     case 1: /* INIT: answered statelessly by whoever gets it */
         e->st.inits_stateless++;
-        return e->index;
+        return e->heap_refusing ? init_engine(e) : e->index;
     case 10: /* COOKIE ECHO: the tag the cookie was made for */
         if (sctp_cookie_peek_vtag(p, len, &tag) == 0) {
             e->st.cookie_redirects += (tag & dp.vtag_mask) != e->index;
@@ -711,7 +729,7 @@ static void heap_admission(struct dp_engine *e)
 
     if (refuse == e->heap_refusing || e->stopping)
         return;
-    e->heap_refusing = refuse;
+    __atomic_store_n(&e->heap_refusing, refuse, __ATOMIC_RELAXED);
     e->st.heap_refuse_events += refuse;
     for (unsigned i = 0; i < e->n_svc; i++)
         sctp_endpoint_refuse_new(e->svc[i].ep, refuse);

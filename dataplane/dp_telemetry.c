@@ -292,6 +292,7 @@ static int cmd_lcores(const char *cmd, const char *params, struct rte_tel_data *
         U64(c, "icmp_bad_tag", e->st.icmp_bad_tag);
         U64(c, "inits_stateless", e->st.inits_stateless);
         U64(c, "cookie_redirects", e->st.cookie_redirects);
+        U64(c, "inits_steered", e->st.inits_steered);
         U64(c, "msgs_in", e->st.msgs_in);
         U64(c, "msgs_out", e->st.msgs_out);
         U64(c, "bytes_in", e->st.bytes_in);

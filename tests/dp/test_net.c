@@ -1848,6 +1848,20 @@ static void test_engine_heap_full(void)
     peer_abort();
 }
 
+/* Takes engine 0's heap in blocks of a 64th until more than limit bytes
+ * are used; the blocks go into taken (at most max). Their number. */
+static unsigned heap_take_past(void **taken, unsigned max, size_t limit)
+{
+    unsigned n = 0;
+    while (n < max && eng->heap.used <= limit) {
+        void *p = dp_heap_alloc(&eng->heap, eng->heap.size / 64);
+        if (p == NULL)
+            break;
+        taken[n++] = p;
+    }
+    return n;
+}
+
 /* Past three quarters of the engine's heap used, no association starts,
  * although the heap has room: that room stays for the associations
  * there are, which go on. They start again below five eighths, not at
@@ -1865,12 +1879,7 @@ static void test_engine_heap_reserve(void)
     uint64_t events = eng->st.heap_refuse_events, fail0 = eng->heap.failures;
     dp_engine_pool_check(eng);
     CHECK(!eng->heap_refusing, "refusing with %zu of %zu bytes used", eng->heap.used, size);
-    while (n_taken < 4096 && eng->heap.used <= size / 4 * 3) {
-        void *p = dp_heap_alloc(&eng->heap, size / 64);
-        if (p == NULL)
-            break;
-        taken[n_taken++] = p;
-    }
+    n_taken = heap_take_past(taken, 4096, size / 4 * 3);
     dp_engine_pool_check(eng);
     CHECK(eng->heap_refusing && eng->st.heap_refuse_events == events + 1,
           "%zu of %zu bytes used: refusing %d, events +%" PRIu64, eng->heap.used, size,
@@ -1910,6 +1919,54 @@ static void test_engine_heap_reserve(void)
         return;
     CHECK(pa.echoes == 1, "no association once the heap was back");
     peer_abort();
+}
+
+/* With several engines, an INIT that reaches one refusing for its heap
+ * goes to the next that is not (its INIT ACK will carry that engine's
+ * index, and the association will live there); only when every engine
+ * refuses is it answered with an ABORT. */
+static void test_init_steered_for_heap(void)
+{
+    static void *taken[4096];
+    struct dp_engine *other = dp.engines[1];
+    struct frame f;
+    struct rte_mbuf *m = NULL;
+    unsigned other_frames;
+    echo_peer_reset();
+    unsigned n_taken = heap_take_past(taken, 4096, eng->heap.size / 4 * 3);
+    dp_engine_pool_check(eng);
+    dp.n_engines = 2;
+    other->pool_avail = dp.conf.mbufs;
+    uint64_t steered = eng->st.inits_steered;
+    init4(&f, 0);
+    in(0, &f);
+    unsigned aborts = oor_aborts(&other_frames), handed = 0, inits = 0;
+    while (handed < 8 && rte_ring_sc_dequeue(other->in[0], (void **)&m) == 0) {
+        const uint8_t *p = rte_pktmbuf_mtod_offset(m, const uint8_t *, m->l2_len + m->l3_len);
+        inits += m->hash.usr == DP_MB_SCTP && p[12] == SCTP_CT_INIT;
+        handed++;
+        rte_pktmbuf_free(m);
+    }
+    CHECK(eng->heap_refusing && inits == 1 && handed == 1 && aborts == 0 && other_frames == 0 &&
+              eng->st.inits_steered == steered + 1,
+          "INIT to a refusing engine: %u INITs of %u messages to engine 1, %u ABORTs, %u other "
+          "frames, steered +%" PRIu64,
+          inits, handed, aborts, other_frames, eng->st.inits_steered - steered);
+    /* Every engine refusing: engine 0 answers itself. */
+    other->heap_refusing = true;
+    init4(&f, 0);
+    in(0, &f);
+    aborts = oor_aborts(&other_frames);
+    CHECK(aborts == 1 && other_frames == 0 && rte_ring_count(other->in[0]) == 0 &&
+              eng->st.inits_steered == steered + 1,
+          "INIT with every engine refusing: %u ABORTs, %u other frames, %u handed over", aborts,
+          other_frames, rte_ring_count(other->in[0]));
+    other->heap_refusing = false;
+    dp.n_engines = 1;
+    while (n_taken > 0)
+        dp_heap_free(&eng->heap, taken[--n_taken]);
+    dp_engine_pool_check(eng);
+    CHECK(!eng->heap_refusing, "the heap back: refusing %d", eng->heap_refusing);
 }
 
 /* An echo that the association cannot take for want of memory (its
@@ -3015,6 +3072,7 @@ int main(int argc, char **argv)
     test_engine_heap();
     test_engine_heap_full();
     test_engine_heap_reserve();
+    test_init_steered_for_heap();
     test_echo_waits_for_memory();
     test_tx_stuck_counts();
     test_shared_pool_pressure();
