@@ -737,7 +737,7 @@ int dp_tx_fragment(struct dp_engine *e, struct rte_mbuf *head, bool v4, uint32_t
                    uint32_t id, struct rte_mbuf **frags, unsigned max);
 /* Registers the mbuf flags: the one both use, and dp_rx_unfrag_flag
  * (once, after rte_eal_init): 0 or -1. */
-int dp_tx_flags_init(void);
+int dp_mbuf_flags_init(void);
 extern uint64_t dp_tx_used_flag, dp_rx_unfrag_flag;
 enum { DP_MB_SCTP = 1, DP_MB_NEIGH, DP_MB_ICMP, DP_MB_FRAG };
 

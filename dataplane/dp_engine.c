@@ -222,12 +222,12 @@ static void cb_random(void *user, uint8_t *buf, size_t len)
  * malloc. A 16-byte header before a pool's or malloc's object says where
  * it came from; a heap block has none (its address tells).
  */
-#define OBJ_HDR       16
-#define OBJ_SMALL     128
-#define OBJ_MEDIUM    512
-#define OBJ_FROM_HEAP 0x48454150u
-#define OBJ_FROM_SM   0x534d4c4cu
-#define OBJ_FROM_MD   0x4d454449u
+#define OBJ_HDR         16
+#define OBJ_SMALL       128
+#define OBJ_MEDIUM      512
+#define OBJ_FROM_MALLOC 0x4d414c4cu
+#define OBJ_FROM_SM     0x534d4c4cu
+#define OBJ_FROM_MD     0x4d454449u
 
 static void *cb_alloc(void *user, size_t size)
 {
@@ -250,7 +250,7 @@ static void *cb_alloc(void *user, size_t size)
         o = malloc(size + OBJ_HDR);
         if (o == NULL)
             return NULL;
-        tag = OBJ_FROM_HEAP;
+        tag = OBJ_FROM_MALLOC;
         e->st.startup_mallocs++;
     } else {
         return NULL; /* counted in heap.failures */
@@ -816,7 +816,7 @@ uint64_t dp_tx_used_flag;
  * are not kept. */
 uint64_t dp_rx_unfrag_flag;
 
-int dp_tx_flags_init(void)
+int dp_mbuf_flags_init(void)
 {
     static const struct rte_mbuf_dynflag desc = {.name = "sctpdp_tx_used"};
     static const struct rte_mbuf_dynflag desc_rx = {.name = "sctpdp_rx_unfrag"};
@@ -1353,13 +1353,13 @@ static void shutdown_all(struct dp_engine *e, bool abort)
         l.cap = RTE_DIM(page);
         l.fixed = true;
     }
+    e->stopping = true; /* heap_admission() leaves the refusal below */
     for (unsigned i = 0; i < e->n_svc; i++) {
         struct sctp_endpoint *ep = e->svc[i].ep;
         unsigned acted = 0, done;
 
         /* No association starts while the rest end: it would be dropped
          * at exit without a word to its peer. */
-        e->stopping = true;
         sctp_endpoint_refuse_new(ep, true);
         do {
             l.n = 0;

@@ -74,7 +74,7 @@ int main(int argc, char **argv)
     if (rc >= 0)
         dp_logtype = rc;
     dp_clock_init();
-    if (dp_tx_flags_init() < 0)
+    if (dp_mbuf_flags_init() < 0)
         DP_LOG(WARNING, "no mbuf flag for TX segments (%s): every frame gets a header mbuf",
                rte_strerror(rte_errno));
     signal(SIGINT, on_signal);

@@ -1449,6 +1449,21 @@ static uint32_t data_chunk(uint8_t *c)
     return 24;
 }
 
+/* The chunk at *o of SCTP frame f (IPv4, no VLAN), whole within the
+ * frame, with its length in *len; *o moves past it and its padding. NULL
+ * at the end or at a chunk whose length does not fit. */
+static const uint8_t *next_chunk(const struct frame *f, uint32_t *o, uint16_t *len)
+{
+    if (*o + 4 > f->len)
+        return NULL;
+    const uint8_t *c = f->b + *o;
+    *len = be16(c + 2);
+    if (*len < 4 || *o + *len > f->len)
+        return NULL;
+    *o += (*len + 3u) & ~3u;
+    return c;
+}
+
 /* The frames out of port 0, as look() counts them, noting the DATA
  * chunks of the engine's SCTP packets to the peer (pa.echoes,
  * pa.echo_tsn) and the INIT ACK's tag and cookie (cookie, *cookie_len). */
@@ -1470,11 +1485,9 @@ static struct seen look_sctp(uint8_t *cookie, uint16_t *cookie_len)
             continue;
         }
         s.sctp++;
-        for (uint32_t o = 14 + 20 + 12; o + 4 <= got[i].len;) {
-            const uint8_t *c = b + o;
-            uint16_t len = be16(c + 2);
-            if (len < 4 || o + len > got[i].len)
-                break;
+        const uint8_t *c;
+        uint16_t len;
+        for (uint32_t o = 14 + 20 + 12; (c = next_chunk(&got[i], &o, &len)) != NULL;) {
             if (c[0] == SCTP_CT_DATA && len >= 16) {
                 pa.echoes++;
                 pa.echo_tsn = be32(c + 4);
@@ -1491,7 +1504,6 @@ static struct seen look_sctp(uint8_t *cookie, uint16_t *cookie_len)
                     po += (pl + 3u) & ~3u;
                 }
             }
-            o += (len + 3u) & ~3u;
         }
     }
     return s;
@@ -1756,11 +1768,9 @@ static void test_engine_heap(void)
         const uint8_t *b = got[i].b;
         if (got[i].len < 14 + 20 + 12 || b[23] != 132)
             continue;
-        for (uint32_t o = 14 + 20 + 12; o + 16 <= got[i].len;) {
-            const uint8_t *c = b + o;
-            uint16_t len = be16(c + 2);
-            if (len < 4 || o + len > got[i].len)
-                break;
+        const uint8_t *c;
+        uint16_t len;
+        for (uint32_t o = 14 + 20 + 12; (c = next_chunk(&got[i], &o, &len)) != NULL;) {
             if (c[0] == SCTP_CT_DATA && len >= 16) {
                 /* B on the first chunk, E on the last, none between. */
                 flags |= (c[1] & 0x03u) << (data == 0 ? 0 : 2);
@@ -1769,7 +1779,6 @@ static void test_engine_heap(void)
                 data++;
                 pa.echo_tsn = be32(c + 4);
             }
-            o += (len + 3u) & ~3u;
         }
     }
     bool same = got_len == sizeof(msg);
@@ -3018,7 +3027,7 @@ int main(int argc, char **argv)
         return 1;
     }
     rte_log_set_global_level(RTE_LOG_ERR);
-    if (dp_tx_flags_init() < 0) {
+    if (dp_mbuf_flags_init() < 0) {
         printf("FAIL: mbuf flags\n");
         return 1;
     }

@@ -635,7 +635,7 @@ int main(int argc, char **argv)
         printf("FAIL: pools\n");
         return 1;
     }
-    if (dp_tx_flags_init() < 0) {
+    if (dp_mbuf_flags_init() < 0) {
         printf("FAIL: mbuf flag\n");
         return 1;
     }

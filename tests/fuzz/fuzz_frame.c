@@ -67,7 +67,7 @@ static void setup(void)
     dp_clock_init();
     /* The daemon's mbuf flags (one-segment frames, IPv6 headers kept for
      * a first fragment's quote), as main() registers them. */
-    if (dp_tx_flags_init() < 0) {
+    if (dp_mbuf_flags_init() < 0) {
         fprintf(stderr, "fuzz_frame: no mbuf flags\n");
         abort();
     }
